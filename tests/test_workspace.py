@@ -1,0 +1,66 @@
+"""The workspace keeps the layout ARCHITECTURE.md promises."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = sorted(p.parent for p in ROOT.glob("packages/*/pyproject.toml"))
+
+sys.path.insert(0, str(ROOT))
+from dev import check_layout, packages, sibling_closure  # noqa: E402
+from tools.coupling import ALLOWED, importlinter_config  # noqa: E402
+
+
+def test_layout_rules_hold() -> None:
+    assert check_layout() == []
+
+
+@pytest.mark.parametrize("pkg", PACKAGES, ids=lambda p: p.name)
+def test_every_public_name_is_exported(pkg: Path) -> None:
+    name = pkg.name.replace("-", "_")
+    module = importlib.import_module(f"manouche.{name}")
+    exported = getattr(module, "__all__", None)
+    assert exported, f"manouche.{name} must list its public names in __all__"
+    missing = [n for n in exported if not hasattr(module, n)]
+    assert missing == []
+
+
+def test_manouche_is_a_namespace_package() -> None:
+    import manouche
+
+    assert getattr(manouche, "__file__", None) is None
+    assert len(list(manouche.__path__)) >= len(PACKAGES)
+
+
+def test_sibling_dependencies_use_ranges_not_pins() -> None:
+    for pkg in PACKAGES:
+        meta = tomllib.loads((pkg / "pyproject.toml").read_text())
+        deps = list(meta["project"].get("dependencies", []))
+        for extra in meta["project"].get("optional-dependencies", {}).values():
+            deps += extra
+        for dep in deps:
+            if dep.startswith("manouche-"):
+                assert "==" not in dep, f"{pkg.name}: pin {dep!r}; use a compatible range"
+
+
+def test_isolation_installs_declared_siblings_only() -> None:
+    pkgs = packages()
+    for folder in pkgs:
+        closure = sibling_closure(folder, pkgs)
+        assert folder not in closure
+
+
+def test_import_contracts_cover_every_forbidden_edge() -> None:
+    cfg = importlinter_config(["signals", "httpkit", "urlmap"])
+    # httpkit may import signals, nothing else; signals imports no sibling.
+    httpkit = cfg.split("[importlinter:contract:httpkit]")[1].split("[importlinter")[0]
+    assert "manouche.urlmap" in httpkit and "manouche.signals" not in httpkit
+    signals = cfg.split("[importlinter:contract:signals]")[1].split("[importlinter")[0]
+    assert "manouche.httpkit" in signals and "manouche.urlmap" in signals
+    assert ALLOWED["orm_lite"] == frozenset({"signals"})

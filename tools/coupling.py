@@ -1,0 +1,55 @@
+"""The sibling edges allowed between Manouche packages.
+
+This encodes the coupling table of ARCHITECTURE.md ("Coupling rules", rule 1)
+so that import-linter can enforce it. A new edge is a design decision: it is
+added to ARCHITECTURE.md first, in an issue, then here.
+"""
+
+from __future__ import annotations
+
+# import name -> sibling import names it may import at module level.
+ALLOWED: dict[str, frozenset[str]] = {
+    "orm_lite": frozenset({"signals"}),
+    "httpkit": frozenset({"signals"}),
+    "adminkit": frozenset({"formkit", "tplkit", "urlmap", "httpkit"}),
+    "restkit": frozenset({"urlmap"}),
+}
+
+# Optional integrations: an import of a sibling that sits behind an extra and
+# is guarded where it is used. Each entry is (importer module, imported
+# module) exactly as import-linter spells an ``ignore_imports`` line.
+OPTIONAL: tuple[tuple[str, str], ...] = ()
+
+
+def importlinter_config(packages: list[str]) -> str:
+    """Return an import-linter INI configuration for the given packages."""
+    roots = [f"manouche.{name}" for name in packages]
+    lines = [
+        "[importlinter]",
+        "root_packages =",
+        *(f"    {root}" for root in roots),
+        "include_external_packages = False",
+        "",
+    ]
+    for name in packages:
+        forbidden = [
+            f"manouche.{other}"
+            for other in packages
+            if other != name and other not in ALLOWED.get(name, frozenset())
+        ]
+        if not forbidden:
+            continue
+        lines += [
+            f"[importlinter:contract:{name}]",
+            f"name = manouche.{name} imports only the siblings ARCHITECTURE.md allows",
+            "type = forbidden",
+            "allow_indirect_imports = True",
+            f"source_modules = manouche.{name}",
+            "forbidden_modules =",
+            *(f"    {mod}" for mod in forbidden),
+        ]
+        ignores = [f"{a} -> {b}" for a, b in OPTIONAL if a.startswith(f"manouche.{name}")]
+        if ignores:
+            lines += ["ignore_imports =", *(f"    {line}" for line in ignores)]
+        lines.append("")
+    return "\n".join(lines)
