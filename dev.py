@@ -31,11 +31,11 @@ import shutil
 import subprocess
 import sys
 import time
-import tomllib
+import tomllib  # noqa: I001
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-if sys.version_info < (3, 11):  # pragma: no cover - guard for old interpreters
+if sys.version_info < (3, 11):  # noqa: UP036 - say so plainly on an old interpreter
     sys.exit("Manouche needs Python 3.11 or newer to run dev.py")
 
 ROOT = Path(__file__).resolve().parent
@@ -193,7 +193,8 @@ def check_layout() -> list[str]:
             problems.append(f"packages/{folder}: distribution must be named manouche-{folder}")
         if (base / "src" / "manouche" / "__init__.py").exists():
             problems.append(
-                f"packages/{folder}/src/manouche/__init__.py exists: manouche is a namespace package"
+                f"packages/{folder}/src/manouche/__init__.py exists: "
+                "manouche is a namespace package"
             )
         pkg = base / "src" / "manouche" / name
         if not (pkg / "__init__.py").exists():
