@@ -398,9 +398,9 @@ def main() -> int:
     t.add_argument("-j", "--jobs", type=int, default=2, help="isolated runs at once (2)")
     t.add_argument("pytest_args", nargs="*", help="passed to pytest with -p, after --")
     t.set_defaults(func=cmd_test)
-    sub.add_parser("check", help="lint, format, types, import contracts").set_defaults(
-        func=cmd_check
-    )
+    c = sub.add_parser("check", help="lint, format, types, import contracts")
+    c.add_argument("-p", "--package", action="append", help="only this package's lint and types")
+    c.set_defaults(func=cmd_check)
     d = sub.add_parser("demo", help="serve the demo site")
     d.add_argument("--host", default="127.0.0.1")
     d.add_argument("--port", type=int, default=8000)
