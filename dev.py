@@ -43,7 +43,7 @@ VENV = ROOT / ".venv"
 ISO = ROOT / ".venv-iso"
 RESULTS = ROOT / ".cache" / "results"
 DEV_REQUIREMENTS = ROOT / "tools" / "requirements-dev.txt"
-DEMO_TARGET = os.environ.get("MANOUCHE_DEMO", "examples.polls.app:application")
+DEMO_TARGET = os.environ.get("MANOUCHE_DEMO", "examples.hello.app:application")
 PACKAGE_TIMEOUT = 25 * 60
 
 sys.path.insert(0, str(ROOT))
