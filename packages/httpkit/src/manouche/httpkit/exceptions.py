@@ -1,0 +1,57 @@
+"""Exceptions a view or middleware raises to answer with a 4xx response.
+
+They keep Django's names (``django.http.Http404``,
+``django.core.exceptions.PermissionDenied``, ``BadRequest``,
+``SuspiciousOperation``, ``DisallowedHost``, ``RequestDataTooBig``) so code
+ports by changing imports. The WSGI handler turns each one into its response
+through the pluggable handlers (``handler400``, ``handler403``,
+``handler404``); ``webob.exc`` HTTP exceptions work too and are answered as
+they are.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BadRequest",
+    "DisallowedHost",
+    "Http404",
+    "PermissionDenied",
+    "RequestDataTooBig",
+    "SuspiciousOperation",
+]
+
+
+class Http404(Exception):
+    """The resource does not exist: answered with a 404."""
+
+    status_code = 404
+
+
+class PermissionDenied(Exception):
+    """The user may not do this: answered with a 403."""
+
+    status_code = 403
+
+
+class BadRequest(Exception):
+    """The request is malformed: answered with a 400."""
+
+    status_code = 400
+
+
+class SuspiciousOperation(BadRequest):
+    """The request looks like an attack (logged to ``manouche.httpkit.security``): a 400."""
+
+
+class DisallowedHost(SuspiciousOperation):
+    """The ``Host`` header is malformed or not in the allowed hosts: a 400."""
+
+
+class RequestDataTooBig(SuspiciousOperation):
+    """The request body is larger than the configured limit: a 413.
+
+    Django answers this with a 400; 413 Content Too Large is the status the
+    HTTP specification names for it, so we use that.
+    """
+
+    status_code = 413

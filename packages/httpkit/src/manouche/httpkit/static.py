@@ -1,0 +1,120 @@
+"""Static files for development: ``StaticFiles`` and ``StaticMount``.
+
+``StaticFiles(directory)`` serves the files under ``directory`` through
+WebOb's ``FileApp`` (ETag, Last-Modified, Range, HEAD). Paths are checked
+before any file system access: NUL bytes, backslashes, ``..`` segments and
+anything whose resolved path (symlinks followed) is outside the directory are
+answered with 404, without saying why, and dot-files are never served.
+
+``StaticMount(app, {"/static": "assets"})`` serves those prefixes and passes
+every other request to ``app``. It is what ``manouche-serve --static`` uses;
+in production let the web server or a CDN serve static files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from webob.static import FileApp
+
+if TYPE_CHECKING:
+    from manouche.httpkit.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+__all__ = ["StaticFiles", "StaticMount"]
+
+
+def _not_found(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    body = b"Not Found"
+    start_response(
+        "404 Not Found",
+        [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
+    )
+    return [body]
+
+
+def _method_not_allowed(
+    environ: WSGIEnvironment, start_response: StartResponse
+) -> Iterable[bytes]:
+    body = b"Method Not Allowed"
+    start_response(
+        "405 Method Not Allowed",
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("Allow", "GET, HEAD"),
+        ],
+    )
+    return [body]
+
+
+class StaticFiles:
+    """A WSGI app serving the files of ``directory`` (``index.html`` for folders)."""
+
+    def __init__(self, directory: str | os.PathLike[str], *, index: str | None = "index.html"):
+        root = Path(directory).resolve()
+        if not root.is_dir():
+            raise ValueError(f"static directory {str(directory)!r} does not exist")
+        self.root = root
+        self.index = index
+
+    def resolve(self, path_info: str) -> Path | None:
+        """The file a request path names, or None when it is not a servable file."""
+        try:
+            path = path_info.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return None
+        if "\x00" in path or "\\" in path:
+            return None
+        parts = [p for p in path.split("/") if p]
+        if any(p in (".", "..") or p.startswith(".") for p in parts):
+            return None
+        candidate = self.root.joinpath(*parts)
+        try:
+            resolved = candidate.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        if not resolved.is_relative_to(self.root):
+            return None
+        if resolved.is_dir():
+            if not self.index:
+                return None
+            resolved = resolved / self.index
+        return resolved if resolved.is_file() else None
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return _method_not_allowed(environ, start_response)
+        path = self.resolve(environ.get("PATH_INFO", ""))
+        if path is None:
+            return _not_found(environ, start_response)
+        app = FileApp(str(path))
+        return app(environ, start_response)  # type: ignore[no-any-return]
+
+
+class StaticMount:
+    """Serve static directories under URL prefixes and pass the rest to ``app``."""
+
+    def __init__(
+        self, app: WSGIApplication, mounts: Mapping[str, str | os.PathLike[str]]
+    ) -> None:
+        self.app = app
+        self.mounts: list[tuple[str, StaticFiles]] = []
+        for prefix, directory in mounts.items():
+            if not prefix.startswith("/"):
+                raise ValueError(f"a static prefix must start with '/', got {prefix!r}")
+            self.mounts.append((prefix.rstrip("/"), StaticFiles(directory)))
+        # Longest prefix first, so /static/admin wins over /static.
+        self.mounts.sort(key=lambda item: len(item[0]), reverse=True)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        for prefix, files in self.mounts:
+            if path == prefix or path.startswith(prefix + "/") or not prefix:
+                inner = dict(environ)
+                inner["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
+                inner["PATH_INFO"] = path[len(prefix) :] or "/"
+                return files(inner, start_response)
+        return self.app(environ, start_response)
