@@ -205,7 +205,7 @@ class SecurityMiddleware(BaseMiddleware):
         if self.ssl_redirect and not _is_secure(request, self.proxy_header):
             path = (environ.get("PATH_INFO") or "/").lstrip("/")
             if not any(rx.search(path) for rx in self.redirect_exempt):
-                host = self.ssl_host or request.host
+                host = self.ssl_host or request.host.removesuffix(":80")
                 location = f"https://{host}{request.path_qs}"
                 return webob.Response(status=301, location=location)
         nonce = ""

@@ -107,7 +107,6 @@ class View:
         """Answer OPTIONS with the allowed methods and an empty body."""
         response = webob.Response(status=200)
         response.headers["Allow"] = ", ".join(self._allowed_methods())
-        response.content_type = None
         response.content_length = 0
         return response
 
