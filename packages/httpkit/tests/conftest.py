@@ -24,6 +24,9 @@ def call_wsgi(app: Any, path: str = "/", **kwargs: Any) -> webob.Response:
     if body is not None:
         request.body = body
     request.environ.update(environ_extra)
+    # Request.blank marks its body seekable; a real server's input is not (and
+    # wsgiref.validate's input wrapper cannot seek).
+    request.environ.pop("webob.is_body_seekable", None)
     captured: dict[str, Any] = {}
 
     def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
@@ -68,7 +69,8 @@ def parse_http_date_safe(value: str | None) -> int | None:
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if parsed.tzinfo is None:
-        return None
+        # asctime dates carry no zone; HTTP dates are always UTC.
+        parsed = parsed.replace(tzinfo=timezone.utc)
     try:
         return int(parsed.timestamp())
     except (OverflowError, ValueError, OSError):
