@@ -1,7 +1,7 @@
 """Static files for development: ``StaticFiles`` and ``StaticMount``.
 
-``StaticFiles(directory)`` serves the files under ``directory`` through
-WebOb's ``FileApp`` (ETag, Last-Modified, Range, HEAD). Paths are checked
+``StaticFiles(directory)`` serves the files under ``directory`` with
+ETag, Last-Modified, Range and HEAD (WebOb's conditional responses). Paths are checked
 before any file system access: NUL bytes, backslashes, ``..`` segments and
 anything whose resolved path (symlinks followed) is outside the directory are
 answered with 404, without saying why, and dot-files are never served.
@@ -13,12 +13,13 @@ in production let the web server or a CDN serve static files.
 
 from __future__ import annotations
 
+import mimetypes
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from webob.static import FileApp
+import webob
 
 if TYPE_CHECKING:
     from manouche.httpkit.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -90,8 +91,48 @@ class StaticFiles:
         path = self.resolve(environ.get("PATH_INFO", ""))
         if path is None:
             return _not_found(environ, start_response)
-        app = FileApp(str(path))
-        return app(environ, start_response)  # type: ignore[no-any-return]
+        return _file_response(path, environ, start_response)
+
+
+class _FileIterator:
+    """Reads a file in blocks and closes it when the server closes the body."""
+
+    def __init__(self, path: Path, block_size: int = 1 << 16) -> None:
+        self._file = path.open("rb")
+        self._block_size = block_size
+
+    def __iter__(self) -> _FileIterator:
+        return self
+
+    def __next__(self) -> bytes:
+        data = self._file.read(self._block_size)
+        if not data:
+            raise StopIteration
+        return data
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _file_response(
+    path: Path, environ: WSGIEnvironment, start_response: StartResponse
+) -> Iterable[bytes]:
+    stat = path.stat()
+    content_type, encoding = mimetypes.guess_type(path.name)
+    response = webob.Response(
+        content_type=content_type or "application/octet-stream", conditional_response=True
+    )
+    if environ["REQUEST_METHOD"] == "HEAD":
+        response.app_iter = []
+    else:
+        response.app_iter = _FileIterator(path)
+    response.content_length = stat.st_size
+    if encoding:
+        response.content_encoding = encoding
+    response.last_modified = stat.st_mtime
+    response.etag = f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
+    response.accept_ranges = "bytes"
+    return response(environ, start_response)  # type: ignore[no-any-return]
 
 
 class StaticMount:
