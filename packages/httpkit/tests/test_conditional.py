@@ -140,7 +140,9 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[str(c) for c in CASES])
 @pytest.mark.parametrize("with_last_modified", [True, False])
-def test_same_status_as_djangos_conditional_get_middleware(django_settings, case, with_last_modified):
+def test_same_status_as_djangos_conditional_get_middleware(
+    django_settings, case, with_last_modified
+):
     """Differential: the same request through Django's middleware and ours."""
     from django.http import HttpResponse
     from django.middleware.http import ConditionalGetMiddleware as DjangoConditional

@@ -5,7 +5,6 @@ import logging
 import pytest
 import webob
 import webob.exc
-from manouche.signals import got_request_exception, request_finished, request_started
 
 from manouche.httpkit import (
     BadRequest,
@@ -17,6 +16,7 @@ from manouche.httpkit import (
     WSGIHandler,
     make_wsgi_app,
 )
+from manouche.signals import got_request_exception, request_finished, request_started
 
 
 def hello(request: webob.Request) -> webob.Response:
@@ -63,7 +63,9 @@ def test_routing_args_become_view_kwargs(call):
     def view(request, year, slug):
         return webob.Response(f"{year}/{slug}")
 
-    response = call(make_wsgi_app(view), environ={"wsgiorg.routing_args": ((), {"year": 2026, "slug": "x"})})
+    response = call(
+        make_wsgi_app(view), environ={"wsgiorg.routing_args": ((), {"year": 2026, "slug": "x"})}
+    )
     assert response.body == b"2026/x"
 
 

@@ -93,8 +93,10 @@ def test_validate_and_same_domain():
 
 
 def test_bad_host_is_400_not_500(call, caplog):
-    app = make_wsgi_app(lambda r: webob.Response("ok"), [
-        AllowedHostsMiddleware.configure(allowed_hosts=["example.com"])])
+    app = make_wsgi_app(
+        lambda r: webob.Response("ok"),
+        [AllowedHostsMiddleware.configure(allowed_hosts=["example.com"])],
+    )
     with caplog.at_level(logging.WARNING, logger="manouche.httpkit.security"):
         response = call(app, headers={"Host": "evil.com"})
     assert response.status_code == 400
@@ -117,16 +119,21 @@ def test_x_forwarded_host_only_when_asked():
     environ = {"HTTP_HOST": "internal", "HTTP_X_FORWARDED_HOST": "example.com"}
     assert get_host(environ) == "internal"
     assert get_host(environ, use_x_forwarded_host=True) == "example.com"
-    mw = AllowedHostsMiddleware(lambda r: webob.Response(), allowed_hosts=["example.com"],
-                                use_x_forwarded_host=True)
+    mw = AllowedHostsMiddleware(
+        lambda r: webob.Response(), allowed_hosts=["example.com"], use_x_forwarded_host=True
+    )
     assert mw.check(environ) == "example.com"
 
 
 def test_host_from_server_name_when_no_header():
-    assert get_host({"SERVER_NAME": "example.com", "SERVER_PORT": "80",
-                     "wsgi.url_scheme": "http"}) == "example.com"
-    assert get_host({"SERVER_NAME": "example.com", "SERVER_PORT": "8443",
-                     "wsgi.url_scheme": "https"}) == "example.com:8443"
+    assert (
+        get_host({"SERVER_NAME": "example.com", "SERVER_PORT": "80", "wsgi.url_scheme": "http"})
+        == "example.com"
+    )
+    assert (
+        get_host({"SERVER_NAME": "example.com", "SERVER_PORT": "8443", "wsgi.url_scheme": "https"})
+        == "example.com:8443"
+    )
 
 
 def test_bad_configuration():

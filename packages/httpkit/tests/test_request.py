@@ -26,8 +26,9 @@ def test_undecodable_query_is_bad_request():
 
 def test_undecodable_form_does_not_raise():
     # WebOb replaces undecodable form bytes; whatever it does, never a 500.
-    request = Request.blank("/", method="POST", body=b"name=%ff",
-                            content_type="application/x-www-form-urlencoded")
+    request = Request.blank(
+        "/", method="POST", body=b"name=%ff", content_type="application/x-www-form-urlencoded"
+    )
     assert request.POST["name"] == "\ufffd"
 
 

@@ -32,19 +32,30 @@ def test_headers_agree_with_djangos_security_middleware(django_settings):
     from django.middleware.security import SecurityMiddleware as DjangoSecurity
     from django.test import RequestFactory, override_settings
 
-    with override_settings(SECURE_HSTS_SECONDS=600, SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
-                           SECURE_HSTS_PRELOAD=True, ALLOWED_HOSTS=["testserver"]):
+    with override_settings(
+        SECURE_HSTS_SECONDS=600,
+        SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
+        SECURE_HSTS_PRELOAD=True,
+        ALLOWED_HOSTS=["testserver"],
+    ):
         django_response = DjangoSecurity(lambda r: HttpResponse("x"))(
             RequestFactory().get("/", secure=True)
         )
     app = make_wsgi_app(
         page,
-        [SecurityMiddleware.configure(hsts_seconds=600, hsts_include_subdomains=True,
-                                      hsts_preload=True)],
+        [
+            SecurityMiddleware.configure(
+                hsts_seconds=600, hsts_include_subdomains=True, hsts_preload=True
+            )
+        ],
     )
     ours = webob.Request.blank("https://localhost/").get_response(app)
-    for name in ("Strict-Transport-Security", "X-Content-Type-Options", "Referrer-Policy",
-                 "Cross-Origin-Opener-Policy"):
+    for name in (
+        "Strict-Transport-Security",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
         assert ours.headers[name] == django_response.headers[name], name
 
 
@@ -57,8 +68,14 @@ def test_hsts_only_on_https(call):
 
 
 def test_hsts_behind_a_trusted_proxy(call):
-    app = make_wsgi_app(page, [SecurityMiddleware.configure(
-        hsts_seconds=60, secure_proxy_ssl_header=("HTTP_X_FORWARDED_PROTO", "https"))])
+    app = make_wsgi_app(
+        page,
+        [
+            SecurityMiddleware.configure(
+                hsts_seconds=60, secure_proxy_ssl_header=("HTTP_X_FORWARDED_PROTO", "https")
+            )
+        ],
+    )
     response = call(app, headers={"X-Forwarded-Proto": "https"})
     assert response.headers["Strict-Transport-Security"] == "max-age=60"
 
@@ -82,15 +99,27 @@ def test_ssl_redirect_keeps_path_and_query(call):
 
 
 def test_ssl_redirect_host_and_exemptions(call):
-    app = make_wsgi_app(page, [SecurityMiddleware.configure(
-        ssl_redirect=True, ssl_host="secure.example.com", redirect_exempt=[r"^health/"])])
+    app = make_wsgi_app(
+        page,
+        [
+            SecurityMiddleware.configure(
+                ssl_redirect=True, ssl_host="secure.example.com", redirect_exempt=[r"^health/"]
+            )
+        ],
+    )
     assert call(app, "/x").location == "https://secure.example.com/x"
     assert call(app, "/health/").status_code == 200
 
 
 def test_csp_with_a_fresh_nonce_per_request(call):
-    app = make_wsgi_app(page, [SecurityMiddleware.configure(
-        csp={"default-src": [CSP.SELF], "script-src": [CSP.SELF, CSP.NONCE]})])
+    app = make_wsgi_app(
+        page,
+        [
+            SecurityMiddleware.configure(
+                csp={"default-src": [CSP.SELF], "script-src": [CSP.SELF, CSP.NONCE]}
+            )
+        ],
+    )
     nonces = set()
     for _ in range(5):
         response = call(app)
@@ -115,11 +144,20 @@ def test_csp_nonce_is_in_the_environ_key_of_the_contract():
 
 
 def test_csp_without_nonce_and_report_only(call):
-    app = make_wsgi_app(page, [SecurityMiddleware.configure(
-        csp={"default-src": CSP.NONE, "upgrade-insecure-requests": True},
-        csp_report_only={"default-src": [CSP.SELF]})])
+    app = make_wsgi_app(
+        page,
+        [
+            SecurityMiddleware.configure(
+                csp={"default-src": CSP.NONE, "upgrade-insecure-requests": True},
+                csp_report_only={"default-src": [CSP.SELF]},
+            )
+        ],
+    )
     response = call(app)
-    assert response.headers["Content-Security-Policy"] == "default-src 'none'; upgrade-insecure-requests"
+    assert (
+        response.headers["Content-Security-Policy"]
+        == "default-src 'none'; upgrade-insecure-requests"
+    )
     assert response.headers["Content-Security-Policy-Report-Only"] == "default-src 'self'"
     assert 'nonce=""' in response.text  # no nonce made when the policy does not use one
 
@@ -128,9 +166,16 @@ def test_csp_matches_djangos_serialisation(django_settings):
     from django.utils.csp import CSP as DjangoCSP
     from django.utils.csp import build_policy
 
-    policy = {"default-src": [CSP.SELF], "img-src": [CSP.SELF, "data:"], "frame-ancestors": [CSP.NONE]}
-    django_policy = {"default-src": [DjangoCSP.SELF], "img-src": [DjangoCSP.SELF, "data:"],
-                     "frame-ancestors": [DjangoCSP.NONE]}
+    policy = {
+        "default-src": [CSP.SELF],
+        "img-src": [CSP.SELF, "data:"],
+        "frame-ancestors": [CSP.NONE],
+    }
+    django_policy = {
+        "default-src": [DjangoCSP.SELF],
+        "img-src": [DjangoCSP.SELF, "data:"],
+        "frame-ancestors": [DjangoCSP.NONE],
+    }
     app = make_wsgi_app(page, [SecurityMiddleware.configure(csp=policy)])
     ours = webob.Request.blank("/").get_response(app)
     assert ours.headers["Content-Security-Policy"] == build_policy(django_policy)

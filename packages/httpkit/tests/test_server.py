@@ -23,7 +23,7 @@ import webob
 from manouche.httpkit import make_wsgi_app
 from manouche.httpkit.server import AppNotFound, RequestLogger, load_app, main
 
-SITE = '''
+SITE = """
 import webob
 from manouche.httpkit import (
     AllowedHostsMiddleware, RequestBodyLimitMiddleware, SecurityMiddleware, make_wsgi_app,
@@ -39,7 +39,7 @@ application = make_wsgi_app(view, [
     RequestBodyLimitMiddleware.configure(max_body_size=100),
     SecurityMiddleware,
 ])
-'''
+"""
 
 
 class Server:
@@ -171,14 +171,16 @@ def test_serves_an_httpkit_app_under_waitress(tmp_path, serve):
 
 def test_serves_a_flask_app(tmp_path, serve):
     pytest.importorskip("flask")
-    (tmp_path / "flaskapp.py").write_text(textwrap.dedent('''
+    (tmp_path / "flaskapp.py").write_text(
+        textwrap.dedent("""
         from flask import Flask
         app = Flask(__name__)
 
         @app.route("/")
         def index():
             return "hello from flask"
-    '''))
+    """)
+    )
     server = serve("flaskapp:app", "--port", "0")
     addr = server.url()
     status, _, body = request(addr)

@@ -121,9 +121,10 @@ def test_matches_django_allowed_methods(django_settings):
 
 
 def test_redirect_view_temporary_and_permanent(call):
-    response = call(app_for(RedirectView, url="/new/%(slug)s/"), environ={
-        "wsgiorg.routing_args": ((), {"slug": "abc"})
-    })
+    response = call(
+        app_for(RedirectView, url="/new/%(slug)s/"),
+        environ={"wsgiorg.routing_args": ((), {"slug": "abc"})},
+    )
     assert response.status_code == 302
     assert response.location == "http://localhost/new/abc/"
     response = call(app_for(RedirectView, url="/new/", permanent=True))

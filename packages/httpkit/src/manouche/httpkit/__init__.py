@@ -48,9 +48,11 @@ from manouche.httpkit.types import (
     Handler,
     Middleware,
     StartResponse,
-    View as ViewFunction,
     WSGIApplication,
     WSGIEnvironment,
+)
+from manouche.httpkit.types import (
+    View as ViewFunction,
 )
 from manouche.httpkit.views import RedirectView, View
 

@@ -55,7 +55,7 @@ def get_header(response: webob.Response, name: str) -> str | None:
     lname = name.lower()
     for key, value in response.headerlist:
         if key.lower() == lname:
-            return value  # type: ignore[no-any-return]
+            return value
     return None
 
 

@@ -96,9 +96,7 @@ class CommonMiddleware(BaseMiddleware):
         ):
             path = request.path_info
             if not path.endswith("/") and self._slash_exists(request):
-                return webob.Response(
-                    status=301, location=self._full_path(request, path + "/")
-                )
+                return webob.Response(status=301, location=self._full_path(request, path + "/"))
         return response
 
     def _slash_exists(self, request: webob.Request) -> bool:

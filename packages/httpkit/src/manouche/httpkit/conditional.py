@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import timezone
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
@@ -70,7 +70,7 @@ def parse_http_date_safe(value: str | None) -> int | None:
         return None
     if parsed.tzinfo is None:
         # asctime dates carry no zone; HTTP dates are always UTC.
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     try:
         return int(parsed.timestamp())
     except (OverflowError, ValueError, OSError):

@@ -136,9 +136,7 @@ def technical_500_response(request: webob.Request, exception: BaseException) -> 
     Never use it in production: it shows source code and the request's data
     (credentials are redacted, everything is HTML-escaped).
     """
-    environ = {
-        k: v for k, v in request.environ.items() if isinstance(v, str | int | float | bool)
-    }
+    environ = {k: v for k, v in request.environ.items() if isinstance(v, str | int | float | bool)}
     rows = "".join(
         f"<tr><th>{_esc(k)}</th><td><code>{_esc(v)}</code></td></tr>" for k, v in _redact(environ)
     )

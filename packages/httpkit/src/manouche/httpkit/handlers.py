@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 
 import webob
 import webob.exc
-from manouche.signals import got_request_exception, request_finished, request_started
 
 from manouche.httpkit import errors
 from manouche.httpkit.exceptions import (
@@ -40,6 +39,7 @@ from manouche.httpkit.exceptions import (
     SuspiciousOperation,
 )
 from manouche.httpkit.request import Request
+from manouche.signals import got_request_exception, request_finished, request_started
 
 if TYPE_CHECKING:
     from manouche.httpkit.types import (
@@ -56,9 +56,7 @@ __all__ = ["WSGIHandler", "make_wsgi_app"]
 request_logger = logging.getLogger("manouche.httpkit.request")
 security_logger = logging.getLogger("manouche.httpkit.security")
 
-_FALLBACK_500 = (
-    b"<!doctype html>\n<title>Server Error (500)</title>\n<h1>Server Error (500)</h1>\n"
-)
+_FALLBACK_500 = b"<!doctype html>\n<title>Server Error (500)</title>\n<h1>Server Error (500)</h1>\n"
 
 
 class _ClosingIterator:
@@ -171,7 +169,7 @@ class WSGIHandler:
         if isinstance(exc, webob.exc.HTTPException):
             if isinstance(exc, webob.Response):
                 return exc
-            return exc.wsgi_response  # type: ignore[no-any-return]
+            return exc.wsgi_response
         if isinstance(exc, BadRequest | Http404 | PermissionDenied):
             if isinstance(exc, SuspiciousOperation):
                 security_logger.warning(

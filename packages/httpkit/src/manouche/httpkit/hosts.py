@@ -58,16 +58,12 @@ def is_same_domain(host: str, pattern: str) -> bool:
     if not pattern:
         return False
     pattern = pattern.lower()
-    return (
-        pattern[0] == "." and (host.endswith(pattern) or host == pattern[1:]) or pattern == host
-    )
+    return pattern[0] == "." and (host.endswith(pattern) or host == pattern[1:]) or pattern == host
 
 
 def validate_host(host: str, allowed_hosts: Iterable[str]) -> bool:
     """Whether the domain ``host`` (no port) matches one of ``allowed_hosts``."""
-    return any(
-        pattern == "*" or is_same_domain(host, pattern) for pattern in allowed_hosts
-    )
+    return any(pattern == "*" or is_same_domain(host, pattern) for pattern in allowed_hosts)
 
 
 def get_host(environ: dict[str, object], use_x_forwarded_host: bool = False) -> str:

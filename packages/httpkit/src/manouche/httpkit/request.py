@@ -10,8 +10,13 @@ Everything else is WebOb's; views may annotate ``webob.Request``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import webob
-from webob.multidict import GetDict, MultiDict, NestedMultiDict, NoVars
+
+if TYPE_CHECKING:
+    from webob.multidict import GetDict, MultiDict, NoVars
+    from webob.request import _FieldStorageWithFile
 
 from manouche.httpkit.exceptions import BadRequest
 
@@ -31,15 +36,11 @@ class Request(webob.Request):
             raise BadRequest("The query string is not valid UTF-8") from exc
 
     @property
-    def POST(self) -> MultiDict | NoVars:  # noqa: N802 - WebOb's name
+    def POST(self) -> MultiDict[str, str | _FieldStorageWithFile] | NoVars:  # noqa: N802
         try:
             return super().POST
         except UnicodeDecodeError as exc:
             raise BadRequest("The request body is not valid UTF-8 form data") from exc
-
-    @property
-    def params(self) -> NestedMultiDict:
-        return NestedMultiDict(self.GET, self.POST)
 
 
 def get_csp_nonce(request: webob.Request) -> str:

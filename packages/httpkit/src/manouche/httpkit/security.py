@@ -22,7 +22,7 @@ from manouche.httpkit._base import BaseMiddleware, header_names
 from manouche.httpkit.request import CSP_NONCE_KEY
 
 if TYPE_CHECKING:
-    from manouche.httpkit.types import Handler
+    from manouche.httpkit.types import Handler, View
 
 __all__ = ["CSP", "SecurityMiddleware", "XFrameOptionsMiddleware", "xframe_options_exempt"]
 
@@ -192,7 +192,10 @@ class SecurityMiddleware(BaseMiddleware):
             self._hsts = ("strict-transport-security", "Strict-Transport-Security", value)
         # CSP headers as (lower-case name, name, text split around the nonce).
         self._csp: list[tuple[str, str, list[str]]] = []
-        for header, policy in ((CSP.HEADER_ENFORCE, csp), (CSP.HEADER_REPORT_ONLY, csp_report_only)):
+        for header, policy in (
+            (CSP.HEADER_ENFORCE, csp),
+            (CSP.HEADER_REPORT_ONLY, csp_report_only),
+        ):
             if policy is None:
                 continue
             text = _build_policy(policy)
@@ -227,13 +230,13 @@ class SecurityMiddleware(BaseMiddleware):
         return response
 
 
-def xframe_options_exempt(view: Handler) -> Handler:
+def xframe_options_exempt(view: View) -> View:
     """Mark a view's responses as exempt from ``XFrameOptionsMiddleware``."""
 
     @functools.wraps(view)
     def wrapped(request: webob.Request, *args: object, **kwargs: object) -> webob.Response:
-        response = view(request, *args, **kwargs)  # type: ignore[call-arg]
-        response.xframe_options_exempt = True
+        response = view(request, *args, **kwargs)
+        setattr(response, "xframe_options_exempt", True)  # noqa: B010 - an ad hoc attribute
         return response
 
     return wrapped

@@ -71,7 +71,7 @@ def load_app(target: str) -> WSGIApplication:
             raise AppNotFound(f"module {module_name!r} has no attribute {attr!r}") from None
     if not callable(obj):
         raise AppNotFound(f"{target!r} is not callable, so it is not a WSGI application")
-    return obj  # type: ignore[return-value]
+    return obj
 
 
 class RequestLogger:

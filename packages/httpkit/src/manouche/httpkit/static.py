@@ -36,9 +36,7 @@ def _not_found(environ: WSGIEnvironment, start_response: StartResponse) -> Itera
     return [body]
 
 
-def _method_not_allowed(
-    environ: WSGIEnvironment, start_response: StartResponse
-) -> Iterable[bytes]:
+def _method_not_allowed(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
     body = b"Method Not Allowed"
     start_response(
         "405 Method Not Allowed",
@@ -132,15 +130,13 @@ def _file_response(
     response.last_modified = stat.st_mtime
     response.etag = f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
     response.accept_ranges = "bytes"
-    return response(environ, start_response)  # type: ignore[no-any-return]
+    return response(environ, start_response)
 
 
 class StaticMount:
     """Serve static directories under URL prefixes and pass the rest to ``app``."""
 
-    def __init__(
-        self, app: WSGIApplication, mounts: Mapping[str, str | os.PathLike[str]]
-    ) -> None:
+    def __init__(self, app: WSGIApplication, mounts: Mapping[str, str | os.PathLike[str]]) -> None:
         self.app = app
         self.mounts: list[tuple[str, StaticFiles]] = []
         for prefix, directory in mounts.items():

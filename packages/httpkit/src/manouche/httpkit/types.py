@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Protocol, TypeAlias
+from typing import TypeAlias
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import webob
 
@@ -13,8 +14,9 @@ __all__ = [
     "ExcInfo",
     "Handler",
     "Middleware",
-    "StartResponse",
     "View",
+    # PEP 3333's types from the standard library's ``wsgiref.types``, re-exported.
+    "StartResponse",
     "WSGIApplication",
     "WSGIEnvironment",
 ]
@@ -32,22 +34,3 @@ Middleware: TypeAlias = Callable[[Handler], Handler]
 ErrorHandler: TypeAlias = Callable[[webob.Request, BaseException], webob.Response]
 
 ExcInfo: TypeAlias = tuple[type[BaseException], BaseException, TracebackType | None]
-
-#: The WSGI environ (PEP 3333).
-WSGIEnvironment: TypeAlias = dict[str, Any]
-
-
-class StartResponse(Protocol):
-    """The ``start_response`` callable of PEP 3333."""
-
-    def __call__(
-        self,
-        status: str,
-        headers: list[tuple[str, str]],
-        exc_info: ExcInfo | None = ...,
-        /,
-    ) -> Callable[[bytes], object]: ...
-
-
-#: A WSGI application (PEP 3333).
-WSGIApplication: TypeAlias = Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]

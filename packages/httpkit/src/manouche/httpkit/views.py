@@ -162,5 +162,3 @@ class RedirectView(View):
 
     def patch(self, request: webob.Request, *args: Any, **kwargs: Any) -> webob.Response:
         return self.get(request, *args, **kwargs)
-
-

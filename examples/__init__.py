@@ -1,0 +1,1 @@
+"""Glue examples: small sites built from Manouche packages, short enough to copy."""
