@@ -91,7 +91,7 @@ class CommonMiddleware(BaseMiddleware):
         response = self.get_response(request)
         if (
             self.append_slash
-            and response.status_code == 404
+            and response.status.startswith("404")
             and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
         ):
             path = request.path_info

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import webob
 
-from manouche.httpkit._base import BaseMiddleware, get_header, is_streaming
+from manouche.httpkit._base import BaseMiddleware
 
 if TYPE_CHECKING:
     from manouche.httpkit.types import Handler
@@ -160,13 +160,6 @@ def get_conditional_response(
     return response
 
 
-def _needs_etag(response: webob.Response) -> bool:
-    cache_control = get_header(response, "Cache-Control")
-    if cache_control is None:
-        return True
-    return all(part.lower() != "no-store" for part in _CC_DELIM.split(cache_control))
-
-
 class ConditionalGetMiddleware(BaseMiddleware):
     """ETags and 304 Not Modified for GET and HEAD (Django's ``ConditionalGetMiddleware``).
 
@@ -180,17 +173,41 @@ class ConditionalGetMiddleware(BaseMiddleware):
 
     def __call__(self, request: webob.Request) -> webob.Response:
         response = self.get_response(request)
-        if request.environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        environ = request.environ
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return response
-        etag = get_header(response, "ETag")
-        if etag is None and self.etag and not is_streaming(response) and _needs_etag(response):
-            body = b"".join(response.app_iter)
-            if body:
-                etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
-                response.headerlist.append(("ETag", etag))
-        last_modified = parse_http_date_safe(get_header(response, "Last-Modified"))
-        if etag or last_modified:
-            conditional = get_conditional_response(request, etag, last_modified, response)
+        # One pass over the headers (this runs on every response).
+        etag = last_modified = cache_control = None
+        for name, value in response.headerlist:
+            size = len(name)  # lower-case only the names that could match
+            if size == 4:
+                if name.lower() == "etag":
+                    etag = value
+            elif size == 13:
+                lname = name.lower()
+                if lname == "last-modified":
+                    last_modified = value
+                elif lname == "cache-control":
+                    cache_control = value
+        if etag is None and self.etag:
+            app_iter = response.app_iter
+            if isinstance(app_iter, (list, tuple)) and (  # noqa: UP038 - faster than a union
+                cache_control is None
+                or all(part.lower() != "no-store" for part in _CC_DELIM.split(cache_control))
+            ):
+                body = app_iter[0] if len(app_iter) == 1 else b"".join(app_iter)
+                if body:
+                    etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
+                    response.headerlist.append(("ETag", etag))
+        if (etag or last_modified) and (
+            "HTTP_IF_NONE_MATCH" in environ
+            or "HTTP_IF_MODIFIED_SINCE" in environ
+            or "HTTP_IF_MATCH" in environ
+            or "HTTP_IF_UNMODIFIED_SINCE" in environ
+        ):
+            conditional = get_conditional_response(
+                request, etag, parse_http_date_safe(last_modified), response
+            )
             if conditional is not None:
                 return conditional
         return response

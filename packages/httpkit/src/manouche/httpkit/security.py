@@ -47,6 +47,7 @@ class CSP:
     NONCE = "<CSP_NONCE_SENTINEL>"
 
 
+_NOTHING: frozenset[str] = frozenset()
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _REFERRER_POLICIES = frozenset(
     {
@@ -182,6 +183,7 @@ class SecurityMiddleware(BaseMiddleware):
                 )
             )
         self._static = static
+        self._static_pairs = [(name, value) for _, name, value in static]
         self._hsts: tuple[str, str, str] | None = None
         if hsts_seconds:
             value = f"max-age={hsts_seconds}"
@@ -201,6 +203,12 @@ class SecurityMiddleware(BaseMiddleware):
             text = _build_policy(policy)
             if text:
                 self._csp.append((header.lower(), header, text.split(CSP.NONCE)))
+        self._sizes = frozenset(
+            len(name)
+            for name in ["Strict-Transport-Security"]
+            + [n for _, n, _ in self._static]
+            + [n for _, n, _ in self._csp]
+        )
         self._needs_nonce = any(len(parts) > 1 for _, _, parts in self._csp)
 
     def __call__(self, request: webob.Request) -> webob.Response:
@@ -217,10 +225,19 @@ class SecurityMiddleware(BaseMiddleware):
             environ[CSP_NONCE_KEY] = nonce
         response = self.get_response(request)
         headerlist = response.headerlist
-        present = {name.lower() for name, _ in headerlist}
-        for lname, name, value in self._static:
-            if lname not in present:
-                headerlist.append((name, value))
+        sizes = self._sizes  # lower-case only the names that could be ours
+        for name, _ in headerlist:
+            if len(name) in sizes:
+                present = {name.lower() for name, _ in headerlist}
+                break
+        else:
+            present = _NOTHING  # the common case: the view set none of our headers
+        if present:
+            for lname, name, value in self._static:
+                if lname not in present:
+                    headerlist.append((name, value))
+        else:
+            headerlist.extend(self._static_pairs)
         if self._hsts is not None and self._hsts[0] not in present:
             if _is_secure(request, self.proxy_header):
                 headerlist.append(self._hsts[1:])
