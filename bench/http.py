@@ -52,7 +52,9 @@ def _start_response(status: str, headers: list[tuple[str, str]], exc_info: Any =
     return None
 
 
-def _runner(app: Callable[..., Iterable[bytes]], check: bytes = BODY.encode()) -> Callable[[], None]:
+def _runner(
+    app: Callable[..., Iterable[bytes]], check: bytes = BODY.encode()
+) -> Callable[[], None]:
     base = _environ()
     # One call up front: the contender must answer 200 with the body.
     captured: list[str] = []
@@ -210,9 +212,7 @@ def workloads() -> list[Workload]:
     django_ = django_apps()
     flask_ = flask_apps()
     result = []
-    for index, name in enumerate(
-        ["hello world", "security + common + conditional GET middleware"]
-    ):
+    for index, name in enumerate(["hello world", "security + common + conditional GET middleware"]):
         result.append(
             Workload(
                 name=f"{name} ({OPS} requests through WSGI)",
