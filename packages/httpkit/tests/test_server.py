@@ -237,6 +237,17 @@ def test_bad_arguments():
         main(["x:app", "--port", "70000"])
 
 
+def test_request_logger_passes_wsgiref_validate(call, tmp_path, caplog):
+    from manouche.httpkit import StaticMount
+
+    (tmp_path / "f.txt").write_text("file")
+    app = RequestLogger(StaticMount(make_wsgi_app(lambda r: webob.Response("x")), {"/s": tmp_path}))
+    with caplog.at_level(logging.INFO, logger="manouche.httpkit.server"):
+        assert call(app, "/s/f.txt").body == b"file"
+        assert call(app, "/other").body == b"x"
+    assert '"GET /s/f.txt HTTP/1.0" 200 4' in caplog.text
+
+
 def test_request_logger(caplog):
     app = RequestLogger(make_wsgi_app(lambda r: webob.Response("abc")))
     with caplog.at_level(logging.INFO, logger="manouche.httpkit.server"):

@@ -10,6 +10,12 @@ from manouche.httpkit.conditional import (
     parse_http_date_safe,
     quote_etag,
 )
+from manouche.httpkit.decorators import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 from manouche.httpkit.errors import (
     bad_request,
     page_not_found,
@@ -101,6 +107,10 @@ __all__ = [
     "permission_denied",
     "quote_etag",
     "request_too_large",
+    "require_GET",
+    "require_POST",
+    "require_http_methods",
+    "require_safe",
     "server_error",
     "split_domain_port",
     "technical_500_response",

@@ -226,6 +226,7 @@ class SecurityMiddleware(BaseMiddleware):
         response = self.get_response(request)
         headerlist = response.headerlist
         sizes = self._sizes  # lower-case only the names that could be ours
+        present: frozenset[str] | set[str]
         for name, _ in headerlist:
             if len(name) in sizes:
                 present = {name.lower() for name, _ in headerlist}
