@@ -149,8 +149,14 @@ def serve(
         wrapped = StaticMount(wrapped, static)
     wrapped = RequestLogger(wrapped)
     server = waitress.create_server(wrapped, host=host, port=port, threads=threads)
-    shown = f"[{host}]" if ":" in host else host
-    print(f"Serving on http://{shown}:{server.effective_port}/", flush=True)
+    # One listening socket, or several when a name resolves to IPv4 and IPv6.
+    listening = getattr(server, "effective_listen", None) or [
+        (server.effective_host, server.effective_port)
+    ]
+    bound_host, bound_port = listening[0]  # the URL to open; the others serve the same
+    shown = host if host not in ("0.0.0.0", "::", "") else bound_host
+    shown = f"[{shown}]" if ":" in shown else shown
+    print(f"Serving on http://{shown}:{bound_port}/", flush=True)
     try:
         server.run()
     except KeyboardInterrupt:
