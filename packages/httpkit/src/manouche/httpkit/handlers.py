@@ -95,7 +95,7 @@ class WSGIHandler:
             default pages.
         request_class: the request class (a ``webob.Request`` subclass);
             httpkit's :class:`~manouche.httpkit.Request` answers undecodable
-            query strings and forms with a 400.
+            query strings with a 400.
     """
 
     def __init__(

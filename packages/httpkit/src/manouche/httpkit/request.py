@@ -1,9 +1,10 @@
 """``Request``: a ``webob.Request`` whose decoding errors are 400s, not 500s.
 
-WebOb decodes the query string and form bodies as UTF-8 when a view first
-reads ``request.GET``/``POST``/``params``; a client that sends broken
-percent-encoding (``?q=%ff``) makes that raise ``UnicodeDecodeError``, which
-would surface as a 500. This subclass raises
+WebOb decodes the query string as UTF-8 when a view first reads
+``request.GET``/``params``; a client that sends broken percent-encoding
+(``?q=%ff``) makes that raise ``UnicodeDecodeError``, which would surface as
+a 500. (Form bodies are decoded with replacement characters; should decoding
+``request.POST`` ever raise, the same applies.) This subclass raises
 :class:`~manouche.httpkit.BadRequest` instead, so the client gets a 400.
 Everything else is WebOb's; views may annotate ``webob.Request``.
 """
@@ -26,7 +27,7 @@ CSP_NONCE_KEY = "manouche.csp_nonce"
 
 
 class Request(webob.Request):
-    """WebOb's request, answering undecodable query strings and forms with a 400."""
+    """WebOb's request, answering an undecodable query string with a 400."""
 
     @property
     def GET(self) -> GetDict:  # noqa: N802 - WebOb's name
