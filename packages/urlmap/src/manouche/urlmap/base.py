@@ -1,0 +1,242 @@
+"""``reverse()``, ``resolve()`` and the script prefix, as in ``django.urls.base``.
+
+There is no settings module: the functions take the URL map to use as
+``urlconf=``, or use the one set for the current context with
+``set_urlconf()`` (a ``URLMap`` sets itself while it dispatches a request,
+so views and templates can call ``reverse()`` without passing it).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
+
+from manouche.urlmap.exceptions import ImproperlyConfigured, NoReverseMatch
+from manouche.urlmap.resolvers import ResolverMatch, _Possibility, table
+
+if TYPE_CHECKING:
+    from manouche.urlmap.maps import URLMap
+    from manouche.urlmap.patterns import URLResolver
+
+__all__ = [
+    "escape_leading_slashes",
+    "get_script_prefix",
+    "get_urlconf",
+    "resolve",
+    "reverse",
+    "set_script_prefix",
+    "set_urlconf",
+]
+
+_script_prefix: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "manouche_urlmap_script_prefix", default="/"
+)
+_urlconf: contextvars.ContextVar[URLMap | None] = contextvars.ContextVar(
+    "manouche_urlmap_urlconf", default=None
+)
+
+# Characters RFC 3986 allows unescaped in a path segment (pchar), as Django.
+_SAFE = "!$&'()*+,;=/~:@"
+_NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9_.\-!$&'()*+,;=/~:@]")
+
+
+def get_script_prefix() -> str:
+    """The prefix generated URLs start with: ``SCRIPT_NAME`` plus ``/``, or ``/``."""
+    return _script_prefix.get()
+
+
+def set_script_prefix(prefix: str) -> contextvars.Token[str]:
+    """Set the script prefix for this context; returns a token for ``reset``."""
+    if not prefix.endswith("/"):
+        prefix += "/"
+    return _script_prefix.set(prefix)
+
+
+def set_urlconf(urlconf: URLMap | None) -> contextvars.Token[URLMap | None]:
+    """Make ``urlconf`` the URL map ``reverse()``/``resolve()`` use in this context."""
+    return _urlconf.set(urlconf)
+
+
+def get_urlconf() -> URLMap | None:
+    return _urlconf.get()
+
+
+def _map(urlconf: Any) -> URLMap:
+    from manouche.urlmap.maps import URLMap
+
+    if urlconf is None:
+        found = _urlconf.get()
+        if found is None:
+            raise ImproperlyConfigured(
+                "No URL map: pass urlconf=<URLMap> or call set_urlconf(urlmap) first."
+            )
+        return found
+    if isinstance(urlconf, URLMap):
+        return urlconf
+    return URLMap(urlconf)
+
+
+def escape_leading_slashes(url: str) -> str:
+    """``//host`` would be scheme-relative: turn the second slash into ``%2F``."""
+    if url.startswith("//"):
+        return "/%2F" + url[2:]
+    return url
+
+
+def _quote(url: str) -> str:
+    if _NEEDS_QUOTING.search(url) is None:
+        return url
+    return quote(url, safe=_SAFE)
+
+
+def reverse(
+    viewname: str | Callable[..., Any],
+    urlconf: Any = None,
+    args: Sequence[Any] | None = None,
+    kwargs: Mapping[str, Any] | None = None,
+    current_app: str | None = None,
+    *,
+    query: Any = None,
+    fragment: str | None = None,
+) -> str:
+    """Django's ``reverse()``: the URL of a view name (``"blog:post"``) or a view."""
+    return _map(urlconf).reverse(
+        viewname, args, kwargs, current_app, query=query, fragment=fragment
+    )
+
+
+def resolve(path: str, urlconf: Any = None) -> ResolverMatch:
+    """Django's ``resolve()``: the view, arguments and names for ``path``."""
+    return _map(urlconf).resolve(path)
+
+
+def reverse_in(
+    root: URLResolver,
+    viewname: str | Callable[..., Any],
+    args: Sequence[Any] | None,
+    kwargs: Mapping[str, Any] | None,
+    current_app: str | None,
+    query: Any,
+    fragment: str | None,
+    prefix: str,
+) -> str:
+    """The body of ``URLMap.reverse`` (Django's ``reverse`` and ``_reverse_with_prefix``)."""
+    resolver = root
+    tbl = table(root)
+    if isinstance(viewname, str):
+        *ns_path, view = viewname.split(":")
+    else:
+        ns_path, view = [], viewname  # type: ignore[assignment]
+    possibilities: list[_Possibility]
+    if ns_path:
+        current_path = current_app.split(":")[::-1] if current_app else None
+        resolved: list[str] = []
+        ns_pattern = ""
+        ns_converters: dict[str, Any] = {}
+        for ns in ns_path:
+            current_ns = current_path.pop() if current_path else None
+            app_list = tbl.apps.get(ns)
+            if app_list is not None:
+                if current_ns and current_ns in app_list:
+                    ns = current_ns
+                elif ns not in app_list:
+                    ns = app_list[0]
+            if ns != current_ns:
+                current_path = None
+            entry = tbl.namespaces.get(ns)
+            if entry is None:
+                if resolved:
+                    raise NoReverseMatch(
+                        f"'{ns}' is not a registered namespace inside '{':'.join(resolved)}'"
+                    )
+                raise NoReverseMatch(f"'{ns}' is not a registered namespace")
+            extra, resolver, converters = entry
+            resolved.append(ns)
+            ns_pattern += extra
+            ns_converters.update(converters)
+            tbl = table(resolver)
+        possibilities = tbl.namespaced(ns_pattern, ns_converters, view)
+    else:
+        possibilities = tbl.lookups.get(view, [])
+    url = _reverse_with_prefix(possibilities, view, prefix, args, kwargs)
+    if query is not None:
+        query_string = urlencode(query, doseq=True) if query else ""
+        if query_string:
+            url += "?" + query_string
+    if fragment is not None:
+        url += "#" + fragment
+    return url
+
+
+def _reverse_with_prefix(
+    possibilities: list[_Possibility],
+    view: Any,
+    prefix: str,
+    args: Sequence[Any] | None,
+    kwargs: Mapping[str, Any] | None,
+) -> str:
+    if args and kwargs:
+        raise ValueError("Don't mix *args and **kwargs in call to reverse()!")
+    args = tuple(args) if args else ()
+    kwargs = kwargs or {}
+    kwarg_keys = frozenset(kwargs)
+    for possibility in possibilities:
+        converters = possibility.converters
+        for template, params, param_set in possibility.variants:
+            if args:
+                if len(args) != len(params):
+                    continue
+                candidate_subs: Mapping[str, Any] = dict(zip(params, args, strict=True))
+            else:
+                if (kwarg_keys ^ param_set) - possibility.default_keys:
+                    continue
+                if possibility.defaults and not _defaults_agree(possibility, kwargs, param_set):
+                    continue
+                candidate_subs = kwargs
+            text: dict[str, str] = {}
+            try:
+                for key, value in candidate_subs.items():
+                    converter = converters.get(key)
+                    text[key] = str(value) if converter is None else converter.to_url(value)
+            except ValueError:
+                continue
+            candidate = template % text
+            if possibility.check.match(candidate):
+                return escape_leading_slashes(_quote(prefix + candidate))
+    raise NoReverseMatch(_no_reverse_message(possibilities, view, args, kwargs))
+
+
+def _defaults_agree(possibility: _Possibility, kwargs: Mapping[str, Any], params: Any) -> bool:
+    for key, value in possibility.defaults.items():
+        if key in params:
+            continue
+        if kwargs.get(key, value) != value:
+            return False
+    return True
+
+
+def _no_reverse_message(
+    possibilities: list[_Possibility], view: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]
+) -> str:
+    module = getattr(view, "__module__", None)
+    name = getattr(view, "__name__", None)
+    view_s = f"{module}.{name}" if module is not None and name is not None else view
+    patterns = [p.pattern for p in possibilities]
+    if not patterns:
+        return (
+            f"Reverse for '{view_s}' not found. '{view_s}' is not a valid view "
+            "function or pattern name."
+        )
+    if args:
+        arg_msg = f"arguments '{args}'"
+    elif kwargs:
+        arg_msg = f"keyword arguments '{dict(kwargs)}'"
+    else:
+        arg_msg = "no arguments"
+    return (
+        f"Reverse for '{view_s}' with {arg_msg} not found. "
+        f"{len(patterns)} pattern(s) tried: {patterns}"
+    )

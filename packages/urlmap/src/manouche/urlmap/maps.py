@@ -1,0 +1,285 @@
+"""``URLMap``: a URLconf that resolves, reverses, and dispatches as a view or WSGI app."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+from urllib.parse import quote
+
+import webob
+
+from manouche.urlmap.base import (
+    _script_prefix,
+    _urlconf,
+    escape_leading_slashes,
+    reverse_in,
+)
+from manouche.urlmap.exceptions import MethodNotAllowed, Resolver404
+from manouche.urlmap.patterns import RegexPattern, URLResolver, flatten_names
+from manouche.urlmap.resolvers import ResolverMatch, _Context, resolve_in, tried_chains
+from manouche.urlmap.types import StartResponse, WSGIApp, WSGIEnviron
+
+__all__ = ["URLMap"]
+
+_NOT_FOUND = (
+    '<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n'
+    "<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n"
+    "</body>\n</html>\n"
+)
+_SLASH_SAFE = "/:@&+$,-_.!~*'()"
+
+def _decode_path(raw: str) -> str:
+    """A WSGI path (bytes as latin-1) as text: UTF-8, broken bytes re-percent-encoded."""
+    data = raw.encode("latin-1")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        out = []
+        while data:
+            try:
+                out.append(data.decode("utf-8"))
+                break
+            except UnicodeDecodeError as exc:
+                out.append(data[: exc.start].decode("utf-8"))
+                out.append("".join(f"%{b:02X}" for b in data[exc.start : exc.end]))
+                data = data[exc.end :]
+        return "".join(out)
+
+class URLMap:
+    """A URLconf: ``URLMap([path(...), include(...), mount(...)])``.
+
+    It resolves (``resolve``), reverses (``reverse``), and is itself a view
+    (``urlmap(request, **kwargs)``) and a WSGI application
+    (``urlmap(environ, start_response)``). Nothing it matches leaks into a
+    production 404 page; ``debug=True`` lists the patterns tried.
+
+    Parameters:
+        urlpatterns: the patterns, or a module / dotted module name with ``urlpatterns``.
+        debug: 404 pages list the patterns tried (never in production).
+        append_slash: redirect ``/x`` to ``/x/`` when only the latter matches
+            (Django's ``APPEND_SLASH``; 301 for GET/HEAD, 308 otherwise).
+        max_path_length: longer paths get 414 before any regex runs.
+        handler404, handler405: ``view(request, exception) -> Response`` to answer instead.
+    """
+
+    def __init__(
+        self,
+        urlpatterns: Any,
+        *,
+        debug: bool = False,
+        append_slash: bool = False,
+        max_path_length: int = 4096,
+        handler404: Callable[[webob.Request, Exception], webob.Response] | None = None,
+        handler405: Callable[[webob.Request, Exception], webob.Response] | None = None,
+    ) -> None:
+        if isinstance(urlpatterns, str):
+            import importlib
+
+            urlpatterns = importlib.import_module(urlpatterns)
+        self._root = URLResolver(RegexPattern(r"^/"), urlpatterns)
+        self.debug = debug
+        self.append_slash = append_slash
+        if max_path_length < 1:
+            raise ValueError("max_path_length must be positive.")
+        self.max_path_length = max_path_length
+        self.handler404 = handler404
+        self.handler405 = handler405
+
+    @property
+    def urlpatterns(self) -> list[Any]:
+        return self._root.url_patterns
+
+    # -- resolving ---------------------------------------------------------
+
+    def resolve(
+        self, path: str, *, host: str | None = None, method: str | None = None
+    ) -> ResolverMatch:
+        """The match for ``path`` (starting with ``/``), as Django's ``resolve()``.
+
+        ``host`` enables host-restricted patterns (``path(..., host=...)``);
+        without it they never match. ``method`` applies ``methods=``
+        restrictions; when only those stop a match, :class:`MethodNotAllowed`
+        (a ``Resolver404``) is raised with the allowed methods.
+        """
+        path = str(path)
+        if not path.startswith("/"):
+            raise Resolver404({"path": path})
+        ctx = _Context(host.lower().rsplit(":", 1)[0] if host else None, method)
+        found = resolve_in(self._root, path[1:], ctx)
+        if found is None:
+            rest = path[1:]
+            if ctx.allowed:
+                raise MethodNotAllowed({"path": rest}, sorted(ctx.allowed))
+            raise Resolver404({"path": rest}, lambda: tried_chains(self._root, rest))
+        if found._mount is not None:
+            mount, rest = found._mount
+            found._mount = (mount, path[: len(path) - len(rest)])
+        return found
+
+    # -- reversing ---------------------------------------------------------
+
+    def reverse(
+        self,
+        viewname: str | Callable[..., Any],
+        args: Sequence[Any] | None = None,
+        kwargs: Mapping[str, Any] | None = None,
+        current_app: str | None = None,
+        *,
+        query: Any = None,
+        fragment: str | None = None,
+        script_name: str | None = None,
+    ) -> str:
+        """The URL for ``viewname`` (``"name"``, ``"ns:name"`` or a view callable).
+
+        Raises ``NoReverseMatch`` naming the patterns tried and the arguments.
+        The URL starts with the script prefix of the request being dispatched
+        (its ``SCRIPT_NAME``), or ``script_name`` when given.
+        """
+        if script_name is None:
+            prefix = _script_prefix.get()
+        else:
+            prefix = script_name.rstrip("/") + "/"
+        return reverse_in(
+            self._root, viewname, args, kwargs, current_app, query, fragment, prefix
+        )
+
+    # -- dispatching -------------------------------------------------------
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """``urlmap(environ, start_response)`` (WSGI) or ``urlmap(request, **kwargs)`` (a view)."""
+        if len(args) == 2 and isinstance(args[0], dict) and not kwargs:
+            return self.wsgi_app(args[0], args[1])
+        if len(args) == 1 and isinstance(args[0], webob.Request):
+            return self.dispatch(args[0])
+        raise TypeError("URLMap is called as a WSGI app (environ, start_response) or a view (request).")
+
+    def wsgi_app(self, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
+        request = webob.Request(environ)
+        outcome = self._route(request)
+        if isinstance(outcome, tuple):
+            app, new_environ = outcome
+            return app(new_environ, start_response)
+        return outcome(environ, start_response)
+
+    def dispatch(self, request: webob.Request) -> webob.Response:
+        """Answer ``request``: the matching view's response, a mounted app's, 404, 405, 414."""
+        outcome = self._route(request)
+        if isinstance(outcome, tuple):
+            app, new_environ = outcome
+            response: webob.Response = webob.Request(new_environ).get_response(app)
+            return response
+        return outcome
+
+    def _route(
+        self, request: webob.Request
+    ) -> webob.Response | tuple[WSGIApp, WSGIEnviron]:
+        environ = request.environ
+        raw_path = environ.get("PATH_INFO", "") or "/"
+        if len(raw_path) > self.max_path_length:
+            return webob.Response("URI Too Long", status=414, content_type="text/plain")
+        path = _decode_path(raw_path)
+        if not path.startswith("/"):
+            path = "/" + path
+        host = request.host.split(":", 1)[0].lower() if request.host else None
+        method = request.method
+        try:
+            match = self.resolve(path, host=host, method=method)
+        except MethodNotAllowed as exc:
+            return self._method_not_allowed(request, exc)
+        except Resolver404 as exc:
+            redirect = self._slash_redirect(request, raw_path, path, host, method)
+            return redirect if redirect is not None else self._not_found(request, exc)
+        if match._mount is not None:
+            mount, consumed = match._mount
+            segments = consumed.count("/") - 1
+            return mount.app, _shift(environ, raw_path, segments)
+        script = _decode_path(environ.get("SCRIPT_NAME", ""))
+        prefix_token = _script_prefix.set(script.rstrip("/") + "/")
+        urlconf_token = _urlconf.set(self)
+        try:
+            request.urlvars = dict(match.kwargs)
+            environ["manouche.resolver_match"] = match
+            response = match.func(request, *match.args, **match.kwargs)
+        finally:
+            _urlconf.reset(urlconf_token)
+            _script_prefix.reset(prefix_token)
+        if not isinstance(response, webob.Response):
+            raise TypeError(
+                f"The view {match._func_path} didn't return a webob.Response "
+                f"(it returned {type(response).__name__})."
+            )
+        return response
+
+    # -- error answers -----------------------------------------------------
+
+    def _slash_redirect(
+        self, request: webob.Request, raw_path: str, path: str, host: str | None, method: str
+    ) -> webob.Response | None:
+        if not self.append_slash or path.endswith("/"):
+            return None
+        try:
+            self.resolve(path + "/", host=host, method=method)
+        except Resolver404:
+            return None
+        target = quote((raw_path + "/").encode("latin-1"), safe=_SLASH_SAFE)
+        script = quote(request.environ.get("SCRIPT_NAME", "").encode("latin-1"), safe=_SLASH_SAFE)
+        location = script + escape_leading_slashes(target)
+        if request.query_string:
+            location += "?" + request.query_string
+        status = 301 if method in ("GET", "HEAD") else 308
+        response = webob.Response(status=status)
+        response.headers["Location"] = location
+        return response
+
+    def _not_found(self, request: webob.Request, exc: Resolver404) -> webob.Response:
+        if self.handler404 is not None:
+            return self.handler404(request, exc)
+        if not self.debug:
+            return webob.Response(_NOT_FOUND, status=404, content_type="text/html", charset="utf-8")
+        rows = []
+        for chain in exc.tried:
+            rows.append(
+                "<li>" + html.escape(" ".join(str(p.pattern) for p in chain) or "(empty)") + "</li>"
+            )
+        body = (
+            "<!doctype html><html lang=\"en\"><head><title>Page not found</title></head><body>"
+            "<h1>Page not found <small>(404)</small></h1>"
+            f"<p>Request: {html.escape(request.method)} {html.escape(request.path_url)}</p>"
+            f"<p>Tried these {len(rows)} URL pattern(s), in this order:</p>"
+            f"<ol>{''.join(rows)}</ol>"
+            f"<p>The current path, <code>{html.escape(exc.path)}</code>, matched none of these.</p>"
+            "<p>You see this page because the URL map runs with debug=True.</p></body></html>"
+        )
+        return webob.Response(body, status=404, content_type="text/html", charset="utf-8")
+
+    def _method_not_allowed(self, request: webob.Request, exc: MethodNotAllowed) -> webob.Response:
+        if self.handler405 is not None:
+            response = self.handler405(request, exc)
+        else:
+            response = webob.Response(
+                "Method Not Allowed", status=405, content_type="text/plain", charset="utf-8"
+            )
+        response.headers["Allow"] = ", ".join(exc.allowed)
+        return response
+
+    def patterns_description(self) -> list[str]:
+        """Every route, joined with its include prefixes (for listings and debugging)."""
+        return flatten_names(self.urlpatterns)
+
+    def __repr__(self) -> str:
+        return f"<URLMap {len(self.urlpatterns)} pattern(s)>"
+
+def _shift(environ: WSGIEnviron, raw_path: str, segments: int) -> WSGIEnviron:
+    """A copy of ``environ`` with ``segments`` path segments moved to ``SCRIPT_NAME``."""
+    end = 0
+    for _ in range(segments):
+        end = raw_path.find("/", end + 1)
+        if end < 0:
+            end = len(raw_path)
+            break
+    new = dict(environ)
+    new["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + raw_path[:end]
+    new["PATH_INFO"] = raw_path[end:]
+    return new
+

@@ -1,0 +1,511 @@
+"""URL patterns: ``path()``, ``re_path()``, ``include()`` and ``mount()``.
+
+``path()`` routes are read by Routes: Django's ``<converter:name>`` parts are
+translated into Routes' ``{name}`` with the converter's regex as the Routes
+requirement, and Routes' own ``{name}`` / ``{name:regex}`` parts are passed
+through, so both syntaxes mix in one route. Routes builds the regular
+expression; urlmap adds the converters, the end anchor and Django's matching
+rules. ``re_path()`` takes a regular expression as Django's does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import string
+from collections.abc import Callable, Iterable, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import routes.route
+
+from manouche.urlmap._regexes import combinable, literal_prefix
+from manouche.urlmap.converters import Converter, ConverterRegistry, default_converters
+from manouche.urlmap.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from manouche.urlmap.types import WSGIApp
+
+__all__ = [
+    "Mount",
+    "RegexPattern",
+    "RoutePattern",
+    "URLPattern",
+    "URLResolver",
+    "include",
+    "mount",
+    "path",
+    "re_path",
+]
+
+_PART = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>|\{(?P<routes>[^}]*)\}")
+_WHITESPACE = frozenset(string.whitespace)
+_ROUTES_SPECIAL = str.maketrans({c: "\\" + c for c in "\\:*{}"})
+_METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"}
+)
+
+
+class _BasePattern:
+    """What the resolver needs from a pattern (route or regex)."""
+
+    regex: re.Pattern[str]
+    converters: dict[str, Converter]
+    _is_endpoint: bool
+    #: the pattern's regex source (with '^'), for reverse templates.
+    regex_text: str
+    #: True when ``match`` uses fullmatch rather than an anchored search.
+    _fullmatch: bool = False
+
+    def match(self, path: str) -> tuple[str, tuple[str, ...], dict[str, Any]] | None:
+        raise NotImplementedError
+
+    # -- what the matching index reads ------------------------------------
+
+    def index_key(self) -> str | None:
+        """The first path segment (with its '/') every match starts with.
+
+        For a fully literal endpoint without '/', the whole literal. ``None``
+        when the pattern can match paths starting with anything.
+        """
+        prefix = literal_prefix(self.regex_text)
+        if prefix is None:
+            return None
+        slash = prefix.find("/")
+        if slash >= 0:
+            return prefix[: slash + 1]
+        if self._is_endpoint and self._literal_route() == prefix:
+            return prefix
+        return None
+
+    def _literal_route(self) -> str | None:
+        return None
+
+    def alternative(self) -> str | None:
+        """This pattern's regex rewritten for a combined alternation, or None."""
+        body = combinable(self.regex_text)
+        if body is None:
+            return None
+        if self._fullmatch:
+            return f"(?:{body})\\Z"
+        if body.startswith("^"):
+            return body
+        # search() semantics: the leftmost match anywhere.
+        return f"[\\s\\S]*?(?:{body})"
+
+    def describe(self) -> str:
+        return repr(str(self))
+
+
+class RoutePattern(_BasePattern):
+    """A ``path()`` route: literal text, ``<converter:name>`` and ``{name:regex}`` parts."""
+
+    def __init__(
+        self,
+        route: str,
+        name: str | None = None,
+        is_endpoint: bool = False,
+        converters: ConverterRegistry | None = None,
+    ) -> None:
+        if not isinstance(route, str):
+            raise TypeError(f"route must be a str, not {type(route).__name__}.")
+        self._route = route
+        self.name = name
+        self._is_endpoint = is_endpoint
+        registry = converters if converters is not None else default_converters
+        self.converters, routes_path, requirements = _translate(route, registry)
+        self._routes_vars = [n for n in _routes_names(route)]
+        try:
+            self._routes_route = routes.route.Route(
+                None, routes_path, requirements=requirements, _explicit=True
+            )
+            body = self._routes_route.buildfullreg([], include_names=True)
+        except Exception as exc:  # Routes raises bare errors on bad syntax
+            raise ImproperlyConfigured(f"URL route {route!r} is not valid: {exc}") from exc
+        body = body.removesuffix("$")
+        self.regex_text = "^" + body + ("\\Z" if is_endpoint else "")
+        try:
+            self.regex = re.compile(self.regex_text)
+        except re.error as exc:
+            raise ImproperlyConfigured(f"URL route {route!r} is not valid: {exc}") from exc
+        self._plain = not self.regex.groups and not self._routes_vars
+
+    def _literal_route(self) -> str | None:
+        return self._route if self._plain else None
+
+    def match(self, path: str) -> tuple[str, tuple[str, ...], dict[str, Any]] | None:
+        if self._plain:
+            # No parameters: a string comparison, as Django does.
+            if self._is_endpoint:
+                return ("", (), {}) if path == self._route else None
+            if path.startswith(self._route):
+                return path[len(self._route) :], (), {}
+            return None
+        m = self.regex.search(path)
+        if m is None:
+            return None
+        kwargs = self.convert(m.groupdict())
+        if kwargs is None:
+            return None
+        return path[m.end() :], (), kwargs
+
+    def convert(self, groups: dict[str, str | None]) -> dict[str, Any] | None:
+        """Converted keyword arguments, or None when a converter says no."""
+        kwargs: dict[str, Any] = {}
+        converters = self.converters
+        for key, value in groups.items():
+            if value is None:
+                continue  # an optional Routes part ({.format}) not given
+            converter = converters.get(key)
+            if converter is None:
+                kwargs[key] = value
+                continue
+            try:
+                kwargs[key] = converter.to_python(value)
+            except ValueError:
+                return None
+        return kwargs
+
+    def __str__(self) -> str:
+        return self._route
+
+
+class RegexPattern(_BasePattern):
+    """A ``re_path()`` regular expression, matched as Django matches it."""
+
+    def __init__(self, regex: str, name: str | None = None, is_endpoint: bool = False) -> None:
+        if not isinstance(regex, str):
+            raise TypeError(f"regex must be a str, not {type(regex).__name__}.")
+        self._regex = regex
+        self.name = name
+        self._is_endpoint = is_endpoint
+        self.converters = {}
+        self.regex_text = regex
+        try:
+            self.regex = re.compile(regex)
+        except re.error as exc:
+            raise ImproperlyConfigured(f'"{regex}" is not a valid regular expression: {exc}') from exc
+        self._fullmatch = is_endpoint and regex.endswith("$")
+
+    def match(self, path: str) -> tuple[str, tuple[str, ...], dict[str, Any]] | None:
+        m = self.regex.fullmatch(path) if self._fullmatch else self.regex.search(path)
+        if m is None:
+            return None
+        groupdict = m.groupdict()
+        args: tuple[str, ...] = () if groupdict else m.groups()
+        kwargs = {k: v for k, v in groupdict.items() if v is not None}
+        return path[m.end() :], args, kwargs
+
+    def __str__(self) -> str:
+        return self._regex
+
+
+def _routes_names(route: str) -> list[str]:
+    return [m["routes"] for m in _PART.finditer(route) if m["routes"] is not None]
+
+
+def _translate(
+    route: str, registry: ConverterRegistry
+) -> tuple[dict[str, Converter], str, dict[str, str]]:
+    """Django parts to Routes parts: ``(converters, routes_path, requirements)``."""
+    converters: dict[str, Converter] = {}
+    requirements: dict[str, str] = {}
+    names: set[str] = set()
+    out: list[str] = []
+    end = 0
+    for m in _PART.finditer(route):
+        out.append(route[end : m.start()].translate(_ROUTES_SPECIAL))
+        end = m.end()
+        if m["routes"] is not None:
+            spec = m["routes"]
+            name = spec.split(":", 1)[0].removeprefix(".")
+            if not name.isidentifier():
+                raise ImproperlyConfigured(
+                    f"URL route {route!r} uses parameter name {name!r} which "
+                    "isn't a valid Python identifier."
+                )
+            if name in names:
+                raise ImproperlyConfigured(f"URL route {route!r} uses parameter {name!r} twice.")
+            names.add(name)
+            out.append("{" + spec + "}")
+            continue
+        if not _WHITESPACE.isdisjoint(m[0]):
+            raise ImproperlyConfigured(
+                f"URL route {route!r} cannot contain whitespace in angle brackets <…>."
+            )
+        raw_converter = m["converter"] or "str"
+        parameter = m["parameter"]
+        if not parameter.isidentifier():
+            raise ImproperlyConfigured(
+                f"URL route {route!r} uses parameter name {parameter!r} which "
+                "isn't a valid Python identifier."
+            )
+        if raw_converter not in registry:
+            raise ImproperlyConfigured(
+                f"URL route {route!r} uses invalid converter {raw_converter!r}."
+            )
+        if parameter in names:
+            raise ImproperlyConfigured(f"URL route {route!r} uses parameter {parameter!r} twice.")
+        names.add(parameter)
+        converter = registry.get(raw_converter)
+        converters[parameter] = converter
+        requirements[parameter] = converter.regex
+        out.append("{" + parameter + "}")
+    out.append(route[end:].translate(_ROUTES_SPECIAL))
+    return converters, "".join(out), requirements
+
+
+def _host_pattern(host: str | None, registry: ConverterRegistry | None) -> RoutePattern | None:
+    if host is None:
+        return None
+    return RoutePattern(host.lower(), is_endpoint=True, converters=registry)
+
+
+def _methods(methods: Iterable[str] | None) -> frozenset[str] | None:
+    if methods is None:
+        return None
+    if isinstance(methods, str):
+        raise TypeError("methods must be a list of method names, not a str.")
+    upper = frozenset(m.upper() for m in methods)
+    unknown = upper - _METHODS
+    if unknown:
+        raise ImproperlyConfigured(f"Unknown HTTP method(s): {', '.join(sorted(unknown))}.")
+    if "GET" in upper:
+        upper |= {"HEAD"}
+    return upper
+
+
+class URLPattern:
+    """One route to one view (Django's ``URLPattern``)."""
+
+    def __init__(
+        self,
+        pattern: _BasePattern,
+        callback: Callable[..., Any],
+        default_args: dict[str, Any] | None = None,
+        name: str | None = None,
+        *,
+        methods: Iterable[str] | None = None,
+        host: RoutePattern | None = None,
+    ) -> None:
+        self.pattern = pattern
+        self.callback = callback
+        self.default_args = default_args or {}
+        self.name = name
+        self.methods = _methods(methods)
+        self.host = host
+
+    def lookup_str(self) -> str:
+        return _func_path(self.callback)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.pattern.describe()}>"
+
+
+class URLResolver:
+    """A prefix and the patterns under it (Django's ``URLResolver``, made by ``include()``)."""
+
+    def __init__(
+        self,
+        pattern: _BasePattern,
+        urlconf_name: Any,
+        default_kwargs: dict[str, Any] | None = None,
+        app_name: str | None = None,
+        namespace: str | None = None,
+        *,
+        host: RoutePattern | None = None,
+    ) -> None:
+        self.pattern = pattern
+        self.urlconf_name = urlconf_name
+        self.default_kwargs = default_kwargs or {}
+        self.app_name = app_name
+        self.namespace = namespace
+        self.host = host
+        self.methods: frozenset[str] | None = None
+        patterns = getattr(urlconf_name, "urlpatterns", urlconf_name)
+        try:
+            self.url_patterns: list[URLPattern | URLResolver | Mount] = list(patterns)
+        except TypeError as exc:
+            raise ImproperlyConfigured(
+                f"The included URLconf '{urlconf_name}' does not appear to have any patterns in it."
+            ) from exc
+        for item in self.url_patterns:
+            if not isinstance(item, URLPattern | URLResolver | Mount):
+                raise ImproperlyConfigured(
+                    f"{item!r} in the URLconf {urlconf_name!r} is not a pattern; "
+                    "use path(), re_path(), include() or mount()."
+                )
+        self._engine: Any = None
+
+    def __repr__(self) -> str:
+        ns = f" ({self.app_name}:{self.namespace})" if self.namespace else ""
+        return f"<{type(self).__name__} {self.pattern.describe()}{ns}>"
+
+
+class Mount:
+    """A WSGI application under a path prefix; made by ``mount()``."""
+
+    def __init__(
+        self,
+        pattern: RoutePattern,
+        app: WSGIApp,
+        name: str | None = None,
+        *,
+        host: RoutePattern | None = None,
+    ) -> None:
+        self.pattern = pattern
+        self.app = app
+        self.name = name
+        self.host = host
+        self.methods: frozenset[str] | None = None
+        self.default_args: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"<Mount {self.pattern.describe()} -> {self.app!r}>"
+
+
+_Include = tuple[Any, str | None, str | None]
+
+
+def include(arg: Any, namespace: str | None = None) -> _Include:
+    """Include a list of patterns, a module with ``urlpatterns``, a dotted module
+    name, a ``URLMap`` or a ``(patterns, app_name)`` 2-tuple, as Django's ``include()``."""
+    app_name = None
+    if isinstance(arg, tuple):
+        try:
+            urlconf_module, app_name = arg
+        except ValueError:
+            if namespace:
+                raise ImproperlyConfigured(
+                    "Cannot override the namespace for a dynamic module that provides a namespace."
+                ) from None
+            raise ImproperlyConfigured(
+                f"Passing a {len(arg)}-tuple to include() is not supported. Pass a "
+                "2-tuple containing the list of patterns and app_name, and "
+                "provide the namespace argument to include() instead."
+            ) from None
+    else:
+        urlconf_module = arg
+    if isinstance(urlconf_module, str):
+        urlconf_module = importlib.import_module(urlconf_module)
+    app_name = getattr(urlconf_module, "app_name", app_name)
+    if namespace and not app_name:
+        raise ImproperlyConfigured(
+            "Specifying a namespace in include() without providing an app_name "
+            "is not supported. Set the app_name attribute in the included "
+            "module, or pass a 2-tuple containing the list of patterns and "
+            "app_name instead."
+        )
+    namespace = namespace or app_name
+    return (urlconf_module, app_name, namespace)
+
+
+def _make(
+    route: str,
+    view: Any,
+    kwargs: dict[str, Any] | None,
+    name: str | None,
+    pattern_factory: Callable[[bool], _BasePattern],
+    methods: Iterable[str] | None,
+    host: RoutePattern | None,
+) -> URLPattern | URLResolver:
+    if kwargs is not None and not isinstance(kwargs, dict):
+        raise TypeError(f"kwargs argument must be a dict, but got {type(kwargs).__name__}.")
+    if isinstance(view, list | ModuleType) or _is_urlmap(view):
+        view = include(view)
+    if isinstance(view, tuple):
+        urlconf_module, app_name, namespace = view
+        if methods is not None:
+            raise ImproperlyConfigured("methods= applies to a view, not to include().")
+        return URLResolver(
+            pattern_factory(False), urlconf_module, kwargs, app_name, namespace, host=host
+        )
+    if callable(view):
+        return URLPattern(pattern_factory(True), view, kwargs, name, methods=methods, host=host)
+    raise TypeError("view must be a callable or a list/tuple in the case of include().")
+
+
+def _is_urlmap(obj: Any) -> bool:
+    return hasattr(obj, "urlpatterns") and hasattr(obj, "resolve")
+
+
+def path(
+    route: str,
+    view: Any,
+    kwargs: dict[str, Any] | None = None,
+    name: str | None = None,
+    *,
+    methods: Iterable[str] | None = None,
+    host: str | None = None,
+    converters: ConverterRegistry | None = None,
+) -> URLPattern | URLResolver:
+    """A route (``"blog/<int:year>/"`` or Routes' ``"blog/{year:\\d+}/"``) to a view or an include().
+
+    ``methods`` restricts the view to those HTTP methods (405 otherwise; GET
+    implies HEAD). ``host`` restricts it to a host pattern written the same
+    way (``"<slug:account>.example.com"``); its parameters join the kwargs.
+    """
+    return _make(
+        route,
+        view,
+        kwargs,
+        name,
+        lambda endpoint: RoutePattern(route, name, endpoint, converters),
+        methods,
+        _host_pattern(host, converters),
+    )
+
+
+def re_path(
+    route: str,
+    view: Any,
+    kwargs: dict[str, Any] | None = None,
+    name: str | None = None,
+    *,
+    methods: Iterable[str] | None = None,
+    host: str | None = None,
+) -> URLPattern | URLResolver:
+    """A regular expression route, as Django's ``re_path()``."""
+    return _make(
+        route,
+        view,
+        kwargs,
+        name,
+        lambda endpoint: RegexPattern(route, name, endpoint),
+        methods,
+        _host_pattern(host, None),
+    )
+
+
+def mount(prefix: str, app: WSGIApp, name: str | None = None, *, host: str | None = None) -> Mount:
+    """Mount a WSGI application (Flask, an admin, a file server) under ``prefix``.
+
+    ``prefix`` is a route ending with ``/`` (parameters allowed). The matched
+    segments move from ``PATH_INFO`` to ``SCRIPT_NAME``, so the mounted app
+    sees itself at its root and generates correct URLs. ``"blog"`` without
+    the slash is answered with a redirect to ``"blog/"`` by the URL map.
+    """
+    if not callable(app):
+        raise TypeError("mount() needs a WSGI application (a callable).")
+    if prefix and not prefix.endswith("/"):
+        raise ImproperlyConfigured(f"mount() prefix {prefix!r} must end with '/'.")
+    return Mount(RoutePattern(prefix, name, False), app, name, host=_host_pattern(host, None))
+
+
+def _func_path(func: Any) -> str:
+    if hasattr(func, "view_class"):
+        func = func.view_class
+    if not hasattr(func, "__name__"):
+        return f"{type(func).__module__}.{type(func).__name__}"
+    return f"{func.__module__}.{getattr(func, '__qualname__', func.__name__)}"
+
+
+def flatten_names(patterns: Sequence[Any]) -> list[str]:
+    """Every route string in ``patterns``, joined with its prefixes (for debug pages)."""
+    out: list[str] = []
+    for item in patterns:
+        if isinstance(item, URLResolver):
+            out += [str(item.pattern) + sub for sub in flatten_names(item.url_patterns)]
+        else:
+            out.append(str(item.pattern))
+    return out
