@@ -1,0 +1,562 @@
+"""``Model`` and its metaclass: fields, ``Meta``, the table, and instance behaviour."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import sqlalchemy as sa
+
+from manouche.orm_lite import _signals as signals
+from manouche.orm_lite._exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+    ValidationError,
+)
+from manouche.orm_lite._fields import NOT_PROVIDED, BigAutoField, Field
+from manouche.orm_lite._managers import BaseManager
+from manouche.orm_lite._options import Options, registry
+
+if TYPE_CHECKING:
+    from manouche.orm_lite._database import Database
+    from manouche.orm_lite._queryset import QuerySet
+
+
+class ModelState:
+    """Per-instance state: the database it came from (or was saved to) and ``adding``."""
+
+    __slots__ = ("db", "adding")
+
+    def __init__(self, db: Database | None = None, adding: bool = True) -> None:
+        self.db = db
+        self.adding = adding
+
+    @property
+    def fields_cache(self) -> dict[str, Any]:
+        return {}
+
+
+class ModelBase(type):
+    """Builds ``_meta``, the fields, the managers and the ``sqlalchemy.Table`` of a model class."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any], **kwargs: Any) -> Any:
+        parents = [b for b in bases if isinstance(b, ModelBase)]
+        if not parents:
+            return super().__new__(mcs, name, bases, attrs, **kwargs)
+        module = attrs.get("__module__", "")
+        meta = attrs.pop("Meta", None)
+        contributable = {
+            k: v for k, v in attrs.items() if not isinstance(v, type) and hasattr(v, "contribute_to_class")
+        }
+        plain = {k: v for k, v in attrs.items() if k not in contributable}
+        cls = super().__new__(mcs, name, bases, plain, **kwargs)
+        model_parents = [p for p in parents if hasattr(p, "_meta")]
+        concrete = [p for p in model_parents if not p._meta.abstract]
+        if concrete:
+            raise TypeError(
+                f"{name}: multi-table inheritance (subclassing the concrete model "
+                f"{concrete[0].__name__}) is not supported by orm-lite; use an abstract base class"
+            )
+        abstract_parents = [p._meta for p in model_parents]
+        opts = Options(meta, name, module, abstract_parents)
+        cls._meta = opts  # type: ignore[attr-defined]
+        opts.model = cls  # type: ignore[assignment]
+        if not opts.abstract:
+            cls.DoesNotExist = type(  # type: ignore[attr-defined]
+                "DoesNotExist",
+                (ObjectDoesNotExist,),
+                {"__module__": module, "__qualname__": f"{name}.DoesNotExist"},
+            )
+            cls.MultipleObjectsReturned = type(  # type: ignore[attr-defined]
+                "MultipleObjectsReturned",
+                (MultipleObjectsReturned,),
+                {"__module__": module, "__qualname__": f"{name}.MultipleObjectsReturned"},
+            )
+        # Fields and managers inherited from abstract bases, overridable by the subclass.
+        inherited: dict[str, Any] = {}
+        inherited_managers: dict[str, BaseManager] = {}
+        for parent in reversed(cls.__mro__[1:]):
+            popts = getattr(parent, "_meta", None)
+            if popts is None or not isinstance(popts, Options) or not popts.abstract:
+                continue
+            for f in [*popts.local_fields, *popts.local_many_to_many]:
+                inherited[f.name] = f
+            for m in popts.managers:
+                inherited_managers[m.name] = m
+        for fname, f in sorted(inherited.items(), key=lambda kv: kv[1].creation_counter):
+            if fname in contributable or (fname in plain and plain[fname] is None):
+                continue
+            f.clone().contribute_to_class(cls, fname)  # type: ignore[arg-type]
+        items = sorted(contributable.items(), key=lambda kv: getattr(kv[1], "creation_counter", 0))
+        for key, value in items:
+            value.contribute_to_class(cls, key)
+        for mname, m in inherited_managers.items():
+            if mname not in contributable:
+                clone = copy.copy(m)
+                clone.name = mname
+                clone.contribute_to_class(cls, mname)  # type: ignore[arg-type]
+        if opts.abstract:
+            return cls
+        if opts.pk is None:
+            auto = BigAutoField(verbose_name="ID", primary_key=True)
+            auto.auto_created = True
+            auto.creation_counter = -1
+            auto.contribute_to_class(cls, "id")  # type: ignore[arg-type]
+        if not opts.managers:
+            from manouche.orm_lite._queryset import Manager
+
+            manager = Manager()
+            manager.creation_counter = -1
+            manager.contribute_to_class(cls, "objects")  # type: ignore[arg-type]
+        opts.managers.sort(key=lambda m: m.creation_counter)
+        _build_table(cls)  # type: ignore[arg-type]
+        registry.register(cls)  # type: ignore[arg-type]
+        for f in [*opts.local_fields, *opts.local_many_to_many]:
+            if f.is_relation:
+                f.setup_relation()  # type: ignore[attr-defined]
+        _add_constraints(cls)  # type: ignore[arg-type]
+        return cls
+
+    @property
+    def _default_manager(cls) -> Any:
+        return cls._meta.managers[0]  # type: ignore[attr-defined]
+
+    @property
+    def _base_manager(cls) -> Any:
+        from manouche.orm_lite._queryset import Manager
+
+        base = cls.__dict__.get("_base_manager_instance")
+        if base is None:
+            base = Manager()
+            base.model = cls
+            base.name = "_base_manager"
+            cls._base_manager_instance = base  # type: ignore[attr-defined]
+        return base
+
+
+def _build_table(cls: type[Model]) -> None:
+    opts = cls._meta
+    md = opts.metadata
+    if opts.db_table in md.tables:
+        old = md.tables[opts.db_table]
+        previous = old.info.get("_model")
+        if previous is not None:
+            registry.unregister(previous)
+        md.remove(old)
+    opts.local_fields.sort()
+    columns = []
+    for f in opts.local_fields:
+        col = f.make_column()
+        f.sa_column = col
+        columns.append(col)
+    unique_together = [
+        sa.UniqueConstraint(*[opts.get_field(n).column for n in names]) for names in opts.unique_together
+    ]
+    auto_pk = opts.pk.django_name.endswith("AutoField")
+    table = sa.Table(
+        opts.db_table,
+        md,
+        *columns,
+        *unique_together,
+        info={
+            "app_label": opts.app_label,
+            "model_name": opts.model_name,
+            "verbose_name": opts.verbose_name,
+            "verbose_name_plural": opts.verbose_name_plural,
+            "unique_together": [tuple(u) for u in opts.unique_together],
+            "ordering": list(opts.ordering),
+            "_model": cls,
+        },
+        sqlite_autoincrement=auto_pk,
+    )
+    opts.table = table
+    cls.__table__ = table  # type: ignore[attr-defined]
+    opts.attnames = tuple(f.attname for f in opts.local_fields)
+    opts.columns = tuple(columns)
+    opts.init_fields = [f for f in opts.local_fields if f.concrete]
+
+
+def _add_constraints(cls: type[Model]) -> None:
+    from manouche.orm_lite._constraints import BaseConstraint, Index
+
+    opts = cls._meta
+    for c in opts.constraints:
+        if not isinstance(c, BaseConstraint):
+            raise TypeError(f"{cls.__name__}.Meta.constraints: {c!r} is not a constraint")
+        c.attach(cls)
+    for idx in opts.indexes:
+        if not isinstance(idx, Index):
+            raise TypeError(f"{cls.__name__}.Meta.indexes: {idx!r} is not an Index")
+        idx.attach(cls)
+
+
+class Model(metaclass=ModelBase):
+    """The base class of models: ``class Book(models.Model): title = models.CharField(...)``."""
+
+    _meta: ClassVar[Options]
+    __table__: ClassVar[sa.Table]
+    DoesNotExist: ClassVar[type[ObjectDoesNotExist]]
+    MultipleObjectsReturned: ClassVar[type[MultipleObjectsReturned]]
+    objects: ClassVar[Any]
+    _state: ModelState
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        cls = type(self)
+        opts = cls._meta
+        if opts.abstract:
+            raise TypeError(f"Abstract models cannot be instantiated: {cls.__name__}")
+        if signals.pre_init.receivers:
+            signals.pre_init.send(cls, args=args, kwargs=kwargs)
+        d = self.__dict__
+        d["_state"] = ModelState()
+        fields = opts.init_fields
+        if len(args) > len(fields):
+            raise IndexError("Number of args exceeds number of fields")
+        for f, value in zip(fields, args, strict=False):
+            if f.name in kwargs or f.attname in kwargs:
+                raise TypeError(f"{cls.__name__}() got both positional and keyword arguments for field '{f.name}'.")
+            d[f.attname] = value
+        for f in fields[len(args) :]:
+            if f.is_relation:
+                if f.name in kwargs:
+                    setattr(self, f.name, kwargs.pop(f.name))
+                    continue
+                if f.attname in kwargs:
+                    d[f.attname] = kwargs.pop(f.attname)
+                    continue
+            elif f.name in kwargs:
+                d[f.attname] = kwargs.pop(f.name)
+                continue
+            d[f.attname] = f.get_default()
+        if kwargs:
+            unexpected = []
+            for key, value in kwargs.items():
+                if key == "pk":
+                    d[opts.pk.attname] = value
+                    continue
+                try:
+                    f = opts.get_field(key)
+                except FieldDoesNotExist:
+                    f = None
+                if f is not None and f.many_to_many:
+                    raise TypeError(
+                        f"Direct assignment to the forward side of a many-to-many set is "
+                        f"prohibited. Use {key}.set() instead."
+                    )
+                attr = getattr(cls, key, None)
+                if isinstance(attr, property) and attr.fset is not None:
+                    setattr(self, key, value)
+                    continue
+                unexpected.append(key)
+            if unexpected:
+                raise TypeError(
+                    f"{cls.__name__}() got unexpected keyword arguments: "
+                    f"{', '.join(repr(k) for k in unexpected)}"
+                )
+        if signals.post_init.receivers:
+            signals.post_init.send(cls, instance=self)
+
+    @classmethod
+    def from_db(cls, db: Database | None, field_names: Iterable[str], values: Iterable[Any]) -> Model:
+        """An instance of a row read from ``db`` (goes through ``__init__``: sends the init signals)."""
+        names = list(field_names)
+        vals = list(values)
+        if len(names) == len(cls._meta.init_fields):
+            obj = cls(*vals)
+        else:
+            known = dict(zip(names, vals, strict=True))
+            obj = cls(**{k: v for k, v in known.items()})
+            for f in cls._meta.init_fields:
+                if f.attname not in known:
+                    obj.__dict__.pop(f.attname, None)
+        obj._state = ModelState(db, False)
+        return obj
+
+    # -- identity ----------------------------------------------------------------------
+
+    def _get_pk_val(self) -> Any:
+        return getattr(self, self._meta.pk.attname)
+
+    def _set_pk_val(self, value: Any) -> None:
+        setattr(self, self._meta.pk.attname, value)
+
+    pk = property(_get_pk_val, _set_pk_val)
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} object ({self.pk})"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self}>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Model):
+            return NotImplemented
+        if self._meta.label_lower != other._meta.label_lower:
+            return False
+        pk = self.pk
+        if pk is None:
+            return self is other
+        return bool(pk == other.pk)
+
+    def __hash__(self) -> int:
+        pk = self.pk
+        if pk is None:
+            raise TypeError("Model instances without primary key value are unhashable")
+        return hash(pk)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        st = state.get("_state")
+        state["_state"] = ModelState(None, st.adding if st is not None else True)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    # -- persistence -------------------------------------------------------------------
+
+    def _db_for(self, using: Database | None) -> Database:
+        if using is not None:
+            return using
+        db = self._state.db
+        if db is not None:
+            return db
+        default = type(self)._default_manager._db
+        if default is not None:
+            return default  # type: ignore[no-any-return]
+        from manouche.orm_lite._database import get_default_database
+
+        return get_default_database()
+
+    def _check_related_saved(self) -> None:
+        for f in self._meta.init_fields:
+            if f.is_relation:
+                cached = self.__dict__.get(f"_{f.name}_cache")
+                if cached is not None:
+                    if cached.pk is None:
+                        raise ValueError(
+                            f"save() prohibited to prevent data loss due to unsaved related object '{f.name}'."
+                        )
+                    if self.__dict__.get(f.attname) is None:
+                        self.__dict__[f.attname] = getattr(cached, f.target_field.attname)
+
+    def save(
+        self,
+        *,
+        force_insert: bool = False,
+        force_update: bool = False,
+        using: Database | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
+        """INSERT or UPDATE this row (only ``update_fields`` when given), sending the save signals."""
+        if force_insert and (force_update or update_fields):
+            raise ValueError("Cannot force both insert and updating in model saving.")
+        cls = type(self)
+        opts = cls._meta
+        db = self._db_for(using)
+        self._check_related_saved()
+        fields = [f for f in opts.init_fields if not f.primary_key]
+        ufields: frozenset[str] | None = None
+        if update_fields is not None:
+            names = frozenset(update_fields)
+            if not names:
+                return
+            chosen = [f for f in fields if f.name in names or f.attname in names]
+            found = {f.name for f in chosen} | {f.attname for f in chosen}
+            bad = sorted(names - found)
+            if bad:
+                raise ValueError(
+                    "The following fields do not exist in this model, are m2m fields, or are "
+                    f"non-concrete fields: {', '.join(bad)}"
+                )
+            fields = chosen
+            ufields = frozenset(f.name for f in chosen)
+        if signals.pre_save.receivers:
+            signals.pre_save.send(cls, instance=self, raw=False, using=db, update_fields=ufields)
+        pk = opts.pk
+        table = opts.table
+        pk_val = self.__dict__.get(pk.attname)
+        adding = self._state.adding
+        created = False
+        updated = False
+        if pk_val is not None and not force_insert and not (adding and pk.has_default() and not force_update):
+            values = {f.column: f.get_prep_value(f.pre_save(self, False)) for f in fields}
+            pkcol = table.c[pk.column]
+            if values:
+                stmt = table.update().where(pkcol == sa.bindparam("_orm_pk", type_=pkcol.type))
+                _, n, _ = db._run(stmt, {**values, "_orm_pk": pk_val})
+                updated = n > 0
+            else:
+                updated = bool(db._fetch(sa.select(sa.literal(1)).where(pkcol == pk_val)))
+            if not updated:
+                if force_update:
+                    raise _database_error("Forced update did not affect any rows.")
+                if update_fields is not None:
+                    raise _database_error("Save with update_fields did not affect any rows.")
+        if not updated:
+            values = {}
+            for f in opts.init_fields:
+                if f.primary_key and self.__dict__.get(f.attname) is None:
+                    continue
+                values[f.column] = f.get_prep_value(f.pre_save(self, True))
+            _, _, inserted = db._run(table.insert(), values)
+            if self.__dict__.get(pk.attname) is None and inserted:
+                self.__dict__[pk.attname] = inserted[0]
+            created = True
+        self._state = ModelState(db, False)
+        if signals.post_save.receivers:
+            signals.post_save.send(
+                cls, instance=self, created=created, update_fields=ufields, raw=False, using=db
+            )
+
+    save_base = save
+
+    def delete(self, using: Database | None = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+        """Delete this row and what ``on_delete`` says goes with it; returns counts per model."""
+        from manouche.orm_lite._deletion import Collector
+
+        if self.pk is None:
+            raise ValueError(
+                f"{type(self).__name__} object can't be deleted because its "
+                f"{self._meta.pk.attname} attribute is set to None."
+            )
+        collector = Collector(self._db_for(using))
+        collector.collect([self])
+        return collector.delete()
+
+    def refresh_from_db(self, using: Database | None = None, fields: Iterable[str] | None = None, from_queryset: QuerySet | None = None) -> None:
+        """Reload field values from the database (all, or ``fields``)."""
+        cls = type(self)
+        opts = cls._meta
+        qs = from_queryset if from_queryset is not None else cls._base_manager.get_queryset()
+        qs = qs.using(self._db_for(using))
+        names = None
+        if fields is not None:
+            names = []
+            for name in fields:
+                f = opts.get_field(name)
+                names.append(f.attname)
+            qs = qs.only(*[opts.get_field(n).name for n in names])
+        else:
+            self.__dict__.pop("_prefetched_objects_cache", None)
+        fresh = qs.filter(pk=self.pk).values(*(names or [f.attname for f in opts.init_fields]))
+        rows = list(fresh[:2])
+        if not rows:
+            raise cls.DoesNotExist(f"{opts.object_name} matching query does not exist.")
+        for key, value in rows[0].items():
+            if self.__dict__.get(key, NOT_PROVIDED) != value:
+                for f in opts.init_fields:
+                    if f.attname == key and f.is_relation:
+                        self.__dict__.pop(f"_{f.name}_cache", None)
+            self.__dict__[key] = value
+        self._state.db = self._db_for(using)
+        self._state.adding = False
+
+    # -- validation ----------------------------------------------------------------------
+
+    def clean(self) -> None:
+        """Model-wide validation hook (raise ``ValidationError``)."""
+
+    def clean_fields(self, exclude: Iterable[str] | None = None) -> None:
+        excluded = set(exclude or ())
+        errors: dict[str, list[str]] = {}
+        for f in self._meta.init_fields:
+            if f.name in excluded:
+                continue
+            raw = getattr(self, f.attname)
+            if f.blank and raw in f.empty_values():
+                continue
+            try:
+                setattr(self, f.attname, f.clean(raw, self))
+            except ValidationError as exc:
+                errors[f.name] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_unique(self, exclude: Iterable[str] | None = None) -> None:
+        excluded = set(exclude or ())
+        opts = self._meta
+        checks: list[tuple[str, ...]] = [
+            (f.name,) for f in opts.init_fields if f.unique and not (f.primary_key and f.django_name.endswith("AutoField"))
+        ]
+        checks.extend(tuple(u) for u in opts.unique_together)
+        from manouche.orm_lite._constraints import UniqueConstraint
+
+        checks.extend(
+            tuple(c.fields) for c in opts.constraints if isinstance(c, UniqueConstraint) and c.condition is None and c.fields
+        )
+        errors: dict[str, list[str]] = {}
+        for names in checks:
+            if any(n in excluded for n in names):
+                continue
+            lookup = {}
+            for n in names:
+                f = opts.get_field(n)
+                value = getattr(self, f.attname)
+                if value is None:
+                    break
+                lookup[f.attname] = value
+            else:
+                qs = type(self)._base_manager.using(self._db_for(None)).filter(**lookup)
+                if self.pk is not None and not self._state.adding:
+                    qs = qs.exclude(pk=self.pk)
+                if qs.exists():
+                    if len(names) == 1:
+                        label = opts.get_field(names[0]).verbose_name
+                        msg = f"{opts.verbose_name.capitalize()} with this {str(label).capitalize()} already exists."
+                        errors.setdefault(names[0], []).append(msg)
+                    else:
+                        labels = [str(opts.get_field(n).verbose_name).capitalize() for n in names]
+                        msg = f"{opts.verbose_name.capitalize()} with this {' and '.join(labels)} already exists."
+                        errors.setdefault(NON_FIELD_ERRORS, []).append(msg)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude: Iterable[str] | None = None) -> None:
+        from manouche.orm_lite._constraints import CheckConstraint
+
+        errors: list[str] = []
+        for c in self._meta.constraints:
+            if isinstance(c, CheckConstraint):
+                try:
+                    c.validate(type(self), self, self._db_for(None))
+                except ValidationError as exc:
+                    errors.extend(exc.messages)
+        if errors:
+            raise ValidationError({NON_FIELD_ERRORS: errors})
+
+    def full_clean(self, exclude: Iterable[str] | None = None, validate_unique: bool = True, validate_constraints: bool = True) -> None:
+        """Run ``clean_fields``, ``clean``, ``validate_unique`` and ``validate_constraints``."""
+        errors: dict[str, list[str]] = {}
+        excluded = set(exclude or ())
+        for step in (
+            lambda: self.clean_fields(excluded),
+            self.clean,
+            (lambda: self.validate_unique(excluded)) if validate_unique else None,
+            (lambda: self.validate_constraints(excluded)) if validate_constraints else None,
+        ):
+            if step is None:
+                continue
+            try:
+                step()
+            except ValidationError as exc:
+                exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def serializable_value(self, field_name: str) -> Any:
+        try:
+            f = self._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            return getattr(self, field_name)
+        return getattr(self, f.attname)
+
+
+def _database_error(msg: str) -> Exception:
+    return sa.exc.DatabaseError(msg, None, Exception(msg))
+
+
+_ = Field

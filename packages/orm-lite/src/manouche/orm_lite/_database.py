@@ -1,0 +1,376 @@
+"""``Database``: an engine, per-thread connections, transactions and ``on_commit``."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from manouche.orm_lite._exceptions import TransactionManagementError
+from manouche.orm_lite._options import metadata as default_metadata
+from manouche.orm_lite._options import registry
+
+if TYPE_CHECKING:
+    from manouche.orm_lite._base import Model
+
+F = TypeVar("F", bound=Callable[..., Any])
+_default: Database | None = None
+
+
+def get_default_database() -> Database:
+    """The database ``Model.objects`` uses when no ``using()`` says otherwise."""
+    if _default is None:
+        raise RuntimeError(
+            "No database is configured: create one with models.Database(url) "
+            "(it becomes the default), or pass one with .using(db)"
+        )
+    return _default
+
+
+def _regexp(pattern: str | None, value: Any) -> bool | None:
+    if pattern is None or value is None:
+        return None
+    return re.search(pattern, str(value)) is not None
+
+
+class _ThreadState(threading.local):
+    def __init__(self) -> None:
+        self.conn: sa.Connection | None = None
+        self.bound = False
+        self.stack: list[Atomic] = []
+        self.callbacks: list[tuple[Callable[[], Any], bool]] = []
+
+
+class Database:
+    """A database orm-lite models read and write: ``Database("sqlite:///app.db")``.
+
+    It owns an SQLAlchemy ``Engine`` and gives each thread its own connection
+    (a threaded WSGI server works). Outside ``atomic()`` every statement
+    commits on its own, as Django's autocommit. The first ``Database`` (and
+    every later one unless ``default=False``) becomes the default of
+    ``Model.objects``.
+
+    :param url: an SQLAlchemy URL (``postgresql+psycopg://...``) or an ``Engine``.
+    :param default: make this the default database (``True``).
+    :param engine_kwargs: passed to ``sqlalchemy.create_engine``.
+    """
+
+    def __init__(self, url: str | sa.URL | sa.Engine, *, default: bool = True, **engine_kwargs: Any) -> None:
+        global _default
+        self.engine: sa.Engine = url if isinstance(url, sa.Engine) else sa.create_engine(url, **engine_kwargs)
+        self.vendor = self.engine.dialect.name
+        self.metadata = default_metadata
+        self._state = _ThreadState()
+        if self.vendor == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_on_connect)
+        if default:
+            _default = self
+
+    def __repr__(self) -> str:
+        return f"<Database {self.engine.url.render_as_string(hide_password=True)}>"
+
+    def make_default(self) -> None:
+        global _default
+        _default = self
+
+    # -- connections ----------------------------------------------------------------
+
+    def connection(self) -> sa.Connection:
+        """This thread's connection (opened on first use)."""
+        st = self._state
+        conn = st.conn
+        if conn is None or conn.closed:
+            conn = self.engine.connect()
+            st.conn = conn
+            thread = threading.current_thread()
+            if thread is not threading.main_thread():
+                weakref.finalize(thread, conn.close)
+        return conn
+
+    def close(self) -> None:
+        """Close this thread's connection (a web app may call it at the end of a request)."""
+        st = self._state
+        if st.stack:
+            raise TransactionManagementError("Cannot close the connection inside atomic()")
+        if st.conn is not None and not st.bound:
+            st.conn.close()
+        if not st.bound:
+            st.conn = None
+
+    def dispose(self) -> None:
+        """Close this thread's connection and every pooled one."""
+        self.close()
+        self.engine.dispose()
+
+    @contextmanager
+    def bind_connection(self, conn: sa.Connection) -> Iterator[sa.Connection]:
+        """Run every statement of this thread on ``conn`` (which holds an outer transaction).
+
+        ``atomic()`` blocks inside become savepoints and nothing commits the outer
+        transaction, so the caller can roll everything back (testkit's ``db``).
+        """
+        st = self._state
+        saved = (st.conn, st.bound, st.stack, st.callbacks)
+        st.conn, st.bound, st.stack, st.callbacks = conn, True, [], []
+        try:
+            yield conn
+        finally:
+            st.conn, st.bound, st.stack, st.callbacks = saved
+
+    @property
+    def in_atomic_block(self) -> bool:
+        return bool(self._state.stack)
+
+    @property
+    def autocommits(self) -> bool:
+        st = self._state
+        return not st.stack and not st.bound
+
+    def execute(self, statement: Any, params: Any = None) -> list[sa.Row[Any]]:
+        """Run a statement (SQLAlchemy construct or ``text``) and return its rows, if any."""
+        if isinstance(statement, str):
+            statement = sa.text(statement)
+        result = self._run(statement, params)
+        return result[0]
+
+    def _run(self, statement: Any, params: Any = None) -> tuple[list[Any], int, Any]:
+        """Execute; return (rows, rowcount, inserted primary key), committing when in autocommit."""
+        conn = self.connection()
+        st = self._state
+        autocommit = not st.stack and not st.bound
+        try:
+            result = conn.execute(statement, params) if params is not None else conn.execute(statement)
+            rows = result.all() if result.returns_rows else []
+            rowcount = result.rowcount
+            pk = None
+            if result.context.isinsert and not result.context.executemany:
+                try:
+                    pk = result.inserted_primary_key
+                except Exception:  # pragma: no cover - dialect without the key
+                    pk = None
+            if autocommit:
+                conn.commit()
+        except BaseException:
+            if autocommit:
+                conn.rollback()
+            raise
+        return rows, rowcount, pk
+
+    def _fetch(self, statement: Any, params: Any = None) -> list[Any]:
+        conn = self.connection()
+        st = self._state
+        if not st.stack and not st.bound:
+            try:
+                rows = conn.execute(statement, params).all()
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+            return rows
+        return conn.execute(statement, params).all()
+
+    def _stream(self, statement: Any, chunk_size: int) -> Iterator[Any]:
+        conn = self.connection()
+        autocommit = self.autocommits
+        try:
+            result = conn.execution_options(yield_per=chunk_size).execute(statement)
+            yield from result
+            if autocommit:
+                conn.commit()
+        except BaseException:
+            if autocommit:
+                conn.rollback()
+            raise
+
+    # -- transactions ---------------------------------------------------------------
+
+    def atomic(self, func: Any = None, *, savepoint: bool = True, durable: bool = False) -> Any:
+        """A transaction as a context manager or decorator; nested blocks are savepoints."""
+        if callable(func):
+            return Atomic(self, savepoint, durable)(func)
+        return Atomic(self, savepoint, durable)
+
+    def on_commit(self, func: Callable[[], Any], robust: bool = False) -> None:
+        """Run ``func`` after the outermost ``atomic()`` commits (now, outside one)."""
+        if not callable(func):
+            raise TypeError("on_commit() needs a callable")
+        st = self._state
+        if not st.stack:
+            _call(func, robust)
+            return
+        st.callbacks.append((func, robust))
+
+    # -- schema ---------------------------------------------------------------------
+
+    def _tables(self, models_or_metadata: Any) -> tuple[sa.MetaData, list[sa.Table] | None]:
+        if models_or_metadata is None:
+            return self.metadata, None
+        if isinstance(models_or_metadata, sa.MetaData):
+            return models_or_metadata, None
+        tables: list[sa.Table] = []
+        md: sa.MetaData | None = None
+        items: Iterable[type[Model]] = models_or_metadata
+        for model in items:
+            opts = model._meta
+            md = opts.metadata
+            tables.append(opts.table)
+            for m2m in opts.local_many_to_many:
+                through = m2m.through
+                if isinstance(through, type) and through._meta.auto_created:
+                    tables.append(through._meta.table)
+        return md or self.metadata, tables
+
+    def create_all(self, models_or_metadata: Any = None) -> None:
+        """Create the tables (of the given models, or of a MetaData; default: every model)."""
+        waiting = registry.unresolved()
+        if waiting:
+            raise LookupError(f"Models refer to models that are not defined: {', '.join(waiting)}")
+        md, tables = self._tables(models_or_metadata)
+        self._ddl(lambda conn: md.create_all(conn, tables=tables))
+
+    def drop_all(self, models_or_metadata: Any = None) -> None:
+        md, tables = self._tables(models_or_metadata)
+        self._ddl(lambda conn: md.drop_all(conn, tables=tables))
+
+    def _ddl(self, fn: Callable[[sa.Connection], None]) -> None:
+        st = self._state
+        if st.bound or st.stack:
+            fn(self.connection())
+            return
+        with self.engine.begin() as conn:
+            fn(conn)
+
+
+def _call(func: Callable[[], Any], robust: bool) -> None:
+    if not robust:
+        func()
+        return
+    try:
+        func()
+    except Exception:  # robust: a failing callback does not stop the others
+        import logging
+
+        logging.getLogger("manouche.orm_lite").exception("on_commit callback %r failed", func)
+
+
+def _sqlite_on_connect(dbapi_conn: Any, record: Any) -> None:
+    dbapi_conn.create_function("REGEXP", 2, _regexp, deterministic=True)
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+class Atomic:
+    """One ``atomic()`` block; see :meth:`Database.atomic`."""
+
+    def __init__(self, db: Database, savepoint: bool = True, durable: bool = False) -> None:
+        self.db = db
+        self.savepoint = savepoint
+        self.durable = durable
+        self._tx: Any = None
+        self._callbacks_mark = 0
+
+    def __enter__(self) -> Atomic:
+        db = self.db
+        st = db._state
+        if self.durable and st.stack:
+            raise TransactionManagementError("A durable atomic block cannot be nested within another atomic block.")
+        conn = db.connection()
+        if not st.stack and not st.bound:
+            if conn.in_transaction():
+                conn.commit()
+            self._tx = conn.begin()
+        elif self.savepoint or not st.stack:
+            self._tx = conn.begin_nested()
+        else:
+            self._tx = None
+        self._callbacks_mark = len(st.callbacks)
+        st.stack.append(self)
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        st = self.db._state
+        if not st.stack or st.stack[-1] is not self:
+            raise TransactionManagementError("atomic() blocks were exited out of order")
+        st.stack.pop()
+        if exc_type is None:
+            if self._tx is not None and self._tx.is_active:
+                try:
+                    self._tx.commit()
+                except BaseException:
+                    if self._tx.is_active:
+                        self._tx.rollback()
+                    del st.callbacks[self._callbacks_mark :]
+                    raise
+            if not st.stack:
+                callbacks, st.callbacks[:] = list(st.callbacks), []
+                for func, robust in callbacks:
+                    _call(func, robust)
+        else:
+            if self._tx is not None and self._tx.is_active:
+                self._tx.rollback()
+            elif self._tx is None and st.stack:
+                # No savepoint: the failure dooms the enclosing block, as Django's.
+                outer = st.stack[-1]
+                if outer._tx is not None and outer._tx.is_active:
+                    outer._tx.rollback()
+            del st.callbacks[self._callbacks_mark :]
+
+    def __call__(self, func: F) -> F:
+        @functools.wraps(func)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            with Atomic(self.db, self.savepoint, self.durable):
+                return func(*args, **kwargs)
+
+        return inner  # type: ignore[return-value]
+
+
+def atomic(using: Any = None, savepoint: bool = True, durable: bool = False) -> Any:
+    """``with models.atomic():`` on the default database (or ``using``); also a decorator."""
+    if callable(using) and not isinstance(using, Database):
+        func = using
+        return _LazyAtomic(None, savepoint, durable)(func)
+    return _LazyAtomic(using, savepoint, durable)
+
+
+class _LazyAtomic:
+    """An ``Atomic`` on the database that is the default when the block is entered."""
+
+    def __init__(self, using: Database | None, savepoint: bool, durable: bool) -> None:
+        self.using = using
+        self.savepoint = savepoint
+        self.durable = durable
+        self._stack: list[Atomic] = []
+
+    def __enter__(self) -> Atomic:
+        block = Atomic(self.using or get_default_database(), self.savepoint, self.durable)
+        self._stack.append(block)
+        return block.__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stack.pop().__exit__(*exc)
+
+    def __call__(self, func: F) -> F:
+        @functools.wraps(func)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            with Atomic(self.using or get_default_database(), self.savepoint, self.durable):
+                return func(*args, **kwargs)
+
+        return inner  # type: ignore[return-value]
+
+
+def on_commit(func: Callable[[], Any], using: Database | None = None, robust: bool = False) -> None:
+    """Run ``func`` when the current transaction of the default database (or ``using``) commits."""
+    (using or get_default_database()).on_commit(func, robust=robust)
+
+
+def in_bulk_chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,198 @@
+"""Deleting rows the way Django does: ``on_delete`` behaviours, cascades, signals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from manouche.orm_lite import _signals as signals
+from manouche.orm_lite._exceptions import ProtectedError, RestrictedError
+
+if TYPE_CHECKING:
+    from manouche.orm_lite._base import Model
+    from manouche.orm_lite._database import Database
+    from manouche.orm_lite._related import ForeignKey
+
+CHUNK = 500
+
+
+def CASCADE(collector: Collector, field: ForeignKey, sub_objs: list[Model]) -> None:  # noqa: N802
+    """Delete the rows that point at a deleted row."""
+    collector.collect(sub_objs)
+
+
+def PROTECT(collector: Collector, field: ForeignKey, sub_objs: list[Model]) -> None:  # noqa: N802
+    """Refuse to delete a row that other rows point at: ``ProtectedError``."""
+    target = field.related_model.__name__ if field.related_model else "?"
+    raise ProtectedError(
+        f"Cannot delete some instances of model {target!r} because they are referenced "
+        f"through protected foreign keys: '{field.model.__name__}.{field.name}'.",
+        sub_objs,
+    )
+
+
+def RESTRICT(collector: Collector, field: ForeignKey, sub_objs: list[Model]) -> None:  # noqa: N802
+    """As PROTECT, unless the pointing rows are deleted too through another CASCADE."""
+    collector.restricted.append((field, sub_objs))
+
+
+def SET(value: Any) -> Callable[[Collector, ForeignKey, list[Model]], None]:  # noqa: N802
+    """Set the foreign key to ``value`` (or ``value()`` when callable)."""
+
+    def set_on_delete(collector: Collector, field: ForeignKey, sub_objs: list[Model]) -> None:
+        collector.field_updates.append((field, value() if callable(value) else value, sub_objs))
+
+    set_on_delete.deconstruct = lambda: ("SET", (value,), {})  # type: ignore[attr-defined]
+    return set_on_delete
+
+
+def SET_NULL(collector: Collector, field: ForeignKey, sub_objs: list[Model]) -> None:  # noqa: N802
+    """Set the foreign key to NULL (the field needs ``null=True``)."""
+    collector.field_updates.append((field, None, sub_objs))
+
+
+def SET_DEFAULT(collector: Collector, field: ForeignKey, sub_objs: list[Model]) -> None:  # noqa: N802
+    """Set the foreign key to its default."""
+    collector.field_updates.append((field, field.get_default(), sub_objs))
+
+
+def DO_NOTHING(collector: Collector, field: ForeignKey, sub_objs: list[Model]) -> None:  # noqa: N802
+    """Leave the rows alone (the database's own constraint decides)."""
+
+
+def _chunks(items: list[Any]) -> Iterable[list[Any]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+def _sends_signals(model: type[Model]) -> bool:
+    if model._meta.auto_created:
+        return False
+    return bool(signals.pre_delete.receivers or signals.post_delete.receivers)
+
+
+class Collector:
+    """Gathers every row a delete reaches, then deletes children before parents."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.data: dict[type[Model], dict[Any, Model]] = {}
+        self.order: list[type[Model]] = []
+        self.field_updates: list[tuple[ForeignKey, Any, list[Model]]] = []
+        self.restricted: list[tuple[ForeignKey, list[Model]]] = []
+        # (model, condition) deleted with one statement, without loading rows.
+        self.fast_deletes: list[tuple[type[Model], Any]] = []
+
+    def _add(self, objs: Iterable[Model]) -> list[Model]:
+        new: list[Model] = []
+        for obj in objs:
+            model = type(obj)
+            bucket = self.data.setdefault(model, {})
+            if obj.pk not in bucket:
+                bucket[obj.pk] = obj
+                new.append(obj)
+        if new:
+            model = type(new[0])
+            if model in self.order:
+                self.order.remove(model)
+            self.order.append(model)
+        return new
+
+    def can_fast_delete(self, model: type[Model]) -> bool:
+        if _sends_signals(model):
+            return False
+        return all(
+            rel.on_delete is DO_NOTHING or rel.many_to_many for rel in model._meta.related_objects
+        ) and not any(
+            m2m.through is not None for m2m in model._meta.local_many_to_many
+        )
+
+    def collect(self, objs: Iterable[Model]) -> None:
+        new = self._add(objs)
+        if not new:
+            return
+        model = type(new[0])
+        pks = [o.pk for o in new]
+        for rel in model._meta.related_objects:
+            if rel.many_to_many:
+                continue
+            field = rel.field
+            on_delete = field.on_delete
+            if on_delete is DO_NOTHING:
+                continue
+            related = rel.related_model
+            col = related._meta.table.c[field.column]
+            target_values = [getattr(o, field.target_field.attname) for o in new]
+            if on_delete is CASCADE and self.can_fast_delete(related):
+                for chunk in _chunks(target_values):
+                    self.fast_deletes.append((related, col.in_(chunk)))
+                continue
+            for chunk in _chunks(target_values):
+                sub = list(
+                    related._base_manager.using(self.db).filter(**{f"{field.name}__in": chunk})
+                )
+                if sub:
+                    on_delete(self, field, sub)
+        del pks
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        from manouche.orm_lite._database import Atomic
+
+        collected = {(m, pk) for m, objs in self.data.items() for pk in objs}
+        for field, objs in self.restricted:
+            left = [o for o in objs if (type(o), o.pk) not in collected]
+            if left:
+                target = field.related_model.__name__ if field.related_model else "?"
+                raise RestrictedError(
+                    f"Cannot delete some instances of model {target!r} because they are "
+                    f"referenced through restricted foreign keys: '{field.model.__name__}.{field.name}'.",
+                    left,
+                )
+        counts: dict[str, int] = {}
+        db = self.db
+        with Atomic(db, savepoint=False):
+            for model in self.order:
+                if _sends_signals(model):
+                    for obj in self.data[model].values():
+                        signals.pre_delete.send(model, instance=obj, using=db, origin=None)
+            for field, value, objs in self.field_updates:
+                live = [o for o in objs if (type(o), o.pk) not in collected]
+                if not live:
+                    continue
+                model = field.model
+                table = model._meta.table
+                pkcol = table.c[model._meta.pk.column]
+                for chunk in _chunks([o.pk for o in live]):
+                    db._run(table.update().where(pkcol.in_(chunk)).values({field.column: value}))
+                for o in live:
+                    o.__dict__[field.attname] = value
+                    o.__dict__.pop(f"_{field.name}_cache", None)
+            for model, cond in reversed(self.fast_deletes):
+                _, n, _ = db._run(model._meta.table.delete().where(cond))
+                if n:
+                    counts[model._meta.label] = counts.get(model._meta.label, 0) + n
+            for model in reversed(self.order):
+                table = model._meta.table
+                pkcol = table.c[model._meta.pk.column]
+                total = 0
+                for chunk in _chunks(list(self.data[model])):
+                    _, n, _ = db._run(table.delete().where(pkcol.in_(chunk)))
+                    total += n
+                counts[model._meta.label] = counts.get(model._meta.label, 0) + total
+            for model in self.order:
+                if _sends_signals(model):
+                    for obj in self.data[model].values():
+                        signals.post_delete.send(model, instance=obj, using=db, origin=None)
+        for model, objs in self.data.items():
+            attname = model._meta.pk.attname
+            for obj in objs.values():
+                obj.__dict__[attname] = None
+        counts = {k: v for k, v in counts.items() if v}
+        return sum(counts.values()), counts
+
+
+def delete_where(db: Database, model: type[Model], condition: Any) -> int:
+    _, n, _ = db._run(model._meta.table.delete().where(condition if condition is not None else sa.true()))
+    return int(n)

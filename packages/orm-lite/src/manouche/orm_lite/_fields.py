@@ -1,0 +1,922 @@
+"""Model fields: Django's field classes, each owning one SQLAlchemy ``Column``."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import ipaddress
+import itertools
+import re
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeEngine
+
+from manouche.orm_lite import _lookups as lk
+from manouche.orm_lite._exceptions import ValidationError
+from manouche.orm_lite._types import (
+    DateTimeType,
+    DateType,
+    DecimalType,
+    DurationType,
+    TimeType,
+    json_type,
+)
+
+if TYPE_CHECKING:
+    from manouche.orm_lite._base import Model
+
+
+class _NotProvided:
+    def __repr__(self) -> str:
+        return "NOT_PROVIDED"
+
+
+NOT_PROVIDED: Any = _NotProvided()
+_counter = itertools.count()
+
+
+class DeferredAttribute:
+    """Class attribute of a concrete field: loads a deferred value on first access."""
+
+    def __init__(self, field: Field) -> None:
+        self.field = field
+
+    def __get__(self, instance: Model | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        attname = self.field.attname
+        data = instance.__dict__
+        if attname not in data:
+            instance.refresh_from_db(fields=[attname])
+        return data[attname]
+
+
+class Field(lk.RegisterLookupMixin):
+    """The base of every model field.
+
+    Parameters mirror Django's: ``null``, ``blank``, ``default`` (a value or a
+    callable), ``unique``, ``db_index``, ``choices``, ``verbose_name``,
+    ``help_text``, ``validators``, ``editable``, ``primary_key``, ``db_column``
+    and ``max_length`` where it applies.
+    """
+
+    django_name = "Field"
+    empty_strings_allowed = True
+    is_relation = False
+    many_to_many = False
+    many_to_one = False
+    one_to_one = False
+    one_to_many = False
+    concrete = True
+    auto_created = False
+    remote_field: Any = None
+    related_model: Any = None
+
+    def __init__(
+        self,
+        verbose_name: str | None = None,
+        name: str | None = None,
+        primary_key: bool = False,
+        max_length: int | None = None,
+        unique: bool = False,
+        blank: bool = False,
+        null: bool = False,
+        db_index: bool = False,
+        default: Any = NOT_PROVIDED,
+        editable: bool = True,
+        choices: Iterable[Any] | None = None,
+        help_text: str = "",
+        db_column: str | None = None,
+        validators: Sequence[Callable[[Any], None]] = (),
+        db_default: Any = NOT_PROVIDED,
+        unique_for_date: str | None = None,
+        error_messages: dict[str, str] | None = None,
+        db_comment: str | None = None,
+    ) -> None:
+        self.verbose_name = verbose_name
+        self.name: str = name or ""
+        self.primary_key = primary_key
+        self.max_length = max_length
+        self._unique = unique
+        self.blank = blank
+        self.null = null
+        self.db_index = db_index
+        self.default = default
+        self.editable = editable
+        self.choices = list(choices) if choices is not None else None
+        self.help_text = help_text
+        self.db_column = db_column
+        self._validators = list(validators)
+        self.db_default = db_default
+        self.error_messages = error_messages or {}
+        self.db_comment = db_comment
+        self.creation_counter = next(_counter)
+        self.model: type[Model] = None  # type: ignore[assignment]
+        self.attname: str = ""
+        self.column: str = ""
+        self.sa_column: sa.Column[Any] = None  # type: ignore[assignment]
+
+    # -- identity -------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        where = f"{self.model.__name__}." if self.model is not None else ""
+        return f"<{type(self).__name__}: {where}{self.name}>"
+
+    def __lt__(self, other: Field) -> bool:
+        return self.creation_counter < other.creation_counter
+
+    def clone(self) -> Field:
+        """A fresh copy with the same options, for abstract-model inheritance."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.model = None  # type: ignore[assignment]
+        new.sa_column = None  # type: ignore[assignment]
+        new.creation_counter = self.creation_counter
+        return new
+
+    @property
+    def unique(self) -> bool:
+        return self._unique or self.primary_key
+
+    @property
+    def validators(self) -> list[Callable[[Any], None]]:
+        return [*self.default_validators(), *self._validators]
+
+    def default_validators(self) -> list[Callable[[Any], None]]:
+        return []
+
+    @property
+    def flatchoices(self) -> list[tuple[Any, Any]]:
+        flat: list[tuple[Any, Any]] = []
+        for value, label in self.choices or ():
+            if isinstance(label, list | tuple):
+                flat.extend(label)
+            else:
+                flat.append((value, label))
+        return flat
+
+    # -- set-up ---------------------------------------------------------------
+
+    def set_attributes_from_name(self, name: str) -> None:
+        self.name = self.name or name
+        self.attname = self.get_attname()
+        self.column = self.db_column or self.attname
+        if self.verbose_name is None:
+            self.verbose_name = self.name.replace("_", " ")
+
+    def get_attname(self) -> str:
+        return self.name
+
+    def contribute_to_class(self, cls: type[Model], name: str) -> None:
+        self.set_attributes_from_name(name)
+        self.model = cls
+        cls._meta.add_field(self)
+        if self.concrete:
+            setattr(cls, self.attname, DeferredAttribute(self))
+        if self.choices is not None and not hasattr(cls, f"get_{self.name}_display"):
+            field = self
+
+            def display(obj: Model) -> Any:
+                value = getattr(obj, field.attname)
+                return dict(field.flatchoices).get(value, value)
+
+            display.__name__ = f"get_{self.name}_display"
+            setattr(cls, display.__name__, display)
+
+    def sa_type(self) -> TypeEngine[Any]:
+        raise NotImplementedError(f"{type(self).__name__} has no column type")
+
+    def column_info(self) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "verbose_name": self.verbose_name,
+            "help_text": self.help_text,
+            "blank": self.blank,
+            "validators": list(self._validators),
+            "editable": self.editable,
+            "django_field": self.django_name,
+            "unique_for_forms": self.unique,
+        }
+        if self.choices is not None:
+            info["choices"] = list(self.choices)
+        if self.max_length is not None:
+            info["max_length"] = self.max_length
+        if self.attname != self.column or self.name != self.column:
+            info["field_name"] = self.name
+        if self.default is not NOT_PROVIDED:
+            info["default"] = self.default
+        return info
+
+    def make_column(self) -> sa.Column[Any]:
+        kwargs: dict[str, Any] = {
+            "primary_key": self.primary_key,
+            "nullable": self.null,
+            "unique": self._unique and not self.primary_key,
+            "index": self.db_index and not self._unique and not self.primary_key,
+            "info": self.column_info(),
+        }
+        if self.db_comment:
+            kwargs["comment"] = self.db_comment
+        if self.db_default is not NOT_PROVIDED:
+            kwargs["server_default"] = sa.literal(self.db_default, type_=self.sa_type())
+        if self.primary_key:
+            kwargs["autoincrement"] = False
+        return sa.Column(self.column, self.sa_type(), **kwargs)
+
+    # -- values ---------------------------------------------------------------
+
+    def has_default(self) -> bool:
+        return self.default is not NOT_PROVIDED
+
+    def get_default(self) -> Any:
+        if self.default is not NOT_PROVIDED:
+            return self.default() if callable(self.default) else self.default
+        if not self.empty_strings_allowed or self.null:
+            return None
+        return ""
+
+    def to_python(self, value: Any) -> Any:
+        """Convert ``value`` to this field's Python type or raise ``ValidationError``."""
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        """Convert a value for a query or a write (used by lookups): clear error on a wrong type."""
+        if value is None:
+            return None
+        from manouche.orm_lite._base import Model
+
+        if isinstance(value, Model):
+            raise TypeError(
+                f"Field '{self.name}' expected a {self.django_name} value, "
+                f"got a {type(value).__name__} instance"
+            )
+        return self.prep(value)
+
+    def prep(self, value: Any) -> Any:
+        return value
+
+    def pre_save(self, instance: Model, add: bool) -> Any:
+        return instance.__dict__.get(self.attname)
+
+    def value_from_object(self, obj: Model) -> Any:
+        return getattr(obj, self.attname)
+
+    def empty_values(self) -> tuple[Any, ...]:
+        return (None, "", [], (), {})
+
+    def validate(self, value: Any, instance: Model | None) -> None:
+        if not self.editable:
+            return
+        if self.choices is not None and value not in self.empty_values():
+            if value not in {v for v, _ in self.flatchoices}:
+                raise ValidationError(f"Value {value!r} is not a valid choice.", code="invalid_choice")
+        if value is None and not self.null:
+            raise ValidationError("This field cannot be null.", code="null")
+        if not self.blank and value in self.empty_values():
+            raise ValidationError("This field cannot be blank.", code="blank")
+
+    def run_validators(self, value: Any) -> None:
+        if value in self.empty_values():
+            return
+        errors: list[str] = []
+        for validator in self.validators:
+            try:
+                validator(value)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            except ValueError as exc:
+                errors.append(str(exc))
+        if errors:
+            raise ValidationError(errors)
+
+    def clean(self, value: Any, instance: Model | None) -> Any:
+        value = self.to_python(value)
+        self.validate(value, instance)
+        self.run_validators(value)
+        return value
+
+
+# -- validators -----------------------------------------------------------------
+
+
+class MaxLengthValidator:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, value: Any) -> None:
+        if len(value) > self.limit:
+            raise ValidationError(
+                f"Ensure this value has at most {self.limit} characters (it has {len(value)}).",
+                code="max_length",
+            )
+
+
+class MinValueValidator:
+    def __init__(self, limit: Any) -> None:
+        self.limit = limit
+
+    def __call__(self, value: Any) -> None:
+        if value < self.limit:
+            raise ValidationError(
+                f"Ensure this value is greater than or equal to {self.limit}.", code="min_value"
+            )
+
+
+class MaxValueValidator:
+    def __init__(self, limit: Any) -> None:
+        self.limit = limit
+
+    def __call__(self, value: Any) -> None:
+        if value > self.limit:
+            raise ValidationError(
+                f"Ensure this value is less than or equal to {self.limit}.", code="max_value"
+            )
+
+
+class RegexValidator:
+    def __init__(self, regex: str, message: str, flags: int = 0) -> None:
+        self.regex = re.compile(regex, flags)
+        self.message = message
+
+    def __call__(self, value: Any) -> None:
+        if not self.regex.search(str(value)):
+            raise ValidationError(self.message, code="invalid")
+
+
+validate_email = RegexValidator(
+    r"^[^@\s]+@([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$", "Enter a valid email address."
+)
+validate_url = RegexValidator(
+    r"^(https?|ftps?)://[^\s/$.?#][^\s]*$", "Enter a valid URL.", re.IGNORECASE
+)
+validate_slug = RegexValidator(
+    r"^[-a-zA-Z0-9_]+\Z", "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."
+)
+
+
+# -- concrete fields ------------------------------------------------------------
+
+
+class AutoField(Field):
+    django_name = "AutoField"
+    empty_strings_allowed = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("primary_key", True)
+        kwargs["blank"] = True
+        super().__init__(*args, **kwargs)
+        self.editable = False
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return sa.Integer()
+
+    def make_column(self) -> sa.Column[Any]:
+        col = super().make_column()
+        col.autoincrement = True
+        col.info["editable"] = False
+        return col
+
+    def prep(self, value: Any) -> Any:
+        return _to_int(self, value)
+
+    def to_python(self, value: Any) -> Any:
+        return None if value is None else _to_int(self, value, ValidationError)
+
+    def validate(self, value: Any, instance: Model | None) -> None:
+        pass
+
+
+class BigAutoField(AutoField):
+    django_name = "BigAutoField"
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+class SmallAutoField(AutoField):
+    django_name = "SmallAutoField"
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return sa.SmallInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def _to_int(field: Field, value: Any, exc: type[Exception] = ValueError) -> int:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str | decimal.Decimal):
+        try:
+            return int(value)
+        except (ValueError, decimal.InvalidOperation):
+            pass
+    raise exc(f"Field '{field.name}' expected a number but got {value!r}.")
+
+
+class IntegerField(Field):
+    django_name = "IntegerField"
+    empty_strings_allowed = False
+    _range: tuple[int, int] | None = (-2147483648, 2147483647)
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return sa.Integer()
+
+    def prep(self, value: Any) -> Any:
+        return _to_int(self, value)
+
+    def to_python(self, value: Any) -> Any:
+        return None if value is None else _to_int(self, value, ValidationError)
+
+    def default_validators(self) -> list[Callable[[Any], None]]:
+        if self._range is None:
+            return []
+        low, high = self._range
+        return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+class BigIntegerField(IntegerField):
+    django_name = "BigIntegerField"
+    _range = (-9223372036854775808, 9223372036854775807)
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return sa.BigInteger()
+
+
+class SmallIntegerField(IntegerField):
+    django_name = "SmallIntegerField"
+    _range = (-32768, 32767)
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return sa.SmallInteger()
+
+
+class PositiveIntegerField(IntegerField):
+    django_name = "PositiveIntegerField"
+    _range = (0, 2147483647)
+
+
+class PositiveBigIntegerField(BigIntegerField):
+    django_name = "PositiveBigIntegerField"
+    _range = (0, 9223372036854775807)
+
+
+class PositiveSmallIntegerField(SmallIntegerField):
+    django_name = "PositiveSmallIntegerField"
+    _range = (0, 32767)
+
+
+class FloatField(Field):
+    django_name = "FloatField"
+    empty_strings_allowed = False
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return sa.Float().with_variant(sa.Double(), "postgresql", "mysql", "mariadb")
+
+    def prep(self, value: Any) -> Any:
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"Field '{self.name}' expected a number but got {value!r}.") from None
+
+    def to_python(self, value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise ValidationError(f"“{value}” value must be a float.", code="invalid") from None
+
+
+class DecimalField(Field):
+    django_name = "DecimalField"
+    empty_strings_allowed = False
+
+    def __init__(
+        self,
+        verbose_name: str | None = None,
+        name: str | None = None,
+        max_digits: int | None = None,
+        decimal_places: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(verbose_name, name, **kwargs)
+        self.max_digits = max_digits
+        self.decimal_places = decimal_places
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return DecimalType(self.max_digits, self.decimal_places)
+
+    def column_info(self) -> dict[str, Any]:
+        info = super().column_info()
+        info["max_digits"] = self.max_digits
+        info["decimal_places"] = self.decimal_places
+        return info
+
+    def to_python(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, float):
+            return decimal.Context(prec=self.max_digits or 28).create_decimal_from_float(value)
+        try:
+            return decimal.Decimal(str(value))
+        except decimal.InvalidOperation:
+            raise ValidationError(f"“{value}” value must be a decimal number.", code="invalid") from None
+
+    def prep(self, value: Any) -> Any:
+        try:
+            return self.to_python(value)
+        except ValidationError as exc:
+            raise ValueError(f"Field '{self.name}': {exc.messages[0]}") from None
+
+    def default_validators(self) -> list[Callable[[Any], None]]:
+        field = self
+
+        def digits(value: Any) -> None:
+            if not isinstance(value, decimal.Decimal) or not value.is_finite():
+                return
+            _sign, digit_tuple, exponent = value.as_tuple()
+            assert isinstance(exponent, int)
+            decimals = -exponent if exponent < 0 else 0
+            whole = len(digit_tuple) - decimals if exponent < 0 else len(digit_tuple) + exponent
+            if field.max_digits is not None and whole + decimals > field.max_digits:
+                raise ValidationError(
+                    f"Ensure that there are no more than {field.max_digits} digits in total."
+                )
+            if field.decimal_places is not None and decimals > field.decimal_places:
+                raise ValidationError(
+                    f"Ensure that there are no more than {field.decimal_places} decimal places."
+                )
+
+        return [digits]
+
+
+class BooleanField(Field):
+    django_name = "BooleanField"
+    empty_strings_allowed = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "default" in kwargs and "blank" not in kwargs:
+            kwargs["blank"] = True
+        super().__init__(*args, **kwargs)
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return sa.Boolean(create_constraint=False)
+
+    def to_python(self, value: Any) -> Any:
+        if value is None and self.null:
+            return None
+        if value in (True, False):
+            return bool(value)
+        if value in ("t", "True", "1"):
+            return True
+        if value in ("f", "False", "0"):
+            return False
+        raise ValidationError(f"“{value}” value must be either True or False.", code="invalid")
+
+    def prep(self, value: Any) -> Any:
+        try:
+            return self.to_python(value)
+        except ValidationError:
+            raise ValueError(f"Field '{self.name}' expected a boolean but got {value!r}.") from None
+
+    def empty_values(self) -> tuple[Any, ...]:
+        return (None, "")
+
+
+class CharField(Field):
+    django_name = "CharField"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", getattr(type(self), "default_max_length", None))
+        super().__init__(*args, **kwargs)
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return sa.String(self.max_length)
+
+    def to_python(self, value: Any) -> Any:
+        if value is None or isinstance(value, str):
+            return value
+        return str(value)
+
+    def prep(self, value: Any) -> Any:
+        return self.to_python(value)
+
+    def default_validators(self) -> list[Callable[[Any], None]]:
+        return [MaxLengthValidator(self.max_length)] if self.max_length is not None else []
+
+
+class EmailField(CharField):
+    django_name = "EmailField"
+    default_max_length = 254
+
+    def default_validators(self) -> list[Callable[[Any], None]]:
+        return [*super().default_validators(), validate_email]
+
+
+class URLField(CharField):
+    django_name = "URLField"
+    default_max_length = 200
+
+    def default_validators(self) -> list[Callable[[Any], None]]:
+        return [*super().default_validators(), validate_url]
+
+
+class SlugField(CharField):
+    django_name = "SlugField"
+    default_max_length = 50
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def default_validators(self) -> list[Callable[[Any], None]]:
+        return [*super().default_validators(), validate_slug]
+
+
+class TextField(Field):
+    django_name = "TextField"
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return sa.Text()
+
+    def to_python(self, value: Any) -> Any:
+        if value is None or isinstance(value, str):
+            return value
+        return str(value)
+
+    def prep(self, value: Any) -> Any:
+        return self.to_python(value)
+
+
+class GenericIPAddressField(Field):
+    django_name = "GenericIPAddressField"
+
+    def __init__(self, *args: Any, protocol: str = "both", **kwargs: Any) -> None:
+        kwargs["max_length"] = 39
+        super().__init__(*args, **kwargs)
+        self.protocol = protocol.lower()
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return sa.String(39)
+
+    def to_python(self, value: Any) -> Any:
+        if value in (None, ""):
+            return None if self.null else value
+        try:
+            address = ipaddress.ip_address(str(value).strip())
+        except ValueError:
+            raise ValidationError("Enter a valid IPv4 or IPv6 address.", code="invalid") from None
+        if self.protocol == "ipv4" and address.version != 4:
+            raise ValidationError("Enter a valid IPv4 address.", code="invalid")
+        if self.protocol == "ipv6" and address.version != 6:
+            raise ValidationError("Enter a valid IPv6 address.", code="invalid")
+        return str(address)
+
+    def prep(self, value: Any) -> Any:
+        return str(value)
+
+
+class _TemporalField(Field):
+    empty_strings_allowed = False
+
+    def __init__(
+        self,
+        verbose_name: str | None = None,
+        name: str | None = None,
+        auto_now: bool = False,
+        auto_now_add: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self.auto_now = auto_now
+        self.auto_now_add = auto_now_add
+        if auto_now or auto_now_add:
+            kwargs["editable"] = False
+            kwargs["blank"] = True
+        super().__init__(verbose_name, name, **kwargs)
+
+    def column_info(self) -> dict[str, Any]:
+        info = super().column_info()
+        info["auto_now"] = self.auto_now
+        info["auto_now_add"] = self.auto_now_add
+        return info
+
+    def now(self) -> Any:
+        raise NotImplementedError
+
+    def pre_save(self, instance: Model, add: bool) -> Any:
+        if self.auto_now or (self.auto_now_add and add):
+            value = self.now()
+            instance.__dict__[self.attname] = value
+            return value
+        return super().pre_save(instance, add)
+
+    def prep(self, value: Any) -> Any:
+        return self.to_python(value)
+
+
+class DateField(_TemporalField):
+    django_name = "DateField"
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return DateType()
+
+    def now(self) -> Any:
+        return datetime.date.today()
+
+    def to_python(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValidationError(
+            f"“{value}” value has an invalid date format. It must be in YYYY-MM-DD format.",
+            code="invalid",
+        )
+
+
+class DateTimeField(_TemporalField):
+    django_name = "DateTimeField"
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return DateTimeType()
+
+    def now(self) -> Any:
+        return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+    def to_python(self, value: Any) -> Any:
+        if value is None or isinstance(value, datetime.datetime):
+            return value
+        if isinstance(value, datetime.date):
+            return datetime.datetime(value.year, value.month, value.day)
+        if isinstance(value, str):
+            try:
+                return datetime.datetime.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValidationError(
+            f"“{value}” value has an invalid format. It must be in "
+            "YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.",
+            code="invalid",
+        )
+
+
+class TimeField(_TemporalField):
+    django_name = "TimeField"
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return TimeType()
+
+    def now(self) -> Any:
+        return datetime.datetime.now().time()
+
+    def to_python(self, value: Any) -> Any:
+        if value is None or isinstance(value, datetime.time):
+            return value
+        if isinstance(value, datetime.datetime):
+            return value.time()
+        if isinstance(value, str):
+            try:
+                return datetime.time.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValidationError(
+            f"“{value}” value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format.",
+            code="invalid",
+        )
+
+
+class DurationField(Field):
+    django_name = "DurationField"
+    empty_strings_allowed = False
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return DurationType()
+
+    def to_python(self, value: Any) -> Any:
+        if value is None or isinstance(value, datetime.timedelta):
+            return value
+        if isinstance(value, int | float):
+            return datetime.timedelta(seconds=value)
+        raise ValidationError(f"“{value}” value has an invalid duration format.", code="invalid")
+
+    def prep(self, value: Any) -> Any:
+        try:
+            return self.to_python(value)
+        except ValidationError:
+            raise ValueError(f"Field '{self.name}' expected a timedelta but got {value!r}.") from None
+
+
+class UUIDField(Field):
+    django_name = "UUIDField"
+    empty_strings_allowed = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["max_length"] = 32
+        super().__init__(*args, **kwargs)
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return sa.Uuid(as_uuid=True)
+
+    def to_python(self, value: Any) -> Any:
+        if value is None or isinstance(value, uuid.UUID):
+            return value
+        try:
+            if isinstance(value, int):
+                return uuid.UUID(int=value)
+            return uuid.UUID(str(value))
+        except ValueError:
+            raise ValidationError(f"“{value}” is not a valid UUID.", code="invalid") from None
+
+    def prep(self, value: Any) -> Any:
+        try:
+            return self.to_python(value)
+        except ValidationError:
+            raise ValueError(f"Field '{self.name}' expected a UUID but got {value!r}.") from None
+
+
+class JSONField(Field):
+    django_name = "JSONField"
+    empty_strings_allowed = False
+
+    def __init__(self, *args: Any, encoder: Any = None, decoder: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.encoder = encoder
+        self.decoder = decoder
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return json_type()
+
+    def empty_values(self) -> tuple[Any, ...]:
+        return (None, "", [], (), {})
+
+
+class BinaryField(Field):
+    django_name = "BinaryField"
+    empty_strings_allowed = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def sa_type(self) -> TypeEngine[Any]:
+        return sa.LargeBinary(self.max_length)
+
+    def get_default(self) -> Any:
+        if self.has_default() or self.null:
+            return super().get_default()
+        return b""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, memoryview):
+            return bytes(value)
+        return value
+
+
+SCALAR_FIELDS: tuple[type[Field], ...] = (
+    AutoField,
+    BigAutoField,
+    SmallAutoField,
+    IntegerField,
+    BigIntegerField,
+    SmallIntegerField,
+    PositiveIntegerField,
+    PositiveBigIntegerField,
+    PositiveSmallIntegerField,
+    FloatField,
+    DecimalField,
+    BooleanField,
+    CharField,
+    EmailField,
+    URLField,
+    SlugField,
+    TextField,
+    GenericIPAddressField,
+    DateField,
+    DateTimeField,
+    TimeField,
+    DurationField,
+    UUIDField,
+    JSONField,
+    BinaryField,
+)
+
+for _lookup in lk.BASIC_LOOKUPS:
+    Field.register_lookup(_lookup)
+for _transform in lk.DATE_TRANSFORMS:
+    DateField.register_lookup(_transform)
+    DateTimeField.register_lookup(_transform)
+for _transform in lk.TIME_TRANSFORMS:
+    DateTimeField.register_lookup(_transform)
+    TimeField.register_lookup(_transform)
+DateTimeField.register_lookup(lk.TruncDateTransform)

@@ -1,0 +1,367 @@
+"""Managers: ``Model.objects`` and the related managers (``author.book_set``, ``book.tags``)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from manouche.orm_lite import _signals as signals
+
+if TYPE_CHECKING:
+    from manouche.orm_lite._base import Model
+    from manouche.orm_lite._queryset import QuerySet
+
+_counter = itertools.count()
+
+
+class BaseManager:
+    """A manager: the entry point of queries, ``Model.objects``."""
+
+    _queryset_class: type[QuerySet]
+
+    def __init__(self) -> None:
+        self.model: type[Model] = None  # type: ignore[assignment]
+        self.name: str = ""
+        self._db: Any = None
+        self.creation_counter = next(_counter)
+
+    def __class_getitem__(cls, item: Any) -> type[BaseManager]:
+        return cls
+
+    def contribute_to_class(self, cls: type[Model], name: str) -> None:
+        self.name = self.name or name
+        self.model = cls
+        setattr(cls, name, ManagerDescriptor(self))
+        cls._meta.managers.append(self)
+
+    def __repr__(self) -> str:
+        where = f"{self.model._meta.label}.{self.name}" if self.model is not None else "unbound"
+        return f"<{type(self).__name__}: {where}>"
+
+    @classmethod
+    def from_queryset(cls, queryset_class: type[QuerySet], class_name: str | None = None) -> type[Any]:
+        """A manager class whose methods include ``queryset_class``'s own."""
+        attrs: dict[str, Any] = {"_queryset_class": queryset_class}
+        base = getattr(cls, "_queryset_class", None)
+        for name in dir(queryset_class):
+            if name.startswith("_") or hasattr(cls, name):
+                continue
+            if base is not None and hasattr(base, name) and getattr(base, name) is getattr(queryset_class, name):
+                continue
+            attr = getattr(queryset_class, name)
+            if callable(attr) and not getattr(attr, "queryset_only", False):
+                attrs[name] = _proxy(name)
+        return type(class_name or f"{cls.__name__}From{queryset_class.__name__}", (cls,), attrs)
+
+    def get_queryset(self) -> QuerySet:
+        """The QuerySet this manager starts from; override it to change every query."""
+        return self._queryset_class(self.model, using=self._db)
+
+    def all(self) -> QuerySet:
+        return self.get_queryset()
+
+    def db_manager(self, using: Any) -> BaseManager:
+        import copy
+
+        obj = copy.copy(self)
+        obj._db = using
+        return obj
+
+    @property
+    def db(self) -> Any:
+        from manouche.orm_lite._database import get_default_database
+
+        return self._db or get_default_database()
+
+
+def _proxy(name: str) -> Any:
+    def method(self: BaseManager, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self.get_queryset(), name)(*args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+class ManagerDescriptor:
+    def __init__(self, manager: BaseManager) -> None:
+        self.manager = manager
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is not None:
+            raise AttributeError(f"Manager isn't accessible via {type(instance).__name__} instances")
+        if owner is not None and owner._meta.abstract:  # type: ignore[attr-defined]
+            raise AttributeError(f"Manager isn't available; '{owner.__name__}' is abstract")
+        return self.manager
+
+
+def _need_pk(instance: Model, what: str) -> None:
+    if instance.pk is None:
+        raise ValueError(
+            f"'{type(instance).__name__}' instance needs to have a primary key value before "
+            f"{what} can be used."
+        )
+
+
+def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[Any]:
+    """The manager class of ``author.book_set`` (rows whose foreign key is the instance)."""
+
+    class RelatedManager(superclass):  # type: ignore[misc, valid-type]
+        def __init__(self, instance: Model) -> None:
+            super().__init__()
+            self.instance = instance
+            self.model = rel.related_model
+            self.field = rel.field
+            self._db = instance._state.db
+
+        def _apply(self, qs: QuerySet) -> QuerySet:
+            value = getattr(self.instance, self.field.target_field.attname)
+            if value is None:
+                raise ValueError(
+                    f"'{type(self.instance).__name__}' instance needs to have a primary key value "
+                    "before this relationship can be used."
+                )
+            return qs.filter(**{self.field.name: value})
+
+        def get_queryset(self) -> QuerySet:
+            cache = self.instance.__dict__.get("_prefetched_objects_cache", {})
+            name = rel.get_accessor_name()
+            if name in cache:
+                return cache[name]  # type: ignore[no-any-return]
+            return self._apply(super().get_queryset())
+
+        def _check(self, objs: Iterable[Any]) -> list[Any]:
+            out = []
+            for obj in objs:
+                if not isinstance(obj, self.model):
+                    raise TypeError(f"'{self.model._meta.object_name}' instance expected, got {obj!r}")
+                out.append(obj)
+            return out
+
+        def add(self, *objs: Any, bulk: bool = True) -> None:
+            _need_pk(self.instance, "this relationship")
+            objs_ = self._check(objs)
+            value = getattr(self.instance, self.field.target_field.attname)
+            if bulk:
+                pks = []
+                for obj in objs_:
+                    if obj._state.adding or obj.pk is None:
+                        raise ValueError(
+                            f"{obj!r} instance isn't saved. Use bulk=False or save the object first."
+                        )
+                    pks.append(obj.pk)
+                    setattr(obj, self.field.name, self.instance)
+                self.model._base_manager.using(self._db).filter(pk__in=pks).update(
+                    **{self.field.name: value}
+                )
+            else:
+                for obj in objs_:
+                    setattr(obj, self.field.name, self.instance)
+                    obj.save(using=self._db)
+            self.instance.__dict__.get("_prefetched_objects_cache", {}).pop(rel.get_accessor_name(), None)
+
+        def create(self, **kwargs: Any) -> Any:
+            _need_pk(self.instance, "this relationship")
+            kwargs[self.field.name] = self.instance
+            obj = self.model(**kwargs)
+            obj.save(force_insert=True, using=self._db)
+            return obj
+
+        def get_or_create(self, defaults: Any = None, **kwargs: Any) -> Any:
+            kwargs[self.field.name] = self.instance
+            return self.model._default_manager.using(self._db).get_or_create(defaults, **kwargs)
+
+        def update_or_create(self, defaults: Any = None, **kwargs: Any) -> Any:
+            kwargs[self.field.name] = self.instance
+            return self.model._default_manager.using(self._db).update_or_create(defaults, **kwargs)
+
+        def remove(self, *objs: Any, bulk: bool = True) -> None:
+            if not self.field.null:
+                raise AttributeError(
+                    f"remove() is not available: {self.model.__name__}.{self.field.name} cannot be null"
+                )
+            value = getattr(self.instance, self.field.target_field.attname)
+            pks = []
+            for obj in self._check(objs):
+                if getattr(obj, self.field.attname) != value:
+                    raise ValueError(f"{obj!r} is not related to {self.instance!r}.")
+                pks.append(obj.pk)
+                obj.__dict__[self.field.attname] = None
+            self.model._base_manager.using(self._db).filter(pk__in=pks).update(**{self.field.name: None})
+
+        def clear(self, bulk: bool = True) -> None:
+            if not self.field.null:
+                raise AttributeError(
+                    f"clear() is not available: {self.model.__name__}.{self.field.name} cannot be null"
+                )
+            self._apply(self.model._base_manager.using(self._db).all()).update(**{self.field.name: None})
+
+        def set(self, objs: Iterable[Any], bulk: bool = True, clear: bool = False) -> None:
+            objs = list(objs)
+            if self.field.null:
+                if clear:
+                    self.clear()
+                    self.add(*objs, bulk=bulk)
+                    return
+                wanted = {o.pk for o in objs}
+                current = list(self._apply(self.model._base_manager.using(self._db).all()))
+                self.remove(*[o for o in current if o.pk not in wanted])
+                have = {o.pk for o in current}
+                self.add(*[o for o in objs if o.pk not in have], bulk=bulk)
+            else:
+                self.add(*objs, bulk=bulk)
+
+    return RelatedManager
+
+
+def create_forward_many_to_many_manager(superclass: type[Any], field: Any, reverse: bool) -> type[Any]:
+    """The manager class of ``book.tags`` (and, reversed, ``tag.book_set``)."""
+
+    class ManyRelatedManager(superclass):  # type: ignore[misc, valid-type]
+        def __init__(self, instance: Model) -> None:
+            super().__init__()
+            self.instance = instance
+            self.reverse = reverse
+            if not reverse:
+                self.model = field.related_model
+                self.source_name = field.m2m_field_name()
+                self.target_name = field.m2m_reverse_field_name()
+                self.symmetrical = field.symmetrical
+                self.cache_name = field.name
+            else:
+                self.model = field.model
+                self.source_name = field.m2m_reverse_field_name()
+                self.target_name = field.m2m_field_name()
+                self.symmetrical = False
+                self.cache_name = field.remote_field.get_accessor_name()
+            self.through = field.through
+            self._db = instance._state.db
+            through_opts = self.through._meta
+            self.source_attname = through_opts.get_field(self.source_name).attname
+            self.target_attname = through_opts.get_field(self.target_name).attname
+
+        def _through(self) -> QuerySet:
+            return self.through._base_manager.using(self._db).filter(  # type: ignore[no-any-return]
+                **{self.source_attname: self._pk()}
+            )
+
+        def _pk(self) -> Any:
+            pk = self.instance.pk
+            if pk is None:
+                raise ValueError(
+                    f"'{type(self.instance).__name__}' instance needs to have a primary key value "
+                    "before a many-to-many relationship can be used."
+                )
+            return pk
+
+        def get_queryset(self) -> QuerySet:
+            cache = self.instance.__dict__.get("_prefetched_objects_cache", {})
+            if self.cache_name in cache:
+                return cache[self.cache_name]  # type: ignore[no-any-return]
+            sub = self._through().values(self.target_attname)
+            return super().get_queryset().filter(pk__in=sub)  # type: ignore[no-any-return]
+
+        def _to_pks(self, objs: Iterable[Any]) -> list[Any]:
+            from manouche.orm_lite._base import Model
+
+            pks = []
+            for obj in objs:
+                if isinstance(obj, Model):
+                    if not isinstance(obj, self.model):
+                        raise TypeError(f"'{self.model._meta.object_name}' instance expected, got {obj!r}")
+                    if obj.pk is None:
+                        raise ValueError(
+                            f'Cannot add "{obj!r}": instance is on database "default", value is None'
+                        )
+                    pks.append(obj.pk)
+                else:
+                    pks.append(self.model._meta.pk.get_prep_value(obj))
+            return pks
+
+        def _send(self, action: str, pk_set: set[Any] | None) -> None:
+            if signals.m2m_changed.receivers:
+                signals.m2m_changed.send(
+                    self.through,
+                    instance=self.instance,
+                    action=action,
+                    reverse=self.reverse,
+                    model=self.model,
+                    pk_set=pk_set,
+                    using=self._db,
+                )
+
+        def _invalidate(self) -> None:
+            self.instance.__dict__.get("_prefetched_objects_cache", {}).pop(self.cache_name, None)
+
+        def add(self, *objs: Any, through_defaults: dict[str, Any] | None = None) -> None:
+            from manouche.orm_lite._database import Atomic, get_default_database
+
+            db = self._db or get_default_database()
+            with Atomic(db, savepoint=False):
+                self._add(self.source_attname, self.target_attname, self._pk(), self._to_pks(objs), through_defaults)
+                if self.symmetrical:
+                    for pk in self._to_pks(objs):
+                        self._add(self.source_attname, self.target_attname, pk, [self._pk()], through_defaults, send=False)
+            self._invalidate()
+
+        def _add(self, src: str, dst: str, src_pk: Any, pks: list[Any], defaults: dict[str, Any] | None, send: bool = True) -> None:
+            manager = self.through._base_manager.using(self._db)
+            existing = set(
+                manager.filter(**{src: src_pk, f"{dst}__in": pks}).values_list(dst, flat=True)
+            )
+            new = [pk for pk in dict.fromkeys(pks) if pk not in existing]
+            if send:
+                self._send("pre_add", set(new))
+            if new:
+                manager.bulk_create(
+                    [self.through(**{src: src_pk, dst: pk, **(defaults or {})}) for pk in new]
+                )
+            if send:
+                self._send("post_add", set(new))
+
+        def remove(self, *objs: Any) -> None:
+            pks = set(self._to_pks(objs))
+            self._send("pre_remove", set(pks))
+            self._through().filter(**{f"{self.target_attname}__in": list(pks)}).delete()
+            if self.symmetrical:
+                self.through._base_manager.using(self._db).filter(
+                    **{f"{self.source_attname}__in": list(pks), self.target_attname: self._pk()}
+                ).delete()
+            self._send("post_remove", set(pks))
+            self._invalidate()
+
+        def clear(self) -> None:
+            self._send("pre_clear", None)
+            self._through().delete()
+            if self.symmetrical:
+                self.through._base_manager.using(self._db).filter(**{self.target_attname: self._pk()}).delete()
+            self._send("post_clear", None)
+            self._invalidate()
+
+        def set(self, objs: Iterable[Any], clear: bool = False, through_defaults: dict[str, Any] | None = None) -> None:
+            objs = list(objs)
+            if clear:
+                self.clear()
+                self.add(*objs, through_defaults=through_defaults)
+                return
+            wanted = self._to_pks(objs)
+            current = set(self._through().values_list(self.target_attname, flat=True))
+            old = [pk for pk in current if pk not in set(wanted)]
+            if old:
+                self.remove(*[self.model(pk=pk) for pk in old])
+            new = [pk for pk in wanted if pk not in current]
+            if new:
+                self.add(*new, through_defaults=through_defaults)
+
+        def create(self, through_defaults: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+            obj = self.model._default_manager.using(self._db).create(**kwargs)
+            self.add(obj, through_defaults=through_defaults)
+            return obj
+
+        def get_or_create(self, defaults: Any = None, through_defaults: Any = None, **kwargs: Any) -> Any:
+            obj, created = self.model._default_manager.using(self._db).get_or_create(defaults, **kwargs)
+            if created or not self.get_queryset().filter(pk=obj.pk).exists():
+                self.add(obj, through_defaults=through_defaults)
+            return obj, created
+
+    return ManyRelatedManager

@@ -1,0 +1,259 @@
+"""``Model._meta``: a model's options, its fields by name, and the model registry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from manouche.orm_lite._exceptions import FieldDoesNotExist
+
+if TYPE_CHECKING:
+    from manouche.orm_lite._base import Model
+    from manouche.orm_lite._fields import Field
+    from manouche.orm_lite._related import ForeignObjectRel, ManyToManyField
+
+#: The MetaData holding every model's table unless ``Meta.metadata`` says otherwise.
+metadata = sa.MetaData()
+
+META_OPTIONS = frozenset(
+    {
+        "app_label",
+        "db_table",
+        "ordering",
+        "unique_together",
+        "constraints",
+        "indexes",
+        "verbose_name",
+        "verbose_name_plural",
+        "abstract",
+        "metadata",
+        "get_latest_by",
+        "default_related_name",
+        "managed",
+        "db_table_comment",
+        "index_together",
+        "default_manager_name",
+        "base_manager_name",
+        "permissions",
+        "default_permissions",
+        "required_db_features",
+        "required_db_vendor",
+        "select_on_save",
+        "order_with_respect_to",
+        "proxy",
+        "swappable",
+        "auto_created",
+        "apps",
+    }
+)
+
+
+def app_label_from_module(module: str) -> str:
+    """Django's rule: the package name before ``.models`` (``blog.models`` -> ``blog``).
+
+    A module not named ``models`` gives its last component (``blog.entries`` ->
+    ``entries``'s package ``blog``); a top-level module gives its own name.
+    """
+    parts = module.split(".")
+    if "models" in parts:
+        idx = parts.index("models")
+        if idx > 0:
+            return parts[idx - 1]
+    if len(parts) > 1:
+        return parts[-2]
+    return parts[0]
+
+
+def _camel_to_words(name: str) -> str:
+    return re.sub(r"(((?<=[a-z])[A-Z])|([A-Z](?![A-Z]|$)))", r" \1", name).lower().strip()
+
+
+class Options:
+    """A model's metadata: Django's ``_meta`` surface that readers use."""
+
+    def __init__(self, meta: Any, model_name: str, module: str, abstract_parents: list[Options]) -> None:
+        values: dict[str, Any] = {}
+        for parent in abstract_parents:
+            values.update(parent.inheritable)
+        if meta is not None:
+            for key, value in vars(meta).items():
+                if key.startswith("_"):
+                    continue
+                if key not in META_OPTIONS:
+                    raise TypeError(f"'class Meta' got invalid attribute(s): {key}")
+                values[key] = value
+        self.abstract: bool = bool(meta is not None and vars(meta).get("abstract", False))
+        # What a subclass of an abstract model inherits (everything but abstract/db_table).
+        self.inheritable = {k: v for k, v in values.items() if k not in ("abstract", "db_table")}
+        self.object_name = model_name
+        self.model_name = model_name.lower()
+        self.app_label: str = values.get("app_label") or app_label_from_module(module)
+        self.db_table: str = values.get("db_table") or f"{self.app_label}_{self.model_name}"
+        self.ordering: list[str] = list(values.get("ordering") or [])
+        ut = values.get("unique_together") or []
+        if ut and isinstance(ut[0], str):
+            ut = [ut]
+        self.unique_together: list[tuple[str, ...]] = [tuple(u) for u in ut]
+        self.constraints: list[Any] = list(values.get("constraints") or [])
+        self.indexes: list[Any] = list(values.get("indexes") or [])
+        self.verbose_name: str = values.get("verbose_name") or _camel_to_words(model_name)
+        self.verbose_name_plural: str = values.get("verbose_name_plural") or f"{self.verbose_name}s"
+        self.metadata: sa.MetaData = values.get("metadata") or metadata
+        self.get_latest_by: Any = values.get("get_latest_by")
+        self.default_related_name: str | None = values.get("default_related_name")
+        self.managed: bool = values.get("managed", True)
+        self.auto_created: Any = values.get("auto_created", False)
+        if values.get("proxy"):
+            raise TypeError(f"{model_name}: proxy models are not supported by orm-lite")
+        self.model: type[Model] = None  # type: ignore[assignment]
+        self.local_fields: list[Field] = []
+        self.local_many_to_many: list[ManyToManyField] = []
+        self.related_objects: list[ForeignObjectRel] = []
+        self.pk: Field = None  # type: ignore[assignment]
+        self.table: sa.Table = None  # type: ignore[assignment]
+        self.managers: list[Any] = []
+        self._field_cache: dict[str, Any] | None = None
+        # Filled when the table is built: attnames of concrete fields in column order.
+        self.attnames: tuple[str, ...] = ()
+        self.columns: tuple[sa.Column[Any], ...] = ()
+        self.pending: list[Callable[[], None]] = []
+        # The cached SELECT of get(pk=...) (built on first use).
+        self.get_stmt: Any = None
+        self.init_fields: list[Field] = []
+
+    # -- fields -------------------------------------------------------------------
+
+    def add_field(self, field: Field) -> None:
+        if field.many_to_many:
+            self.local_many_to_many.append(field)  # type: ignore[arg-type]
+            self.local_many_to_many.sort()
+        else:
+            self.local_fields.append(field)
+            self.local_fields.sort()
+        if field.primary_key:
+            if self.pk is not None and self.pk is not field:
+                raise TypeError(
+                    f"{self.object_name} has more than one primary key: "
+                    f"{self.pk.name!r} and {field.name!r}"
+                )
+            self.pk = field
+        self._field_cache = None
+
+    def add_related_object(self, rel: ForeignObjectRel) -> None:
+        self.related_objects.append(rel)
+        self._field_cache = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.app_label}.{self.object_name}"
+
+    @property
+    def label_lower(self) -> str:
+        return f"{self.app_label}.{self.model_name}"
+
+    @property
+    def concrete_fields(self) -> list[Field]:
+        return [f for f in self.local_fields if f.concrete]
+
+    @property
+    def fields(self) -> list[Any]:
+        """Forward fields (concrete, then many-to-many) and reverse relations, as Django."""
+        return [*self.local_fields, *self.local_many_to_many, *self.related_objects]
+
+    @property
+    def many_to_many(self) -> list[ManyToManyField]:
+        return list(self.local_many_to_many)
+
+    def get_fields(self) -> list[Any]:
+        return [*self.related_objects, *self.local_fields, *self.local_many_to_many]
+
+    def _fields_by_name(self) -> dict[str, Any]:
+        if self._field_cache is None:
+            cache: dict[str, Any] = {}
+            for rel in self.related_objects:
+                cache[rel.name] = rel
+            for f in [*self.local_fields, *self.local_many_to_many]:
+                cache[f.name] = f
+                cache.setdefault(f.attname, f)
+            self._field_cache = cache
+        return self._field_cache
+
+    def get_field(self, name: str) -> Any:
+        """The field (or reverse relation) called ``name``; a clear error listing the choices."""
+        try:
+            return self._fields_by_name()[name]
+        except KeyError:
+            raise FieldDoesNotExist(
+                f"{self.object_name} has no field named {name!r}. "
+                f"Choices are: {', '.join(self.field_names())}"
+            ) from None
+
+    def field_names(self) -> list[str]:
+        names = {f.name for f in self.local_fields}
+        names.update(f.name for f in self.local_many_to_many)
+        names.update(r.name for r in self.related_objects)
+        return sorted(names)
+
+    def __repr__(self) -> str:
+        return f"<Options for {self.object_name}>"
+
+
+class Registry:
+    """Models by label, and the work waiting for a model that is not defined yet.
+
+    ``register``/``unregister``/``get`` as every registry; ``lazy(ref, fn)`` runs
+    ``fn(model)`` as soon as the model ``ref`` names exists.
+    """
+
+    def __init__(self) -> None:
+        self._models: dict[str, type[Model]] = {}
+        self._by_name: dict[str, list[type[Model]]] = {}
+        self._waiting: dict[str, list[Callable[[type[Model]], None]]] = {}
+
+    def register(self, model: type[Model]) -> None:
+        opts = model._meta
+        key = opts.label_lower
+        self._models[key] = model
+        same = self._by_name.setdefault(opts.model_name, [])
+        same[:] = [m for m in same if m._meta.label_lower != key]
+        same.append(model)
+        for fn in self._waiting.pop(key, []):
+            fn(model)
+        for fn in self._waiting.pop(opts.model_name, []) if len(same) == 1 else []:
+            fn(model)
+
+    def unregister(self, model: type[Model]) -> None:
+        self._models.pop(model._meta.label_lower, None)
+        same = self._by_name.get(model._meta.model_name, [])
+        if model in same:
+            same.remove(model)
+
+    def get(self, label: str) -> type[Model]:
+        """The model named ``"app_label.ModelName"`` (or ``"ModelName"`` when unambiguous)."""
+        found = self._find(label.lower())
+        if found is None:
+            raise LookupError(f"No model named {label!r} is defined. Known: {', '.join(sorted(self._models))}")
+        return found
+
+    def _find(self, key: str) -> type[Model] | None:
+        if "." in key:
+            return self._models.get(key)
+        same = self._by_name.get(key, [])
+        return same[0] if len(same) == 1 else None
+
+    def lazy(self, ref: str, fn: Callable[[type[Model]], None]) -> None:
+        key = ref.lower()
+        found = self._find(key)
+        if found is not None:
+            fn(found)
+        else:
+            self._waiting.setdefault(key, []).append(fn)
+
+    def unresolved(self) -> list[str]:
+        return sorted(self._waiting)
+
+
+registry = Registry()

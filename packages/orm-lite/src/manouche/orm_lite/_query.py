@@ -1,0 +1,636 @@
+"""The query compiler: Django's lookups, joins and semantics, as SQLAlchemy Core ``Select``.
+
+Joins follow Django's rules. Single-valued joins (forward foreign keys) are
+shared by the whole query. Multi-valued joins (reverse foreign keys and
+many-to-many) are shared inside one ``filter()`` call, so its conditions
+match the same related row, and made afresh by the next call, so chained
+calls may match different rows; ``annotate()``, ``order_by()`` and
+``values()`` reuse the latest. Every join is a LEFT OUTER JOIN: a condition
+in WHERE removes the unmatched rows as an inner join would, and ``isnull``
+and ``|`` see them. A negated condition on a multi-valued path becomes
+``pk NOT IN (subquery)``; a negated condition on a nullable column also
+keeps the rows where the column is NULL, as Django's ``exclude()`` does.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.expression import ColumnElement
+
+from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError
+from manouche.orm_lite._expressions import Expression, F, OrderBy, Q, Resolved
+from manouche.orm_lite._fields import Field
+from manouche.orm_lite._lookups import IsNull, Lookup, unknown_lookup
+
+if TYPE_CHECKING:
+    from manouche.orm_lite._base import Model
+
+LOOKUP_SEP = "__"
+_GENERIC_FIELD = Field()
+
+
+@dataclass
+class Join:
+    alias: str
+    table: Any
+    parent: str
+    key: tuple[Any, ...]
+    onclause: Any
+    multi: bool
+
+
+@dataclass
+class Path:
+    expr: Any
+    field: Any
+    rest: list[str]
+    model: Any
+    alias: str
+    joined: bool = False
+    multi: bool = False
+    relation_end: bool = False
+    is_aggregate: bool = False
+    nullable: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _is_field(model: type[Model], name: str) -> bool:
+    if name == "pk":
+        return True
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _is_lookup_of(fld: Any, name: str) -> bool:
+    return name in fld.get_lookups() if hasattr(fld, "get_lookups") else False
+
+
+class Query:
+    """A Django-style query under construction; ``select()`` gives the SQLAlchemy statement."""
+
+    _prefixes = "tuvwxyz"
+
+    def __init__(self, model: type[Model], alias_prefix: str = "t") -> None:
+        self.model = model
+        self.opts = model._meta
+        self.alias_prefix = alias_prefix
+        table = self.opts.table
+        if table is None:
+            raise TypeError(f"{model.__name__} is abstract or not ready: it has no table")
+        self.root_alias = table.name if alias_prefix == "t" else f"{alias_prefix}0"
+        self.root = table if alias_prefix == "t" else table.alias(self.root_alias)
+        self.tables: dict[str, Any] = {self.root_alias: self.root}
+        self.joins: list[Join] = []
+        self.where: list[Any] = []
+        self.having: list[Any] = []
+        self.annotations: dict[str, Resolved] = {}
+        self.annotation_order: list[str] = []
+        self.order_by: list[Any] | None = None
+        self.default_ordering = True
+        self.distinct = False
+        self.low = 0
+        self.high: int | None = None
+        self.values_names: list[str] | None = None
+        self.values_exprs: dict[str, Resolved] = {}
+        self.group_by_values = False
+        self.select_related: bool | dict[str, Any] = False
+        self.deferred: frozenset[str] = frozenset()
+        self.only: frozenset[str] | None = None
+        self.for_update: dict[str, Any] | None = None
+        self.combinator: tuple[str, list[Query], bool] | None = None
+        self.empty = False
+        self._n = 0
+
+    def clone(self) -> Query:
+        new = copy.copy(self)
+        new.tables = dict(self.tables)
+        new.joins = list(self.joins)
+        new.where = list(self.where)
+        new.having = list(self.having)
+        new.annotations = dict(self.annotations)
+        new.annotation_order = list(self.annotation_order)
+        new.order_by = None if self.order_by is None else list(self.order_by)
+        new.values_names = None if self.values_names is None else list(self.values_names)
+        new.values_exprs = dict(self.values_exprs)
+        return new
+
+    @property
+    def is_sliced(self) -> bool:
+        return self.low != 0 or self.high is not None
+
+    @property
+    def has_aggregates(self) -> bool:
+        return any(r.is_aggregate for r in self.annotations.values())
+
+    # -- joins and paths ------------------------------------------------------------
+
+    def _join(self, parent: str, key: tuple[Any, ...], target: sa.Table, on: Any, multi: bool, reuse: set[str] | None) -> tuple[str, Any]:
+        full_key = (parent, *key)
+        found = [j for j in self.joins if j.key == full_key]
+        if found:
+            if not multi or reuse is None:
+                return found[-1].alias, found[-1].table
+            for j in reversed(found):
+                if j.alias in reuse:
+                    return j.alias, j.table
+        self._n += 1
+        name = f"{self.alias_prefix}{self._n}"
+        alias = target.alias(name)
+        self.joins.append(Join(name, alias, parent, full_key, on(alias), multi))
+        self.tables[name] = alias
+        if reuse is not None:
+            reuse.add(name)
+        return name, alias
+
+    def path_is_multi(self, parts: list[str]) -> bool:
+        model = self.model
+        for name in parts:
+            if not _is_field(model, name):
+                return False
+            fld = model._meta.pk if name == "pk" else model._meta.get_field(name)
+            if not fld.is_relation:
+                return False
+            if fld.many_to_many or (fld.auto_created and fld.multiple):
+                return True
+            model = fld.related_model if not fld.auto_created else fld.related_model
+        return False
+
+    def setup_path(self, parts: list[str], reuse: set[str] | None) -> Path:
+        model = self.model
+        alias = self.root_alias
+        table = self.root
+        joined = multi = False
+        nullable = False
+        i = 0
+        n = len(parts)
+        while i < n:
+            name = parts[i]
+            if name == "pk":
+                fld: Any = model._meta.pk
+            else:
+                try:
+                    fld = model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    if i == 0 and name in self.annotations:
+                        res = self.annotations[name]
+                        return Path(res.expr, res.field, parts[1:], model, alias, is_aggregate=res.is_aggregate, nullable=True)
+                    choices = model._meta.field_names()
+                    if i == 0:
+                        choices = sorted({*choices, *self.annotations})
+                    raise FieldError(
+                        f"Cannot resolve keyword {name!r} into field. Choices are: {', '.join(choices)}"
+                    ) from None
+            if getattr(fld, "hidden", False):
+                raise FieldError(f"Cannot resolve keyword {name!r}: the relation is hidden")
+            rest = parts[i + 1 :]
+            if not fld.is_relation:
+                return Path(table.c[fld.column], fld, rest, model, alias, joined, multi, nullable=nullable or fld.null or joined)
+            if not fld.auto_created and (fld.many_to_one or fld.one_to_one):
+                target = fld.related_model
+                tf = fld.target_field
+                if not rest or (not _is_field(target, rest[0]) and _is_lookup_of(fld, rest[0])):
+                    return Path(table.c[fld.column], fld, rest, model, alias, joined, multi, relation_end=True, nullable=nullable or fld.null or joined)
+                if (rest[0] == tf.name or rest[0] == tf.attname or (rest[0] == "pk" and tf.primary_key)) and (
+                    len(rest) == 1 or not _is_field(target, rest[1])
+                ) and not tf.is_relation:
+                    return Path(table.c[fld.column], tf, rest[1:], model, alias, joined, multi, nullable=nullable or fld.null or joined)
+                col = table.c[fld.column]
+                tcol_name = tf.column
+                alias, table = self._join(
+                    alias, (id(fld), "fwd"), target._meta.table, lambda t, c=col, tc=tcol_name: t.c[tc] == c, False, reuse
+                )
+                nullable = nullable or fld.null
+                joined = True
+                model = target
+                i += 1
+                continue
+            if fld.many_to_many:
+                if fld.auto_created:
+                    m2m = fld.field
+                    src_name, dst_name = m2m.m2m_reverse_field_name(), m2m.m2m_field_name()
+                    target = m2m.model
+                    direction = "rev"
+                else:
+                    m2m = fld
+                    src_name, dst_name = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+                    target = m2m.related_model
+                    direction = "fwd"
+                through = m2m.through
+                src_fk = through._meta.get_field(src_name)
+                dst_fk = through._meta.get_field(dst_name)
+                here = table.c[src_fk.target_field.column]
+                alias, ttable = self._join(
+                    alias, (id(m2m), direction, "through"), through._meta.table,
+                    lambda t, h=here, c=src_fk.column: t.c[c] == h, True, reuse,
+                )
+                via = ttable.c[dst_fk.column]
+                alias, table = self._join(
+                    alias, (id(m2m), direction, "target"), target._meta.table,
+                    lambda t, v=via, c=dst_fk.target_field.column: t.c[c] == v, False, reuse,
+                )
+            else:
+                rel = fld
+                target = rel.related_model
+                fk = rel.field
+                here = table.c[fk.target_field.column]
+                alias, table = self._join(
+                    alias, (id(rel), "rev"), target._meta.table,
+                    lambda t, h=here, c=fk.column: t.c[c] == h, rel.multiple, reuse,
+                )
+            multi = multi or bool(fld.many_to_many or fld.multiple)
+            joined = True
+            nullable = True
+            model = target
+            i += 1
+            if i == n or not _is_field(model, parts[i]):
+                pk = model._meta.pk
+                return Path(table.c[pk.column], pk, parts[i:], model, alias, joined, multi, relation_end=True, nullable=True)
+        raise FieldError(f"Cannot resolve {LOOKUP_SEP.join(parts)!r} into a field")
+
+    def resolve_ref(self, name: str, reuse: set[str] | None, allow_relation: bool = False) -> Resolved:
+        """``F(name)`` or an aggregate's source: the column (joined as needed)."""
+        parts = name.split(LOOKUP_SEP)
+        if name in self.annotations:
+            return self.annotations[name]
+        path = self.setup_path(parts, reuse)
+        if path.rest:
+            expr, fld = self._apply_transforms(path.expr, path.field, path.rest, name)
+            return Resolved(expr, fld, path.is_aggregate, path.nullable)
+        return Resolved(path.expr, path.field, path.is_aggregate, path.nullable)
+
+    def _apply_transforms(self, expr: Any, fld: Any, names: list[str], full: str) -> tuple[Any, Any]:
+        for name in names:
+            base = fld if fld is not None else _GENERIC_FIELD
+            transform = base.get_transform(name)
+            if transform is None:
+                raise FieldError(
+                    f"Cannot resolve {full!r}: {name!r} is not a transform of "
+                    f"{type(base).__name__} (transforms: "
+                    f"{', '.join(sorted(k for k, v in base.get_lookups().items() if not issubclass(v, Lookup)))})"
+                )
+            t = transform(base)
+            expr = t.apply(expr)
+            fld = t.output_field()
+        return expr, fld
+
+    # -- conditions -----------------------------------------------------------------
+
+    def add_q(self, q: Q) -> None:
+        reuse: set[str] = set()
+        for child in q.children if (q.connector == Q.AND and not q.negated) else [q]:
+            node = child if isinstance(child, Q) else Q(child)
+            cond, agg = self._compile(node, reuse, False)
+            if cond is None:
+                continue
+            (self.having if agg else self.where).append(cond)
+
+    def compile_q(self, q: Q, reuse: set[str] | None) -> Any:
+        cond, _ = self._compile(q, reuse, False)
+        return sa.true() if cond is None else cond
+
+    def _compile(self, q: Q, reuse: set[str] | None, negated: bool) -> tuple[Any, bool]:
+        child_negated = negated != q.negated
+        parts: list[Any] = []
+        agg = False
+        for child in q.children:
+            if isinstance(child, Q):
+                cond, a = self._compile(child, reuse, child_negated)
+            elif isinstance(child, tuple) and len(child) == 2:
+                cond, a = self.build_filter(child[0], child[1], reuse, child_negated)
+            elif isinstance(child, Expression):
+                res = child.resolve(self, reuse)
+                cond, a = res.expr, res.is_aggregate
+            else:
+                raise TypeError(f"Cannot filter on {child!r}: use keyword arguments or Q objects")
+            if cond is not None:
+                parts.append(cond)
+                agg = agg or a
+        if not parts:
+            return None, False
+        if q.connector == Q.OR:
+            expr: Any = sa.or_(*parts)
+        elif q.connector == Q.XOR:
+            expr = parts[0]
+            for p in parts[1:]:
+                expr = sa.or_(sa.and_(expr, sa.not_(p)), sa.and_(sa.not_(expr), p))
+        else:
+            expr = sa.and_(*parts) if len(parts) > 1 else parts[0]
+        if q.negated:
+            expr = sa.not_(expr)
+        return expr, agg
+
+    def build_filter(self, key: str, value: Any, reuse: set[str] | None, negated: bool) -> tuple[Any, bool]:
+        if not isinstance(key, str):
+            raise TypeError(f"A filter keyword must be a string, got {key!r}")
+        parts = key.split(LOOKUP_SEP)
+        if negated and self.path_is_multi(parts):
+            inner = Query(self.model, self._next_prefix())
+            inner.add_q(Q((key, value)))
+            pk = self.opts.pk.column
+            sub = sa.select(inner.root.c[pk]).select_from(inner.from_clause())
+            if inner.where:
+                sub = sub.where(*inner.where)
+            return self.root.c[pk].in_(sub), False
+        path = self.setup_path(parts, reuse)
+        lookups = path.rest or ["exact"]
+        expr, fld = path.expr, path.field
+        if len(lookups) > 1:
+            expr, fld = self._apply_transforms(expr, fld, lookups[:-1], key)
+        base = fld if fld is not None else _GENERIC_FIELD
+        lookup_cls = base.get_lookup(lookups[-1])
+        if lookup_cls is None:
+            transform = base.get_transform(lookups[-1])
+            if transform is None:
+                if not path.rest and fld is not None:
+                    raise FieldError(f"Cannot resolve {key!r}")
+                raise unknown_lookup(
+                    lookups[-1], getattr(fld, "name", key), base.get_lookups().keys()
+                ) from None
+            expr, fld = self._apply_transforms(expr, fld, [lookups[-1]], key)
+            base = fld if fld is not None else _GENERIC_FIELD
+            lookup_cls = base.get_lookup("exact")
+            assert lookup_cls is not None
+        lookup = lookup_cls(fld)
+        rhs_nullable = False
+        if isinstance(value, Expression):
+            res = value.resolve(self, reuse)
+            rhs: Any = res.expr
+            rhs_nullable = res.nullable
+        elif hasattr(value, "_as_subquery"):
+            rhs = value._as_subquery()
+        else:
+            if path.relation_end:
+                value = _instances_to_pks(value)
+            if lookup.lookup_name in ("exact", "iexact") and value is None:
+                lookup = IsNull(fld)
+                value = True
+            rhs = lookup.prep_value(value)
+        cond = lookup.as_sqlalchemy(expr, rhs)
+        if negated and not isinstance(lookup, IsNull) and rhs is not None:
+            extra = []
+            if path.nullable and not path.is_aggregate:
+                extra.append(path.expr.is_not(None))
+            if rhs_nullable:
+                extra.append(rhs.is_not(None))
+            if extra:
+                cond = sa.and_(cond, *extra)
+        return cond, path.is_aggregate
+
+    def _next_prefix(self) -> str:
+        idx = self._prefixes.index(self.alias_prefix) + 1 if self.alias_prefix in self._prefixes else 1
+        return self._prefixes[idx % len(self._prefixes)] + ("x" * (idx // len(self._prefixes)))
+
+    # -- annotations, ordering ----------------------------------------------------------
+
+    def add_annotation(self, name: str, expr: Any) -> None:
+        if isinstance(expr, str):
+            raise TypeError(f"annotate() argument {name!r} must be an expression, not a string")
+        if isinstance(expr, Q):
+            from manouche.orm_lite._fields import BooleanField
+
+            res = Resolved(self.compile_q(expr, None), BooleanField(), False)
+        elif isinstance(expr, Expression):
+            res = expr.resolve(self, None)
+        else:
+            raise TypeError(f"annotate() argument {name!r} must be an expression, got {expr!r}")
+        self.annotations[name] = res
+        if name not in self.annotation_order:
+            self.annotation_order.append(name)
+
+    def order_terms(self) -> list[Any]:
+        if self.order_by is not None:
+            terms = self.order_by
+        elif self.default_ordering and not self.group_by_values:
+            terms = list(self.opts.ordering)
+        else:
+            terms = []
+        out: list[Any] = []
+        for term in terms:
+            out.extend(self._order_term(term, self.model, []))
+        return out
+
+    def _order_term(self, term: Any, model: type[Model], prefix: list[str], seen: frozenset[Any] = frozenset()) -> list[Any]:
+        if isinstance(term, OrderBy):
+            expr = term.expression
+            if isinstance(expr, str):
+                expr = F(expr)
+            res = expr.resolve(self, None)
+            col = res.expr.desc() if term.descending else res.expr.asc()
+            if term.nulls_first:
+                col = col.nulls_first()
+            elif term.nulls_last:
+                col = col.nulls_last()
+            return [col]
+        if isinstance(term, Expression):
+            return [term.resolve(self, None).expr.asc()]
+        if not isinstance(term, str):
+            raise TypeError(f"Cannot order by {term!r}")
+        if term == "?":
+            return [sa.func.random()]
+        desc = term.startswith("-")
+        name = term.lstrip("-+")
+        if not prefix and name in self.annotations:
+            expr = self.annotations[name].expr
+            return [expr.desc() if desc else expr.asc()]
+        if not prefix and self.values_names is not None and name in self.values_exprs:
+            expr = self.values_exprs[name].expr
+            return [expr.desc() if desc else expr.asc()]
+        parts = [*prefix, *name.split(LOOKUP_SEP)]
+        path = self.setup_path(parts, None)
+        if path.relation_end and not path.rest and path.field is not None and path.field.is_relation and not path.field.auto_created:
+            target = path.field.related_model
+            if target._meta.ordering and (id(target), name) not in seen:
+                out: list[Any] = []
+                for sub in target._meta.ordering:
+                    sub_desc = sub.startswith("-")
+                    flipped = ("-" if sub_desc != desc else "") + sub.lstrip("-")
+                    out.extend(self._order_term(flipped, target, parts, seen | {(id(target), name)}))
+                return out
+        expr = path.expr
+        if path.rest:
+            expr, _ = self._apply_transforms(expr, path.field, path.rest, name)
+        return [expr.desc() if desc else expr.asc()]
+
+    # -- SQL ----------------------------------------------------------------------------
+
+    def from_clause(self) -> Any:
+        frm: Any = self.root
+        for j in self.joins:
+            frm = frm.outerjoin(j.table, j.onclause)
+        return frm
+
+    def model_columns(self) -> tuple[list[str], list[Any]]:
+        """(attnames, columns) of the root model as selected (``only``/``defer`` applied)."""
+        opts = self.opts
+        names: list[str] = []
+        cols: list[Any] = []
+        pkname = opts.pk.attname
+        for f in opts.concrete_fields:
+            if f.attname != pkname and (
+                f.name in self.deferred or (self.only is not None and f.name not in self.only and f.attname not in self.only)
+            ):
+                continue
+            names.append(f.attname)
+            cols.append(self.root.c[f.column])
+        return names, cols
+
+    def apply_clauses(self, stmt: Any, order: bool = True) -> Any:
+        if self.where:
+            stmt = stmt.where(*self.where)
+        if self.empty:
+            stmt = stmt.where(sa.false())
+        if self.having:
+            stmt = stmt.having(*self.having)
+        if order:
+            terms = self.order_terms()
+            if terms:
+                stmt = stmt.order_by(*terms)
+        if self.is_sliced:
+            if self.high is not None:
+                stmt = stmt.limit(self.high - self.low)
+            if self.low:
+                stmt = stmt.offset(self.low)
+        if self.distinct:
+            stmt = stmt.distinct()
+        if self.for_update is not None:
+            stmt = stmt.with_for_update(**self.for_update)
+        return stmt
+
+    def group_by_for(self, plain: list[Any]) -> list[Any]:
+        return plain
+
+    def aggregate_query(self, aggregates: dict[str, Any]) -> Any:
+        """``SELECT agg, ...`` over this query (through a subquery when it groups, slices or dedups)."""
+        needs_sub = (
+            self.distinct or self.is_sliced or self.has_aggregates or self.combinator is not None or self.values_names is not None and self.group_by_values
+        )
+        if not needs_sub:
+            work = self.clone()
+            cols = []
+            for name, agg in aggregates.items():
+                res = agg.resolve(work, None)
+                cols.append(res.expr.label(name))
+            stmt = sa.select(*cols).select_from(work.from_clause())
+            return work.apply_clauses(stmt, order=False).limit(None).offset(None)
+        inner_stmt = self.select_statement(order=False)
+        sub = inner_stmt.subquery("subquery")
+        cols = []
+        for name, agg in aggregates.items():
+            src = agg.source
+            if not isinstance(src, str) or (src not in sub.c and src != "*"):
+                raise FieldError(
+                    f"aggregate({name}=...) over a grouped, sliced or distinct query can only "
+                    f"refer to its selected fields and annotations; {src!r} is not one"
+                )
+            col = sa.literal_column("*") if src == "*" else sub.c[src]
+            func = getattr(sa.func, agg.function.lower())
+            target = sa.distinct(col) if agg.distinct else col
+            field = self.annotations[src].field if src in self.annotations else None
+            if src in self.values_exprs:
+                field = self.values_exprs[src].field
+            elif src != "*" and field is None and _is_field(self.model, src):
+                field = self.opts.get_field(src)
+            expr = func(target, type_=agg.output_type(field))
+            if agg.name == "Count":
+                expr = sa.func.coalesce(expr, 0, type_=agg.output_type(field))
+            cols.append(expr.label(name))
+        return sa.select(*cols).select_from(sub)
+
+    def select_statement(self, order: bool = True, extra_cols: list[Any] | None = None) -> Any:
+        """The SELECT of this query: model columns (with their ``attname`` labels) or values()."""
+        if self.combinator is not None:
+            return self._combined_statement(order)
+        if self.values_names is not None:
+            cols = [self.values_exprs[n].expr.label(n) for n in self.values_names]
+            plain = [self.values_exprs[n].expr for n in self.values_names if not self.values_exprs[n].is_aggregate]
+        else:
+            names, mcols = self.model_columns()
+            cols = [c.label(n) for n, c in zip(names, mcols, strict=True)]
+            plain = list(mcols)
+            for n in self.annotation_order:
+                res = self.annotations[n]
+                cols.append(res.expr.label(n))
+                if not res.is_aggregate:
+                    plain.append(res.expr)
+        if extra_cols:
+            cols.extend(extra_cols)
+        stmt = sa.select(*cols).select_from(self.from_clause())
+        if self.has_aggregates or (self.values_names is not None and any(r.is_aggregate for r in self.values_exprs.values())):
+            group = plain if self.values_names is None or not self.group_by_values else [
+                self.values_exprs[n].expr for n in self.values_names if not self.values_exprs[n].is_aggregate
+            ]
+            if self.values_names is not None and not self.group_by_values:
+                _, mcols = self.model_columns()
+                group = [*mcols, *[r.expr for r in self.annotations.values() if not r.is_aggregate]]
+            if order and self.group_by_values:
+                for term in self.order_terms():
+                    inner = getattr(term, "element", term)
+                    if not getattr(inner, "_is_aggregate_marker", False) and not _contains_aggregate(inner):
+                        group.append(inner)
+            if group:
+                stmt = stmt.group_by(*group)
+        if self.distinct and order:
+            selected = {id(getattr(c, "element", c)) for c in cols}
+            for term in self.order_terms():
+                inner = getattr(term, "element", term)
+                if id(inner) not in selected and not isinstance(inner, sa.sql.functions.random):
+                    stmt = stmt.add_columns(inner)
+        return self.apply_clauses(stmt, order=order)
+
+    def _combined_statement(self, order: bool) -> Any:
+        assert self.combinator is not None
+        kind, queries, all_ = self.combinator
+        parts = [q.select_statement(order=False) for q in queries]
+        fn = {
+            "union": sa.union_all if all_ else sa.union,
+            "intersection": sa.intersect_all if all_ else sa.intersect,
+            "difference": sa.except_all if all_ else sa.except_,
+        }[kind]
+        compound = fn(*parts)
+        if order and self.order_by:
+            names = [c.name for c in parts[0].selected_columns]
+            terms = []
+            for term in self.order_by:
+                if not isinstance(term, str):
+                    raise FieldError("order_by() on a combined query takes field names only")
+                desc = term.startswith("-")
+                name = term.lstrip("-")
+                if name == "pk":
+                    name = self.opts.pk.attname
+                if name not in names:
+                    f = self.opts.get_field(name) if _is_field(self.model, name) else None
+                    name = f.attname if f is not None else name
+                if name not in names:
+                    raise FieldError(f"ORDER BY term {term!r} does not match any column in the result set")
+                col = sa.literal_column(name)
+                terms.append(col.desc() if desc else col.asc())
+            compound = compound.order_by(*terms)
+        if self.is_sliced:
+            if self.high is not None:
+                compound = compound.limit(self.high - self.low)
+            if self.low:
+                compound = compound.offset(self.low)
+        return compound
+
+
+def _contains_aggregate(expr: Any) -> bool:
+    if isinstance(expr, sa.sql.functions.FunctionElement) and expr.name.lower() in ("count", "sum", "avg", "min", "max", "stddev_pop"):
+        return True
+    return any(_contains_aggregate(c) for c in expr.get_children()) if hasattr(expr, "get_children") else False
+
+
+def _instances_to_pks(value: Any) -> Any:
+    from manouche.orm_lite._base import Model
+
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | frozenset):
+        return [v.pk if isinstance(v, Model) else v for v in value]
+    return value

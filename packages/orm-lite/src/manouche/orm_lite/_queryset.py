@@ -1,0 +1,1203 @@
+"""``QuerySet``: lazy, cached, chainable; compiled by ``_query.Query`` to SQLAlchemy Core."""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from manouche.orm_lite import _signals as signals
+from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError, TransactionManagementError
+from manouche.orm_lite._expressions import Aggregate, Expression, F, OrderBy, Q, Resolved
+from manouche.orm_lite._managers import BaseManager
+from manouche.orm_lite._query import LOOKUP_SEP, Query
+
+if TYPE_CHECKING:
+    from manouche.orm_lite._base import Model
+    from manouche.orm_lite._database import Database
+
+MAX_GET_RESULTS = 21
+REPR_OUTPUT_SIZE = 20
+
+MODELS, VALUES, VALUES_LIST, FLAT, NAMED = range(5)
+
+
+class QuerySet:
+    """A lazy database query over a model, with Django's API."""
+
+    def __init__(self, model: type[Model] | None = None, query: Query | None = None, using: Database | None = None) -> None:
+        assert model is not None
+        self.model = model
+        self._query = query if query is not None else Query(model)
+        self._db = using
+        self._result_cache: list[Any] | None = None
+        self._kind = MODELS
+        self._prefetch_lookups: list[Any] = []
+        self._prefetch_done = False
+        self._row_class: Any = None
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    @property
+    def query(self) -> Query:
+        return self._query
+
+    @property
+    def db(self) -> Database:
+        """The database this QuerySet runs on (its ``using()`` one, else the default)."""
+        if self._db is not None:
+            return self._db
+        from manouche.orm_lite._database import get_default_database
+
+        return get_default_database()
+
+    def _clone(self) -> QuerySet:
+        c = self.__class__.__new__(self.__class__)
+        c.__dict__.update(self.__dict__)
+        c._query = self._query.clone()
+        c._result_cache = None
+        c._prefetch_lookups = list(self._prefetch_lookups)
+        c._prefetch_done = False
+        return c
+
+    def _not_sliced(self, what: str) -> None:
+        if self._query.is_sliced:
+            raise TypeError(f"Cannot {what} a query once a slice has been taken.")
+
+    def _not_combined(self, what: str) -> None:
+        if self._query.combinator is not None:
+            raise TypeError(f"Calling {what}() after {self._query.combinator[0]}() is not supported.")
+
+    @property
+    def statement(self) -> Any:
+        """The SQLAlchemy ``Select`` this QuerySet runs (an escape hatch for SQLAlchemy users)."""
+        return self._statement()
+
+    def _statement(self) -> Any:
+        extra: list[Any] = []
+        if self._kind == MODELS and self._query.select_related:
+            extra = self._related_plan()[1]
+        return self._query.select_statement(extra_cols=extra)
+
+    def __repr__(self) -> str:
+        data = list(self[: REPR_OUTPUT_SIZE + 1])
+        if len(data) > REPR_OUTPUT_SIZE:
+            data[-1] = "...(remaining elements truncated)..."
+        return f"<{type(self).__name__} {data!r}>"
+
+    def __len__(self) -> int:
+        self._fetch_all()
+        assert self._result_cache is not None
+        return len(self._result_cache)
+
+    def __iter__(self) -> Iterator[Any]:
+        self._fetch_all()
+        assert self._result_cache is not None
+        return iter(self._result_cache)
+
+    def __bool__(self) -> bool:
+        self._fetch_all()
+        return bool(self._result_cache)
+
+    def __class_getitem__(cls, item: Any) -> type[QuerySet]:
+        return cls
+
+    def __getitem__(self, k: int | slice) -> Any:
+        if not isinstance(k, int | slice):
+            raise TypeError(f"QuerySet indices must be integers or slices, not {type(k).__name__}.")
+        if (isinstance(k, int) and k < 0) or (
+            isinstance(k, slice) and ((k.start is not None and k.start < 0) or (k.stop is not None and k.stop < 0))
+        ):
+            raise ValueError("Negative indexing is not supported.")
+        if self._result_cache is not None:
+            return self._result_cache[k]
+        if isinstance(k, slice):
+            if k.step not in (None, 1):
+                qs = self._clone()
+                qs._set_limits(k.start, k.stop)
+                return list(qs)[:: k.step]
+            qs = self._clone()
+            qs._set_limits(k.start, k.stop)
+            return qs
+        qs = self._clone()
+        qs._set_limits(k, k + 1)
+        qs._fetch_all()
+        assert qs._result_cache is not None
+        if not qs._result_cache:
+            raise IndexError("QuerySet index out of range")
+        return qs._result_cache[0]
+
+    def _set_limits(self, low: int | None, high: int | None) -> None:
+        q = self._query
+        if high is not None:
+            q.high = min(q.high, q.low + high) if q.high is not None else q.low + high
+        if low is not None:
+            q.low = min(q.high, q.low + low) if q.high is not None else q.low + low
+
+    def _fetch_all(self) -> None:
+        if self._result_cache is None:
+            self._result_cache = list(self._iterate())
+        if self._prefetch_lookups and not self._prefetch_done:
+            prefetch_related_objects(self._result_cache, *self._prefetch_lookups)
+            self._prefetch_done = True
+
+    def _check_for_update(self) -> None:
+        if self._query.for_update is not None and self.db.autocommits:
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+
+    def _iterate(self) -> Iterator[Any]:
+        if self._query.empty:
+            return iter(())
+        self._check_for_update()
+        rows = self.db._fetch(self._statement())
+        return iter(self._convert(rows))
+
+    def _convert(self, rows: Sequence[Any]) -> list[Any]:
+        kind = self._kind
+        if kind == MODELS:
+            return self._build_models(rows)
+        names = self._query.values_names or []
+        n = len(names)
+        if kind == VALUES:
+            return [dict(zip(names, row, strict=False)) for row in rows]
+        if kind == FLAT:
+            return [row[0] for row in rows]
+        if kind == NAMED:
+            cls = self._row_class
+            return [cls(*row[:n]) for row in rows]
+        return [tuple(row[:n]) for row in rows]
+
+    def _related_plan(self) -> tuple[list[tuple[Any, ...]], list[Any]]:
+        """select_related: [(path, field, model, attnames, start, stop, parent_index)], columns."""
+        q = self._query
+        plan: list[tuple[Any, ...]] = []
+        cols: list[Any] = []
+        names, mcols = q.model_columns()
+        start = len(mcols) + len(q.annotation_order)
+        requested = q.select_related
+
+        def walk(model: type[Model], alias: str, table: Any, tree: Any, parent: int, depth: int, prefix: str) -> None:
+            nonlocal start
+            if tree is True:
+                fields = [f for f in model._meta.concrete_fields if f.is_relation and not f.null]
+                items: list[tuple[Any, Any]] = [(f.name, True if depth < 5 else {}) for f in fields]
+            else:
+                items = list(tree.items())
+            for name, sub in items:
+                try:
+                    f = model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    raise FieldError(
+                        f"Invalid field name(s) given in select_related: {name!r}. Choices are: "
+                        f"{', '.join(x.name for x in model._meta.concrete_fields if x.is_relation)}"
+                    ) from None
+                if not f.is_relation or f.many_to_many or f.auto_created and f.multiple:
+                    raise FieldError(
+                        f"Non-relational or multi-valued field given in select_related: {name!r}"
+                    )
+                if f.auto_created:
+                    target = f.related_model
+                    src, dst = f.field.target_field.column, f.field.column
+                else:
+                    target = f.related_model
+                    src, dst = f.column, f.target_field.column
+                here = table.c[src]
+                jalias, jtable = q._join(alias, (id(f), "sr"), target._meta.table, lambda t, h=here, d=dst: t.c[d] == h, False, None)
+                tnames = [tf.attname for tf in target._meta.concrete_fields]
+                tcols = [jtable.c[tf.column] for tf in target._meta.concrete_fields]
+                stop = start + len(tcols)
+                idx = len(plan)
+                plan.append((name, f, target, tnames, start, stop, parent))
+                cols.extend(c.label(f"{prefix}{name}__{n}") for n, c in zip(tnames, tcols, strict=True))
+                start = stop
+                walk(target, jalias, jtable, sub, idx, depth + 1, f"{prefix}{name}__")
+
+        walk(self.model, q.root_alias, q.root, requested, -1, 0, "")
+        return plan, cols
+
+    def _build_models(self, rows: Sequence[Any]) -> list[Any]:
+        from manouche.orm_lite._base import ModelState
+
+        cls = self.model
+        q = self._query
+        db = self.db
+        names, mcols = q.model_columns()
+        n = len(names)
+        annotations = q.annotation_order
+        if signals.pre_init.receivers or signals.post_init.receivers:
+            objs = [cls.from_db(db, names, row[:n]) for row in rows]
+        else:
+            new = cls.__new__
+            objs = []
+            append = objs.append
+            for row in rows:
+                obj = new(cls)
+                d = dict(zip(names, row, strict=False))
+                d["_state"] = ModelState(db, False)
+                obj.__dict__ = d
+                append(obj)
+        if annotations:
+            for obj, row in zip(objs, rows, strict=True):
+                d = obj.__dict__
+                for i, name in enumerate(annotations, n):
+                    d[name] = row[i]
+        if q.select_related and objs:
+            plan, _ = self._related_plan()
+            for obj, row in zip(objs, rows, strict=True):
+                made: list[Any] = []
+                for name, f, target, tnames, start, stop, parent in plan:
+                    owner = obj if parent < 0 else made[parent]
+                    values = row[start:stop]
+                    pk_index = tnames.index(target._meta.pk.attname)
+                    if owner is None or values[pk_index] is None:
+                        rel_obj = None
+                    else:
+                        rel_obj = target.__new__(target)
+                        rd = dict(zip(tnames, values, strict=True))
+                        rd["_state"] = ModelState(db, False)
+                        rel_obj.__dict__ = rd
+                    made.append(rel_obj)
+                    if owner is not None:
+                        cache = f"_{f.get_accessor_name()}_cache" if f.auto_created else f"_{name}_cache"
+                        owner.__dict__[cache] = rel_obj
+        return objs
+
+    def iterator(self, chunk_size: int | None = None) -> Iterator[Any]:
+        """Rows as they arrive, ``chunk_size`` at a time, without filling the cache."""
+        if chunk_size is not None and chunk_size <= 0:
+            raise ValueError("Chunk size must be strictly positive.")
+        size = chunk_size or 2000
+        if self._query.empty:
+            return
+        self._check_for_update()
+        batch: list[Any] = []
+        for row in self.db._stream(self._statement(), size):
+            batch.append(row)
+            if len(batch) >= size:
+                out = self._convert(batch)
+                if self._prefetch_lookups:
+                    prefetch_related_objects(out, *self._prefetch_lookups)
+                yield from out
+                batch = []
+        if batch:
+            out = self._convert(batch)
+            if self._prefetch_lookups:
+                prefetch_related_objects(out, *self._prefetch_lookups)
+            yield from out
+
+    def _as_subquery(self) -> Any:
+        """This QuerySet as the right-hand side of ``__in``: its single selected column."""
+        q = self._query
+        if self._kind == MODELS:
+            q = q.clone()
+            q.values_names = ["pk"]
+            q.values_exprs = {"pk": Resolved(q.root.c[self.model._meta.pk.column], self.model._meta.pk, False)}
+        elif len(q.values_names or []) != 1:
+            raise TypeError("A QuerySet used as a filter value must select exactly one field (use values('x'))")
+        if q.order_by is None and not q.is_sliced:
+            q = q.clone()
+            q.order_by = []
+        return q.select_statement()
+
+    # -- chaining ------------------------------------------------------------------------
+
+    def all(self) -> QuerySet:
+        return self._clone()
+
+    def using(self, db: Database | None) -> QuerySet:
+        """Run on ``db`` instead of the default database."""
+        qs = self._clone()
+        qs._db = db
+        return qs
+
+    def filter(self, *args: Any, **kwargs: Any) -> QuerySet:
+        """Rows matching all conditions; conditions in one call match the same related row."""
+        return self._filter_or_exclude(False, args, kwargs)
+
+    def exclude(self, *args: Any, **kwargs: Any) -> QuerySet:
+        """Rows not matching the conditions, with Django's NULL and multi-valued semantics."""
+        return self._filter_or_exclude(True, args, kwargs)
+
+    def _filter_or_exclude(self, negate: bool, args: tuple[Any, ...], kwargs: dict[str, Any]) -> QuerySet:
+        self._not_sliced("filter")
+        self._not_combined("exclude" if negate else "filter")
+        qs = self._clone()
+        for a in args:
+            if not isinstance(a, Q | Expression):
+                raise TypeError(f"filter() positional arguments must be Q objects, got {a!r}")
+        q = Q(*args, **kwargs)
+        if q.children:
+            qs._query.add_q(~q if negate else q)
+        return qs
+
+    def complex_filter(self, filter_obj: Any) -> QuerySet:
+        if isinstance(filter_obj, Q):
+            return self.filter(filter_obj)
+        return self.filter(**filter_obj)
+
+    def none(self) -> QuerySet:
+        qs = self._clone()
+        qs._query.empty = True
+        return qs
+
+    def order_by(self, *fields: Any) -> QuerySet:
+        self._not_sliced("reorder")
+        qs = self._clone()
+        for f in fields:
+            if isinstance(f, str) and f not in ("?",):
+                name = f.lstrip("-+")
+                if not name:
+                    raise FieldError(f"Invalid order_by argument: {f!r}")
+        qs._query.order_by = list(fields)
+        qs._query.default_ordering = False
+        return qs
+
+    def reverse(self) -> QuerySet:
+        self._not_sliced("reverse")
+        qs = self._clone()
+        q = qs._query
+        terms = q.order_by if q.order_by is not None else (list(q.opts.ordering) if q.default_ordering else [])
+        flipped: list[Any] = []
+        for t in terms:
+            if isinstance(t, str):
+                flipped.append(t if t == "?" else (t[1:] if t.startswith("-") else f"-{t}"))
+            elif isinstance(t, OrderBy):
+                flipped.append(t.reversed())
+            elif isinstance(t, Expression):
+                flipped.append(t.desc())
+        q.order_by = flipped
+        return qs
+
+    @property
+    def ordered(self) -> bool:
+        q = self._query
+        if q.order_by:
+            return True
+        if q.order_by is None and q.default_ordering and q.opts.ordering and not q.group_by_values:
+            return True
+        return False
+
+    def distinct(self, *field_names: str) -> QuerySet:
+        if field_names:
+            raise NotImplementedError("distinct(*fields) (DISTINCT ON) is not supported by orm-lite")
+        self._not_sliced("create distinct fields")
+        qs = self._clone()
+        qs._query.distinct = True
+        return qs
+
+    def select_related(self, *fields: str | None) -> QuerySet:
+        self._not_combined("select_related")
+        if self._kind != MODELS:
+            raise TypeError("Cannot call select_related() after .values() or .values_list()")
+        qs = self._clone()
+        if fields == (None,):
+            qs._query.select_related = False
+            return qs
+        if not fields:
+            qs._query.select_related = True
+            return qs
+        tree: dict[str, Any] = dict(qs._query.select_related) if isinstance(qs._query.select_related, dict) else {}
+        for f in fields:
+            assert f is not None
+            node = tree
+            for part in f.split(LOOKUP_SEP):
+                node = node.setdefault(part, {})
+        qs._query.select_related = tree
+        return qs
+
+    def prefetch_related(self, *lookups: Any) -> QuerySet:
+        qs = self._clone()
+        if lookups == (None,):
+            qs._prefetch_lookups = []
+        else:
+            qs._prefetch_lookups.extend(lookups)
+        return qs
+
+    def only(self, *fields: str) -> QuerySet:
+        if not fields:
+            raise TypeError("Cannot pass no fields to only()")
+        qs = self._clone()
+        for f in fields:
+            if LOOKUP_SEP in f:
+                raise FieldError("only() across relations is not supported by orm-lite")
+            self.model._meta.get_field(f if f != "pk" else self.model._meta.pk.name)
+        qs._query.only = frozenset(fields)
+        qs._query.deferred = frozenset()
+        return qs
+
+    def defer(self, *fields: str | None) -> QuerySet:
+        qs = self._clone()
+        if fields == (None,):
+            qs._query.deferred = frozenset()
+            return qs
+        for f in fields:
+            assert f is not None
+            self.model._meta.get_field(f)
+        qs._query.deferred = qs._query.deferred | frozenset(f for f in fields if f is not None)
+        return qs
+
+    def select_for_update(self, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = (), no_key: bool = False) -> QuerySet:
+        """Lock the selected rows until the transaction ends (SQLite has no row locks: ignored)."""
+        if nowait and skip_locked:
+            raise ValueError("The nowait option cannot be used with skip_locked.")
+        qs = self._clone()
+        qs._query.for_update = {"nowait": nowait, "skip_locked": skip_locked, "key_share": no_key}
+        return qs
+
+    def annotate(self, *args: Any, **kwargs: Any) -> QuerySet:
+        """Add a computed value (an aggregate over related rows, an expression) to each row."""
+        self._not_combined("annotate")
+        qs = self._clone()
+        q = qs._query
+        for a in args:
+            if not isinstance(a, Aggregate):
+                raise TypeError("Complex annotations require an alias")
+            kwargs[a.default_alias()] = a
+        for name, expr in kwargs.items():
+            if name in q.annotations:
+                pass
+            elif self.model._meta._fields_by_name().get(name) is not None:
+                raise ValueError(f"The annotation '{name}' conflicts with a field on the model.")
+            q.add_annotation(name, expr)
+            if q.values_names is not None:
+                q.values_names.append(name)
+                q.values_exprs[name] = q.annotations[name]
+                if q.annotations[name].is_aggregate:
+                    q.group_by_values = True
+        return qs
+
+    alias = annotate
+
+    def values(self, *fields: str, **expressions: Any) -> QuerySet:
+        """Rows as dicts of the given fields (all concrete fields and annotations by default)."""
+        qs = self._values(fields, expressions)
+        qs._kind = VALUES
+        return qs
+
+    def values_list(self, *fields: str, flat: bool = False, named: bool = False) -> QuerySet:
+        """Rows as tuples (``flat=True``: single values; ``named=True``: namedtuples)."""
+        if flat and named:
+            raise TypeError("'flat' and 'named' can't be used together.")
+        if flat and len(fields) > 1:
+            raise TypeError("'flat' is not valid when values_list is called with more than one field.")
+        qs = self._values(fields, {})
+        qs._kind = FLAT if flat else (NAMED if named else VALUES_LIST)
+        if named:
+            names = [n if n.isidentifier() and not n.startswith("_") else f"_{i}" for i, n in enumerate(qs._query.values_names or [])]
+            qs._row_class = collections.namedtuple("Row", names)  # type: ignore[misc]
+        return qs
+
+    def _values(self, fields: tuple[str, ...], expressions: dict[str, Any]) -> QuerySet:
+        qs = self._clone()
+        q = qs._query
+        exprs: dict[str, Resolved] = {}
+        if not fields and not expressions:
+            for f in self.model._meta.concrete_fields:
+                exprs[f.attname] = Resolved(q.root.c[f.column], f, False)
+            for name in q.annotation_order:
+                exprs[name] = q.annotations[name]
+        for name in fields:
+            if not isinstance(name, str):
+                raise TypeError(f"values() arguments must be field names, got {name!r}")
+            exprs[name] = q.resolve_ref(name, None, allow_relation=True) if name not in q.annotations else q.annotations[name]
+        for name, expr in expressions.items():
+            if isinstance(expr, str):
+                expr = F(expr)
+            exprs[name] = expr.resolve(q, None)
+        if q.combinator is not None:
+            for sub in q.combinator[1]:
+                sub.values_names = list(exprs)
+                sub.values_exprs = {k: sub.resolve_ref(k, None, allow_relation=True) for k in exprs}
+        q.values_names = list(exprs)
+        q.values_exprs = exprs
+        if q.has_aggregates:
+            q.group_by_values = False
+        qs._prefetch_lookups = []
+        return qs
+
+    # -- combinators ---------------------------------------------------------------------
+
+    def _combinator(self, kind: str, others: tuple[QuerySet, ...], all_: bool) -> QuerySet:
+        if self._query.empty and kind != "union":
+            return self._clone()
+        qs = self._clone()
+        parts = [self] + [o for o in others if not o._query.empty or kind != "union"]
+        queries = []
+        for p in parts:
+            sub = p._query.clone()
+            if sub.order_by is None:
+                sub.order_by = []
+            queries.append(sub)
+        q = Query(self.model)
+        q.combinator = (kind, queries, all_)
+        q.values_names = self._query.values_names
+        q.values_exprs = self._query.values_exprs
+        q.order_by = None
+        qs._query = q
+        return qs
+
+    def union(self, *other_qs: QuerySet, all: bool = False) -> QuerySet:  # noqa: A002
+        return self._combinator("union", other_qs, all)
+
+    def intersection(self, *other_qs: QuerySet) -> QuerySet:
+        return self._combinator("intersection", other_qs, False)
+
+    def difference(self, *other_qs: QuerySet) -> QuerySet:
+        return self._combinator("difference", other_qs, False)
+
+    # -- evaluation ----------------------------------------------------------------------
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        """The single matching row; ``DoesNotExist`` or ``MultipleObjectsReturned`` otherwise."""
+        if not args and len(kwargs) == 1 and self._is_pristine():
+            fast = self._fast_get(kwargs)
+            if fast is not _NO_FAST:
+                return fast
+        qs = self.filter(*args, **kwargs) if (args or kwargs) else self._clone()
+        if self._query.combinator is not None and (args or kwargs):
+            raise TypeError("Calling get() with arguments after union() is not supported.")
+        if not qs._query.is_sliced:
+            qs._query.order_by = []
+            qs._set_limits(0, MAX_GET_RESULTS)
+        objs = list(qs)
+        if len(objs) == 1:
+            return objs[0]
+        if not objs:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        more = "more than" if len(objs) >= MAX_GET_RESULTS else ""
+        raise self.model.MultipleObjectsReturned(
+            f"get() returned more than one {self.model._meta.object_name} -- it returned "
+            f"{more + ' ' if more else ''}{len(objs) if not more else MAX_GET_RESULTS - 1}!"
+        )
+
+    def _is_pristine(self) -> bool:
+        q = self._query
+        return (
+            self._kind == MODELS
+            and not q.where
+            and not q.joins
+            and not q.annotations
+            and not q.select_related
+            and not q.is_sliced
+            and not q.deferred
+            and q.only is None
+            and q.for_update is None
+            and q.combinator is None
+            and not q.empty
+            and not q.distinct
+            and not self._prefetch_lookups
+            and type(self) is QuerySet
+        )
+
+    def _fast_get(self, kwargs: dict[str, Any]) -> Any:
+        opts = self.model._meta
+        ((key, value),) = kwargs.items()
+        pk = opts.pk
+        if key not in ("pk", pk.name, pk.attname, "pk__exact", f"{pk.name}__exact"):
+            return _NO_FAST
+        from manouche.orm_lite._base import Model
+
+        if isinstance(value, Model | Expression) or value is None:
+            return _NO_FAST
+        stmt = opts.get_stmt
+        if stmt is None:
+            table = opts.table
+            stmt = sa.select(*[table.c[f.column] for f in opts.concrete_fields]).where(
+                table.c[pk.column] == sa.bindparam("pk", type_=table.c[pk.column].type)
+            )
+            opts.get_stmt = stmt
+        db = self.db
+        rows = db._fetch(stmt, {"pk": pk.get_prep_value(value)})
+        if not rows:
+            raise self.model.DoesNotExist(f"{opts.object_name} matching query does not exist.")
+        return self._build_models(rows)[0]
+
+    def count(self) -> int:
+        """The number of rows (a ``COUNT(*)`` unless the results are already loaded)."""
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        q = self._query
+        if q.empty:
+            return 0
+        if q.distinct or q.is_sliced or q.combinator is not None or q.has_aggregates or q.group_by_values:
+            sub = self._statement().order_by(None).subquery("subquery") if not q.is_sliced and q.combinator is None else self._statement().subquery("subquery")
+            stmt = sa.select(sa.func.count()).select_from(sub)
+        else:
+            stmt = q.apply_clauses(sa.select(sa.func.count()).select_from(q.from_clause()), order=False)
+        rows = self.db._fetch(stmt)
+        return int(rows[0][0])
+
+    def exists(self) -> bool:
+        if self._result_cache is not None:
+            return bool(self._result_cache)
+        q = self._query
+        if q.empty:
+            return False
+        if q.distinct or q.is_sliced or q.combinator is not None or q.has_aggregates or q.group_by_values:
+            stmt = sa.select(sa.literal(1)).select_from(self._statement().subquery("subquery")).limit(1)
+        else:
+            stmt = q.apply_clauses(sa.select(sa.literal(1)).select_from(q.from_clause()), order=False).limit(1)
+        return bool(self.db._fetch(stmt))
+
+    def contains(self, obj: Model) -> bool:
+        if not isinstance(obj, self.model):
+            raise TypeError(f"'obj' must be a {self.model._meta.object_name} instance.")
+        if obj.pk is None:
+            raise ValueError("QuerySet.contains() cannot be used on unsaved objects.")
+        if self._result_cache is not None:
+            return obj in self._result_cache
+        return self.filter(pk=obj.pk).exists()
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """A dict of aggregate values over the whole QuerySet: ``aggregate(Avg("price"))``."""
+        for a in args:
+            if not isinstance(a, Aggregate):
+                raise TypeError("Complex aggregates require an alias")
+            kwargs[a.default_alias()] = a
+        for name, a in kwargs.items():
+            if not isinstance(a, Aggregate):
+                raise TypeError(f"{name} is not an aggregate expression")
+        if self._query.empty:
+            return {name: (0 if a.name == "Count" else a.default) for name, a in kwargs.items()}
+        stmt = self._query.aggregate_query(kwargs)
+        row = self.db._fetch(stmt)[0]
+        out = dict(zip(kwargs, row, strict=True))
+        for name, a in kwargs.items():
+            if out[name] is None and a.default is not None:
+                out[name] = a.default
+        return out
+
+    def first(self) -> Any:
+        qs = self if self.ordered else self.order_by("pk")
+        for obj in qs[:1]:
+            return obj
+        return None
+
+    def last(self) -> Any:
+        qs = self.reverse() if self.ordered else self.order_by("-pk")
+        for obj in qs[:1]:
+            return obj
+        return None
+
+    def _earliest(self, fields: tuple[str, ...], reverse: bool) -> Any:
+        if not fields:
+            latest_by = self.model._meta.get_latest_by
+            if latest_by is None:
+                raise ValueError("earliest() and latest() require either fields as positional arguments or 'get_latest_by' in the model's Meta.")
+            fields = (latest_by,) if isinstance(latest_by, str) else tuple(latest_by)
+        qs = self.order_by(*fields)
+        if reverse:
+            qs = qs.reverse()
+        return qs.get() if qs._query.is_sliced else qs._get_first()
+
+    def _get_first(self) -> Any:
+        self._set_limits(0, 1)
+        objs = list(self)
+        if not objs:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        return objs[0]
+
+    def earliest(self, *fields: str) -> Any:
+        return self._earliest(fields, False)
+
+    def latest(self, *fields: str) -> Any:
+        return self._earliest(fields, True)
+
+    def in_bulk(self, id_list: Iterable[Any] | None = None, *, field_name: str = "pk") -> dict[Any, Any]:
+        """``{value: instance}`` for the given keys (or every row)."""
+        self._not_sliced("use 'limit' or 'offset' with in_bulk")
+        opts = self.model._meta
+        fname = opts.pk.name if field_name == "pk" else field_name
+        f = opts.get_field(fname)
+        if fname != opts.pk.name and not f.unique:
+            raise ValueError(f"in_bulk()'s field_name must be a unique field but {field_name!r} isn't.")
+        if id_list is not None:
+            ids = list(id_list)
+            if not ids:
+                return {}
+            objs: list[Any] = []
+            for i in range(0, len(ids), 900):
+                objs.extend(self.filter(**{f"{fname}__in": ids[i : i + 900]}).order_by())
+        else:
+            objs = list(self._clone())
+        return {getattr(o, f.attname): o for o in objs}
+
+    # -- writes --------------------------------------------------------------------------
+
+    def create(self, **kwargs: Any) -> Any:
+        obj = self.model(**kwargs)
+        obj.save(force_insert=True, using=self._db)
+        return obj
+
+    def get_or_create(self, defaults: dict[str, Any] | None = None, **kwargs: Any) -> tuple[Any, bool]:
+        from manouche.orm_lite._database import Atomic
+
+        try:
+            return self.get(**kwargs), False
+        except self.model.DoesNotExist:
+            params = {k: v for k, v in kwargs.items() if LOOKUP_SEP not in k}
+            for k, v in (defaults or {}).items():
+                params[k] = v() if callable(v) else v
+            try:
+                with Atomic(self.db):
+                    return self.create(**params), True
+            except sa.exc.IntegrityError:
+                try:
+                    return self.get(**kwargs), False
+                except self.model.DoesNotExist:
+                    pass
+                raise
+
+    def update_or_create(self, defaults: dict[str, Any] | None = None, create_defaults: dict[str, Any] | None = None, **kwargs: Any) -> tuple[Any, bool]:
+        from manouche.orm_lite._database import Atomic
+
+        defaults = defaults or {}
+        with Atomic(self.db):
+            obj, created = self.select_for_update().get_or_create(
+                {**defaults, **(create_defaults or {})} if create_defaults is not None else defaults, **kwargs
+            )
+            if created:
+                return obj, created
+            for k, v in defaults.items():
+                setattr(obj, k, v() if callable(v) else v)
+            obj.save(using=self._db)
+        return obj, False
+
+    def update(self, **kwargs: Any) -> int:
+        """``UPDATE`` the matching rows; values may be ``F()`` expressions. Returns the count."""
+        self._not_sliced("update")
+        self._not_combined("update")
+        if not kwargs:
+            raise TypeError("update() needs at least one field=value")
+        opts = self.model._meta
+        table = opts.table
+        values: dict[str, Any] = {}
+        scratch = Query(self.model)
+        for name, value in kwargs.items():
+            try:
+                f = opts.get_field(name)
+            except FieldDoesNotExist:
+                raise FieldError(f"Cannot update model field {name!r}: no such field. Choices are: {', '.join(opts.field_names())}") from None
+            if not f.concrete or f.many_to_many or f.auto_created:
+                raise FieldError(f"Cannot update model field {f!r} (only non-relations and foreign keys permitted).")
+            if isinstance(value, Expression):
+                res = value.resolve(scratch, None)
+                if scratch.joins:
+                    raise FieldError("Joined field references are not permitted in this query")
+                if res.is_aggregate:
+                    raise FieldError("Aggregate functions are not allowed in this query")
+                values[f.column] = res.expr
+            else:
+                values[f.column] = f.get_prep_value(value)
+        if self._query.empty:
+            return 0
+        stmt = table.update().values(values)
+        stmt = self._where_for_write(stmt)
+        _, n, _ = self.db._run(stmt)
+        return int(n)
+
+    _update = update
+
+    def _where_for_write(self, stmt: Any) -> Any:
+        q = self._query
+        opts = self.model._meta
+        if not q.joins and not q.having and not q.distinct:
+            return stmt.where(*q.where) if q.where else stmt
+        pkcol = opts.table.c[opts.pk.column]
+        sub_q = q.clone()
+        sub_q.order_by = []
+        sub_q.values_names = ["pk"]
+        sub_q.values_exprs = {"pk": Resolved(sub_q.root.c[opts.pk.column], opts.pk, False)}
+        sub_q.annotation_order = []
+        if self.db.vendor in ("mysql", "mariadb"):
+            pks = [r[0] for r in self.db._fetch(sub_q.select_statement())]
+            return stmt.where(pkcol.in_(pks)) if pks else stmt.where(sa.false())
+        return stmt.where(pkcol.in_(sub_q.select_statement()))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Delete the matching rows, applying ``on_delete`` and sending the signals."""
+        from manouche.orm_lite._deletion import Collector
+
+        self._not_sliced("delete")
+        if self._query.distinct:
+            raise TypeError("Cannot call delete() after .distinct().")
+        if self._kind != MODELS:
+            raise TypeError("Cannot call delete() after .values() or .values_list()")
+        self._not_combined("delete")
+        if self._query.empty:
+            return 0, {}
+        collector = Collector(self.db)
+        if collector.can_fast_delete(self.model):
+            stmt = self._where_for_write(self.model._meta.table.delete())
+            _, n, _ = self.db._run(stmt)
+            return (int(n), {self.model._meta.label: int(n)}) if n else (0, {})
+        qs = self._clone()
+        qs._query.order_by = []
+        qs._query.select_related = False
+        qs._prefetch_lookups = []
+        collector.collect(list(qs))
+        return collector.delete()
+
+    def bulk_create(
+        self,
+        objs: Iterable[Any],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Sequence[str] | None = None,
+        unique_fields: Sequence[str] | None = None,
+    ) -> list[Any]:
+        """Insert many instances in few statements; their primary keys are set where the database returns them."""
+        from manouche.orm_lite._base import ModelState
+
+        if batch_size is not None and batch_size <= 0:
+            raise ValueError("Batch size must be a positive integer.")
+        objs = list(objs)
+        if not objs:
+            return objs
+        opts = self.model._meta
+        for obj in objs:
+            if not isinstance(obj, self.model):
+                raise TypeError(f"bulk_create() expects {self.model.__name__} instances, got {obj!r}")
+        db = self.db
+        table = opts.table
+        pk = opts.pk
+        fields = opts.concrete_fields
+        with_pk = [o for o in objs if o.__dict__.get(pk.attname) is not None]
+        without_pk = [o for o in objs if o.__dict__.get(pk.attname) is None]
+        can_return = db.engine.dialect.insert_executemany_returning and not ignore_conflicts and not update_conflicts
+        for group, include_pk in ((with_pk, True), (without_pk, False)):
+            if not group:
+                continue
+            gfields = [f for f in fields if include_pk or f is not pk]
+            rows = [
+                {f.column: f.get_prep_value(f.pre_save(o, True)) for f in gfields} for o in group
+            ]
+            stmt: Any = table.insert()
+            if ignore_conflicts or update_conflicts:
+                stmt = _conflict_insert(db, table, ignore_conflicts, update_fields, unique_fields, opts)
+            return_pks = not include_pk and can_return
+            if return_pks:
+                stmt = stmt.returning(table.c[pk.column], sort_by_parameter_order=True)
+            size = batch_size or len(rows)
+            for i in range(0, len(rows), size):
+                chunk = rows[i : i + size]
+                result_rows, _, _ = db._run(stmt, chunk)
+                if return_pks:
+                    for o, r in zip(group[i : i + size], result_rows, strict=True):
+                        o.__dict__[pk.attname] = r[0]
+        for o in objs:
+            o._state = ModelState(db, False)
+        return objs
+
+    def bulk_update(self, objs: Iterable[Any], fields: Sequence[str], batch_size: int | None = None) -> int:
+        """Update ``fields`` of many saved instances, a ``CASE`` statement per batch."""
+        if batch_size is not None and batch_size <= 0:
+            raise ValueError("Batch size must be a positive integer.")
+        if not fields:
+            raise ValueError("Field names must be given to bulk_update().")
+        objs = list(objs)
+        opts = self.model._meta
+        flds = []
+        for name in fields:
+            f = opts.get_field(name)
+            if not f.concrete or f.many_to_many:
+                raise ValueError("bulk_update() can only be used with concrete fields.")
+            if f.primary_key:
+                raise ValueError("bulk_update() cannot be used with primary key fields.")
+            flds.append(f)
+        if not objs:
+            return 0
+        if any(o.pk is None for o in objs):
+            raise ValueError("All bulk_update() objects must have a primary key set.")
+        table = opts.table
+        pkcol = table.c[opts.pk.column]
+        size = batch_size or 500
+        total = 0
+        from manouche.orm_lite._database import Atomic
+
+        with Atomic(self.db, savepoint=False):
+            for i in range(0, len(objs), size):
+                batch = objs[i : i + size]
+                values = {}
+                for f in flds:
+                    col = table.c[f.column]
+                    whens = [
+                        (pkcol == sa.literal(o.pk, type_=pkcol.type), _value_expr(f, col, f.pre_save(o, False)))
+                        for o in batch
+                    ]
+                    values[f.column] = sa.case(*whens, else_=col)
+                stmt = table.update().where(pkcol.in_([o.pk for o in batch])).values(values)
+                _, n, _ = self.db._run(stmt)
+                total += int(n)
+        return total
+
+    def raw(self, raw_query: str, params: Sequence[Any] | dict[str, Any] = (), translations: dict[str, str] | None = None) -> RawQuerySet:
+        return RawQuerySet(raw_query, self.model, params, translations, self._db)
+
+
+def _value_expr(f: Any, col: Any, value: Any) -> Any:
+    if isinstance(value, Expression):
+        raise FieldError("bulk_update() does not accept expressions in orm-lite")
+    return sa.literal(f.get_prep_value(value), type_=col.type)
+
+
+def _conflict_insert(db: Database, table: Any, ignore: bool, update_fields: Sequence[str] | None, unique_fields: Sequence[str] | None, opts: Any) -> Any:
+    vendor = db.vendor
+    cols_for = lambda names: [opts.get_field(n).column for n in names]  # noqa: E731
+    if vendor == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(table)
+    elif vendor == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as lite_insert
+
+        stmt = lite_insert(table)
+    else:
+        from sqlalchemy.dialects.mysql import insert as my_insert
+
+        stmt = my_insert(table)
+        if ignore:
+            return stmt.prefix_with("IGNORE")
+        upd = {c: stmt.inserted[c] for c in cols_for(update_fields or [])}
+        return stmt.on_duplicate_key_update(upd)
+    if ignore:
+        return stmt.on_conflict_do_nothing()
+    if not update_fields or not unique_fields:
+        raise ValueError("update_conflicts=True needs update_fields and unique_fields")
+    return stmt.on_conflict_do_update(
+        index_elements=cols_for(unique_fields),
+        set_={c: stmt.excluded[c] for c in cols_for(update_fields)},
+    )
+
+
+class _NoFast:
+    pass
+
+
+_NO_FAST = _NoFast()
+
+
+class Manager(BaseManager.from_queryset(QuerySet)):  # type: ignore[misc]
+    """The default manager class: ``objects = models.Manager()``."""
+
+    _queryset_class = QuerySet
+
+    def raw(self, raw_query: str, params: Sequence[Any] | dict[str, Any] = (), translations: dict[str, str] | None = None) -> RawQuerySet:
+        """Model instances from your own SQL (``%s`` placeholders, as Django)."""
+        return RawQuerySet(raw_query, self.model, params, translations, self._db)
+
+
+class RawQuerySet:
+    """Instances built from a raw SQL query's columns (matched by name)."""
+
+    def __init__(self, raw_query: str, model: type[Model], params: Any, translations: dict[str, str] | None, using: Database | None) -> None:
+        self.raw_query = raw_query
+        self.model = model
+        self.params = params
+        self.translations = translations or {}
+        self._db = using
+
+    def __iter__(self) -> Iterator[Any]:
+        from manouche.orm_lite._base import ModelState
+        from manouche.orm_lite._database import get_default_database
+
+        db = self._db or get_default_database()
+        sql = self.raw_query
+        params = self.params
+        if db.vendor == "sqlite" and isinstance(params, list | tuple):
+            sql = sql.replace("%%", "\x00").replace("%s", "?").replace("\x00", "%")
+        conn = db.connection()
+        autocommit = db.autocommits
+        try:
+            result = conn.exec_driver_sql(sql, tuple(params) if isinstance(params, list) else params)
+            names = [self.translations.get(c, c) for c in result.keys()]
+            rows = result.all()
+            if autocommit:
+                conn.commit()
+        except BaseException:
+            if autocommit:
+                conn.rollback()
+            raise
+        opts = self.model._meta
+        by_column = {f.column: f for f in opts.concrete_fields}
+        by_column.update({f.attname: f for f in opts.concrete_fields})
+        if opts.pk.column not in names and opts.pk.attname not in names:
+            raise FieldError("Raw query must include the primary key")
+        processors = []
+        for name in names:
+            f = by_column.get(name)
+            proc = f.sa_column.type.dialect_impl(db.engine.dialect).result_processor(db.engine.dialect, None) if f is not None else None
+            processors.append((f.attname if f is not None else name, proc))
+        for row in rows:
+            obj = self.model.__new__(self.model)
+            d: dict[str, Any] = {"_state": ModelState(db, False)}
+            for (name, proc), value in zip(processors, row, strict=True):
+                d[name] = proc(value) if proc is not None else value
+            obj.__dict__ = d
+            yield obj
+
+    def __repr__(self) -> str:
+        return f"<RawQuerySet: {self.raw_query}>"
+
+
+# -- prefetch_related ------------------------------------------------------------------
+
+
+class Prefetch:
+    """A ``prefetch_related`` lookup with its own QuerySet and, optionally, ``to_attr``."""
+
+    def __init__(self, lookup: str, queryset: QuerySet | None = None, to_attr: str | None = None) -> None:
+        self.prefetch_through = lookup
+        self.prefetch_to = LOOKUP_SEP.join([*lookup.split(LOOKUP_SEP)[:-1], to_attr]) if to_attr else lookup
+        self.queryset = queryset
+        self.to_attr = to_attr
+        if queryset is not None and queryset._kind != MODELS:
+            raise ValueError("Prefetch querysets cannot use raw(), values(), and values_list().")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Prefetch) and self.prefetch_to == other.prefetch_to
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.prefetch_to))
+
+
+def _find_relation(model: type[Model], name: str) -> Any:
+    for rel in model._meta.related_objects:
+        if not rel.hidden and rel.get_accessor_name() == name:
+            return rel
+    try:
+        f = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        f = None
+    if f is None or not f.is_relation:
+        raise AttributeError(
+            f"Cannot find {name!r} on {model.__name__} object, {name!r} is an invalid "
+            "parameter to prefetch_related()"
+        )
+    return f
+
+
+def prefetch_related_objects(instances: Sequence[Any], *lookups: Any) -> None:
+    """Load the relations named by ``lookups`` for all ``instances`` in one query per level."""
+    if not instances:
+        return
+    done: set[str] = set()
+    for lookup in lookups:
+        lk = lookup if isinstance(lookup, Prefetch) else Prefetch(lookup)
+        if lk.prefetch_to in done:
+            raise ValueError(f"'{lk.prefetch_to}' lookup was already seen with a different queryset.")
+        done.add(lk.prefetch_to)
+        parts = lk.prefetch_through.split(LOOKUP_SEP)
+        objs: list[Any] = list(instances)
+        for level, name in enumerate(parts):
+            if not objs:
+                break
+            last = level == len(parts) - 1
+            objs = _prefetch_one(objs, name, lk if last else None)
+
+
+def _prefetch_one(objs: list[Any], name: str, lk: Prefetch | None) -> list[Any]:
+    model = type(objs[0])
+    rel = _find_relation(model, name)
+    qs = lk.queryset if lk is not None and lk.queryset is not None else None
+    to_attr = lk.to_attr if lk is not None else None
+    db = objs[0]._state.db
+    # Already fetched by an earlier lookup (e.g. "books" before "books__tags").
+    if to_attr is None:
+        cached_all = all(name in o.__dict__.get("_prefetched_objects_cache", {}) for o in objs)
+        if cached_all and qs is None and (rel.many_to_many or rel.one_to_many):
+            out: list[Any] = []
+            for o in objs:
+                out.extend(o.__dict__["_prefetched_objects_cache"][name])
+            return out
+    if not rel.auto_created and (rel.many_to_one or rel.one_to_one):
+        target = rel.related_model
+        tf = rel.target_field
+        keys = {o.__dict__.get(rel.attname) for o in objs} - {None}
+        base = qs if qs is not None else target._base_manager.get_queryset().using(db)
+        found = list(base.filter(**{f"{tf.attname}__in": list(keys)})) if keys else []
+        by_key = {getattr(r, tf.attname): r for r in found}
+        for o in objs:
+            value = by_key.get(o.__dict__.get(rel.attname))
+            if to_attr:
+                o.__dict__[to_attr] = value
+            else:
+                o.__dict__[f"_{rel.name}_cache"] = value
+        return found
+    if rel.auto_created and rel.one_to_one:
+        target = rel.related_model
+        field = rel.field
+        base = qs if qs is not None else target._base_manager.get_queryset().using(db)
+        values = [getattr(o, field.target_field.attname) for o in objs]
+        found = list(base.filter(**{f"{field.attname}__in": values}))
+        by_key = {getattr(r, field.attname): r for r in found}
+        for o in objs:
+            value = by_key.get(getattr(o, field.target_field.attname))
+            o.__dict__[to_attr or f"_{rel.get_accessor_name()}_cache"] = value
+        return found
+    if rel.many_to_many:
+        if rel.auto_created:
+            m2m = rel.field
+            target = m2m.model
+            back = m2m.name
+            accessor = rel.get_accessor_name()
+            src_name = m2m.m2m_reverse_field_name()
+            dst_name = m2m.m2m_field_name()
+        else:
+            m2m = rel
+            target = m2m.related_model
+            accessor = m2m.name
+            src_name = m2m.m2m_field_name()
+            dst_name = m2m.m2m_reverse_field_name()
+            back = None
+        through = m2m.through
+        src_att = through._meta.get_field(src_name).attname
+        dst_att = through._meta.get_field(dst_name).attname
+        pks = [o.pk for o in objs]
+        pairs = list(
+            through._base_manager.using(db).filter(**{f"{src_att}__in": pks}).values_list(src_att, dst_att)
+        )
+        del back
+        base = qs if qs is not None else target._default_manager.get_queryset().using(db)
+        related = {r.pk: r for r in base.filter(pk__in=list({p[1] for p in pairs}))} if pairs else {}
+        order = {pk: i for i, pk in enumerate(related)}
+        groups: dict[Any, list[Any]] = {}
+        for src, dst in pairs:
+            if dst in related:
+                groups.setdefault(src, []).append(related[dst])
+        for o in objs:
+            items = sorted(groups.get(o.pk, []), key=lambda r: order[r.pk])
+            _store(o, accessor, items, to_attr, base, getattr(type(o), accessor, None))
+        return list(related.values())
+    # reverse foreign key
+    target = rel.related_model
+    field = rel.field
+    accessor = rel.get_accessor_name()
+    base = qs if qs is not None else target._default_manager.get_queryset().using(db)
+    values = list({getattr(o, field.target_field.attname) for o in objs} - {None})
+    found = list(base.filter(**{f"{field.attname}__in": values})) if values else []
+    grouped: dict[Any, list[Any]] = {}
+    for r in found:
+        grouped.setdefault(r.__dict__.get(field.attname), []).append(r)
+    for o in objs:
+        items = grouped.get(getattr(o, field.target_field.attname), [])
+        if not to_attr:
+            for r in items:
+                r.__dict__[f"_{field.name}_cache"] = o
+        _store(o, accessor, items, to_attr, base, None)
+    return found
+
+
+def _store(obj: Any, accessor: str, items: list[Any], to_attr: str | None, base: QuerySet, descriptor: Any) -> None:
+    if to_attr:
+        obj.__dict__[to_attr] = items
+        return
+    manager = getattr(obj, accessor)
+    qs = manager.get_queryset()
+    qs._result_cache = items
+    qs._prefetch_done = True
+    obj.__dict__.setdefault("_prefetched_objects_cache", {})[accessor] = qs
+

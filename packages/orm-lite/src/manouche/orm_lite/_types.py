@@ -1,0 +1,424 @@
+"""SQLAlchemy column types and SQL constructs that store and compare values as Django does.
+
+Django writes datetimes, times, decimals and durations to SQLite and MariaDB in
+its own formats; these types read and write the same formats, so that a
+database created and filled by Django is read, filtered and written alike.
+The SQL constructs (``LIKE`` family, regular expressions, date parts) compile
+per dialect to the SQL Django emits, so results match Django's on each backend.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+_DT_RE = re.compile(
+    r"(\d+)-(\d+)-(\d+)(?:[ T](\d+):(\d+):(\d+)(?:\.(\d{1,6})\d*)?)?(?:([+-]\d\d):?(\d\d)|Z)?$"
+)
+_TIME_RE = re.compile(r"(\d+):(\d+)(?::(\d+)(?:\.(\d{1,6})\d*)?)?$")
+
+
+def _parse_datetime(value: str) -> datetime.datetime:
+    m = _DT_RE.match(value)
+    if m is None:
+        raise ValueError(f"Invalid datetime string in the database: {value!r}")
+    y, mo, d, h, mi, s, frac, tzh, tzm = m.groups()
+    micro = int((frac or "0").ljust(6, "0"))
+    result = datetime.datetime(
+        int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), micro
+    )
+    if tzh is not None:
+        offset = datetime.timedelta(hours=int(tzh), minutes=int(tzm or 0) * (-1 if tzh[0] == "-" else 1))
+        result = (result - offset).replace(tzinfo=None)
+    return result
+
+
+def _naive_utc(value: datetime.datetime) -> datetime.datetime:
+    if value.tzinfo is not None:
+        return value.astimezone(datetime.UTC).replace(tzinfo=None)
+    return value
+
+
+class _SqliteDateTime(sqlite.DATETIME):
+    """SQLite DATETIME stored as Django stores it: ``str(datetime)``."""
+
+    def bind_processor(self, dialect: Dialect) -> Any:
+        def process(value: Any) -> Any:
+            if value is None:
+                return None
+            if isinstance(value, datetime.datetime):
+                return str(_naive_utc(value))
+            if isinstance(value, datetime.date):
+                return str(datetime.datetime(value.year, value.month, value.day))
+            if isinstance(value, str):
+                return value
+            raise TypeError(f"A datetime value was expected, got {value!r}")
+
+        return process
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        def process(value: Any) -> Any:
+            if value is None or isinstance(value, datetime.datetime):
+                return value
+            return _parse_datetime(str(value))
+
+        return process
+
+
+class _SqliteTime(sqlite.TIME):
+    """SQLite TIME stored as Django stores it: ``str(time)``."""
+
+    def bind_processor(self, dialect: Dialect) -> Any:
+        def process(value: Any) -> Any:
+            if value is None or isinstance(value, str):
+                return value
+            if isinstance(value, datetime.time):
+                return str(value.replace(tzinfo=None))
+            raise TypeError(f"A time value was expected, got {value!r}")
+
+        return process
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        def process(value: Any) -> Any:
+            if value is None or isinstance(value, datetime.time):
+                return value
+            m = _TIME_RE.match(str(value))
+            if m is None:
+                raise ValueError(f"Invalid time string in the database: {value!r}")
+            h, mi, s, frac = m.groups()
+            return datetime.time(int(h), int(mi), int(s or 0), int((frac or "0").ljust(6, "0")))
+
+        return process
+
+
+class _SqliteDate(sqlite.DATE):
+    """SQLite DATE that also accepts the datetime strings SQLite's date() functions return."""
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        def process(value: Any) -> Any:
+            if value is None or isinstance(value, datetime.date):
+                return value
+            return _parse_datetime(str(value)).date()
+
+        return process
+
+
+class DateTimeType(TypeDecorator[datetime.datetime]):
+    """Naive UTC datetimes; aware values are converted to UTC on the way in."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return _SqliteDateTime()
+        if dialect.name in ("mysql", "mariadb"):
+            from sqlalchemy.dialects import mysql
+
+            return mysql.DATETIME(fsp=6)
+        return sa.DateTime()
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if isinstance(value, datetime.datetime):
+            return _naive_utc(value)
+        return value
+
+
+class TimeType(TypeDecorator[datetime.time]):
+    impl = sa.Time
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return _SqliteTime()
+        if dialect.name in ("mysql", "mariadb"):
+            from sqlalchemy.dialects import mysql
+
+            return mysql.TIME(fsp=6)
+        return sa.Time()
+
+
+class DateType(TypeDecorator[datetime.date]):
+    impl = sa.Date
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return _SqliteDate()
+        return sa.Date()
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        return value
+
+
+class DecimalType(TypeDecorator[decimal.Decimal]):
+    """Decimals, bound as strings on SQLite as Django does and read back quantized."""
+
+    impl = sa.Numeric
+    cache_ok = True
+
+    def __init__(self, max_digits: int | None = None, decimal_places: int | None = None) -> None:
+        super().__init__(precision=max_digits, scale=decimal_places, asdecimal=False)
+        self.max_digits = max_digits
+        self.decimal_places = decimal_places
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return sa.Numeric(self.max_digits, self.decimal_places, asdecimal=False)
+        return sa.Numeric(self.max_digits, self.decimal_places, asdecimal=True)
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return str(value) if isinstance(value, decimal.Decimal) else value
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or dialect.name != "sqlite":
+            return value
+        if isinstance(value, float):
+            ctx = decimal.Context(prec=self.max_digits or 28)
+            result = ctx.create_decimal_from_float(value)
+        else:
+            result = decimal.Decimal(str(value))
+        if self.decimal_places is not None:
+            result = result.quantize(decimal.Decimal(1).scaleb(-self.decimal_places))
+        return result
+
+
+class DurationType(TypeDecorator[datetime.timedelta]):
+    """Durations: INTERVAL on PostgreSQL, a bigint of microseconds elsewhere (as Django)."""
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return postgresql.INTERVAL()
+        return sa.BigInteger()
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or dialect.name == "postgresql":
+            return value
+        if isinstance(value, datetime.timedelta):
+            return (value.days * 86400 + value.seconds) * 1_000_000 + value.microseconds
+        return int(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or isinstance(value, datetime.timedelta):
+            return value
+        return datetime.timedelta(microseconds=int(value))
+
+
+def json_type() -> TypeEngine[Any]:
+    return sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
+
+
+# -- SQL constructs compiled per dialect ------------------------------------------
+
+
+def escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class PatternMatch(ColumnElement[bool]):
+    """``lhs`` matched against a LIKE pattern (already escaped) the way Django does it.
+
+    ``kind`` is one of exact, contains, startswith, endswith (pattern shape);
+    ``insensitive`` selects the case-insensitive form.
+    """
+
+    inherit_cache = True
+    type = sa.Boolean()
+
+    def __init__(self, lhs: ColumnElement[Any], pattern: Any, insensitive: bool) -> None:
+        self.lhs = lhs
+        self.pattern = pattern
+        self.insensitive = insensitive
+
+    _traverse_internals = [
+        ("lhs", sa.sql.visitors.InternalTraversal.dp_clauseelement),
+        ("pattern", sa.sql.visitors.InternalTraversal.dp_clauseelement),
+        ("insensitive", sa.sql.visitors.InternalTraversal.dp_boolean),
+    ]
+
+
+@compiles(PatternMatch)
+def _pattern_default(element: PatternMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    lhs = compiler.process(element.lhs, **kw)
+    rhs = compiler.process(element.pattern, **kw)
+    return f"{lhs} LIKE {rhs} ESCAPE '\\'"
+
+
+@compiles(PatternMatch, "postgresql")
+def _pattern_pg(element: PatternMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    lhs = compiler.process(element.lhs, **kw)
+    rhs = compiler.process(element.pattern, **kw)
+    if element.insensitive:
+        return f"UPPER(({lhs})::text) LIKE UPPER({rhs})"
+    return f"({lhs})::text LIKE {rhs}"
+
+
+@compiles(PatternMatch, "mysql")
+@compiles(PatternMatch, "mariadb")
+def _pattern_mysql(element: PatternMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    lhs = compiler.process(element.lhs, **kw)
+    rhs = compiler.process(element.pattern, **kw)
+    if element.insensitive:
+        return f"{lhs} LIKE {rhs}"
+    return f"{lhs} LIKE BINARY {rhs}"
+
+
+class RegexMatch(ColumnElement[bool]):
+    inherit_cache = True
+    type = sa.Boolean()
+
+    def __init__(self, lhs: ColumnElement[Any], pattern: Any, insensitive: bool) -> None:
+        self.lhs = lhs
+        self.pattern = pattern
+        self.insensitive = insensitive
+
+    _traverse_internals = PatternMatch._traverse_internals
+
+
+@compiles(RegexMatch)
+def _regex_default(element: RegexMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite: the REGEXP function orm-lite registers on every connection.
+    lhs = compiler.process(element.lhs, **kw)
+    rhs = compiler.process(element.pattern, **kw)
+    if element.insensitive:
+        return f"{lhs} REGEXP ('(?i)' || {rhs})"
+    return f"{lhs} REGEXP {rhs}"
+
+
+@compiles(RegexMatch, "postgresql")
+def _regex_pg(element: RegexMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    lhs = compiler.process(element.lhs, **kw)
+    rhs = compiler.process(element.pattern, **kw)
+    return f"({lhs})::text {'~*' if element.insensitive else '~'} {rhs}"
+
+
+@compiles(RegexMatch, "mysql")
+@compiles(RegexMatch, "mariadb")
+def _regex_mysql(element: RegexMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    lhs = compiler.process(element.lhs, **kw)
+    rhs = compiler.process(element.pattern, **kw)
+    if element.insensitive:
+        return f"{lhs} REGEXP {rhs}"
+    return f"{lhs} REGEXP BINARY {rhs}"
+
+
+class DatePart(ColumnElement[int]):
+    """A part of a date or datetime, as Django's ``__year``/``__week_day``/... transforms."""
+
+    inherit_cache = True
+    type = sa.Integer()
+
+    def __init__(self, part: str, expr: ColumnElement[Any]) -> None:
+        self.part = part
+        self.expr = expr
+
+    _traverse_internals = [
+        ("part", sa.sql.visitors.InternalTraversal.dp_string),
+        ("expr", sa.sql.visitors.InternalTraversal.dp_clauseelement),
+    ]
+
+
+_SQLITE_FORMATS = {
+    "year": "%Y",
+    "month": "%m",
+    "day": "%d",
+    "hour": "%H",
+    "minute": "%M",
+    "second": "%S",
+}
+
+
+@compiles(DatePart)
+def _datepart_sqlite(element: DatePart, compiler: SQLCompiler, **kw: Any) -> str:
+    expr = compiler.process(element.expr, **kw)
+    if element.part == "week_day":
+        return f"(CAST(strftime('%w', {expr}) AS INTEGER) + 1)"
+    if element.part == "iso_week_day":
+        return f"(((CAST(strftime('%w', {expr}) AS INTEGER) + 6) % 7) + 1)"
+    if element.part == "quarter":
+        return f"((CAST(strftime('%m', {expr}) AS INTEGER) + 2) / 3)"
+    if element.part == "week":
+        return f"CAST(strftime('%V', {expr}) AS INTEGER)"
+    return f"CAST(strftime('{_SQLITE_FORMATS[element.part]}', {expr}) AS INTEGER)"
+
+
+@compiles(DatePart, "postgresql")
+def _datepart_pg(element: DatePart, compiler: SQLCompiler, **kw: Any) -> str:
+    expr = compiler.process(element.expr, **kw)
+    part = {"week_day": "DOW", "iso_week_day": "ISODOW"}.get(element.part, element.part.upper())
+    sql = f"EXTRACT({part} FROM {expr})"
+    if element.part == "week_day":
+        sql = f"({sql} + 1)"
+    return f"CAST({sql} AS INTEGER)"
+
+
+@compiles(DatePart, "mysql")
+@compiles(DatePart, "mariadb")
+def _datepart_mysql(element: DatePart, compiler: SQLCompiler, **kw: Any) -> str:
+    expr = compiler.process(element.expr, **kw)
+    if element.part == "week_day":
+        return f"DAYOFWEEK({expr})"
+    if element.part == "iso_week_day":
+        return f"WEEKDAY({expr}) + 1"
+    if element.part == "week":
+        return f"WEEK({expr}, 3)"
+    return f"EXTRACT({element.part.upper()} FROM {expr})"
+
+
+class DateOf(ColumnElement[datetime.date]):
+    """The date part of a datetime (Django's ``__date``)."""
+
+    inherit_cache = True
+    type = DateType()
+
+    def __init__(self, expr: ColumnElement[Any]) -> None:
+        self.expr = expr
+
+    _traverse_internals = [("expr", sa.sql.visitors.InternalTraversal.dp_clauseelement)]
+
+
+@compiles(DateOf)
+def _dateof_default(element: DateOf, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.expr, **kw)} AS DATE)"
+
+
+@compiles(DateOf, "sqlite")
+def _dateof_sqlite(element: DateOf, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date({compiler.process(element.expr, **kw)})"
+
+
+class CoerceInt(TypeDecorator[int]):
+    """Integers from aggregates (MariaDB returns ``SUM`` of integers as a decimal)."""
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else int(value)
+
+
+class CoerceFloat(TypeDecorator[float]):
+    impl = sa.Float
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else float(value)
