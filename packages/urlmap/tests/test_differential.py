@@ -20,7 +20,7 @@ class FourDigitYear:
         return int(value)
 
     def to_url(self, value: Any) -> str:
-        return "%04d" % int(value)
+        return f"{int(value):04d}"
 
 
 class EvenNumber:
@@ -288,9 +288,7 @@ def test_reverse_agrees_with_django(
     expected = _outcome(
         lambda: dj.reverse(name, urlconf=DJ_CONF, args=args, kwargs=kwargs, current_app=current_app)
     )
-    got = _outcome(
-        lambda: UM_MAP.reverse(name, args=args, kwargs=kwargs, current_app=current_app)
-    )
+    got = _outcome(lambda: UM_MAP.reverse(name, args=args, kwargs=kwargs, current_app=current_app))
     assert got == expected
 
 

@@ -1,4 +1,4 @@
-"""manouche.urlmap: Django's URL dispatcher (path, include, namespaces, reverse) on Routes and WebOb."""
+"""manouche.urlmap: Django's URL dispatcher (path, include, reverse) on Routes and WebOb."""
 
 from manouche.urlmap.base import (
     escape_leading_slashes,

@@ -14,12 +14,13 @@ or says it cannot (back-references, conditionals, inline flags).
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from typing import Any
 
-# The stdlib parser is private but stable across 3.11-3.13; it is only read.
-import re._constants as _c  # noqa: I001
-import re._parser as _parser
+# The stdlib parser is private but stable across 3.11-3.14; it is only read.
+_c: Any = importlib.import_module("re._constants")
+_parser: Any = importlib.import_module("re._parser")
 
 _CATEGORY_CHAR = {
     _c.CATEGORY_DIGIT: "0",
@@ -223,6 +224,10 @@ def combinable(regex: str) -> str | None:
         compiled = re.compile(rewritten)
     except re.error:
         return None
-    if compiled.groups != original.groups or compiled.groupindex or original.flags != compiled.flags:
+    if (
+        compiled.groups != original.groups
+        or compiled.groupindex
+        or original.flags != compiled.flags
+    ):
         return None
     return rewritten

@@ -29,6 +29,7 @@ _NOT_FOUND = (
 )
 _SLASH_SAFE = "/:@&+$,-_.!~*'()"
 
+
 def _decode_path(raw: str) -> str:
     """A WSGI path (bytes as latin-1) as text: UTF-8, broken bytes re-percent-encoded."""
     data = raw.encode("latin-1")
@@ -45,6 +46,7 @@ def _decode_path(raw: str) -> str:
                 out.append("".join(f"%{b:02X}" for b in data[exc.start : exc.end]))
                 data = data[exc.end :]
         return "".join(out)
+
 
 class URLMap:
     """A URLconf: ``URLMap([path(...), include(...), mount(...)])``.
@@ -140,9 +142,7 @@ class URLMap:
             prefix = _script_prefix.get()
         else:
             prefix = script_name.rstrip("/") + "/"
-        return reverse_in(
-            self._root, viewname, args, kwargs, current_app, query, fragment, prefix
-        )
+        return reverse_in(self._root, viewname, args, kwargs, current_app, query, fragment, prefix)
 
     # -- dispatching -------------------------------------------------------
 
@@ -152,7 +152,9 @@ class URLMap:
             return self.wsgi_app(args[0], args[1])
         if len(args) == 1 and isinstance(args[0], webob.Request):
             return self.dispatch(args[0])
-        raise TypeError("URLMap is called as a WSGI app (environ, start_response) or a view (request).")
+        raise TypeError(
+            "URLMap is called as a WSGI app (environ, start_response) or a view (request)."
+        )
 
     def wsgi_app(self, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
         request = webob.Request(environ)
@@ -171,9 +173,7 @@ class URLMap:
             return response
         return outcome
 
-    def _route(
-        self, request: webob.Request
-    ) -> webob.Response | tuple[WSGIApp, WSGIEnviron]:
+    def _route(self, request: webob.Request) -> webob.Response | tuple[WSGIApp, WSGIEnviron]:
         environ = request.environ
         raw_path = environ.get("PATH_INFO", "") or "/"
         if len(raw_path) > self.max_path_length:
@@ -243,7 +243,7 @@ class URLMap:
                 "<li>" + html.escape(" ".join(str(p.pattern) for p in chain) or "(empty)") + "</li>"
             )
         body = (
-            "<!doctype html><html lang=\"en\"><head><title>Page not found</title></head><body>"
+            '<!doctype html><html lang="en"><head><title>Page not found</title></head><body>'
             "<h1>Page not found <small>(404)</small></h1>"
             f"<p>Request: {html.escape(request.method)} {html.escape(request.path_url)}</p>"
             f"<p>Tried these {len(rows)} URL pattern(s), in this order:</p>"
@@ -270,6 +270,7 @@ class URLMap:
     def __repr__(self) -> str:
         return f"<URLMap {len(self.urlpatterns)} pattern(s)>"
 
+
 def _shift(environ: WSGIEnviron, raw_path: str, segments: int) -> WSGIEnviron:
     """A copy of ``environ`` with ``segments`` path segments moved to ``SCRIPT_NAME``."""
     end = 0
@@ -282,4 +283,3 @@ def _shift(environ: WSGIEnviron, raw_path: str, segments: int) -> WSGIEnviron:
     new["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + raw_path[:end]
     new["PATH_INFO"] = raw_path[end:]
     return new
-

@@ -184,7 +184,9 @@ class RegexPattern(_BasePattern):
         try:
             self.regex = re.compile(regex)
         except re.error as exc:
-            raise ImproperlyConfigured(f'"{regex}" is not a valid regular expression: {exc}') from exc
+            raise ImproperlyConfigured(
+                f'"{regex}" is not a valid regular expression: {exc}'
+            ) from exc
         self._fullmatch = is_endpoint and regex.endswith("$")
 
     def match(self, path: str) -> tuple[str, tuple[str, ...], dict[str, Any]] | None:
@@ -439,7 +441,7 @@ def path(
     host: str | None = None,
     converters: ConverterRegistry | None = None,
 ) -> URLPattern | URLResolver:
-    """A route (``"blog/<int:year>/"`` or Routes' ``"blog/{year:\\d+}/"``) to a view or an include().
+    """A route (``"blog/<int:year>/"`` or Routes' ``"blog/{year:\\d+}/"``) to a view or include().
 
     ``methods`` restricts the view to those HTTP methods (405 otherwise; GET
     implies HEAD). ``host`` restricts it to a host pattern written the same

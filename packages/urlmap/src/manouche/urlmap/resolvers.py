@@ -47,7 +47,6 @@ class ResolverMatch:
         "_mount",
     )
 
-
     def __init__(
         self,
         func: Callable[..., Any],
@@ -428,4 +427,3 @@ def table(node: URLResolver) -> ReverseTable:
         found = ReverseTable(node)
         node._reverse_table = found  # type: ignore[attr-defined]
     return found
-
