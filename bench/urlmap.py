@@ -74,7 +74,8 @@ def _paths() -> list[str]:
 
 def _reverses() -> list[tuple[str, dict[str, Any]]]:
     picks = [i for i in range(ROUTES) if i % 7 in (0, 3, 5)]
-    return [(f"r{picks[n % len(picks)]}", SHAPES[picks[n % len(picks)]][2]) for n in range(REVERSES)]
+    chosen = [picks[n % len(picks)] for n in range(REVERSES)]
+    return [(f"r{i}", SHAPES[i][2]) for i in chosen]
 
 
 def workloads() -> list[Workload]:

@@ -124,6 +124,68 @@ def reverse_in(
     prefix: str,
 ) -> str:
     """The body of ``URLMap.reverse`` (Django's ``reverse`` and ``_reverse_with_prefix``)."""
+    view, possibilities = _possibilities(root, viewname, current_app)
+    url = _reverse_with_prefix(possibilities, view, prefix, args, kwargs)
+    if query is not None:
+        query_string = urlencode(query, doseq=True) if query else ""
+        if query_string:
+            url += "?" + query_string
+    if fragment is not None:
+        url += "#" + fragment
+    return url
+
+
+#: One candidate of a reverse plan: the URL template, the parameters in the
+#: order their values come (each with its converter's ``to_url`` or None for
+#: ``str``), and the check that the filled template really matches.
+_Candidate = tuple[str, tuple[tuple[str, Callable[[Any], str] | None], ...], Callable[[str], Any]]
+
+
+def reverse_plan(
+    root: URLResolver,
+    viewname: str | Callable[..., Any],
+    current_app: str | None,
+    nargs: int,
+    keys: tuple[str, ...],
+) -> tuple[_Candidate, ...] | None:
+    """The candidates ``_reverse_with_prefix`` would try for one call shape.
+
+    A call shape is the name, ``current_app`` and either the number of
+    positional arguments or the keyword names. Which templates fit depends
+    only on the shape, so the filtering is done once and cached by the URL
+    map; only the conversions and the final check run per call. ``None`` when
+    a candidate has default kwargs (whether they agree depends on the values):
+    such calls take the full algorithm. Raises ``NoReverseMatch`` for an
+    unknown namespace.
+    """
+    _view, possibilities = _possibilities(root, viewname, current_app)
+    key_set = frozenset(keys)
+    out: list[_Candidate] = []
+    for possibility in possibilities:
+        if possibility.defaults:
+            return None
+        converters = possibility.converters
+        for template, params, param_set in possibility.variants:
+            if nargs:
+                if len(params) != nargs:
+                    continue
+                names = params
+            else:
+                if key_set != param_set:
+                    continue
+                names = keys
+            convs = []
+            for name in names:
+                converter = converters.get(name)
+                convs.append((name, None if converter is None else converter.to_url))
+            out.append((template, tuple(convs), possibility.check.match))
+    return tuple(out)
+
+
+def _possibilities(
+    root: URLResolver, viewname: str | Callable[..., Any], current_app: str | None
+) -> tuple[Any, list[_Possibility]]:
+    """The view (name or callable) and its possibilities, namespaces resolved."""
     resolver = root
     tbl = table(root)
     if isinstance(viewname, str):
@@ -161,14 +223,7 @@ def reverse_in(
         possibilities = tbl.namespaced(ns_pattern, ns_converters, view)
     else:
         possibilities = tbl.lookups.get(view, [])
-    url = _reverse_with_prefix(possibilities, view, prefix, args, kwargs)
-    if query is not None:
-        query_string = urlencode(query, doseq=True) if query else ""
-        if query_string:
-            url += "?" + query_string
-    if fragment is not None:
-        url += "#" + fragment
-    return url
+    return view, possibilities
 
 
 def _reverse_with_prefix(

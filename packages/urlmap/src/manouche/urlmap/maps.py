@@ -10,12 +10,15 @@ from urllib.parse import quote
 import webob
 
 from manouche.urlmap.base import (
+    _NEEDS_QUOTING,
+    _SAFE,
     _script_prefix,
     _urlconf,
     escape_leading_slashes,
     reverse_in,
+    reverse_plan,
 )
-from manouche.urlmap.exceptions import MethodNotAllowed, Resolver404
+from manouche.urlmap.exceptions import MethodNotAllowed, NoReverseMatch, Resolver404
 from manouche.urlmap.patterns import RegexPattern, URLResolver, flatten_names
 from manouche.urlmap.resolvers import ResolverMatch, _Context, resolve_in, tried_chains
 from manouche.urlmap.types import StartResponse, WSGIApp, WSGIEnviron
@@ -28,6 +31,9 @@ _NOT_FOUND = (
     "</body>\n</html>\n"
 )
 _SLASH_SAFE = "/:@&+$,-_.!~*'()"
+_UNPLANNED: Any = object()
+#: Reverse plans cached per URL map (call shapes are few; the bound is a guard).
+_MAX_PLANS = 4096
 
 
 def _decode_path(raw: str) -> str:
@@ -87,6 +93,7 @@ class URLMap:
         self.max_path_length = max_path_length
         self.handler404 = handler404
         self.handler405 = handler405
+        self._reverse_plans: dict[tuple[Any, ...], Any] = {}
 
     @property
     def urlpatterns(self) -> list[Any]:
@@ -142,6 +149,47 @@ class URLMap:
             prefix = _script_prefix.get()
         else:
             prefix = script_name.rstrip("/") + "/"
+        if query is None and fragment is None and not (args and kwargs):
+            # The fast path: the candidates for this call shape are cached.
+            nargs = len(args) if args else 0
+            keys = tuple(kwargs) if kwargs and not nargs else ()
+            shape = (viewname, current_app, nargs, keys)
+            try:
+                plan = self._reverse_plans.get(shape, _UNPLANNED)
+            except TypeError:  # an unhashable view callable
+                plan = None
+            if plan is _UNPLANNED:
+                try:
+                    plan = reverse_plan(self._root, viewname, current_app, nargs, keys)
+                except NoReverseMatch:
+                    plan = None
+                if len(self._reverse_plans) < _MAX_PLANS:
+                    self._reverse_plans[shape] = plan
+            if plan is not None:
+                # run_plan(), inlined: this is the hot path of every template.
+                argv: Sequence[Any] = args or ()
+                kw: Mapping[str, Any] = kwargs or {}
+                for template, convs, check in plan:
+                    try:
+                        if nargs:
+                            text = {
+                                name: str(value) if to_url is None else to_url(value)
+                                for (name, to_url), value in zip(convs, argv, strict=True)
+                            }
+                        else:
+                            text = {
+                                name: str(kw[name]) if to_url is None else to_url(kw[name])
+                                for name, to_url in convs
+                            }
+                    except ValueError:
+                        continue
+                    candidate = template % text
+                    if check(candidate):
+                        url: str = prefix + candidate
+                        if _NEEDS_QUOTING.search(url) is not None:
+                            url = quote(url, safe=_SAFE)
+                        return "/%2F" + url[2:] if url.startswith("//") else url
+        # The full algorithm (and the exact NoReverseMatch message).
         return reverse_in(self._root, viewname, args, kwargs, current_app, query, fragment, prefix)
 
     # -- dispatching -------------------------------------------------------
@@ -181,6 +229,11 @@ class URLMap:
         path = _decode_path(raw_path)
         if not path.startswith("/"):
             path = "/" + path
+        if _has_dot_segment(path):
+            # Browsers remove dot segments before sending (RFC 3986, 5.2.4); a
+            # path that still has them is hand-made and must not reach a view
+            # or a mounted file server as a path converter's value.
+            return self._not_found(request, Resolver404({"path": path[1:]}), path)
         host = request.host.split(":", 1)[0].lower() if request.host else None
         method = request.method
         try:
@@ -189,7 +242,7 @@ class URLMap:
             return self._method_not_allowed(request, exc)
         except Resolver404 as exc:
             redirect = self._slash_redirect(request, raw_path, path, host, method)
-            return redirect if redirect is not None else self._not_found(request, exc)
+            return redirect if redirect is not None else self._not_found(request, exc, path)
         if match._mount is not None:
             mount, consumed = match._mount
             segments = consumed.count("/") - 1
@@ -216,11 +269,16 @@ class URLMap:
     def _slash_redirect(
         self, request: webob.Request, raw_path: str, path: str, host: str | None, method: str
     ) -> webob.Response | None:
-        if not self.append_slash or path.endswith("/"):
+        if path.endswith("/"):
             return None
         try:
-            self.resolve(path + "/", host=host, method=method)
+            match = self.resolve(path + "/", host=host, method=method)
         except Resolver404:
+            return None
+        # A mount's root is always reached through its slash: the mounted app
+        # sees PATH_INFO "/" rather than "".
+        is_mount_root = match._mount is not None and match._mount[1] == path + "/"
+        if not (self.append_slash or is_mount_root):
             return None
         target = quote((raw_path + "/").encode("latin-1"), safe=_SLASH_SAFE)
         script = quote(request.environ.get("SCRIPT_NAME", "").encode("latin-1"), safe=_SLASH_SAFE)
@@ -232,7 +290,7 @@ class URLMap:
         response.headers["Location"] = location
         return response
 
-    def _not_found(self, request: webob.Request, exc: Resolver404) -> webob.Response:
+    def _not_found(self, request: webob.Request, exc: Resolver404, path: str) -> webob.Response:
         if self.handler404 is not None:
             return self.handler404(request, exc)
         if not self.debug:
@@ -245,7 +303,7 @@ class URLMap:
         body = (
             '<!doctype html><html lang="en"><head><title>Page not found</title></head><body>'
             "<h1>Page not found <small>(404)</small></h1>"
-            f"<p>Request: {html.escape(request.method)} {html.escape(request.path_url)}</p>"
+            f"<p>Request: {html.escape(request.method)} {html.escape(path)}</p>"
             f"<p>Tried these {len(rows)} URL pattern(s), in this order:</p>"
             f"<ol>{''.join(rows)}</ol>"
             f"<p>The current path, <code>{html.escape(exc.path)}</code>, matched none of these.</p>"
@@ -269,6 +327,12 @@ class URLMap:
 
     def __repr__(self) -> str:
         return f"<URLMap {len(self.urlpatterns)} pattern(s)>"
+
+
+def _has_dot_segment(path: str) -> bool:
+    if "/." not in path:
+        return False
+    return any(segment in (".", "..") for segment in path.split("/"))
 
 
 def _shift(environ: WSGIEnviron, raw_path: str, segments: int) -> WSGIEnviron:

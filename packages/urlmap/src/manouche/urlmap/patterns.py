@@ -38,7 +38,7 @@ __all__ = [
     "re_path",
 ]
 
-_PART = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>|\{(?P<routes>[^}]*)\}")
+_DJANGO_PART = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
 _WHITESPACE = frozenset(string.whitespace)
 _ROUTES_SPECIAL = str.maketrans({c: "\\" + c for c in "\\:*{}"})
 _METHODS = frozenset(
@@ -113,8 +113,7 @@ class RoutePattern(_BasePattern):
         self.name = name
         self._is_endpoint = is_endpoint
         registry = converters if converters is not None else default_converters
-        self.converters, routes_path, requirements = _translate(route, registry)
-        self._routes_vars = [n for n in _routes_names(route)]
+        self.converters, routes_path, requirements, self._routes_vars = _translate(route, registry)
         try:
             self._routes_route = routes.route.Route(
                 None, routes_path, requirements=requirements, _explicit=True
@@ -202,35 +201,89 @@ class RegexPattern(_BasePattern):
         return self._regex
 
 
-def _routes_names(route: str) -> list[str]:
-    return [m["routes"] for m in _PART.finditer(route) if m["routes"] is not None]
+def _routes_part_end(route: str, start: int) -> int:
+    """The index just past the ``}`` closing the Routes part opened at ``start``.
+
+    Braces nest (``{year:[0-9]{4}}``) and ``\\`` escapes the next character,
+    so a requirement regex can use counted repeats, which Routes' own parser
+    cuts short at the first ``}``.
+    """
+    depth = 0
+    i = start
+    n = len(route)
+    while i < n:
+        ch = route[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise ImproperlyConfigured(f"URL route {route!r} has an unclosed '{{' at position {start}.")
+
+
+def _check_name(route: str, name: str, names: set[str]) -> None:
+    if not name.isidentifier():
+        raise ImproperlyConfigured(
+            f"URL route {route!r} uses parameter name {name!r} which "
+            "isn't a valid Python identifier."
+        )
+    if name in names:
+        raise ImproperlyConfigured(f"URL route {route!r} uses parameter {name!r} twice.")
+    names.add(name)
 
 
 def _translate(
     route: str, registry: ConverterRegistry
-) -> tuple[dict[str, Converter], str, dict[str, str]]:
-    """Django parts to Routes parts: ``(converters, routes_path, requirements)``."""
+) -> tuple[dict[str, Converter], str, dict[str, str], list[str]]:
+    """Django and Routes parts to Routes parts.
+
+    Returns ``(converters, routes_path, requirements, routes_names)``: each
+    ``<converter:name>`` becomes ``{name}`` with the converter's regex as its
+    requirement; each ``{name:regex}`` becomes ``{name}`` with ``regex`` as its
+    requirement (so a regex may contain ``:`` and ``{m,n}``); literal text is
+    escaped so Routes reads it literally.
+    """
     converters: dict[str, Converter] = {}
     requirements: dict[str, str] = {}
+    routes_names: list[str] = []
     names: set[str] = set()
     out: list[str] = []
-    end = 0
-    for m in _PART.finditer(route):
-        out.append(route[end : m.start()].translate(_ROUTES_SPECIAL))
-        end = m.end()
-        if m["routes"] is not None:
-            spec = m["routes"]
-            name = spec.split(":", 1)[0].removeprefix(".")
-            if not name.isidentifier():
-                raise ImproperlyConfigured(
-                    f"URL route {route!r} uses parameter name {name!r} which "
-                    "isn't a valid Python identifier."
-                )
-            if name in names:
-                raise ImproperlyConfigured(f"URL route {route!r} uses parameter {name!r} twice.")
-            names.add(name)
-            out.append("{" + spec + "}")
+    i = 0
+    n = len(route)
+    literal_start = 0
+    while i < n:
+        ch = route[i]
+        if ch == "{":
+            out.append(route[literal_start:i].translate(_ROUTES_SPECIAL))
+            end = _routes_part_end(route, i)
+            spec = route[i + 1 : end - 1]
+            dot = spec.startswith(".")
+            name, colon, regex = spec.removeprefix(".").partition(":")
+            _check_name(route, name, names)
+            if colon:
+                try:
+                    re.compile(regex)
+                except re.error as exc:
+                    raise ImproperlyConfigured(
+                        f"URL route {route!r}: the regex {regex!r} of {{{name}}} is not valid: "
+                        f"{exc}"
+                    ) from exc
+                requirements[name] = regex
+            routes_names.append(name)
+            out.append("{" + ("." if dot else "") + name + "}")
+            i = literal_start = end
             continue
+        m = _DJANGO_PART.match(route, i) if ch == "<" else None
+        if m is None:
+            i += 1
+            continue
+        out.append(route[literal_start:i].translate(_ROUTES_SPECIAL))
+        i = literal_start = m.end()
         if not _WHITESPACE.isdisjoint(m[0]):
             raise ImproperlyConfigured(
                 f"URL route {route!r} cannot contain whitespace in angle brackets <…>."
@@ -246,15 +299,13 @@ def _translate(
             raise ImproperlyConfigured(
                 f"URL route {route!r} uses invalid converter {raw_converter!r}."
             )
-        if parameter in names:
-            raise ImproperlyConfigured(f"URL route {route!r} uses parameter {parameter!r} twice.")
-        names.add(parameter)
+        _check_name(route, parameter, names)
         converter = registry.get(raw_converter)
         converters[parameter] = converter
         requirements[parameter] = converter.regex
         out.append("{" + parameter + "}")
-    out.append(route[end:].translate(_ROUTES_SPECIAL))
-    return converters, "".join(out), requirements
+    out.append(route[literal_start:].translate(_ROUTES_SPECIAL))
+    return converters, "".join(out), requirements, routes_names
 
 
 def _host_pattern(host: str | None, registry: ConverterRegistry | None) -> RoutePattern | None:
