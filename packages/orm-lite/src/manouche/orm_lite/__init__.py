@@ -85,7 +85,13 @@ from manouche.orm_lite._lookups import Lookup, RegisterLookupMixin, Transform
 from manouche.orm_lite._managers import BaseManager
 from manouche.orm_lite._options import Options, Registry, app_label_from_module, metadata, registry
 from manouche.orm_lite._query import Query
-from manouche.orm_lite._queryset import Manager, Prefetch, QuerySet, RawQuerySet, prefetch_related_objects
+from manouche.orm_lite._queryset import (
+    Manager,
+    Prefetch,
+    QuerySet,
+    RawQuerySet,
+    prefetch_related_objects,
+)
 from manouche.orm_lite._related import (
     ForeignKey,
     ForeignObjectRel,
@@ -187,6 +193,7 @@ __all__ = [
     "TransactionManagementError",
     "URLField",
     "UUIDField",
+    "UniqueConstraint",
     "Upper",
     "ValidationError",
     "Value",

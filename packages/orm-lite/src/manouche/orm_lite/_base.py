@@ -42,17 +42,21 @@ class ModelState:
 class ModelBase(type):
     """Builds ``_meta``, the fields, the managers and the ``sqlalchemy.Table`` of a model class."""
 
-    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any], **kwargs: Any) -> Any:
+    def __new__(
+        mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any], **kwargs: Any
+    ) -> Any:
         parents = [b for b in bases if isinstance(b, ModelBase)]
         if not parents:
             return super().__new__(mcs, name, bases, attrs, **kwargs)
         module = attrs.get("__module__", "")
         meta = attrs.pop("Meta", None)
         contributable = {
-            k: v for k, v in attrs.items() if not isinstance(v, type) and hasattr(v, "contribute_to_class")
+            k: v
+            for k, v in attrs.items()
+            if not isinstance(v, type) and hasattr(v, "contribute_to_class")
         }
         plain = {k: v for k, v in attrs.items() if k not in contributable}
-        cls = super().__new__(mcs, name, bases, plain, **kwargs)
+        cls: Any = super().__new__(mcs, name, bases, plain, **kwargs)
         model_parents = [p for p in parents if hasattr(p, "_meta")]
         concrete = [p for p in model_parents if not p._meta.abstract]
         if concrete:
@@ -62,15 +66,15 @@ class ModelBase(type):
             )
         abstract_parents = [p._meta for p in model_parents]
         opts = Options(meta, name, module, abstract_parents)
-        cls._meta = opts  # type: ignore[attr-defined]
-        opts.model = cls  # type: ignore[assignment]
+        cls._meta = opts
+        opts.model = cls
         if not opts.abstract:
-            cls.DoesNotExist = type(  # type: ignore[attr-defined]
+            cls.DoesNotExist = type(
                 "DoesNotExist",
                 (ObjectDoesNotExist,),
                 {"__module__": module, "__qualname__": f"{name}.DoesNotExist"},
             )
-            cls.MultipleObjectsReturned = type(  # type: ignore[attr-defined]
+            cls.MultipleObjectsReturned = type(
                 "MultipleObjectsReturned",
                 (MultipleObjectsReturned,),
                 {"__module__": module, "__qualname__": f"{name}.MultipleObjectsReturned"},
@@ -89,7 +93,7 @@ class ModelBase(type):
         for fname, f in sorted(inherited.items(), key=lambda kv: kv[1].creation_counter):
             if fname in contributable or (fname in plain and plain[fname] is None):
                 continue
-            f.clone().contribute_to_class(cls, fname)  # type: ignore[arg-type]
+            f.clone().contribute_to_class(cls, fname)
         items = sorted(contributable.items(), key=lambda kv: getattr(kv[1], "creation_counter", 0))
         for key, value in items:
             value.contribute_to_class(cls, key)
@@ -97,27 +101,28 @@ class ModelBase(type):
             if mname not in contributable:
                 clone = copy.copy(m)
                 clone.name = mname
-                clone.contribute_to_class(cls, mname)  # type: ignore[arg-type]
+                clone.contribute_to_class(cls, mname)
         if opts.abstract:
             return cls
-        if opts.pk is None:
+        declared_pk: Any = opts.pk
+        if declared_pk is None:
             auto = BigAutoField(verbose_name="ID", primary_key=True)
             auto.auto_created = True
             auto.creation_counter = -1
-            auto.contribute_to_class(cls, "id")  # type: ignore[arg-type]
+            auto.contribute_to_class(cls, "id")
         if not opts.managers:
             from manouche.orm_lite._queryset import Manager
 
             manager = Manager()
             manager.creation_counter = -1
-            manager.contribute_to_class(cls, "objects")  # type: ignore[arg-type]
+            manager.contribute_to_class(cls, "objects")
         opts.managers.sort(key=lambda m: m.creation_counter)
-        _build_table(cls)  # type: ignore[arg-type]
-        registry.register(cls)  # type: ignore[arg-type]
+        _build_table(cls)
+        registry.register(cls)
         for f in [*opts.local_fields, *opts.local_many_to_many]:
             if f.is_relation:
                 f.setup_relation()  # type: ignore[attr-defined]
-        _add_constraints(cls)  # type: ignore[arg-type]
+        _add_constraints(cls)
         return cls
 
     @property
@@ -133,7 +138,7 @@ class ModelBase(type):
             base = Manager()
             base.model = cls
             base.name = "_base_manager"
-            cls._base_manager_instance = base  # type: ignore[attr-defined]
+            cls._base_manager_instance = base
         return base
 
 
@@ -153,7 +158,8 @@ def _build_table(cls: type[Model]) -> None:
         f.sa_column = col
         columns.append(col)
     unique_together = [
-        sa.UniqueConstraint(*[opts.get_field(n).column for n in names]) for names in opts.unique_together
+        sa.UniqueConstraint(*[opts.get_field(n).column for n in names])
+        for names in opts.unique_together
     ]
     auto_pk = opts.pk.django_name.endswith("AutoField")
     table = sa.Table(
@@ -173,7 +179,7 @@ def _build_table(cls: type[Model]) -> None:
         sqlite_autoincrement=auto_pk,
     )
     opts.table = table
-    cls.__table__ = table  # type: ignore[attr-defined]
+    cls.__table__ = table
     opts.attnames = tuple(f.attname for f in opts.local_fields)
     opts.columns = tuple(columns)
     opts.init_fields = [f for f in opts.local_fields if f.concrete]
@@ -217,7 +223,10 @@ class Model(metaclass=ModelBase):
             raise IndexError("Number of args exceeds number of fields")
         for f, value in zip(fields, args, strict=False):
             if f.name in kwargs or f.attname in kwargs:
-                raise TypeError(f"{cls.__name__}() got both positional and keyword arguments for field '{f.name}'.")
+                raise TypeError(
+                    f"{cls.__name__}() got both positional and keyword arguments for field "
+                    f"'{f.name}'."
+                )
             d[f.attname] = value
         for f in fields[len(args) :]:
             if f.is_relation:
@@ -237,11 +246,12 @@ class Model(metaclass=ModelBase):
                 if key == "pk":
                     d[opts.pk.attname] = value
                     continue
+                found: Any
                 try:
-                    f = opts.get_field(key)
+                    found = opts.get_field(key)
                 except FieldDoesNotExist:
-                    f = None
-                if f is not None and f.many_to_many:
+                    found = None
+                if found is not None and found.many_to_many:
                     raise TypeError(
                         f"Direct assignment to the forward side of a many-to-many set is "
                         f"prohibited. Use {key}.set() instead."
@@ -260,8 +270,10 @@ class Model(metaclass=ModelBase):
             signals.post_init.send(cls, instance=self)
 
     @classmethod
-    def from_db(cls, db: Database | None, field_names: Iterable[str], values: Iterable[Any]) -> Model:
-        """An instance of a row read from ``db`` (goes through ``__init__``: sends the init signals)."""
+    def from_db(
+        cls, db: Database | None, field_names: Iterable[str], values: Iterable[Any]
+    ) -> Model:
+        """An instance of a row read from ``db`` (through ``__init__``: sends the init signals)."""
         names = list(field_names)
         vals = list(values)
         if len(names) == len(cls._meta.init_fields):
@@ -338,10 +350,11 @@ class Model(metaclass=ModelBase):
                 if cached is not None:
                     if cached.pk is None:
                         raise ValueError(
-                            f"save() prohibited to prevent data loss due to unsaved related object '{f.name}'."
+                            "save() prohibited to prevent data loss due to unsaved related "
+                            f"object '{f.name}'."
                         )
                     if self.__dict__.get(f.attname) is None:
-                        self.__dict__[f.attname] = getattr(cached, f.target_field.attname)
+                        self.__dict__[f.attname] = getattr(cached, f.target_field.attname)  # type: ignore[attr-defined]
 
     def save(
         self,
@@ -351,7 +364,7 @@ class Model(metaclass=ModelBase):
         using: Database | None = None,
         update_fields: Iterable[str] | None = None,
     ) -> None:
-        """INSERT or UPDATE this row (only ``update_fields`` when given), sending the save signals."""
+        """INSERT or UPDATE this row (only ``update_fields`` if given), sending the save signals."""
         if force_insert and (force_update or update_fields):
             raise ValueError("Cannot force both insert and updating in model saving.")
         cls = type(self)
@@ -382,7 +395,11 @@ class Model(metaclass=ModelBase):
         adding = self._state.adding
         created = False
         updated = False
-        if pk_val is not None and not force_insert and not (adding and pk.has_default() and not force_update):
+        if (
+            pk_val is not None
+            and not force_insert
+            and not (adding and pk.has_default() and not force_update)
+        ):
             values = {f.column: f.get_prep_value(f.pre_save(self, False)) for f in fields}
             pkcol = table.c[pk.column]
             if values:
@@ -414,7 +431,9 @@ class Model(metaclass=ModelBase):
 
     save_base = save
 
-    def delete(self, using: Database | None = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+    def delete(
+        self, using: Database | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
         """Delete this row and what ``on_delete`` says goes with it; returns counts per model."""
         from manouche.orm_lite._deletion import Collector
 
@@ -427,7 +446,12 @@ class Model(metaclass=ModelBase):
         collector.collect([self])
         return collector.delete()
 
-    def refresh_from_db(self, using: Database | None = None, fields: Iterable[str] | None = None, from_queryset: QuerySet | None = None) -> None:
+    def refresh_from_db(
+        self,
+        using: Database | None = None,
+        fields: Iterable[str] | None = None,
+        from_queryset: QuerySet | None = None,
+    ) -> None:
         """Reload field values from the database (all, or ``fields``)."""
         cls = type(self)
         opts = cls._meta
@@ -480,13 +504,17 @@ class Model(metaclass=ModelBase):
         excluded = set(exclude or ())
         opts = self._meta
         checks: list[tuple[str, ...]] = [
-            (f.name,) for f in opts.init_fields if f.unique and not (f.primary_key and f.django_name.endswith("AutoField"))
+            (f.name,)
+            for f in opts.init_fields
+            if f.unique and not (f.primary_key and f.django_name.endswith("AutoField"))
         ]
         checks.extend(tuple(u) for u in opts.unique_together)
         from manouche.orm_lite._constraints import UniqueConstraint
 
         checks.extend(
-            tuple(c.fields) for c in opts.constraints if isinstance(c, UniqueConstraint) and c.condition is None and c.fields
+            tuple(c.fields)
+            for c in opts.constraints
+            if isinstance(c, UniqueConstraint) and c.condition is None and c.fields
         )
         errors: dict[str, list[str]] = {}
         for names in checks:
@@ -506,11 +534,17 @@ class Model(metaclass=ModelBase):
                 if qs.exists():
                     if len(names) == 1:
                         label = opts.get_field(names[0]).verbose_name
-                        msg = f"{opts.verbose_name.capitalize()} with this {str(label).capitalize()} already exists."
+                        msg = (
+                            f"{opts.verbose_name.capitalize()} with this "
+                            f"{str(label).capitalize()} already exists."
+                        )
                         errors.setdefault(names[0], []).append(msg)
                     else:
                         labels = [str(opts.get_field(n).verbose_name).capitalize() for n in names]
-                        msg = f"{opts.verbose_name.capitalize()} with this {' and '.join(labels)} already exists."
+                        msg = (
+                            f"{opts.verbose_name.capitalize()} with this "
+                            f"{' and '.join(labels)} already exists."
+                        )
                         errors.setdefault(NON_FIELD_ERRORS, []).append(msg)
         if errors:
             raise ValidationError(errors)
@@ -528,7 +562,12 @@ class Model(metaclass=ModelBase):
         if errors:
             raise ValidationError({NON_FIELD_ERRORS: errors})
 
-    def full_clean(self, exclude: Iterable[str] | None = None, validate_unique: bool = True, validate_constraints: bool = True) -> None:
+    def full_clean(
+        self,
+        exclude: Iterable[str] | None = None,
+        validate_unique: bool = True,
+        validate_constraints: bool = True,
+    ) -> None:
         """Run ``clean_fields``, ``clean``, ``validate_unique`` and ``validate_constraints``."""
         errors: dict[str, list[str]] = {}
         excluded = set(exclude or ())

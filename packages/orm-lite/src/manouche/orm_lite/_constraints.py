@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 def _column(model: type[Model], name: str) -> sa.Column[Any]:
     f = model._meta.get_field(name)
-    return model._meta.table.c[f.column]
+    col: sa.Column[Any] = model._meta.table.c[f.column]
+    return col
 
 
 class BaseConstraint:
@@ -25,7 +26,9 @@ class BaseConstraint:
         if not name:
             raise ValueError("A constraint needs a name")
         self.name = name
-        self.violation_error_message = violation_error_message or f"Constraint “{name}” is violated."
+        self.violation_error_message = (
+            violation_error_message or f"Constraint “{name}” is violated."
+        )
 
     def attach(self, model: type[Model]) -> None:
         raise NotImplementedError
@@ -48,7 +51,9 @@ class UniqueConstraint(BaseConstraint):
     ) -> None:
         super().__init__(name=name, violation_error_message=violation_error_message)
         if expressions:
-            raise NotImplementedError("UniqueConstraint on expressions is not supported by orm-lite")
+            raise NotImplementedError(
+                "UniqueConstraint on expressions is not supported by orm-lite"
+            )
         if not fields:
             raise ValueError("UniqueConstraint needs fields=")
         self.fields = tuple(fields)
@@ -69,7 +74,14 @@ class UniqueConstraint(BaseConstraint):
 class CheckConstraint(BaseConstraint):
     """A CHECK constraint from a ``Q`` on the model's own fields: ``condition=Q(price__gte=0)``."""
 
-    def __init__(self, *, condition: Q | None = None, check: Q | None = None, name: str, violation_error_message: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        condition: Q | None = None,
+        check: Q | None = None,
+        name: str,
+        violation_error_message: str | None = None,
+    ) -> None:
         super().__init__(name=name, violation_error_message=violation_error_message)
         cond = condition if condition is not None else check
         if not isinstance(cond, Q):
@@ -93,9 +105,17 @@ class CheckConstraint(BaseConstraint):
         # Evaluate the condition on the instance's values, without a table.
         values = {}
         for f in model._meta.init_fields:
-            values[f.column] = sa.literal(getattr(instance, f.attname), type_=model._meta.table.c[f.column].type)
-        replaced = sa.sql.visitors.replacement_traverse(
-            expr, {}, lambda el: values.get(el.name) if isinstance(el, sa.Column) and el.table is model._meta.table else None
+            values[f.column] = sa.literal(
+                getattr(instance, f.attname), type_=model._meta.table.c[f.column].type
+            )
+        replaced = sa.sql.visitors.replacement_traverse(  # type: ignore[call-overload]
+            expr,
+            {},
+            lambda el: (
+                values.get(el.name)
+                if isinstance(el, sa.Column) and el.table is model._meta.table
+                else None
+            ),
         )
         rows = db._fetch(sa.select(sa.case((replaced, 1), else_=0)))
         if rows and rows[0][0] == 0:
@@ -108,7 +128,14 @@ class CheckConstraint(BaseConstraint):
 class Index:
     """An index on ``fields`` (``"-name"`` for descending), named ``name`` or derived."""
 
-    def __init__(self, *expressions: Any, fields: Sequence[str] = (), name: str | None = None, condition: Q | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *expressions: Any,
+        fields: Sequence[str] = (),
+        name: str | None = None,
+        condition: Q | None = None,
+        **kwargs: Any,
+    ) -> None:
         if expressions:
             raise NotImplementedError("Index on expressions is not supported by orm-lite")
         if not fields:
@@ -122,7 +149,10 @@ class Index:
         for f in self.fields:
             col = _column(model, f.lstrip("-"))
             cols.append(col.desc() if f.startswith("-") else col)
-        name = self.name or f"{model._meta.db_table}_{'_'.join(f.lstrip('-') for f in self.fields)}_idx"[:60]
+        name = (
+            self.name
+            or f"{model._meta.db_table}_{'_'.join(f.lstrip('-') for f in self.fields)}_idx"[:60]
+        )
         kwargs: dict[str, Any] = {}
         if self.condition is not None:
             from manouche.orm_lite._query import Query
@@ -131,7 +161,7 @@ class Index:
             kwargs = {"sqlite_where": where, "postgresql_where": where}
         idx = sa.Index(name, *cols, **kwargs)
         if not any(isinstance(c, sa.Column) for c in cols):
-            model._meta.table.append_constraint(idx)  # type: ignore[arg-type]
+            model._meta.table.append_constraint(idx)
         self.name = name
 
     def __repr__(self) -> str:

@@ -62,9 +62,13 @@ class Database:
     :param engine_kwargs: passed to ``sqlalchemy.create_engine``.
     """
 
-    def __init__(self, url: str | sa.URL | sa.Engine, *, default: bool = True, **engine_kwargs: Any) -> None:
+    def __init__(
+        self, url: str | sa.URL | sa.Engine, *, default: bool = True, **engine_kwargs: Any
+    ) -> None:
         global _default
-        self.engine: sa.Engine = url if isinstance(url, sa.Engine) else sa.create_engine(url, **engine_kwargs)
+        self.engine: sa.Engine = (
+            url if isinstance(url, sa.Engine) else sa.create_engine(url, **engine_kwargs)
+        )
         self.vendor = self.engine.dialect.name
         self.metadata = default_metadata
         self._state = _ThreadState()
@@ -146,8 +150,10 @@ class Database:
         st = self._state
         autocommit = not st.stack and not st.bound
         try:
-            result = conn.execute(statement, params) if params is not None else conn.execute(statement)
-            rows = result.all() if result.returns_rows else []
+            result = (
+                conn.execute(statement, params) if params is not None else conn.execute(statement)
+            )
+            rows = list(result.all()) if result.returns_rows else []
             rowcount = result.rowcount
             pk = None
             if result.context.isinsert and not result.context.executemany:
@@ -168,13 +174,13 @@ class Database:
         st = self._state
         if not st.stack and not st.bound:
             try:
-                rows = conn.execute(statement, params).all()
+                rows = list(conn.execute(statement, params).all())
                 conn.commit()
             except BaseException:
                 conn.rollback()
                 raise
             return rows
-        return conn.execute(statement, params).all()
+        return list(conn.execute(statement, params).all())
 
     def _stream(self, statement: Any, chunk_size: int) -> Iterator[Any]:
         conn = self.connection()
@@ -223,8 +229,8 @@ class Database:
             tables.append(opts.table)
             for m2m in opts.local_many_to_many:
                 through = m2m.through
-                if isinstance(through, type) and through._meta.auto_created:
-                    tables.append(through._meta.table)
+                if isinstance(through, type) and through._meta.auto_created:  # type: ignore[attr-defined]
+                    tables.append(through._meta.table)  # type: ignore[attr-defined]
         return md or self.metadata, tables
 
     def create_all(self, models_or_metadata: Any = None) -> None:
@@ -281,7 +287,9 @@ class Atomic:
         db = self.db
         st = db._state
         if self.durable and st.stack:
-            raise TransactionManagementError("A durable atomic block cannot be nested within another atomic block.")
+            raise TransactionManagementError(
+                "A durable atomic block cannot be nested within another atomic block."
+            )
         conn = db.connection()
         if not st.stack and not st.bound:
             if conn.in_transaction():

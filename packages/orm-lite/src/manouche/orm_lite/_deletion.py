@@ -105,9 +105,7 @@ class Collector:
             return False
         return all(
             rel.on_delete is DO_NOTHING or rel.many_to_many for rel in model._meta.related_objects
-        ) and not any(
-            m2m.through is not None for m2m in model._meta.local_many_to_many
-        )
+        ) and not any(m2m.through is not None for m2m in model._meta.local_many_to_many)
 
     def collect(self, objs: Iterable[Model]) -> None:
         new = self._add(objs)
@@ -118,7 +116,7 @@ class Collector:
         for rel in model._meta.related_objects:
             if rel.many_to_many:
                 continue
-            field = rel.field
+            field: Any = rel.field
             on_delete = field.on_delete
             if on_delete is DO_NOTHING:
                 continue
@@ -147,7 +145,8 @@ class Collector:
                 target = field.related_model.__name__ if field.related_model else "?"
                 raise RestrictedError(
                     f"Cannot delete some instances of model {target!r} because they are "
-                    f"referenced through restricted foreign keys: '{field.model.__name__}.{field.name}'.",
+                    "referenced through restricted foreign keys: "
+                    f"'{field.model.__name__}.{field.name}'.",
                     left,
                 )
         counts: dict[str, int] = {}
@@ -185,14 +184,16 @@ class Collector:
                 if _sends_signals(model):
                     for obj in self.data[model].values():
                         signals.post_delete.send(model, instance=obj, using=db, origin=None)
-        for model, objs in self.data.items():
+        for model, found in self.data.items():
             attname = model._meta.pk.attname
-            for obj in objs.values():
+            for obj in found.values():
                 obj.__dict__[attname] = None
         counts = {k: v for k, v in counts.items() if v}
         return sum(counts.values()), counts
 
 
 def delete_where(db: Database, model: type[Model], condition: Any) -> int:
-    _, n, _ = db._run(model._meta.table.delete().where(condition if condition is not None else sa.true()))
+    _, n, _ = db._run(
+        model._meta.table.delete().where(condition if condition is not None else sa.true())
+    )
     return int(n)

@@ -33,7 +33,9 @@ class Q:
     OR = "OR"
     XOR = "XOR"
 
-    def __init__(self, *args: Any, _connector: str | None = None, _negated: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, _connector: str | None = None, _negated: bool = False, **kwargs: Any
+    ) -> None:
         self.children: list[Any] = [*args, *sorted(kwargs.items())]
         self.connector = _connector or self.AND
         self.negated = _negated
@@ -166,7 +168,9 @@ class Value(Expression):
 
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         if self.output_field is not None:
-            return Resolved(sa.literal(self.value, type_=self.output_field.sa_type()), self.output_field, False)
+            return Resolved(
+                sa.literal(self.value, type_=self.output_field.sa_type()), self.output_field, False
+            )
         return Resolved(sa.literal(self.value), None, False)
 
     def __repr__(self) -> str:
@@ -195,7 +199,9 @@ class CombinedExpression(Expression):
         }
         expr = ops[self.connector](left.expr, right.expr)
         field = left.field or right.field
-        return Resolved(expr, field, left.is_aggregate or right.is_aggregate, left.nullable or right.nullable)
+        return Resolved(
+            expr, field, left.is_aggregate or right.is_aggregate, left.nullable or right.nullable
+        )
 
     def __repr__(self) -> str:
         return f"{self.lhs!r} {self.connector} {self.rhs!r}"
@@ -204,7 +210,13 @@ class CombinedExpression(Expression):
 class OrderBy:
     """An ordering term: ``F("x").desc(nulls_last=True)``."""
 
-    def __init__(self, expression: Any, descending: bool = False, nulls_first: bool = False, nulls_last: bool = False) -> None:
+    def __init__(
+        self,
+        expression: Any,
+        descending: bool = False,
+        nulls_first: bool = False,
+        nulls_last: bool = False,
+    ) -> None:
         if nulls_first and nulls_last:
             raise ValueError("nulls_first and nulls_last are mutually exclusive")
         self.expression = expression
@@ -223,7 +235,14 @@ class Aggregate(Expression):
     name = ""
     contains_aggregate = True
 
-    def __init__(self, expression: Any, distinct: bool = False, filter: Q | None = None, default: Any = None, output_field: Field | None = None) -> None:  # noqa: A002
+    def __init__(
+        self,
+        expression: Any,
+        distinct: bool = False,
+        filter: Q | None = None,
+        default: Any = None,
+        output_field: Field | None = None,
+    ) -> None:  # noqa: A002
         self.source = expression
         self.distinct = distinct
         self.filter = filter
@@ -283,7 +302,9 @@ class Count(Aggregate):
     function = "COUNT"
     name = "Count"
 
-    def __init__(self, expression: Any, distinct: bool = False, filter: Q | None = None, **extra: Any) -> None:  # noqa: A002
+    def __init__(
+        self, expression: Any, distinct: bool = False, filter: Q | None = None, **extra: Any
+    ) -> None:  # noqa: A002
         super().__init__(expression, distinct=distinct, filter=filter, **extra)
 
     def output_type(self, field: Field | None) -> Any:
@@ -344,7 +365,9 @@ class Func(Expression):
 
     function = ""
 
-    def __init__(self, *expressions: Any, function: str | None = None, output_field: Field | None = None) -> None:
+    def __init__(
+        self, *expressions: Any, function: str | None = None, output_field: Field | None = None
+    ) -> None:
         self.expressions = [F(e) if isinstance(e, str) else e for e in expressions]
         if function is not None:
             self.function = function
@@ -356,13 +379,17 @@ class Func(Expression):
 
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         parts = [
-            e.resolve(query, reuse) if isinstance(e, Expression) else Resolved(sa.literal(e), None, False)
+            e.resolve(query, reuse)
+            if isinstance(e, Expression)
+            else Resolved(sa.literal(e), None, False)
             for e in self.expressions
         ]
         field = self.output_field or (parts[0].field if parts else None)
         type_ = field.sa_type() if field is not None else None
         expr = getattr(sa.func, self.function.lower())(*[p.expr for p in parts], type_=type_)
-        return Resolved(expr, field, any(p.is_aggregate for p in parts), any(p.nullable for p in parts))
+        return Resolved(
+            expr, field, any(p.is_aggregate for p in parts), any(p.nullable for p in parts)
+        )
 
 
 class Lower(Func):

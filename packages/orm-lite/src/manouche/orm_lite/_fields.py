@@ -271,7 +271,9 @@ class Field(lk.RegisterLookupMixin):
             return
         if self.choices is not None and value not in self.empty_values():
             if value not in {v for v, _ in self.flatchoices}:
-                raise ValidationError(f"Value {value!r} is not a valid choice.", code="invalid_choice")
+                raise ValidationError(
+                    f"Value {value!r} is not a valid choice.", code="invalid_choice"
+                )
         if value is None and not self.null:
             raise ValidationError("This field cannot be null.", code="null")
         if not self.blank and value in self.empty_values():
@@ -352,7 +354,8 @@ validate_url = RegexValidator(
     r"^(https?|ftps?)://[^\s/$.?#][^\s]*$", "Enter a valid URL.", re.IGNORECASE
 )
 validate_slug = RegexValidator(
-    r"^[-a-zA-Z0-9_]+\Z", "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."
+    r"^[-a-zA-Z0-9_]+\Z",
+    "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
 )
 
 
@@ -524,7 +527,9 @@ class DecimalField(Field):
         try:
             return decimal.Decimal(str(value))
         except decimal.InvalidOperation:
-            raise ValidationError(f"“{value}” value must be a decimal number.", code="invalid") from None
+            raise ValidationError(
+                f"“{value}” value must be a decimal number.", code="invalid"
+            ) from None
 
     def prep(self, value: Any) -> Any:
         try:
@@ -814,7 +819,9 @@ class DurationField(Field):
         try:
             return self.to_python(value)
         except ValidationError:
-            raise ValueError(f"Field '{self.name}' expected a timedelta but got {value!r}.") from None
+            raise ValueError(
+                f"Field '{self.name}' expected a timedelta but got {value!r}."
+            ) from None
 
 
 class UUIDField(Field):

@@ -131,35 +131,40 @@ class Exact(Lookup):
     def as_sqlalchemy(self, lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
         if rhs is None:
             return lhs.is_(None)
-        return lhs == self.bind(lhs, rhs)
+        cond: ColumnElement[bool] = lhs == self.bind(lhs, rhs)
+        return cond
 
 
 class GreaterThan(Lookup):
     lookup_name = "gt"
 
     def as_sqlalchemy(self, lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
-        return lhs > self.bind(lhs, rhs)
+        cond: ColumnElement[bool] = lhs > self.bind(lhs, rhs)
+        return cond
 
 
 class GreaterThanOrEqual(Lookup):
     lookup_name = "gte"
 
     def as_sqlalchemy(self, lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
-        return lhs >= self.bind(lhs, rhs)
+        cond: ColumnElement[bool] = lhs >= self.bind(lhs, rhs)
+        return cond
 
 
 class LessThan(Lookup):
     lookup_name = "lt"
 
     def as_sqlalchemy(self, lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
-        return lhs < self.bind(lhs, rhs)
+        cond: ColumnElement[bool] = lhs < self.bind(lhs, rhs)
+        return cond
 
 
 class LessThanOrEqual(Lookup):
     lookup_name = "lte"
 
     def as_sqlalchemy(self, lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
-        return lhs <= self.bind(lhs, rhs)
+        cond: ColumnElement[bool] = lhs <= self.bind(lhs, rhs)
+        return cond
 
 
 class In(Lookup):
@@ -288,7 +293,9 @@ class Regex(Lookup):
 
     def prep_value(self, value: Any) -> Any:
         if not isinstance(value, str | ColumnElement):
-            raise TypeError(f"The '{self.lookup_name}' lookup needs a string pattern, got {value!r}")
+            raise TypeError(
+                f"The '{self.lookup_name}' lookup needs a string pattern, got {value!r}"
+            )
         return value
 
     def as_sqlalchemy(self, lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
@@ -314,7 +321,11 @@ class _DatePartTransform(Transform):
 
 
 def _part(name: str) -> type[Transform]:
-    return type(f"Extract{name.title().replace('_', '')}", (_DatePartTransform,), {"lookup_name": name, "part": name})
+    return type(
+        f"Extract{name.title().replace('_', '')}",
+        (_DatePartTransform,),
+        {"lookup_name": name, "part": name},
+    )
 
 
 ExtractYear = _part("year")
@@ -360,7 +371,15 @@ BASIC_LOOKUPS: tuple[type[Lookup], ...] = (
     Regex,
     IRegex,
 )
-DATE_TRANSFORMS = (ExtractYear, ExtractMonth, ExtractDay, ExtractWeekDay, ExtractIsoWeekDay, ExtractWeek, ExtractQuarter)
+DATE_TRANSFORMS = (
+    ExtractYear,
+    ExtractMonth,
+    ExtractDay,
+    ExtractWeekDay,
+    ExtractIsoWeekDay,
+    ExtractWeek,
+    ExtractQuarter,
+)
 TIME_TRANSFORMS = (ExtractHour, ExtractMinute, ExtractSecond)
 
 

@@ -40,14 +40,20 @@ class BaseManager:
         return f"<{type(self).__name__}: {where}>"
 
     @classmethod
-    def from_queryset(cls, queryset_class: type[QuerySet], class_name: str | None = None) -> type[Any]:
+    def from_queryset(
+        cls, queryset_class: type[QuerySet], class_name: str | None = None
+    ) -> type[Any]:
         """A manager class whose methods include ``queryset_class``'s own."""
         attrs: dict[str, Any] = {"_queryset_class": queryset_class}
         base = getattr(cls, "_queryset_class", None)
         for name in dir(queryset_class):
             if name.startswith("_") or hasattr(cls, name):
                 continue
-            if base is not None and hasattr(base, name) and getattr(base, name) is getattr(queryset_class, name):
+            if (
+                base is not None
+                and hasattr(base, name)
+                and getattr(base, name) is getattr(queryset_class, name)
+            ):
                 continue
             attr = getattr(queryset_class, name)
             if callable(attr) and not getattr(attr, "queryset_only", False):
@@ -89,7 +95,9 @@ class ManagerDescriptor:
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is not None:
-            raise AttributeError(f"Manager isn't accessible via {type(instance).__name__} instances")
+            raise AttributeError(
+                f"Manager isn't accessible via {type(instance).__name__} instances"
+            )
         if owner is not None and owner._meta.abstract:  # type: ignore[attr-defined]
             raise AttributeError(f"Manager isn't available; '{owner.__name__}' is abstract")
         return self.manager
@@ -106,7 +114,7 @@ def _need_pk(instance: Model, what: str) -> None:
 def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[Any]:
     """The manager class of ``author.book_set`` (rows whose foreign key is the instance)."""
 
-    class RelatedManager(superclass):  # type: ignore[misc, valid-type]
+    class RelatedManager(superclass):  # type: ignore[misc]
         def __init__(self, instance: Model) -> None:
             super().__init__()
             self.instance = instance
@@ -134,7 +142,9 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
             out = []
             for obj in objs:
                 if not isinstance(obj, self.model):
-                    raise TypeError(f"'{self.model._meta.object_name}' instance expected, got {obj!r}")
+                    raise TypeError(
+                        f"'{self.model._meta.object_name}' instance expected, got {obj!r}"
+                    )
                 out.append(obj)
             return out
 
@@ -147,7 +157,8 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
                 for obj in objs_:
                     if obj._state.adding or obj.pk is None:
                         raise ValueError(
-                            f"{obj!r} instance isn't saved. Use bulk=False or save the object first."
+                            f"{obj!r} instance isn't saved. Use bulk=False or save the object "
+                            "first."
                         )
                     pks.append(obj.pk)
                     setattr(obj, self.field.name, self.instance)
@@ -158,7 +169,9 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
                 for obj in objs_:
                     setattr(obj, self.field.name, self.instance)
                     obj.save(using=self._db)
-            self.instance.__dict__.get("_prefetched_objects_cache", {}).pop(rel.get_accessor_name(), None)
+            self.instance.__dict__.get("_prefetched_objects_cache", {}).pop(
+                rel.get_accessor_name(), None
+            )
 
         def create(self, **kwargs: Any) -> Any:
             _need_pk(self.instance, "this relationship")
@@ -178,7 +191,8 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
         def remove(self, *objs: Any, bulk: bool = True) -> None:
             if not self.field.null:
                 raise AttributeError(
-                    f"remove() is not available: {self.model.__name__}.{self.field.name} cannot be null"
+                    f"remove() is not available: {self.model.__name__}.{self.field.name} cannot "
+                    "be null"
                 )
             value = getattr(self.instance, self.field.target_field.attname)
             pks = []
@@ -187,14 +201,19 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
                     raise ValueError(f"{obj!r} is not related to {self.instance!r}.")
                 pks.append(obj.pk)
                 obj.__dict__[self.field.attname] = None
-            self.model._base_manager.using(self._db).filter(pk__in=pks).update(**{self.field.name: None})
+            self.model._base_manager.using(self._db).filter(pk__in=pks).update(
+                **{self.field.name: None}
+            )
 
         def clear(self, bulk: bool = True) -> None:
             if not self.field.null:
                 raise AttributeError(
-                    f"clear() is not available: {self.model.__name__}.{self.field.name} cannot be null"
+                    f"clear() is not available: {self.model.__name__}.{self.field.name} cannot be "
+                    "null"
                 )
-            self._apply(self.model._base_manager.using(self._db).all()).update(**{self.field.name: None})
+            self._apply(self.model._base_manager.using(self._db).all()).update(
+                **{self.field.name: None}
+            )
 
         def set(self, objs: Iterable[Any], bulk: bool = True, clear: bool = False) -> None:
             objs = list(objs)
@@ -214,10 +233,12 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
     return RelatedManager
 
 
-def create_forward_many_to_many_manager(superclass: type[Any], field: Any, reverse: bool) -> type[Any]:
+def create_forward_many_to_many_manager(
+    superclass: type[Any], field: Any, reverse: bool
+) -> type[Any]:
     """The manager class of ``book.tags`` (and, reversed, ``tag.book_set``)."""
 
-    class ManyRelatedManager(superclass):  # type: ignore[misc, valid-type]
+    class ManyRelatedManager(superclass):  # type: ignore[misc]
         def __init__(self, instance: Model) -> None:
             super().__init__()
             self.instance = instance
@@ -268,10 +289,13 @@ def create_forward_many_to_many_manager(superclass: type[Any], field: Any, rever
             for obj in objs:
                 if isinstance(obj, Model):
                     if not isinstance(obj, self.model):
-                        raise TypeError(f"'{self.model._meta.object_name}' instance expected, got {obj!r}")
+                        raise TypeError(
+                            f"'{self.model._meta.object_name}' instance expected, got {obj!r}"
+                        )
                     if obj.pk is None:
                         raise ValueError(
-                            f'Cannot add "{obj!r}": instance is on database "default", value is None'
+                            f'Cannot add "{obj!r}": instance is on database "default", value is '
+                            "None"
                         )
                     pks.append(obj.pk)
                 else:
@@ -298,13 +322,34 @@ def create_forward_many_to_many_manager(superclass: type[Any], field: Any, rever
 
             db = self._db or get_default_database()
             with Atomic(db, savepoint=False):
-                self._add(self.source_attname, self.target_attname, self._pk(), self._to_pks(objs), through_defaults)
+                self._add(
+                    self.source_attname,
+                    self.target_attname,
+                    self._pk(),
+                    self._to_pks(objs),
+                    through_defaults,
+                )
                 if self.symmetrical:
                     for pk in self._to_pks(objs):
-                        self._add(self.source_attname, self.target_attname, pk, [self._pk()], through_defaults, send=False)
+                        self._add(
+                            self.source_attname,
+                            self.target_attname,
+                            pk,
+                            [self._pk()],
+                            through_defaults,
+                            send=False,
+                        )
             self._invalidate()
 
-        def _add(self, src: str, dst: str, src_pk: Any, pks: list[Any], defaults: dict[str, Any] | None, send: bool = True) -> None:
+        def _add(
+            self,
+            src: str,
+            dst: str,
+            src_pk: Any,
+            pks: list[Any],
+            defaults: dict[str, Any] | None,
+            send: bool = True,
+        ) -> None:
             manager = self.through._base_manager.using(self._db)
             existing = set(
                 manager.filter(**{src: src_pk, f"{dst}__in": pks}).values_list(dst, flat=True)
@@ -334,11 +379,18 @@ def create_forward_many_to_many_manager(superclass: type[Any], field: Any, rever
             self._send("pre_clear", None)
             self._through().delete()
             if self.symmetrical:
-                self.through._base_manager.using(self._db).filter(**{self.target_attname: self._pk()}).delete()
+                self.through._base_manager.using(self._db).filter(
+                    **{self.target_attname: self._pk()}
+                ).delete()
             self._send("post_clear", None)
             self._invalidate()
 
-        def set(self, objs: Iterable[Any], clear: bool = False, through_defaults: dict[str, Any] | None = None) -> None:
+        def set(
+            self,
+            objs: Iterable[Any],
+            clear: bool = False,
+            through_defaults: dict[str, Any] | None = None,
+        ) -> None:
             objs = list(objs)
             if clear:
                 self.clear()
@@ -358,8 +410,12 @@ def create_forward_many_to_many_manager(superclass: type[Any], field: Any, rever
             self.add(obj, through_defaults=through_defaults)
             return obj
 
-        def get_or_create(self, defaults: Any = None, through_defaults: Any = None, **kwargs: Any) -> Any:
-            obj, created = self.model._default_manager.using(self._db).get_or_create(defaults, **kwargs)
+        def get_or_create(
+            self, defaults: Any = None, through_defaults: Any = None, **kwargs: Any
+        ) -> Any:
+            obj, created = self.model._default_manager.using(self._db).get_or_create(
+                defaults, **kwargs
+            )
             if created or not self.get_queryset().filter(pk=obj.pk).exists():
                 self.add(obj, through_defaults=through_defaults)
             return obj, created

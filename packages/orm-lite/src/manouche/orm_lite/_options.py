@@ -74,8 +74,11 @@ def _camel_to_words(name: str) -> str:
 class Options:
     """A model's metadata: Django's ``_meta`` surface that readers use."""
 
-    def __init__(self, meta: Any, model_name: str, module: str, abstract_parents: list[Options]) -> None:
+    def __init__(
+        self, meta: Any, model_name: str, module: str, abstract_parents: list[Options]
+    ) -> None:
         values: dict[str, Any] = {}
+        self.inheritable: dict[str, Any]
         for parent in abstract_parents:
             values.update(parent.inheritable)
         if meta is not None:
@@ -235,7 +238,9 @@ class Registry:
         """The model named ``"app_label.ModelName"`` (or ``"ModelName"`` when unambiguous)."""
         found = self._find(label.lower())
         if found is None:
-            raise LookupError(f"No model named {label!r} is defined. Known: {', '.join(sorted(self._models))}")
+            raise LookupError(
+                f"No model named {label!r} is defined. Known: {', '.join(sorted(self._models))}"
+            )
         return found
 
     def _find(self, key: str) -> type[Model] | None:

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql.expression import ColumnElement
 
 from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError
 from manouche.orm_lite._expressions import Expression, F, OrderBy, Q, Resolved
 from manouche.orm_lite._fields import Field
 from manouche.orm_lite._lookups import IsNull, Lookup, unknown_lookup
+from manouche.orm_lite._types import LogicalXor
 
 if TYPE_CHECKING:
     from manouche.orm_lite._base import Model
@@ -66,6 +66,10 @@ def _is_field(model: type[Model], name: str) -> bool:
     except FieldDoesNotExist:
         return False
     return True
+
+
+def _transform_names(fld: Any) -> list[str]:
+    return [k for k, v in fld.get_lookups().items() if not issubclass(v, Lookup)]
 
 
 def _is_lookup_of(fld: Any, name: str) -> bool:
@@ -131,7 +135,15 @@ class Query:
 
     # -- joins and paths ------------------------------------------------------------
 
-    def _join(self, parent: str, key: tuple[Any, ...], target: sa.Table, on: Any, multi: bool, reuse: set[str] | None) -> tuple[str, Any]:
+    def _join(
+        self,
+        parent: str,
+        key: tuple[Any, ...],
+        target: sa.Table,
+        on: Any,
+        multi: bool,
+        reuse: set[str] | None,
+    ) -> tuple[str, Any]:
         full_key = (parent, *key)
         found = [j for j in self.joins if j.key == full_key]
         if found:
@@ -154,7 +166,7 @@ class Query:
         for name in parts:
             if not _is_field(model, name):
                 return False
-            fld = model._meta.pk if name == "pk" else model._meta.get_field(name)
+            fld: Any = model._meta.pk if name == "pk" else model._meta.get_field(name)
             if not fld.is_relation:
                 return False
             if fld.many_to_many or (fld.auto_created and fld.multiple):
@@ -180,31 +192,79 @@ class Query:
                 except FieldDoesNotExist:
                     if i == 0 and name in self.annotations:
                         res = self.annotations[name]
-                        return Path(res.expr, res.field, parts[1:], model, alias, is_aggregate=res.is_aggregate, nullable=True)
+                        return Path(
+                            res.expr,
+                            res.field,
+                            parts[1:],
+                            model,
+                            alias,
+                            is_aggregate=res.is_aggregate,
+                            nullable=True,
+                        )
                     choices = model._meta.field_names()
                     if i == 0:
                         choices = sorted({*choices, *self.annotations})
                     raise FieldError(
-                        f"Cannot resolve keyword {name!r} into field. Choices are: {', '.join(choices)}"
+                        f"Cannot resolve keyword {name!r} into field. "
+                        f"Choices are: {', '.join(choices)}"
                     ) from None
             if getattr(fld, "hidden", False):
                 raise FieldError(f"Cannot resolve keyword {name!r}: the relation is hidden")
             rest = parts[i + 1 :]
             if not fld.is_relation:
-                return Path(table.c[fld.column], fld, rest, model, alias, joined, multi, nullable=nullable or fld.null or joined)
+                return Path(
+                    table.c[fld.column],
+                    fld,
+                    rest,
+                    model,
+                    alias,
+                    joined,
+                    multi,
+                    nullable=nullable or fld.null or joined,
+                )
             if not fld.auto_created and (fld.many_to_one or fld.one_to_one):
                 target = fld.related_model
                 tf = fld.target_field
                 if not rest or (not _is_field(target, rest[0]) and _is_lookup_of(fld, rest[0])):
-                    return Path(table.c[fld.column], fld, rest, model, alias, joined, multi, relation_end=True, nullable=nullable or fld.null or joined)
-                if (rest[0] == tf.name or rest[0] == tf.attname or (rest[0] == "pk" and tf.primary_key)) and (
-                    len(rest) == 1 or not _is_field(target, rest[1])
-                ) and not tf.is_relation:
-                    return Path(table.c[fld.column], tf, rest[1:], model, alias, joined, multi, nullable=nullable or fld.null or joined)
+                    return Path(
+                        table.c[fld.column],
+                        fld,
+                        rest,
+                        model,
+                        alias,
+                        joined,
+                        multi,
+                        relation_end=True,
+                        nullable=nullable or fld.null or joined,
+                    )
+                if (
+                    (
+                        rest[0] == tf.name
+                        or rest[0] == tf.attname
+                        or (rest[0] == "pk" and tf.primary_key)
+                    )
+                    and (len(rest) == 1 or not _is_field(target, rest[1]))
+                    and not tf.is_relation
+                ):
+                    return Path(
+                        table.c[fld.column],
+                        tf,
+                        rest[1:],
+                        model,
+                        alias,
+                        joined,
+                        multi,
+                        nullable=nullable or fld.null or joined,
+                    )
                 col = table.c[fld.column]
                 tcol_name = tf.column
                 alias, table = self._join(
-                    alias, (id(fld), "fwd"), target._meta.table, lambda t, c=col, tc=tcol_name: t.c[tc] == c, False, reuse
+                    alias,
+                    (id(fld), "fwd"),
+                    target._meta.table,
+                    lambda t, c=col, tc=tcol_name: t.c[tc] == c,
+                    False,
+                    reuse,
                 )
                 nullable = nullable or fld.null
                 joined = True
@@ -227,13 +287,21 @@ class Query:
                 dst_fk = through._meta.get_field(dst_name)
                 here = table.c[src_fk.target_field.column]
                 alias, ttable = self._join(
-                    alias, (id(m2m), direction, "through"), through._meta.table,
-                    lambda t, h=here, c=src_fk.column: t.c[c] == h, True, reuse,
+                    alias,
+                    (id(m2m), direction, "through"),
+                    through._meta.table,
+                    lambda t, h=here, c=src_fk.column: t.c[c] == h,
+                    True,
+                    reuse,
                 )
                 via = ttable.c[dst_fk.column]
                 alias, table = self._join(
-                    alias, (id(m2m), direction, "target"), target._meta.table,
-                    lambda t, v=via, c=dst_fk.target_field.column: t.c[c] == v, False, reuse,
+                    alias,
+                    (id(m2m), direction, "target"),
+                    target._meta.table,
+                    lambda t, v=via, c=dst_fk.target_field.column: t.c[c] == v,
+                    False,
+                    reuse,
                 )
             else:
                 rel = fld
@@ -241,8 +309,12 @@ class Query:
                 fk = rel.field
                 here = table.c[fk.target_field.column]
                 alias, table = self._join(
-                    alias, (id(rel), "rev"), target._meta.table,
-                    lambda t, h=here, c=fk.column: t.c[c] == h, rel.multiple, reuse,
+                    alias,
+                    (id(rel), "rev"),
+                    target._meta.table,
+                    lambda t, h=here, c=fk.column: t.c[c] == h,
+                    rel.multiple,
+                    reuse,
                 )
             multi = multi or bool(fld.many_to_many or fld.multiple)
             joined = True
@@ -251,10 +323,22 @@ class Query:
             i += 1
             if i == n or not _is_field(model, parts[i]):
                 pk = model._meta.pk
-                return Path(table.c[pk.column], pk, parts[i:], model, alias, joined, multi, relation_end=True, nullable=True)
+                return Path(
+                    table.c[pk.column],
+                    pk,
+                    parts[i:],
+                    model,
+                    alias,
+                    joined,
+                    multi,
+                    relation_end=True,
+                    nullable=True,
+                )
         raise FieldError(f"Cannot resolve {LOOKUP_SEP.join(parts)!r} into a field")
 
-    def resolve_ref(self, name: str, reuse: set[str] | None, allow_relation: bool = False) -> Resolved:
+    def resolve_ref(
+        self, name: str, reuse: set[str] | None, allow_relation: bool = False
+    ) -> Resolved:
         """``F(name)`` or an aggregate's source: the column (joined as needed)."""
         parts = name.split(LOOKUP_SEP)
         if name in self.annotations:
@@ -265,7 +349,9 @@ class Query:
             return Resolved(expr, fld, path.is_aggregate, path.nullable)
         return Resolved(path.expr, path.field, path.is_aggregate, path.nullable)
 
-    def _apply_transforms(self, expr: Any, fld: Any, names: list[str], full: str) -> tuple[Any, Any]:
+    def _apply_transforms(
+        self, expr: Any, fld: Any, names: list[str], full: str
+    ) -> tuple[Any, Any]:
         for name in names:
             base = fld if fld is not None else _GENERIC_FIELD
             transform = base.get_transform(name)
@@ -273,7 +359,7 @@ class Query:
                 raise FieldError(
                     f"Cannot resolve {full!r}: {name!r} is not a transform of "
                     f"{type(base).__name__} (transforms: "
-                    f"{', '.join(sorted(k for k, v in base.get_lookups().items() if not issubclass(v, Lookup)))})"
+                    f"{', '.join(sorted(_transform_names(base)))})"
                 )
             t = transform(base)
             expr = t.apply(expr)
@@ -317,16 +403,16 @@ class Query:
         if q.connector == Q.OR:
             expr: Any = sa.or_(*parts)
         elif q.connector == Q.XOR:
-            expr = parts[0]
-            for p in parts[1:]:
-                expr = sa.or_(sa.and_(expr, sa.not_(p)), sa.and_(sa.not_(expr), p))
+            expr = LogicalXor(*parts) if len(parts) > 1 else parts[0]
         else:
             expr = sa.and_(*parts) if len(parts) > 1 else parts[0]
         if q.negated:
             expr = sa.not_(expr)
         return expr, agg
 
-    def build_filter(self, key: str, value: Any, reuse: set[str] | None, negated: bool) -> tuple[Any, bool]:
+    def build_filter(
+        self, key: str, value: Any, reuse: set[str] | None, negated: bool
+    ) -> tuple[Any, bool]:
         if not isinstance(key, str):
             raise TypeError(f"A filter keyword must be a string, got {key!r}")
         parts = key.split(LOOKUP_SEP)
@@ -384,7 +470,11 @@ class Query:
         return cond, path.is_aggregate
 
     def _next_prefix(self) -> str:
-        idx = self._prefixes.index(self.alias_prefix) + 1 if self.alias_prefix in self._prefixes else 1
+        idx = (
+            self._prefixes.index(self.alias_prefix) + 1
+            if self.alias_prefix in self._prefixes
+            else 1
+        )
         return self._prefixes[idx % len(self._prefixes)] + ("x" * (idx // len(self._prefixes)))
 
     # -- annotations, ordering ----------------------------------------------------------
@@ -407,7 +497,8 @@ class Query:
     def order_terms(self) -> list[Any]:
         if self.order_by is not None:
             terms = self.order_by
-        elif self.default_ordering and not self.group_by_values:
+        elif self.default_ordering and not self.group_by_values and not self.has_aggregates:
+            # Meta.ordering does not apply to GROUP BY queries (Django 3.1+).
             terms = list(self.opts.ordering)
         else:
             terms = []
@@ -416,7 +507,9 @@ class Query:
             out.extend(self._order_term(term, self.model, []))
         return out
 
-    def _order_term(self, term: Any, model: type[Model], prefix: list[str], seen: frozenset[Any] = frozenset()) -> list[Any]:
+    def _order_term(
+        self, term: Any, model: type[Model], prefix: list[str], seen: frozenset[Any] = frozenset()
+    ) -> list[Any]:
         if isinstance(term, OrderBy):
             expr = term.expression
             if isinstance(expr, str):
@@ -444,14 +537,22 @@ class Query:
             return [expr.desc() if desc else expr.asc()]
         parts = [*prefix, *name.split(LOOKUP_SEP)]
         path = self.setup_path(parts, None)
-        if path.relation_end and not path.rest and path.field is not None and path.field.is_relation and not path.field.auto_created:
+        if (
+            path.relation_end
+            and not path.rest
+            and path.field is not None
+            and path.field.is_relation
+            and not path.field.auto_created
+        ):
             target = path.field.related_model
             if target._meta.ordering and (id(target), name) not in seen:
                 out: list[Any] = []
                 for sub in target._meta.ordering:
                     sub_desc = sub.startswith("-")
                     flipped = ("-" if sub_desc != desc else "") + sub.lstrip("-")
-                    out.extend(self._order_term(flipped, target, parts, seen | {(id(target), name)}))
+                    out.extend(
+                        self._order_term(flipped, target, parts, seen | {(id(target), name)})
+                    )
                 return out
         expr = path.expr
         if path.rest:
@@ -474,14 +575,17 @@ class Query:
         pkname = opts.pk.attname
         for f in opts.concrete_fields:
             if f.attname != pkname and (
-                f.name in self.deferred or (self.only is not None and f.name not in self.only and f.attname not in self.only)
+                f.name in self.deferred
+                or (
+                    self.only is not None and f.name not in self.only and f.attname not in self.only
+                )
             ):
                 continue
             names.append(f.attname)
             cols.append(self.root.c[f.column])
         return names, cols
 
-    def apply_clauses(self, stmt: Any, order: bool = True) -> Any:
+    def apply_clauses(self, stmt: Any, order: bool = True, terms: list[Any] | None = None) -> Any:
         if self.where:
             stmt = stmt.where(*self.where)
         if self.empty:
@@ -489,7 +593,8 @@ class Query:
         if self.having:
             stmt = stmt.having(*self.having)
         if order:
-            terms = self.order_terms()
+            if terms is None:
+                terms = self.order_terms()
             if terms:
                 stmt = stmt.order_by(*terms)
         if self.is_sliced:
@@ -507,9 +612,14 @@ class Query:
         return plain
 
     def aggregate_query(self, aggregates: dict[str, Any]) -> Any:
-        """``SELECT agg, ...`` over this query (through a subquery when it groups, slices or dedups)."""
+        """``SELECT agg, ...`` over this query (a subquery when it groups, slices or dedups)."""
         needs_sub = (
-            self.distinct or self.is_sliced or self.has_aggregates or self.combinator is not None or self.values_names is not None and self.group_by_values
+            self.distinct
+            or self.is_sliced
+            or self.has_aggregates
+            or self.combinator is not None
+            or self.values_names is not None
+            and self.group_by_values
         )
         if not needs_sub:
             work = self.clone()
@@ -547,9 +657,15 @@ class Query:
         """The SELECT of this query: model columns (with their ``attname`` labels) or values()."""
         if self.combinator is not None:
             return self._combined_statement(order)
+        # Ordering may join tables (order_by("author__name")): resolve it before FROM is built.
+        terms = self.order_terms() if order else []
         if self.values_names is not None:
             cols = [self.values_exprs[n].expr.label(n) for n in self.values_names]
-            plain = [self.values_exprs[n].expr for n in self.values_names if not self.values_exprs[n].is_aggregate]
+            plain = [
+                self.values_exprs[n].expr
+                for n in self.values_names
+                if not self.values_exprs[n].is_aggregate
+            ]
         else:
             names, mcols = self.model_columns()
             cols = [c.label(n) for n, c in zip(names, mcols, strict=True)]
@@ -562,27 +678,38 @@ class Query:
         if extra_cols:
             cols.extend(extra_cols)
         stmt = sa.select(*cols).select_from(self.from_clause())
-        if self.has_aggregates or (self.values_names is not None and any(r.is_aggregate for r in self.values_exprs.values())):
-            group = plain if self.values_names is None or not self.group_by_values else [
-                self.values_exprs[n].expr for n in self.values_names if not self.values_exprs[n].is_aggregate
-            ]
+        if self.has_aggregates or (
+            self.values_names is not None
+            and any(r.is_aggregate for r in self.values_exprs.values())
+        ):
+            group = (
+                plain
+                if self.values_names is None or not self.group_by_values
+                else [
+                    self.values_exprs[n].expr
+                    for n in self.values_names
+                    if not self.values_exprs[n].is_aggregate
+                ]
+            )
             if self.values_names is not None and not self.group_by_values:
                 _, mcols = self.model_columns()
                 group = [*mcols, *[r.expr for r in self.annotations.values() if not r.is_aggregate]]
             if order and self.group_by_values:
-                for term in self.order_terms():
+                for term in terms:
                     inner = getattr(term, "element", term)
-                    if not getattr(inner, "_is_aggregate_marker", False) and not _contains_aggregate(inner):
+                    if not getattr(
+                        inner, "_is_aggregate_marker", False
+                    ) and not _contains_aggregate(inner):
                         group.append(inner)
             if group:
                 stmt = stmt.group_by(*group)
         if self.distinct and order:
             selected = {id(getattr(c, "element", c)) for c in cols}
-            for term in self.order_terms():
+            for term in terms:
                 inner = getattr(term, "element", term)
                 if id(inner) not in selected and not isinstance(inner, sa.sql.functions.random):
                     stmt = stmt.add_columns(inner)
-        return self.apply_clauses(stmt, order=order)
+        return self.apply_clauses(stmt, order=order, terms=terms)
 
     def _combined_statement(self, order: bool) -> Any:
         assert self.combinator is not None
@@ -608,8 +735,10 @@ class Query:
                     f = self.opts.get_field(name) if _is_field(self.model, name) else None
                     name = f.attname if f is not None else name
                 if name not in names:
-                    raise FieldError(f"ORDER BY term {term!r} does not match any column in the result set")
-                col = sa.literal_column(name)
+                    raise FieldError(
+                        f"ORDER BY term {term!r} does not match any column in the result set"
+                    )
+                col: Any = sa.literal_column(name)
                 terms.append(col.desc() if desc else col.asc())
             compound = compound.order_by(*terms)
         if self.is_sliced:
@@ -621,9 +750,20 @@ class Query:
 
 
 def _contains_aggregate(expr: Any) -> bool:
-    if isinstance(expr, sa.sql.functions.FunctionElement) and expr.name.lower() in ("count", "sum", "avg", "min", "max", "stddev_pop"):
+    if isinstance(expr, sa.sql.functions.FunctionElement) and expr.name.lower() in (
+        "count",
+        "sum",
+        "avg",
+        "min",
+        "max",
+        "stddev_pop",
+    ):
         return True
-    return any(_contains_aggregate(c) for c in expr.get_children()) if hasattr(expr, "get_children") else False
+    return (
+        any(_contains_aggregate(c) for c in expr.get_children())
+        if hasattr(expr, "get_children")
+        else False
+    )
 
 
 def _instances_to_pks(value: Any) -> Any:

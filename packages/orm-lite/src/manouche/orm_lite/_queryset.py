@@ -27,7 +27,12 @@ MODELS, VALUES, VALUES_LIST, FLAT, NAMED = range(5)
 class QuerySet:
     """A lazy database query over a model, with Django's API."""
 
-    def __init__(self, model: type[Model] | None = None, query: Query | None = None, using: Database | None = None) -> None:
+    def __init__(
+        self,
+        model: type[Model] | None = None,
+        query: Query | None = None,
+        using: Database | None = None,
+    ) -> None:
         assert model is not None
         self.model = model
         self._query = query if query is not None else Query(model)
@@ -68,7 +73,9 @@ class QuerySet:
 
     def _not_combined(self, what: str) -> None:
         if self._query.combinator is not None:
-            raise TypeError(f"Calling {what}() after {self._query.combinator[0]}() is not supported.")
+            raise TypeError(
+                f"Calling {what}() after {self._query.combinator[0]}() is not supported."
+            )
 
     @property
     def statement(self) -> Any:
@@ -108,7 +115,8 @@ class QuerySet:
         if not isinstance(k, int | slice):
             raise TypeError(f"QuerySet indices must be integers or slices, not {type(k).__name__}.")
         if (isinstance(k, int) and k < 0) or (
-            isinstance(k, slice) and ((k.start is not None and k.start < 0) or (k.stop is not None and k.stop < 0))
+            isinstance(k, slice)
+            and ((k.start is not None and k.start < 0) or (k.stop is not None and k.stop < 0))
         ):
             raise ValueError("Negative indexing is not supported.")
         if self._result_cache is not None:
@@ -145,7 +153,9 @@ class QuerySet:
 
     def _check_for_update(self) -> None:
         if self._query.for_update is not None and self.db.autocommits:
-            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
 
     def _iterate(self) -> Iterator[Any]:
         if self._query.empty:
@@ -178,7 +188,15 @@ class QuerySet:
         start = len(mcols) + len(q.annotation_order)
         requested = q.select_related
 
-        def walk(model: type[Model], alias: str, table: Any, tree: Any, parent: int, depth: int, prefix: str) -> None:
+        def walk(
+            model: type[Model],
+            alias: str,
+            table: Any,
+            tree: Any,
+            parent: int,
+            depth: int,
+            prefix: str,
+        ) -> None:
             nonlocal start
             if tree is True:
                 fields = [f for f in model._meta.concrete_fields if f.is_relation and not f.null]
@@ -204,13 +222,22 @@ class QuerySet:
                     target = f.related_model
                     src, dst = f.column, f.target_field.column
                 here = table.c[src]
-                jalias, jtable = q._join(alias, (id(f), "sr"), target._meta.table, lambda t, h=here, d=dst: t.c[d] == h, False, None)
+                jalias, jtable = q._join(
+                    alias,
+                    (id(f), "sr"),
+                    target._meta.table,
+                    lambda t, h=here, d=dst: t.c[d] == h,
+                    False,
+                    None,
+                )
                 tnames = [tf.attname for tf in target._meta.concrete_fields]
                 tcols = [jtable.c[tf.column] for tf in target._meta.concrete_fields]
                 stop = start + len(tcols)
                 idx = len(plan)
                 plan.append((name, f, target, tnames, start, stop, parent))
-                cols.extend(c.label(f"{prefix}{name}__{n}") for n, c in zip(tnames, tcols, strict=True))
+                cols.extend(
+                    c.label(f"{prefix}{name}__{n}") for n, c in zip(tnames, tcols, strict=True)
+                )
                 start = stop
                 walk(target, jalias, jtable, sub, idx, depth + 1, f"{prefix}{name}__")
 
@@ -260,7 +287,11 @@ class QuerySet:
                         rel_obj.__dict__ = rd
                     made.append(rel_obj)
                     if owner is not None:
-                        cache = f"_{f.get_accessor_name()}_cache" if f.auto_created else f"_{name}_cache"
+                        cache = (
+                            f"_{f.get_accessor_name()}_cache"
+                            if f.auto_created
+                            else f"_{name}_cache"
+                        )
                         owner.__dict__[cache] = rel_obj
         return objs
 
@@ -293,9 +324,13 @@ class QuerySet:
         if self._kind == MODELS:
             q = q.clone()
             q.values_names = ["pk"]
-            q.values_exprs = {"pk": Resolved(q.root.c[self.model._meta.pk.column], self.model._meta.pk, False)}
+            q.values_exprs = {
+                "pk": Resolved(q.root.c[self.model._meta.pk.column], self.model._meta.pk, False)
+            }
         elif len(q.values_names or []) != 1:
-            raise TypeError("A QuerySet used as a filter value must select exactly one field (use values('x'))")
+            raise TypeError(
+                "A QuerySet used as a filter value must select exactly one field (use values('x'))"
+            )
         if q.order_by is None and not q.is_sliced:
             q = q.clone()
             q.order_by = []
@@ -320,7 +355,9 @@ class QuerySet:
         """Rows not matching the conditions, with Django's NULL and multi-valued semantics."""
         return self._filter_or_exclude(True, args, kwargs)
 
-    def _filter_or_exclude(self, negate: bool, args: tuple[Any, ...], kwargs: dict[str, Any]) -> QuerySet:
+    def _filter_or_exclude(
+        self, negate: bool, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> QuerySet:
         self._not_sliced("filter")
         self._not_combined("exclude" if negate else "filter")
         qs = self._clone()
@@ -358,7 +395,11 @@ class QuerySet:
         self._not_sliced("reverse")
         qs = self._clone()
         q = qs._query
-        terms = q.order_by if q.order_by is not None else (list(q.opts.ordering) if q.default_ordering else [])
+        terms = (
+            q.order_by
+            if q.order_by is not None
+            else (list(q.opts.ordering) if q.default_ordering else [])
+        )
         flipped: list[Any] = []
         for t in terms:
             if isinstance(t, str):
@@ -373,15 +414,23 @@ class QuerySet:
     @property
     def ordered(self) -> bool:
         q = self._query
-        if q.order_by:
+        if q.order_by or q.empty:
             return True
-        if q.order_by is None and q.default_ordering and q.opts.ordering and not q.group_by_values:
+        if (
+            q.order_by is None
+            and q.default_ordering
+            and q.opts.ordering
+            and not q.group_by_values
+            and not q.has_aggregates
+        ):
             return True
         return False
 
     def distinct(self, *field_names: str) -> QuerySet:
         if field_names:
-            raise NotImplementedError("distinct(*fields) (DISTINCT ON) is not supported by orm-lite")
+            raise NotImplementedError(
+                "distinct(*fields) (DISTINCT ON) is not supported by orm-lite"
+            )
         self._not_sliced("create distinct fields")
         qs = self._clone()
         qs._query.distinct = True
@@ -398,7 +447,9 @@ class QuerySet:
         if not fields:
             qs._query.select_related = True
             return qs
-        tree: dict[str, Any] = dict(qs._query.select_related) if isinstance(qs._query.select_related, dict) else {}
+        tree: dict[str, Any] = (
+            dict(qs._query.select_related) if isinstance(qs._query.select_related, dict) else {}
+        )
         for f in fields:
             assert f is not None
             node = tree
@@ -438,7 +489,13 @@ class QuerySet:
         qs._query.deferred = qs._query.deferred | frozenset(f for f in fields if f is not None)
         return qs
 
-    def select_for_update(self, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = (), no_key: bool = False) -> QuerySet:
+    def select_for_update(
+        self,
+        nowait: bool = False,
+        skip_locked: bool = False,
+        of: Sequence[str] = (),
+        no_key: bool = False,
+    ) -> QuerySet:
         """Lock the selected rows until the transaction ends (SQLite has no row locks: ignored)."""
         if nowait and skip_locked:
             raise ValueError("The nowait option cannot be used with skip_locked.")
@@ -481,11 +538,16 @@ class QuerySet:
         if flat and named:
             raise TypeError("'flat' and 'named' can't be used together.")
         if flat and len(fields) > 1:
-            raise TypeError("'flat' is not valid when values_list is called with more than one field.")
+            raise TypeError(
+                "'flat' is not valid when values_list is called with more than one field."
+            )
         qs = self._values(fields, {})
         qs._kind = FLAT if flat else (NAMED if named else VALUES_LIST)
         if named:
-            names = [n if n.isidentifier() and not n.startswith("_") else f"_{i}" for i, n in enumerate(qs._query.values_names or [])]
+            names = [
+                n if n.isidentifier() and not n.startswith("_") else f"_{i}"
+                for i, n in enumerate(qs._query.values_names or [])
+            ]
             qs._row_class = collections.namedtuple("Row", names)  # type: ignore[misc]
         return qs
 
@@ -501,7 +563,11 @@ class QuerySet:
         for name in fields:
             if not isinstance(name, str):
                 raise TypeError(f"values() arguments must be field names, got {name!r}")
-            exprs[name] = q.resolve_ref(name, None, allow_relation=True) if name not in q.annotations else q.annotations[name]
+            exprs[name] = (
+                q.resolve_ref(name, None, allow_relation=True)
+                if name not in q.annotations
+                else q.annotations[name]
+            )
         for name, expr in expressions.items():
             if isinstance(expr, str):
                 expr = F(expr)
@@ -565,7 +631,9 @@ class QuerySet:
         if len(objs) == 1:
             return objs[0]
         if not objs:
-            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+            raise self.model.DoesNotExist(
+                f"{self.model._meta.object_name} matching query does not exist."
+            )
         more = "more than" if len(objs) >= MAX_GET_RESULTS else ""
         raise self.model.MultipleObjectsReturned(
             f"get() returned more than one {self.model._meta.object_name} -- it returned "
@@ -621,11 +689,23 @@ class QuerySet:
         q = self._query
         if q.empty:
             return 0
-        if q.distinct or q.is_sliced or q.combinator is not None or q.has_aggregates or q.group_by_values:
-            sub = self._statement().order_by(None).subquery("subquery") if not q.is_sliced and q.combinator is None else self._statement().subquery("subquery")
+        if (
+            q.distinct
+            or q.is_sliced
+            or q.combinator is not None
+            or q.has_aggregates
+            or q.group_by_values
+        ):
+            sub = (
+                self._statement().order_by(None).subquery("subquery")
+                if not q.is_sliced and q.combinator is None
+                else self._statement().subquery("subquery")
+            )
             stmt = sa.select(sa.func.count()).select_from(sub)
         else:
-            stmt = q.apply_clauses(sa.select(sa.func.count()).select_from(q.from_clause()), order=False)
+            stmt = q.apply_clauses(
+                sa.select(sa.func.count()).select_from(q.from_clause()), order=False
+            )
         rows = self.db._fetch(stmt)
         return int(rows[0][0])
 
@@ -635,10 +715,22 @@ class QuerySet:
         q = self._query
         if q.empty:
             return False
-        if q.distinct or q.is_sliced or q.combinator is not None or q.has_aggregates or q.group_by_values:
-            stmt = sa.select(sa.literal(1)).select_from(self._statement().subquery("subquery")).limit(1)
+        if (
+            q.distinct
+            or q.is_sliced
+            or q.combinator is not None
+            or q.has_aggregates
+            or q.group_by_values
+        ):
+            stmt = (
+                sa.select(sa.literal(1))
+                .select_from(self._statement().subquery("subquery"))
+                .limit(1)
+            )
         else:
-            stmt = q.apply_clauses(sa.select(sa.literal(1)).select_from(q.from_clause()), order=False).limit(1)
+            stmt = q.apply_clauses(
+                sa.select(sa.literal(1)).select_from(q.from_clause()), order=False
+            ).limit(1)
         return bool(self.db._fetch(stmt))
 
     def contains(self, obj: Model) -> bool:
@@ -685,7 +777,10 @@ class QuerySet:
         if not fields:
             latest_by = self.model._meta.get_latest_by
             if latest_by is None:
-                raise ValueError("earliest() and latest() require either fields as positional arguments or 'get_latest_by' in the model's Meta.")
+                raise ValueError(
+                    "earliest() and latest() require either fields as positional arguments or "
+                    "'get_latest_by' in the model's Meta."
+                )
             fields = (latest_by,) if isinstance(latest_by, str) else tuple(latest_by)
         qs = self.order_by(*fields)
         if reverse:
@@ -696,8 +791,46 @@ class QuerySet:
         self._set_limits(0, 1)
         objs = list(self)
         if not objs:
-            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+            raise self.model.DoesNotExist(
+                f"{self.model._meta.object_name} matching query does not exist."
+            )
         return objs[0]
+
+    def dates(self, field_name: str, kind: str, order: str = "ASC") -> QuerySet:
+        """The distinct dates of ``field_name`` truncated to ``kind`` (year, month, week, day)."""
+        if kind not in ("year", "month", "week", "day"):
+            raise ValueError("'kind' must be one of 'year', 'month', 'week', or 'day'.")
+        return self._truncated(field_name, kind, order, True)
+
+    def datetimes(self, field_name: str, kind: str, order: str = "ASC") -> QuerySet:
+        """The distinct datetimes of ``field_name`` truncated to ``kind`` (year ... second)."""
+        if kind not in ("year", "month", "week", "day", "hour", "minute", "second"):
+            raise ValueError(
+                "'kind' must be one of 'year', 'month', 'week', 'day', 'hour', 'minute', or "
+                "'second'."
+            )
+        return self._truncated(field_name, kind, order, False)
+
+    def _truncated(self, field_name: str, kind: str, order: str, is_date: bool) -> QuerySet:
+        from manouche.orm_lite._fields import DateField, DateTimeField
+        from manouche.orm_lite._types import DateTrunc
+
+        if order not in ("ASC", "DESC"):
+            raise ValueError("'order' must be either 'ASC' or 'DESC'.")
+        qs = self._clone()
+        q = qs._query
+        src = q.resolve_ref(field_name, None)
+        wanted = (DateField, DateTimeField) if is_date else (DateTimeField,)
+        if not isinstance(src.field, wanted):
+            kind_name = "DateField or DateTimeField" if is_date else "DateTimeField"
+            raise TypeError(f"{field_name!r} isn't a {kind_name}.")
+        out_field = DateField() if is_date else DateTimeField()
+        q.annotations["datefield"] = Resolved(DateTrunc(kind, src.expr, is_date), out_field, False)
+        q.annotation_order.append("datefield")
+        q.where.append(src.expr.is_not(None))
+        qs = qs.values_list("datefield", flat=True)
+        qs._query.distinct = True
+        return qs.order_by(("-" if order == "DESC" else "") + "datefield")
 
     def earliest(self, *fields: str) -> Any:
         return self._earliest(fields, False)
@@ -705,14 +838,18 @@ class QuerySet:
     def latest(self, *fields: str) -> Any:
         return self._earliest(fields, True)
 
-    def in_bulk(self, id_list: Iterable[Any] | None = None, *, field_name: str = "pk") -> dict[Any, Any]:
+    def in_bulk(
+        self, id_list: Iterable[Any] | None = None, *, field_name: str = "pk"
+    ) -> dict[Any, Any]:
         """``{value: instance}`` for the given keys (or every row)."""
         self._not_sliced("use 'limit' or 'offset' with in_bulk")
         opts = self.model._meta
         fname = opts.pk.name if field_name == "pk" else field_name
         f = opts.get_field(fname)
         if fname != opts.pk.name and not f.unique:
-            raise ValueError(f"in_bulk()'s field_name must be a unique field but {field_name!r} isn't.")
+            raise ValueError(
+                f"in_bulk()'s field_name must be a unique field but {field_name!r} isn't."
+            )
         if id_list is not None:
             ids = list(id_list)
             if not ids:
@@ -731,7 +868,9 @@ class QuerySet:
         obj.save(force_insert=True, using=self._db)
         return obj
 
-    def get_or_create(self, defaults: dict[str, Any] | None = None, **kwargs: Any) -> tuple[Any, bool]:
+    def get_or_create(
+        self, defaults: dict[str, Any] | None = None, **kwargs: Any
+    ) -> tuple[Any, bool]:
         from manouche.orm_lite._database import Atomic
 
         try:
@@ -750,13 +889,21 @@ class QuerySet:
                     pass
                 raise
 
-    def update_or_create(self, defaults: dict[str, Any] | None = None, create_defaults: dict[str, Any] | None = None, **kwargs: Any) -> tuple[Any, bool]:
+    def update_or_create(
+        self,
+        defaults: dict[str, Any] | None = None,
+        create_defaults: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> tuple[Any, bool]:
         from manouche.orm_lite._database import Atomic
 
         defaults = defaults or {}
         with Atomic(self.db):
             obj, created = self.select_for_update().get_or_create(
-                {**defaults, **(create_defaults or {})} if create_defaults is not None else defaults, **kwargs
+                {**defaults, **(create_defaults or {})}
+                if create_defaults is not None
+                else defaults,
+                **kwargs,
             )
             if created:
                 return obj, created
@@ -779,9 +926,15 @@ class QuerySet:
             try:
                 f = opts.get_field(name)
             except FieldDoesNotExist:
-                raise FieldError(f"Cannot update model field {name!r}: no such field. Choices are: {', '.join(opts.field_names())}") from None
+                raise FieldError(
+                    f"Cannot update model field {name!r}: no such field. "
+                    f"Choices are: {', '.join(opts.field_names())}"
+                ) from None
             if not f.concrete or f.many_to_many or f.auto_created:
-                raise FieldError(f"Cannot update model field {f!r} (only non-relations and foreign keys permitted).")
+                raise FieldError(
+                    f"Cannot update model field {f!r} (only non-relations and foreign keys "
+                    "permitted)."
+                )
             if isinstance(value, Expression):
                 res = value.resolve(scratch, None)
                 if scratch.joins:
@@ -849,7 +1002,11 @@ class QuerySet:
         update_fields: Sequence[str] | None = None,
         unique_fields: Sequence[str] | None = None,
     ) -> list[Any]:
-        """Insert many instances in few statements; their primary keys are set where the database returns them."""
+        """Insert many instances in few statements.
+
+        Their primary keys are set where the database returns them (PostgreSQL,
+        SQLite, MariaDB 10.5+).
+        """
         from manouche.orm_lite._base import ModelState
 
         if batch_size is not None and batch_size <= 0:
@@ -860,14 +1017,20 @@ class QuerySet:
         opts = self.model._meta
         for obj in objs:
             if not isinstance(obj, self.model):
-                raise TypeError(f"bulk_create() expects {self.model.__name__} instances, got {obj!r}")
+                raise TypeError(
+                    f"bulk_create() expects {self.model.__name__} instances, got {obj!r}"
+                )
         db = self.db
         table = opts.table
         pk = opts.pk
         fields = opts.concrete_fields
         with_pk = [o for o in objs if o.__dict__.get(pk.attname) is not None]
         without_pk = [o for o in objs if o.__dict__.get(pk.attname) is None]
-        can_return = db.engine.dialect.insert_executemany_returning and not ignore_conflicts and not update_conflicts
+        can_return = (
+            db.engine.dialect.insert_executemany_returning
+            and not ignore_conflicts
+            and not update_conflicts
+        )
         for group, include_pk in ((with_pk, True), (without_pk, False)):
             if not group:
                 continue
@@ -877,7 +1040,9 @@ class QuerySet:
             ]
             stmt: Any = table.insert()
             if ignore_conflicts or update_conflicts:
-                stmt = _conflict_insert(db, table, ignore_conflicts, update_fields, unique_fields, opts)
+                stmt = _conflict_insert(
+                    db, table, ignore_conflicts, update_fields, unique_fields, opts
+                )
             return_pks = not include_pk and can_return
             if return_pks:
                 stmt = stmt.returning(table.c[pk.column], sort_by_parameter_order=True)
@@ -892,7 +1057,9 @@ class QuerySet:
             o._state = ModelState(db, False)
         return objs
 
-    def bulk_update(self, objs: Iterable[Any], fields: Sequence[str], batch_size: int | None = None) -> int:
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Sequence[str], batch_size: int | None = None
+    ) -> int:
         """Update ``fields`` of many saved instances, a ``CASE`` statement per batch."""
         if batch_size is not None and batch_size <= 0:
             raise ValueError("Batch size must be a positive integer.")
@@ -925,7 +1092,10 @@ class QuerySet:
                 for f in flds:
                     col = table.c[f.column]
                     whens = [
-                        (pkcol == sa.literal(o.pk, type_=pkcol.type), _value_expr(f, col, f.pre_save(o, False)))
+                        (
+                            pkcol == sa.literal(o.pk, type_=pkcol.type),
+                            _value_expr(f, col, f.pre_save(o, False)),
+                        )
                         for o in batch
                     ]
                     values[f.column] = sa.case(*whens, else_=col)
@@ -934,7 +1104,12 @@ class QuerySet:
                 total += int(n)
         return total
 
-    def raw(self, raw_query: str, params: Sequence[Any] | dict[str, Any] = (), translations: dict[str, str] | None = None) -> RawQuerySet:
+    def raw(
+        self,
+        raw_query: str,
+        params: Sequence[Any] | dict[str, Any] = (),
+        translations: dict[str, str] | None = None,
+    ) -> RawQuerySet:
         return RawQuerySet(raw_query, self.model, params, translations, self._db)
 
 
@@ -944,9 +1119,20 @@ def _value_expr(f: Any, col: Any, value: Any) -> Any:
     return sa.literal(f.get_prep_value(value), type_=col.type)
 
 
-def _conflict_insert(db: Database, table: Any, ignore: bool, update_fields: Sequence[str] | None, unique_fields: Sequence[str] | None, opts: Any) -> Any:
+def _conflict_insert(
+    db: Database,
+    table: Any,
+    ignore: bool,
+    update_fields: Sequence[str] | None,
+    unique_fields: Sequence[str] | None,
+    opts: Any,
+) -> Any:
     vendor = db.vendor
-    cols_for = lambda names: [opts.get_field(n).column for n in names]  # noqa: E731
+    stmt: Any
+
+    def cols_for(names: Sequence[str]) -> list[str]:
+        return [opts.get_field(n).column for n in names]
+
     if vendor == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -985,7 +1171,12 @@ class Manager(BaseManager.from_queryset(QuerySet)):  # type: ignore[misc]
 
     _queryset_class = QuerySet
 
-    def raw(self, raw_query: str, params: Sequence[Any] | dict[str, Any] = (), translations: dict[str, str] | None = None) -> RawQuerySet:
+    def raw(
+        self,
+        raw_query: str,
+        params: Sequence[Any] | dict[str, Any] = (),
+        translations: dict[str, str] | None = None,
+    ) -> RawQuerySet:
         """Model instances from your own SQL (``%s`` placeholders, as Django)."""
         return RawQuerySet(raw_query, self.model, params, translations, self._db)
 
@@ -993,7 +1184,14 @@ class Manager(BaseManager.from_queryset(QuerySet)):  # type: ignore[misc]
 class RawQuerySet:
     """Instances built from a raw SQL query's columns (matched by name)."""
 
-    def __init__(self, raw_query: str, model: type[Model], params: Any, translations: dict[str, str] | None, using: Database | None) -> None:
+    def __init__(
+        self,
+        raw_query: str,
+        model: type[Model],
+        params: Any,
+        translations: dict[str, str] | None,
+        using: Database | None,
+    ) -> None:
         self.raw_query = raw_query
         self.model = model
         self.params = params
@@ -1012,7 +1210,9 @@ class RawQuerySet:
         conn = db.connection()
         autocommit = db.autocommits
         try:
-            result = conn.exec_driver_sql(sql, tuple(params) if isinstance(params, list) else params)
+            result = conn.exec_driver_sql(
+                sql, tuple(params) if isinstance(params, list) else params
+            )
             names = [self.translations.get(c, c) for c in result.keys()]
             rows = result.all()
             if autocommit:
@@ -1029,7 +1229,13 @@ class RawQuerySet:
         processors = []
         for name in names:
             f = by_column.get(name)
-            proc = f.sa_column.type.dialect_impl(db.engine.dialect).result_processor(db.engine.dialect, None) if f is not None else None
+            proc = (
+                f.sa_column.type.dialect_impl(db.engine.dialect).result_processor(
+                    db.engine.dialect, None
+                )
+                if f is not None
+                else None
+            )
             processors.append((f.attname if f is not None else name, proc))
         for row in rows:
             obj = self.model.__new__(self.model)
@@ -1049,9 +1255,13 @@ class RawQuerySet:
 class Prefetch:
     """A ``prefetch_related`` lookup with its own QuerySet and, optionally, ``to_attr``."""
 
-    def __init__(self, lookup: str, queryset: QuerySet | None = None, to_attr: str | None = None) -> None:
+    def __init__(
+        self, lookup: str, queryset: QuerySet | None = None, to_attr: str | None = None
+    ) -> None:
         self.prefetch_through = lookup
-        self.prefetch_to = LOOKUP_SEP.join([*lookup.split(LOOKUP_SEP)[:-1], to_attr]) if to_attr else lookup
+        self.prefetch_to = (
+            LOOKUP_SEP.join([*lookup.split(LOOKUP_SEP)[:-1], to_attr]) if to_attr else lookup
+        )
         self.queryset = queryset
         self.to_attr = to_attr
         if queryset is not None and queryset._kind != MODELS:
@@ -1088,7 +1298,9 @@ def prefetch_related_objects(instances: Sequence[Any], *lookups: Any) -> None:
     for lookup in lookups:
         lk = lookup if isinstance(lookup, Prefetch) else Prefetch(lookup)
         if lk.prefetch_to in done:
-            raise ValueError(f"'{lk.prefetch_to}' lookup was already seen with a different queryset.")
+            raise ValueError(
+                f"'{lk.prefetch_to}' lookup was already seen with a different queryset."
+            )
         done.add(lk.prefetch_to)
         parts = lk.prefetch_through.split(LOOKUP_SEP)
         objs: list[Any] = list(instances)
@@ -1158,11 +1370,15 @@ def _prefetch_one(objs: list[Any], name: str, lk: Prefetch | None) -> list[Any]:
         dst_att = through._meta.get_field(dst_name).attname
         pks = [o.pk for o in objs]
         pairs = list(
-            through._base_manager.using(db).filter(**{f"{src_att}__in": pks}).values_list(src_att, dst_att)
+            through._base_manager.using(db)
+            .filter(**{f"{src_att}__in": pks})
+            .values_list(src_att, dst_att)
         )
         del back
         base = qs if qs is not None else target._default_manager.get_queryset().using(db)
-        related = {r.pk: r for r in base.filter(pk__in=list({p[1] for p in pairs}))} if pairs else {}
+        related = (
+            {r.pk: r for r in base.filter(pk__in=list({p[1] for p in pairs}))} if pairs else {}
+        )
         order = {pk: i for i, pk in enumerate(related)}
         groups: dict[Any, list[Any]] = {}
         for src, dst in pairs:
@@ -1191,7 +1407,9 @@ def _prefetch_one(objs: list[Any], name: str, lk: Prefetch | None) -> list[Any]:
     return found
 
 
-def _store(obj: Any, accessor: str, items: list[Any], to_attr: str | None, base: QuerySet, descriptor: Any) -> None:
+def _store(
+    obj: Any, accessor: str, items: list[Any], to_attr: str | None, base: QuerySet, descriptor: Any
+) -> None:
     if to_attr:
         obj.__dict__[to_attr] = items
         return
@@ -1200,4 +1418,3 @@ def _store(obj: Any, accessor: str, items: list[Any], to_attr: str | None, base:
     qs._result_cache = items
     qs._prefetch_done = True
     obj.__dict__.setdefault("_prefetched_objects_cache", {})[accessor] = qs
-

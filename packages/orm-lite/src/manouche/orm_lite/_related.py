@@ -83,7 +83,10 @@ class ForeignObjectRel:
             return self.related_name
         default = self.field.model._meta.default_related_name
         if default:
-            return default % {"class": self.field.model._meta.model_name, "app_label": self.field.model._meta.app_label}
+            return default % {
+                "class": self.field.model._meta.model_name,
+                "app_label": self.field.model._meta.app_label,
+            }
         return self.field.model._meta.model_name
 
     def get_accessor_name(self) -> str:
@@ -91,7 +94,10 @@ class ForeignObjectRel:
             return self.related_name
         default = self.field.model._meta.default_related_name
         if default:
-            return default % {"class": self.field.model._meta.model_name, "app_label": self.field.model._meta.app_label}
+            return default % {
+                "class": self.field.model._meta.model_name,
+                "app_label": self.field.model._meta.app_label,
+            }
         name = self.field.model._meta.model_name
         return name if not self.multiple else f"{name}_set"
 
@@ -174,7 +180,7 @@ class ForeignKey(RelatedField):
         super().__init__(to, on_delete, related_name, related_query_name, **kwargs)
         self.to_field = to_field
         self.db_constraint = db_constraint
-        self.target_field: Field = None  # type: ignore[assignment]
+        self.target_field: Any = None
 
     def get_attname(self) -> str:
         return f"{self.name}_id"
@@ -199,7 +205,9 @@ class ForeignKey(RelatedField):
         if not rel.hidden:
             accessor = rel.get_accessor_name()
             descriptor: Any = (
-                ReverseOneToOneDescriptor(rel) if rel.one_to_one else ReverseManyToOneDescriptor(rel)
+                ReverseOneToOneDescriptor(rel)
+                if rel.one_to_one
+                else ReverseManyToOneDescriptor(rel)
             )
             setattr(target, accessor, descriptor)
         col = self.sa_column
@@ -208,7 +216,8 @@ class ForeignKey(RelatedField):
             if self.db_constraint:
                 assert tf.sa_column is not None
                 cls._meta.table.append_constraint(sa.ForeignKeyConstraint([col], [tf.sa_column]))
-        cls._meta.pending = [p for p in cls._meta.pending if p is not self._resolve]
+        resolve: Any = self._resolve
+        cls._meta.pending = [p for p in cls._meta.pending if p is not resolve]
 
     def rel_type(self) -> TypeEngine[Any]:
         tf = self.target_field
@@ -216,7 +225,8 @@ class ForeignKey(RelatedField):
             return {"AutoField": sa.Integer(), "SmallAutoField": sa.SmallInteger()}.get(
                 tf.django_name, sa.BigInteger()
             )
-        return tf.sa_type()
+        result: TypeEngine[Any] = tf.sa_type()
+        return result
 
     def sa_type(self) -> TypeEngine[Any]:
         if self.target_field is not None:
@@ -320,7 +330,11 @@ class ManyToManyField(RelatedField):
         self._m2m_reverse_field: str = ""
 
     def contribute_to_class(self, cls: type[Model], name: str) -> None:
-        if self.symmetrical and self.related_name is None and self.to == RECURSIVE_RELATIONSHIP_CONSTANT:
+        if (
+            self.symmetrical
+            and self.related_name is None
+            and self.to == RECURSIVE_RELATIONSHIP_CONSTANT
+        ):
             self.related_name = f"{name}_rel_+"
         super().contribute_to_class(cls, name)
         setattr(cls, self.name, ManyToManyDescriptor(self, reverse=False))
@@ -337,7 +351,11 @@ class ManyToManyField(RelatedField):
         self.remote_field.symmetrical = self.symmetrical
         target._meta.add_related_object(self.remote_field)
         if not self.remote_field.hidden:
-            setattr(target, self.remote_field.get_accessor_name(), ManyToManyDescriptor(self, reverse=True))
+            setattr(
+                target,
+                self.remote_field.get_accessor_name(),
+                ManyToManyDescriptor(self, reverse=True),
+            )
         if self.through is None:
             self.through = _create_through(self, cls, target)
             self._set_through_fields(self.through)
@@ -390,7 +408,11 @@ def _points_to(field: Field, model: type[Model] | None) -> bool:
     if field.related_model is not None:
         return field.related_model is model
     assert isinstance(field, RelatedField)
-    return model is not None and _model_ref(field.model, field.to) in (model._meta.label_lower,) or field.to is model
+    return (
+        model is not None
+        and _model_ref(field.model, field.to) in (model._meta.label_lower,)
+        or field.to is model
+    )
 
 
 def _create_through(field: ManyToManyField, cls: type[Model], to: type[Model]) -> type[Model]:
@@ -417,10 +439,16 @@ def _create_through(field: ManyToManyField, cls: type[Model], to: type[Model]) -
         "Meta": meta,
         "__module__": cls.__module__,
         from_name: ForeignKey(
-            cls, on_delete=CASCADE, related_name=f"{cls.__name__}_{field.name}+", db_constraint=field.db_constraint
+            cls,
+            on_delete=CASCADE,
+            related_name=f"{cls.__name__}_{field.name}+",
+            db_constraint=field.db_constraint,
         ),
         to_name: ForeignKey(
-            to, on_delete=CASCADE, related_name=f"{cls.__name__}_{field.name}+", db_constraint=field.db_constraint
+            to,
+            on_delete=CASCADE,
+            related_name=f"{cls.__name__}_{field.name}+",
+            db_constraint=field.db_constraint,
         ),
     }
     through: type[Model] = type(f"{cls.__name__}_{field.name}", (Model,), attrs)
@@ -440,7 +468,10 @@ def _related_does_not_exist(model: type[Model], name: str) -> type[Exception]:
     return type(
         "RelatedObjectDoesNotExist",
         (model.DoesNotExist, AttributeError),
-        {"__module__": model.__module__, "__qualname__": f"{model.__qualname__}.{name}.RelatedObjectDoesNotExist"},
+        {
+            "__module__": model.__module__,
+            "__qualname__": f"{model.__qualname__}.{name}.RelatedObjectDoesNotExist",
+        },
     )
 
 
@@ -453,14 +484,18 @@ class ForwardManyToOneDescriptor:
 
     @property
     def RelatedObjectDoesNotExist(self) -> type[Exception]:  # noqa: N802 - Django's name
-        return _related_does_not_exist(self.field.related_model or self.field.model, self.field.name)
+        return _related_does_not_exist(
+            self.field.related_model or self.field.model, self.field.name
+        )
 
     def __get__(self, instance: Model | None, owner: type | None = None) -> Any:
         if instance is None:
             return self
         field = self.field
         data = instance.__dict__
-        value = data.get(field.attname) if field.attname in data else getattr(instance, field.attname)
+        value = (
+            data.get(field.attname) if field.attname in data else getattr(instance, field.attname)
+        )
         cached = data.get(self.cache_name, NOT_PROVIDED)
         if cached is not NOT_PROVIDED:
             if cached is None and value is None:

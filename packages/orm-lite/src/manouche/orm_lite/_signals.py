@@ -23,4 +23,12 @@ except ImportError:  # TEMPORARY until packages/signals lands
     post_delete = NamedSignal("post_delete")
     m2m_changed = NamedSignal("m2m_changed")
 
-__all__ = ["m2m_changed", "post_delete", "post_init", "post_save", "pre_delete", "pre_init", "pre_save"]
+__all__ = [
+    "m2m_changed",
+    "post_delete",
+    "post_init",
+    "post_save",
+    "pre_delete",
+    "pre_init",
+    "pre_save",
+]

@@ -38,7 +38,9 @@ def _parse_datetime(value: str) -> datetime.datetime:
         int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), micro
     )
     if tzh is not None:
-        offset = datetime.timedelta(hours=int(tzh), minutes=int(tzm or 0) * (-1 if tzh[0] == "-" else 1))
+        offset = datetime.timedelta(
+            hours=int(tzh), minutes=int(tzm or 0) * (-1 if tzh[0] == "-" else 1)
+        )
         result = (result - offset).replace(tzinfo=None)
     return result
 
@@ -121,7 +123,7 @@ class DateTimeType(TypeDecorator[datetime.datetime]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
-            return _SqliteDateTime()
+            return _SqliteDateTime()  # type: ignore[no-untyped-call]
         if dialect.name in ("mysql", "mariadb"):
             from sqlalchemy.dialects import mysql
 
@@ -140,7 +142,7 @@ class TimeType(TypeDecorator[datetime.time]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
-            return _SqliteTime()
+            return _SqliteTime()  # type: ignore[no-untyped-call]
         if dialect.name in ("mysql", "mariadb"):
             from sqlalchemy.dialects import mysql
 
@@ -154,7 +156,7 @@ class DateType(TypeDecorator[datetime.date]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
-            return _SqliteDate()
+            return _SqliteDate()  # type: ignore[no-untyped-call]
         return sa.Date()
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
@@ -224,7 +226,9 @@ class DurationType(TypeDecorator[datetime.timedelta]):
 
 
 def json_type() -> TypeEngine[Any]:
-    return sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
+    return sa.JSON(none_as_null=True).with_variant(
+        postgresql.JSONB(none_as_null=True), "postgresql"
+    )
 
 
 # -- SQL constructs compiled per dialect ------------------------------------------
@@ -422,3 +426,110 @@ class CoerceFloat(TypeDecorator[float]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         return None if value is None else float(value)
+
+
+class DateTrunc(ColumnElement[Any]):
+    """A date or datetime truncated to ``kind`` (year, month, week, day, hour, minute, second).
+
+    Backs ``QuerySet.dates()`` and ``datetimes()``; weeks start on Monday, as Django's.
+    """
+
+    inherit_cache = True
+
+    def __init__(self, kind: str, expr: ColumnElement[Any], is_date: bool) -> None:
+        self.kind = kind
+        self.expr = expr
+        self.is_date = is_date
+        self.type = DateType() if is_date else DateTimeType()
+
+    _traverse_internals = [
+        ("kind", sa.sql.visitors.InternalTraversal.dp_string),
+        ("expr", sa.sql.visitors.InternalTraversal.dp_clauseelement),
+        ("is_date", sa.sql.visitors.InternalTraversal.dp_boolean),
+    ]
+
+
+_SQLITE_TRUNC = {
+    "year": "%Y-01-01 00:00:00",
+    "month": "%Y-%m-01 00:00:00",
+    "week": "%Y-%m-%d 00:00:00",
+    "day": "%Y-%m-%d 00:00:00",
+    "hour": "%Y-%m-%d %H:00:00",
+    "minute": "%Y-%m-%d %H:%M:00",
+    "second": "%Y-%m-%d %H:%M:%S",
+}
+
+
+@compiles(DateTrunc)
+def _trunc_sqlite(element: DateTrunc, compiler: SQLCompiler, **kw: Any) -> str:
+    expr = compiler.process(element.expr, **kw)
+    fmt = _SQLITE_TRUNC[element.kind]
+    if element.is_date:
+        fmt = fmt[:8]
+    if element.kind == "week":
+        back = f"'-' || ((CAST(strftime('%w', {expr}) AS INTEGER) + 6) % 7) || ' days'"
+        return f"strftime('{fmt}', {expr}, {back})"
+    return f"strftime('{fmt}', {expr})"
+
+
+@compiles(DateTrunc, "postgresql")
+def _trunc_pg(element: DateTrunc, compiler: SQLCompiler, **kw: Any) -> str:
+    expr = compiler.process(element.expr, **kw)
+    sql = f"DATE_TRUNC('{element.kind}', {expr})"
+    return f"({sql})::date" if element.is_date else sql
+
+
+_MYSQL_TRUNC = {
+    "year": "%Y-01-01 00:00:00",
+    "month": "%Y-%m-01 00:00:00",
+    "day": "%Y-%m-%d 00:00:00",
+    "hour": "%Y-%m-%d %H:00:00",
+    "minute": "%Y-%m-%d %H:%i:00",
+    "second": "%Y-%m-%d %H:%i:%s",
+}
+
+
+@compiles(DateTrunc, "mysql")
+@compiles(DateTrunc, "mariadb")
+def _trunc_mysql(element: DateTrunc, compiler: SQLCompiler, **kw: Any) -> str:
+    expr = compiler.process(element.expr, **kw)
+    if element.kind == "week":
+        sql = f"DATE_SUB(DATE({expr}), INTERVAL WEEKDAY({expr}) DAY)"
+    else:
+        fmt = _MYSQL_TRUNC[element.kind].replace("%", "%%")
+        sql = f"CAST(DATE_FORMAT({expr}, '{fmt}') AS DATETIME)"
+    return f"DATE({sql})" if element.is_date else f"CAST({sql} AS DATETIME)"
+
+
+class LogicalXor(ColumnElement[bool]):
+    """``a XOR b XOR ...``: true when an odd number of the conditions are true.
+
+    MariaDB has the operator; elsewhere it is written as Django writes it,
+    ``(a OR b ...) AND (CASE WHEN a THEN 1 ELSE 0 END + ...) % 2 = 1``, so a
+    condition that is NULL counts as false.
+    """
+
+    inherit_cache = True
+    type = sa.Boolean()
+
+    def __init__(self, *clauses: ColumnElement[bool]) -> None:
+        self.clauses = sa.sql.expression.ClauseList(*clauses)
+
+    _traverse_internals = [("clauses", sa.sql.visitors.InternalTraversal.dp_clauseelement)]
+
+
+@compiles(LogicalXor)
+def _xor_default(element: LogicalXor, compiler: SQLCompiler, **kw: Any) -> str:
+    parts = list(element.clauses)
+    either = sa.or_(*parts)
+    sum_of: ColumnElement[Any] = sa.case((parts[0], 1), else_=0)
+    for p in parts[1:]:
+        sum_of = sum_of + sa.case((p, 1), else_=0)
+    total = sum_of % 2 if len(parts) > 2 else sum_of
+    return compiler.process(sa.and_(either, total == 1), **kw)
+
+
+@compiles(LogicalXor, "mysql")
+@compiles(LogicalXor, "mariadb")
+def _xor_mysql(element: LogicalXor, compiler: SQLCompiler, **kw: Any) -> str:
+    return "(" + " XOR ".join(compiler.process(p, **kw) for p in element.clauses) + ")"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ParityConfig(AppConfig):
+    name = "tests.djparity"
+    label = "parity"
