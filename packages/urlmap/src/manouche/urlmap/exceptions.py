@@ -34,9 +34,7 @@ class Resolver404(LookupError):
     """
 
     def __init__(self, info: dict[str, Any], tried: Callable[[], list[list[Any]]] | None = None):
-        super().__init__(info)
-        self._tried_fn = tried
-        self._tried: list[list[Any]] | None = info.get("tried")
+        super().__init__(_Info(info, tried))
 
     @property
     def path(self) -> str:
@@ -45,10 +43,22 @@ class Resolver404(LookupError):
     @property
     def tried(self) -> list[list[Any]]:
         """Every pattern chain tried, outermost first (Django's ``tried``)."""
-        if self._tried is None:
-            self._tried = self._tried_fn() if self._tried_fn is not None else []
-            self.args[0]["tried"] = self._tried
-        return self._tried
+        tried: list[list[Any]] = self.args[0]["tried"]
+        return tried
+
+
+class _Info(dict[str, Any]):
+    """``Resolver404.args[0]``: computes ``["tried"]`` on first access."""
+
+    def __init__(self, info: dict[str, Any], tried: Callable[[], list[list[Any]]] | None) -> None:
+        super().__init__(info)
+        self._tried_fn = tried
+
+    def __missing__(self, key: str) -> Any:
+        if key != "tried":
+            raise KeyError(key)
+        tried = self["tried"] = self._tried_fn() if self._tried_fn is not None else []
+        return tried
 
 
 class MethodNotAllowed(Resolver404):

@@ -114,7 +114,7 @@ class URLMap:
         path = str(path)
         if not path.startswith("/"):
             raise Resolver404({"path": path})
-        ctx = _Context(host.lower().rsplit(":", 1)[0] if host else None, method)
+        ctx = _Context(_host_name(host) if host else None, method)
         found = resolve_in(self._root, path[1:], ctx)
         if found is None:
             rest = path[1:]
@@ -223,18 +223,18 @@ class URLMap:
 
     def _route(self, request: webob.Request) -> webob.Response | tuple[WSGIApp, WSGIEnviron]:
         environ = request.environ
-        raw_path = environ.get("PATH_INFO", "") or "/"
+        raw_path = environ.get("PATH_INFO", "")
+        if not raw_path.startswith("/"):
+            raw_path = "/" + raw_path
         if len(raw_path) > self.max_path_length:
             return webob.Response("URI Too Long", status=414, content_type="text/plain")
         path = _decode_path(raw_path)
-        if not path.startswith("/"):
-            path = "/" + path
         if _has_dot_segment(path):
             # Browsers remove dot segments before sending (RFC 3986, 5.2.4); a
             # path that still has them is hand-made and must not reach a view
             # or a mounted file server as a path converter's value.
             return self._not_found(request, Resolver404({"path": path[1:]}), path)
-        host = request.host.split(":", 1)[0].lower() if request.host else None
+        host = _host_name(request.host) if request.host else None
         method = request.method
         try:
             match = self.resolve(path, host=host, method=method)
@@ -246,7 +246,10 @@ class URLMap:
         if match._mount is not None:
             mount, consumed = match._mount
             segments = consumed.count("/") - 1
-            return mount.app, _shift(environ, raw_path, segments)
+            new_environ = _shift(environ, raw_path, segments)
+            # The prefix's parameters, by the wsgiorg routing_args convention.
+            new_environ["wsgiorg.routing_args"] = ((), dict(match.kwargs))
+            return mount.app, new_environ
         script = _decode_path(environ.get("SCRIPT_NAME", ""))
         prefix_token = _script_prefix.set(script.rstrip("/") + "/")
         urlconf_token = _urlconf.set(self)
@@ -297,9 +300,11 @@ class URLMap:
             return webob.Response(_NOT_FOUND, status=404, content_type="text/html", charset="utf-8")
         rows = []
         for chain in exc.tried:
-            rows.append(
-                "<li>" + html.escape(" ".join(str(p.pattern) for p in chain) or "(empty)") + "</li>"
-            )
+            text = " ".join(str(p.pattern) for p in chain) or "(empty)"
+            name = getattr(chain[-1], "name", None) if chain else None
+            if name:
+                text += f" [name='{name}']"
+            rows.append(f"<li><code>{html.escape(text)}</code></li>")
         body = (
             '<!doctype html><html lang="en"><head><title>Page not found</title></head><body>'
             "<h1>Page not found <small>(404)</small></h1>"
@@ -327,6 +332,15 @@ class URLMap:
 
     def __repr__(self) -> str:
         return f"<URLMap {len(self.urlpatterns)} pattern(s)>"
+
+
+def _host_name(host: str) -> str:
+    """``host`` lower-cased, without its port (``[::1]:8000`` -> ``[::1]``)."""
+    host = host.lower()
+    if host.startswith("["):
+        end = host.find("]")
+        return host[: end + 1] if end > 0 else host
+    return host.split(":", 1)[0]
 
 
 def _has_dot_segment(path: str) -> bool:
