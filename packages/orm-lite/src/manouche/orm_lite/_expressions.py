@@ -331,7 +331,9 @@ class Avg(Aggregate):
 
     def output_type(self, field: Field | None) -> Any:
         if field is not None and field.django_name == "DecimalField":
-            return field.sa_type()
+            from manouche.orm_lite._types import DecimalType
+
+            return DecimalType()  # not quantized to the column's places: Django's precision
         return CoerceFloat()
 
     def result_field(self, field: Field | None) -> Field | None:
@@ -406,8 +408,12 @@ class Length(Func):
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         from manouche.orm_lite._fields import IntegerField
 
-        res = super().resolve(query, reuse)
-        expr = sa.func.length(res.expr, type_=CoerceInt())
+        src = self.expressions[0]
+        res = src.resolve(query, reuse) if isinstance(src, Expression) else None
+        if res is None:
+            raise TypeError(f"Length() needs a field name or an expression, got {src!r}")
+        # Characters, not bytes (MariaDB's LENGTH counts bytes); SQLite spells it length().
+        expr = sa.func.char_length(res.expr, type_=CoerceInt())
         return Resolved(expr, IntegerField(), res.is_aggregate, res.nullable)
 
 

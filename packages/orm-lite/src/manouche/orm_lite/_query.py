@@ -516,10 +516,10 @@ class Query:
                 expr = F(expr)
             res = expr.resolve(self, None)
             col = res.expr.desc() if term.descending else res.expr.asc()
-            if term.nulls_first:
-                col = col.nulls_first()
-            elif term.nulls_last:
-                col = col.nulls_last()
+            if term.nulls_first or term.nulls_last:
+                # NULLS FIRST/LAST written portably (MariaDB has no such clause), as Django does.
+                is_null = sa.case((res.expr.is_(None), 1), else_=0)
+                return [is_null.desc() if term.nulls_first else is_null.asc(), col]
             return [col]
         if isinstance(term, Expression):
             return [term.resolve(self, None).expr.asc()]
@@ -633,7 +633,17 @@ class Query:
         sub = inner_stmt.subquery("subquery")
         cols = []
         for name, agg in aggregates.items():
-            src = agg.source
+            src = getattr(agg, "source", None)
+            if (
+                isinstance(src, str)
+                and src not in sub.c
+                and src not in self.annotations
+                and _is_field(self.model, src)
+            ):
+                # A model field of the inner SELECT, labelled by its attname ("pk" -> "id").
+                fld = self.opts.pk if src == "pk" else self.opts.get_field(src)
+                if fld.concrete and fld.attname in sub.c:
+                    src = fld.attname
             if not isinstance(src, str) or (src not in sub.c and src != "*"):
                 raise FieldError(
                     f"aggregate({name}=...) over a grouped, sliced or distinct query can only "

@@ -749,16 +749,20 @@ class QuerySet:
                 raise TypeError("Complex aggregates require an alias")
             kwargs[a.default_alias()] = a
         for name, a in kwargs.items():
-            if not isinstance(a, Aggregate):
+            if not isinstance(a, Expression) or not getattr(a, "contains_aggregate", False):
                 raise TypeError(f"{name} is not an aggregate expression")
         if self._query.empty:
-            return {name: (0 if a.name == "Count" else a.default) for name, a in kwargs.items()}
+            return {
+                name: (0 if getattr(a, "name", "") == "Count" else getattr(a, "default", None))
+                for name, a in kwargs.items()
+            }
         stmt = self._query.aggregate_query(kwargs)
         row = self.db._fetch(stmt)[0]
         out = dict(zip(kwargs, row, strict=True))
         for name, a in kwargs.items():
-            if out[name] is None and a.default is not None:
-                out[name] = a.default
+            default = getattr(a, "default", None)
+            if out[name] is None and default is not None:
+                out[name] = default
         return out
 
     def first(self) -> Any:

@@ -192,7 +192,8 @@ class DecimalType(TypeDecorator[decimal.Decimal]):
         if value is None or dialect.name != "sqlite":
             return value
         if isinstance(value, float):
-            ctx = decimal.Context(prec=self.max_digits or 28)
+            # Unsized decimals (an average) keep 15 digits, as Django reads them from SQLite.
+            ctx = decimal.Context(prec=self.max_digits or 15)
             result = ctx.create_decimal_from_float(value)
         else:
             result = decimal.Decimal(str(value))
