@@ -1,4 +1,4 @@
-"""path(), re_path(), include() and Routes' syntax: how patterns are written and mistakes reported."""
+"""path(), re_path(), include() and Routes' syntax, and how mistakes are reported."""
 
 from __future__ import annotations
 

@@ -222,7 +222,10 @@ def _possibilities(
             tbl = table(resolver)
         possibilities = tbl.namespaced(ns_pattern, ns_converters, view)
     else:
-        possibilities = tbl.lookups.get(view, [])
+        try:
+            possibilities = tbl.lookups.get(view, [])
+        except TypeError:  # an unhashable view object is never a key
+            possibilities = []
     return view, possibilities
 
 

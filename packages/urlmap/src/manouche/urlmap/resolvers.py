@@ -373,7 +373,7 @@ class ReverseTable:
                 possibility = _Possibility(
                     p_pattern, child.default_args, dict(child.pattern.converters)
                 )
-                if isinstance(child, URLPattern):
+                if isinstance(child, URLPattern) and _hashable(child.callback):
                     self.lookups.setdefault(child.callback, []).append(possibility)
                 if child.name is not None:
                     self.lookups.setdefault(child.name, []).append(possibility)
@@ -419,6 +419,14 @@ class ReverseTable:
             ]
             self._ns_cache[cache_key] = found
         return found
+
+
+def _hashable(obj: object) -> bool:
+    try:
+        hash(obj)
+    except TypeError:
+        return False
+    return True
 
 
 def table(node: URLResolver) -> ReverseTable:
