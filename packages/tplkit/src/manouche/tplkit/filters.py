@@ -1,0 +1,376 @@
+"""Django's filters that Jinja2 lacks, with Django's names, arguments and output.
+
+Installed by :func:`~manouche.tplkit.create_environment` (``django_filters=True``)
+or into any environment with ``django_filters.install(env)``. Each gives the
+same string as Django's filter of the same name for the same input; the
+differences are on purpose and listed here:
+
+- Escaping follows Jinja2's rules: a filter that Django marks "safe only if its
+  input was safe" returns ``Markup`` only for ``Markup`` input, so autoescape
+  escapes the rest, as Django does.
+- ``date`` and ``time`` use the environment's ``tplkit_time_zone`` (see
+  ``create_environment(time_zone=...)``) where Django uses its ``TIME_ZONE``
+  setting: aware datetimes are shown in that zone, naive ones are taken to be
+  in it. Without one, datetimes are shown as they are.
+- Names of months and days are English; ``yesno`` and ``pluralize`` take
+  their words as arguments, as in Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import html
+import json
+import re
+import unicodedata
+import uuid
+from typing import Any
+
+from jinja2 import pass_environment, pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
+
+from manouche.tplkit._truncate import truncate_html_words
+from manouche.tplkit.dateformat import format_date, format_time
+from manouche.tplkit.library import Library
+from manouche.tplkit.timesince import timesince, timeuntil
+
+__all__ = [
+    "JSONEncoder",
+    "date",
+    "default_if_none",
+    "django_filters",
+    "intcomma",
+    "json_script",
+    "linebreaks",
+    "linebreaksbr",
+    "pluralize",
+    "slugify",
+    "time",
+    "timesince_filter",
+    "timeuntil_filter",
+    "truncatewords_html",
+    "yesno",
+]
+
+django_filters = Library("django_filters")
+
+
+def _escape(text: str) -> str:
+    # Django's escape (quotes as &quot; and &#x27;), so output matches Django's byte for byte.
+    return html.escape(text, quote=True)
+
+
+def _is_safe(value: Any) -> bool:
+    return hasattr(value, "__html__")
+
+
+def _same_safety(value: Any, result: str) -> str:
+    """``result`` as Markup when ``value`` was: Django's ``is_safe=True`` filters."""
+    return Markup(result) if _is_safe(value) else result
+
+
+def _local(env: Any, value: Any) -> tuple[Any, dt.tzinfo | None]:
+    tz = getattr(env, "tplkit_time_zone", None)
+    if (
+        tz is not None
+        and isinstance(value, dt.datetime)
+        and value.tzinfo is not None
+        and value.utcoffset() is not None
+    ):
+        value = value.astimezone(tz)
+    return value, tz
+
+
+# -- dates and times --------------------------------------------------------
+
+
+@django_filters.filter("date")
+@pass_environment
+def date(env: Any, value: Any, arg: str | None = None) -> str:
+    """``{{ value|date("D d M Y") }}``; a Django format name works too (``"SHORT_DATE_FORMAT"``).
+
+    ``None``, ``""`` and values that are not dates give ``""``.
+    """
+    if value is None or (isinstance(value, str) and value == ""):
+        return ""
+    if not isinstance(value, dt.date | dt.time):
+        return ""
+    value, tz = _local(env, value)
+    try:
+        return format_date(value, arg, tz)
+    except AttributeError:
+        return ""
+    except TypeError:
+        if isinstance(value, dt.time):
+            return ""
+        raise
+
+
+@django_filters.filter("time")
+@pass_environment
+def time(env: Any, value: Any, arg: str | None = None) -> str:
+    """``{{ value|time("H:i") }}``: time format characters only; otherwise ``""`` as Django."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return ""
+    if not isinstance(value, dt.time | dt.datetime):
+        return ""
+    value, tz = _local(env, value)
+    try:
+        return format_time(value, arg, tz)
+    except ValueError:
+        return ""
+
+
+@django_filters.filter("timesince")
+def timesince_filter(value: Any, arg: Any = None) -> str:
+    """``{{ posted|timesince }}`` or ``{{ posted|timesince(other) }}``: ``"4 days, 6 hours"``."""
+    if not value:
+        return ""
+    try:
+        return timesince(value, arg or None)
+    except (ValueError, TypeError, AttributeError):
+        return ""
+
+
+@django_filters.filter("timeuntil")
+def timeuntil_filter(value: Any, arg: Any = None) -> str:
+    """``{{ deadline|timeuntil }}`` or ``{{ deadline|timeuntil(other) }}``."""
+    if not value:
+        return ""
+    try:
+        return timeuntil(value, arg or None)
+    except (ValueError, TypeError, AttributeError):
+        return ""
+
+
+# -- logic ------------------------------------------------------------------
+
+
+@django_filters.filter
+def pluralize(value: Any, arg: str = "s") -> str:
+    """A plural suffix: ``vote{{ n|pluralize }}``, ``cand{{ n|pluralize("y,ies") }}``.
+
+    Singular for 1, ``"1"`` or anything of length 1; ``""`` for values that
+    are neither numbers nor sized, or for an argument with two commas.
+    """
+    arg = str(arg)
+    if "," not in arg:
+        arg = "," + arg
+    bits = arg.split(",")
+    if len(bits) > 2:
+        return ""
+    singular, plural = bits
+    try:
+        return singular if float(value) == 1 else plural
+    except ValueError:
+        return ""
+    except TypeError:
+        try:
+            return singular if len(value) == 1 else plural
+        except TypeError:
+            return ""
+
+
+@django_filters.filter
+def yesno(value: Any, arg: str | None = None) -> Any:
+    """``{{ flag|yesno("yeah,no,maybe") }}``; without ``maybe``, ``None`` reads as false.
+
+    An argument with fewer than two choices gives the value back, as Django.
+    """
+    bits = ("yes,no,maybe" if arg is None else str(arg)).split(",")
+    if len(bits) < 2:
+        return value
+    if len(bits) == 3:
+        yes, no, maybe = bits
+    else:
+        yes, no, maybe = bits[0], bits[1], bits[1]
+    if value is None:
+        return maybe
+    return yes if value else no
+
+
+@django_filters.filter
+def default_if_none(value: Any, arg: Any) -> Any:
+    """``{{ value|default_if_none("n/a") }}``: only ``None`` is replaced (Jinja's
+    ``default`` replaces undefined, or every false value)."""
+    return arg if value is None else value
+
+
+# -- numbers ----------------------------------------------------------------
+
+_LEADING_INT = re.compile(r"-?\d+")
+
+
+def _group(digits: str) -> str:
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return ",".join(parts)
+
+
+@django_filters.filter
+def intcomma(value: Any) -> str:
+    """``{{ 4500000|intcomma }}`` is ``4,500,000``; floats and Decimals keep their decimals.
+
+    Strings holding numbers are grouped too; anything else is shown as it is.
+    """
+    number: Any = value
+    if not isinstance(number, float | decimal.Decimal):
+        try:
+            number = decimal.Decimal(number)
+        except (TypeError, ValueError, decimal.InvalidOperation):
+            return _intcomma_text(str(value))
+    if isinstance(number, float) and "e" in str(number).lower():
+        number = decimal.Decimal(str(number))
+    if isinstance(number, decimal.Decimal):
+        if not number.is_finite():
+            return str(number)
+        _, digits, exponent = number.as_tuple()
+        assert isinstance(exponent, int)
+        if abs(exponent) + len(digits) > 200:
+            coefficient, _, power = f"{number:e}".partition("e")
+            return f"{_intcomma_number(coefficient)}e{power}"
+        text = f"{number:f}"
+    else:
+        if number != number or number in (float("inf"), float("-inf")):
+            return str(number)
+        text = str(number)
+    return _intcomma_number(text)
+
+
+def _intcomma_number(text: str) -> str:
+    sign = ""
+    if text.startswith("-"):
+        sign, text = "-", text[1:]
+    whole, dot, fraction = text.partition(".")
+    return sign + _group(whole) + (dot + fraction if fraction else "")
+
+
+def _intcomma_text(text: str) -> str:
+    match = _LEADING_INT.match(text)
+    if not match:
+        return text
+    prefix = match.group()
+    sign = "-" if prefix.startswith("-") else ""
+    return sign + _group(prefix.lstrip("-")) + text[len(prefix) :]
+
+
+# -- text and HTML ----------------------------------------------------------
+
+
+def _normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@django_filters.filter
+@pass_eval_context
+def linebreaks(eval_ctx: EvalContext, value: Any) -> Markup:
+    """Plain text to HTML paragraphs: a blank line starts a ``<p>``, a newline is ``<br>``.
+
+    The text is escaped first (under autoescape, unless it is ``Markup``).
+    """
+    escape = eval_ctx.autoescape and not _is_safe(value)
+    text = _normalize_newlines(str(value))
+    paragraphs = re.split("\n{2,}", text)
+    if escape:
+        paragraphs = [_escape(p) for p in paragraphs]
+    return Markup("\n\n".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs))
+
+
+@django_filters.filter
+@pass_eval_context
+def linebreaksbr(eval_ctx: EvalContext, value: Any) -> Markup:
+    """Every newline to ``<br>``, the text escaped first (under autoescape, unless ``Markup``)."""
+    text = _normalize_newlines(str(value))
+    if eval_ctx.autoescape and not _is_safe(value):
+        text = _escape(text)
+    return Markup(text.replace("\n", "<br>"))
+
+
+@django_filters.filter
+def truncatewords_html(value: Any, arg: Any) -> str:
+    """HTML cut after ``arg`` words, open tags closed, ``" …"`` added where cut.
+
+    The result is ``Markup`` only when the input was (else autoescape shows
+    the tags as text, as Django does); an argument that is not a number gives
+    the value back.
+    """
+    try:
+        length = int(arg)
+    except (TypeError, ValueError):
+        return value  # type: ignore[no-any-return]
+    return _same_safety(value, truncate_html_words(str(value), length))
+
+
+_NOT_SLUG = re.compile(r"[^\w\s-]")
+_DASHES = re.compile(r"[-\s]+")
+
+
+@django_filters.filter
+def slugify(value: Any, allow_unicode: bool = False) -> str:
+    """``"Joel is a slug"`` to ``"joel-is-a-slug"``: ASCII only unless ``allow_unicode``."""
+    text = str(value)
+    if allow_unicode:
+        text = unicodedata.normalize("NFKC", text)
+    else:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = _NOT_SLUG.sub("", text.lower())
+    return _same_safety(value, _DASHES.sub("-", text).strip("-_"))
+
+
+class JSONEncoder(json.JSONEncoder):
+    """JSON that knows dates, times, durations, decimals and UUIDs, written as Django does."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime):
+            text = o.isoformat()
+            if o.microsecond:
+                text = text[:23] + text[26:]
+            if text.endswith("+00:00"):
+                text = text[: -len("+00:00")] + "Z"
+            return text
+        if isinstance(o, dt.date):
+            return o.isoformat()
+        if isinstance(o, dt.time):
+            if o.tzinfo is not None and o.utcoffset() is not None:
+                raise ValueError("JSON can't represent timezone-aware times.")
+            text = o.isoformat()
+            return text[:12] if o.microsecond else text
+        if isinstance(o, dt.timedelta):
+            return _duration_iso(o)
+        if isinstance(o, decimal.Decimal | uuid.UUID):
+            return str(o)
+        return super().default(o)
+
+
+def _duration_iso(value: dt.timedelta) -> str:
+    sign = ""
+    if value < dt.timedelta(0):
+        sign, value = "-", -value
+    minutes, seconds = divmod(value.seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    micro = f".{value.microseconds:06d}" if value.microseconds else ""
+    return f"{sign}P{value.days}DT{hours:02d}H{minutes:02d}M{seconds:02d}{micro}S"
+
+
+# The characters that could end a <script> element or start markup inside it.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@django_filters.filter
+def json_script(
+    value: Any, element_id: str | None = None, encoder: type[json.JSONEncoder] | None = None
+) -> Markup:
+    """``value`` as JSON in ``<script type="application/json">``, safe inside the element.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003C``-style escapes, so no
+    string in the data can close the element (``</script>``) or open a comment;
+    ``element_id`` is HTML-escaped. Read it back in JavaScript with
+    ``JSON.parse(document.getElementById(id).textContent)``.
+    """
+    data = json.dumps(value, cls=encoder or JSONEncoder).translate(_JSON_SCRIPT_ESCAPES)
+    if element_id:
+        safe_id = Markup(element_id) if _is_safe(element_id) else _escape(str(element_id))
+        return Markup(f'<script id="{safe_id}" type="application/json">{data}</script>')
+    return Markup(f'<script type="application/json">{data}</script>')

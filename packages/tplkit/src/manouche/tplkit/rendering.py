@@ -1,0 +1,156 @@
+"""Rendering for a request: context processors, CSRF and CSP values, blocks alone.
+
+These work with any ``jinja2.Environment`` (a Flask app's ``jinja_env``
+too); an environment made by :func:`~manouche.tplkit.create_environment`
+also brings its context processors.
+
+Every template rendered with a request sees, as Django's Jinja2 backend
+provides them:
+
+- ``request``;
+- ``csrf_token`` and ``csrf_input`` (a hidden ``csrfmiddlewaretoken`` input)
+  from ``request.environ["manouche.csrf_token"]``; both are empty when no
+  CSRF middleware set a token;
+- ``csp_nonce`` from ``request.environ["manouche.csp_nonce"]`` (httpkit's
+  security middleware), for ``<script nonce="{{ csp_nonce }}">``;
+- what each context processor returns. The view's own ``context`` wins over
+  all of these on a name clash, as in Django's template engine.
+
+A name ``"page.html#rows"`` renders only the block ``rows`` of ``page.html``,
+with the same context: Django 6.0's ``template#partial`` form, what htmx
+views ask for. A Jinja2 block is Django's ``partialdef ... inline``; use
+``{{ self.rows() }}`` to show it again elsewhere in the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    import webob
+
+    from manouche.tplkit.types import RequestLike
+
+__all__ = [
+    "CSP_NONCE_KEY",
+    "CSRF_TOKEN_KEY",
+    "BlockNotFound",
+    "get_context",
+    "render",
+    "render_block",
+    "render_to_string",
+]
+
+CSRF_TOKEN_KEY = "manouche.csrf_token"
+CSP_NONCE_KEY = "manouche.csp_nonce"
+
+
+class BlockNotFound(LookupError):
+    """The template has no block of the requested name (the message lists those it has)."""
+
+
+def get_context(
+    env: jinja2.Environment,
+    context: Mapping[str, Any] | None = None,
+    request: RequestLike | None = None,
+) -> dict[str, Any]:
+    """The variables a template sees: request values, context processors, then ``context``."""
+    values: dict[str, Any] = {}
+    if request is not None:
+        environ = getattr(request, "environ", None) or {}
+        token = environ.get(CSRF_TOKEN_KEY) or ""
+        values["request"] = request
+        values["csrf_token"] = token
+        values["csrf_input"] = (
+            Markup('<input type="hidden" name="csrfmiddlewaretoken" value="%s">') % token
+            if token
+            else Markup("")
+        )
+        values["csp_nonce"] = environ.get(CSP_NONCE_KEY) or ""
+        for processor in getattr(env, "tplkit_context_processors", ()):
+            extra = processor(request)
+            if not isinstance(extra, Mapping):
+                raise TypeError(
+                    f"context processor {getattr(processor, '__qualname__', processor)!r} "
+                    f"returned {type(extra).__name__}, not a mapping"
+                )
+            values.update(extra)
+    if context:
+        values.update(context)
+    return values
+
+
+def _split(name: str | jinja2.Template) -> tuple[str | jinja2.Template, str | None]:
+    if isinstance(name, str) and "#" in name:
+        template, _, block = name.rpartition("#")
+        if not template or not block:
+            raise ValueError(f"template name {name!r}: expected 'template.html#block'")
+        return template, block
+    return name, None
+
+
+def render_block(
+    env: jinja2.Environment,
+    template: str | jinja2.Template,
+    block: str,
+    context: Mapping[str, Any] | None = None,
+    request: RequestLike | None = None,
+) -> str:
+    """Only ``block`` of ``template``, rendered with the context the page would have.
+
+    The block must be defined in that template (its own, or its override of
+    a parent's block); ``{{ super() }}`` is not available in a block rendered
+    alone, since the parent is only known when the whole page renders.
+    """
+    tmpl = env.get_template(template) if isinstance(template, str) else template
+    render_func = tmpl.blocks.get(block)
+    if render_func is None:
+        names = ", ".join(sorted(tmpl.blocks)) or "none"
+        raise BlockNotFound(f"template {tmpl.name!r} has no block {block!r} (its blocks: {names})")
+    ctx = tmpl.new_context(get_context(env, context, request))
+    try:
+        return env.concat(render_func(ctx))
+    except Exception:
+        return env.handle_exception()
+
+
+def render_to_string(
+    name: str | jinja2.Template,
+    context: Mapping[str, Any] | None = None,
+    request: RequestLike | None = None,
+    *,
+    env: jinja2.Environment,
+) -> str:
+    """Render a template (or ``"template.html#block"``) to a string, as Django's function."""
+    template, block = _split(name)
+    if block is not None:
+        return render_block(env, template, block, context, request)
+    tmpl = env.get_template(template) if isinstance(template, str) else template
+    return tmpl.render(get_context(env, context, request))
+
+
+def render(
+    request: RequestLike,
+    name: str | jinja2.Template,
+    context: Mapping[str, Any] | None = None,
+    status: int = 200,
+    *,
+    env: jinja2.Environment,
+    content_type: str = "text/html",
+    charset: str = "utf-8",
+    headers: Mapping[str, str] | None = None,
+) -> webob.Response:
+    """Render a template for ``request`` into a ``webob.Response`` (Django's ``render``)."""
+    import webob
+
+    body = render_to_string(name, context, request, env=env)
+    response = webob.Response(status=status, content_type=content_type, charset=charset)
+    response.text = body
+    if headers:
+        for key, value in headers.items():
+            response.headers[key] = value
+    return response

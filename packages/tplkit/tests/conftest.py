@@ -1,0 +1,60 @@
+"""Shared fixtures: Django configured as the behavioural reference, a tplkit environment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from manouche.tplkit import Environment, create_environment
+
+
+@pytest.fixture(scope="session")
+def django_settings() -> Any:
+    """Django configured minimally, English, UTC (the reference of differential tests)."""
+    django = pytest.importorskip("django")
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(
+            DEBUG=False,
+            SECRET_KEY="differential-tests-only",
+            INSTALLED_APPS=["django.contrib.humanize"],
+            USE_TZ=True,
+            TIME_ZONE="UTC",
+            USE_I18N=True,
+            LANGUAGE_CODE="en-us",
+            TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates"}],
+        )
+        django.setup()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def django_render(django_settings: Any) -> Any:
+    """Render a Django template string with a context (autoescape on)."""
+    from django.template import Context, Engine
+
+    engine = Engine(
+        libraries={"humanize": "django.contrib.humanize.templatetags.humanize"},
+        builtins=["django.contrib.humanize.templatetags.humanize"],
+    )
+
+    def render(source: str, **context: Any) -> str:
+        return engine.from_string(source).render(Context(context))
+
+    return render
+
+
+@pytest.fixture
+def env() -> Environment:
+    """A tplkit environment rendering from strings (autoescape on, Django's filters)."""
+    return create_environment()
+
+
+@pytest.fixture
+def jrender(env: Environment) -> Any:
+    def render(source: str, **context: Any) -> str:
+        return env.from_string(source).render(context)
+
+    return render

@@ -1,0 +1,289 @@
+"""Django's filters: same input to Django's filter and to ours, same output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import uuid
+import zoneinfo
+from typing import Any
+
+import pytest
+from markupsafe import Markup
+
+from manouche.tplkit import create_environment, filters
+
+UTC = zoneinfo.ZoneInfo("UTC")
+
+
+@pytest.fixture(scope="module")
+def df(django_settings: Any) -> Any:
+    from django.template import defaultfilters
+
+    return defaultfilters
+
+
+# -- pluralize, yesno, default_if_none ----------------------------------------
+
+PLURAL_VALUES: list[Any] = [0, 1, 2, "1", "0", "abc", 1.0, 1.5, [1], [1, 2], [], None, object()]
+PLURAL_ARGS = ["s", "es", "y,ies", ",", "a,b,c", ""]
+
+
+@pytest.mark.parametrize("arg", PLURAL_ARGS)
+def test_pluralize_matches_django(df: Any, arg: str) -> None:
+    for value in PLURAL_VALUES:
+        assert filters.pluralize(value, arg) == df.pluralize(value, arg), value
+    assert filters.pluralize(2) == df.pluralize(2)
+
+
+@pytest.mark.parametrize("arg", [None, "yeah,no,maybe", "yeah,no", "one", "a,b,c,d", ""])
+def test_yesno_matches_django(df: Any, arg: str | None) -> None:
+    for value in [True, False, None, 0, 1, "", "x", []]:
+        assert filters.yesno(value, arg) == df.yesno(value, arg), value
+
+
+def test_default_if_none_matches_django(df: Any) -> None:
+    for value in [None, 0, "", False, "x"]:
+        assert filters.default_if_none(value, "d") == df.default_if_none(value, "d")
+
+
+# -- intcomma ---------------------------------------------------------------
+
+INTCOMMA_VALUES: list[Any] = [
+    0,
+    100,
+    1000,
+    -1000,
+    12345,
+    123456789,
+    -1234567.25,
+    1234.5,
+    0.1,
+    1e16,
+    1.5e-7,
+    decimal.Decimal("1234567.891"),
+    decimal.Decimal("-0.001"),
+    decimal.Decimal("1E+5"),
+    decimal.Decimal("1e250"),
+    "1234567",
+    "-7654321.5",
+    "12a45",
+    "abc",
+    "",
+    None,
+    True,
+    10**30,
+]
+
+
+def test_intcomma_matches_django(django_settings: Any) -> None:
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    for value in INTCOMMA_VALUES:
+        assert filters.intcomma(value) == intcomma(value), value
+
+
+def test_intcomma_keeps_non_finite_numbers() -> None:
+    assert filters.intcomma(float("inf")) == "inf"
+    assert filters.intcomma(decimal.Decimal("NaN")) == "NaN"
+
+
+# -- dates in filters ---------------------------------------------------------
+
+DATE_VALUES: list[Any] = [
+    dt.datetime(2024, 9, 5, 15, 30, tzinfo=UTC),
+    dt.datetime(2024, 9, 5, 15, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Tokyo")),
+    dt.datetime(2024, 9, 5, 0, 0),
+    dt.date(2024, 2, 29),
+    dt.time(12, 0),
+    None,
+    "",
+    "not a date",
+    42,
+]
+
+
+@pytest.mark.parametrize("fmt", [None, "DATE_FORMAT", "SHORT_DATETIME_FORMAT", "D d M Y", "H:i T"])
+def test_date_filter_matches_django_template(django_render: Any, fmt: str | None) -> None:
+    env = create_environment(time_zone="UTC")
+    for value in DATE_VALUES:
+        arg = "" if fmt is None else f':"{fmt}"'
+        jarg = "" if fmt is None else f'("{fmt}")'
+        try:
+            expected = django_render("{{ v|date" + arg + " }}", v=value)
+        except TypeError:  # time characters for a date: both refuse
+            with pytest.raises(TypeError, match="time-related"):
+                env.from_string("{{ v|date" + jarg + " }}").render(v=value)
+            continue
+        assert env.from_string("{{ v|date" + jarg + " }}").render(v=value) == expected, value
+
+
+@pytest.mark.parametrize("fmt", [None, "H:i", "P e O", "Y"])
+def test_time_filter_matches_django_template(django_render: Any, fmt: str | None) -> None:
+    env = create_environment(time_zone="UTC")
+    for value in DATE_VALUES:
+        arg = "" if fmt is None else f':"{fmt}"'
+        jarg = "" if fmt is None else f'("{fmt}")'
+        expected = django_render("{{ v|time" + arg + " }}", v=value)
+        assert env.from_string("{{ v|time" + jarg + " }}").render(v=value) == expected, value
+
+
+def test_date_filter_converts_to_the_environment_zone() -> None:
+    value = dt.datetime(2024, 9, 5, 15, 30, tzinfo=UTC)
+    paris = create_environment(time_zone="Europe/Paris")
+    assert paris.from_string('{{ v|date("H:i T") }}').render(v=value) == "17:30 CEST"
+    plain = create_environment()
+    assert plain.from_string('{{ v|date("H:i T") }}').render(v=value) == "15:30 UTC"
+
+
+def test_date_filter_refuses_time_characters_for_dates(jrender: Any) -> None:
+    with pytest.raises(TypeError, match="time-related"):
+        jrender('{{ d|date("H") }}', d=dt.date(2024, 1, 1))
+
+
+def test_timesince_filters_match_django(df: Any) -> None:
+    start = dt.datetime(2024, 1, 1, 8, 0, tzinfo=UTC)
+    for other in [start + dt.timedelta(days=40, hours=2), start - dt.timedelta(minutes=5), None]:
+        arg = other or dt.datetime(2024, 3, 1, tzinfo=UTC)
+        assert filters.timesince_filter(start, arg) == df.timesince_filter(start, arg)
+        assert filters.timeuntil_filter(start, arg) == df.timeuntil_filter(start, arg)
+    for bad in [None, ""]:
+        assert filters.timesince_filter(bad) == df.timesince_filter(bad)
+        assert filters.timeuntil_filter(bad) == df.timeuntil_filter(bad)
+    # Django raises AttributeError for a non-date; ours shows nothing, as for other bad input.
+    with pytest.raises(AttributeError):
+        df.timesince_filter("x")
+    assert filters.timesince_filter("x") == filters.timeuntil_filter("x") == ""
+    naive = dt.datetime(2024, 1, 1)
+    assert filters.timesince_filter(naive, start) == df.timesince_filter(naive, start) == ""
+
+
+# -- text and HTML --------------------------------------------------------------
+
+TEXTS = [
+    "",
+    "one line",
+    "line 1\nline 2",
+    "para 1\n\npara 2\n\n\nline\r\nbreak\rmac",
+    "<b>bold</b> & 'quotes' \"double\"",
+    "trailing newline\n",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_linebreaks_match_django_templates(django_render: Any, jrender: Any, text: str) -> None:
+    for name in ("linebreaks", "linebreaksbr"):
+        expected = django_render("{{ t|" + name + " }}", t=text)
+        assert jrender("{{ t|" + name + " }}", t=text) == expected
+        # Already-safe text is not escaped again.
+        safe_expected = django_render("{{ t|safe|" + name + " }}", t=text)
+        assert jrender("{{ t|safe|" + name + " }}", t=text) == safe_expected
+        # Without autoescape the text goes in as it is.
+        off = django_render("{% autoescape off %}{{ t|" + name + " }}{% endautoescape %}", t=text)
+        jinja_off = "{% autoescape false %}{{ t|" + name + " }}{% endautoescape %}"
+        assert jrender(jinja_off, t=text) == off
+
+
+HTML_SAMPLES = [
+    "<p>one <br>two - three <br>four</p> five",
+    "<p>Joel is a slug</p>",
+    '<div><a href="/x?a=1&amp;b=2">link text here</a> and <em>more</em> words here</div>',
+    "<p>already done …</p> next",
+    "<ul><li>a</li><li>b c d</li></ul>",
+    "<p>unclosed <b>bold text goes on and on",
+    "x &lt;script&gt; y z",
+    "<!-- comment --> words in text",
+    "<p>text</p>\n\n<p>more text</p>",
+    "<img src=x alt='a b'> after image words",
+    "   spaced    words   ",
+]
+
+
+@pytest.mark.parametrize("html", HTML_SAMPLES)
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 10])
+def test_truncatewords_html_matches_django(df: Any, html: str, n: int) -> None:
+    assert filters.truncatewords_html(html, n) == df.truncatewords_html(html, n)
+
+
+def test_truncatewords_html_escapes_unsafe_input(django_render: Any, jrender: Any) -> None:
+    text = "<script>alert(1)</script> and more words"
+    expected = django_render("{{ t|truncatewords_html:2 }}", t=text)
+    assert jrender("{{ t|truncatewords_html(2) }}", t=text) == expected
+    assert "<script>" not in expected
+    safe = django_render("{{ t|safe|truncatewords_html:2 }}", t=text)
+    assert jrender("{{ t|safe|truncatewords_html(2) }}", t=text) == safe
+    assert filters.truncatewords_html("a b", "x") == "a b"
+
+
+SLUGS = [
+    "Joel is a slug",
+    " Héllo, Wörld! ",
+    "--__under_score__--",
+    "multiple   spaces -- dashes",
+    "你好 world",
+    "ǅemal ﬁne",
+    "<b>tags</b>&amp;",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", SLUGS)
+def test_slugify_matches_django(df: Any, text: str) -> None:
+    from django.utils.text import slugify
+
+    assert filters.slugify(text) == df.slugify(text)
+    assert filters.slugify(text, allow_unicode=True) == slugify(text, allow_unicode=True)
+
+
+# -- json_script --------------------------------------------------------------
+
+JSON_VALUES: list[Any] = [
+    {"a": 1, "b": [1, 2, None], "c": "x"},
+    "</script><script>alert(1)</script>",
+    {"html": "<!-- <b>&amp;</b> -->", "ok": True},
+    [dt.datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=UTC), dt.date(2024, 1, 2)],
+    [dt.time(1, 2, 3, 456789), dt.timedelta(days=-1, seconds=5, microseconds=7)],
+    [decimal.Decimal("1.10"), uuid.UUID("12345678-1234-5678-1234-567812345678")],
+    "\u2028 line separator",
+]
+
+
+@pytest.mark.parametrize("value", JSON_VALUES, ids=repr)
+@pytest.mark.parametrize("element_id", [None, "data", 'x" onload="alert(1)'])
+def test_json_script_matches_django(df: Any, value: Any, element_id: str | None) -> None:
+    ours = filters.json_script(value, element_id)
+    assert isinstance(ours, Markup)
+    assert str(ours) == str(df.json_script(value, element_id))
+
+
+def test_json_script_cannot_be_closed_from_the_data(jrender: Any) -> None:
+    attack = "</script><script>alert('x')</script><!--"
+    page = jrender("{{ data|json_script('d') }}", data={"name": attack})
+    assert page.count("</script>") == 1
+    assert page.endswith("</script>")
+    assert "<script>" not in page and "<!--" not in page
+    payload = page[page.index(">") + 1 : -len("</script>")]
+    assert json.loads(payload) == {"name": attack}
+    assert 'id="d"' in page
+
+
+def test_json_script_refuses_aware_times() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        filters.json_script(dt.time(1, tzinfo=UTC))
+
+
+def test_filters_are_installed_by_default(jrender: Any) -> None:
+    out = jrender(
+        "{{ n|intcomma }} vote{{ n|pluralize }} {{ f|yesno('on,off') }}"
+        " {{ x|default_if_none('-') }} {{ 'Hi There'|slugify }}",
+        n=1200,
+        f=False,
+        x=None,
+    )
+    assert out == "1,200 votes off - hi-there"
+
+
+def test_plain_filter_output_is_autoescaped(jrender: Any) -> None:
+    assert jrender("{{ v|yesno('<b>,no') }}", v=True) == "&lt;b&gt;"
+    assert jrender("{{ v|default_if_none('<i>') }}", v=None) == "&lt;i&gt;"
