@@ -310,3 +310,41 @@ def test_bad_arguments_are_rejected_at_build_time():
 def test_head_requests_have_no_body(call):
     response = call(make_wsgi_app(hello), method="HEAD")
     assert response.status_code == 200 and response.body == b""
+
+
+def test_get_response_in_these_tests_runs_under_wsgiref_validate():
+    # The conftest wraps every get_response() call in wsgiref.validate: an app
+    # breaking PEP 3333 (here: no Content-Type on a 200) fails the test.
+    def broken(environ, start_response):
+        start_response("200 OK", [("X-Only", "header")])
+        return [b"x"]
+
+    with pytest.raises(AssertionError, match="No Content-Type"):
+        webob.Request.blank("/").get_response(broken)
+
+
+def test_request_finished_sent_once_per_response_even_with_a_failing_close(call):
+    finished = []
+
+    class Body:
+        def __iter__(self):
+            return iter([b"body"])
+
+        def close(self):
+            raise OSError("close failed")
+
+    def view(request):
+        response = webob.Response(content_type="text/plain")
+        response.app_iter = Body()
+        return response
+
+    def on_finished(sender, **kwargs):
+        finished.append(sender)
+
+    request_finished.connect(on_finished)
+    try:
+        with pytest.raises(OSError, match="close failed"):
+            call(make_wsgi_app(view))
+    finally:
+        request_finished.disconnect(on_finished)
+    assert finished == [WSGIHandler]

@@ -31,6 +31,7 @@ def test_large_content_length_is_413(call, caplog):
     assert response.status_code == 413
 
 
+@pytest.mark.invalid_environ
 def test_malformed_content_length_is_400(caplog):
     with caplog.at_level(logging.CRITICAL):
         for value in ("abc", "-1", "１２"):
