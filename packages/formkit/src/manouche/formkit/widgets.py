@@ -60,7 +60,9 @@ TIME_FORMAT = "%H:%M:%S"
 
 
 def _getlist(data: Any, name: str) -> Any:
-    getlist = getattr(data, "getlist", None)
+    # Werkzeug and Django spell it getlist(), WebOb getall(); a plain dict has
+    # neither and gives its value as is (a list, or a single value).
+    getlist = getattr(data, "getlist", None) or getattr(data, "getall", None)
     if getlist is not None:
         return getlist(name)
     return data.get(name)
