@@ -1,0 +1,585 @@
+"""The two directions: ``BaseSerializer`` writes objects, ``BaseDeserializer`` reads them.
+
+A format subclasses both. Writing goes object by object through
+:meth:`BaseSerializer.write_object`, which receives the model spec, the pk
+and the field values as Python values (foreign keys as raw ids or natural
+keys, many-to-many as lists); the JSON-family formats turn them into the
+fixture dict with :class:`Plan`. Reading yields :class:`DeserializedObject`
+from plain fixture dicts (:func:`objects_from_dicts`), whatever the syntax.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+
+import sqlalchemy as sa
+
+from manouche.serial._db import Using, connection_for
+from manouche.serial._models import (
+    FieldSpec,
+    M2MSpec,
+    ModelRegistry,
+    ModelSpec,
+    _get,
+    as_registry,
+    model_of,
+)
+from manouche.serial._values import TextValue, convert
+from manouche.serial.exceptions import DeserializationError, ModelNotFound
+
+__all__ = ["BaseDeserializer", "BaseSerializer", "DeserializedObject", "ProgressBar"]
+
+#: Marker of a value that must wait for a later object (``handle_forward_references``).
+DEFER_FIELD = object()
+
+
+class ProgressBar:
+    """Django's dotted progress bar: ``[......    ]`` on ``output`` as objects are written."""
+
+    progress_width = 75
+
+    def __init__(self, output: IO[str] | None, total_count: int) -> None:
+        self.output = output
+        self.total_count = total_count
+        self.prev_done = 0
+
+    def update(self, count: int) -> None:
+        if not self.output or not self.total_count:
+            return
+        perc = count * 100 // self.total_count
+        done = perc * self.progress_width // 100
+        if self.prev_done >= done:
+            return
+        self.prev_done = done
+        cr = "" if self.total_count == 1 else "\r"
+        self.output.write(cr + "[" + "." * done + " " * (self.progress_width - done) + "]")
+        if done == self.progress_width:
+            self.output.write("\n")
+        self.output.flush()
+
+
+class Plan:
+    """How one model's objects are written under one set of options (built once per model)."""
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        registry: ModelRegistry | None,
+        fields: Iterable[str] | None,
+        natural_fk: bool,
+        natural_pk: bool,
+    ) -> None:
+        self.spec = spec
+        selected = set(fields) if fields is not None else None
+        self.write_pk = not (natural_pk and spec.has_natural_key)
+        self.fields: list[FieldSpec] = []
+        self.natural: list[bool] = []
+        for f in spec.fields:
+            # Django matches selected names against attname (``author_id`` minus ``_id``).
+            if selected is not None and f.name not in selected and f.attr not in selected:
+                continue
+            self.fields.append(f)
+            related = _related_spec(registry, f) if f.target is not None else None
+            self.natural.append(
+                bool(natural_fk and related is not None and related.has_natural_key)
+            )
+        self.m2m: list[M2MSpec] = [
+            m for m in spec.m2m if m.auto_created and (selected is None or m.name in selected)
+        ]
+        self.m2m_natural: list[bool] = []
+        self.m2m_value: list[FieldSpec] = []
+        for m in self.m2m:
+            related = registry.for_table(m.related_table) if registry is not None else None
+            if related is None:
+                from manouche.serial._models import describe
+
+                related = describe(m.related_table)
+            self.m2m_natural.append(bool(natural_fk and related.has_natural_key))
+            self.m2m_value.append(FieldSpec(m.name, m.name, m.target, "ForeignKey"))
+        self.related: dict[str, ModelSpec] = {}
+
+    def json_dict(self, pk: Any, values: list[Any], m2m: list[list[Any]]) -> dict[str, Any]:
+        """The fixture dict (JSON-ready values) of one object."""
+        out: dict[str, Any] = {}
+        for f, natural, v in zip(self.fields, self.natural, values, strict=True):
+            conv = f.to_json
+            out[f.name] = v if (natural or conv is None or v is None) else conv(v)
+        for m, natural, vf, vs in zip(self.m2m, self.m2m_natural, self.m2m_value, m2m, strict=True):
+            conv = vf.to_json
+            out[m.name] = vs if natural or conv is None else [conv(v) for v in vs]
+        if self.write_pk:
+            conv = self.spec.pk.to_json
+            return {
+                "model": self.spec.label,
+                "pk": pk if conv is None or pk is None else conv(pk),
+                "fields": out,
+            }
+        return {"model": self.spec.label, "fields": out}
+
+
+def _related_spec(registry: ModelRegistry | None, f: FieldSpec) -> ModelSpec:
+    assert f.target is not None
+    table = f.target.table
+    assert isinstance(table, sa.Table)
+    if registry is not None:
+        return registry.for_table(table)
+    from manouche.serial._models import describe
+
+    owner = table.info.get("_model")
+    return describe(owner if isinstance(owner, type) else table)
+
+
+class BaseSerializer:
+    """Writes objects to a stream; a format overrides the ``start``/``write_object``/``end`` hooks.
+
+    ``serialize(objects, stream=None, fields=None, indent=None,
+    use_natural_foreign_keys=False, use_natural_primary_keys=False)`` as
+    Django's; returns the text when no stream is given.
+    """
+
+    stream_class: Callable[[], IO[str]] = io.StringIO
+    internal_use_only = False
+
+    def __init__(self) -> None:
+        self.options: dict[str, Any] = {}
+        self.stream: IO[str] = io.StringIO()
+        self.selected_fields: Iterable[str] | None = None
+        self.use_natural_foreign_keys = False
+        self.use_natural_primary_keys = False
+        self.first = True
+        self._plans: dict[int, Plan] = {}
+        self.registry: ModelRegistry | None = None
+
+    def serialize(
+        self,
+        queryset: Iterable[Any],
+        *,
+        stream: IO[str] | None = None,
+        fields: Iterable[str] | None = None,
+        use_natural_foreign_keys: bool = False,
+        use_natural_primary_keys: bool = False,
+        progress_output: IO[str] | None = None,
+        object_count: int = 0,
+        **options: Any,
+    ) -> Any:
+        self.begin(
+            stream=stream,
+            fields=fields,
+            use_natural_foreign_keys=use_natural_foreign_keys,
+            use_natural_primary_keys=use_natural_primary_keys,
+            **options,
+        )
+        progress = ProgressBar(progress_output, object_count)
+        for count, obj in enumerate(queryset, start=1):
+            spec = model_of(obj)
+            plan = self.plan(spec)
+            pk, values, m2m = self._extract(plan, obj)
+            self.write_object(plan, pk, values, m2m)
+            self.first = False
+            progress.update(count)
+        return self.finish()
+
+    # -- the lower level, used by dumpdata to write database rows ----------------
+
+    def begin(
+        self,
+        *,
+        stream: IO[str] | None = None,
+        fields: Iterable[str] | None = None,
+        use_natural_foreign_keys: bool = False,
+        use_natural_primary_keys: bool = False,
+        registry: ModelRegistry | None = None,
+        **options: Any,
+    ) -> None:
+        self.options = options
+        self.stream = stream if stream is not None else self.stream_class()
+        self.selected_fields = fields
+        self.use_natural_foreign_keys = use_natural_foreign_keys
+        self.use_natural_primary_keys = use_natural_primary_keys
+        self.registry = registry
+        self.first = True
+        self._plans = {}
+        self.start_serialization()
+
+    def finish(self) -> Any:
+        self.end_serialization()
+        return self.getvalue()
+
+    def plan(self, spec: ModelSpec) -> Plan:
+        plan = self._plans.get(id(spec))
+        if plan is None:
+            plan = Plan(
+                spec,
+                self.registry,
+                self.selected_fields,
+                self.use_natural_foreign_keys,
+                self.use_natural_primary_keys,
+            )
+            self._plans[id(spec)] = plan
+        return plan
+
+    def _extract(self, plan: Plan, obj: Any) -> tuple[Any, list[Any], list[list[Any]]]:
+        pk = _get(obj, plan.spec.pk.attr)
+        values: list[Any] = []
+        for f, natural in zip(plan.fields, plan.natural, strict=True):
+            if natural:
+                related = _related_obj(obj, f)
+                values.append(
+                    None
+                    if related is None
+                    else _related_spec(self.registry, f).natural_key_of(related)
+                )
+            else:
+                values.append(_get(obj, f.attr))
+        m2m: list[list[Any]] = []
+        for m, natural in zip(plan.m2m, plan.m2m_natural, strict=True):
+            related_objs = _m2m_objects(obj, m)
+            if natural:
+                m2m.append([model_of(r).natural_key_of(r) for r in related_objs])
+            else:
+                m2m.append(
+                    [
+                        r if not hasattr(r, "__table__") else _get(r, model_of(r).pk.attr)
+                        for r in related_objs
+                    ]
+                )
+        return pk, values, m2m
+
+    def write_row(self, plan: Plan, pk: Any, values: list[Any], m2m: list[list[Any]]) -> None:
+        self.write_object(plan, pk, values, m2m)
+        self.first = False
+
+    # -- hooks ------------------------------------------------------------------------
+
+    def start_serialization(self) -> None:
+        raise NotImplementedError("subclasses of BaseSerializer must provide start_serialization()")
+
+    def end_serialization(self) -> None:
+        pass
+
+    def write_object(self, plan: Plan, pk: Any, values: list[Any], m2m: list[list[Any]]) -> None:
+        raise NotImplementedError("subclasses of BaseSerializer must provide write_object()")
+
+    def getvalue(self) -> Any:
+        """The text written, when the stream was the serializer's own."""
+        getvalue = getattr(self.stream, "getvalue", None)
+        return getvalue() if callable(getvalue) else None
+
+
+def _related_obj(obj: Any, f: FieldSpec) -> Any:
+    if isinstance(obj, dict):
+        raise TypeError("natural foreign keys need model instances, not dicts")
+    if _get(obj, f.attr) is None:
+        return None
+    return getattr(obj, f.name)
+
+
+def _m2m_objects(obj: Any, m: M2MSpec) -> list[Any]:
+    related = getattr(obj, m.name)
+    everything = getattr(related, "all", None)
+    if callable(everything):
+        return list(everything())
+    return list(related)
+
+
+# -- reading -------------------------------------------------------------------------
+
+
+class DeserializedObject:
+    """An object read from a fixture, not saved yet: ``.object``, ``.m2m_data``, ``.save()``.
+
+    ``.object`` is a model instance built with ``Model(**attrs)`` on first
+    access (a dict for a bare Table). ``m2m_data`` maps each many-to-many
+    field to the list of related pks; ``deferred_fields`` holds the natural
+    keys that did not resolve yet (``handle_forward_references``), to be
+    resolved by :meth:`save_deferred_fields`.
+    """
+
+    __slots__ = ("spec", "data", "m2m_data", "deferred_fields", "index", "_object")
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        data: dict[str, Any],
+        m2m_data: dict[str, list[Any]] | None = None,
+        deferred_fields: dict[str, Any] | None = None,
+        index: int | None = None,
+        obj: Any = None,
+    ) -> None:
+        self.spec = spec
+        self.data = data
+        self.m2m_data = m2m_data or {}
+        self.deferred_fields = deferred_fields or {}
+        self.index = index
+        self._object = obj
+
+    @property
+    def object(self) -> Any:
+        if self._object is None:
+            self._object = self.spec.build(self.data)
+        return self._object
+
+    @object.setter
+    def object(self, value: Any) -> None:
+        self._object = value
+
+    @property
+    def pk(self) -> Any:
+        if self._object is not None:
+            return _get(self._object, self.spec.pk.attr)
+        return self.data.get(self.spec.pk.attr)
+
+    def __repr__(self) -> str:
+        return f"<DeserializedObject: {self.spec.label}(pk={self.pk!r})>"
+
+    def row(self) -> dict[str, Any]:
+        """Column values to write: the instance's when it was touched, else the fixture's."""
+        spec = self.spec
+        if self._object is not None:
+            obj = self._object
+            out = {}
+            for f in (spec.pk, *spec.fields):
+                try:
+                    out[f.column.key] = _get(obj, f.attr)
+                except AttributeError:
+                    continue
+            return out
+        data = self.data
+        return {f.column.key: data[f.attr] for f in (spec.pk, *spec.fields) if f.attr in data}
+
+    def save(self, save_m2m: bool = True, using: Using = None, **kwargs: Any) -> None:
+        """Write the row (update when the pk exists, else insert) and its many-to-many rows."""
+        from manouche.serial._saving import save_objects
+
+        with _transaction(using) as conn:
+            save_objects(conn, [self], save_m2m=save_m2m)
+
+    def save_deferred_fields(
+        self, using: Using = None, registry: ModelRegistry | None = None
+    ) -> None:
+        """Resolve the natural keys left for later and save again."""
+        from manouche.serial._saving import save_objects
+
+        with _transaction(using) as conn:
+            resolve_deferred(self, conn, registry)
+            save_objects(conn, [self], save_m2m=True)
+
+
+def _transaction(using: Using) -> Any:
+    from manouche.serial._db import transaction
+
+    return transaction(using)
+
+
+def resolve_deferred(
+    obj: DeserializedObject, conn: sa.Connection | None, registry: ModelRegistry | None
+) -> None:
+    spec = obj.spec
+    for name, value in list(obj.deferred_fields.items()):
+        f = spec.fields_by_name.get(name)
+        try:
+            if f is not None:
+                related = _related_spec(registry, f)
+                pk = related.lookup_natural(conn, value)
+                obj.data[f.attr] = pk
+                if obj._object is not None:
+                    setattr(obj._object, f.attr, pk)
+            else:
+                m = spec.m2m_by_name[name]
+                rel = registry.for_table(m.related_table) if registry else None
+                if rel is None:
+                    from manouche.serial._models import describe
+
+                    rel = describe(m.related_table)
+                obj.m2m_data[name] = [rel.lookup_natural(conn, v) for v in value]
+        except LookupError as exc:
+            raise DeserializationError(
+                str(exc), index=obj.index, model=spec.label, pk=obj.pk, field=name
+            ) from None
+    obj.deferred_fields = {}
+
+
+class BaseDeserializer:
+    """Iterates over a stream (or string), yielding :class:`DeserializedObject`.
+
+    :param models: what labels resolve to (a :class:`ModelRegistry`, model
+        classes, a MetaData or a module); orm-lite's models by default.
+    :param using: where natural keys are looked up (Connection, Engine or Database).
+    :param ignorenonexistent: skip unknown models and fields instead of failing.
+    :param handle_forward_references: keep unresolved natural keys in
+        ``deferred_fields`` instead of failing.
+    """
+
+    def __init__(
+        self,
+        stream_or_string: Any,
+        *,
+        models: Any = None,
+        using: Using = None,
+        ignorenonexistent: bool = False,
+        handle_forward_references: bool = False,
+        **options: Any,
+    ) -> None:
+        self.options = options
+        self.stream = stream_or_string
+        self.registry = as_registry(models)
+        self.using = using
+        self.ignorenonexistent = ignorenonexistent
+        self.handle_forward_references = handle_forward_references
+        self._objects: Iterator[DeserializedObject] | None = None
+        self._conn: sa.Connection | None = None
+        self._conn_ready = False
+
+    def connection(self) -> sa.Connection | None:
+        if not self._conn_ready:
+            self._conn = connection_for(self.using)
+            self._conn_ready = True
+        return self._conn
+
+    def __iter__(self) -> Iterator[DeserializedObject]:
+        return self
+
+    def __next__(self) -> DeserializedObject:
+        if self._objects is None:
+            self._objects = self.objects()
+        return next(self._objects)
+
+    def objects(self) -> Iterator[DeserializedObject]:
+        raise NotImplementedError("subclasses of BaseDeserializer must provide objects()")
+
+
+def _fail(
+    reason: str, index: int, model: str | None = None, pk: Any = None, field: str | None = None
+) -> None:
+    raise DeserializationError(reason, index=index, model=model, pk=pk, field=field)
+
+
+def objects_from_dicts(de: BaseDeserializer, dicts: Iterable[Any]) -> Iterator[DeserializedObject]:
+    """Fixture dicts (``{"model", "pk", "fields"}``) to deserialized objects, located on error."""
+    registry = de.registry
+    ignore = de.ignorenonexistent
+    forward = de.handle_forward_references
+    for index, d in enumerate(dicts, start=1):
+        if not isinstance(d, dict):
+            _fail(f"expected an object, got {type(d).__name__}", index)
+        label = d.get("model")
+        if not isinstance(label, str):
+            _fail("missing or invalid 'model'", index)
+        try:
+            spec = registry.get(label)
+        except ModelNotFound as exc:
+            if ignore:
+                continue
+            raise exc.located(index=index, model=label) from None
+        pk_value = d.get("pk")
+        try:
+            yield build_object(de, spec, pk_value, d.get("fields", {}), index, ignore, forward)
+        except DeserializationError as exc:
+            raise exc.located(index=index, model=spec.label, pk=pk_value) from None
+
+
+def build_object(
+    de: BaseDeserializer,
+    spec: ModelSpec,
+    pk_value: Any,
+    fields: Any,
+    index: int,
+    ignore: bool,
+    forward: bool,
+) -> DeserializedObject:
+    label = spec.label
+    data: dict[str, Any] = {}
+    if pk_value is not None:
+        data[spec.pk.attr] = convert(spec.pk.reader, pk_value, False, label, "pk")
+    if not isinstance(fields, dict):
+        raise DeserializationError("'fields' must be an object", index=index)
+    m2m_data: dict[str, list[Any]] = {}
+    deferred: dict[str, Any] = {}
+    by_name = spec.fields_by_name
+    for name, value in fields.items():
+        f = by_name.get(name) or spec.attrs.get(name)
+        if f is not None:
+            if f.target is None:
+                data[f.attr] = convert(f.reader, value, type(value) is TextValue, label, name)
+                continue
+            if value is not None and isinstance(value, list):
+                related = _related_spec(de.registry, f)
+                if not related.has_natural_lookup:
+                    raise DeserializationError(
+                        f"{related.label} has no get_by_natural_key(): cannot resolve {value!r}",
+                        field=name,
+                    )
+                try:
+                    data[f.attr] = related.lookup_natural(de.connection(), value)
+                except LookupError as exc:
+                    if not forward:
+                        raise DeserializationError(str(exc), field=name) from None
+                    deferred[f.name] = value
+                continue
+            data[f.attr] = convert(f.reader, value, type(value) is TextValue, label, name)
+            continue
+        m = spec.m2m_by_name.get(name)
+        if m is not None:
+            m2m_data[name] = _m2m_values(de, m, value, name, deferred, forward)
+            continue
+        if ignore:
+            continue
+        raise DeserializationError(f"{label} has no field named {name!r}", field=name)
+    obj = DeserializedObject(spec, data, m2m_data, deferred, index)
+    if pk_value is None and spec.has_natural_key and spec.has_natural_lookup:
+        _natural_pk(de, obj)
+    return obj
+
+
+def _natural_pk(de: BaseDeserializer, obj: DeserializedObject) -> None:
+    spec = obj.spec
+    if spec.natural_key_fields is not None and spec.model is None:
+        key = [obj.data.get(spec.fields_by_name[n].attr) for n in spec.natural_key_fields]
+    else:
+        key = spec.natural_key_of(obj.object)
+    try:
+        pk = spec.lookup_natural(de.connection(), key)
+    except LookupError:
+        return
+    obj.data[spec.pk.attr] = pk
+    if obj._object is not None:
+        setattr(obj._object, spec.pk.attr, pk)
+
+
+def _m2m_values(
+    de: BaseDeserializer, m: M2MSpec, value: Any, name: str, deferred: dict[str, Any], forward: bool
+) -> list[Any]:
+    if not isinstance(value, list):
+        raise DeserializationError(
+            f"a many-to-many value must be a list, got {type(value).__name__}", field=name
+        )
+    related = de.registry.for_table(m.related_table)
+    reader = FieldSpec(m.name, m.name, m.target, "ForeignKey").reader
+    out = []
+    for v in value:
+        if isinstance(v, list):
+            if not related.has_natural_lookup:
+                raise DeserializationError(
+                    f"{related.label} has no get_by_natural_key(): cannot resolve {v!r}", field=name
+                )
+            try:
+                out.append(related.lookup_natural(de.connection(), v))
+            except LookupError as exc:
+                if not forward:
+                    raise DeserializationError(str(exc), field=name) from None
+                deferred[name] = value
+                return []
+        else:
+            out.append(convert(reader, v, False, related.label, name))
+    return out
+
+
+def text_or_bytes(data: Any) -> Any:
+    """A text stream over ``data`` (str, bytes or an already open stream)."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        return io.TextIOWrapper(io.BytesIO(bytes(data)), encoding="utf-8")
+    if isinstance(data, str):
+        return io.StringIO(data)
+    return data

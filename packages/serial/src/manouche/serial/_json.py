@@ -1,0 +1,300 @@
+"""The "json", "jsonl" and "python" formats, written as Django writes them.
+
+Reading is incremental: a JSON document is a top-level array whose elements
+are decoded one at a time from a sliding buffer, so memory is bounded by the
+largest object (``max_object_size``), not by the document; JSONL is read a
+line at a time. Nesting deeper than ``max_depth`` inside a value and
+documents over ``max_size`` characters are refused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import IO, Any
+
+from manouche.serial._base import (
+    BaseDeserializer,
+    BaseSerializer,
+    DeserializedObject,
+    Plan,
+    objects_from_dicts,
+    text_or_bytes,
+)
+from manouche.serial._values import json_default
+from manouche.serial.exceptions import DeserializationError
+
+__all__ = ["JSONDeserializer", "JSONLDeserializer", "JSONLSerializer", "JSONSerializer"]
+
+MAX_OBJECT_SIZE = 16 * 1024 * 1024
+MAX_DEPTH = 64
+_CHUNK = 64 * 1024
+_WS = " \t\n\r"
+
+
+class _Flusher:
+    """Collects output pieces and writes them in chunks (fewer stream calls)."""
+
+    __slots__ = ("parts", "size", "write")
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.write = stream.write
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += 1
+        if self.size >= 256:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            self.write("".join(self.parts))
+            self.parts.clear()
+            self.size = 0
+
+
+class PythonSerializer(BaseSerializer):
+    """Objects to a list of fixture dicts (JSON-ready values)."""
+
+    internal_use_only = True
+
+    def start_serialization(self) -> None:
+        self.objects: list[dict[str, Any]] = []
+
+    def write_object(self, plan: Plan, pk: Any, values: list[Any], m2m: list[list[Any]]) -> None:
+        self.objects.append(plan.json_dict(pk, values, m2m))
+
+    def getvalue(self) -> Any:
+        return self.objects
+
+
+class JSONSerializer(BaseSerializer):
+    """Django's "json" format: a JSON array of ``{"model", "pk", "fields"}`` objects."""
+
+    def start_serialization(self) -> None:
+        indent = self.options.get("indent")
+        kwargs: dict[str, Any] = {"ensure_ascii": False, "default": json_default}
+        if indent is not None:
+            kwargs["indent"] = indent
+        if indent:
+            kwargs["separators"] = (",", ": ")
+        self._encode = json.JSONEncoder(**kwargs).encode
+        self._indent = indent
+        self._out = _Flusher(self.stream)
+        self._out.add("[")
+
+    def write_object(self, plan: Plan, pk: Any, values: list[Any], m2m: list[list[Any]]) -> None:
+        text = self._encode(plan.json_dict(pk, values, m2m))
+        if self._indent:
+            self._out.add(("\n" if self.first else ",\n") + text)
+        else:
+            self._out.add(text if self.first else ", " + text)
+
+    def end_serialization(self) -> None:
+        # Django 6 ends the document with a newline, indented or not.
+        self._out.add("\n]\n" if self._indent else "]\n")
+        self._out.flush()
+
+
+class JSONLSerializer(BaseSerializer):
+    """Django's "jsonl" format: one compact JSON object a line."""
+
+    def start_serialization(self) -> None:
+        self._encode = json.JSONEncoder(
+            ensure_ascii=False, default=json_default, separators=(",", ": ")
+        ).encode
+        self._out = _Flusher(self.stream)
+
+    def write_object(self, plan: Plan, pk: Any, values: list[Any], m2m: list[list[Any]]) -> None:
+        self._out.add(self._encode(plan.json_dict(pk, values, m2m)) + "\n")
+
+    def end_serialization(self) -> None:
+        self._out.flush()
+
+
+def check_depth(value: Any, limit: int) -> None:
+    """Refuse values nested deeper than ``limit`` (iteratively, no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if depth > limit:
+            raise DeserializationError(f"JSON nested deeper than {limit} levels")
+        if isinstance(v, dict):
+            stack.extend((x, depth + 1) for x in v.values() if isinstance(x, dict | list))
+        elif isinstance(v, list):
+            stack.extend((x, depth + 1) for x in v if isinstance(x, dict | list))
+
+
+class _Bounded:
+    """Limits shared by the JSON readers."""
+
+    def _limits(self, options: dict[str, Any]) -> None:
+        self.max_object_size: int = options.get("max_object_size", MAX_OBJECT_SIZE)
+        self.max_depth: int = options.get("max_depth", MAX_DEPTH)
+        self.max_size: int | None = options.get("max_size")
+
+    def _checked(self, obj: Any, index: int) -> Any:
+        # The fixture structure is 3 levels deep; values (JSONField) get the rest.
+        if isinstance(obj, dict):
+            fields = obj.get("fields")
+            if isinstance(fields, dict):
+                for name, v in fields.items():
+                    if isinstance(v, dict | list):
+                        try:
+                            check_depth(v, self.max_depth)
+                        except DeserializationError as exc:
+                            raise exc.located(
+                                index=index, model=str(obj.get("model")), field=name
+                            ) from None
+        return obj
+
+
+def _decode_error(exc: Exception, index: int) -> DeserializationError:
+    if isinstance(exc, RecursionError):
+        return DeserializationError("JSON nested too deeply", index=index)
+    return DeserializationError(f"invalid JSON: {exc}", index=index)
+
+
+def iter_json_array(
+    stream: IO[str], max_object_size: int = MAX_OBJECT_SIZE, max_size: int | None = None
+) -> Iterator[Any]:
+    """The elements of a top-level JSON array, decoded one at a time."""
+    decode = json.JSONDecoder().raw_decode
+    buf = ""
+    pos = 0
+    eof = False
+    total = 0
+
+    def more() -> bool:
+        nonlocal buf, pos, eof, total
+        if eof:
+            return False
+        # Read at least as much as is pending: a large object costs O(log n) retries.
+        chunk = stream.read(max(_CHUNK, len(buf) - pos))
+        if not isinstance(chunk, str):
+            raise TypeError("open the stream in text mode (or pass bytes/str)")
+        if not chunk:
+            eof = True
+            return False
+        total += len(chunk)
+        if max_size is not None and total > max_size:
+            raise DeserializationError(f"document larger than {max_size} characters")
+        buf = buf[pos:] + chunk
+        pos = 0
+        return True
+
+    def skip_ws() -> str:
+        nonlocal pos
+        while True:
+            while pos < len(buf) and buf[pos] in _WS:
+                pos += 1
+            if pos < len(buf):
+                return buf[pos]
+            if not more():
+                return ""
+
+    first = skip_ws()
+    if first != "[":
+        raise DeserializationError(
+            "a JSON fixture must be an array of objects" if first else "empty document"
+        )
+    pos += 1
+    index = 0
+    expect_value = False
+    while True:
+        c = skip_ws()
+        if c == "":
+            raise DeserializationError(
+                "unexpected end of document: the array is not closed", index=index or None
+            )
+        if c == "]" and not expect_value:
+            pos += 1
+            if skip_ws():
+                raise DeserializationError("extra data after the array")
+            return
+        if index and not expect_value:
+            if c != ",":
+                raise DeserializationError(
+                    f"expected ',' or ']' after object #{index}, found {c!r}"
+                )
+            pos += 1
+            expect_value = True
+            continue
+        index += 1
+        while True:
+            try:
+                value, end = decode(buf, pos)
+            except (json.JSONDecodeError, RecursionError) as exc:
+                if isinstance(exc, json.JSONDecodeError) and not eof:
+                    if len(buf) - pos > max_object_size:
+                        raise DeserializationError(
+                            f"object larger than {max_object_size} characters", index=index
+                        ) from None
+                    if more():
+                        continue
+                raise _decode_error(exc, index) from None
+            if end == len(buf) and not eof and buf[pos] not in '{["':
+                # A number may continue in the next chunk.
+                if more():
+                    continue
+            break
+        if end - pos > max_object_size:
+            raise DeserializationError(
+                f"object larger than {max_object_size} characters", index=index
+            )
+        pos = end
+        expect_value = False
+        yield value
+
+
+class PythonDeserializer(BaseDeserializer):
+    """Fixture dicts (a list, or any iterable) to deserialized objects."""
+
+    def objects(self) -> Iterator[DeserializedObject]:
+        return objects_from_dicts(self, self.stream)
+
+
+class JSONDeserializer(BaseDeserializer, _Bounded):
+    """Reads the "json" format incrementally."""
+
+    def objects(self) -> Iterator[DeserializedObject]:
+        self._limits(self.options)
+        stream = text_or_bytes(self.stream)
+        items = iter_json_array(stream, self.max_object_size, self.max_size)
+        return objects_from_dicts(self, (self._checked(o, i) for i, o in enumerate(items, start=1)))
+
+
+class JSONLDeserializer(BaseDeserializer, _Bounded):
+    """Reads the "jsonl" format a line at a time (blank lines skipped)."""
+
+    def objects(self) -> Iterator[DeserializedObject]:
+        self._limits(self.options)
+        return objects_from_dicts(self, self._lines())
+
+    def _lines(self) -> Iterator[Any]:
+        stream = text_or_bytes(self.stream)
+        total = 0
+        loads = json.loads
+        for index, line in enumerate(_read_lines(stream, self.max_object_size), start=1):
+            total += len(line)
+            if self.max_size is not None and total > self.max_size:
+                raise DeserializationError(f"document larger than {self.max_size} characters")
+            if not line.strip():
+                continue
+            try:
+                obj = loads(line)
+            except (json.JSONDecodeError, RecursionError) as exc:
+                raise _decode_error(exc, index) from None
+            yield self._checked(obj, index)
+
+
+def _read_lines(stream: IO[str], limit: int) -> Iterator[str]:
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith("\n"):
+            raise DeserializationError(f"line longer than {limit} characters")
+        yield line

@@ -1,0 +1,544 @@
+"""Models as serial sees them: read from SQLAlchemy metadata, nothing else.
+
+A model is anything with a ``__table__`` (an orm-lite model, a declarative
+SQLAlchemy class) or a bare ``sqlalchemy.Table``. :func:`describe` turns it
+into a :class:`ModelSpec`: the fields in column order with their Django kind,
+the foreign keys and their targets, the many-to-many relations and the
+natural-key hooks. :class:`ModelRegistry` finds specs by Django label
+(``"app_label.model_name"``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import importlib
+import sys
+import types
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from manouche.serial._values import FromValue, ToJson, json_writer, python_reader
+from manouche.serial.exceptions import ModelNotFound
+
+__all__ = ["FieldSpec", "M2MSpec", "ModelRegistry", "ModelSpec", "describe"]
+
+# SQLAlchemy type -> Django internal type, most specific first (Float is a
+# Numeric, Text and Enum are Strings, BigInteger is an Integer).
+_TYPE_KINDS: list[tuple[type[Any], str]] = [
+    (sa.Boolean, "BooleanField"),
+    (sa.BigInteger, "BigIntegerField"),
+    (sa.SmallInteger, "SmallIntegerField"),
+    (sa.Integer, "IntegerField"),
+    (sa.Float, "FloatField"),
+    (sa.Numeric, "DecimalField"),
+    (sa.Text, "TextField"),
+    (sa.String, "CharField"),
+    (sa.DateTime, "DateTimeField"),
+    (sa.Date, "DateField"),
+    (sa.Time, "TimeField"),
+    (sa.Interval, "DurationField"),
+    (sa.LargeBinary, "BinaryField"),
+    (sa.Uuid, "UUIDField"),
+    (sa.JSON, "JSONField"),
+]
+_AUTO = {
+    "IntegerField": "AutoField",
+    "BigIntegerField": "BigAutoField",
+    "SmallIntegerField": "SmallAutoField",
+}
+
+
+def _base_type(col: sa.Column[Any]) -> Any:
+    t: Any = col.type
+    while isinstance(t, sa.TypeDecorator):
+        t = t.impl_instance
+    return t
+
+
+def column_kind(col: sa.Column[Any]) -> str:
+    """The Django internal type of a column: ``Column.info["django_field"]`` or its SQL type."""
+    kind = col.info.get("django_field")
+    if isinstance(kind, str):
+        return kind
+    t = _base_type(col)
+    for sa_type, name in _TYPE_KINDS:
+        if isinstance(t, sa_type):
+            if col.primary_key and name in _AUTO and col.autoincrement in (True, "auto"):
+                return _AUTO[name]
+            return name
+    return "TextField"
+
+
+def _stores_timezone(col: sa.Column[Any]) -> bool:
+    return bool(getattr(_base_type(col), "timezone", False))
+
+
+def _writes_utc(col: sa.Column[Any], kind: str) -> bool:
+    """Whether naive datetimes of this column are UTC (Django's ``USE_TZ = True``).
+
+    Columns declared Django ``DateTimeField`` follow Django's default unless
+    ``Column.info["use_tz"]`` is ``False``; plain columns say it with
+    ``DateTime(timezone=True)``.
+    """
+    if kind != "DateTimeField":
+        return False
+    if "use_tz" in col.info:
+        return bool(col.info["use_tz"])
+    return "django_field" in col.info or _stores_timezone(col)
+
+
+class FieldSpec:
+    """One concrete field: its serialized name, instance attribute, column and kind."""
+
+    __slots__ = (
+        "name",
+        "attr",
+        "column",
+        "kind",
+        "rel",
+        "target",
+        "to_json",
+        "reader",
+        "utc",
+        "decimal_places",
+    )
+
+    def __init__(self, name: str, attr: str, column: sa.Column[Any], kind: str) -> None:
+        self.name = name
+        self.attr = attr
+        self.column = column
+        self.rel: str | None = None
+        self.target: sa.Column[Any] | None = None
+        fks = list(column.foreign_keys)
+        if fks and kind not in ("AutoField", "BigAutoField", "SmallAutoField"):
+            self.target = fks[0].column
+            unique = kind == "OneToOneField" or bool(column.unique) or column.primary_key
+            self.rel = "OneToOneRel" if unique else "ManyToOneRel"
+            # Values of a relation are written and read as its target's.
+            value_col = self.target
+            kind_for_values = column_kind(value_col)
+        else:
+            value_col = column
+            kind_for_values = kind
+        self.kind = kind
+        self.utc = _writes_utc(value_col, kind_for_values)
+        self.to_json: ToJson | None = json_writer(kind_for_values, self.utc)
+        self.reader: FromValue = python_reader(kind_for_values, _stores_timezone(value_col))
+        places = value_col.info.get("decimal_places", getattr(_base_type(value_col), "scale", None))
+        self.decimal_places: int | None = places if kind_for_values == "DecimalField" else None
+        if self.decimal_places is not None:
+            self.to_json = _decimal_writer(self.decimal_places)
+
+    @property
+    def value_kind(self) -> str:
+        return column_kind(self.target) if self.target is not None else self.kind
+
+    def __repr__(self) -> str:
+        return f"<FieldSpec {self.name} ({self.kind})>"
+
+
+def _decimal_writer(places: int) -> ToJson:
+    exp = decimal.Decimal(1).scaleb(-places)
+
+    def write(value: object) -> object:
+        if value is None:
+            return None
+        if isinstance(value, float | int | str):
+            value = decimal.Decimal(str(value))
+        if isinstance(value, decimal.Decimal):
+            try:
+                return str(value.quantize(exp))
+            except decimal.InvalidOperation:
+                return str(value)
+        return str(value)
+
+    return write
+
+
+class M2MSpec:
+    """A many-to-many relation through a table of two foreign keys."""
+
+    __slots__ = ("name", "through", "source", "target", "related_table", "auto_created")
+
+    def __init__(
+        self,
+        name: str,
+        through: sa.Table,
+        source: sa.Column[Any],
+        target: sa.Column[Any],
+        auto_created: bool = True,
+    ) -> None:
+        self.name = name
+        self.through = through
+        self.source = source
+        self.target = target
+        self.related_table: sa.Table = next(iter(target.foreign_keys)).column.table
+        self.auto_created = auto_created
+
+    def __repr__(self) -> str:
+        return f"<M2MSpec {self.name} via {self.through.name}>"
+
+
+def table_label(table: sa.Table) -> str:
+    """``"app_label.model_name"`` from ``Table.info``, else the table name."""
+    info = table.info
+    app, name = info.get("app_label"), info.get("model_name")
+    if app and name:
+        return f"{app}.{name}".lower()
+    return table.name.lower()
+
+
+class ModelSpec:
+    """Everything serial needs to know about one model."""
+
+    def __init__(self, model: type[Any] | None, table: sa.Table) -> None:
+        self.model = model
+        self.table = table
+        self.label = table_label(table)
+        self.pk: FieldSpec
+        self.fields: list[FieldSpec] = []
+        self.m2m: list[M2MSpec] = []
+        mapper = sa.inspect(model, raiseerr=False) if model is not None else None
+        meta = getattr(model, "_meta", None)
+        pks = list(table.primary_key.columns)
+        if len(pks) != 1:
+            raise TypeError(
+                f"{self.label}: serial needs exactly one primary key column, found {len(pks)}"
+            )
+        for col in table.columns:
+            kind = column_kind(col)
+            name = col.info.get("field_name")
+            if not isinstance(name, str):
+                name = str(col.name)
+                if (
+                    col.foreign_keys
+                    and not col.primary_key
+                    and name.endswith("_id")
+                    and len(name) > 3
+                ):
+                    name = name[:-3]
+            attr = _instance_attr(model, meta, mapper, name, col)
+            spec = FieldSpec(str(name), str(attr), col, kind)
+            if col.primary_key:
+                self.pk = spec
+            else:
+                self.fields.append(spec)
+        self.m2m = _m2m_specs(model, meta, mapper, table)
+        self.fields_by_name: dict[str, FieldSpec] = {f.name: f for f in self.fields}
+        self.fields_by_name.setdefault(self.pk.name, self.pk)
+        self.m2m_by_name: dict[str, M2MSpec] = {m.name: m for m in self.m2m}
+        # Attribute names accepted as field names too (Django accepts ``author_id``).
+        self.attrs: dict[str, FieldSpec] = {f.attr: f for f in self.fields}
+        nk_fields = getattr(model, "natural_key_fields", None) or table.info.get("natural_key")
+        self.natural_key_fields: tuple[str, ...] | None = tuple(nk_fields) if nk_fields else None
+        self.has_natural_key = self.natural_key_fields is not None or callable(
+            getattr(model, "natural_key", None)
+        )
+        self._manager_lookup = _natural_lookup(model)
+        self.has_natural_lookup = (
+            self.natural_key_fields is not None or self._manager_lookup is not None
+        )
+
+    def __repr__(self) -> str:
+        return f"<ModelSpec {self.label}>"
+
+    # -- natural keys -----------------------------------------------------------
+
+    def natural_key_of(self, obj: Any) -> list[Any]:
+        """The natural key of an instance (``natural_key()``, or ``natural_key_fields``)."""
+        fn = getattr(obj, "natural_key", None)
+        if callable(fn):
+            return list(fn())
+        assert self.natural_key_fields is not None
+        return [_get(obj, self._field(n).attr) for n in self.natural_key_fields]
+
+    def _field(self, name: str) -> FieldSpec:
+        try:
+            return self.fields_by_name[name]
+        except KeyError:
+            raise TypeError(
+                f"{self.label}.natural_key_fields names unknown field {name!r}"
+            ) from None
+
+    def lookup_natural(self, conn: sa.Connection | None, key: Iterable[Any]) -> Any:
+        """The pk of the row with this natural key; ``LookupError`` when there is none."""
+        values = list(key)
+        if self.natural_key_fields is not None and conn is not None:
+            if len(values) != len(self.natural_key_fields):
+                raise ValueError(
+                    f"natural key of {self.label} has {len(self.natural_key_fields)} parts, "
+                    f"got {values!r}"
+                )
+            cond = []
+            for n, v in zip(self.natural_key_fields, values, strict=True):
+                f = self._field(n)
+                if f.target is not None and isinstance(v, list | tuple):
+                    raise ValueError(f"nested natural keys in {self.label}.{n} are not supported")
+                cond.append(f.column == f.reader(v, False) if v is not None else f.column.is_(None))
+            found = conn.execute(sa.select(self.pk.column).where(*cond).limit(2)).scalars().all()
+            if len(found) != 1:
+                raise LookupError(f"{self.label} matching natural key {values!r} does not exist")
+            return found[0]
+        if self._manager_lookup is None:
+            raise LookupError(f"{self.label} has no get_by_natural_key() and no natural_key_fields")
+        try:
+            obj = self._manager_lookup(*values)
+        except Exception as exc:
+            if isinstance(exc, LookupError) or type(exc).__name__.endswith("DoesNotExist"):
+                raise LookupError(
+                    f"{self.label} matching natural key {values!r} does not exist"
+                ) from exc
+            raise
+        if obj is None:
+            raise LookupError(f"{self.label} matching natural key {values!r} does not exist")
+        return _get(obj, self.pk.attr)
+
+    # -- instances ----------------------------------------------------------------
+
+    def build(self, data: dict[str, Any]) -> Any:
+        """An instance from ``{attr: value}`` (a dict when the model is a bare Table)."""
+        if self.model is None:
+            return dict(data)
+        return self.model(**data)
+
+
+def _get(obj: Any, attr: str) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(attr)
+    return getattr(obj, attr)
+
+
+def _natural_lookup(model: type[Any] | None) -> Callable[..., Any] | None:
+    if model is None:
+        return None
+    for manager_name in ("_default_manager", "objects"):
+        try:
+            manager = getattr(model, manager_name, None)
+        except Exception:  # a manager descriptor that refuses class access
+            manager = None
+        fn = getattr(manager, "get_by_natural_key", None)
+        if callable(fn):
+            return fn  # type: ignore[no-any-return]
+    fn = getattr(model, "get_by_natural_key", None)
+    return fn if callable(fn) else None
+
+
+def _instance_attr(model: Any, meta: Any, mapper: Any, name: str, col: sa.Column[Any]) -> str:
+    if meta is not None and hasattr(meta, "get_field"):
+        try:
+            return str(meta.get_field(name).attname)
+        except Exception:
+            pass
+    if mapper is not None and hasattr(mapper, "get_property_by_column"):
+        try:
+            return str(mapper.get_property_by_column(col).key)
+        except Exception:
+            pass
+    return col.key
+
+
+def _m2m_specs(model: Any, meta: Any, mapper: Any, table: sa.Table) -> list[M2MSpec]:
+    out: list[M2MSpec] = []
+    if meta is not None and hasattr(meta, "many_to_many"):
+        for f in meta.many_to_many:
+            through = f.through
+            ttable: sa.Table = through if isinstance(through, sa.Table) else through.__table__
+            auto = isinstance(through, sa.Table) or bool(
+                getattr(getattr(through, "_meta", None), "auto_created", True)
+            )
+            out.append(
+                M2MSpec(
+                    f.name,
+                    ttable,
+                    ttable.c[f.m2m_column_name()],
+                    ttable.c[f.m2m_reverse_name()],
+                    auto,
+                )
+            )
+        return out
+    if mapper is None or not hasattr(mapper, "relationships"):
+        return out
+    for rel in mapper.relationships:
+        secondary = rel.secondary
+        if not isinstance(secondary, sa.Table) or rel.viewonly:
+            continue
+        source = target = None
+        remote = rel.mapper.local_table
+        for col in secondary.columns:
+            for fk in col.foreign_keys:
+                if (
+                    fk.column.table is table
+                    and source is None
+                    and (remote is not table or target is not None)
+                ):
+                    source = col
+                elif fk.column.table is remote and target is None:
+                    target = col
+        if source is not None and target is not None:
+            out.append(M2MSpec(rel.key, secondary, source, target))
+    return out
+
+
+_SPECS: dict[object, ModelSpec] = {}
+
+
+def describe(model: type[Any] | sa.Table) -> ModelSpec:
+    """The :class:`ModelSpec` of a model class (anything with ``__table__``) or a Table."""
+    cached = _SPECS.get(model)
+    if cached is not None:
+        return cached
+    if isinstance(model, sa.Table):
+        owner = model.info.get("_model")
+        spec = ModelSpec(owner if isinstance(owner, type) else None, model)
+    else:
+        table = getattr(model, "__table__", None)
+        if not isinstance(table, sa.Table):
+            raise TypeError(f"{model!r} is not a model: it has no __table__ (a sqlalchemy.Table)")
+        spec = ModelSpec(model, table)
+    _SPECS[model] = spec
+    return spec
+
+
+def model_of(obj: object) -> ModelSpec:
+    """The spec of an instance's class."""
+    try:
+        return describe(type(obj))
+    except TypeError:
+        raise TypeError(
+            f"Non-model object ({type(obj).__name__}) encountered during serialization"
+        ) from None
+
+
+class ModelRegistry:
+    """The models a fixture may name, by label: ``register``/``unregister``/``get``.
+
+    ``ModelRegistry(models)`` takes model classes, Tables, ``MetaData`` objects
+    and modules (every model and Table found at their top level). A label is
+    ``"app_label.model_name"`` (from ``Table.info``, falling back to the table
+    name); ``get("lib.book")`` also finds a table named ``lib_book``, Django's
+    default table name, so a plain SQLAlchemy model of a Django table needs no
+    ``info``.
+    """
+
+    def __init__(self, models: Iterable[Any] = ()) -> None:
+        self._specs: dict[str, ModelSpec] = {}
+        self._tables: dict[str, ModelSpec] = {}
+        for m in models:
+            self.add(m)
+
+    def add(self, thing: Any) -> None:
+        """Register a model, Table, MetaData or a module's models (skipping M2M through tables)."""
+        if isinstance(thing, str):
+            thing = importlib.import_module(thing)
+        if isinstance(thing, types.ModuleType):
+            for value in list(vars(thing).values()):
+                if isinstance(value, sa.MetaData):
+                    continue
+                if isinstance(value, sa.Table) or (
+                    isinstance(value, type)
+                    and isinstance(getattr(value, "__table__", None), sa.Table)
+                ):
+                    if getattr(value, "__module__", thing.__name__) == thing.__name__ or isinstance(
+                        value, sa.Table
+                    ):
+                        self._add_quietly(value)
+            return
+        if isinstance(thing, sa.MetaData):
+            for table in thing.sorted_tables:
+                self._add_quietly(table)
+            return
+        self.register(thing)
+
+    def _add_quietly(self, thing: Any) -> None:
+        try:
+            self.register(thing)
+        except TypeError:
+            pass  # a table serial cannot handle (composite key) is simply not offered
+
+    def register(self, model: Any) -> ModelSpec:
+        """Register one model class or Table; a class replaces its bare Table."""
+        spec = describe(model)
+        current = self._specs.get(spec.label)
+        if current is not None and current.model is not None and spec.model is None:
+            return current
+        self._specs[spec.label] = spec
+        self._tables[spec.table.name.lower()] = spec
+        return spec
+
+    def unregister(self, label_or_model: Any) -> None:
+        label = (
+            label_or_model if isinstance(label_or_model, str) else describe(label_or_model).label
+        )
+        spec = self._specs.pop(label.lower(), None)
+        if spec is not None:
+            self._tables.pop(spec.table.name.lower(), None)
+
+    def get(self, label: str) -> ModelSpec:
+        """The spec for ``"app_label.model_name"``; :class:`ModelNotFound` otherwise."""
+        key = label.lower() if isinstance(label, str) else ""
+        spec = (
+            self._specs.get(key) or self._tables.get(key) or self._tables.get(key.replace(".", "_"))
+        )
+        if spec is None:
+            raise ModelNotFound(f"Invalid model identifier: {label!r}", model=None)
+        return spec
+
+    def for_table(self, table: sa.Table) -> ModelSpec:
+        spec = self._tables.get(table.name.lower())
+        return spec if spec is not None else describe(table)
+
+    def __contains__(self, label: object) -> bool:
+        try:
+            self.get(label)  # type: ignore[arg-type]
+        except ModelNotFound:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[ModelSpec]:
+        return iter(list(self._specs.values()))
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def labels(self) -> list[str]:
+        return sorted(self._specs)
+
+    def is_through(self, spec: ModelSpec) -> bool:
+        """Whether ``spec``'s table is the automatic through table of a registered M2M."""
+        for other in self._specs.values():
+            for m in other.m2m:
+                if m.through is spec.table and m.auto_created:
+                    return True
+        return False
+
+
+def default_registry() -> ModelRegistry:
+    """orm-lite's models when orm-lite is in use (imported), else an error saying what to pass."""
+    orm = sys.modules.get("manouche.orm_lite")
+    reg = getattr(getattr(orm, "_options", None), "registry", None) if orm is not None else None
+    models = getattr(reg, "_models", None)
+    if not isinstance(models, dict):
+        raise TypeError(
+            "No models to deserialize into: pass models= (model classes, Tables, a MetaData, "
+            "a module or a ModelRegistry)"
+        )
+    return ModelRegistry(models.values())
+
+
+def as_registry(models: Any) -> ModelRegistry:
+    if models is None:
+        return default_registry()
+    if isinstance(models, ModelRegistry):
+        return models
+    if isinstance(models, sa.MetaData | types.ModuleType | str | sa.Table) or isinstance(
+        models, type
+    ):
+        return ModelRegistry([models])
+    return ModelRegistry(models)
+
+
+# Helpers used by writers that need Python types without importing them twice.
+DATE_TYPES = (dt.date, dt.time)

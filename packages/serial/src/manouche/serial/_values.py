@@ -1,0 +1,396 @@
+"""Field values to and from their serialized forms, as Django writes them.
+
+Each field kind (Django's internal type name) has a function turning a Python
+value into what the JSON format writes (``json_value``), into the text the
+XML format writes (``text_value``), and one turning either back into the
+Python value (``python_value``). Passing kinds (ints, strings) use ``None``
+for "as is", so the hot loop skips the call.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import decimal
+import json
+import re
+import uuid
+from collections.abc import Callable
+
+from manouche.serial.exceptions import DeserializationError
+
+ToJson = Callable[[object], object]
+FromValue = Callable[[object, bool], object]
+
+UTC = dt.UTC
+
+
+class TextValue(str):
+    """A value read from XML text: booleans, numbers and JSON arrive as strings."""
+
+    __slots__ = ()
+
+
+# -- writing ---------------------------------------------------------------
+
+
+def datetime_json(value: dt.datetime, assume_utc: bool = False) -> str:
+    """A datetime as DjangoJSONEncoder writes it: milliseconds, ``Z`` for UTC."""
+    if assume_utc and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    r = value.isoformat()
+    if value.microsecond:
+        r = r[:23] + r[26:]
+    if r.endswith("+00:00"):
+        r = r[:-6] + "Z"
+    return r
+
+
+def time_json(value: dt.time) -> str:
+    if value.utcoffset() is not None:
+        raise ValueError("JSON can't represent timezone-aware times.")
+    r = value.isoformat()
+    if value.microsecond:
+        r = r[:12]
+    return r
+
+
+def duration_string(value: dt.timedelta) -> str:
+    """Django's ``[DD] [HH:]MM:SS[.uuuuuu]`` spelling of a timedelta."""
+    days = value.days
+    seconds = value.seconds
+    microseconds = value.microseconds
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    out = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+    if days:
+        out = f"{days} " + out
+    if microseconds:
+        out += f".{microseconds:06d}"
+    return out
+
+
+def duration_iso_string(value: dt.timedelta) -> str:
+    """ISO 8601 duration, as DjangoJSONEncoder writes a bare timedelta."""
+    sign = ""
+    if value < dt.timedelta(0):
+        sign = "-"
+        value = -value
+    days = value.days
+    minutes, seconds = divmod(value.seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    ms = f".{value.microseconds:06d}" if value.microseconds else ""
+    return f"{sign}P{days}DT{hours:02d}H{minutes:02d}M{seconds:02d}{ms}S"
+
+
+def json_default(value: object) -> object:
+    """The ``default`` hook for json.dumps: DjangoJSONEncoder's conversions."""
+    if isinstance(value, dt.datetime):
+        return datetime_json(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return time_json(value)
+    if isinstance(value, dt.timedelta):
+        return duration_iso_string(value)
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _binary(value: object) -> str:
+    return base64.b64encode(bytes(value)).decode("ascii")  # type: ignore[call-overload]
+
+
+def json_writer(kind: str, timezone: bool) -> ToJson | None:
+    """The JSON conversion for a field kind (``None``: written as is)."""
+    if kind == "DateTimeField":
+        if timezone:
+            return lambda v: None if v is None else datetime_json(v, True)  # type: ignore[arg-type]
+        return lambda v: None if v is None else datetime_json(v)  # type: ignore[arg-type]
+    if kind == "DateField":
+        return lambda v: None if v is None else v.isoformat()  # type: ignore[attr-defined]
+    if kind == "TimeField":
+        return lambda v: None if v is None else time_json(v)  # type: ignore[arg-type]
+    if kind == "DurationField":
+        return lambda v: None if v is None else duration_string(v)  # type: ignore[arg-type]
+    if kind == "BinaryField":
+        return lambda v: None if v is None else _binary(v)
+    if kind in ("DecimalField", "UUIDField"):
+        return lambda v: None if v is None else str(v)
+    return None
+
+
+def text_value(kind: str, value: object, timezone: bool) -> str:
+    """The string Django's XML serializer writes for a non-null value."""
+    if kind == "JSONField":
+        return json.dumps(value, default=json_default)
+    if kind == "DateTimeField":
+        assert isinstance(value, dt.datetime)
+        if timezone and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if kind == "DurationField":
+        assert isinstance(value, dt.timedelta)
+        return duration_string(value)
+    if kind == "BinaryField":
+        return _binary(value)
+    return str(value)
+
+
+# -- reading ---------------------------------------------------------------
+
+_DURATION_RE = re.compile(
+    r"^(?:(?P<days>-?\d+) (days?, )?)?(?P<sign>-?)((?:(?P<hours>\d+):)(?=\d+:\d+))?"
+    r"(?:(?P<minutes>\d+):)?(?P<seconds>\d+)(?:[.,](?P<microseconds>\d{1,6})\d{0,6})?$"
+)
+_ISO_DURATION_RE = re.compile(
+    r"^(?P<sign>[-+]?)P(?:(?P<days>\d+(?:[.,]\d+)?)D)?(?:T(?:(?P<hours>\d+(?:[.,]\d+)?)H)?"
+    r"(?:(?P<minutes>\d+(?:[.,]\d+)?)M)?(?:(?P<seconds>\d+(?:[.,]\d+)?)S)?)?$"
+)
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """Django's duration format or ISO 8601; ``ValueError`` otherwise."""
+    m = _DURATION_RE.match(text)
+    if m:
+        g = m.groupdict()
+        micro = int((g["microseconds"] or "0").ljust(6, "0"))
+        sign = -1 if g["sign"] == "-" else 1
+        days = dt.timedelta(days=int(g["days"] or 0))
+        rest = dt.timedelta(
+            hours=int(g["hours"] or 0),
+            minutes=int(g["minutes"] or 0),
+            seconds=int(g["seconds"]),
+            microseconds=micro,
+        )
+        return days + sign * rest
+    m = _ISO_DURATION_RE.match(text)
+    if m and text not in ("P", "-P", "+P") and not text.endswith("T"):
+        g = m.groupdict()
+        sign = -1 if g["sign"] == "-" else 1
+
+        def num(key: str) -> float:
+            return float((g[key] or "0").replace(",", "."))
+
+        return sign * dt.timedelta(
+            days=num("days"), hours=num("hours"), minutes=num("minutes"), seconds=num("seconds")
+        )
+    raise ValueError(f"{text!r} is not a duration ([DD] [HH:[MM:]]ss[.uuuuuu] or ISO 8601)")
+
+
+_TRUE = {"t", "True", "true", "1"}
+_FALSE = {"f", "False", "false", "0"}
+
+
+def _bool(value: object, text: bool) -> object:
+    if value is True or value is False:
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+    raise ValueError(f"{value!r} value must be either True or False.")
+
+
+def _int(value: object, text: bool) -> object:
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} value must be an integer.")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError(f"{value!r} value must be an integer.")
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"{value!r} value must be an integer.") from None
+    raise ValueError(f"{value!r} value must be an integer.")
+
+
+def _float(value: object, text: bool) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"{value!r} value must be a float.")
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{value!r} value must be a float.") from None
+
+
+def _decimal(value: object, text: bool) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | decimal.Decimal):
+        raise ValueError(f"{value!r} value must be a decimal number.")
+    try:
+        result = decimal.Decimal(str(value))
+    except decimal.InvalidOperation:
+        raise ValueError(f"{value!r} value must be a decimal number.") from None
+    if not result.is_finite():
+        raise ValueError(f"{value!r} value must be a finite decimal number.")
+    return result
+
+
+def _str(value: object, text: bool) -> object:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float | decimal.Decimal):
+        return str(value)
+    raise ValueError(f"expected a string, got {type(value).__name__}")
+
+
+def _datetime(value: object, text: bool) -> object:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} value has an invalid format. It must be in ISO 8601 format.")
+
+
+def _date(value: object, text: bool) -> object:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(
+        f"{value!r} value has an invalid date format. It must be in YYYY-MM-DD format."
+    )
+
+
+def _time(value: object, text: bool) -> object:
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.time.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} value has an invalid time format (HH:MM[:ss[.uuuuuu]]).")
+
+
+def _duration(value: object, text: bool) -> object:
+    if isinstance(value, dt.timedelta):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} value is not a duration.")
+    if isinstance(value, int):
+        return dt.timedelta(microseconds=value)
+    if isinstance(value, str):
+        return parse_duration(value)
+    raise ValueError(f"{value!r} value is not a duration.")
+
+
+def _uuid(value: object, text: bool) -> object:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return uuid.UUID(int=value)
+        if isinstance(value, str):
+            return uuid.UUID(value)
+    except ValueError:
+        pass
+    raise ValueError(f"{value!r} is not a valid UUID.")
+
+
+def _binary_in(value: object, text: bool) -> object:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError):
+            pass
+    raise ValueError(f"{value!r} is not base64-encoded binary data.")
+
+
+def _json_in(value: object, text: bool) -> object:
+    if text and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"invalid JSON: {exc}") from None
+    return value
+
+
+def _as_is(value: object, text: bool) -> object:
+    return value
+
+
+_READERS: dict[str, FromValue] = {
+    "BooleanField": _bool,
+    "NullBooleanField": _bool,
+    "IntegerField": _int,
+    "SmallIntegerField": _int,
+    "BigIntegerField": _int,
+    "PositiveIntegerField": _int,
+    "PositiveSmallIntegerField": _int,
+    "PositiveBigIntegerField": _int,
+    "AutoField": _int,
+    "BigAutoField": _int,
+    "SmallAutoField": _int,
+    "FloatField": _float,
+    "DecimalField": _decimal,
+    "CharField": _str,
+    "TextField": _str,
+    "EmailField": _str,
+    "SlugField": _str,
+    "URLField": _str,
+    "DateTimeField": _datetime,
+    "DateField": _date,
+    "TimeField": _time,
+    "DurationField": _duration,
+    "UUIDField": _uuid,
+    "BinaryField": _binary_in,
+    "JSONField": _json_in,
+}
+
+
+def python_reader(kind: str, timezone: bool) -> FromValue:
+    """The function turning a serialized value of ``kind`` back into Python."""
+    reader = _READERS.get(kind, _as_is)
+    if kind != "DateTimeField":
+        return reader
+
+    def read_datetime(value: object, text: bool) -> object:
+        result = reader(value, text)
+        assert isinstance(result, dt.datetime)
+        if timezone:
+            return result if result.tzinfo is not None else result.replace(tzinfo=UTC)
+        if result.tzinfo is not None:
+            # A column without time zone stores UTC wall time, as Django does
+            # on databases without time zone support.
+            return result.astimezone(UTC).replace(tzinfo=None)
+        return result
+
+    return read_datetime
+
+
+def convert(reader: FromValue, value: object, text: bool, model: str, field: str) -> object:
+    """Apply ``reader``; a bad value becomes a DeserializationError naming it."""
+    if value is None:
+        return None
+    try:
+        return reader(value, text)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise DeserializationError(str(exc), model=model, field=field) from exc

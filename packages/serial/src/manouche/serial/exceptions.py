@@ -1,0 +1,84 @@
+"""The errors serialization raises, with Django's names."""
+
+from __future__ import annotations
+
+__all__ = [
+    "DeserializationError",
+    "FixtureError",
+    "ModelNotFound",
+    "SerializationError",
+    "SerializerDoesNotExist",
+]
+
+
+class SerializerDoesNotExist(KeyError):
+    """The requested format is not registered."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "serializer does not exist"
+
+
+class SerializationError(Exception):
+    """Something bad happened while writing objects out."""
+
+
+class DeserializationError(Exception):
+    """Something bad happened while reading objects in.
+
+    ``index`` is the 1-based position of the object in the document (or the
+    line for JSONL), ``model`` its label, ``pk`` its primary key and ``field``
+    the field at fault, each ``None`` when unknown. ``str()`` says all of it.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        index: int | None = None,
+        model: str | None = None,
+        pk: object = None,
+        field: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.index = index
+        self.model = model
+        self.pk = pk
+        self.field = field
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = []
+        if self.index is not None:
+            where.append(f"object #{self.index}")
+        if self.model is not None:
+            where.append(f"model {self.model!r}")
+        if self.pk is not None:
+            where.append(f"pk={self.pk!r}")
+        if self.field is not None:
+            where.append(f"field {self.field!r}")
+        return f"{', '.join(where)}: {self.reason}" if where else self.reason
+
+    def located(
+        self,
+        *,
+        index: int | None = None,
+        model: str | None = None,
+        pk: object = None,
+        field: str | None = None,
+    ) -> DeserializationError:
+        """A copy with the missing parts of the location filled in."""
+        return type(self)(
+            self.reason,
+            index=self.index if self.index is not None else index,
+            model=self.model if self.model is not None else model,
+            pk=self.pk if self.pk is not None else pk,
+            field=self.field if self.field is not None else field,
+        )
+
+
+class ModelNotFound(DeserializationError):
+    """A fixture names a model the registry does not know."""
+
+
+class FixtureError(Exception):
+    """Loading or dumping a fixture file failed; nothing was written."""

@@ -1,0 +1,125 @@
+"""Django configured once per session on two SQLite files with the test schema, filled with rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TABLES = ["serialtest_author", "serialtest_tag", "serialtest_book", "serialtest_book_tags"]
+
+
+def _configure(tmp: Path) -> None:
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(
+            DATABASES={
+                "default": {
+                    "ENGINE": "django.db.backends.sqlite3",
+                    "NAME": str(tmp / "django.sqlite3"),
+                },
+                "other": {
+                    "ENGINE": "django.db.backends.sqlite3",
+                    "NAME": str(tmp / "other.sqlite3"),
+                },
+            },
+            INSTALLED_APPS=["serial_djapp.apps.SerialTestConfig"],
+            USE_TZ=True,
+            TIME_ZONE="UTC",
+            DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+        )
+    import django
+
+    django.setup()
+
+
+def _fill() -> None:
+    from serial_djapp.models import Author, Book, Tag
+
+    authors = [
+        Author.objects.create(name="Ann", birth=dt.date(1970, 1, 2)),
+        Author.objects.create(name='Bob <b> & "co"', birth=None),
+        Author.objects.create(name="Zoë Ünïcode ✓", birth=dt.date(2001, 12, 31)),
+    ]
+    tags = [Tag.objects.create(label=f"tag-{i}") for i in range(4)]
+    for i in range(25):
+        book = Book.objects.create(
+            title=f"Book {i} — «{i}» <x>&'\"\n tab\t end" if i % 5 == 0 else f"Book {i}",
+            author=authors[i % 3] if i % 4 else None,
+            price=decimal.Decimal(f"{i}.{i % 10}5"),
+            rating=None if i % 3 == 0 else i / 7,
+            in_print=bool(i % 2),
+            published=None
+            if i % 6 == 0
+            else dt.datetime(
+                2020,
+                1 + i % 12,
+                1 + i,
+                12,
+                i,
+                i,
+                (i * 123457) % 1_000_000 // 1000 * 1000,
+                tzinfo=dt.UTC,
+            ),
+            released=dt.date(1999, 1 + i % 12, 1 + i) if i % 2 else None,
+            at=dt.time(i % 24, i, i, (i * 1000) if i % 3 else 0) if i % 4 else None,
+            length=dt.timedelta(days=i, seconds=i * 61, microseconds=i * 7) if i % 2 else None,
+            code=uuid.UUID(int=i * 2**100 + i) if i % 3 else None,
+            data=None if i % 7 == 0 else {"n": i, "list": [1, "ü", None, {"x": i / 3}], "s": "é"},
+            blob=bytes(range(i)) if i % 2 else None,
+            pages=i * 10,
+            email=f"u{i}@example.com" if i % 2 else "",
+        )
+        book.tags.set(tags[: i % 5])
+
+
+@pytest.fixture(scope="session")
+def django_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Django on two SQLite files ("default" filled with rows, "other" empty), same schema."""
+    pytest.importorskip("django")
+    tmp = tmp_path_factory.mktemp("django")
+    _configure(tmp)
+    from django.db import connections
+    from serial_djapp.models import Author, Book, Tag
+
+    for alias in ("default", "other"):
+        with connections[alias].schema_editor() as editor:
+            for model in (Author, Tag, Book):
+                editor.create_model(model)
+    _fill()
+    yield tmp
+    for alias in ("default", "other"):
+        connections[alias].close()
+
+
+def rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the test tables, raw as SQLite stores them, in pk order."""
+    con = sqlite3.connect(path)
+    try:
+        out = {t: con.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in TABLES[:-1]}
+        # Through rows compare as pairs: their own ids depend on insertion order.
+        out[TABLES[-1]] = con.execute(
+            f"SELECT book_id, tag_id FROM {TABLES[-1]} ORDER BY book_id, tag_id"
+        ).fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def truncate(path: Path) -> None:
+    con = sqlite3.connect(path)
+    try:
+        for t in reversed(TABLES):
+            con.execute(f"DELETE FROM {t}")
+        # Fresh ids too: objects loaded without a pk (natural keys) get 1, 2, ...
+        con.execute("DELETE FROM sqlite_sequence")
+        con.commit()
+    finally:
+        con.close()
