@@ -83,6 +83,7 @@ from manouche.orm_lite._fields import (
 )
 from manouche.orm_lite._lookups import Lookup, RegisterLookupMixin, Transform
 from manouche.orm_lite._managers import BaseManager
+from manouche.orm_lite._migrations import MigrationError, MigrationInfo, Migrations
 from manouche.orm_lite._options import Options, Registry, app_label_from_module, metadata, registry
 from manouche.orm_lite._query import Query
 from manouche.orm_lite._queryset import (
@@ -158,6 +159,9 @@ __all__ = [
     "Max",
     "MaxLengthValidator",
     "MaxValueValidator",
+    "MigrationError",
+    "MigrationInfo",
+    "Migrations",
     "Min",
     "MinValueValidator",
     "Model",

@@ -1,0 +1,415 @@
+"""Autogenerate hooks: which tables belong to an app, how types render, renames, names.
+
+Alembic compares the models' ``MetaData`` with a database and proposes
+operations; these hooks narrow the comparison to one app, render orm-lite's
+column types as plain SQLAlchemy types (so revision files import nothing
+private), turn a dropped-and-added column into a rename when the user says
+so, fill existing rows when a NOT NULL column with a default is added, and
+name the revision as Django would (``initial``, ``book_pages``...).
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.operations import ops
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+#: ``questioner(table, old_column, new_column) -> bool``: was the column renamed?
+Questioner = Callable[[str, str, str], bool]
+
+_DIALECTS: dict[str, Any] = {
+    "sqlite": sqlite.dialect(),
+    "postgresql": postgresql.dialect(),  # type: ignore[no-untyped-call]
+    "mysql": mysql.dialect(),
+}
+
+
+def _owner(
+    table: str, table_apps: dict[str, str], version_table: str, apps: set[str]
+) -> str | None:
+    if table == version_table:
+        return None
+    if table in table_apps:
+        return table_apps[table]
+    # A table no model claims (a deleted model): Django's naming tells its app.
+    best = None
+    for label in apps:
+        if table.startswith(f"{label}_") and (best is None or len(label) > len(best)):
+            best = label
+    return best
+
+
+def include_object_for(
+    app: str | None, table_apps: dict[str, str], version_table: str
+) -> Callable[..., bool]:
+    """Alembic's ``include_object``: only the tables (and their parts) of ``app``."""
+    apps = set(table_apps.values())
+    if app is not None:
+        apps.add(app)
+
+    def include_object(
+        obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+    ) -> bool:
+        if type_ == "table":
+            table = name or ""
+        else:
+            parent = getattr(obj, "table", None)
+            if parent is None:
+                return True
+            table = parent.name
+        owner = _owner(table, table_apps, version_table, apps)
+        if app is None:
+            return table != version_table
+        return owner == app
+
+    return include_object
+
+
+# -- types --------------------------------------------------------------------------
+
+
+def _plain_class(type_: TypeEngine[Any]) -> type[Any]:
+    for cls in type(type_).__mro__:
+        if cls.__module__.startswith("sqlalchemy.") and issubclass(cls, TypeEngine):
+            return cls
+    raise TypeError(
+        f"Cannot render the column type {type_!r}: it is not built on an SQLAlchemy type"
+    )
+
+
+def _render_plain(type_: TypeEngine[Any], autogen_context: Any) -> str:
+    cls = _plain_class(type_)
+    text = repr(type_)
+    text = cls.__name__ + text[text.index("(") :] if "(" in text else f"{cls.__name__}()"
+    # Types nested in arguments (``astext_type=Text()``) need the ``sa.`` prefix too.
+    text = re.sub(
+        r"=(\w+)\(", lambda m: f"=sa.{m.group(1)}(" if hasattr(sa, m.group(1)) else m.group(0), text
+    )
+    module = cls.__module__
+    if module.startswith("sqlalchemy.dialects."):
+        dialect = module.split(".")[2]
+        autogen_context.imports.add(f"from sqlalchemy.dialects import {dialect}")
+        return f"{dialect}.{text}"
+    return f"sa.{text}"
+
+
+def render_type(type_: TypeDecorator[Any], autogen_context: Any) -> str:
+    """A ``TypeDecorator`` as its plain type plus ``with_variant`` where a dialect differs."""
+    generic = type_.impl_instance
+    text = _render_plain(generic, autogen_context)
+    for name, dialect in _DIALECTS.items():
+        special = type_.load_dialect_impl(dialect)
+        if isinstance(special, TypeDecorator):
+            special = special.impl_instance
+        if str(special.compile(dialect=dialect)) != str(generic.compile(dialect=dialect)):
+            targets = "'mysql', 'mariadb'" if name == "mysql" else repr(name)
+            text += f".with_variant({_render_plain(special, autogen_context)}, {targets})"
+    return text
+
+
+def render_variants(type_: TypeEngine[Any], autogen_context: Any) -> str:
+    """A type with per-dialect variants; dialects sharing a variant are named together."""
+    base = type_.__class__.__new__(type_.__class__)
+    base.__dict__.update(type_.__dict__)
+    base._variant_mapping = type_._variant_mapping.__class__()
+    text = (
+        render_type(base, autogen_context)
+        if isinstance(base, TypeDecorator)
+        else _render_plain(base, autogen_context)
+    )
+    grouped: dict[str, list[str]] = {}
+    for dialect, variant in sorted(type_._variant_mapping.items()):
+        grouped.setdefault(_render_plain(variant, autogen_context), []).append(dialect)
+    for rendered, dialects in grouped.items():
+        text += f".with_variant({rendered}, {', '.join(repr(d) for d in dialects)})"
+    return text
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Alembic's ``render_item``: orm-lite's column types as plain SQLAlchemy types."""
+    if type_ != "type" or not isinstance(obj, TypeEngine):
+        return False
+    if obj._variant_mapping:
+        return render_variants(obj, autogen_context)
+    if isinstance(obj, TypeDecorator):
+        return render_type(obj, autogen_context)
+    return False
+
+
+# -- revision directives ------------------------------------------------------------
+
+
+class RenameColumnOp(ops.AlterColumnOp):
+    """A column rename whose reverse renames it back."""
+
+    def reverse(self) -> RenameColumnOp:
+        new_name = self.modify_name
+        assert new_name is not None
+        return RenameColumnOp(
+            self.table_name,
+            new_name,
+            schema=self.schema,
+            modify_name=self.column_name,
+            existing_type=self.existing_type,
+            existing_nullable=self.existing_nullable,
+            existing_server_default=self.existing_server_default,
+        )
+
+
+def _same_kind(a: sa.Column[Any], b: sa.Column[Any]) -> bool:
+    return a.nullable == b.nullable and a.type._type_affinity is b.type._type_affinity
+
+
+def apply_renames(modify: ops.ModifyTableOps, questioner: Questioner) -> None:
+    """Replace drop+add pairs of the same type by renames the questioner confirms."""
+    drops = [o for o in modify.ops if isinstance(o, ops.DropColumnOp)]
+    adds = [o for o in modify.ops if isinstance(o, ops.AddColumnOp)]
+    for drop in drops:
+        try:
+            old_col = drop.to_column()
+        except Exception:  # noqa: BLE001 - no reflected column to compare with
+            continue
+        for add in adds:
+            if _same_kind(old_col, add.column) and questioner(
+                modify.table_name, drop.column_name, add.column.name
+            ):
+                idx = modify.ops.index(drop)
+                modify.ops[idx] = RenameColumnOp(
+                    modify.table_name,
+                    drop.column_name,
+                    schema=modify.schema,
+                    modify_name=add.column.name,
+                    existing_type=add.column.type,
+                    existing_nullable=add.column.nullable,
+                )
+                modify.ops.remove(add)
+                adds.remove(add)
+                break
+
+
+def _literal_default(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float | decimal.Decimal | str):
+        return str(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat(" ") if isinstance(value, datetime.datetime) else value.isoformat()
+    return None
+
+
+def fill_not_null(upgrade: ops.UpgradeOps) -> None:
+    """A NOT NULL column with a plain default fills the rows, then drops the SQL default."""
+    extra: list[tuple[int, ops.ModifyTableOps]] = []
+    for i, op in enumerate(upgrade.ops):
+        if not isinstance(op, ops.ModifyTableOps):
+            continue
+        drops: list[ops.AlterColumnOp] = []
+        for sub in op.ops:
+            if not isinstance(sub, ops.AddColumnOp):
+                continue
+            col = sub.column
+            if col.nullable or col.server_default is not None or col.primary_key:
+                continue
+            default = _literal_default(col.info.get("default"))
+            if default is None:
+                continue
+            col.server_default = sa.DefaultClause(default)
+            drops.append(
+                ops.AlterColumnOp(
+                    op.table_name,
+                    col.name,
+                    schema=op.schema,
+                    modify_server_default=None,
+                    existing_server_default=default,
+                    existing_type=col.type,
+                    existing_nullable=False,
+                )
+            )
+        if drops:
+            extra.append((i + 1, ops.ModifyTableOps(op.table_name, drops, schema=op.schema)))
+    for offset, (pos, op) in enumerate(extra):
+        upgrade.ops.insert(pos + offset, op)
+
+
+def walk(ops_list: list[Any]) -> Iterator[Any]:
+    for op in ops_list:
+        yield op
+        inner = getattr(op, "ops", None)
+        if isinstance(inner, list):
+            yield from walk(inner)
+
+
+def referred_tables(upgrade: ops.UpgradeOps) -> set[str]:
+    """Tables the new foreign keys of these operations point at."""
+    found: set[str] = set()
+    for op in walk(upgrade.ops):
+        cols: list[Any] = []
+        if isinstance(op, ops.CreateTableOp):
+            cols = list(op.columns)
+        elif isinstance(op, ops.AddColumnOp):
+            cols = [op.column]
+        elif isinstance(op, ops.CreateForeignKeyOp):
+            found.add(op.referent_table)
+        for c in cols:
+            if isinstance(c, sa.Column):
+                found.update(fk.target_fullname.split(".")[0] for fk in c.foreign_keys)
+            elif isinstance(c, sa.ForeignKeyConstraint):
+                found.update(el.target_fullname.split(".")[0] for el in c.elements)
+    return found
+
+
+def _op_name(op: Any) -> str:
+    return str(
+        getattr(op, "index_name", None) or getattr(op, "constraint_name", None) or "constraint"
+    )
+
+
+def describe(upgrade: ops.UpgradeOps, app: str) -> list[str]:
+    """Short fragments naming what the operations do (``book_pages``, ``remove_book_isbn``)."""
+    prefix = f"{app}_"
+
+    def short(table: str) -> str:
+        return table[len(prefix) :] if table.startswith(prefix) else table
+
+    out: list[str] = []
+    for op in upgrade.ops:
+        if isinstance(op, ops.CreateTableOp):
+            out.append(short(op.table_name))
+        elif isinstance(op, ops.DropTableOp):
+            out.append(f"delete_{short(op.table_name)}")
+        elif isinstance(op, ops.ModifyTableOps):
+            t = short(op.table_name)
+            for sub in op.ops:
+                if isinstance(sub, RenameColumnOp):
+                    out.append(f"rename_{sub.column_name}_{t}_{sub.modify_name}")
+                elif isinstance(sub, ops.AddColumnOp):
+                    out.append(f"{t}_{sub.column.name}")
+                elif isinstance(sub, ops.DropColumnOp):
+                    out.append(f"remove_{t}_{sub.column_name}")
+                elif isinstance(sub, ops.AlterColumnOp):
+                    if (
+                        sub.modify_server_default is None
+                        and sub.existing_server_default is not None
+                    ):
+                        continue
+                    out.append(f"alter_{t}_{sub.column_name}")
+                elif isinstance(sub, ops.CreateIndexOp | ops.AddConstraintOp):
+                    out.append(f"{t}_{_op_name(sub)}")
+                elif isinstance(sub, ops.DropIndexOp | ops.DropConstraintOp):
+                    out.append(f"remove_{t}_{_op_name(sub)}")
+        elif isinstance(op, ops.CreateIndexOp):
+            out.append(f"{short(op.table_name)}_{op.index_name}")
+        elif isinstance(op, ops.DropIndexOp):
+            out.append(f"remove_{op.index_name}")
+    return out
+
+
+def _generic(type_: Any) -> Any:
+    if not isinstance(type_, TypeEngine) or isinstance(type_, TypeDecorator):
+        return type_
+    try:
+        return type_.as_generic()
+    except NotImplementedError:
+        return type_
+
+
+def generalize(upgrade: ops.UpgradeOps) -> None:
+    """Reflected types (of dropped tables and columns, of altered columns) as generic types.
+
+    The scratch database is SQLite; its reflected ``DATETIME`` would not exist on
+    PostgreSQL. Generic types render to each database's own spelling.
+    """
+    for op in walk(upgrade.ops):
+        if isinstance(op, ops.AlterColumnOp):
+            op.existing_type = _generic(op.existing_type)
+        elif isinstance(op, ops.DropColumnOp) and op._reverse is not None:
+            col = op._reverse.column
+            col.type = _generic(col.type)
+        elif isinstance(op, ops.DropTableOp) and op._reverse is not None:
+            for item in op._reverse.columns:
+                if isinstance(item, sa.Column):
+                    item.type = _generic(item.type)
+    _widen_keys(upgrade)
+
+
+def _widen_keys(upgrade: ops.UpgradeOps) -> None:
+    """SQLite reflects integer primary keys as INTEGER: a BIGINT foreign key says it was BIGINT."""
+    columns: dict[tuple[str, str], Any] = {}
+    big_targets: set[tuple[str, str]] = set()
+    for op in upgrade.ops:
+        if not isinstance(op, ops.DropTableOp) or op._reverse is None:
+            continue
+        for item in op._reverse.columns:
+            if isinstance(item, sa.Column):
+                columns[(op.table_name, item.name)] = item
+        for item in op._reverse.columns:
+            if isinstance(item, sa.ForeignKeyConstraint):
+                for local, el in zip(item.column_keys, item.elements, strict=True):
+                    src = columns.get((op.table_name, str(local)))
+                    if src is not None and isinstance(src.type, sa.BigInteger):
+                        table, _, column = el.target_fullname.rpartition(".")
+                        big_targets.add((table, column))
+    for key in big_targets:
+        pk = columns.get(key)
+        if pk is not None and pk.primary_key and type(pk.type) is sa.Integer:
+            pk.type = sa.BigInteger()
+
+
+def order_drops(upgrade: ops.UpgradeOps) -> None:
+    """Drop tables after the tables whose foreign keys point at them."""
+    drops: dict[str, Any] = {
+        op.table_name: op for op in upgrade.ops if isinstance(op, ops.DropTableOp)
+    }
+    if len(drops) < 2:
+        return
+    refs: dict[str, set[str]] = {}
+    for name, op in drops.items():
+        targets: set[str] = set()
+        reverse = op._reverse
+        for col in reverse.columns if reverse is not None else []:
+            if isinstance(col, sa.Column):
+                targets.update(fk.target_fullname.split(".")[0] for fk in col.foreign_keys)
+            elif isinstance(col, sa.ForeignKeyConstraint):
+                targets.update(el.target_fullname.split(".")[0] for el in col.elements)
+        refs[name] = targets & set(drops)
+    ordered: list[str] = []
+    pending = dict(refs)
+    while pending:
+        # A table can go once no other pending table refers to it.
+        ready = sorted(n for n in pending if not any(n in r for m, r in pending.items() if m != n))
+        if not ready:
+            ready = sorted(pending)
+        for n in ready:
+            ordered.append(n)
+            del pending[n]
+    groups: dict[str, list[Any]] = {n: [] for n in ordered}
+    rest: list[Any] = []
+    for item in upgrade.ops:
+        name = str(getattr(item, "table_name", ""))
+        if name in groups and isinstance(item, ops.DropTableOp | ops.ModifyTableOps):
+            groups[name].append(item)
+        else:
+            rest.append(item)
+    upgrade.ops[:] = rest + [x for n in ordered for x in groups[n]]
+
+
+def strip_index_drops(container: ops.OpContainer) -> None:
+    """No ``DROP INDEX`` before dropping the whole table (MariaDB refuses it for foreign keys)."""
+    dropped = {op.table_name for op in container.ops if isinstance(op, ops.DropTableOp)}
+    kept: list[Any] = []
+    for op in container.ops:
+        if isinstance(op, ops.ModifyTableOps) and op.table_name in dropped:
+            op.ops[:] = [o for o in op.ops if not isinstance(o, ops.DropIndexOp)]
+            if not op.ops:
+                continue
+        elif isinstance(op, ops.DropIndexOp) and op.table_name in dropped:
+            continue
+        kept.append(op)
+    container.ops[:] = kept

@@ -1,0 +1,550 @@
+"""``Migrations``: Django's migration commands, done by Alembic on the models' metadata.
+
+Each app keeps its revisions in its own folder (``blog/migrations/`` beside
+``blog/models.py``) as one Alembic branch labelled with the app label; all
+apps share one version table, so several apps live in one database and a
+revision that adds a foreign key to another app's table depends on that
+app's latest revision. Revision ids are ``<app>_<number>`` and files
+``<number>_<name>.py``, as Django numbers them.
+
+``makemigrations`` compares the models with the schema their revisions build,
+replayed on a scratch database (in-memory SQLite unless told otherwise), so,
+as in Django, it needs no access to the real database.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.operations import ops
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.pool import StaticPool
+
+from manouche.orm_lite import _database
+from manouche.orm_lite._migrations._autogen import (
+    Questioner,
+    apply_renames,
+    describe,
+    fill_not_null,
+    generalize,
+    include_object_for,
+    order_drops,
+    referred_tables,
+    strip_index_drops,
+)
+from manouche.orm_lite._migrations._env import AUTOGENERATE_PLUGINS, STATE_KEY, EnvState
+from manouche.orm_lite._options import metadata as default_metadata
+
+if TYPE_CHECKING:
+    from alembic.script import Script
+
+    from manouche.orm_lite._database import Database
+
+TEMPLATE_DIR = Path(__file__).with_name("template")
+DEFAULT_VERSION_TABLE = "alembic_version"
+_REV_RE = re.compile(r"^(?P<app>.+)_(?P<num>\d{4})$")
+
+
+class MigrationError(Exception):
+    """A migration command cannot do what was asked (unknown app, revision...)."""
+
+
+@dataclass(frozen=True)
+class MigrationInfo:
+    """One revision as ``showmigrations`` lists it."""
+
+    app: str
+    revision: str
+    name: str
+    applied: bool
+
+    def __str__(self) -> str:
+        return f" [{'X' if self.applied else ' '}] {self.name}"
+
+
+def never_rename(table: str, old: str, new: str) -> bool:
+    """The non-interactive answer to "was this column renamed?": no (drop and add)."""
+    return False
+
+
+def ask_rename(table: str, old: str, new: str) -> bool:
+    """Ask on the terminal, as Django's makemigrations does; no terminal means no."""
+    if not sys.stdin.isatty():
+        return False
+    answer = input(f"Was {table}.{old} renamed to {table}.{new}? [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
+class Migrations:
+    """Migrations for the apps of a ``MetaData``, on one database.
+
+    :param database: a :class:`Database`, an ``Engine`` or a URL (needed by
+        ``migrate``/``showmigrations``/``stamp``/``sqlmigrate``).
+    :param metadata: the models' ``MetaData`` (the default one of orm-lite).
+    :param apps: ``{app_label: folder}`` where revisions live; an app not listed
+        keeps them in ``migrations/`` beside its models module.
+    :param version_table: the table recording the applied revisions.
+    :param questioner: asked whether a dropped-and-added column was renamed.
+    :param scratch_url: the empty database ``makemigrations`` replays the
+        revisions on (in-memory SQLite by default).
+    """
+
+    def __init__(
+        self,
+        database: Database | sa.Engine | str | None = None,
+        *,
+        metadata: sa.MetaData | None = None,
+        apps: Mapping[str, str | os.PathLike[str]] | None = None,
+        version_table: str = DEFAULT_VERSION_TABLE,
+        questioner: Questioner = never_rename,
+        scratch_url: str = "sqlite://",
+    ) -> None:
+        self._database = database
+        self.metadata = metadata if metadata is not None else default_metadata
+        self._folders = {label: Path(path) for label, path in (apps or {}).items()}
+        self.version_table = version_table
+        self.questioner = questioner
+        self.scratch_url = scratch_url
+
+    # -- apps and folders ----------------------------------------------------------------
+
+    def table_apps(self) -> dict[str, str]:
+        """Every model table of the metadata, with its app label."""
+        out: dict[str, str] = {}
+        for name, table in self.metadata.tables.items():
+            label = table.info.get("app_label")
+            if label:
+                out[name] = label
+        return out
+
+    @property
+    def apps(self) -> list[str]:
+        """App labels: those with models and those given a folder."""
+        return sorted({*self.table_apps().values(), *self._folders})
+
+    def folder(self, app: str) -> Path:
+        """Where ``app`` keeps its revisions."""
+        if app in self._folders:
+            return self._folders[app]
+        for table in self.metadata.tables.values():
+            model = table.info.get("_model")
+            if (
+                table.info.get("app_label") == app
+                and model is not None
+                and not model._meta.auto_created
+            ):
+                module = sys.modules.get(model.__module__)
+                path = getattr(module, "__file__", None)
+                if path:
+                    return Path(path).parent / "migrations"
+        raise MigrationError(
+            f"No folder for the migrations of app {app!r}: "
+            f"pass apps={{{app!r}: 'path/to/migrations'}}"
+        )
+
+    def _check_app(self, app: str) -> None:
+        if app not in self.apps:
+            raise MigrationError(
+                f"No app with the label {app!r}. Apps: {', '.join(self.apps) or '(none)'}"
+            )
+
+    # -- Alembic plumbing ----------------------------------------------------------------
+
+    def _config(self, state: EnvState, create: Iterable[str] = ()) -> Config:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(TEMPLATE_DIR))
+        cfg.set_main_option("path_separator", "os")
+        folders = []
+        for app in self.apps:
+            try:
+                path = self.folder(app)
+            except MigrationError:
+                continue
+            if app in create:
+                path.mkdir(parents=True, exist_ok=True)
+            if path.is_dir():
+                folders.append(str(path))
+        cfg.set_main_option(
+            "version_locations", os.pathsep.join(folders) if folders else str(TEMPLATE_DIR / "none")
+        )
+        cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+        cfg.set_main_option("truncate_slug_length", "60")
+        cfg.set_main_option("revision_environment", "true")
+        cfg.attributes[STATE_KEY] = state
+        return cfg
+
+    def _state(self, **kw: Any) -> EnvState:
+        return EnvState(
+            metadata=self.metadata,
+            version_table=self.version_table,
+            table_apps=self.table_apps(),
+            **kw,
+        )
+
+    def _script(self) -> ScriptDirectory:
+        return ScriptDirectory.from_config(self._config(self._state()))
+
+    @property
+    def database(self) -> Database:
+        db = self._database
+        if db is None:
+            return _database.get_default_database()
+        if isinstance(db, str | sa.Engine):
+            db = _database.Database(db, default=False)
+            self._database = db
+        return db
+
+    @contextmanager
+    def _connect(self, db: Database) -> Iterator[sa.Connection]:
+        """A connection for a run; SQLite gets foreign keys off while tables are rebuilt."""
+        engine = db.engine
+        with engine.connect() as conn:
+            sqlite = engine.dialect.name == "sqlite"
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            try:
+                yield conn
+                if sqlite:
+                    bad = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if bad:
+                        raise MigrationError(f"Foreign keys broken after migrating: {bad[:5]!r}")
+            finally:
+                if sqlite:
+                    conn.rollback()
+                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    conn.commit()
+
+    @staticmethod
+    def _wrapper(db: Database) -> Callable[[sa.Connection, Callable[[], None]], None]:
+        def wrap(conn: sa.Connection, run: Callable[[], None]) -> None:
+            # Data migrations may use the models: they run on this connection.
+            previous = _database._default
+            _database._default = db
+            try:
+                with db.bind_connection(conn):
+                    run()
+            finally:
+                _database._default = previous
+
+        return wrap
+
+    def _run(self, db: Database, fn: Callable[[Config], Any]) -> Any:
+        with self._connect(db) as conn:
+            cfg = self._config(self._state(connection=conn, wrap=self._wrapper(db)))
+            result = fn(cfg)
+            conn.commit()
+            return result
+
+    # -- revisions -------------------------------------------------------------------------
+
+    def app_revisions(self, app: str, script: ScriptDirectory | None = None) -> list[Script]:
+        """The revisions of ``app``, oldest first."""
+        script = script or self._script()
+        revs = [s for s in script.walk_revisions() if _app_of(s.revision) == app]
+        return list(reversed(revs))
+
+    def _resolve(self, app: str, target: str, script: ScriptDirectory) -> str:
+        revs = self.app_revisions(app, script)
+        for s in revs:
+            number = s.revision.rsplit("_", 1)[-1]
+            name = Path(s.path).stem
+            if (
+                target in (s.revision, number, name)
+                or name.startswith(f"{target}_")
+                or (target.isdigit() and int(target) == int(number))
+            ):
+                return s.revision
+        raise MigrationError(
+            f"Cannot find a migration matching {target!r} from app {app!r}. "
+            f"Known: {', '.join(Path(s.path).stem for s in revs) or '(none)'}"
+        )
+
+    def _applied(self, conn: sa.Connection, script: ScriptDirectory) -> set[str]:
+        ctx = MigrationContext.configure(conn, opts={"version_table": self.version_table})
+        applied: set[str] = set()
+        for head in ctx.get_current_heads():
+            for s in script.iterate_revisions(head, "base"):
+                if s is not None:
+                    applied.add(s.revision)
+        return applied
+
+    # -- commands ----------------------------------------------------------------------------
+
+    def makemigrations(
+        self,
+        app: str | None = None,
+        *,
+        name: str | None = None,
+        empty: bool = False,
+        dry_run: bool = False,
+    ) -> list[str]:
+        """Write a revision for each app whose models changed; return what was written.
+
+        With ``dry_run`` nothing is written and the list says what would be
+        (``makemigrations --check`` fails when it is not empty).
+        """
+        apps = [app] if app is not None else self.apps
+        for a in apps:
+            self._check_app(a)
+        engine = (
+            sa.create_engine(self.scratch_url, poolclass=StaticPool)
+            if self.scratch_url.startswith("sqlite")
+            else sa.create_engine(self.scratch_url)
+        )
+        scratch = _database.Database(engine, default=False)
+        previous_default = _database._default
+        written: list[str] = []
+        try:
+            _database._default = scratch
+            for a in self._ordered(apps):
+                made = self._make_one(scratch, a, name=name, empty=empty, dry_run=dry_run)
+                if made:
+                    written.append(made)
+        finally:
+            _database._default = previous_default
+            if not self.scratch_url.startswith("sqlite"):
+                # Leave the scratch database as empty as it was given.
+                leftover = sa.MetaData()
+                with engine.begin() as conn:
+                    leftover.reflect(conn)
+                    leftover.drop_all(conn)
+            engine.dispose()
+        return written
+
+    def _ordered(self, apps: list[str]) -> list[str]:
+        """Apps in foreign-key order (an app after those it points at)."""
+        table_apps = self.table_apps()
+        deps: dict[str, set[str]] = {a: set() for a in apps}
+        for table in self.metadata.tables.values():
+            src = table_apps.get(table.name)
+            if src not in deps:
+                continue
+            for fk in table.foreign_keys:
+                dst = table_apps.get(fk.column.table.name)
+                if dst is not None and dst != src and dst in deps:
+                    deps[src].add(dst)
+        out: list[str] = []
+        while deps:
+            ready = sorted(a for a, d in deps.items() if not d - set(out))
+            if not ready:  # a cycle: keep the given order for the rest
+                ready = sorted(deps)
+            for a in ready:
+                out.append(a)
+                del deps[a]
+        return out
+
+    def _make_one(
+        self, scratch: Database, app: str, *, name: str | None, empty: bool, dry_run: bool
+    ) -> str | None:
+        with self._connect(scratch) as conn:
+            cfg = self._config(
+                self._state(connection=conn, wrap=self._wrapper(scratch)),
+                create=() if dry_run else (app,),
+            )
+            command.upgrade(cfg, "heads")
+            conn.commit()
+            script = ScriptDirectory.from_config(cfg)
+            revs = self.app_revisions(app, script)
+            numbers = [int(r.revision.rsplit("_", 1)[-1]) for r in revs]
+            number = max(numbers, default=0) + 1
+            table_apps = self.table_apps()
+            heads: dict[str, str] = {}
+            for other in self.apps:
+                other_revs = self.app_revisions(other, script)
+                if other_revs:
+                    heads[other] = other_revs[-1].revision
+            outcome: dict[str, Any] = {}
+
+            def process(context: Any, revision: Any, directives: list[Any]) -> None:
+                migration = directives[0]
+                upgrade = migration.upgrade_ops
+                if upgrade.is_empty() and not empty:
+                    directives[:] = []
+                    return
+                for op in upgrade.ops:
+                    if isinstance(op, ops.ModifyTableOps):
+                        apply_renames(op, self.questioner)
+                    elif isinstance(op, ops.CreateTableOp):
+                        op.info = {}  # labels and the model class are the models' business
+                fill_not_null(upgrade)
+                generalize(upgrade)
+                order_drops(upgrade)
+                down = ops.DowngradeOps(ops=[])
+                upgrade.reverse_into(down)
+                migration.downgrade_ops = down
+                strip_index_drops(upgrade)
+                strip_index_drops(down)
+                needs = sorted(
+                    heads[table_apps[t]]
+                    for t in referred_tables(upgrade)
+                    if t in table_apps and table_apps[t] != app and table_apps[t] in heads
+                )
+                if needs:
+                    migration.depends_on = needs
+                message = name or ("initial" if not revs else _auto_name(describe(upgrade, app)))
+                migration.message = message
+                outcome["message"] = message
+                if dry_run:
+                    directives[:] = []
+
+            state = self._state(connection=conn, app=app, wrap=self._wrapper(scratch))
+            cfg.attributes[STATE_KEY] = state
+            with redirect_stdout(io.StringIO()):
+                result = command.revision(
+                    cfg,
+                    message=name or "auto",
+                    autogenerate=not empty,
+                    head=f"{app}@head" if revs else "base",
+                    branch_label=None if revs else app,
+                    version_path=str(self.folder(app)) if not revs else None,
+                    rev_id=f"{app}_{number:04d}",
+                    process_revision_directives=process,
+                )
+            conn.rollback()
+        if "message" not in outcome:
+            return None
+        if dry_run:
+            return f"{app}: {number:04d}_{_slug(outcome['message'])} (not written)"
+        scripts = result if isinstance(result, list) else [result]
+        for s in scripts:
+            if s is None:
+                continue
+            path = Path(s.path)
+            target = path.with_name(path.name[len(app) + 1 :])
+            path.rename(target)
+            return str(target)
+        return None
+
+    def migrate(self, app: str | None = None, target: str | None = None) -> None:
+        """Apply (or unapply) revisions: every app to its latest, ``app`` to ``target``.
+
+        ``target`` is a revision number or name (``"0002"``), ``"zero"`` to
+        unapply all of the app's revisions, or ``"-1"`` to step back one.
+        """
+        if app is None:
+            if target is not None:
+                raise MigrationError("migrate: a target revision needs an app label")
+            self._run(self.database, lambda cfg: command.upgrade(cfg, "heads"))
+            return
+        self._check_app(app)
+        db = self.database
+        script = self._script()
+        if target is None:
+            if self.app_revisions(app, script):
+                self._run(db, lambda cfg: command.upgrade(cfg, f"{app}@head"))
+            return
+        if target == "zero":
+            self._run(db, lambda cfg: command.downgrade(cfg, f"{app}@base"))
+            return
+        if re.fullmatch(r"-\d+", target):
+            self._run(db, lambda cfg: command.downgrade(cfg, f"{app}@{target}"))
+            return
+        rev = self._resolve(app, target, script)
+        with db.engine.connect() as conn:
+            applied = self._applied(conn, script)
+        app_applied = [s.revision for s in self.app_revisions(app, script) if s.revision in applied]
+        if rev in applied and app_applied and app_applied[-1] != rev:
+            self._run(db, lambda cfg: command.downgrade(cfg, rev))
+        elif rev not in applied:
+            self._run(db, lambda cfg: command.upgrade(cfg, rev))
+
+    def showmigrations(self, app: str | None = None) -> list[MigrationInfo]:
+        """Every revision of each app (or of ``app``), oldest first, and whether it is applied."""
+        apps = [app] if app is not None else self.apps
+        for a in apps:
+            self._check_app(a)
+        script = self._script()
+        with self.database.engine.connect() as conn:
+            applied = self._applied(conn, script)
+        out = []
+        for a in apps:
+            for s in self.app_revisions(a, script):
+                out.append(MigrationInfo(a, s.revision, Path(s.path).stem, s.revision in applied))
+        return out
+
+    def sqlmigrate(self, app: str, target: str, *, backwards: bool = False) -> str:
+        """The SQL a revision runs on this database's dialect, without running it."""
+        self._check_app(app)
+        script = self._script()
+        rev = self._resolve(app, target, script)
+        down = script.get_revision(rev).down_revision
+        prev = down if isinstance(down, str) else None
+        buf = io.StringIO()
+        state = self._state(dialect_name=self.database.engine.dialect.name)
+        cfg = self._config(state)
+        cfg.output_buffer = buf
+        with redirect_stdout(io.StringIO()):
+            if backwards:
+                command.downgrade(cfg, f"{rev}:{prev or 'base'}", sql=True)
+            else:
+                command.upgrade(cfg, f"{prev}:{rev}" if prev else rev, sql=True)
+        return buf.getvalue()
+
+    def diff(self, app: str | None = None) -> list[str]:
+        """How the database differs from the models (empty when they agree), app by app."""
+        from alembic.autogenerate import compare_metadata
+
+        apps = [app] if app is not None else self.apps
+        out: list[str] = []
+        with self.database.engine.connect() as conn:
+            for a in apps:
+                self._check_app(a)
+                state = self._state(app=a)
+                ctx = MigrationContext.configure(
+                    conn,
+                    opts={
+                        "version_table": self.version_table,
+                        "compare_type": True,
+                        "include_object": include_object_for(
+                            a, state.table_apps, self.version_table
+                        ),
+                        "autogenerate_plugins": AUTOGENERATE_PLUGINS,
+                    },
+                )
+                out.extend(f"{a}: {d!r}" for d in compare_metadata(ctx, self.metadata))
+        return out
+
+    def stamp(self, app: str | None = None, target: str | None = None) -> None:
+        """Record revisions as applied without running them (adopt an existing database)."""
+        if app is None:
+            self._run(self.database, lambda cfg: command.stamp(cfg, "heads"))
+            return
+        self._check_app(app)
+        rev = f"{app}@head" if target is None else self._resolve(app, target, self._script())
+        self._run(self.database, lambda cfg: command.stamp(cfg, rev))
+
+
+def _app_of(revision: str) -> str | None:
+    m = _REV_RE.match(revision)
+    return m.group("app") if m else None
+
+
+def _slug(message: str) -> str:
+    return re.sub(r"\W+", "_", message).strip("_").lower()
+
+
+def _auto_name(parts: list[str]) -> str:
+    """Django's names: the fragments joined, ``_and_more`` when they get long."""
+    if not parts:
+        import datetime
+
+        return "auto_" + datetime.datetime.now().strftime("%Y%m%d_%H%M")
+    name = parts[0]
+    for part in parts[1:]:
+        if len(name) + len(part) + 1 > 52:
+            return f"{name}_and_more"
+        name = f"{name}_{part}"
+    return name
