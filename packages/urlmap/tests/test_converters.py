@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import django
 import django.urls as dj
 import django.urls.converters as dj_converters
 import pytest
@@ -166,12 +167,14 @@ def test_register_converter_on_the_default_registry() -> None:
     assert "year4-test" not in um.get_converters()
 
 
-def test_re_registering_a_name_raises_as_django() -> None:
-    with pytest.raises(ValueError) as expected:
-        dj.register_converter(Even, "int")
+def test_re_registering_a_name_raises_as_django_6() -> None:
     with pytest.raises(ValueError) as got:
         um.register_converter(Even, "int")
-    assert str(got.value) == str(expected.value)
+    assert str(got.value) == "Converter 'int' is already registered."
+    if django.VERSION >= (6,):  # Django 5.2 only warns, then replaces
+        with pytest.raises(ValueError) as expected:
+            dj.register_converter(Even, "int")
+        assert str(got.value) == str(expected.value)
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,18 @@ um.register_converter(FourDigitYear, "yyyy")
 um.register_converter(EvenNumber, "even")
 
 
+def _cbv(request: Any) -> Any:
+    return None
+
+
+class ArticleView:
+    """Stands for a class-based view: as_view() sets ``view_class``."""
+
+
+cbv_view: Any = _cbv
+cbv_view.view_class = ArticleView
+
+
 def build(m: Any) -> list[Any]:
     """One URLconf, written against either API (they share their names)."""
     blog = [
@@ -92,6 +104,12 @@ def build(m: Any) -> list[Any]:
         m.path("café/<str:name>/", view_a, name="unicode"),
         m.path("sp ace/<path:p>/", view_b, name="space"),
         m.path("class/", class_view, name="class"),
+        m.path("class-unnamed/", class_view),
+        m.path("cbv/", cbv_view),
+        m.path(
+            "wrap/", m.include([m.path("deep/", m.include((inner, "inner"), namespace="deep"))])
+        ),
+        m.re_path(r"loose/", m.include(plain)),
         m.path("by-view/<int:x>/", view_b),
         m.path("dup/", view_a, name="dup"),
         m.path("dup2/", view_b, name="dup"),
@@ -153,6 +171,12 @@ PATHS = [
     "/café/jean/",
     "/sp ace/a b/c/",
     "/class/",
+    "/class-unnamed/",
+    "/cbv/",
+    "/wrap/deep/leaf/3/",
+    "/wrap/deep/nothing/",
+    "/x/loose/p/5/",
+    "/loose/q/abc/",
     "/by-view/3/",
     "/dup/",
     "/dup2/",
@@ -261,6 +285,13 @@ REVERSES: list[tuple[Any, list[Any] | None, dict[str, Any] | None, str | None]] 
     ("unicode", ["jean"], None, None),
     ("space", ["a b"], None, None),
     ("class", None, None, None),
+    ("deep:leaf", None, {"pk": 3}, None),
+    ("inner:leaf", None, {"pk": 3}, None),
+    ("inner:leaf", None, {"pk": 3}, "deep"),
+    ("inner:leaf", None, {"outer": 1, "pk": 3}, "middle:inner"),
+    ("middle:inner:leaf", None, {"outer": 1, "pk": 3}, "middle:deep"),
+    ("deep:nope", None, None, None),
+    (cbv_view, None, None, None),
     (view_b, [3], None, None),
     (view_b, None, {"x": 3}, None),
     (class_view, None, None, None),

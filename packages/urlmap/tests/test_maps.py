@@ -497,3 +497,9 @@ def test_dot_segments_resolve_as_django_does() -> None:
 
 def test_empty_path_info_is_the_root() -> None:
     assert wsgi(PROD, "").text == "GET () []"
+
+
+def test_mounts_answer_when_the_map_is_called_as_a_view() -> None:
+    app = um.URLMap([um.mount("m/", plain_app)])
+    response = app(webob.Request.blank("/m/x", environ={"SCRIPT_NAME": "/s"}))
+    assert response.text == "/s/m|/x|[]"

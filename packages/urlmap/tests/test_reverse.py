@@ -179,3 +179,68 @@ def test_module_level_reverse_with_a_list() -> None:
 def test_escape_leading_slashes() -> None:
     assert um.escape_leading_slashes("//evil.com/x") == "/%2Fevil.com/x"
     assert um.escape_leading_slashes("/fine//x") == "/fine//x"
+
+
+# -- re_path() reversing: Django's reading of a regex, construct by construct ---------------
+
+REGEXES = [
+    r"^a.b/(?P<x>\d+)/$",
+    r"^[abc]x/(?P<x>\w+)/$",
+    r"^[^/]z/(?P<x>\d+)$",
+    r"^\d\w\s\D\W\S/(?P<x>.+)$",
+    r"^a{3}/(?P<x>[0-9]{2,4})/$",
+    r"^a+b*c?/(?P<x>\d+)/$",
+    r"^(?:foo|bar)/(?P<x>\d+)/$",
+    r"^x(?P<x>a|b)/$",
+    r"^(?P<x>\d+)/(?P=x)/$",
+    r"^(?P<x>\d+)/(?P<y>\d+)?/?$",
+    r"^opt(?:/(?P<x>\d+))?/$",
+    r"^pos/(\d+)-(\d+)/$",
+    r"^look(?=ahead)/(?P<x>\d+)/$",
+    r"^mixed(?P<x>[a-z]+)(\d+)/$",
+    r"^(?:a(?:b(?P<x>\d)))/$",
+    r"^nested(?:/(?P<a>\d+)(?:/(?P<b>\d+))?)?/$",
+    r"^[.]/(?P<x>\d+)$",
+    r"^[\d]/(?P<x>\d+)$",
+    r"^[-a]/(?P<x>\d+)$",
+    r"^a*?/(?P<x>\d+)$",
+    r"^(a)?(?P<x>\d+)$",
+    r"^word\b/(?P<x>\d+)$",
+    r"^(?:x{2}){2}/(?P<x>\d+)$",
+    r"^(?P<x>[^/]+)\Z",
+]
+CALLS: list[tuple[list[Any] | None, dict[str, Any] | None]] = [
+    (None, None),
+    (["5"], None),
+    (["ab"], None),
+    (["5", "6"], None),
+    ([12], None),
+    (None, {"x": "5"}),
+    (None, {"x": "ab"}),
+    (None, {"a": "1"}),
+    (None, {"a": "1", "b": "2"}),
+    (None, {"x": "5", "y": "6"}),
+]
+
+
+@pytest.mark.parametrize("regex", REGEXES)
+def test_regex_reverse_agrees_with_django(regex: str) -> None:
+    conf = types.ModuleType("regex_conf")
+    conf.urlpatterns = [dj.re_path(regex, view_a, name="n")]  # type: ignore[attr-defined]
+    ours = um.URLMap([um.re_path(regex, view_a, name="n")])
+    for args, kwargs in CALLS:
+        expected = _outcome(dj.reverse, "n", urlconf=conf, args=args, kwargs=kwargs)
+        assert _outcome(ours.reverse, "n", args=args, kwargs=kwargs) == expected, (args, kwargs)
+
+
+def test_percent_signs_in_patterns_reverse() -> None:
+    # Django's reverse() fails with "unsupported format character" here.
+    ours = um.URLMap(
+        [
+            um.re_path(r"^perc%/(?P<x>\d+)/$", view_a, name="re"),
+            um.path("100%/<int:x>/", view_a, name="path"),
+        ]
+    )
+    assert ours.reverse("re", args=[5]) == "/perc%25/5/"
+    assert ours.reverse("path", args=[5]) == "/100%25/5/"
+    assert ours.resolve("/100%/5/").url_name == "path"
