@@ -43,15 +43,23 @@ def template_location(exc: BaseException) -> list[tuple[str, int]]:
     """The templates and lines an exception passed through, outermost first.
 
     Read from the traceback of an exception raised while rendering; ``[]``
-    when no template code was running.
+    when no template code was running. Templates are named by their loader
+    name while the error is handled, by their file name once Jinja2 has
+    rewritten the traceback (as in the exception the caller catches).
     """
     found: list[tuple[str, int]] = []
     tb = exc.__traceback__
     while tb is not None:
-        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        frame_globals = tb.tb_frame.f_globals
+        template = frame_globals.get("__jinja_template__")
+        name: str | None = None
         if template is not None:
             name = template.name or template.filename or "<string>"
             lineno = template.get_corresponding_lineno(tb.tb_lineno)
+        elif "__jinja_exception__" in frame_globals:
+            # A frame of a traceback Jinja2 already rewrote to point at the source.
+            name, lineno = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        if name is not None:
             if found and found[-1][0] == name:
                 found[-1] = (name, lineno)
             else:
@@ -60,12 +68,26 @@ def template_location(exc: BaseException) -> list[tuple[str, int]]:
     return found
 
 
+def _location_note(exc: BaseException) -> str | None:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        name = exc.name or exc.filename
+        return f'{_NOTE_PREFIX}"{name}", line {exc.lineno}' if name else None
+    chain = template_location(exc)
+    if not chain:
+        return None
+    inner_name, inner_line = chain[-1]
+    note = f'{_NOTE_PREFIX}"{inner_name}", line {inner_line}'
+    outer = ", ".join(f'"{n}", line {ln}' for n, ln in reversed(chain[:-1]))
+    return f"{note} (from {outer})" if outer else note
+
+
 class Environment(jinja2.Environment):
     """A ``jinja2.Environment`` that renders for requests and names the template in errors.
 
-    A runtime error raised while rendering keeps its type and gets a note
-    (``in template "row.html", line 3 (included from "page.html", line 12)``);
-    syntax errors already carry the template name and line.
+    An error raised while compiling or rendering keeps its type and gets a
+    note naming the template and line where it happened, then the way there,
+    innermost first: ``in template "row.html", line 3 (from "page.html",
+    line 12, "base.html", line 5)``.
     """
 
     tplkit_context_processors: Sequence[ContextProcessor] = ()
@@ -75,16 +97,11 @@ class Environment(jinja2.Environment):
         import sys
 
         exc = sys.exc_info()[1]
-        if exc is not None and not isinstance(exc, jinja2.TemplateSyntaxError):
+        if exc is not None:
             notes = getattr(exc, "__notes__", ())
             if not any(str(n).startswith(_NOTE_PREFIX) for n in notes):
-                chain = template_location(exc)
-                if chain:
-                    inner_name, inner_line = chain[-1]
-                    note = f'{_NOTE_PREFIX}"{inner_name}", line {inner_line}'
-                    outer = ", ".join(f'"{n}", line {ln}' for n, ln in reversed(chain[:-1]))
-                    if outer:
-                        note += f" (from {outer})"
+                note = _location_note(exc)
+                if note:
                     exc.add_note(note)
         super().handle_exception(source)
 
