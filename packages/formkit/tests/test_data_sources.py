@@ -77,7 +77,10 @@ def test_werkzeug_form_and_files() -> None:
 
     environ = _environ(_multipart(FIELDS, [("doc", "r.txt", b"hello"), ("extra", "", b"")]))
     request = Request(environ)
-    _check_valid(Upload(request.form, request.files))
+    try:
+        _check_valid(Upload(request.form, request.files))
+    finally:
+        request.close()
 
 
 def test_plain_dict_and_file_errors(dj: Any) -> None:
