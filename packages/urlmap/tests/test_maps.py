@@ -503,3 +503,18 @@ def test_mounts_answer_when_the_map_is_called_as_a_view() -> None:
     app = um.URLMap([um.mount("m/", plain_app)])
     response = app(webob.Request.blank("/m/x", environ={"SCRIPT_NAME": "/s"}))
     assert response.text == "/s/m|/x|[]"
+
+
+def test_mount_a_static_file_server(tmp_path: Any) -> None:
+    from webob.static import DirectoryApp
+
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "site.css").write_text("body{}")
+    (tmp_path.parent / "secret.txt").write_text("secret")
+    app = um.URLMap([um.mount("static/", DirectoryApp(str(tmp_path))), um.path("x/", echo)])
+    response = wsgi(app, "/static/css/site.css")
+    assert (response.status_int, response.body) == (200, b"body{}")
+    assert response.content_type == "text/css"
+    assert wsgi(app, "/static/css/missing.css").status_int == 404
+    assert wsgi(app, "/static/../secret.txt").status_int == 404
+    assert wsgi(app, "/static/css/../../secret.txt").status_int == 404
