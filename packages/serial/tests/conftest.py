@@ -123,3 +123,28 @@ def truncate(path: Path) -> None:
         con.commit()
     finally:
         con.close()
+
+
+def django_dump(fmt: str, indent: int | None, natural: bool = False, fields: Any = None) -> str:
+    import django
+    from django.core import serializers
+    from serial_djapp.models import Author, Book, Tag
+
+    objs = [
+        *Author.objects.order_by("pk"),
+        *Tag.objects.order_by("pk"),
+        *Book.objects.order_by("pk"),
+    ]
+    text = str(
+        serializers.serialize(
+            fmt,
+            objs,
+            indent=indent,
+            use_natural_foreign_keys=natural,
+            use_natural_primary_keys=natural,
+            fields=fields,
+        )
+    )
+    if fmt == "json" and not indent and django.VERSION < (6, 0):
+        text += "\n"  # Django 6 ends every JSON document with a newline; we follow it.
+    return text

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import rows, truncate
+from conftest import django_dump, rows, truncate
 
 from manouche import serial
 
@@ -28,31 +28,6 @@ def orm(django_env: Path) -> Any:
     db.dispose()
 
 
-def _django_dump(fmt: str, indent: int | None, natural: bool = False, fields: Any = None) -> str:
-    import django
-    from django.core import serializers
-    from serial_djapp.models import Author, Book, Tag
-
-    objs = [
-        *Author.objects.order_by("pk"),
-        *Tag.objects.order_by("pk"),
-        *Book.objects.order_by("pk"),
-    ]
-    text = str(
-        serializers.serialize(
-            fmt,
-            objs,
-            indent=indent,
-            use_natural_foreign_keys=natural,
-            use_natural_primary_keys=natural,
-            fields=fields,
-        )
-    )
-    if fmt == "json" and not indent and django.VERSION < (6, 0):
-        text += "\n"  # Django 6 ends every JSON document with a newline; we follow it.
-    return text
-
-
 @pytest.mark.parametrize("natural", [False, True])
 @pytest.mark.parametrize("indent", INDENTS)
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -60,7 +35,7 @@ def test_serialize_orm_lite_instances_same_bytes_as_django(
     orm: Any, fmt: str, indent: Any, natural: bool
 ) -> None:
     m, _db = orm
-    theirs = _django_dump(fmt, indent, natural)
+    theirs = django_dump(fmt, indent, natural)
     objs = [
         *m.Author.objects.order_by("pk"),
         *m.Tag.objects.order_by("pk"),
@@ -79,7 +54,7 @@ def test_dump_data_streams_same_bytes_as_django(
     orm: Any, fmt: str, indent: Any, natural: bool
 ) -> None:
     m, db = orm
-    theirs = _django_dump(fmt, indent, natural)
+    theirs = django_dump(fmt, indent, natural)
     out = io.StringIO()
     n = serial.dump_data(
         db,
@@ -118,7 +93,7 @@ def test_plain_sqlalchemy_models_same_bytes_as_django(django_env: Path, fmt: str
         "email",
         "tags",
     ]
-    theirs = _django_dump(fmt, 2, fields=fields)
+    theirs = django_dump(fmt, 2, fields=fields)
     engine = sa.create_engine(f"sqlite:///{django_env / 'django.sqlite3'}")
     with Session(engine) as session:
         objs = [
@@ -142,7 +117,7 @@ def test_django_fixture_loads_here_into_the_same_rows(
     m, _db = orm
     from manouche import orm_lite
 
-    fixture = _django_dump(fmt, 2, natural)
+    fixture = django_dump(fmt, 2, natural)
     other = django_env / "other.sqlite3"
     truncate(other)
     target = orm_lite.Database(f"sqlite:///{other}", default=False)

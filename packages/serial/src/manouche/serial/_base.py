@@ -25,6 +25,7 @@ from manouche.serial._models import (
     _get,
     as_registry,
     model_of,
+    related_spec,
 )
 from manouche.serial._values import TextValue, convert
 from manouche.serial.exceptions import DeserializationError, ModelNotFound
@@ -91,11 +92,7 @@ class Plan:
         self.m2m_natural: list[bool] = []
         self.m2m_value: list[FieldSpec] = []
         for m in self.m2m:
-            related = registry.for_table(m.related_table) if registry is not None else None
-            if related is None:
-                from manouche.serial._models import describe
-
-                related = describe(m.related_table)
+            related = related_spec(registry, m.related_table, m.related_model)
             self.m2m_natural.append(bool(natural_fk and related.has_natural_key))
             self.m2m_value.append(FieldSpec(m.name, m.name, m.target, "ForeignKey"))
         self.related: dict[str, ModelSpec] = {}
@@ -121,14 +118,7 @@ class Plan:
 
 def _related_spec(registry: ModelRegistry | None, f: FieldSpec) -> ModelSpec:
     assert f.target is not None
-    table = f.target.table
-    assert isinstance(table, sa.Table)
-    if registry is not None:
-        return registry.for_table(table)
-    from manouche.serial._models import describe
-
-    owner = table.info.get("_model")
-    return describe(owner if isinstance(owner, type) else table)
+    return related_spec(registry, f.target.table, f.related_model)
 
 
 class BaseSerializer:
@@ -388,11 +378,7 @@ def resolve_deferred(
                     setattr(obj._object, f.attr, pk)
             else:
                 m = spec.m2m_by_name[name]
-                rel = registry.for_table(m.related_table) if registry else None
-                if rel is None:
-                    from manouche.serial._models import describe
-
-                    rel = describe(m.related_table)
+                rel = related_spec(registry, m.related_table, m.related_model)
                 obj.m2m_data[name] = [rel.lookup_natural(conn, v) for v in value]
         except LookupError as exc:
             raise DeserializationError(
@@ -555,7 +541,7 @@ def _m2m_values(
         raise DeserializationError(
             f"a many-to-many value must be a list, got {type(value).__name__}", field=name
         )
-    related = de.registry.for_table(m.related_table)
+    related = de.registry.for_table(m.related_table, m.related_model)
     reader = FieldSpec(m.name, m.name, m.target, "ForeignKey").reader
     out = []
     for v in value:

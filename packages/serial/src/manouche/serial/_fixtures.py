@@ -287,7 +287,7 @@ def _dump_model(
         if nat
     }
     m2m_natural = {
-        j: _NaturalKeys(conn, registry.for_table(m.related_table))
+        j: _NaturalKeys(conn, registry.for_table(m.related_table, m.related_model))
         for j, (m, nat) in enumerate(zip(plan.m2m, plan.m2m_natural, strict=True))
         if nat
     }

@@ -104,6 +104,7 @@ class FieldSpec:
         "reader",
         "utc",
         "decimal_places",
+        "related_model",
     )
 
     def __init__(self, name: str, attr: str, column: sa.Column[Any], kind: str) -> None:
@@ -112,6 +113,7 @@ class FieldSpec:
         self.column = column
         self.rel: str | None = None
         self.target: sa.Column[Any] | None = None
+        self.related_model: type[Any] | None = None
         fks = list(column.foreign_keys)
         if fks and kind not in ("AutoField", "BigAutoField", "SmallAutoField"):
             self.target = fks[0].column
@@ -161,7 +163,15 @@ def _decimal_writer(places: int) -> ToJson:
 class M2MSpec:
     """A many-to-many relation through a table of two foreign keys."""
 
-    __slots__ = ("name", "through", "source", "target", "related_table", "auto_created")
+    __slots__ = (
+        "name",
+        "through",
+        "source",
+        "target",
+        "related_table",
+        "auto_created",
+        "related_model",
+    )
 
     def __init__(
         self,
@@ -177,6 +187,7 @@ class M2MSpec:
         self.target = target
         self.related_table: sa.Table = next(iter(target.foreign_keys)).column.table
         self.auto_created = auto_created
+        self.related_model: type[Any] | None = None
 
     def __repr__(self) -> str:
         return f"<M2MSpec {self.name} via {self.through.name}>"
@@ -222,6 +233,8 @@ class ModelSpec:
                     name = name[:-3]
             attr = _instance_attr(model, meta, mapper, name, col)
             spec = FieldSpec(str(name), str(attr), col, kind)
+            if spec.target is not None:
+                spec.related_model = _related_model(meta, mapper, spec.name, col)
             if col.primary_key:
                 self.pk = spec
             else:
@@ -340,6 +353,25 @@ def _instance_attr(model: Any, meta: Any, mapper: Any, name: str, col: sa.Column
     return col.key
 
 
+def _related_model(meta: Any, mapper: Any, name: str, col: sa.Column[Any]) -> type[Any] | None:
+    """The class a foreign key points to, when the model says (orm-lite field, relationship)."""
+    if meta is not None and hasattr(meta, "get_field"):
+        try:
+            related = meta.get_field(name).related_model
+            return related if isinstance(related, type) else None
+        except Exception:
+            return None
+    if mapper is not None and hasattr(mapper, "relationships"):
+        for rel in mapper.relationships:
+            if (
+                rel.secondary is None
+                and col in rel.local_columns
+                and rel.direction.name == "MANYTOONE"
+            ):
+                return rel.mapper.class_  # type: ignore[no-any-return]
+    return None
+
+
 def _m2m_specs(model: Any, meta: Any, mapper: Any, table: sa.Table) -> list[M2MSpec]:
     out: list[M2MSpec] = []
     if meta is not None and hasattr(meta, "many_to_many"):
@@ -349,15 +381,12 @@ def _m2m_specs(model: Any, meta: Any, mapper: Any, table: sa.Table) -> list[M2MS
             auto = isinstance(through, sa.Table) or bool(
                 getattr(getattr(through, "_meta", None), "auto_created", True)
             )
-            out.append(
-                M2MSpec(
-                    f.name,
-                    ttable,
-                    ttable.c[f.m2m_column_name()],
-                    ttable.c[f.m2m_reverse_name()],
-                    auto,
-                )
+            spec = M2MSpec(
+                f.name, ttable, ttable.c[f.m2m_column_name()], ttable.c[f.m2m_reverse_name()], auto
             )
+            related = getattr(f, "related_model", None)
+            spec.related_model = related if isinstance(related, type) else None
+            out.append(spec)
         return out
     if mapper is None or not hasattr(mapper, "relationships"):
         return out
@@ -378,8 +407,20 @@ def _m2m_specs(model: Any, meta: Any, mapper: Any, table: sa.Table) -> list[M2MS
                 elif fk.column.table is remote and target is None:
                     target = col
         if source is not None and target is not None:
-            out.append(M2MSpec(rel.key, secondary, source, target))
+            spec = M2MSpec(rel.key, secondary, source, target)
+            spec.related_model = rel.mapper.class_
+            out.append(spec)
     return out
+
+
+def related_spec(registry: ModelRegistry | None, table: Any, model: type[Any] | None) -> ModelSpec:
+    """The spec of the model behind ``table`` (a relation's target)."""
+    if registry is not None:
+        return registry.for_table(table, model)
+    if model is not None:
+        return describe(model)
+    owner = table.info.get("_model")
+    return describe(owner if isinstance(owner, type) else table)
 
 
 _SPECS: dict[object, ModelSpec] = {}
@@ -486,9 +527,12 @@ class ModelRegistry:
             raise ModelNotFound(f"Invalid model identifier: {label!r}", model=None)
         return spec
 
-    def for_table(self, table: sa.Table) -> ModelSpec:
+    def for_table(self, table: sa.Table, model: type[Any] | None = None) -> ModelSpec:
+        """The registered spec of ``table``, else that of ``model`` (or of the bare table)."""
         spec = self._tables.get(table.name.lower())
-        return spec if spec is not None else describe(table)
+        if spec is not None and (spec.model is not None or model is None):
+            return spec
+        return related_spec(None, table, model)
 
     def __contains__(self, label: object) -> bool:
         try:
