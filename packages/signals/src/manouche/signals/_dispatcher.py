@@ -22,7 +22,15 @@ import inspect
 import logging
 import threading
 import weakref
-from collections.abc import Awaitable, Callable, Generator, Hashable, Iterator, Sequence
+from collections.abc import (
+    Awaitable,
+    Callable,
+    Generator,
+    Hashable,
+    Iterable,
+    Iterator,
+    Sequence,
+)
 from contextlib import contextmanager
 from typing import Any, Final, TypeVar
 
@@ -83,63 +91,95 @@ def _invoke(
     return receiver(sender, **named)
 
 
+# What a send needs of a connection: (strong receiver or None, weak
+# reference or None, calling style).
+_Item = tuple[Callable[..., Any] | None, "weakref.ref[Callable[..., Any]] | None", int]
+# The items to call for one sender: (sync items, async items), each in
+# connection order (Django calls the sync receivers first).
+_Plan = tuple[tuple[_Item, ...], tuple[_Item, ...]]
+
+
 class _Connection:
     """One ``connect()`` call: a receiver for a sender (``skey`` None: any)."""
 
-    __slots__ = ("item", "rkey", "skey")
+    __slots__ = ("is_async", "item", "ref", "rkey", "sender_ref", "skey", "strong", "style")
 
-    def __init__(self, rkey: Hashable, skey: Hashable | None, item: _Item) -> None:
+    def __init__(
+        self,
+        rkey: Hashable,
+        skey: Hashable | None,
+        strong: Callable[..., Any] | None,
+        ref: weakref.ref[Callable[..., Any]] | None,
+        sender_ref: weakref.ref[Any] | None,
+        is_async: bool,
+        style: int,
+    ) -> None:
         self.rkey = rkey
         self.skey = skey
-        self.item = item
+        self.strong = strong
+        self.ref = ref
+        self.sender_ref = sender_ref
+        self.is_async = is_async
+        self.style = style
+        self.item: _Item = (strong, ref, style)
 
     @property
     def blinker_sender_id(self) -> Hashable:
         return _BLINKER_ANY_ID if self.skey is None else self.skey
 
+    def receiver(self) -> Callable[..., Any] | None:
+        return self.strong if self.ref is None else self.ref()
+
     def is_dead(self) -> bool:
-        _strong, ref, sender_ref, _is_async, _style = self.item
-        return (ref is not None and ref() is None) or (
-            sender_ref is not None and sender_ref() is None
+        return (self.ref is not None and self.ref() is None) or (
+            self.sender_ref is not None and self.sender_ref() is None
         )
 
 
-# (strong receiver or None, weak reference or None, weak reference to the
-# sender or None, is_async, calling style)
-_Item = tuple[
-    Callable[..., Any] | None,
-    "weakref.ref[Callable[..., Any]] | None",
-    "weakref.ref[Any] | None",
-    bool,
-    int,
-]
+def _plan(connections: Iterable[_Connection]) -> _Plan:
+    connections = list(connections)
+    return (
+        tuple(c.item for c in connections if not c.is_async),
+        tuple(c.item for c in connections if c.is_async),
+    )
 
 
 class _State:
-    """An immutable snapshot of the connections, with its own plan cache."""
+    """An immutable snapshot of the connections, with its own plan cache.
+
+    A sender-specific connection is only in the plan of its sender's key.
+    The key of a live object is unique; when a sender dies its connections
+    are flagged dead at once (weak reference callback) and removed before
+    the next send, so an object reusing the id never sees them.
+    """
 
     __slots__ = ("any_only", "any_plan", "connections", "plans")
 
     def __init__(self, connections: tuple[_Connection, ...]) -> None:
         self.connections = connections
         self.any_only = all(c.skey is None for c in connections)
-        self.any_plan: tuple[_Item, ...] = (
-            tuple(c.item for c in connections) if self.any_only else ()
-        )
-        # sender key -> the items to call for that sender, in connection order.
-        self.plans: dict[Hashable, tuple[_Item, ...]] = {}
+        self.any_plan: _Plan = _plan(connections) if self.any_only else ((), ())
+        # sender key -> the plan for that sender.
+        self.plans: dict[Hashable, _Plan] = {}
 
-    def plan(self, sender: Any) -> tuple[_Item, ...]:
+    def plan(self, sender: Any) -> _Plan:
         if self.any_only:
             return self.any_plan
         key = make_id(sender)
         plan = self.plans.get(key)
         if plan is None:
-            plan = tuple(c.item for c in self.connections if c.skey is None or c.skey == key)
+            plan = _plan(c for c in self.connections if c.skey is None or c.skey == key)
             if len(self.plans) >= _PLAN_CACHE_SIZE:
                 self.plans.clear()
             self.plans[key] = plan
         return plan
+
+    def matching(self, sender: Any) -> Iterator[_Connection]:
+        """The connections for ``sender``, sync and async, in connection order."""
+        key = make_id(sender)
+        for c in self.connections:
+            if c.skey is None or c.skey == key:
+                yield c
 
 
 _EMPTY_STATE: Final = _State(())
@@ -221,8 +261,9 @@ class Signal(NamedSignal):
                 sender_ref = weakref.ref(sender, self._flag_dead)
             except TypeError:
                 sender_ref = None
-        item: _Item = (strong, ref, sender_ref, _is_async(receiver), calling_style(receiver))
-        connection = _Connection(rkey, skey, item)
+        connection = _Connection(
+            rkey, skey, strong, ref, sender_ref, _is_async(receiver), calling_style(receiver)
+        )
         with self._lock:
             self._clear_dead_locked()
             current = self._state.connections
@@ -328,31 +369,46 @@ class Signal(NamedSignal):
             sender = named.pop("sender", None)
         elif "sender" in named:
             raise TypeError("send() got multiple values for argument 'sender'")
-        async_wrapper = named.pop("_async_wrapper", None) if "_async_wrapper" in named else None
-        if self.is_muted:
+        if not self.receivers or self.is_muted:
             return []
+        async_wrapper = named.pop("_async_wrapper", None) if "_async_wrapper" in named else None
+        if async_wrapper is not None:
+            return self._send_wrapped(sender, named, async_wrapper)
         if self._dead:
             self._clear_dead()
+        state = self._state
+        sync, async_ = state.any_plan if state.any_only else state.plan(sender)
         responses: Responses = []
-        pending: list[tuple[Callable[..., Any], int]] | None = None
-        for strong, ref, sender_ref, is_async, style in self._state.plan(sender):
+        for strong, ref, style in sync:
             receiver = strong if ref is None else ref()
-            if receiver is None or (sender_ref is not None and sender_ref() is not sender):
+            if receiver is None:
                 continue
-            if is_async:
-                if async_wrapper is None:
-                    if pending is None:
-                        pending = []
-                    pending.append((receiver, style))
-                    continue
-                response = _invoke(async_wrapper(receiver), style, self, sender, named)
-            elif style == KEYWORD_SIGNAL:
-                response = receiver(signal=self, sender=sender, **named)
+            if style == KEYWORD_SIGNAL:
+                responses.append((receiver, receiver(signal=self, sender=sender, **named)))
             else:
-                response = _invoke(receiver, style, self, sender, named)
-            responses.append((receiver, response))
-        if pending:
-            responses.extend(self._run_async(pending, sender, named, robust=False))
+                responses.append((receiver, _invoke(receiver, style, self, sender, named)))
+        if async_:
+            pending = []
+            for strong, ref, style in async_:
+                receiver = strong if ref is None else ref()
+                if receiver is not None:
+                    pending.append((receiver, style))
+            if pending:
+                responses.extend(self._run_async(pending, sender, named, robust=False))
+        return responses
+
+    def _send_wrapped(
+        self,
+        sender: Any,
+        named: dict[str, Any],
+        async_wrapper: Callable[[Callable[..., Any]], Callable[..., Any]],
+    ) -> Responses:
+        """blinker's ``send(..., _async_wrapper=...)``: every receiver in
+        connection order, async ones through the wrapper."""
+        responses: Responses = []
+        for receiver, style, is_async in self._iter_live(sender):
+            call = async_wrapper(receiver) if is_async else receiver
+            responses.append((receiver, _invoke(call, style, self, sender, named)))
         return responses
 
     def send_robust(self, sender: Any = _NO_SENDER, /, **named: Any) -> Responses:
@@ -431,11 +487,10 @@ class Signal(NamedSignal):
     def _iter_live(self, sender: Any) -> Iterator[tuple[Callable[..., Any], int, bool]]:
         if self._dead:
             self._clear_dead()
-        for strong, ref, sender_ref, is_async, style in self._state.plan(sender):
-            receiver = strong if ref is None else ref()
-            if receiver is None or (sender_ref is not None and sender_ref() is not sender):
-                continue
-            yield receiver, style, is_async
+        for connection in self._state.matching(sender):
+            receiver = connection.receiver()
+            if receiver is not None:
+                yield receiver, connection.style, connection.is_async
 
     def _live(
         self, sender: Any
