@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from email.utils import format_datetime
@@ -290,15 +291,23 @@ def _ambiguous_or_imaginary(value: dt.datetime, tz: dt.tzinfo) -> bool:
     return tz.utcoffset(naive.replace(fold=not naive.fold)) != tz.utcoffset(naive)
 
 
+@functools.lru_cache(maxsize=256)
+def _parse(fmt: str) -> tuple[tuple[bool, str], ...]:
+    """``fmt`` as (is a format character, text) pieces; parsed once per format."""
+    pieces = []
+    for index, piece in enumerate(_FORMAT_CHAR.split(fmt)):
+        if index % 2:
+            pieces.append((True, piece))
+        elif piece:
+            pieces.append((False, _ESCAPED.sub(r"\1", piece)))
+    return tuple(pieces)
+
+
 def _render(value: dt.date | dt.time, fmt: str, default_tz: dt.tzinfo | None) -> str:
     formatter = _Formatter(value, default_tz)
-    pieces = []
-    for index, piece in enumerate(_FORMAT_CHAR.split(str(fmt))):
-        if index % 2:
-            pieces.append(_METHODS[piece](formatter))
-        elif piece:
-            pieces.append(_ESCAPED.sub(r"\1", piece))
-    return "".join(pieces)
+    return "".join(
+        _METHODS[text](formatter) if is_char else text for is_char, text in _parse(str(fmt))
+    )
 
 
 def format_date(
@@ -312,8 +321,8 @@ def format_date(
     """
     fmt = get_format(fmt, "DATE_FORMAT")
     if type(value) is dt.date:
-        for char in _FORMAT_CHAR.findall(fmt):
-            if char in _TIME_CHARS:
+        for is_char, char in _parse(fmt):
+            if is_char and char in _TIME_CHARS:
                 raise TypeError(
                     "The format for date objects may not contain time-related format "
                     f"specifiers (found {char!r})."
@@ -330,8 +339,8 @@ def format_time(
     ``ValueError`` naming it.
     """
     fmt = get_format(fmt, "TIME_FORMAT")
-    for char in _FORMAT_CHAR.findall(fmt):
-        if char not in _TIME_CHARS:
+    for is_char, char in _parse(fmt):
+        if is_char and char not in _TIME_CHARS:
             raise ValueError(f"{char!r} is not a time format character")
     if isinstance(value, dt.datetime):
         return _render(value, fmt, default_tz)
