@@ -34,6 +34,16 @@ from manouche.formkit.fields import (
 )
 from manouche.formkit.files import UploadedFile, wrap_upload
 from manouche.formkit.forms import BaseForm, DeclarativeFieldsMetaclass, Form
+from manouche.formkit.formsets import (
+    DEFAULT_MAX_NUM,
+    DEFAULT_MIN_NUM,
+    DELETION_FIELD_NAME,
+    ORDERING_FIELD_NAME,
+    BaseFormSet,
+    ManagementForm,
+    all_valid,
+    formset_factory,
+)
 from manouche.formkit.translation import gettext, ngettext, set_translation
 from manouche.formkit.utils import ErrorDict, ErrorList, flatatt, pretty_name
 from manouche.formkit.widgets import (
@@ -68,6 +78,14 @@ from manouche.formkit.widgets import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_NUM",
+    "DEFAULT_MIN_NUM",
+    "DELETION_FIELD_NAME",
+    "ORDERING_FIELD_NAME",
+    "BaseFormSet",
+    "ManagementForm",
+    "all_valid",
+    "formset_factory",
     "NON_FIELD_ERRORS",
     "BaseForm",
     "BooleanField",
