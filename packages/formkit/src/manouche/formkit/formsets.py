@@ -339,7 +339,8 @@ class BaseFormSet:
     def is_valid(self) -> bool:
         if not self.is_bound:
             return False
-        self.errors
+        if self._errors is None:
+            self.full_clean()
         forms_valid = all(
             [
                 form.is_valid()
@@ -358,7 +359,7 @@ class BaseFormSet:
         management = self.management_form
         if not management.is_valid():
             names = ", ".join(management.add_prefix(name) for name in management.errors)
-            params = {"field_names": names}
+            params: dict[str, Any] = {"field_names": names}
             self._non_form_errors.append(
                 ValidationError(
                     resolve(self.error_messages["missing_management_form"], params),
