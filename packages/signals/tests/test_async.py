@@ -142,3 +142,16 @@ def test_async_callable_object() -> None:
     handler = Handler()
     sig.connect(handler)
     assert sig.send(None) == [(handler, "object")]
+
+
+def test_asend_sender_by_keyword_and_twice() -> None:
+    from manouche.signals import Signal
+
+    sig = Signal("s")
+    sig.connect(fast)
+    assert asyncio.run(sig.asend(sender="S")) == [(fast, "fast")]
+    assert asyncio.run(sig.asend_robust(sender="S")) == [(fast, "fast")]
+    with pytest.raises(TypeError, match="multiple values"):
+        asyncio.run(sig.asend("S", sender="T"))
+    with pytest.raises(TypeError, match="multiple values"):
+        sig.send_robust("S", sender="T")

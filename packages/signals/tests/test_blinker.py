@@ -182,3 +182,41 @@ def test_weak_blinker_receivers_dropped() -> None:
     gc.collect()
     assert list(sig.receivers_for(None)) == []
     assert not sig.receivers
+
+
+def test_receiver_disconnected_meta_signal_and_blinker_internal_disconnect() -> None:
+    from blinker._utilities import make_id
+
+    sig = Signal("s")
+    seen: list[Any] = []
+
+    def on_disconnect(signal: Any, receiver: Any, sender: Any) -> None:
+        seen.append((receiver, sender))
+
+    def fn(sender: Any, **kw: Any) -> None: ...
+
+    sig.receiver_disconnected.connect(on_disconnect)
+    sig.connect(fn, sender=Sender)
+    assert sig.disconnect(fn, sender=Sender) is True
+    assert seen == [(fn, Sender)]
+    # blinker's internal by-id disconnect keeps both registries in step.
+    sig.connect(fn)
+    sig.connect(fn, sender=Sender)
+    sig._disconnect(make_id(fn), make_id(Sender))
+    assert sig.send(Sender) == [(fn, None)]
+    sig._disconnect(make_id(fn), 0)
+    assert sig.send(Sender) == [] and not sig.receivers
+
+
+def test_receiver_connected_type_error_undoes_the_connection() -> None:
+    sig = Signal("s")
+
+    def refuse(signal: Any, **kw: Any) -> None:
+        raise TypeError("refused")
+
+    def fn(sender: Any, **kw: Any) -> None: ...
+
+    sig.receiver_connected.connect(refuse)
+    with pytest.raises(TypeError, match="refused"):
+        sig.connect(fn)
+    assert sig.send(None) == [] and not sig.receivers
