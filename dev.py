@@ -43,7 +43,7 @@ VENV = ROOT / ".venv"
 ISO = ROOT / ".venv-iso"
 RESULTS = ROOT / ".cache" / "results"
 DEV_REQUIREMENTS = ROOT / "tools" / "requirements-dev.txt"
-DEMO_TARGET = os.environ.get("MANOUCHE_DEMO", "examples.hello.app:application")
+DEMO_TARGET = os.environ.get("MANOUCHE_DEMO", "examples.polls.app:application")
 PACKAGE_TIMEOUT = 25 * 60
 
 sys.path.insert(0, str(ROOT))
@@ -403,7 +403,7 @@ def main() -> int:
     c.set_defaults(func=cmd_check)
     d = sub.add_parser("demo", help="serve the demo site")
     d.add_argument("--host", default="127.0.0.1")
-    d.add_argument("--port", type=int, default=8000)
+    d.add_argument("--port", type=int, default=int(os.environ.get("MANOUCHE_DEMO_PORT", "8000")))
     d.add_argument("--reload", action="store_true")
     d.set_defaults(func=cmd_demo)
     b = sub.add_parser("bench", help="benchmarks against the peers")

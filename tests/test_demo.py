@@ -1,4 +1,4 @@
-"""The demo of the README's Quickstart answers 200 at the URL it prints."""
+"""The hello example (httpkit alone) answers 200 at the URL the dev server prints."""
 
 from __future__ import annotations
 

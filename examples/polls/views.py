@@ -1,0 +1,69 @@
+"""Views: ``view(request, **kwargs) -> Response``, as Django's function views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import webob
+from webob.exc import HTTPSeeOther
+
+from manouche import orm_lite as models
+from manouche.httpkit import Http404
+from manouche.tplkit import render as _render
+from manouche.urlmap import reverse
+
+from .forms import VoteForm
+from .models import Activity, Choice, Question, now
+from .templating import env
+
+
+def render(
+    request: webob.Request, name: str, context: dict[str, Any], status: int = 200
+) -> webob.Response:
+    return _render(request, name, context, status, env=env)
+
+
+def get_question(question_id: int) -> Question:
+    try:
+        return Question.objects.get(pk=question_id, pub_date__lte=now())
+    except Question.DoesNotExist:
+        raise Http404("No such poll.") from None
+
+
+def index(request: webob.Request) -> webob.Response:
+    questions = (
+        Question.objects.filter(pub_date__lte=now())
+        .annotate(total=models.Sum("choice__votes"))
+        .order_by("-pub_date")[:10]
+    )
+    activity = Activity.objects.all()[:5]
+    return render(request, "polls/index.html", {"questions": questions, "activity": activity})
+
+
+def detail(request: webob.Request, question_id: int) -> webob.Response:
+    question = get_question(question_id)
+    return render(request, "polls/detail.html", {"question": question, "form": VoteForm(question)})
+
+
+def vote(request: webob.Request, question_id: int) -> webob.Response:
+    question = get_question(question_id)
+    form = VoteForm(question, request.POST)
+    if not form.is_valid():
+        # The page again, with the error next to the field and nothing counted.
+        context = {"question": question, "form": form}
+        return render(request, "polls/detail.html", context, status=400)
+    # One UPDATE ... SET votes = votes + 1: two votes at once are both counted.
+    Choice.objects.filter(pk=form.cleaned_data["choice"], question=question).update(
+        votes=models.F("votes") + 1
+    )
+    # Post/Redirect/Get: a reload does not vote twice.
+    raise HTTPSeeOther(location=reverse("polls:results", args=[question.pk]))
+
+
+def results(request: webob.Request, question_id: int) -> webob.Response:
+    question = get_question(question_id)
+    choices = list(question.choice_set.all())
+    total = sum(c.votes for c in choices)
+    return render(
+        request, "polls/results.html", {"question": question, "choices": choices, "total": total}
+    )
