@@ -16,6 +16,7 @@ from manouche.tplkit.environment import (
 from manouche.tplkit.filters import JSONEncoder, django_filters
 from manouche.tplkit.library import ENTRY_POINT_GROUP, Library, LibraryError, load_libraries
 from manouche.tplkit.loaders import ResourceLoader
+from manouche.tplkit.partials import PartialsExtension
 from manouche.tplkit.rendering import (
     CSP_NONCE_KEY,
     CSRF_TOKEN_KEY,
@@ -37,6 +38,7 @@ __all__ = [
     "JSONEncoder",
     "Library",
     "LibraryError",
+    "PartialsExtension",
     "ResourceLoader",
     "SandboxedEnvironment",
     "create_environment",

@@ -22,6 +22,7 @@ import jinja2.sandbox
 from manouche.tplkit.cache import FragmentCacheExtension
 from manouche.tplkit.library import Library, load_libraries
 from manouche.tplkit.loaders import ResourceLoader
+from manouche.tplkit.partials import PartialsExtension
 
 if TYPE_CHECKING:
     import webob
@@ -253,7 +254,10 @@ def create_environment(
         if "undefined" in options:
             raise TypeError("pass either strict=True or undefined=, not both")
         options["undefined"] = jinja2.StrictUndefined
-    all_extensions: list[str | type[jinja2.ext.Extension]] = [FragmentCacheExtension]
+    all_extensions: list[str | type[jinja2.ext.Extension]] = [
+        FragmentCacheExtension,
+        PartialsExtension,
+    ]
     if translations is not None:
         all_extensions.append("jinja2.ext.i18n")
     all_extensions.extend(extensions)

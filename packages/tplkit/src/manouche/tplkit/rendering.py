@@ -16,10 +16,9 @@ provides them:
 - what each context processor returns. The view's own ``context`` wins over
   all of these on a name clash, as in Django's template engine.
 
-A name ``"page.html#rows"`` renders only the block ``rows`` of ``page.html``,
-with the same context: Django 6.0's ``template#partial`` form, what htmx
-views ask for. A Jinja2 block is Django's ``partialdef ... inline``; use
-``{{ self.rows() }}`` to show it again elsewhere in the page.
+A name ``"page.html#rows"`` renders only the partial or block ``rows`` of
+``page.html``, with the same context: Django 6.0's ``template#partial`` form,
+what htmx views ask for (see :mod:`manouche.tplkit.partials`).
 """
 
 from __future__ import annotations
