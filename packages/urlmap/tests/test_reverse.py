@@ -244,3 +244,40 @@ def test_percent_signs_in_patterns_reverse() -> None:
     assert ours.reverse("re", args=[5]) == "/perc%25/5/"
     assert ours.reverse("path", args=[5]) == "/100%25/5/"
     assert ours.resolve("/100%/5/").url_name == "path"
+
+
+def test_positional_plans_format_values_as_str_does() -> None:
+    import uuid
+
+    class Shouting(str):
+        def __str__(self) -> str:
+            return self.upper()
+
+    app = um.URLMap(
+        [
+            um.path("one/<str:a>/", view_a, name="one"),
+            um.path("two%/<int:a>/<uuid:b>/", view_a, name="two"),
+            um.re_path(r"^back/(?P<a>\d+)/(?P=a)/$", view_a, name="back"),
+            um.path("none%/", view_a, name="none"),
+        ]
+    )
+    u = uuid.UUID("1234abcd-1234-5678-9abc-def012345678")
+    calls: list[tuple[str, list[Any] | None, dict[str, Any] | None]] = [
+        ("one", [("x", "y")], None),
+        ("one", None, {"a": ("x",)}),
+        ("one", [Shouting("quiet")], None),
+        ("one", [3.5], None),
+        ("two", [7, u], None),
+        ("two", None, {"b": u, "a": 7}),
+        ("two", None, {"a": -1, "b": u}),
+        ("back", [4], None),
+        ("back", None, {"a": 4}),
+        ("none", None, None),
+    ]
+    for name, args, kwargs in calls:
+        full = _outcome(reverse_in, app._root, name, args, kwargs, None, None, None, "/")
+        assert _outcome(app.reverse, name, args=args, kwargs=kwargs) == full
+        assert _outcome(app.reverse, name, args=args, kwargs=kwargs) == full
+    assert app.reverse("one", [Shouting("quiet")]) == "/one/QUIET/"
+    assert app.reverse("two", kwargs={"b": u, "a": 7}) == f"/two%25/7/{u}/"
+    assert app.reverse("none") == "/none%25/"

@@ -9,11 +9,13 @@ so views and templates can call ``reverse()`` without passing it).
 from __future__ import annotations
 
 import contextvars
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
+from manouche.urlmap.converters import IntConverter, StringConverter, UUIDConverter
 from manouche.urlmap.exceptions import ImproperlyConfigured, NoReverseMatch
 from manouche.urlmap.resolvers import ResolverMatch, _Possibility, table
 
@@ -135,10 +137,40 @@ def reverse_in(
     return url
 
 
+#: ``to_url`` methods that are exactly ``str(value)``: a plan calls ``str`` directly.
+_STR_TO_URL = frozenset({IntConverter.to_url, StringConverter.to_url, UUIDConverter.to_url})
+
+_PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s")
+
 #: One candidate of a reverse plan: the URL template, the parameters in the
-#: order their values come (each with its converter's ``to_url`` or None for
-#: ``str``), and the check that the filled template really matches.
-_Candidate = tuple[str, tuple[tuple[str, Callable[[Any], str] | None], ...], Callable[[str], Any]]
+#: order their values come (each with its converter's ``to_url``, or ``str``),
+#: the check that the filled template really matches, and, when every value
+#: is formatted with ``str()``, a positional template and the getter that
+#: takes the keyword values in its order (``None`` otherwise).
+_Candidate = tuple[
+    str,
+    tuple[tuple[str, Callable[[Any], str]], ...],
+    Callable[[str], Any],
+    str,
+    Callable[[Mapping[str, Any]], tuple[Any, ...]] | None,
+]
+
+
+def _positional(template: str, params: tuple[str, ...]) -> str | None:
+    """``template`` with ``%(name)s`` made ``%s``, if its placeholders are ``params`` in order."""
+    order = [m[1] for m in _PLACEHOLDER.finditer(template) if m[1] is not None]
+    if tuple(order) != params:
+        return None
+    return _PLACEHOLDER.sub(lambda m: "%s" if m[1] is not None else "%%", template)
+
+
+def _getter(params: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    if len(params) >= 2:
+        return operator.itemgetter(*params)
+    if params:
+        (name,) = params
+        return lambda kwargs: (kwargs[name],)
+    return lambda kwargs: ()
 
 
 def reverse_plan(
@@ -174,11 +206,21 @@ def reverse_plan(
                 if key_set != param_set:
                     continue
                 names = keys
-            convs = []
+            convs: list[tuple[str, Callable[[Any], str]]] = []
             for name in names:
                 converter = converters.get(name)
-                convs.append((name, None if converter is None else converter.to_url))
-            out.append((template, tuple(convs), possibility.check.match))
+                if converter is None or type(converter).to_url in _STR_TO_URL:
+                    convs.append((name, str))  # what Django does: str(value)
+                else:
+                    convs.append((name, converter.to_url))
+            positional = None
+            getter = None
+            if all(to_url is str for _name, to_url in convs):
+                # "%s" formats with str(): no conversion step at all.
+                positional = _positional(template, params)
+                if positional is not None:
+                    getter = _getter(params)
+            out.append((template, tuple(convs), possibility.check.match, positional or "", getter))
     return tuple(out)
 
 

@@ -169,23 +169,28 @@ class URLMap:
                 # run_plan(), inlined: this is the hot path of every template.
                 argv: Sequence[Any] = args or ()
                 kw: Mapping[str, Any] = kwargs or {}
-                for template, convs, check in plan:
+                for template, convs, check, positional, getter in plan:
+                    if getter is not None:
+                        candidate = positional % (tuple(argv) if nargs else getter(kw))
+                        if check(candidate):
+                            url: str = prefix + candidate
+                            if _NEEDS_QUOTING.search(url) is not None:
+                                url = quote(url, safe=_SAFE)
+                            return "/%2F" + url[2:] if url.startswith("//") else url
+                        continue
                     try:
                         if nargs:
                             text = {
-                                name: str(value) if to_url is None else to_url(value)
+                                name: to_url(value)
                                 for (name, to_url), value in zip(convs, argv, strict=True)
                             }
                         else:
-                            text = {
-                                name: str(kw[name]) if to_url is None else to_url(kw[name])
-                                for name, to_url in convs
-                            }
+                            text = {name: to_url(kw[name]) for name, to_url in convs}
                     except ValueError:
                         continue
                     candidate = template % text
                     if check(candidate):
-                        url: str = prefix + candidate
+                        url = prefix + candidate
                         if _NEEDS_QUOTING.search(url) is not None:
                             url = quote(url, safe=_SAFE)
                         return "/%2F" + url[2:] if url.startswith("//") else url
