@@ -352,6 +352,12 @@ class _Source:
 def _defer_constraints(conn: sa.Connection) -> Callable[[], None]:
     name = conn.dialect.name
     if name == "sqlite":
+        # The sqlite3 module opens its transaction lazily, at the first write; a
+        # SAVEPOINT before that would start (and its RELEASE commit) a transaction
+        # of its own. Open the real one now so every batch belongs to it.
+        raw = conn.connection.dbapi_connection
+        if raw is not None and getattr(raw, "in_transaction", True) is False:
+            conn.exec_driver_sql("BEGIN")
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     elif name == "postgresql":
         conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")

@@ -21,7 +21,14 @@ if TYPE_CHECKING:
 IN_CHUNK = 500
 
 
+# Django fills a missing string field with "" (``Field.get_default`` when nulls are not allowed).
+_STRING_KINDS = frozenset(
+    {"CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField"}
+)
+
+
 def _missing_defaults(spec: ModelSpec, row: dict[str, Any]) -> None:
+    """Fields a fixture leaves out get the model's default, as ``Model(**data)`` gives them."""
     for f in spec.fields:
         key = f.column.key
         if key in row:
@@ -29,6 +36,8 @@ def _missing_defaults(spec: ModelSpec, row: dict[str, Any]) -> None:
         if "default" in f.column.info:
             default = f.column.info["default"]
             row[key] = default() if callable(default) else default
+        elif f.kind in _STRING_KINDS and not f.column.nullable and f.column.default is None:
+            row[key] = ""
 
 
 def save_objects(
