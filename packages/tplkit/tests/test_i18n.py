@@ -5,10 +5,11 @@ from __future__ import annotations
 import gettext
 import io
 import struct
+from typing import Any
 
 import pytest
 
-from manouche.tplkit import create_environment
+from manouche.tplkit import create_environment, install_translations
 
 
 def compiled_catalog(messages: dict[str, str | tuple[str, ...]]) -> bytes:
@@ -83,3 +84,26 @@ def test_any_object_with_gettext_methods(translations: gettext.GNUTranslations) 
     assert env.from_string("{% trans %}hi{% endtrans %} {{ _('there') }}").render() == "HI THERE"
     null = create_environment(translations=gettext.NullTranslations())
     assert null.from_string("{% trans %}hi{% endtrans %}").render() == "hi"
+
+
+def test_translations_chosen_per_request(translations: gettext.GNUTranslations) -> None:
+    import webob
+
+    def select(request: Any) -> Any:
+        return translations if request.headers.get("Accept-Language") == "fr" else None
+
+    env = create_environment(translations=select)
+    tmpl = "{% trans %}Welcome{% endtrans %} {{ ngettext('%(num)d apple', '%(num)d apples', 2) }}"
+    fr = webob.Request.blank("/", headers={"Accept-Language": "fr"})
+    en = webob.Request.blank("/", headers={"Accept-Language": "en"})
+    assert env.from_string(tmpl).render(request=fr) == "Bienvenue 2 pommes"
+    assert env.from_string(tmpl).render(request=en) == "Welcome 2 apples"
+    assert env.from_string(tmpl).render() == "Welcome 2 apples"
+    ctx = "{{ pgettext('menu', 'Welcome') }} {{ npgettext('m', 'a', 'b', 1) }}"
+    assert env.from_string(ctx).render(request=fr) == "Welcome a"
+    assert env.render_to_string(env.from_string("{{ _('Welcome') }}"), request=fr) == "Bienvenue"
+
+
+def test_bad_translations_object() -> None:
+    with pytest.raises(TypeError, match="gettext"):
+        install_translations(create_environment(), 42)

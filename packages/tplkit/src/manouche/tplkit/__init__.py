@@ -14,6 +14,7 @@ from manouche.tplkit.environment import (
     template_location,
 )
 from manouche.tplkit.filters import JSONEncoder, django_filters
+from manouche.tplkit.i18n import install_translations
 from manouche.tplkit.library import ENTRY_POINT_GROUP, Library, LibraryError, load_libraries
 from manouche.tplkit.loaders import ResourceLoader
 from manouche.tplkit.partials import PartialsExtension
@@ -46,6 +47,7 @@ __all__ = [
     "format_date",
     "format_time",
     "get_context",
+    "install_translations",
     "load_libraries",
     "make_template_fragment_key",
     "render",

@@ -20,6 +20,7 @@ import jinja2
 import jinja2.sandbox
 
 from manouche.tplkit.cache import FragmentCacheExtension
+from manouche.tplkit.i18n import install_translations
 from manouche.tplkit.library import Library, load_libraries
 from manouche.tplkit.loaders import ResourceLoader
 from manouche.tplkit.partials import PartialsExtension
@@ -230,9 +231,10 @@ def create_environment(
         added to the context of every template rendered with a request.
     :param reverse: backs the ``url()`` global (urlmap's ``reverse`` fits).
     :param static_url: backs the ``static()`` global: a URL prefix or a callable.
-    :param translations: a ``gettext.GNUTranslations``-like object: enables
-        Jinja2's i18n extension (``{% trans %}``, ``_()``, ``gettext``,
-        ``ngettext``) with new-style, autoescape-safe gettext.
+    :param translations: a ``gettext.GNUTranslations``-like object, or a
+        callable of the request returning one: enables Jinja2's i18n
+        extension (``{% trans %}``, ``_()``, ``gettext``, ``ngettext``) with
+        new-style, autoescape-safe gettext (see :mod:`manouche.tplkit.i18n`).
     :param fragment_cache: a cachelib cache for the ``{% cache %}`` tag.
     :param time_zone: a ``tzinfo`` or zone name: the ``date``/``time`` filters
         show aware datetimes in it and read naive ones as in it.
@@ -258,8 +260,6 @@ def create_environment(
         FragmentCacheExtension,
         PartialsExtension,
     ]
-    if translations is not None:
-        all_extensions.append("jinja2.ext.i18n")
     all_extensions.extend(extensions)
     cls = SandboxedEnvironment if sandboxed else Environment
     env = cls(
@@ -280,7 +280,7 @@ def create_environment(
     env.globals["url"] = _url_global(reverse)
     env.globals["static"] = _static_global(static_url)
     if translations is not None:
-        env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        install_translations(env, translations)
     if django_filters:
         from manouche.tplkit.filters import django_filters as builtin
 
