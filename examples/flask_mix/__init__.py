@@ -1,0 +1,1 @@
+"""A Flask app that adopts Manouche parts one at a time."""
