@@ -319,6 +319,15 @@ def test_append_slash_keeps_script_name_and_encodes_the_location() -> None:
     assert response.location.endswith("/app/caf%C3%A9/%C3%BC/")
 
 
+def test_append_slash_location_cannot_carry_control_characters() -> None:
+    response = wsgi(SLASH, "/slash", query="a=1\r\nSet-Cookie: x=1 y")
+    assert response.status_int == 301
+    assert response.location.endswith("/slash/?a=1%0D%0ASet-Cookie:%20x=1%20y")
+    assert "Set-Cookie" not in response.headers
+    response = wsgi(um.URLMap([um.path("<str:s>/", echo)], append_slash=True), "/a\r\nb")
+    assert response.location.endswith("/a%0D%0Ab/")
+
+
 def test_append_slash_is_no_open_redirect() -> None:
     # "//evil.com" + "/" matches x/<path:target>/ only after "/x"; here the
     # slashed path "//evil.com/" would match nothing, but a catch-all would:
@@ -481,6 +490,11 @@ def test_very_long_paths_are_bounded() -> None:
 def test_dot_segments_never_reach_a_view(path: str) -> None:
     assert wsgi(PROD, path).status_int == 404
     assert wsgi(DEBUG, path).status_int == 404
+
+
+def test_dot_segments_are_explained_in_debug_only() -> None:
+    assert "refused before matching" in wsgi(DEBUG, "/files/../x").text
+    assert "refused" not in wsgi(PROD, "/files/../x").text
 
 
 def test_dot_segments_never_reach_a_mounted_app() -> None:

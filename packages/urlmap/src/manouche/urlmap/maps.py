@@ -31,6 +31,7 @@ _NOT_FOUND = (
     "</body>\n</html>\n"
 )
 _SLASH_SAFE = "/:@&+$,-_.!~*'()"
+_QUERY_SAFE = "/#%[]=:;$&()+,!?*@'~"
 _UNPLANNED: Any = object()
 #: Reverse plans cached per URL map (call shapes are few; the bound is a guard).
 _MAX_PLANS = 4096
@@ -238,7 +239,8 @@ class URLMap:
             # Browsers remove dot segments before sending (RFC 3986, 5.2.4); a
             # path that still has them is hand-made and must not reach a view
             # or a mounted file server as a path converter's value.
-            return self._not_found(request, Resolver404({"path": path[1:]}), path)
+            refused = Resolver404({"path": path[1:], "tried": []})
+            return self._not_found(request, refused, path, "it has '.' or '..' segments")
         host = _host_name(request.host) if request.host else None
         method = request.method
         try:
@@ -291,14 +293,19 @@ class URLMap:
         target = quote((raw_path + "/").encode("latin-1"), safe=_SLASH_SAFE)
         script = quote(request.environ.get("SCRIPT_NAME", "").encode("latin-1"), safe=_SLASH_SAFE)
         location = script + escape_leading_slashes(target)
-        if request.query_string:
-            location += "?" + request.query_string
+        query = request.environ.get("QUERY_STRING", "")
+        if query:
+            # Re-quoted as Django's iri_to_uri does: no control character or
+            # space from a hand-made request can reach the Location header.
+            location += "?" + quote(query.encode("latin-1"), safe=_QUERY_SAFE)
         status = 301 if method in ("GET", "HEAD") else 308
         response = webob.Response(status=status)
         response.headers["Location"] = location
         return response
 
-    def _not_found(self, request: webob.Request, exc: Resolver404, path: str) -> webob.Response:
+    def _not_found(
+        self, request: webob.Request, exc: Resolver404, path: str, refused: str | None = None
+    ) -> webob.Response:
         if self.handler404 is not None:
             return self.handler404(request, exc)
         if not self.debug:
@@ -314,11 +321,20 @@ class URLMap:
             '<!doctype html><html lang="en"><head><title>Page not found</title></head><body>'
             "<h1>Page not found <small>(404)</small></h1>"
             f"<p>Request: {html.escape(request.method)} {html.escape(path)}</p>"
-            f"<p>Tried these {len(rows)} URL pattern(s), in this order:</p>"
-            f"<ol>{''.join(rows)}</ol>"
-            f"<p>The current path, <code>{html.escape(exc.path)}</code>, matched none of these.</p>"
-            "<p>You see this page because the URL map runs with debug=True.</p></body></html>"
         )
+        if refused is not None:
+            body += (
+                f"<p>The path <code>{html.escape(exc.path)}</code> was refused before "
+                f"matching: {html.escape(refused)}.</p>"
+            )
+        else:
+            body += (
+                f"<p>Tried these {len(rows)} URL pattern(s), in this order:</p>"
+                f"<ol>{''.join(rows)}</ol>"
+                f"<p>The current path, <code>{html.escape(exc.path)}</code>, matched none "
+                "of these.</p>"
+            )
+        body += "<p>You see this page because the URL map runs with debug=True.</p></body></html>"
         return webob.Response(body, status=404, content_type="text/html", charset="utf-8")
 
     def _method_not_allowed(self, request: webob.Request, exc: MethodNotAllowed) -> webob.Response:
