@@ -532,3 +532,30 @@ def test_mount_a_static_file_server(tmp_path: Any) -> None:
     assert wsgi(app, "/static/css/missing.css").status_int == 404
     assert wsgi(app, "/static/../secret.txt").status_int == 404
     assert wsgi(app, "/static/css/../../secret.txt").status_int == 404
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_random_raw_paths_never_break_the_dispatcher(debug: bool) -> None:
+    import random
+
+    rng = random.Random(11)
+    app = make_map(debug=debug, append_slash=True, max_path_length=300)
+    pieces = ["/", "//", ".", "..", "%", "%2F", "a", "café", "\x00", "\r\n", " ", "<", "'", "é"]
+    pieces += [chr(b) for b in range(0x80, 0x100, 7)] + ["articles", "2024", "files", "ns", "leaf"]
+    statuses = set()
+    for _ in range(300):
+        path = "/" + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        raw = (
+            path.encode("utf-8", "surrogatepass").decode("latin-1") if rng.random() < 0.5 else path
+        )
+        if any(ord(c) > 0xFF for c in raw):
+            raw = raw.encode("utf-8").decode("latin-1")
+        method = rng.choice(["GET", "POST", "HEAD", "DELETE"])
+        response = wsgi(app, raw, method=method, query=rng.choice(["", "a=1", "x=%ZZ&\r"]))
+        statuses.add(response.status_int)
+        assert response.status_int in (200, 301, 308, 404, 405, 414), raw
+        if response.status_int in (301, 308):
+            location = response.headers["Location"]
+            assert not any(c in location for c in "\r\n\x00 ")
+            assert not location.startswith("//")
+    assert {200, 404} <= statuses
