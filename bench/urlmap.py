@@ -126,8 +126,15 @@ def workloads() -> list[Workload]:
         assert name == dj_name, (p, name, dj_name)
         found = rt.match(p)
         assert (found["view"] if found else None) == name, (p, found, name)
+        try:
+            endpoint = wz.match(p)[0]
+        except werkzeug.exceptions.NotFound:
+            endpoint = None
+        assert endpoint == name, (p, endpoint, name)
     for name, kwargs in reverses[:50]:
-        assert ours.reverse(name, kwargs=kwargs) == dj.reverse(name, urlconf=dj_conf, kwargs=kwargs)
+        url = ours.reverse(name, kwargs=kwargs)
+        assert url == dj.reverse(name, urlconf=dj_conf, kwargs=kwargs)
+        assert url == wz.build(name, kwargs) == rt_url(name, **kwargs), (name, url)
 
     def ours_resolve() -> None:
         resolve = ours.resolve
