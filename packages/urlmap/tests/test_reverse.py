@@ -281,3 +281,18 @@ def test_positional_plans_format_values_as_str_does() -> None:
     assert app.reverse("one", [Shouting("quiet")]) == "/one/QUIET/"
     assert app.reverse("two", kwargs={"b": u, "a": 7}) == f"/two%25/7/{u}/"
     assert app.reverse("none") == "/none%25/"
+
+
+def test_unknown_names_do_not_grow_the_caches() -> None:
+    app = um.URLMap(build(um) + [um.path("ns/", um.include((build(um), "app")))])
+    app.reverse("s", args=["x"])
+    app.reverse("app:s", args=["x"])
+    before = len(app._reverse_plans)
+    for i in range(50):
+        for name in (f"nope{i}", f"app:nope{i}", f"ns{i}:s"):
+            with pytest.raises(um.NoReverseMatch):
+                app.reverse(name, args=["x"])
+    assert len(app._reverse_plans) == before
+    from manouche.urlmap.resolvers import table
+
+    assert len(table(app.urlpatterns[-1])._ns_cache) == 1  # "app:s" only

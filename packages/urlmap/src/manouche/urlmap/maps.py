@@ -163,8 +163,11 @@ class URLMap:
                 try:
                     plan = reverse_plan(self._root, viewname, current_app, nargs, keys)
                 except NoReverseMatch:
-                    plan = None
-                if len(self._reverse_plans) < _MAX_PLANS:
+                    plan = ()
+                # Shapes that cannot succeed (unknown names or namespaces, which
+                # callers may pass anything as) are not kept; None (defaults:
+                # the full algorithm) is.
+                if plan != () and len(self._reverse_plans) < _MAX_PLANS:
                     self._reverse_plans[shape] = plan
             if plan is not None:
                 # run_plan(), inlined: this is the hot path of every template.

@@ -410,12 +410,15 @@ class ReverseTable:
         self, ns_pattern: str, ns_converters: dict[str, Converter], key: _Key
     ) -> list[_Possibility]:
         """This table's possibilities for ``key`` under the namespace prefix ``ns_pattern``."""
+        own = self.lookups.get(key)
+        if not own:
+            return []  # unknown names are not cached: callers may pass anything
         cache_key = (ns_pattern, key)
         found = self._ns_cache.get(cache_key)
         if found is None:
             found = [
                 _Possibility(ns_pattern + p.pattern, p.defaults, {**ns_converters, **p.converters})
-                for p in self.lookups.get(key, [])
+                for p in own
             ]
             self._ns_cache[cache_key] = found
         return found
