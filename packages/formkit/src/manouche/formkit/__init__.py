@@ -44,6 +44,23 @@ from manouche.formkit.formsets import (
     all_valid,
     formset_factory,
 )
+from manouche.formkit.models import (
+    ALL_FIELDS,
+    BaseInlineFormSet,
+    BaseModelForm,
+    BaseModelFormSet,
+    ImproperlyConfigured,
+    ModelChoiceField,
+    ModelForm,
+    ModelFormMetaclass,
+    ModelMultipleChoiceField,
+    construct_instance,
+    fields_for_model,
+    inlineformset_factory,
+    model_to_dict,
+    modelform_factory,
+    modelformset_factory,
+)
 from manouche.formkit.translation import gettext, ngettext, set_translation
 from manouche.formkit.utils import ErrorDict, ErrorList, flatatt, pretty_name
 from manouche.formkit.widgets import (
@@ -78,6 +95,21 @@ from manouche.formkit.widgets import (
 )
 
 __all__ = [
+    "ALL_FIELDS",
+    "BaseInlineFormSet",
+    "BaseModelForm",
+    "BaseModelFormSet",
+    "ImproperlyConfigured",
+    "ModelChoiceField",
+    "ModelForm",
+    "ModelFormMetaclass",
+    "ModelMultipleChoiceField",
+    "construct_instance",
+    "fields_for_model",
+    "inlineformset_factory",
+    "model_to_dict",
+    "modelform_factory",
+    "modelformset_factory",
     "DEFAULT_MAX_NUM",
     "DEFAULT_MIN_NUM",
     "DELETION_FIELD_NAME",
