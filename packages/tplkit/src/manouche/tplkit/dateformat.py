@@ -85,7 +85,7 @@ def get_format(name: str | None, default: str) -> str:
     """The format string for a Django setting name (``"SHORT_DATE_FORMAT"``), else ``name``."""
     if not name:
         return DATE_FORMATS[default]
-    return DATE_FORMATS.get(name, name)
+    return DATE_FORMATS.get(name, name) if name.isupper() else str(name)
 
 
 class _Formatter:
@@ -94,11 +94,17 @@ class _Formatter:
     def __init__(self, value: dt.date | dt.time, default_tz: dt.tzinfo | None) -> None:
         self.value = value
         self.default_tz = default_tz
-        self.tz: dt.tzinfo | None = None
-        if isinstance(value, dt.datetime):
-            tz = value.tzinfo if _is_aware(value) else default_tz
-            if tz is not None and not _ambiguous_or_imaginary(value, tz):
-                self.tz = tz
+
+    @functools.cached_property
+    def tz(self) -> dt.tzinfo | None:
+        """The zone of a datetime (its own, else the default), unless ambiguous there."""
+        value = self.value
+        if not isinstance(value, dt.datetime):
+            return None
+        tz = value.tzinfo if _is_aware(value) else self.default_tz
+        if tz is None or _ambiguous_or_imaginary(value, tz):
+            return None
+        return tz
 
     # -- time ---------------------------------------------------------------
 
@@ -291,23 +297,32 @@ def _ambiguous_or_imaginary(value: dt.datetime, tz: dt.tzinfo) -> bool:
     return tz.utcoffset(naive.replace(fold=not naive.fold)) != tz.utcoffset(naive)
 
 
+_Piece = tuple[Callable[[_Formatter], str] | None, str]
+
+
 @functools.lru_cache(maxsize=256)
-def _parse(fmt: str) -> tuple[tuple[bool, str], ...]:
-    """``fmt`` as (is a format character, text) pieces; parsed once per format."""
-    pieces = []
+def _parse(fmt: str) -> tuple[tuple[_Piece, ...], str | None, str | None]:
+    """``fmt`` compiled once: its pieces (a method or literal text), its first time
+    character and its first date-only character."""
+    pieces: list[_Piece] = []
+    first_time = first_date = None
     for index, piece in enumerate(_FORMAT_CHAR.split(fmt)):
         if index % 2:
-            pieces.append((True, piece))
+            pieces.append((_METHODS[piece], piece))
+            if piece in _TIME_CHARS:
+                first_time = first_time or piece
+            else:
+                first_date = first_date or piece
         elif piece:
-            pieces.append((False, _ESCAPED.sub(r"\1", piece)))
-    return tuple(pieces)
+            pieces.append((None, _ESCAPED.sub(r"\1", piece)))
+    return tuple(pieces), first_time, first_date
 
 
-def _render(value: dt.date | dt.time, fmt: str, default_tz: dt.tzinfo | None) -> str:
+def _render(
+    value: dt.date | dt.time, pieces: tuple[_Piece, ...], default_tz: dt.tzinfo | None
+) -> str:
     formatter = _Formatter(value, default_tz)
-    return "".join(
-        _METHODS[text](formatter) if is_char else text for is_char, text in _parse(str(fmt))
-    )
+    return "".join([text if method is None else method(formatter) for method, text in pieces])
 
 
 def format_date(
@@ -319,15 +334,13 @@ def format_date(
     ``None`` means ``DATE_FORMAT`` (``"N j, Y"``). Time characters are refused
     for a ``date`` (``TypeError``), as Django refuses them.
     """
-    fmt = get_format(fmt, "DATE_FORMAT")
-    if type(value) is dt.date:
-        for is_char, char in _parse(fmt):
-            if is_char and char in _TIME_CHARS:
-                raise TypeError(
-                    "The format for date objects may not contain time-related format "
-                    f"specifiers (found {char!r})."
-                )
-    return _render(value, fmt, default_tz)
+    pieces, time_char, _ = _parse(get_format(fmt, "DATE_FORMAT"))
+    if time_char is not None and type(value) is dt.date:
+        raise TypeError(
+            "The format for date objects may not contain time-related format "
+            f"specifiers (found {time_char!r})."
+        )
+    return _render(value, pieces, default_tz)
 
 
 def format_time(
@@ -338,10 +351,7 @@ def format_time(
     ``fmt`` defaults to ``TIME_FORMAT`` (``"P"``). A date character raises
     ``ValueError`` naming it.
     """
-    fmt = get_format(fmt, "TIME_FORMAT")
-    for is_char, char in _parse(fmt):
-        if is_char and char not in _TIME_CHARS:
-            raise ValueError(f"{char!r} is not a time format character")
-    if isinstance(value, dt.datetime):
-        return _render(value, fmt, default_tz)
-    return _render(value, fmt, None)
+    pieces, _, date_char = _parse(get_format(fmt, "TIME_FORMAT"))
+    if date_char is not None:
+        raise ValueError(f"{date_char!r} is not a time format character")
+    return _render(value, pieces, default_tz if isinstance(value, dt.datetime) else None)

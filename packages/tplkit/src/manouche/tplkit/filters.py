@@ -95,7 +95,7 @@ def date(env: Any, value: Any, arg: str | None = None) -> str:
     """
     if value is None or (isinstance(value, str) and value == ""):
         return ""
-    if not isinstance(value, dt.date | dt.time):
+    if not isinstance(value, (dt.date, dt.time)):
         return ""
     value, tz = _local(env, value)
     try:
@@ -114,7 +114,7 @@ def time(env: Any, value: Any, arg: str | None = None) -> str:
     """``{{ value|time("H:i") }}``: time format characters only; otherwise ``""`` as Django."""
     if value is None or (isinstance(value, str) and value == ""):
         return ""
-    if not isinstance(value, dt.time | dt.datetime):
+    if not isinstance(value, (dt.time, dt.datetime)):
         return ""
     value, tz = _local(env, value)
     try:
@@ -215,6 +215,8 @@ def intcomma(value: Any) -> str:
 
     Strings holding numbers are grouped too; anything else is shown as it is.
     """
+    if type(value) is int:
+        return f"{value:,}"
     number: Any = value
     if not isinstance(number, float | decimal.Decimal):
         try:
