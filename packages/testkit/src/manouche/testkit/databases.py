@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
+from manouche.testkit.queries import HARNESS_SAVEPOINTS
+
 if TYPE_CHECKING:
     import sqlalchemy as sa
     from sqlalchemy.orm import Session
@@ -96,11 +98,14 @@ class DatabaseFixture:
         (``join_transaction_mode="create_savepoint"``), so the test is still
         rolled back. Under ``transactional_db`` it commits for real.
         """
+        from sqlalchemy import event
         from sqlalchemy.orm import Session
 
         if self.rolls_back:
             kwargs.setdefault("join_transaction_mode", "create_savepoint")
         session = Session(bind=self.connection, **kwargs)
+        if self.rolls_back:
+            event.listen(session, "after_begin", _mark_harness_savepoint)
         self._sessions.append(session)
         return session
 
@@ -117,6 +122,19 @@ class DatabaseFixture:
         for session in self._sessions:
             session.close()
         self._sessions.clear()
+
+
+def _mark_harness_savepoint(session: Any, transaction: Any, connection: sa.Connection) -> None:
+    """Note the savepoint a session opened in place of its transaction (not counted).
+
+    A ``session.begin_nested()`` of the code under test is its own savepoint, counted.
+    """
+    if getattr(transaction, "nested", False):
+        return
+    nested = connection.get_nested_transaction()
+    name = getattr(nested, "_savepoint", None)
+    if name:
+        connection.info.setdefault(HARNESS_SAVEPOINTS, set()).add(name)
 
 
 @contextmanager
@@ -137,6 +155,7 @@ def rolled_back(database: Any) -> Iterator[DatabaseFixture]:
     # On SQLite (pysqlite emits no BEGIN) this savepoint is what opens the
     # transaction; everywhere it lets the test's own errors roll back cleanly.
     savepoint = conn.begin_nested()
+    _mark_harness_savepoint(None, None, conn)
 
     def refuse_commit(connection: Any) -> None:
         raise TestTransactionCommitted(
@@ -171,6 +190,7 @@ def rolled_back(database: Any) -> Iterator[DatabaseFixture]:
                     if dbapi_connection is not None:
                         dbapi_connection.rollback()
             finally:
+                conn.info.pop(HARNESS_SAVEPOINTS, None)  # info outlives the checkout
                 conn.close()
 
 

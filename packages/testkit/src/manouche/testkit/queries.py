@@ -15,6 +15,10 @@ from typing import Any, overload
 
 __all__ = ["CapturedQueries", "Query", "assert_num_queries", "capture_queries"]
 
+#: ``Connection.info`` key: names of the savepoints the test harness opened on
+#: that connection in place of a transaction; they are not counted.
+HARNESS_SAVEPOINTS = "manouche.testkit.harness_savepoints"
+
 
 @dataclass(frozen=True)
 class Query:
@@ -34,11 +38,27 @@ class CapturedQueries:
     """The statements seen inside a :func:`capture_queries` block, in order.
 
     Behaves as a sequence of :class:`Query`; :attr:`statements` has the SQL
-    text only.
+    text only. The savepoints that the ``db`` fixture's sessions open in
+    place of their own transaction are left out: in production that
+    transaction is a ``BEGIN``/``COMMIT`` the driver sends without a cursor,
+    which is not counted either.
     """
 
     def __init__(self) -> None:
-        self.queries: list[Query] = []
+        self._seen: list[tuple[Query, str | None, dict[Any, Any] | None]] = []
+
+    def _record(self, query: Query, savepoint: str | None = None, info: Any = None) -> None:
+        self._seen.append((query, savepoint, info))
+
+    @property
+    def queries(self) -> list[Query]:
+        return [
+            query
+            for query, savepoint, info in self._seen
+            if savepoint is None
+            or info is None
+            or savepoint not in info.get(HARNESS_SAVEPOINTS, ())
+        ]
 
     def __len__(self) -> int:
         return len(self.queries)
@@ -55,6 +75,10 @@ class CapturedQueries:
 
     def __repr__(self) -> str:
         return f"<CapturedQueries: {len(self)} queries>"
+
+    def _freeze(self) -> None:
+        """Settle which savepoints count, while the connections still know."""
+        self._seen = [(query, None, None) for query in self.queries]
 
     @property
     def statements(self) -> list[str]:
@@ -97,20 +121,32 @@ def capture_queries(using: Any = None) -> Iterator[CapturedQueries]:
         assert "LIMIT" in queries[0].statement
     """
     from sqlalchemy import event
+    from sqlalchemy.sql.expression import (
+        ReleaseSavepointClause,
+        RollbackToSavepointClause,
+        SavepointClause,
+    )
 
+    savepoint_clauses = (SavepointClause, RollbackToSavepointClause, ReleaseSavepointClause)
     captured = CapturedQueries()
     target = _target(using)
 
     def record(
         conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
     ) -> None:
-        captured.queries.append(Query(statement, parameters, executemany))
+        query = Query(statement, parameters, executemany)
+        clause = getattr(getattr(context, "compiled", None), "statement", None)
+        if isinstance(clause, savepoint_clauses):
+            captured._record(query, clause.ident, conn.info)
+        else:
+            captured._record(query)
 
     event.listen(target, "before_cursor_execute", record)
     try:
         yield captured
     finally:
         event.remove(target, "before_cursor_execute", record)
+        captured._freeze()
 
 
 @contextmanager
