@@ -107,11 +107,14 @@ def test_directory_templates_reload_when_changed(tmp_path: Path, packages: Path)
 def test_autoescape_by_extension_and_for_strings(tmp_path: Path) -> None:
     write(
         tmp_path,
-        {n: "{{ v }}" for n in ("a.html", "a.htm", "a.xml", "a.txt", "a.md")},
+        {
+            n: "{{ v }}"
+            for n in ("a.html", "a.htm", "a.xml", "a.txt", "a.md", "a.html.j2", "a.xml.jinja")
+        },
     )
     env = create_environment(tmp_path)
     v = "<b>&</b>"
-    for name in ("a.html", "a.htm", "a.xml"):
+    for name in ("a.html", "a.htm", "a.xml", "a.html.j2", "a.xml.jinja"):
         assert env.get_template(name).render(v=v) == "&lt;b&gt;&amp;&lt;/b&gt;"
     for name in ("a.txt", "a.md"):
         assert env.get_template(name).render(v=v) == v

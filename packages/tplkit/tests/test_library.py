@@ -92,6 +92,8 @@ def test_registration_errors() -> None:
         lib.add_global("not valid", 1)
     with pytest.raises(LibraryError, match="identifier"):
         lib.simple_tag(lambda: 1, name="bad-name")
+    with pytest.raises(LibraryError, match="'include' is a Jinja2 statement"):
+        lib.simple_tag(lambda: 1, name="include")
     with pytest.raises(LibraryError, match="needs a name"):
         lib.filter(None, type("NoName", (), {"__call__": lambda self: 1, "__name__": ""})())
 

@@ -39,6 +39,12 @@ if TYPE_CHECKING:
 __all__ = ["Environment", "SandboxedEnvironment", "create_environment", "template_location"]
 
 _NOTE_PREFIX = "in template "
+# Autoescaped by default: HTML and XML, also when named for an editor (page.html.j2).
+_ESCAPED_EXTENSIONS = tuple(
+    f"{kind}{suffix}"
+    for kind in ("html", "htm", "xml")
+    for suffix in ("", ".j2", ".jinja", ".jinja2")
+)
 
 
 def template_location(exc: BaseException) -> list[tuple[str, int]]:
@@ -216,8 +222,9 @@ def create_environment(
     which), found through ``importlib.resources``. A site overrides a
     package's ``admin/base.html`` by having its own ``admin/base.html``.
 
-    :param autoescape: default: on for ``.html``, ``.htm``, ``.xml`` and for
-        templates from strings, off for other extensions (``.txt``, ``.md``).
+    :param autoescape: default: on for ``.html``, ``.htm``, ``.xml`` (also
+        followed by ``.j2``, ``.jinja``, ``.jinja2``) and for templates from
+        strings, off for other extensions (``.txt``, ``.md``).
     :param strict: undefined names raise (``jinja2.StrictUndefined``) instead
         of rendering as empty.
     :param sandboxed: a :class:`SandboxedEnvironment`, for untrusted templates.
@@ -250,7 +257,7 @@ def create_environment(
     loaders.extend(_package_loaders(packages))
     if autoescape is None:
         autoescape = jinja2.select_autoescape(
-            enabled_extensions=("html", "htm", "xml"), default_for_string=True, default=False
+            enabled_extensions=_ESCAPED_EXTENSIONS, default_for_string=True, default=False
         )
     if strict:
         if "undefined" in options:

@@ -44,6 +44,11 @@ __all__ = ["ENTRY_POINT_GROUP", "Library", "LibraryError", "load_libraries"]
 
 ENTRY_POINT_GROUP = "manouche.tplkit.libraries"
 
+# Jinja2's own statements: the parser handles them before any extension sees them.
+_JINJA_STATEMENTS = frozenset(
+    "for if block extends print macro include from import set with autoescape filter call".split()
+)
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -208,6 +213,8 @@ class Library:
             key = name or f.__name__
             if not key.isidentifier():
                 raise LibraryError(f"a tag name must be an identifier, got {key!r}")
+            if key in _JINJA_STATEMENTS:
+                raise LibraryError(f"{key!r} is a Jinja2 statement; a simple tag cannot take it")
             self.simple_tags[key] = (f, takes_context)
             return f
 
