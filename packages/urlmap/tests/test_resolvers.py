@@ -227,9 +227,9 @@ def test_random_tables_resolve_as_django(seed: int) -> None:
     assert hits > len(paths) // 5
 
 
-def test_huge_levels_fall_back_without_changing_results() -> None:
-    # Thousands of alternatives at one level: still one answer, Django's.
-    n = 3000
+def test_a_level_of_a_thousand_wildcard_patterns() -> None:
+    # A thousand alternatives in one combined regex: still Django's answer.
+    n = 1000
     conf = types.ModuleType("huge_conf")
     conf.urlpatterns = [  # type: ignore[attr-defined]
         dj.path(f"<int:a{i}>/x{i}/<slug:b{i}>/", view_a, name=f"r{i}") for i in range(n)
@@ -237,7 +237,7 @@ def test_huge_levels_fall_back_without_changing_results() -> None:
     ours = um.URLMap(
         [um.path(f"<int:a{i}>/x{i}/<slug:b{i}>/", view_a, name=f"r{i}") for i in range(n)]
     )
-    for path in ("/1/x0/s/", "/1/x2999/s/", "/1/x1500/s-s/", "/1/y/s/"):
+    for path in ("/1/x0/s/", "/1/x999/s/", "/1/x500/s-s/", "/1/y/s/", "/1/x500/s/t/"):
         try:
             expected = _summary(dj.resolve(path, urlconf=conf))
         except dj.Resolver404:
@@ -247,3 +247,38 @@ def test_huge_levels_fall_back_without_changing_results() -> None:
         except um.Resolver404:
             got = None
         assert got == expected
+
+
+def test_levels_too_large_for_one_regex_are_tried_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import re
+
+    import manouche.urlmap.resolvers as resolvers
+
+    real_compile = re.compile
+
+    def refusing_compile(pattern: Any, flags: int = 0) -> Any:
+        if isinstance(pattern, str) and ")|(" in pattern:
+            raise OverflowError("regular expression code size limit exceeded")
+        return real_compile(pattern, flags)
+
+    shim = types.SimpleNamespace(compile=refusing_compile, error=re.error)
+    monkeypatch.setattr(resolvers, "re", shim)
+    conf = types.ModuleType("fallback_conf")
+    conf.urlpatterns = _table(dj, 2, 120)  # type: ignore[attr-defined]
+    ours = um.URLMap(_table(um, 2, 120))
+    for path in _paths(random.Random(5), 300):
+        try:
+            expected = _summary(dj.resolve(path, urlconf=conf))
+        except dj.Resolver404:
+            expected = None
+        try:
+            got = _summary(ours.resolve(path))
+        except um.Resolver404:
+            got = None
+        assert got == expected, path
+    level = ours._root._engine
+    assert level is not None
+    assert level.plans
+    assert all(chunk.regex is None for plan in level.plans.values() for chunk in plan)
