@@ -10,8 +10,10 @@ written by one test and seen by the next fails the run.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import flask  # noqa: F401 - imported once here, not re-imported by every in-process run
 import pytest
@@ -398,3 +400,13 @@ def test_plugin_loads_without_the_optional_libraries(pytester: pytest.Pytester) 
     assert "the `client` fixture needs webtest: pip install 'manouche-testkit[web]'" in out
     assert "the `database` fixture needs sqlalchemy: pip install 'manouche-testkit[db]'" in out
     assert "Client needs WebTest: pip install 'manouche-testkit[web]'" in out
+
+
+def test_the_readme_example_runs(pytester: pytest.Pytester) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    blocks = re.findall(r"```python\n(# (\w+)\.py\n.*?)```", readme, re.S)
+    files = {name: source for source, name in blocks}
+    assert set(files) >= {"conftest", "test_shop"}
+    pytester.makeconftest(files["conftest"])
+    pytester.makepyfile(test_shop=files["test_shop"])
+    pytester.runpytest().assert_outcomes(passed=2)
