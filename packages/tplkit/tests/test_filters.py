@@ -287,3 +287,124 @@ def test_filters_are_installed_by_default(jrender: Any) -> None:
 def test_plain_filter_output_is_autoescaped(jrender: Any) -> None:
     assert jrender("{{ v|yesno('<b>,no') }}", v=True) == "&lt;b&gt;"
     assert jrender("{{ v|default_if_none('<i>') }}", v=None) == "&lt;i&gt;"
+
+
+# -- more of Django's filters ---------------------------------------------------
+
+FLOATS: list[Any] = [
+    34.23234,
+    34.00000,
+    34.26000,
+    -34.5,
+    0.0,
+    -0.001,
+    1234567.891,
+    "12.345",
+    "-0.5",
+    "1e3",
+    "abc",
+    None,
+    "",
+    decimal.Decimal("66666.666"),
+    decimal.Decimal("-1E+2"),
+    decimal.Decimal("0.00049"),
+    float("inf"),
+    float("nan"),
+    "1e300",
+    11.1197,
+    2.5,
+    3.5,
+    10**20 + 0.5,
+]
+FLOAT_ARGS: list[Any] = [
+    -1,
+    0,
+    1,
+    2,
+    -2,
+    3,
+    -3,
+    "2",
+    "-2",
+    "2g",
+    "g",
+    "2u",
+    "0g",
+    "-3g",
+    "2gu",
+    "x",
+]
+
+
+@pytest.mark.parametrize("arg", FLOAT_ARGS, ids=repr)
+def test_floatformat_matches_django(df: Any, arg: Any) -> None:
+    for value in FLOATS:
+        assert filters.floatformat(value, arg) == str(df.floatformat(value, arg)), value
+    assert filters.floatformat(1234.5) == df.floatformat(1234.5)
+
+
+TEXT_SAMPLES = [
+    "Joel is a slug",
+    "  lots   of\n\nspace  here ",
+    "short",
+    "ends with ellipsis …",
+    "",
+    "<b>tags</b> stay as text here",
+]
+
+
+@pytest.mark.parametrize("text", TEXT_SAMPLES)
+def test_text_filters_match_django(df: Any, text: str) -> None:
+    for n in (0, 1, 2, 3, 10):
+        assert filters.truncatewords(text, n) == df.truncatewords(text, n)
+    assert filters.truncatewords(text, "x") == df.truncatewords(text, "x")
+    assert filters.capfirst(text) == df.capfirst(text)
+    assert filters.addslashes(text + "\\'\"") == df.addslashes(text + "\\'\"")
+    assert filters.cut(text, " ") == df.cut(text, " ")
+    assert str(filters.escapejs(text + "</script>'\"\\\n\u2028=-;`&")) == df.escapejs_filter(
+        text + "</script>'\"\\\n\u2028=-;`&"
+    )
+
+
+CHAR_HTML = [
+    "<p>one <br>two - three <br>four</p> five",
+    "<p>Joel is a slug</p>",
+    '<div><a href="/x?a=1&amp;b=2">link text here</a> and <em>more</em></div>',
+    "<p>unclosed <b>bold text goes on and on",
+    "<!-- c --> abc",
+    "plain text only",
+    "exactly10!",
+    "<i>exactly10!</i>",
+]
+
+
+@pytest.mark.parametrize("html", CHAR_HTML)
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 10, 11, 100])
+def test_truncatechars_html_matches_django(df: Any, html: str, n: int) -> None:
+    assert filters.truncatechars_html(html, n) == df.truncatechars_html(html, n)
+
+
+def test_truncatechars_html_escapes_when_the_text_fits_exactly() -> None:
+    # "a > b" is exactly 5 characters: Django passes it through unescaped, we escape it.
+    assert filters.truncatechars_html("a > b", 5) == "a &gt; b"
+    assert filters.truncatechars_html("&lt;b&gt;", 3) == "&lt;b…"
+    assert filters.truncatechars_html("<i>x</i>", "bad") == "<i>x</i>"
+
+
+def test_misc_filters_match_django(df: Any, django_settings: Any) -> None:
+    from django.contrib.humanize.templatetags.humanize import ordinal
+
+    for value in [0, 1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111, 112, -5, "7", "x", None, 1.9]:
+        assert filters.ordinal(value) == ordinal(value), value
+    for value, arg in [(10, 5), (10, 3), ("21", "7"), (0, 9)]:
+        assert filters.divisibleby(value, arg) is df.divisibleby(value, arg)
+
+
+def test_safety_of_the_more_filters(jrender: Any) -> None:
+    assert jrender("{{ v|capfirst }}", v="<b>x") == "&lt;b&gt;x"
+    assert jrender("{{ v|safe|cut(' ') }}", v="<b>a b</b>") == "<b>ab</b>"
+    assert jrender("{{ v|safe|cut(';') }}", v="&amp;") == "&amp;amp"
+    assert jrender("var s = '{{ v|escapejs }}';", v="';alert(1)//</script>") == (
+        "var s = '\\u0027\\u003Balert(1)//\\u003C/script\\u003E';"
+    )
+    assert jrender("{{ v|truncatechars_html(4) }}", v="<b>bold</b>") == "&lt;b&gt;bol…&lt;/b&gt;"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from html.parser import HTMLParser
 
 # Elements that never have a closing tag.
@@ -35,10 +36,12 @@ class _Done(Exception):
     pass
 
 
-class _WordTruncator(HTMLParser):
-    def __init__(self, words: int, ellipsis: str) -> None:
+class _HTMLTruncator(HTMLParser):
+    """Copies tags, counts text, closes what is open when the count runs out."""
+
+    def __init__(self, budget: int, ellipsis: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.remaining = words
+        self.remaining = budget
         self.ellipsis = ellipsis
         self.open: list[str] = []
         self.out: list[str] = []
@@ -60,15 +63,10 @@ class _WordTruncator(HTMLParser):
         if self.open and self.open[-1] == tag:
             self.open.pop()
 
-    def handle_data(self, data: str) -> None:
-        words = _BETWEEN_WORDS.split(data)
-        if len(words) > self.remaining:
-            text = html.escape(" ".join(words[: self.remaining]))
-            self.remaining = 0
-            self.out.append(text if text.endswith(self.ellipsis) else text + self.ellipsis)
-            raise _Done
-        self.remaining -= len(words)
-        self.out.append(html.escape(" ".join(words)))
+    def _cut(self, text: str) -> None:
+        self.remaining = 0
+        self.out.append(text if text.endswith(self.ellipsis) else text + self.ellipsis)
+        raise _Done
 
     def run(self, text: str) -> str:
         try:
@@ -77,6 +75,34 @@ class _WordTruncator(HTMLParser):
             self.out.extend(f"</{tag}>" for tag in reversed(self.open))
         self.reset()
         return "".join(self.out)
+
+
+class _WordTruncator(_HTMLTruncator):
+    def handle_data(self, data: str) -> None:
+        words = _BETWEEN_WORDS.split(data)
+        if len(words) > self.remaining:
+            self._cut(html.escape(" ".join(words[: self.remaining])))
+        self.remaining -= len(words)
+        self.out.append(html.escape(" ".join(words)))
+
+
+class _CharTruncator(_HTMLTruncator):
+    def __init__(self, chars: int, ellipsis: str) -> None:
+        # The ellipsis counts towards the length.
+        super().__init__(max(chars - len(ellipsis), 0), ellipsis)
+        self.length = chars
+        self.seen = 0
+
+    def handle_data(self, data: str) -> None:
+        self.seen += len(data)
+        if self.seen == self.length and sum(map(len, self.out)) + len(data) == len(self.rawdata):
+            # The whole text is exactly as long as allowed: no ellipsis.
+            self.out.append(html.escape(data))
+            raise _Done
+        if len(data) > self.remaining:
+            self._cut(html.escape(data[: self.remaining]))
+        self.remaining -= len(data)
+        self.out.append(html.escape(data))
 
 
 def truncate_html_words(text: str, words: int, ellipsis: str = " …") -> str:
@@ -88,3 +114,10 @@ def truncate_html_words(text: str, words: int, ellipsis: str = " …") -> str:
     if words <= 0:
         return ""
     return _WordTruncator(words, ellipsis).run(text)
+
+
+def truncate_html_chars(text: str, chars: int, ellipsis: str = "…") -> str:
+    """``text`` (HTML) cut to ``chars`` characters of text, ellipsis included, tags closed."""
+    if chars <= 0:
+        return ""
+    return _CharTruncator(chars, ellipsis).run(unicodedata.normalize("NFC", text))

@@ -31,14 +31,23 @@ from jinja2 import pass_environment, pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
-from manouche.tplkit._truncate import truncate_html_words
+from manouche.tplkit._truncate import truncate_html_chars, truncate_html_words
 from manouche.tplkit.dateformat import format_date, format_time
 from manouche.tplkit.library import Library
 from manouche.tplkit.timesince import timesince, timeuntil
 
 __all__ = [
     "JSONEncoder",
+    "addslashes",
+    "capfirst",
+    "cut",
     "date",
+    "divisibleby",
+    "escapejs",
+    "floatformat",
+    "ordinal",
+    "truncatechars_html",
+    "truncatewords",
     "default_if_none",
     "django_filters",
     "intcomma",
@@ -376,3 +385,142 @@ def json_script(
         safe_id = Markup(element_id) if _is_safe(element_id) else _escape(str(element_id))
         return Markup(f'<script id="{safe_id}" type="application/json">{data}</script>')
     return Markup(f'<script type="application/json">{data}</script>')
+
+
+# -- more of Django's filters -------------------------------------------------
+
+
+@django_filters.filter
+def floatformat(value: Any, arg: Any = -1) -> str:
+    """Round to ``arg`` decimal places: ``-1`` (default) shows one only when needed,
+    ``2`` always two, ``-2`` two only when needed; a ``g`` suffix groups thousands
+    (``"2g"``: ``1,234.50``), ``u`` leaves the number unlocalized (never grouped).
+
+    Values that are not numbers give ``""``; huge or non-finite ones come back as text.
+    """
+    grouped = False
+    if isinstance(arg, str) and arg:
+        if arg[-2:] in ("gu", "ug"):
+            arg = arg[:-2] or -1
+        elif arg[-1] == "g":
+            grouped = True
+            arg = arg[:-1] or -1
+        elif arg[-1] == "u":
+            arg = arg[:-1] or -1
+    text = str(value)
+    try:
+        number = decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        try:
+            number = decimal.Decimal(str(float(value)))
+        except (ValueError, TypeError, decimal.InvalidOperation):
+            return ""
+    try:
+        places = int(arg)
+    except ValueError:
+        return text
+    _, digits, exponent = number.as_tuple()
+    if isinstance(exponent, int) and len(digits) + abs(exponent) > 200:
+        return text
+    try:
+        fraction = int(number) - number
+    except (ValueError, OverflowError, decimal.InvalidOperation):
+        return text
+    if not fraction and places <= 0:
+        return _intcomma_number(str(int(number))) if grouped else str(int(number))
+    size = len(digits) + (-exponent if fraction else exponent)  # type: ignore[operator]
+    context = decimal.Context(prec=max(decimal.getcontext().prec, abs(places) + size + 1))
+    rounded = number.quantize(
+        decimal.Decimal(1).scaleb(-abs(places)), decimal.ROUND_HALF_UP, context
+    )
+    result = format(rounded, "f")
+    if not rounded and result.startswith("-"):
+        result = result[1:]
+    if abs(places) == 0:
+        result = result.partition(".")[0]
+    return _intcomma_number(result) if grouped else result
+
+
+@django_filters.filter
+def truncatewords(value: Any, arg: Any) -> str:
+    """Text cut after ``arg`` words, ``" …"`` added where cut; whitespace runs become one space."""
+    try:
+        length = int(arg)
+    except (TypeError, ValueError):
+        return value  # type: ignore[no-any-return]
+    if length <= 0:
+        return _same_safety(value, "")
+    words = str(value).split()
+    text = " ".join(words[:length])
+    if len(words) > length and not text.endswith(" …"):
+        text += " …"
+    return _same_safety(value, text)
+
+
+@django_filters.filter
+def truncatechars_html(value: Any, arg: Any) -> str:
+    """HTML cut to ``arg`` characters of text (``"…"`` included), open tags closed.
+
+    As ``truncatewords_html``: ``Markup`` only for ``Markup`` input.
+    """
+    try:
+        length = int(arg)
+    except (TypeError, ValueError):
+        return value  # type: ignore[no-any-return]
+    return _same_safety(value, truncate_html_chars(str(value), length))
+
+
+@django_filters.filter
+def capfirst(value: Any) -> str:
+    """The first character upper-cased."""
+    text = str(value)
+    return _same_safety(value, text[:1].upper() + text[1:])
+
+
+_JS_ESCAPES = {
+    **{ord(c): f"\\u{ord(c):04X}" for c in "\\'\"><&=-;`\u2028\u2029"},
+    **{n: f"\\u{n:04X}" for n in range(32)},
+}
+
+
+@django_filters.filter
+def escapejs(value: Any) -> Markup:
+    """Text made safe inside a JavaScript string literal (quotes, ``<``, ``&``,
+    control characters and line separators as ``\\uXXXX``)."""
+    return Markup(str(value).translate(_JS_ESCAPES))
+
+
+@django_filters.filter
+def cut(value: Any, arg: str) -> str:
+    """Every occurrence of ``arg`` removed (safe input stays safe unless ``arg`` is ``;``,
+    which could break an entity)."""
+    text = str(value).replace(str(arg), "")
+    return Markup(text) if _is_safe(value) and arg != ";" else text
+
+
+@django_filters.filter
+def addslashes(value: Any) -> str:
+    """Backslashes before backslashes and quotes (for CSV-like uses; for JavaScript use
+    ``escapejs``)."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("'", "\\'")
+    return _same_safety(value, text)
+
+
+@django_filters.filter
+def divisibleby(value: Any, arg: Any) -> bool:
+    """Whether ``int(value)`` is a multiple of ``int(arg)``."""
+    return int(value) % int(arg) == 0
+
+
+@django_filters.filter
+def ordinal(value: Any) -> Any:
+    """``1st``, ``2nd``, ``3rd``, ``11th``...; negative numbers and non-numbers as they are."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return value
+    if number < 0:
+        return str(number)
+    if number % 100 in (11, 12, 13):
+        return f"{number}th"
+    return f"{number}{({1: 'st', 2: 'nd', 3: 'rd'}).get(number % 10, 'th')}"
