@@ -28,18 +28,6 @@ def pytest_configure() -> None:
         django.setup()
 
 
-@pytest.fixture(scope="session")
-def backend_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """The SQLAlchemy URL of a fresh database of the backend named by ``request.param``."""
-    name = request.param
-    if name == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'conf.sqlite3'}"
-    else:
-        yield request.getfixturevalue(f"{name}_url")
-
-
 def url_for(
     request: pytest.FixtureRequest, name: str, tmp_path_factory: pytest.TempPathFactory
 ) -> str:
@@ -53,3 +41,79 @@ def delete_all(db: Any, tables: list[Any]) -> None:
     with db.engine.begin() as conn:
         for table in reversed(tables):
             conn.execute(table.delete())
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def conf_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """A ``Database`` of each backend with the conformance tables (created once)."""
+    from manouche import orm_lite
+    from tests import conf_models
+
+    db = orm_lite.Database(url_for(request, request.param, tmp_path_factory), default=False)
+    db.create_all(conf_models.ALL)
+    yield db
+    db.drop_all(conf_models.ALL)
+    db.dispose()
+
+
+@pytest.fixture
+def db(conf_db: Any) -> Iterator[Any]:
+    """The backend's database as the default, emptied after each test."""
+    from tests import conf_models
+
+    conf_db.make_default()
+    yield conf_db
+    conf_db.close()
+    delete_all(conf_db, conf_models.tables())
+
+
+# What a parity query chain may use, per side: the models and the expression names.
+NAMES = [
+    "Q",
+    "F",
+    "Value",
+    "Count",
+    "Sum",
+    "Avg",
+    "Min",
+    "Max",
+    "Prefetch",
+    "Lower",
+    "Upper",
+    "Length",
+    "Coalesce",
+]
+
+
+def _side(ns: Any, *mods: Any) -> Any:
+    from types import SimpleNamespace
+
+    extra = {n: getattr(mod, n) for mod in mods for n in NAMES if hasattr(mod, n)}
+    return SimpleNamespace(**vars(ns), **extra)
+
+
+@pytest.fixture(scope="session")
+def sides() -> Iterator[Any]:
+    """(Django side, orm-lite side, orm-lite Database) over one SQLite file made by Django."""
+    from django.conf import settings
+    from django.db import connection
+    from django.db import models as djm
+    from django.db.models import functions as djf
+
+    from manouche import orm_lite
+    from tests.djparity.models import DJ
+    from tests.olparity import OL
+    from tests.shared_models import load
+
+    if settings.DATABASES["default"]["NAME"] != DJANGO_DB:
+        pytest.skip("Django was configured elsewhere in this process; parity needs its own file")
+    if "parity_book" not in connection.introspection.table_names():
+        with connection.schema_editor() as editor:
+            for m in (DJ.Publisher, DJ.Author, DJ.Tag, DJ.Book, DJ.Profile, DJ.Club, DJ.Membership):
+                editor.create_model(m)
+        load(DJ)
+    db = orm_lite.Database(f"sqlite:///{DJANGO_DB}", default=False)
+    yield _side(DJ, djm, djf), _side(OL, orm_lite), db
+    db.dispose()

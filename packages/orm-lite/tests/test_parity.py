@@ -6,61 +6,16 @@ from __future__ import annotations
 import datetime
 import decimal
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.db import connection
-from django.db import models as djm
-from django.db.models import functions as djf
 
 from manouche import orm_lite
-from tests.conftest import DJANGO_DB
-from tests.shared_models import define, load
+from tests.olparity import OL
+from tests.shared_models import load
 
 if TYPE_CHECKING or True:
-    from tests.djparity.models import DJ
-
-OL = define(orm_lite, "parity")
-
-# What a query chain may use, per side: the models and the expression names.
-NAMES = [
-    "Q",
-    "F",
-    "Value",
-    "Count",
-    "Sum",
-    "Avg",
-    "Min",
-    "Max",
-    "Prefetch",
-    "Lower",
-    "Upper",
-    "Length",
-    "Coalesce",
-]
-
-
-def _side(ns: SimpleNamespace, *mods: Any) -> SimpleNamespace:
-    extra = {n: getattr(mod, n) for mod in mods for n in NAMES if hasattr(mod, n)}
-    return SimpleNamespace(**vars(ns), **extra)
-
-
-@pytest.fixture(scope="module")
-def sides() -> Any:
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["NAME"] != DJANGO_DB:
-        pytest.skip(
-            "Django was configured elsewhere in this process; parity needs its own SQLite file"
-        )
-    with connection.schema_editor() as editor:
-        for m in (DJ.Publisher, DJ.Author, DJ.Tag, DJ.Book, DJ.Profile, DJ.Club, DJ.Membership):
-            editor.create_model(m)
-    load(DJ)
-    db = orm_lite.Database(f"sqlite:///{DJANGO_DB}", default=False)
-    yield _side(DJ, djm, djf), _side(OL, orm_lite), db
-    db.dispose()
+    pass
 
 
 def _value(v: Any) -> Any:

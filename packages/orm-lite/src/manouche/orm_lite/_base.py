@@ -103,6 +103,8 @@ class ModelBase(type):
                 clone.name = mname
                 clone.contribute_to_class(cls, mname)
         if opts.abstract:
+            # Django keeps an abstract model's Meta reachable for ``class Meta(Base.Meta)``.
+            cls.Meta = meta
             return cls
         declared_pk: Any = opts.pk
         if declared_pk is None:
@@ -442,7 +444,7 @@ class Model(metaclass=ModelBase):
                 f"{type(self).__name__} object can't be deleted because its "
                 f"{self._meta.pk.attname} attribute is set to None."
             )
-        collector = Collector(self._db_for(using))
+        collector = Collector(self._db_for(using), origin=self)
         collector.collect([self])
         return collector.delete()
 

@@ -163,6 +163,10 @@ class Database:
                     pk = None
             if autocommit:
                 conn.commit()
+        except sa.exc.OperationalError as exc:
+            if autocommit:
+                conn.rollback()
+            raise _as_integrity_error(exc) from exc.orig
         except BaseException:
             if autocommit:
                 conn.rollback()
@@ -252,6 +256,18 @@ class Database:
             return
         with self.engine.begin() as conn:
             fn(conn)
+
+
+# MariaDB reports these constraint violations as operational errors; Django (and we)
+# raise them as integrity errors: NOT NULL, out of range, CHECK violated / failed.
+_MYSQL_INTEGRITY_CODES = frozenset({1048, 1690, 3819, 4025})
+
+
+def _as_integrity_error(exc: sa.exc.OperationalError) -> sa.exc.DBAPIError:
+    args = getattr(exc.orig, "args", ())
+    if args and args[0] in _MYSQL_INTEGRITY_CODES:
+        return sa.exc.IntegrityError(exc.statement, exc.params, exc.orig)  # type: ignore[arg-type]
+    return exc
 
 
 def _call(func: Callable[[], Any], robust: bool) -> None:

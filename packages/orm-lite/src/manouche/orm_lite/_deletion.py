@@ -45,6 +45,7 @@ def SET(value: Any) -> Callable[[Collector, ForeignKey, list[Model]], None]:  # 
         collector.field_updates.append((field, value() if callable(value) else value, sub_objs))
 
     set_on_delete.deconstruct = lambda: ("SET", (value,), {})  # type: ignore[attr-defined]
+    set_on_delete.lazy_value = lambda field: value() if callable(value) else value  # type: ignore[attr-defined]
     return set_on_delete
 
 
@@ -58,6 +59,12 @@ def SET_DEFAULT(collector: Collector, field: ForeignKey, sub_objs: list[Model]) 
     collector.field_updates.append((field, field.get_default(), sub_objs))
 
 
+# SET_NULL, SET_DEFAULT and SET() need no rows in memory: one UPDATE ... WHERE fk IN (...)
+# does it, without loading (or announcing) the pointing rows, as Django 4.2+.
+SET_NULL.lazy_value = lambda field: None  # type: ignore[attr-defined]
+SET_DEFAULT.lazy_value = lambda field: field.get_default()  # type: ignore[attr-defined]
+
+
 def DO_NOTHING(collector: Collector, field: ForeignKey, sub_objs: list[Model]) -> None:  # noqa: N802
     """Leave the rows alone (the database's own constraint decides)."""
 
@@ -68,20 +75,26 @@ def _chunks(items: list[Any]) -> Iterable[list[Any]]:
 
 
 def _sends_signals(model: type[Model]) -> bool:
-    if model._meta.auto_created:
+    # As Django: rows of a model with delete receivers (auto-created through models
+    # included) are loaded and announced one by one instead of deleted in bulk.
+    if not (signals.pre_delete.receivers or signals.post_delete.receivers):
         return False
-    return bool(signals.pre_delete.receivers or signals.post_delete.receivers)
+    return signals.pre_delete.has_listeners(model) or signals.post_delete.has_listeners(model)
 
 
 class Collector:
     """Gathers every row a delete reaches, then deletes children before parents."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, origin: Any = None) -> None:
         self.db = db
+        #: What ``delete()`` was called on (an instance or a QuerySet), sent as ``origin``.
+        self.origin = origin
         self.data: dict[type[Model], dict[Any, Model]] = {}
         self.order: list[type[Model]] = []
         self.field_updates: list[tuple[ForeignKey, Any, list[Model]]] = []
         self.restricted: list[tuple[ForeignKey, list[Model]]] = []
+        # (field, value, condition): SET_NULL/SET_DEFAULT/SET updates done in one statement.
+        self.lazy_updates: list[tuple[Any, Any, Any]] = []
         # (model, condition) deleted with one statement, without loading rows.
         self.fast_deletes: list[tuple[type[Model], Any]] = []
 
@@ -123,6 +136,12 @@ class Collector:
             related = rel.related_model
             col = related._meta.table.c[field.column]
             target_values = [getattr(o, field.target_field.attname) for o in new]
+            lazy_value = getattr(on_delete, "lazy_value", None)
+            if lazy_value is not None:
+                value = field.get_prep_value(lazy_value(field))
+                for chunk in _chunks(target_values):
+                    self.lazy_updates.append((field, value, col.in_(chunk)))
+                continue
             if on_delete is CASCADE and self.can_fast_delete(related):
                 for chunk in _chunks(target_values):
                     self.fast_deletes.append((related, col.in_(chunk)))
@@ -153,9 +172,12 @@ class Collector:
         db = self.db
         with Atomic(db, savepoint=False):
             for model in self.order:
-                if _sends_signals(model):
+                if _sends_signals(model) and not model._meta.auto_created:
                     for obj in self.data[model].values():
-                        signals.pre_delete.send(model, instance=obj, using=db, origin=None)
+                        signals.pre_delete.send(model, instance=obj, using=db, origin=self.origin)
+            for field, value, cond in self.lazy_updates:
+                table = field.model._meta.table
+                db._run(table.update().where(cond).values({field.column: value}))
             for field, value, objs in self.field_updates:
                 live = [o for o in objs if (type(o), o.pk) not in collected]
                 if not live:
@@ -181,9 +203,9 @@ class Collector:
                     total += n
                 counts[model._meta.label] = counts.get(model._meta.label, 0) + total
             for model in self.order:
-                if _sends_signals(model):
+                if _sends_signals(model) and not model._meta.auto_created:
                     for obj in self.data[model].values():
-                        signals.post_delete.send(model, instance=obj, using=db, origin=None)
+                        signals.post_delete.send(model, instance=obj, using=db, origin=self.origin)
         for model, found in self.data.items():
             attname = model._meta.pk.attname
             for obj in found.values():

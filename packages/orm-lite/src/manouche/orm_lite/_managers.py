@@ -311,7 +311,7 @@ def create_forward_many_to_many_manager(
                     reverse=self.reverse,
                     model=self.model,
                     pk_set=pk_set,
-                    using=self._db,
+                    using=self.db,
                 )
 
         def _invalidate(self) -> None:
@@ -400,7 +400,7 @@ def create_forward_many_to_many_manager(
             current = set(self._through().values_list(self.target_attname, flat=True))
             old = [pk for pk in current if pk not in set(wanted)]
             if old:
-                self.remove(*[self.model(pk=pk) for pk in old])
+                self.remove(*old)
             new = [pk for pk in wanted if pk not in current]
             if new:
                 self.add(*new, through_defaults=through_defaults)

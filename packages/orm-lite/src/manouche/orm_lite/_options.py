@@ -82,8 +82,14 @@ class Options:
         for parent in abstract_parents:
             values.update(parent.inheritable)
         if meta is not None:
-            for key, value in vars(meta).items():
-                if key.startswith("_"):
+            # ``class Meta(Base.Meta)`` inherits its parent's options, as in Django.
+            own: dict[str, Any] = {}
+            for klass in reversed(getattr(meta, "__mro__", (meta,))):
+                if klass is object:
+                    continue
+                own.update(vars(klass))
+            for key, value in own.items():
+                if key.startswith("_") or (key == "abstract" and key not in vars(meta)):
                     continue
                 if key not in META_OPTIONS:
                     raise TypeError(f"'class Meta' got invalid attribute(s): {key}")

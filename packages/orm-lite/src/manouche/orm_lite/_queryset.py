@@ -913,7 +913,16 @@ class QuerySet:
                 return obj, created
             for k, v in defaults.items():
                 setattr(obj, k, v() if callable(v) else v)
-            obj.save(using=self._db)
+            # As Django 4.2+: only the defaults are written, plus fields that compute
+            # their value on save (auto_now and the like).
+            from manouche.orm_lite._fields import Field
+
+            opts = self.model._meta
+            names = {opts.get_field(k).name for k in defaults if k != "pk"}
+            for f in opts.concrete_fields:
+                if not f.primary_key and type(f).pre_save is not Field.pre_save:
+                    names.add(f.name)
+            obj.save(using=self._db, update_fields=names or None)
         return obj, False
 
     def update(self, **kwargs: Any) -> int:
@@ -985,7 +994,7 @@ class QuerySet:
         self._not_combined("delete")
         if self._query.empty:
             return 0, {}
-        collector = Collector(self.db)
+        collector = Collector(self.db, origin=self)
         if collector.can_fast_delete(self.model):
             stmt = self._where_for_write(self.model._meta.table.delete())
             _, n, _ = self.db._run(stmt)

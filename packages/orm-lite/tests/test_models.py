@@ -1,0 +1,229 @@
+"""Models on every backend: tables and names, Column.info, field round trips, options,
+instances (save/delete/refresh/full_clean), inheritance and constraints."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from manouche import orm_lite as models
+from tests.conf_models import Author, Book, Chapter, Everything, Group, Shelf, Tag
+
+
+def test_tables_and_columns_have_djangos_names() -> None:
+    assert Author.__table__.name == "conf_author"
+    assert Shelf.__table__.name == "conf_custom_shelf"
+    assert "author_id" in Book.__table__.c
+    assert "the_column" in Everything.__table__.c
+    m2m = Book._meta.get_field("tags").through.__table__
+    assert m2m.name == "conf_book_tags"
+    assert {c.name for c in m2m.c} == {"id", "book_id", "tag_id"}
+    assert isinstance(Author.__table__, sa.Table)
+    assert Author.__table__.metadata is models.metadata
+    assert Group._meta.get_field("members").through.__table__.name == "conf_membership"
+
+
+def test_column_info_carries_what_sqlalchemy_cannot_say() -> None:
+    info = Everything.__table__.c["char"].info
+    assert info["verbose_name"] == "the char"
+    assert info["help_text"] == "short text"
+    assert info["blank"] is False
+    assert Everything.__table__.c["text"].info["blank"] is True
+    assert list(Everything.__table__.c["size"].info["choices"]) == [
+        ("S", "Small"),
+        ("M", "Medium"),
+        ("L", "Large"),
+    ]
+    assert len(Everything.__table__.c["bounded"].info["validators"]) >= 2
+    assert Everything.__table__.info["verbose_name_plural"] == "everythings"
+
+
+def test_abstract_base_gives_fields_and_meta() -> None:
+    names = [f.name for f in Author._meta.concrete_fields]
+    assert names[:3] == ["id", "created", "updated"] or {"created", "updated"} <= set(names)
+    assert Author._meta.ordering == ["-created"]
+    with pytest.raises(TypeError, match="[Aa]bstract"):
+        from tests.conf_models import Timestamped
+
+        Timestamped()
+
+
+def test_indexes_and_constraints_exist(db: Any) -> None:
+    insp = sa.inspect(db.engine)
+    idx = {i["name"] for i in insp.get_indexes("conf_book")}
+    assert "conf_book_title_pages" in idx
+    uniques = insp.get_unique_constraints("conf_chapter")
+    idx_chapter = insp.get_indexes("conf_chapter")
+    names = {u["name"] for u in uniques} | {i["name"] for i in idx_chapter if i.get("unique")}
+    assert "conf_chapter_unique" in names
+
+
+VALUES: dict[str, Any] = {
+    "char": "héllo wörld",
+    "text": "x" * 5000,
+    "integer": -5,
+    "big": 2**40,
+    "small": -300,
+    "positive": 70000,
+    "positive_small": 300,
+    "flt": 1.5,
+    "dec": decimal.Decimal("12345.678"),
+    "flag": True,
+    "nullable_flag": None,
+    "day": datetime.date(2024, 2, 29),
+    "moment": datetime.datetime(2024, 2, 29, 23, 59, 58, 123456),
+    "clock": datetime.time(13, 14, 15, 160000),
+    "span": datetime.timedelta(days=3, seconds=5, microseconds=7),
+    "email": "a@example.org",
+    "url": "https://example.org/x?y=1",
+    "slug": "a-slug",
+    "uid": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+    "data": {"a": [1, 2, {"b": None}], "c": "d"},
+    "blob": b"\x00\x01\xff",
+    "ip": "2001:db8::1",
+    "size": "L",
+    "renamed": 42,
+    "bounded": 3,
+}
+
+
+def test_every_field_type_round_trips(db: Any) -> None:
+    obj = Everything.objects.create(**VALUES)
+    again = Everything.objects.get(pk=obj.pk)
+    for name, value in VALUES.items():
+        assert getattr(again, name) == value, name
+    assert again.year == datetime.date.today().year + 1
+    # and filtering by each value finds the row
+    for name, value in VALUES.items():
+        if name in ("data", "blob", "text") or value is None:
+            continue
+        assert Everything.objects.filter(**{name: value}).count() == 1, name
+
+
+def test_defaults_choices_display(db: Any) -> None:
+    a = Everything(char="x")
+    assert a.integer == 7 and a.size == "M" and a.text == "" and isinstance(a.uid, uuid.UUID)
+    b = Everything(char="y")
+    assert a.uid != b.uid  # callable default, called per instance
+    assert a.get_size_display() == "Medium"
+    a.size = "Q"
+    assert a.get_size_display() == "Q"
+
+
+def test_auto_now_and_auto_now_add(db: Any) -> None:
+    a = Author.objects.create(name="A")
+    assert a.created is not None and a.updated is not None
+    first_created, first_updated = a.created, a.updated
+    a.name = "B"
+    a.save()
+    a.refresh_from_db()
+    assert a.created == first_created
+    assert a.updated >= first_updated
+
+
+def test_save_insert_then_update_and_update_fields(db: Any) -> None:
+    a = Author(name="A", age=40)
+    assert a.pk is None and a._state.adding
+    a.save()
+    assert a.pk is not None and not a._state.adding
+    assert Author.objects.count() == 1
+    a.age = 41
+    a.save()
+    assert Author.objects.count() == 1 and Author.objects.get().age == 41
+    # update_fields writes only those columns
+    Author.objects.filter(pk=a.pk).update(name="changed behind")
+    a.age = 50
+    a.save(update_fields=["age"])
+    fresh = Author.objects.get(pk=a.pk)
+    assert (fresh.name, fresh.age) == ("changed behind", 50)
+    with pytest.raises(ValueError, match="do not exist"):
+        a.save(update_fields=["nope"])
+
+
+def test_delete_and_refresh(db: Any) -> None:
+    a = Author.objects.create(name="A")
+    Author.objects.filter(pk=a.pk).update(age=99)
+    a.refresh_from_db()
+    assert a.age == 99
+    a.name = "local"
+    a.refresh_from_db(fields=["age"])
+    assert a.name == "local"
+    count, per_model = a.delete()
+    assert count == 1 and per_model == {"conf.Author": 1}
+    assert a.pk is None
+    with pytest.raises(Author.DoesNotExist):
+        Author.objects.get(name="A")
+
+
+def test_identity_str_repr_and_exceptions(db: Any) -> None:
+    a = Author.objects.create(name="Ann")
+    b = Author.objects.get(pk=a.pk)
+    assert a == b and hash(a) == hash(b) and a is not b
+    assert a != Author(name="Ann")
+    assert str(a) == "Ann"
+    assert repr(a) == "<Author: Ann>"
+    t = Tag.objects.create(name="x")
+    assert str(t) == f"Tag object ({t.pk})"
+    assert issubclass(Author.DoesNotExist, models.ObjectDoesNotExist)
+    assert Author.DoesNotExist is not Tag.DoesNotExist
+    Author.objects.create(name="Ann")
+    with pytest.raises(Author.MultipleObjectsReturned):
+        Author.objects.get(name="Ann")
+    with pytest.raises(models.MultipleObjectsReturned):
+        Author.objects.get(name="Ann")
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(Author(name="new"))
+
+
+def test_full_clean_field_errors(db: Any) -> None:
+    e = Everything(char="x" * 30, size="Q", bounded=11, email="not an email")
+    with pytest.raises(models.ValidationError) as info:
+        e.full_clean()
+    errors = info.value.message_dict
+    assert set(errors) >= {"char", "size", "bounded", "email"}
+    assert any("at most 20" in m for m in errors["char"])
+    assert any("not a valid choice" in m for m in errors["size"])
+
+
+def test_full_clean_unique_and_unique_together(db: Any) -> None:
+    Tag.objects.create(name="dup")
+    with pytest.raises(models.ValidationError) as info:
+        Tag(name="dup").full_clean()
+    assert "name" in info.value.message_dict
+    a = Author.objects.create(name="A")
+    Book.objects.create(title="T", author=a)
+    with pytest.raises(models.ValidationError) as info:
+        Book(title="T", author=a).full_clean()
+    assert models.NON_FIELD_ERRORS in info.value.message_dict
+    Book(title="T2", author=a).full_clean()  # fine
+    existing = Book.objects.get(title="T")
+    existing.full_clean()  # its own row does not count
+
+
+def test_check_constraint_validated_and_enforced(db: Any) -> None:
+    a = Author.objects.create(name="A")
+    with pytest.raises(models.ValidationError):
+        Book(title="neg", author=a, pages=-1).full_clean()
+    with pytest.raises(sa.exc.IntegrityError):
+        Book.objects.create(title="neg", author=a, pages=-1)
+
+
+def test_unique_constraint_enforced(db: Any) -> None:
+    a = Author.objects.create(name="A")
+    b = Book.objects.create(title="T", author=a)
+    Chapter.objects.create(book=b, number=1)
+    with pytest.raises(sa.exc.IntegrityError):
+        Chapter.objects.create(book=b, number=1)
+    with pytest.raises(models.ValidationError):
+        Chapter(book=b, number=1).full_clean()
+
+
+def test_unsaved_related_object_is_refused(db: Any) -> None:
+    a = Author(name="unsaved")
+    with pytest.raises(ValueError, match="unsaved related object 'author'"):
+        Book(title="x", author=a).save()

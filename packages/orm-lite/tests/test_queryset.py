@@ -1,0 +1,249 @@
+"""QuerySet behaviour on every backend: laziness and caching, writes, bulk operations,
+relation loading, the lookup registry and the errors a user can act on."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from manouche import orm_lite as models
+from tests.conf_models import Author, Book, Everything, Profile, Tag
+
+
+@contextmanager
+def count_queries(db: Any) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def listen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listen)
+
+
+@pytest.fixture
+def library(db: Any) -> dict[str, Any]:
+    ann = Author.objects.create(name="Ann", age=30)
+    bob = Author.objects.create(name="Bob", age=40)
+    sf, crime = Tag.objects.create(name="sf"), Tag.objects.create(name="crime")
+    books = []
+    for i in range(10):
+        b = Book.objects.create(title=f"B{i}", author=ann if i < 6 else bob, pages=100 + i * 10)
+        books.append(b)
+        b.tags.add(sf if i % 2 else crime)
+    Profile.objects.create(author=ann, bio="hi")
+    return {"ann": ann, "bob": bob, "sf": sf, "crime": crime, "books": books}
+
+
+def test_lazy_and_cached(db: Any, library: Any) -> None:
+    with count_queries(db) as q:
+        qs = Book.objects.filter(pages__gt=120).order_by("pk")
+        assert q == []
+        assert len(qs) == 7
+        list(qs)
+        assert qs[0].title == "B3"
+        assert len(q) == 1
+        assert qs.count() == 7 and bool(qs)
+        assert len(q) == 1
+
+
+def test_slicing_and_iterator_chunks(db: Any, library: Any) -> None:
+    qs = Book.objects.order_by("pages")
+    assert [b.title for b in qs[2:4]] == ["B2", "B3"]
+    assert qs[9].title == "B9"
+    with pytest.raises(IndexError):
+        qs[10]  # noqa: B018
+    with pytest.raises(ValueError, match="Negative indexing"):
+        qs[-1]  # noqa: B018
+    with count_queries(db) as q:
+        titles = [b.title for b in qs.iterator(chunk_size=3)]
+    assert titles == [f"B{i}" for i in range(10)]
+    assert len(q) == 1
+    with pytest.raises(ValueError):
+        list(qs.iterator(chunk_size=0))
+
+
+def test_get_or_create_and_update_or_create(db: Any, library: Any) -> None:
+    tag, created = Tag.objects.get_or_create(name="sf")
+    assert not created and tag == library["sf"]
+    tag, created = Tag.objects.get_or_create(name="new")
+    assert created and tag.pk is not None
+    a, created = Author.objects.update_or_create(name="Ann", defaults={"age": 31})
+    assert not created and a.age == 31 and Author.objects.get(name="Ann").age == 31
+    c, created = Author.objects.update_or_create(name="Cid", defaults={"age": 50})
+    assert created and c.age == 50
+
+
+def test_update_with_f_and_across_relations(db: Any, library: Any) -> None:
+    n = Book.objects.filter(author__name="Bob").update(pages=models.F("pages") + 1000)
+    assert n == 4
+    assert sorted(Book.objects.filter(pages__gt=1000).values_list("title", flat=True)) == [
+        "B6",
+        "B7",
+        "B8",
+        "B9",
+    ]
+    Book.objects.filter(pk=library["books"][0].pk).update(price=models.F("price") * 2)
+    assert Book.objects.get(pk=library["books"][0].pk).price == decimal.Decimal("20.00")
+
+
+def test_delete_returns_counts_and_cascades(db: Any, library: Any) -> None:
+    count, per_model = Author.objects.filter(name="Bob").delete()
+    assert per_model == {"conf.Author": 1, "conf.Book": 4, "conf.Book_tags": 4}
+    assert count == 9
+    assert Book.objects.count() == 6
+
+
+def test_bulk_create_and_bulk_update(db: Any, library: Any) -> None:
+    objs = Tag.objects.bulk_create([Tag(name=f"bulk{i}") for i in range(25)], batch_size=10)
+    assert all(o.pk is not None for o in objs) or db.vendor == "mariadb"
+    assert Tag.objects.filter(name__startswith="bulk").count() == 25
+    books = list(Book.objects.order_by("pk"))
+    for b in books:
+        b.pages += 1
+        b.title = b.title.lower()
+    assert Book.objects.bulk_update(books, ["pages", "title"], batch_size=4) == 10
+    assert sorted(Book.objects.values_list("title", flat=True)) == sorted(
+        f"b{i}" for i in range(10)
+    )
+
+
+def test_in_bulk(db: Any, library: Any) -> None:
+    books = library["books"]
+    found = Book.objects.in_bulk([books[0].pk, books[1].pk, 10**6])
+    assert set(found) == {books[0].pk, books[1].pk}
+    assert Tag.objects.in_bulk(["sf"], field_name="name")["sf"] == library["sf"]
+    with pytest.raises(ValueError, match="unique"):
+        Book.objects.in_bulk([1], field_name="pages")
+
+
+def test_select_related_is_one_query(db: Any, library: Any) -> None:
+    with count_queries(db) as q:
+        rows = [(b.title, b.author.name) for b in Book.objects.select_related("author")]
+    assert len(q) == 1 and len(rows) == 10
+    with count_queries(db) as q:
+        names = [p.author.name for p in Profile.objects.select_related("author")]
+    assert names == ["Ann"] and len(q) == 1
+
+
+def test_prefetch_related_and_prefetch(db: Any, library: Any) -> None:
+    with count_queries(db) as q:
+        authors = list(Author.objects.prefetch_related("books__tags").order_by("name"))
+        counts = [
+            (a.name, len(a.books.all()), sum(len(b.tags.all()) for b in a.books.all()))
+            for a in authors
+        ]
+    assert counts == [("Ann", 6, 6), ("Bob", 4, 4)]
+    assert len(q) <= 4
+    big = models.Prefetch("books", queryset=Book.objects.filter(pages__gte=150), to_attr="big")
+    authors = list(Author.objects.prefetch_related(big).order_by("name"))
+    assert [len(a.big) for a in authors] == [1, 4]
+
+
+def test_only_and_defer_load_on_access(db: Any, library: Any) -> None:
+    a = Author.objects.only("name").get(name="Ann")
+    assert "age" not in a.__dict__
+    with count_queries(db) as q:
+        assert a.age == 30
+    assert len(q) == 1
+    b = Book.objects.defer("pages").get(title="B1")
+    assert "pages" not in b.__dict__ and b.pages == 110
+
+
+def test_related_managers(db: Any, library: Any) -> None:
+    ann, sf = library["ann"], library["sf"]
+    assert ann.books.count() == 6
+    new = ann.books.create(title="Fresh")
+    assert new.author == ann
+    b = library["books"][0]
+    b.tags.add(sf)
+    assert set(b.tags.values_list("name", flat=True)) == {"sf", "crime"}
+    b.tags.remove(library["crime"])
+    assert list(b.tags.all()) == [sf]
+    b.tags.set([library["crime"]])
+    assert list(b.tags.all()) == [library["crime"]]
+    b.tags.clear()
+    assert b.tags.count() == 0
+    assert sf.books.count() == 5
+
+
+class NotEqual(models.Lookup):
+    lookup_name = "ne"
+
+    def as_sqlalchemy(self, lhs: Any, rhs: Any) -> Any:
+        return lhs != rhs
+
+
+def test_lookup_registry(db: Any, library: Any) -> None:
+    with pytest.raises(models.FieldError):
+        Book.objects.filter(pages__ne=100)
+    models.Field.register_lookup(NotEqual)
+    try:
+        assert Book.objects.filter(pages__ne=100).count() == 9
+    finally:
+        models.Field.unregister_lookup(NotEqual)
+
+
+def test_errors_name_the_problem(db: Any) -> None:
+    with pytest.raises(models.FieldError, match=r"'nope'.*Choices are:.*title"):
+        Book.objects.filter(nope=1)
+    with pytest.raises(models.FieldError, match=r"nope.*exact"):
+        Book.objects.filter(pages__nope=1)
+    with pytest.raises((ValueError, TypeError), match=r"pages.*'many'|'many'.*pages"):
+        Book.objects.filter(pages="many")
+    with pytest.raises(ValueError, match="Negative"):
+        Book.objects.all()[-2:]
+    with pytest.raises(TypeError, match="slice"):
+        Book.objects.all()[:2].filter(pages=1)
+
+
+def test_every_lookup_runs(db: Any) -> None:
+    import datetime
+
+    Everything.objects.create(
+        char="Hello World",
+        day=datetime.date(2024, 5, 17),
+        moment=datetime.datetime(2024, 5, 17, 13, 45),
+    )
+    checks = {
+        "char__exact": "Hello World",
+        "char__iexact": "hello world",
+        "char__contains": "lo Wo",
+        "char__icontains": "LO WO",
+        "char__startswith": "Hell",
+        "char__istartswith": "hELL",
+        "char__endswith": "World",
+        "char__iendswith": "WORLD",
+        "char__regex": r"^H.*d$",
+        "char__iregex": r"^h.*D$",
+        "char__in": ["x", "Hello World"],
+        "integer__gt": 6,
+        "integer__gte": 7,
+        "integer__lt": 8,
+        "integer__lte": 7,
+        "integer__range": (1, 9),
+        "big__isnull": True,
+        "day__year": 2024,
+        "day__month": 5,
+        "day__day": 17,
+        "day__week_day": 6,
+        "day__quarter": 2,
+        "moment__hour": 13,
+        "moment__minute": 45,
+        "moment__date": datetime.date(2024, 5, 17),
+    }
+    for lookup, value in checks.items():
+        assert Everything.objects.filter(**{lookup: value}).count() == 1, lookup
+    # As Django: SQLite's LIKE ignores ASCII case, so there contains acts like icontains.
+    expected = 1 if db.vendor == "sqlite" else 0
+    assert Everything.objects.filter(char__contains="hello").count() == expected
+    assert Everything.objects.filter(char__regex=r"^h").count() == 0
