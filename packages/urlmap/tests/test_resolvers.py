@@ -282,3 +282,23 @@ def test_levels_too_large_for_one_regex_are_tried_one_by_one(
     assert level is not None
     assert level.plans
     assert all(chunk.regex is None for plan in level.plans.values() for chunk in plan)
+
+
+def test_module_urlconfs_are_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    module = types.ModuleType("built_once_urls")
+    module.urlpatterns = [um.path("a/<int:n>/", view_a, name="a")]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "built_once_urls", module)
+    first = um.base._map("built_once_urls")
+    assert um.base._map("built_once_urls") is first
+    assert um.base._map(module) is um.base._map(module)
+    assert um.resolve("/a/1/", urlconf="built_once_urls").kwargs == {"n": 1}
+    assert um.reverse("a", urlconf=module, args=[2]) == "/a/2/"
+    token = um.set_urlconf("built_once_urls")
+    try:
+        assert um.get_urlconf() is first
+        assert um.reverse("a", args=[3]) == "/a/3/"
+    finally:
+        um.base._urlconf.reset(token)
+    assert um.get_urlconf() is None

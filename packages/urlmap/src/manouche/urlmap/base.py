@@ -12,6 +12,7 @@ import contextvars
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
@@ -57,13 +58,22 @@ def set_script_prefix(prefix: str) -> contextvars.Token[str]:
     return _script_prefix.set(prefix)
 
 
-def set_urlconf(urlconf: URLMap | None) -> contextvars.Token[URLMap | None]:
-    """Make ``urlconf`` the URL map ``reverse()``/``resolve()`` use in this context."""
-    return _urlconf.set(urlconf)
+def set_urlconf(urlconf: Any) -> contextvars.Token[URLMap | None]:
+    """Make ``urlconf`` the URL map ``reverse()``/``resolve()`` use in this context.
+
+    ``urlconf`` is a ``URLMap``, a module with ``urlpatterns``, a dotted module
+    name, a list of patterns, or ``None`` to forget it.
+    """
+    return _urlconf.set(None if urlconf is None else _map(urlconf))
 
 
 def get_urlconf() -> URLMap | None:
     return _urlconf.get()
+
+
+#: URL maps built for modules and dotted names, as Django's cached get_resolver().
+_built: dict[Any, URLMap] = {}
+_MAX_BUILT = 64
 
 
 def _map(urlconf: Any) -> URLMap:
@@ -78,7 +88,15 @@ def _map(urlconf: Any) -> URLMap:
         return found
     if isinstance(urlconf, URLMap):
         return urlconf
-    return URLMap(urlconf)
+    if not isinstance(urlconf, str | ModuleType):
+        return URLMap(urlconf)  # a list: built each time, as it may change
+    found = _built.get(urlconf)
+    if found is None:
+        found = URLMap(urlconf)
+        if len(_built) >= _MAX_BUILT:
+            _built.clear()
+        _built[urlconf] = found
+    return found
 
 
 def escape_leading_slashes(url: str) -> str:
