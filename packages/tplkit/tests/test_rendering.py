@@ -207,3 +207,21 @@ def test_url_with_djangos_reverse_signature(django_settings: Any) -> None:
     assert env.from_string("{{ url('post', 3) }}|{{ url('post', pk=4) }}").render() == (
         "/posts/3/|/posts/4/"
     )
+
+
+def test_request_values_are_globals_in_a_tplkit_environment(env: Any) -> None:
+    request = make_request(**{"manouche.csrf_token": "abc", "manouche.csp_nonce": "n1"})
+    tmpl = env.get_template("form.html")
+    assert tmpl.render(request=request) == (
+        '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="abc">'
+        '</form><script nonce="n1"></script>'
+    )
+    # Included templates and macros see them too; a value passed explicitly wins.
+    page = env.from_string('{% include "form.html" %}|{{ csp_nonce }}')
+    assert page.render(request=request, csp_nonce="mine").endswith("|mine")
+    assert 'value="abc"' in page.render(request=request)
+    # Without a request they are undefined, as any other name.
+    assert env.from_string("[{{ csrf_input }}]").render() == "[]"
+    strict = create_environment(strict=True)
+    with pytest.raises(jinja2.UndefinedError):
+        strict.from_string("{{ csrf_input }}").render()

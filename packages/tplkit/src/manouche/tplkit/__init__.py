@@ -9,6 +9,7 @@ from manouche.tplkit.cache import FragmentCacheExtension, make_template_fragment
 from manouche.tplkit.dateformat import format_date, format_time
 from manouche.tplkit.environment import (
     Environment,
+    RequestContext,
     SandboxedEnvironment,
     create_environment,
     template_location,
@@ -21,6 +22,7 @@ from manouche.tplkit.partials import PartialsExtension
 from manouche.tplkit.rendering import (
     CSP_NONCE_KEY,
     CSRF_TOKEN_KEY,
+    REQUEST_VALUES,
     BlockNotFound,
     get_context,
     render,
@@ -33,6 +35,7 @@ __all__ = [
     "CSP_NONCE_KEY",
     "CSRF_TOKEN_KEY",
     "ENTRY_POINT_GROUP",
+    "REQUEST_VALUES",
     "BlockNotFound",
     "Environment",
     "FragmentCacheExtension",
@@ -40,6 +43,7 @@ __all__ = [
     "Library",
     "LibraryError",
     "PartialsExtension",
+    "RequestContext",
     "ResourceLoader",
     "SandboxedEnvironment",
     "create_environment",

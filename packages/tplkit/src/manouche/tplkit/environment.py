@@ -17,13 +17,16 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import quote
 
 import jinja2
+import jinja2.runtime
 import jinja2.sandbox
+import jinja2.utils
 
 from manouche.tplkit.cache import FragmentCacheExtension
 from manouche.tplkit.i18n import install_translations
 from manouche.tplkit.library import Library, load_libraries
 from manouche.tplkit.loaders import ResourceLoader
 from manouche.tplkit.partials import PartialsExtension
+from manouche.tplkit.rendering import REQUEST_VALUES
 
 if TYPE_CHECKING:
     import webob
@@ -36,7 +39,13 @@ if TYPE_CHECKING:
         StaticURL,
     )
 
-__all__ = ["Environment", "SandboxedEnvironment", "create_environment", "template_location"]
+__all__ = [
+    "Environment",
+    "RequestContext",
+    "SandboxedEnvironment",
+    "create_environment",
+    "template_location",
+]
 
 _NOTE_PREFIX = "in template "
 # Autoescaped by default: HTML and XML, also when named for an editor (page.html.j2).
@@ -89,6 +98,21 @@ def _location_note(exc: BaseException) -> str | None:
     return f"{note} (from {outer})" if outer else note
 
 
+class RequestContext(jinja2.runtime.Context):
+    """A template context where ``csrf_token``, ``csrf_input`` and ``csp_nonce``
+    are read from the ``request`` variable when nothing else defines them."""
+
+    def resolve_or_missing(self, key: str) -> Any:
+        value = super().resolve_or_missing(key)
+        if value is jinja2.utils.missing:
+            read = REQUEST_VALUES.get(key)
+            if read is not None:
+                request = super().resolve_or_missing("request")
+                if request is not jinja2.utils.missing and request is not None:
+                    return read(request)
+        return value
+
+
 class Environment(jinja2.Environment):
     """A ``jinja2.Environment`` that renders for requests and names the template in errors.
 
@@ -98,6 +122,7 @@ class Environment(jinja2.Environment):
     line 12, "base.html", line 5)``.
     """
 
+    context_class = RequestContext
     tplkit_context_processors: Sequence[ContextProcessor] = ()
     tplkit_time_zone: dt.tzinfo | None = None
 

@@ -5,7 +5,8 @@ too); an environment made by :func:`~manouche.tplkit.create_environment`
 also brings its context processors.
 
 Every template rendered with a request sees, as Django's Jinja2 backend
-provides them:
+provides them (in a tplkit environment also when rendered directly with
+``template.render(request=request)``: they are globals read from the request):
 
 - ``request``;
 - ``csrf_token`` and ``csrf_input`` (a hidden ``csrfmiddlewaretoken`` input)
@@ -23,7 +24,7 @@ what htmx views ask for (see :mod:`manouche.tplkit.partials`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CSP_NONCE_KEY",
     "CSRF_TOKEN_KEY",
+    "REQUEST_VALUES",
     "BlockNotFound",
     "get_context",
     "render",
@@ -46,6 +48,33 @@ __all__ = [
 
 CSRF_TOKEN_KEY = "manouche.csrf_token"
 CSP_NONCE_KEY = "manouche.csp_nonce"
+
+
+def _environ(request: Any) -> Mapping[str, Any]:
+    return getattr(request, "environ", None) or {}
+
+
+def _csrf_token(request: Any) -> str:
+    return str(_environ(request).get(CSRF_TOKEN_KEY) or "")
+
+
+def _csrf_input(request: Any) -> Markup:
+    token = _csrf_token(request)
+    if not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="csrfmiddlewaretoken" value="%s">') % token
+
+
+def _csp_nonce(request: Any) -> str:
+    return str(_environ(request).get(CSP_NONCE_KEY) or "")
+
+
+#: The values every template rendered with a request sees, read from the request.
+REQUEST_VALUES: dict[str, Callable[[Any], Any]] = {
+    "csrf_token": _csrf_token,
+    "csrf_input": _csrf_input,
+    "csp_nonce": _csp_nonce,
+}
 
 
 class BlockNotFound(LookupError):
@@ -60,16 +89,9 @@ def get_context(
     """The variables a template sees: request values, context processors, then ``context``."""
     values: dict[str, Any] = {}
     if request is not None:
-        environ = getattr(request, "environ", None) or {}
-        token = environ.get(CSRF_TOKEN_KEY) or ""
         values["request"] = request
-        values["csrf_token"] = token
-        values["csrf_input"] = (
-            Markup('<input type="hidden" name="csrfmiddlewaretoken" value="%s">') % token
-            if token
-            else Markup("")
-        )
-        values["csp_nonce"] = environ.get(CSP_NONCE_KEY) or ""
+        for name, read in REQUEST_VALUES.items():
+            values[name] = read(request)
         for processor in getattr(env, "tplkit_context_processors", ()):
             extra = processor(request)
             if not isinstance(extra, Mapping):
