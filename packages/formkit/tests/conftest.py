@@ -17,8 +17,8 @@ def _setup_django() -> None:
             SECRET_KEY="formkit-tests",
             USE_TZ=False,
             USE_I18N=False,
-            INSTALLED_APPS=[],
-            DATABASES={},
+            INSTALLED_APPS=["formkit_ref"],
+            DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
         )
         django.setup()
 

@@ -174,8 +174,11 @@ class ModelChoiceField(f.ChoiceField):
             return None
         if hasattr(value, "__table__"):
             value = getattr(value, self._key_attr())
-        found = self._lookup([value])
-        obj = found.get(str(_coerce_text(value, _python_type(self._key_column()))))
+        try:
+            text = str(_coerce_key(value, _python_type(self._key_column())))
+        except (TypeError, ValueError, ArithmeticError):
+            raise self.error("invalid_choice", {"value": value}) from None
+        obj = self._lookup([value]).get(text)
         if obj is None:
             raise self.error("invalid_choice", {"value": value})
         return getattr(obj, self._key_attr()) if self.return_key else obj
@@ -231,7 +234,7 @@ class ModelMultipleChoiceField(ModelChoiceField):
         texts = []
         for item in value:
             try:
-                texts.append(str(_coerce_text(item, python_type)))
+                texts.append(str(_coerce_key(item, python_type)))
             except (TypeError, ValueError, ArithmeticError):
                 raise self.error("invalid_pk_value", {"pk": item}) from None
         found = self._lookup(value)
@@ -275,10 +278,6 @@ def _coerce_key(value: Any, python_type: Any) -> Any:
     if python_type is decimal.Decimal:
         return decimal.Decimal(str(value))
     return str(value)
-
-
-def _coerce_text(value: Any, python_type: Any) -> Any:
-    return _coerce_key(value, python_type)
 
 
 # -- fields from models ----------------------------------------------------------

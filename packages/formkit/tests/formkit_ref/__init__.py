@@ -1,0 +1,1 @@
+"""A Django app holding the reference models of the ModelForm differential tests."""
