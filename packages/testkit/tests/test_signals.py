@@ -88,3 +88,22 @@ def test_fixture_from_a_users_point_of_view(pytester: pytest.Pytester) -> None:
         """
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_signal_argument_that_is_not_the_signal_is_kept() -> None:
+    with capture_signals(saved) as sent:
+        saved.send(None, signal="sos")
+    assert sent[0].kwargs == {"signal": "sos"}
+
+
+def test_manouche_signals() -> None:
+    signals = pytest.importorskip("manouche.signals")
+    with capture_signals(signals.post_save) as sent:
+        signals.post_save.send(sender=Book, instance="b", created=True)  # Django's spelling
+        signals.post_save.send(Book, instance="c", created=False)  # blinker's
+    assert [(s.sender, s.kwargs) for s in sent] == [
+        (Book, {"instance": "b", "created": True}),
+        (Book, {"instance": "c", "created": False}),
+    ]
+    assert sent[0].name == "post_save"
+    assert not signals.post_save.receivers

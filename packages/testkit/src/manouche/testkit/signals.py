@@ -97,6 +97,9 @@ def capture_signals(*signals: _Signal) -> Iterator[CapturedSignals]:
 
     def receiver_for(signal: _Signal) -> Any:
         def receive(sender: Any, **kwargs: Any) -> None:
+            # Django-style dispatchers (manouche.signals) also pass the signal itself.
+            if kwargs.get("signal") is signal:
+                del kwargs["signal"]
             captured.sent.append(SentSignal(signal, sender, kwargs))
 
         return receive
