@@ -396,3 +396,22 @@ def test_last_response_and_repr(client: Client) -> None:
     assert client.last_response is res
     assert repr(client).startswith("<Client for ")
     assert json.loads(client.get_json("/api/items").body)["items"] == [1, 2]
+
+
+def test_fields_sharing_a_name_take_a_list(client: Client) -> None:
+    page = webob.Response(
+        '<form action="/echo" method="post">'
+        '<input name="phone"><input name="phone"><input type="checkbox" name="ok" value="yes">'
+        "</form>"
+    )
+    client.app = _with_page(page)
+    res = client.submit_form("/page", {"phone": ["123", "456"], "ok": ["yes"]}, form="/echo")
+    assert res.json["fields"] == {"phone": ["123", "456"], "ok": ["yes"]}
+    with pytest.raises(AssertionError, match="2 fields are named 'phone', 3 values given"):
+        client.submit_form("/page", {"phone": ["1", "2", "3"]})
+
+
+def test_307_after_get_stays_get(client: Client) -> None:
+    res = client.get("/temporary", follow=True)
+    assert res.json["method"] == "GET"
+    assert res.redirect_chain[0][1] == 307
