@@ -212,3 +212,29 @@ def test_options_pass_through_and_bad_processor() -> None:
     assert env.from_string("  {% if 1 %}\nx{% endif %}").render() == "x"
     with pytest.raises(TypeError, match="context processor must be callable"):
         create_environment(context_processors=["nope"])  # type: ignore[list-item]
+
+
+def test_namespace_package_templates_from_several_directories(tmp_path: Path) -> None:
+    write(tmp_path / "a", {"nstpl/templates/one.html": "from a"})
+    write(tmp_path / "b", {"nstpl/templates/sub/two.html": "from b"})
+    sys.path[:0] = [str(tmp_path / "a"), str(tmp_path / "b")]
+    try:
+        env = create_environment(packages=["nstpl"])
+        assert env.get_template("one.html").render() == "from a"
+        assert env.get_template("sub/two.html").render() == "from b"
+        assert ResourceLoader("nstpl").list_templates() == ["one.html", "sub/two.html"]
+    finally:
+        del sys.path[:2]
+        sys.modules.pop("nstpl", None)
+
+
+def test_overlay_keeps_the_tplkit_setup() -> None:
+    def processor(request: object) -> dict[str, str]:
+        return {"who": "overlay"}
+
+    env = create_environment(context_processors=[processor], time_zone="Europe/Paris")
+    child = env.overlay(autoescape=False)
+    assert isinstance(child, Environment)
+    assert child.tplkit_context_processors == (processor,)
+    assert str(child.tplkit_time_zone) == "Europe/Paris"
+    assert child.from_string("{{ 1000|intcomma }} {{ '<b>' }}").render() == "1,000 <b>"
