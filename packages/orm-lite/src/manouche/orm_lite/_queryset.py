@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from manouche.orm_lite import _signals as signals
+from manouche.orm_lite._async import AsyncQuerySetMixin
 from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError, TransactionManagementError
 from manouche.orm_lite._expressions import Aggregate, Expression, F, OrderBy, Q, Resolved
 from manouche.orm_lite._managers import BaseManager
@@ -24,7 +25,7 @@ REPR_OUTPUT_SIZE = 20
 MODELS, VALUES, VALUES_LIST, FLAT, NAMED = range(5)
 
 
-class QuerySet:
+class QuerySet(AsyncQuerySetMixin):
     """A lazy database query over a model, with Django's API."""
 
     def __init__(
