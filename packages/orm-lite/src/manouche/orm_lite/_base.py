@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import sqlalchemy as sa
 
 from manouche.orm_lite import _signals as signals
+from manouche.orm_lite._async import AsyncModelMixin
 from manouche.orm_lite._exceptions import (
     NON_FIELD_ERRORS,
     FieldDoesNotExist,
@@ -201,7 +202,7 @@ def _add_constraints(cls: type[Model]) -> None:
         idx.attach(cls)
 
 
-class Model(metaclass=ModelBase):
+class Model(AsyncModelMixin, metaclass=ModelBase):
     """The base class of models: ``class Book(models.Model): title = models.CharField(...)``."""
 
     _meta: ClassVar[Options]
