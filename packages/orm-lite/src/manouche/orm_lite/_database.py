@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from manouche.orm_lite._async import AsyncDatabaseMixin
 from manouche.orm_lite._exceptions import TransactionManagementError
 from manouche.orm_lite._options import metadata as default_metadata
 from manouche.orm_lite._options import registry
@@ -48,7 +49,7 @@ class _ThreadState(threading.local):
         self.callbacks: list[tuple[Callable[[], Any], bool]] = []
 
 
-class Database:
+class Database(AsyncDatabaseMixin):
     """A database orm-lite models read and write: ``Database("sqlite:///app.db")``.
 
     It owns an SQLAlchemy ``Engine`` and gives each thread its own connection
