@@ -55,7 +55,14 @@ class Pet(Base):
     toys: Mapped[list[Toy]] = relationship(secondary=pets_toys, order_by=Toy.id)
 
 
-MODELS = [Owner, Toy, Pet]
+class Note(Base):
+    __tablename__ = "zoo_note"
+    __table_args__ = {"info": {"app_label": "zoo", "model_name": "note"}}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[object | None] = mapped_column(sa.JSON)
+
+
+MODELS = [Owner, Toy, Pet, Note]
 
 
 @pytest.fixture()
@@ -372,7 +379,11 @@ def test_malformed_json_is_a_clear_error(doc: str, message: str) -> None:
 
 def test_json_depth_and_sizes_are_bounded() -> None:
     deep = "[" * 200 + "]" * 200
-    doc = f'[{{"model": "zoo.toy", "pk": 1, "fields": {{"name": {deep}}}}}]'
+    doc = f'[{{"model": "zoo.note", "pk": 1, "fields": {{"body": {deep}}}}}]'
+    ok = '[{"model": "zoo.note", "pk": 1, "fields": {"body": ' + "[" * 60 + "]" * 60 + "}}]"
+    assert len(list(serial.deserialize("json", ok, models=MODELS))) == 1
+    with pytest.raises(DeserializationError, match="field 'body': JSON nested deeper than 10"):
+        list(serial.deserialize("json", ok, models=MODELS, max_depth=10))
     with pytest.raises(DeserializationError, match="nested deeper than 64"):
         list(serial.deserialize("json", doc, models=MODELS))
     with pytest.raises(DeserializationError, match="nested deeper than 64"):

@@ -306,16 +306,22 @@ def _dump_model(
         for j, nk in m2m_natural.items():
             nk.fill(v for vs in m2m_values[j].values() for v in vs)
         empty: list[Any] = []
-        for r in rows:
-            pk = r[0]
-            values = list(r[1:])
-            for i, nk in natural.items():
-                if values[i] is not None:
-                    values[i] = nk[values[i]]
-            m2m = [by_pk.get(pk, empty) for by_pk in m2m_values]
-            for j, nk in m2m_natural.items():
-                m2m[j] = [nk[v] for v in m2m[j]]
-            ser.write_row(plan, pk, values, m2m)
+        write = ser.write_object
+        if not natural and not m2m_values:
+            for r in rows:
+                write(plan, r[0], r[1:], empty)
+        else:
+            for r in rows:
+                pk = r[0]
+                values = list(r[1:])
+                for i, nk in natural.items():
+                    if values[i] is not None:
+                        values[i] = nk[values[i]]
+                m2m = [by_pk.get(pk, empty) for by_pk in m2m_values]
+                for j, nk in m2m_natural.items():
+                    m2m[j] = [nk[v] for v in m2m[j]]
+                write(plan, pk, values, m2m)
+        ser.first = False
         done += len(rows)
         if progress is not None:
             progress(spec.label, done, total)

@@ -10,7 +10,7 @@ documents over ``max_size`` characters are refused.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 from manouche.serial._base import (
@@ -27,7 +27,6 @@ from manouche.serial.exceptions import DeserializationError
 __all__ = ["JSONDeserializer", "JSONLDeserializer", "JSONLSerializer", "JSONSerializer"]
 
 MAX_OBJECT_SIZE = 16 * 1024 * 1024
-MAX_DEPTH = 64
 _CHUNK = 64 * 1024
 _WS = " \t\n\r"
 
@@ -63,11 +62,42 @@ class PythonSerializer(BaseSerializer):
     def start_serialization(self) -> None:
         self.objects: list[dict[str, Any]] = []
 
-    def write_object(self, plan: Plan, pk: Any, values: list[Any], m2m: list[list[Any]]) -> None:
+    def write_object(
+        self, plan: Plan, pk: Any, values: Sequence[Any], m2m: list[list[Any]]
+    ) -> None:
         self.objects.append(plan.json_dict(pk, values, m2m))
 
     def getvalue(self) -> Any:
         return self.objects
+
+
+def _encoder(separators: tuple[str, str] | None) -> Callable[[Any], str]:
+    """A JSON encoder for ``obj`` (DjangoJSONEncoder's conversions, UTF-8 kept as is).
+
+    The C encoder is built once and reused, where ``json.dumps`` builds one a call.
+    """
+    item_sep, key_sep = separators or (", ", ": ")
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has it
+        return json.JSONEncoder(
+            ensure_ascii=False, default=json_default, separators=(item_sep, key_sep)
+        ).encode
+    enc = make(
+        None,
+        json_default,
+        json.encoder.encode_basestring,
+        None,
+        key_sep,
+        item_sep,
+        False,
+        False,
+        True,
+    )
+
+    def encode(obj: Any) -> str:
+        return "".join(enc(obj, 0))
+
+    return encode
 
 
 class JSONSerializer(BaseSerializer):
@@ -75,24 +105,50 @@ class JSONSerializer(BaseSerializer):
 
     def start_serialization(self) -> None:
         indent = self.options.get("indent")
-        kwargs: dict[str, Any] = {"ensure_ascii": False, "default": json_default}
-        if indent is not None:
-            kwargs["indent"] = indent
-        if indent:
-            kwargs["separators"] = (",", ": ")
-        self._encode = json.JSONEncoder(**kwargs).encode
         self._indent = indent
+        if indent is None:
+            # Without indentation Django's layout is exactly json.dumps of the list,
+            # so objects are encoded a batch at a time.
+            self._encode = _encoder(None)
+        else:
+            kwargs: dict[str, Any] = {
+                "ensure_ascii": False,
+                "default": json_default,
+                "indent": indent,
+            }
+            if indent:
+                kwargs["separators"] = (",", ": ")
+            self._encode = json.JSONEncoder(**kwargs).encode
+        self._pending: list[dict[str, Any]] = []
+        self._started = False
         self._out = _Flusher(self.stream)
         self._out.add("[")
 
-    def write_object(self, plan: Plan, pk: Any, values: list[Any], m2m: list[list[Any]]) -> None:
-        text = self._encode(plan.json_dict(pk, values, m2m))
+    def write_object(
+        self, plan: Plan, pk: Any, values: Sequence[Any], m2m: list[list[Any]]
+    ) -> None:
+        obj = plan.json_dict(pk, values, m2m)
+        if self._indent is None:
+            self._pending.append(obj)
+            if len(self._pending) >= 500:
+                self._flush_pending()
+            return
+        text = self._encode(obj)
         if self._indent:
-            self._out.add(("\n" if self.first else ",\n") + text)
+            self._out.add((",\n" if self._started else "\n") + text)
         else:
-            self._out.add(text if self.first else ", " + text)
+            self._out.add(", " + text if self._started else text)
+        self._started = True
+
+    def _flush_pending(self) -> None:
+        if self._pending:
+            text = self._encode(self._pending)[1:-1]
+            self._out.add(", " + text if self._started else text)
+            self._started = True
+            self._pending.clear()
 
     def end_serialization(self) -> None:
+        self._flush_pending()
         # Django 6 ends the document with a newline, indented or not.
         self._out.add("\n]\n" if self._indent else "]\n")
         self._out.flush()
@@ -102,29 +158,16 @@ class JSONLSerializer(BaseSerializer):
     """Django's "jsonl" format: one compact JSON object a line."""
 
     def start_serialization(self) -> None:
-        self._encode = json.JSONEncoder(
-            ensure_ascii=False, default=json_default, separators=(",", ": ")
-        ).encode
+        self._encode = _encoder((",", ": "))
         self._out = _Flusher(self.stream)
 
-    def write_object(self, plan: Plan, pk: Any, values: list[Any], m2m: list[list[Any]]) -> None:
+    def write_object(
+        self, plan: Plan, pk: Any, values: Sequence[Any], m2m: list[list[Any]]
+    ) -> None:
         self._out.add(self._encode(plan.json_dict(pk, values, m2m)) + "\n")
 
     def end_serialization(self) -> None:
         self._out.flush()
-
-
-def check_depth(value: Any, limit: int) -> None:
-    """Refuse values nested deeper than ``limit`` (iteratively, no recursion)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        v, depth = stack.pop()
-        if depth > limit:
-            raise DeserializationError(f"JSON nested deeper than {limit} levels")
-        if isinstance(v, dict):
-            stack.extend((x, depth + 1) for x in v.values() if isinstance(x, dict | list))
-        elif isinstance(v, list):
-            stack.extend((x, depth + 1) for x in v if isinstance(x, dict | list))
 
 
 class _Bounded:
@@ -132,23 +175,7 @@ class _Bounded:
 
     def _limits(self, options: dict[str, Any]) -> None:
         self.max_object_size: int = options.get("max_object_size", MAX_OBJECT_SIZE)
-        self.max_depth: int = options.get("max_depth", MAX_DEPTH)
         self.max_size: int | None = options.get("max_size")
-
-    def _checked(self, obj: Any, index: int) -> Any:
-        # The fixture structure is 3 levels deep; values (JSONField) get the rest.
-        if isinstance(obj, dict):
-            fields = obj.get("fields")
-            if isinstance(fields, dict):
-                for name, v in fields.items():
-                    if isinstance(v, dict | list):
-                        try:
-                            check_depth(v, self.max_depth)
-                        except DeserializationError as exc:
-                            raise exc.located(
-                                index=index, model=str(obj.get("model")), field=name
-                            ) from None
-        return obj
 
 
 def _decode_error(exc: Exception, index: int) -> DeserializationError:
@@ -263,7 +290,7 @@ class JSONDeserializer(BaseDeserializer, _Bounded):
         self._limits(self.options)
         stream = text_or_bytes(self.stream)
         items = iter_json_array(stream, self.max_object_size, self.max_size)
-        return objects_from_dicts(self, (self._checked(o, i) for i, o in enumerate(items, start=1)))
+        return objects_from_dicts(self, items)
 
 
 class JSONLDeserializer(BaseDeserializer, _Bounded):
@@ -287,7 +314,7 @@ class JSONLDeserializer(BaseDeserializer, _Bounded):
                 obj = loads(line)
             except (json.JSONDecodeError, RecursionError) as exc:
                 raise _decode_error(exc, index) from None
-            yield self._checked(obj, index)
+            yield obj
 
 
 def _read_lines(stream: IO[str], limit: int) -> Iterator[str]:

@@ -37,8 +37,9 @@ class TextValue(str):
 
 def datetime_json(value: dt.datetime, assume_utc: bool = False) -> str:
     """A datetime as DjangoJSONEncoder writes it: milliseconds, ``Z`` for UTC."""
-    if assume_utc and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        r = value.isoformat(timespec="milliseconds") if value.microsecond else value.isoformat()
+        return r + "Z" if assume_utc else r
     r = value.isoformat()
     if value.microsecond:
         r = r[:23] + r[26:]

@@ -10,7 +10,7 @@ released once handled, so memory stays flat on large documents.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -58,7 +58,9 @@ class XMLSerializer(BaseSerializer):
             )
         return escape(value)
 
-    def write_object(self, plan: Plan, pk: Any, values: list[Any], m2m: list[list[Any]]) -> None:
+    def write_object(
+        self, plan: Plan, pk: Any, values: Sequence[Any], m2m: list[list[Any]]
+    ) -> None:
         nl = self._nl
         parts = self._parts
         spec = plan.spec
