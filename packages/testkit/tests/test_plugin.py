@@ -1,8 +1,9 @@
 """The plugin from a user's point of view: suites written as a user would, run with pytester.
 
 Two kinds of application: a Flask app on plain SQLAlchemy (its session made by
-``db.session``), and a bare WebOb app on orm-lite models (bound by
-``Database.bind_connection``). Each suite runs on SQLite, PostgreSQL and
+``db.session``), and a Manouche app (an httpkit view and middleware) on
+orm-lite models (bound by ``Database.bind_connection``); test_client.py drives
+a bare WebOb app and test_servers.py a bare WSGI function. Each suite runs on SQLite, PostgreSQL and
 MariaDB (the conftest parametrizes ``database_url`` over the server fixtures,
 as a user's conformance suite would) and in both test orders, so a row
 written by one test and seen by the next fails the run.
@@ -170,10 +171,10 @@ def test_flask_app_on_sqlalchemy(pytester: pytest.Pytester) -> None:
 ORM_CONFTEST = """
 import pytest
 import webob
-from webob.dec import wsgify
 from webob.exc import HTTPSeeOther
 
 from manouche import orm_lite as models
+from manouche.httpkit import CommonMiddleware, SecurityMiddleware, make_wsgi_app
 
 
 class Note(models.Model):
@@ -183,20 +184,22 @@ class Note(models.Model):
         app_label = "notes"
 
 
-@wsgify
-def notes_app(req):
-    if req.method == "POST":
+def notes(request):
+    if request.method == "POST":
         with models.atomic():
-            Note.objects.create(text=req.POST["text"])
+            Note.objects.create(text=request.POST["text"])
         return HTTPSeeOther(location="/")
     items = "".join(f"<li>{n.text}</li>" for n in Note.objects.order_by("id"))
     token = "t0k3n"
-    req.environ["manouche.csrf_token"] = token
+    request.environ["manouche.csrf_token"] = token
     return webob.Response(
         f"<ul>{items}</ul><form method='post'>"
         f"<input type='hidden' name='csrfmiddlewaretoken' value='{token}'>"
         f"<input name='text'></form>"
     )
+
+
+notes_app = make_wsgi_app(notes, [SecurityMiddleware, CommonMiddleware])
 
 
 @pytest.fixture(scope="session")
@@ -253,7 +256,7 @@ def test_bad_commit(db):
 """
 
 
-def test_webob_app_on_orm_lite(pytester: pytest.Pytester) -> None:
+def test_manouche_app_on_orm_lite(pytester: pytest.Pytester) -> None:
     require_servers()
     pytester.makeconftest(ORM_CONFTEST + ALL_BACKENDS_CONFTEST)
     both_orders(pytester, "test_notes", ORM_TESTS)
