@@ -400,3 +400,23 @@ def test_repr_and_name() -> None:
     assert sig.name == "pizza_done"
     assert "pizza_done" in repr(sig)
     assert Signal().name == "anonymous"
+
+
+def test_mock_receivers_get_djangos_call(make_signal: Callable[[], Any]) -> None:
+    from unittest import mock
+
+    sig = make_signal()
+    handler = mock.Mock(return_value="mocked")
+    sig.connect(handler)
+    assert sig.send(Sender, value=1) == [(handler, "mocked")]
+    handler.assert_called_once_with(signal=sig, sender=Sender, value=1)
+
+
+def test_async_mock_receiver(make_signal: Callable[[], Any]) -> None:
+    from unittest import mock
+
+    sig = make_signal()
+    handler = mock.AsyncMock(return_value="awaited")
+    sig.connect(handler)
+    assert sig.send(Sender) == [(handler, "awaited")]
+    handler.assert_awaited_once_with(signal=sig, sender=Sender)
