@@ -408,3 +408,30 @@ def test_safety_of_the_more_filters(jrender: Any) -> None:
         "var s = '\\u0027\\u003Balert(1)//\\u003C/script\\u003E';"
     )
     assert jrender("{{ v|truncatechars_html(4) }}", v="<b>bold</b>") == "&lt;b&gt;bol…&lt;/b&gt;"
+
+
+@pytest.mark.parametrize(
+    ("source", "context", "expected"),
+    [
+        ("{{ n|pluralize('<s>') }}", {"n": 2}, "&lt;s&gt;"),
+        ("{{ n|pluralize('<y>,<ies>') }}", {"n": 1}, "&lt;y&gt;"),
+        ("{{ v|intcomma }}", {"v": "<b>1000"}, "&lt;b&gt;1000"),
+        ("{{ d|date('<\\\\b>') }}", {"d": dt.date(2024, 1, 1)}, "&lt;b&gt;"),
+        ("{{ d|time('<\\\\b>') }}", {"d": dt.time(1, 2)}, "&lt;b&gt;"),
+        ("{{ v|floatformat }}", {"v": "<b>"}, ""),
+        ("{{ v|truncatewords(1) }}", {"v": "<b>x</b> y"}, "&lt;b&gt;x&lt;/b&gt; …"),
+        ("{{ v|addslashes }}", {"v": "<b>'"}, "&lt;b&gt;\\&#39;"),
+        ("{{ v|ordinal }}", {"v": "<b>"}, "&lt;b&gt;"),
+        ("{{ v|slugify }}", {"v": "<b>x</b>"}, "bxb"),
+        ("{{ v|capfirst }}", {"v": "<script>"}, "&lt;script&gt;"),
+        (
+            "{{ v|json_script }}",
+            {"v": "<!--"},
+            '<script type="application/json">"\\u003C!--"</script>',
+        ),
+    ],
+)
+def test_plain_output_of_every_filter_is_escaped(
+    jrender: Any, source: str, context: dict[str, Any], expected: str
+) -> None:
+    assert jrender(source, **context) == expected
