@@ -107,7 +107,13 @@ def test_csrf_input_and_csp_nonce(env: Any) -> None:
     )
     bare = env.render_to_string("form.html", request=make_request())
     assert bare == '<form method="post"></form><script nonce=""></script>'
-    ctx = get_context(env, None, request)
+    # A tplkit environment reads them when a template asks; a plain one gets them in the context.
+    assert get_context(env, None, request) == {
+        "request": request,
+        "site": "Example",
+        "user": "anon",
+    }
+    ctx = get_context(jinja2.Environment(), None, request)
     assert ctx["csrf_token"] == 'tok"<en>' and ctx["request"] is request
 
 
@@ -225,3 +231,19 @@ def test_request_values_are_globals_in_a_tplkit_environment(env: Any) -> None:
     strict = create_environment(strict=True)
     with pytest.raises(jinja2.UndefinedError):
         strict.from_string("{{ csrf_input }}").render()
+
+
+def test_lazy_csrf_token_is_made_only_when_a_template_asks(env: Any) -> None:
+    made: list[str] = []
+
+    def make_token() -> str:
+        made.append("x")
+        return "lazy<tok>"
+
+    request = make_request(**{"manouche.csrf_token": make_token})
+    assert env.get_template("email.txt").render(request=request, name="a") == "Hi a"
+    assert made == []
+    assert env.render_to_string("email.txt", {"name": "b"}, request) == "Hi b"
+    assert made == []
+    assert env.from_string("{{ csrf_token }}").render(request=request) == "lazy&lt;tok&gt;"
+    assert made == ["x"]

@@ -9,7 +9,6 @@ from manouche.tplkit.cache import FragmentCacheExtension, make_template_fragment
 from manouche.tplkit.dateformat import format_date, format_time
 from manouche.tplkit.environment import (
     Environment,
-    RequestContext,
     SandboxedEnvironment,
     create_environment,
     template_location,
@@ -24,6 +23,7 @@ from manouche.tplkit.rendering import (
     CSRF_TOKEN_KEY,
     REQUEST_VALUES,
     BlockNotFound,
+    RequestContext,
     get_context,
     render,
     render_block,

@@ -17,16 +17,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import quote
 
 import jinja2
-import jinja2.runtime
 import jinja2.sandbox
-import jinja2.utils
 
 from manouche.tplkit.cache import FragmentCacheExtension
 from manouche.tplkit.i18n import install_translations
 from manouche.tplkit.library import Library, load_libraries
 from manouche.tplkit.loaders import ResourceLoader
 from manouche.tplkit.partials import PartialsExtension
-from manouche.tplkit.rendering import REQUEST_VALUES
+from manouche.tplkit.rendering import RequestContext
 
 if TYPE_CHECKING:
     import webob
@@ -41,7 +39,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Environment",
-    "RequestContext",
     "SandboxedEnvironment",
     "create_environment",
     "template_location",
@@ -96,21 +93,6 @@ def _location_note(exc: BaseException) -> str | None:
     note = f'{_NOTE_PREFIX}"{inner_name}", line {inner_line}'
     outer = ", ".join(f'"{n}", line {ln}' for n, ln in reversed(chain[:-1]))
     return f"{note} (from {outer})" if outer else note
-
-
-class RequestContext(jinja2.runtime.Context):
-    """A template context where ``csrf_token``, ``csrf_input`` and ``csp_nonce``
-    are read from the ``request`` variable when nothing else defines them."""
-
-    def resolve_or_missing(self, key: str) -> Any:
-        value = super().resolve_or_missing(key)
-        if value is jinja2.utils.missing:
-            read = REQUEST_VALUES.get(key)
-            if read is not None:
-                request = super().resolve_or_missing("request")
-                if request is not jinja2.utils.missing and request is not None:
-                    return read(request)
-        return value
 
 
 class Environment(jinja2.Environment):

@@ -10,8 +10,9 @@ provides them (in a tplkit environment also when rendered directly with
 
 - ``request``;
 - ``csrf_token`` and ``csrf_input`` (a hidden ``csrfmiddlewaretoken`` input)
-  from ``request.environ["manouche.csrf_token"]``; both are empty when no
-  CSRF middleware set a token;
+  from ``request.environ["manouche.csrf_token"]`` (a string, or a callable
+  returning one, called when a template asks); both are empty when no CSRF
+  middleware set a token;
 - ``csp_nonce`` from ``request.environ["manouche.csp_nonce"]`` (httpkit's
   security middleware), for ``<script nonce="{{ csp_nonce }}">``;
 - what each context processor returns. The view's own ``context`` wins over
@@ -28,6 +29,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+import jinja2.runtime
+import jinja2.utils
 from markupsafe import Markup
 
 if TYPE_CHECKING:
@@ -40,6 +43,7 @@ __all__ = [
     "CSRF_TOKEN_KEY",
     "REQUEST_VALUES",
     "BlockNotFound",
+    "RequestContext",
     "get_context",
     "render",
     "render_block",
@@ -50,12 +54,16 @@ CSRF_TOKEN_KEY = "manouche.csrf_token"
 CSP_NONCE_KEY = "manouche.csp_nonce"
 
 
-def _environ(request: Any) -> Mapping[str, Any]:
-    return getattr(request, "environ", None) or {}
+def _read(request: Any, key: str) -> str:
+    # A value, or a callable making it on first use (a lazily created CSRF token).
+    value = (getattr(request, "environ", None) or {}).get(key)
+    if callable(value):
+        value = value()
+    return str(value or "")
 
 
 def _csrf_token(request: Any) -> str:
-    return str(_environ(request).get(CSRF_TOKEN_KEY) or "")
+    return _read(request, CSRF_TOKEN_KEY)
 
 
 def _csrf_input(request: Any) -> Markup:
@@ -66,7 +74,7 @@ def _csrf_input(request: Any) -> Markup:
 
 
 def _csp_nonce(request: Any) -> str:
-    return str(_environ(request).get(CSP_NONCE_KEY) or "")
+    return _read(request, CSP_NONCE_KEY)
 
 
 #: The values every template rendered with a request sees, read from the request.
@@ -75,6 +83,21 @@ REQUEST_VALUES: dict[str, Callable[[Any], Any]] = {
     "csrf_input": _csrf_input,
     "csp_nonce": _csp_nonce,
 }
+
+
+class RequestContext(jinja2.runtime.Context):
+    """A template context where ``csrf_token``, ``csrf_input`` and ``csp_nonce``
+    are read from the ``request`` variable when nothing else defines them."""
+
+    def resolve_or_missing(self, key: str) -> Any:
+        value = super().resolve_or_missing(key)
+        if value is jinja2.utils.missing:
+            read = REQUEST_VALUES.get(key)
+            if read is not None:
+                request = super().resolve_or_missing("request")
+                if request is not jinja2.utils.missing and request is not None:
+                    return read(request)
+        return value
 
 
 class BlockNotFound(LookupError):
@@ -90,8 +113,10 @@ def get_context(
     values: dict[str, Any] = {}
     if request is not None:
         values["request"] = request
-        for name, read in REQUEST_VALUES.items():
-            values[name] = read(request)
+        if not issubclass(env.context_class, RequestContext):
+            # A plain Jinja2 environment: give the request values now.
+            for name, read in REQUEST_VALUES.items():
+                values[name] = read(request)
         for processor in getattr(env, "tplkit_context_processors", ()):
             extra = processor(request)
             if not isinstance(extra, Mapping):
