@@ -177,3 +177,31 @@ def test_round_trip_through_our_loader(orm: Any, django_env: Path, fmt: str) -> 
     finally:
         target.dispose()
     assert rows(other) == rows(django_env / "django.sqlite3")
+
+
+def test_yaml_both_ways(orm: Any, django_env: Path, tmp_path: Path) -> None:
+    """YAML is not byte-compatible (Django writes native timestamps) but loads both ways."""
+    from django.core.management import call_command
+
+    from manouche import orm_lite
+
+    m, db = orm
+    other = django_env / "other.sqlite3"
+    truncate(other)
+    target = orm_lite.Database(f"sqlite:///{other}", default=False)
+    try:
+        n = serial.load_data(
+            target,
+            [("d.yaml", io.StringIO(django_dump("yaml", None)), "yaml")],
+            models=[m.Author, m.Tag, m.Book],
+        )
+    finally:
+        target.dispose()
+    assert n == 32
+    assert rows(other) == rows(django_env / "django.sqlite3")
+    path = tmp_path / "ours.yaml"
+    with path.open("w", encoding="utf-8") as fh:
+        serial.dump_data(db, fh, models=[m.Author, m.Tag, m.Book], format="yaml")
+    truncate(other)
+    call_command("loaddata", str(path), database="other", verbosity=0)
+    assert rows(other) == rows(django_env / "django.sqlite3")
