@@ -39,8 +39,9 @@ class Source(io.TextIOBase):
     """A JSONL document of ``n`` objects made as it is read (never whole in memory)."""
 
     def __init__(self, n: int) -> None:
+        body = "x" * 200
         self.lines = (
-            f'{{"model": "mem.thing", "pk": {i}, "fields": {{"name": "n{i}", "body": "{"x" * 200}"}}}}\n'
+            f'{{"model": "mem.thing", "pk": {i}, "fields": {{"name": "n{i}", "body": "{body}"}}}}\n'
             for i in range(1, n + 1)
         )
 
