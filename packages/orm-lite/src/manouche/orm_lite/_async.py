@@ -75,16 +75,22 @@ _BLOCKS: contextvars.ContextVar[dict[int, _Block] | None] = contextvars.ContextV
 )
 
 
+def _real(db: Database) -> Database:
+    """The database itself (a routed one's write database)."""
+    write = getattr(db, "write_database", None)
+    return write() if write is not None else db
+
+
 def _current(db: Database) -> _Block | None:
     blocks = _BLOCKS.get()
-    return None if blocks is None else blocks.get(id(db))
+    return None if blocks is None else blocks.get(id(_real(db)))
 
 
 class AsyncAtomic:
     """``async with db.aatomic():`` a transaction; nested blocks are savepoints."""
 
     def __init__(self, db: Database, savepoint: bool = True, durable: bool = False) -> None:
-        self.db = db
+        self.db = _real(db)
         self.savepoint = savepoint
         self.durable = durable
         self._tx: Any = None
@@ -140,6 +146,7 @@ class AsyncAtomic:
 
 
 def _engine(db: Database) -> AsyncEngine:
+    db = _real(db)
     engine: AsyncEngine | None = db.__dict__.get("_async_engine")
     if engine is None:
         from sqlalchemy.ext.asyncio import create_async_engine
@@ -156,6 +163,9 @@ def _engine(db: Database) -> AsyncEngine:
             from manouche.orm_lite._database import _sqlite_on_connect
 
             event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        from manouche.orm_lite._observability import attach_async
+
+        attach_async(db, engine.sync_engine)
         db.__dict__["_async_engine"] = engine
     return engine
 
@@ -180,6 +190,7 @@ async def run(db: Database, fn: Callable[[Database], T], *also: Any) -> T:
 
     Instances in the result (and in ``also``) end up pointing at ``db`` again.
     """
+    db = _real(db)
     block = _current(db)
     if block is not None:
         result, bound = await block.conn.run_sync(_in_greenlet, db, fn)
@@ -235,6 +246,9 @@ async def _fetch(db: Database, statement: Any, params: Any = None) -> list[Any]:
     if block is not None:
         result = await block.conn.execute(statement, params)
         return list(result.all())
+    read = getattr(db, "read_database", None)
+    if read is not None:  # routed: a replica, unless the write database is in a transaction
+        db = read()
     async with _engine(db).connect() as conn:
         result = await conn.execute(statement, params)
         rows = list(result.all())
