@@ -342,9 +342,9 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         default = type(self)._default_manager._db
         if default is not None:
             return default  # type: ignore[no-any-return]
-        from manouche.orm_lite._database import get_default_database
+        from manouche.orm_lite._routers import routers
 
-        return get_default_database()
+        return routers.database_for(type(self))
 
     def _check_related_saved(self) -> None:
         for f in self._meta.init_fields:
