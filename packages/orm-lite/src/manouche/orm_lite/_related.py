@@ -517,6 +517,7 @@ class ForwardManyToOneDescriptor:
     def __set__(self, instance: Model, value: Any) -> None:
         field = self.field
         from manouche.orm_lite._base import Model
+        from manouche.orm_lite._routers import check_relation
 
         if value is None:
             instance.__dict__[field.attname] = None
@@ -526,6 +527,7 @@ class ForwardManyToOneDescriptor:
                     f'Cannot assign "{value!r}": "{type(instance).__name__}.{field.name}" '
                     f'must be a "{field.related_model.__name__}" instance.'
                 )
+            check_relation(instance, value, field.name)
             instance.__dict__[field.attname] = getattr(value, field.target_field.attname)
         else:
             raise ValueError(
