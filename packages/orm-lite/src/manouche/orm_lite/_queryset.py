@@ -55,9 +55,9 @@ class QuerySet(AsyncQuerySetMixin):
         """The database this QuerySet runs on (its ``using()`` one, else the default)."""
         if self._db is not None:
             return self._db
-        from manouche.orm_lite._database import get_default_database
+        from manouche.orm_lite._routers import routers
 
-        return get_default_database()
+        return routers.database_for(self.model)
 
     def _clone(self) -> QuerySet:
         c = self.__class__.__new__(self.__class__)
