@@ -3,6 +3,7 @@
 ``from manouche import orm_lite as models`` and write models as in Django.
 """
 
+from manouche.orm_lite._async import AsyncAtomic
 from manouche.orm_lite._base import Model, ModelBase, ModelState
 from manouche.orm_lite._constraints import BaseConstraint, CheckConstraint, Index, UniqueConstraint
 from manouche.orm_lite._database import Atomic, Database, atomic, get_default_database, on_commit
@@ -130,6 +131,16 @@ from manouche.orm_lite._functions import (
 from manouche.orm_lite._lookups import Lookup, RegisterLookupMixin, Transform
 from manouche.orm_lite._managers import BaseManager
 from manouche.orm_lite._migrations import MigrationError, MigrationInfo, Migrations
+from manouche.orm_lite._observability import (
+    NPlusOneError,
+    NPlusOneWarning,
+    QueryCount,
+    QueryEvent,
+    count_queries,
+    detect_n_plus_one,
+    log_queries,
+    watch,
+)
 from manouche.orm_lite._options import Options, Registry, app_label_from_module, metadata, registry
 from manouche.orm_lite._query import Query
 from manouche.orm_lite._queryset import (
@@ -148,6 +159,7 @@ from manouche.orm_lite._related import (
     OneToOneField,
     OneToOneRel,
 )
+from manouche.orm_lite._routers import ConnectionRouter, ReplicaRouter, RoutedDatabase, routers
 
 __all__ = [
     "CASCADE",
@@ -160,6 +172,7 @@ __all__ = [
     "SET_DEFAULT",
     "SET_NULL",
     "Aggregate",
+    "AsyncAtomic",
     "Atomic",
     "AutoField",
     "Avg",
@@ -177,6 +190,7 @@ __all__ = [
     "Collector",
     "CombinedExpression",
     "Concat",
+    "ConnectionRouter",
     "Count",
     "CumeDist",
     "Database",
@@ -236,6 +250,8 @@ __all__ = [
     "ModelBase",
     "ModelState",
     "MultipleObjectsReturned",
+    "NPlusOneError",
+    "NPlusOneWarning",
     "Now",
     "NthValue",
     "Ntile",
@@ -253,13 +269,17 @@ __all__ = [
     "ProtectedError",
     "Q",
     "Query",
+    "QueryCount",
+    "QueryEvent",
     "QuerySet",
     "Rank",
     "RawQuerySet",
     "RegexValidator",
     "RegisterLookupMixin",
     "Registry",
+    "ReplicaRouter",
     "RestrictedError",
+    "RoutedDatabase",
     "RowNumber",
     "RowRange",
     "SlugField",
@@ -293,9 +313,14 @@ __all__ = [
     "Window",
     "app_label_from_module",
     "atomic",
+    "count_queries",
+    "detect_n_plus_one",
     "get_default_database",
+    "log_queries",
     "metadata",
     "on_commit",
     "prefetch_related_objects",
     "registry",
+    "routers",
+    "watch",
 ]
