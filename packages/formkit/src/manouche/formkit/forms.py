@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -90,8 +89,9 @@ class BaseForm:
             self.label_suffix = label_suffix
         self.empty_permitted = empty_permitted
         self._errors: ErrorDict | None = None
+        memo: dict[int, Any] = {}
         self.fields: dict[str, Field] = {
-            name: copy.deepcopy(field) for name, field in self.base_fields.items()
+            name: field.__deepcopy__(memo) for name, field in self.base_fields.items()
         }
         self._bound_fields_cache: dict[str, BoundField] = {}
         self._changed_data: list[str] | None = None

@@ -104,7 +104,8 @@ class Widget:
         self.attrs: dict[str, Any] = {} if attrs is None else dict(attrs)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Widget:
-        obj = copy.copy(self)
+        obj = object.__new__(type(self))
+        obj.__dict__.update(self.__dict__)
         obj.attrs = self.attrs.copy()
         memo[id(self)] = obj
         return obj
@@ -463,10 +464,10 @@ class ChoiceWidget(Widget):
         self._choices = value if isinstance(value, _LazyChoices) else normalize_choices(value)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Widget:
-        obj = copy.copy(self)
-        obj.attrs = self.attrs.copy()
-        obj._choices = copy.copy(self._choices)
-        memo[id(self)] = obj
+        obj = super().__deepcopy__(memo)
+        assert isinstance(obj, ChoiceWidget)
+        choices = self._choices
+        obj._choices = list(choices) if isinstance(choices, list) else choices
         return obj
 
     def format_value(self, value: Any) -> Any:
