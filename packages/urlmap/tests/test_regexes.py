@@ -7,9 +7,11 @@ from typing import Any
 
 import django.urls as dj
 import pytest
+import webob
 from conftest import view_a, view_b
 
 import manouche.urlmap as um
+from manouche.urlmap._regexes import NESTED, backtracking_degree, safe_length
 
 REGEXES = [
     r"^[]a]/(?P<x>\d+)/$",
@@ -137,3 +139,91 @@ def test_awkward_regexes_reverse_as_django(index: int) -> None:
         except um.NoReverseMatch as exc:
             got = ("error", str(exc))
         assert got == expected, (args, kwargs)
+
+
+# -- backtracking bounds ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("regex", "degree"),
+    [
+        (r"^articles/(?P<y>[0-9]+)/(?P<m>[0-9]+)/(?P<s>[-a-zA-Z0-9_]+)/\Z", 1),
+        (r"^(?P<a>[0-9]+)-(?P<b>[0-9]+)-(?P<c>[0-9]+)\Z", 1),
+        (r"^(?P<a>.+)/(?P<b>.+)\Z", 2),
+        (r"^(?P<a>[^/]+)-(?P<b>[^/]+)-(?P<c>[^/]+)\Z", 3),
+        (r"^(?P<a>[-\w]+)-(?P<b>[-\w]+)-(?P<c>[-\w]+)-(?P<d>[-\w]+)\Z", 4),
+        (r"^(?P<a>.+)/x/(?P<b>.+)/(?P<c>.+)\Z", 3),
+        (r"^(?:/(?P<a>\d+))*\Z", 1),
+        (r"^(?:/[^/]+)+\Z", 1),
+        (r"^(a+)+$", NESTED),
+        (r"^(?:-[^/]+)+\Z", NESTED),
+        (r"^(?:x+y+)+z", NESTED),
+    ],
+)
+def test_backtracking_degree(regex: str, degree: int) -> None:
+    assert backtracking_degree(regex) == degree
+
+
+def test_safe_lengths_shrink_with_the_degree() -> None:
+    assert safe_length(r"^(?P<a>.+)/(?P<b>.+)\Z") is None
+    three = safe_length(r"^(?P<a>.+)/(?P<b>.+)/(?P<c>.+)\Z")
+    four = safe_length(r"^(?P<a>.+)/(?P<b>.+)/(?P<c>.+)/(?P<d>.+)\Z")
+    assert three is not None and four is not None
+    assert 256 <= three <= 512
+    assert 64 <= four < three
+    assert safe_length(r"^(a+)+$") == 24
+    # Unanchored and searched: every start position is one more degree.
+    assert safe_length(r"(?P<a>.+)/(?P<b>.+)$") is None  # degree 2: no bound
+    assert safe_length(r"(?P<a>.+)/(?P<b>.+)", searched=True) == three
+
+
+BOUNDED = um.URLMap(
+    [
+        um.path("<str:a>-<str:b>-<str:c>", view_a, name="dashes"),
+        um.path("f/<path:a>/<path:b>/<path:c>", view_a, name="paths"),
+        um.re_path(r"^(a+)+$", view_b, name="nested"),
+        um.path("<path:rest>", view_b, name="fallback"),
+    ],
+    debug=True,
+)
+
+
+def test_catastrophic_patterns_refuse_long_paths_quickly() -> None:
+    # Without the bound each of these takes from seconds to hours.
+    assert BOUNDED.resolve("/" + "-" * 4000 + "/").url_name == "fallback"
+    assert BOUNDED.resolve("/f/" + "a/" * 2000).url_name == "fallback"
+    assert BOUNDED.resolve("/" + "a" * 60 + "!").url_name == "fallback"
+    request = webob.Request.blank("/")
+    request.environ["PATH_INFO"] = "/" + "-" * 4000 + "/"
+    assert request.get_response(um.URLMap(BOUNDED.urlpatterns[:3])).status_int == 404
+
+
+def test_within_the_bound_results_are_djangos() -> None:
+    def build(m: Any) -> list[Any]:
+        return [
+            m.path("<str:a>-<str:b>-<str:c>", view_a, name="dashes"),
+            m.path("f/<path:a>/<path:b>/<path:c>", view_a, name="paths"),
+            m.re_path(r"^(a+)+$", view_b, name="nested"),
+        ]
+
+    conf = types.ModuleType("bounded_conf")
+    conf.urlpatterns = build(dj)  # type: ignore[attr-defined]
+    ours = um.URLMap(build(um))
+    for path in (
+        "/a-b-c",
+        "/a-b-c-d",
+        "/x--y",
+        "/f/a/b/c",
+        "/f/a/b/c/d/e",
+        "/aaaa",
+        "/" + "a" * 20,
+    ):
+        try:
+            expected = _summary(dj.resolve(path, urlconf=conf))
+        except dj.Resolver404:
+            expected = None
+        try:
+            got = _summary(ours.resolve(path))
+        except um.Resolver404:
+            got = None
+        assert got == expected, path

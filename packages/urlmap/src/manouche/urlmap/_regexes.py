@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import functools
 import importlib
+import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 # The stdlib parser is private but stable across 3.11-3.14; it is only read.
@@ -231,3 +233,210 @@ def combinable(regex: str) -> str | None:
     ):
         return None
     return rewritten
+
+
+# -- backtracking bounds ------------------------------------------------------------
+#
+# A pattern such as "<str:a>-<str:b>-<str:c>" (or three <path:> parts) makes a
+# backtracking engine try every way of splitting a path that almost matches:
+# about n**k / k! steps for k unbounded repeats that can run into each other,
+# n the path's length. For k = 3 and a 4,000-character path that is minutes of
+# CPU per request. The degree k is found here; the pattern then refuses paths
+# longer than what keeps the worst case near _STEP_BUDGET steps.
+
+_STEP_BUDGET = 10_000_000
+_Matcher = Callable[[str], bool]
+
+
+def _any_char(ch: str) -> bool:
+    return True
+
+
+def _class_matcher(items: list[tuple[Any, Any]]) -> _Matcher:
+    """A predicate for one character position (``[...]``, ``.``, a literal, ``\\d``...)."""
+    if len(items) != 1:
+        return _any_char
+    op, arg = items[0]
+    if op is _c.ANY:
+        return _any_char
+    if op is _c.LITERAL:
+        return lambda ch: ch == chr(arg)
+    if op is _c.NOT_LITERAL:
+        return lambda ch: ch != chr(arg)
+    if op is _c.CATEGORY:
+        return _category(arg)
+    if op is _c.IN:
+        negate = bool(arg) and arg[0][0] is _c.NEGATE
+        tests = [_set_item(o, a) for o, a in (arg[1:] if negate else arg)]
+        if negate:
+            return lambda ch: not any(test(ch) for test in tests)
+        return lambda ch: any(test(ch) for test in tests)
+    return _any_char
+
+
+def _set_item(op: Any, arg: Any) -> _Matcher:
+    if op is _c.LITERAL:
+        return lambda ch: ch == chr(arg)
+    if op is _c.RANGE:
+        low, high = arg
+        return lambda ch: low <= ord(ch) <= high
+    if op is _c.CATEGORY:
+        return _category(arg)
+    return _any_char
+
+
+def _category(arg: Any) -> _Matcher:
+    positive: dict[Any, _Matcher] = {
+        _c.CATEGORY_DIGIT: str.isdecimal,
+        _c.CATEGORY_SPACE: str.isspace,
+        _c.CATEGORY_WORD: lambda ch: ch.isalnum() or ch == "_",
+    }
+    negative = {
+        _c.CATEGORY_NOT_DIGIT: _c.CATEGORY_DIGIT,
+        _c.CATEGORY_NOT_SPACE: _c.CATEGORY_SPACE,
+        _c.CATEGORY_NOT_WORD: _c.CATEGORY_WORD,
+    }
+    if arg in positive:
+        return positive[arg]
+    if arg in negative:
+        test = positive[negative[arg]]
+        return lambda ch: not test(ch)
+    return _any_char
+
+
+def _unbounded(op: Any, arg: Any) -> _Matcher | None:
+    """The character predicate of an unbounded repeat (``x+``, ``x*``, ``x{2,}``), else None."""
+    if op in _REPEATS:
+        _low, high, sub = arg
+        if high is not _c.MAXREPEAT and high <= 64:
+            return None
+        items = list(sub)
+        if _degree(items):
+            if not _separated(items):
+                raise _Nested
+            return _any_char
+        if len(items) == 1 and items[0][0] in (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN):
+            return _class_matcher(items)
+        if len(items) == 1 and items[0][0] is _c.CATEGORY:
+            return _class_matcher(items)
+        return _any_char
+    if op is _c.SUBPATTERN:
+        items = list(arg[3])
+        if len(items) == 1:
+            return _unbounded(*items[0])
+    return None
+
+
+def _separated(items: list[tuple[Any, Any]]) -> bool:
+    """True when ``items`` starts with a literal none of its repeats can match.
+
+    Repeating such a body (``(?:/\\d+)*``) is unambiguous: each round starts at
+    the next occurrence of that literal.
+    """
+    first = items[0] if items else None
+    while first is not None and first[0] is _c.SUBPATTERN and list(first[1][3]):
+        first = list(first[1][3])[0]
+    if first is None or first[0] is not _c.LITERAL:
+        return False
+    ch = chr(first[1])
+    return not any(matcher(ch) for matcher in _repeat_matchers(items))
+
+
+def _repeat_matchers(items: list[tuple[Any, Any]]) -> list[_Matcher]:
+    found: list[_Matcher] = []
+    for op, arg in items:
+        if op in _REPEATS:
+            _low, high, sub = arg
+            sub_items = list(sub)
+            if high is _c.MAXREPEAT or high > 64:
+                simple = len(sub_items) == 1 and sub_items[0][0] in (
+                    _c.LITERAL,
+                    _c.NOT_LITERAL,
+                    _c.ANY,
+                    _c.IN,
+                    _c.CATEGORY,
+                )
+                found.append(_class_matcher(sub_items) if simple else _any_char)
+            found += _repeat_matchers(sub_items)
+        elif op is _c.SUBPATTERN:
+            found += _repeat_matchers(list(arg[3]))
+        elif op is _c.BRANCH:
+            for alternative in arg[1]:
+                found += _repeat_matchers(list(alternative))
+    return found
+
+
+def _degree(items: list[tuple[Any, Any]]) -> int:
+    """The longest run of unbounded repeats in ``items`` that can run into each other."""
+    best = 0
+    chain: list[_Matcher] = []
+    for op, arg in items:
+        matcher = _unbounded(op, arg)
+        if matcher is not None:
+            chain.append(matcher)
+            best = max(best, len(chain))
+            continue
+        if op is _c.LITERAL:
+            # A separator the previous repeat cannot swallow ends the run.
+            if chain and not chain[-1](chr(arg)):
+                chain = []
+            continue
+        inner: list[list[tuple[Any, Any]]] = []
+        if op is _c.SUBPATTERN:
+            inner = [list(arg[3])]
+        elif op in _REPEATS:
+            inner = [list(arg[2])]
+        elif op is _c.BRANCH:
+            inner = [list(alternative) for alternative in arg[1]]
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            inner = [list(arg)]
+        elif op is _c.GROUPREF_EXISTS:
+            inner = [list(part) for part in arg[1:] if part is not None]
+        degrees = [_degree(part) for part in inner]
+        if any(degrees):
+            # Something with repeats inside: it joins the run, conservatively.
+            chain.append(_any_char)
+            best = max(best, len(chain), *degrees)
+    return best
+
+
+class _Nested(Exception):
+    """An unbounded repeat of something that repeats: ``(a+)+``, exponential."""
+
+
+#: The degree given to nested unbounded repeats, and the length they are tried on.
+NESTED = 99
+_NESTED_LENGTH = 24
+
+
+@functools.lru_cache(maxsize=4096)
+def backtracking_degree(regex: str) -> int:
+    """How many unbounded repeats of ``regex`` can compete for the same characters.
+
+    ``NESTED`` for an unbounded repeat of a repeat (exponential backtracking).
+    """
+    try:
+        parsed = _parser.parse(regex)
+        return _degree(list(parsed))
+    except _Nested:
+        return NESTED
+    except (re.error, RecursionError):
+        return 1
+
+
+def safe_length(regex: str, *, searched: bool = False) -> int | None:
+    """The longest input ``regex`` should be tried on, or None when any length is fine.
+
+    Degrees up to 2 cost at most about n**2 / 2 steps: fine for every path the
+    URL map accepts. From 3 on, the bound keeps n**k / k! under the budget.
+    ``searched``: the regex is not anchored and is run with ``search()``, which
+    tries every start position, one more degree.
+    """
+    k = backtracking_degree(regex)
+    if searched and 1 <= k < NESTED:
+        k += 1
+    if k <= 2:
+        return None
+    if k == NESTED:
+        return _NESTED_LENGTH
+    return int((_STEP_BUDGET * math.factorial(k)) ** (1 / k))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import routes.route
 
-from manouche.urlmap._regexes import combinable, literal_prefix
+from manouche.urlmap._regexes import combinable, literal_prefix, safe_length
 from manouche.urlmap.converters import Converter, ConverterRegistry, default_converters
 from manouche.urlmap.exceptions import ImproperlyConfigured
 
@@ -56,6 +56,8 @@ class _BasePattern:
     regex_text: str
     #: True when ``match`` uses fullmatch rather than an anchored search.
     _fullmatch: bool = False
+    #: Longer paths are not tried (see ``_regexes.safe_length``); None: no bound.
+    _max_length: int | None = None
 
     def match(self, path: str) -> tuple[str, tuple[str, ...], dict[str, Any]] | None:
         raise NotImplementedError
@@ -83,6 +85,8 @@ class _BasePattern:
 
     def alternative(self) -> str | None:
         """This pattern's regex rewritten for a combined alternation, or None."""
+        if self._max_length is not None:
+            return None  # tried alone, with its length bound
         body = combinable(self.regex_text)
         if body is None:
             return None
@@ -128,11 +132,14 @@ class RoutePattern(_BasePattern):
         except re.error as exc:
             raise ImproperlyConfigured(f"URL route {route!r} is not valid: {exc}") from exc
         self._plain = not self.regex.groups and not self._routes_vars
+        self._max_length = None if self._plain else safe_length(self.regex_text)
 
     def _literal_route(self) -> str | None:
         return self._route if self._plain else None
 
     def match(self, path: str) -> tuple[str, tuple[str, ...], dict[str, Any]] | None:
+        if self._max_length is not None and len(path) > self._max_length:
+            return None
         if self._plain:
             # No parameters: a string comparison, as Django does.
             if self._is_endpoint:
@@ -187,8 +194,12 @@ class RegexPattern(_BasePattern):
                 f'"{regex}" is not a valid regular expression: {exc}'
             ) from exc
         self._fullmatch = is_endpoint and regex.endswith("$")
+        anchored = regex.startswith(("^", "\\A")) or self._fullmatch
+        self._max_length = safe_length(regex, searched=not anchored)
 
     def match(self, path: str) -> tuple[str, tuple[str, ...], dict[str, Any]] | None:
+        if self._max_length is not None and len(path) > self._max_length:
+            return None
         m = self.regex.fullmatch(path) if self._fullmatch else self.regex.search(path)
         if m is None:
             return None
