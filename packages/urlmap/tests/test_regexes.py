@@ -227,3 +227,11 @@ def test_within_the_bound_results_are_djangos() -> None:
         except um.Resolver404:
             got = None
         assert got == expected, path
+
+
+def test_reverse_checks_are_bounded_too() -> None:
+    assert BOUNDED.reverse("dashes", args=["a", "b", "c"]) == "/a-b-c"
+    with pytest.raises(um.NoReverseMatch):
+        BOUNDED.reverse("dashes", args=["-" * 3000 + "/", "b", "c"])
+    with pytest.raises(um.NoReverseMatch):
+        BOUNDED.reverse("dashes", kwargs={"a": "-" * 3000, "b": "-", "c": "-/"})

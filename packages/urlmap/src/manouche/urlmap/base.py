@@ -238,7 +238,7 @@ def reverse_plan(
                 positional = _positional(template, params)
                 if positional is not None:
                     getter = _getter(params)
-            out.append((template, tuple(convs), possibility.check.match, positional or "", getter))
+            out.append((template, tuple(convs), possibility.check, positional or "", getter))
     return tuple(out)
 
 
@@ -322,7 +322,7 @@ def _reverse_with_prefix(
             except ValueError:
                 continue
             candidate = template % text
-            if possibility.check.match(candidate):
+            if possibility.check(candidate):
                 return escape_leading_slashes(_quote(prefix + candidate))
     raise NoReverseMatch(_no_reverse_message(possibilities, view, args, kwargs))
 

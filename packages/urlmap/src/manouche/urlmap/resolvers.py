@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from manouche.urlmap._regexes import reverse_templates
+from manouche.urlmap._regexes import reverse_templates, safe_length
 from manouche.urlmap.converters import Converter
 from manouche.urlmap.patterns import Mount, RoutePattern, URLPattern, URLResolver
 
@@ -344,12 +344,22 @@ class _Possibility:
         self.defaults = defaults
         self.default_keys = frozenset(defaults)
         self.converters = converters
-        self._check: re.Pattern[str] | None = None
+        self._check: Callable[[str], Any] | None = None
 
     @property
-    def check(self) -> re.Pattern[str]:
+    def check(self) -> Callable[[str], Any]:
+        """``match`` of the pattern: does a filled-in template really match it?
+
+        Bounded like resolving (``_regexes.safe_length``): a pattern whose
+        parts compete for characters is not run on longer URLs.
+        """
         if self._check is None:
-            self._check = re.compile(self.pattern)
+            match = re.compile(self.pattern).match
+            limit = safe_length("^" + self.pattern)
+            if limit is None:
+                self._check = match
+            else:
+                self._check = lambda url: len(url) <= limit and match(url)
         return self._check
 
 
