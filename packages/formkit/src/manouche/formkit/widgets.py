@@ -770,7 +770,8 @@ class MultiWidget(Widget):
         return Markup("".join(w.render_context(c) for w, c in context["subwidgets"]))
 
     def id_for_label(self, id_: str) -> str:
-        return id_ + self.widgets_names[0] if id_ else id_
+        # The group is labelled by a <legend>, which takes no "for".
+        return ""
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         return [
