@@ -205,3 +205,15 @@ def test_yaml_both_ways(orm: Any, django_env: Path, tmp_path: Path) -> None:
     truncate(other)
     call_command("loaddata", str(path), database="other", verbosity=0)
     assert rows(other) == rows(django_env / "django.sqlite3")
+
+
+def test_orm_lite_models_are_the_default_and_attnames_are_accepted(orm: Any) -> None:
+    m, db = orm
+    doc = (
+        '[{"model": "serialtest.book", "pk": 3, "fields": {"title": "T", "author_id": 2, '
+        '"price": "1.50", "tags": [1, 2]}}]'
+    )
+    (obj,) = serial.deserialize("json", doc)  # no models=: orm-lite's, as it is in use
+    assert isinstance(obj.object, m.Book)
+    assert obj.object.author_id == 2 and obj.m2m_data == {"tags": [1, 2]}
+    assert str(obj.object.price) == "1.50"

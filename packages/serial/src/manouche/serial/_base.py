@@ -500,6 +500,56 @@ def objects_from_dicts(de: BaseDeserializer, dicts: Iterable[Any]) -> Iterator[D
             raise exc.located(index=index, model=spec.label, pk=pk_value) from None
 
 
+class _Slow(Exception):
+    """The generated reader met a case it leaves to the general one (a natural key)."""
+
+
+_MISSING = object()
+_READERS: dict[int, Callable[..., int]] = {}
+
+
+def _fast_reader(spec: ModelSpec) -> Callable[..., int]:
+    """Generate ``read(fields, data, m2m_data, deferred, de)`` for one model.
+
+    One block per known field, so a fixture object costs a call, not a loop
+    with lookups; returns how many fields it consumed (fewer than given means
+    unknown fields: the general path then decides). Errors raise anything;
+    the caller re-runs the general path, which locates them precisely.
+    """
+    env: dict[str, Any] = {
+        "__builtins__": {"type": type, "list": list, "dict": dict},
+        "M": _MISSING,
+        "TV": TextValue,
+        "Slow": _Slow,
+        "depth": check_depth,
+        "mv": _m2m_values,
+    }
+    lines = ["def read(fields, data, m2m_data, deferred, de):", "    get = fields.get", "    n = 0"]
+    for i, f in enumerate(spec.fields):
+        env[f"r{i}"] = f.reader
+        lines += [f"    v = get({f.name!r}, M)", "    if v is not M:", "        n += 1"]
+        if f.target is not None:
+            lines.append("        if type(v) is list: raise Slow")
+        if f.kind == "JSONField":
+            lines.append(
+                f"        if type(v) is dict or type(v) is list: depth(v, de.max_depth, {f.name!r})"
+            )
+        lines.append(f"        data[{f.attr!r}] = None if v is None else r{i}(v, type(v) is TV)")
+    for j, m in enumerate(spec.m2m):
+        env[f"m{j}"] = m
+        lines += [
+            f"    v = get({m.name!r}, M)",
+            "    if v is not M:",
+            "        n += 1",
+            f"        m2m_data[{m.name!r}] = mv(de, m{j}, v, {m.name!r}, deferred, "
+            "de.handle_forward_references)",
+        ]
+    lines.append("    return n")
+    exec(compile("\n".join(lines) + "\n", f"<serial reader {spec.label}>", "exec"), env)
+    fn: Callable[..., int] = env["read"]
+    return fn
+
+
 def build_object(
     de: BaseDeserializer,
     spec: ModelSpec,
@@ -517,6 +567,25 @@ def build_object(
         raise DeserializationError("'fields' must be an object", index=index)
     m2m_data: dict[str, list[Any]] = {}
     deferred: dict[str, Any] = {}
+    read = _READERS.get(id(spec))
+    if read is None:
+        read = _READERS[id(spec)] = _fast_reader(spec)
+    try:
+        done = read(fields, data, m2m_data, deferred, de) == len(fields)
+    except Exception:
+        done = False
+    if done:
+        obj = DeserializedObject(spec, data, m2m_data, deferred, index)
+        if pk_value is None and spec.has_natural_key and spec.has_natural_lookup:
+            _natural_pk(de, obj)
+        return obj
+    # The general path: natural keys, attnames, unknown fields, and precise errors.
+    if pk_value is not None:
+        data = {spec.pk.attr: data[spec.pk.attr]}
+    else:
+        data = {}
+    m2m_data = {}
+    deferred = {}
     by_name = spec.fields_by_name
     attrs = spec.attrs
     for name, value in fields.items():

@@ -10,6 +10,7 @@ documents over ``max_size`` characters are refused.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
@@ -29,6 +30,7 @@ __all__ = ["JSONDeserializer", "JSONLDeserializer", "JSONLSerializer", "JSONSeri
 MAX_OBJECT_SIZE = 16 * 1024 * 1024
 _CHUNK = 64 * 1024
 _WS = " \t\n\r"
+_NEXT = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 
 
 class _Flusher:
@@ -274,6 +276,25 @@ def iter_json_array(
         pos = end
         expect_value = False
         yield value
+        # Fast path: the next element is already buffered after a comma.
+        while True:
+            m = _NEXT.match(buf, pos)
+            if m is None:
+                break
+            start = m.end()
+            if start >= len(buf) - 1 or buf[start] != "{":
+                break
+            try:
+                value, end = decode(buf, start)
+            except (json.JSONDecodeError, RecursionError):
+                break  # more data needed, or an error: the general path sorts it out
+            if end - start > max_object_size:
+                raise DeserializationError(
+                    f"object larger than {max_object_size} characters", index=index + 1
+                )
+            index += 1
+            pos = end
+            yield value
 
 
 class PythonDeserializer(BaseDeserializer):

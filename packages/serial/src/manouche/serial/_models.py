@@ -562,7 +562,8 @@ class ModelRegistry:
 def default_registry() -> ModelRegistry:
     """orm-lite's models when orm-lite is in use (imported), else an error saying what to pass."""
     orm = sys.modules.get("manouche.orm_lite")
-    reg = getattr(getattr(orm, "_options", None), "registry", None) if orm is not None else None
+    # orm-lite's registry lists its models by label; read it without importing orm-lite.
+    reg = getattr(orm, "registry", None) if orm is not None else None
     models = getattr(reg, "_models", None)
     if not isinstance(models, dict):
         raise TypeError(
