@@ -4,7 +4,7 @@
 """
 
 from manouche.formkit.boundfield import BoundField, BoundWidget
-from manouche.formkit.exceptions import NON_FIELD_ERRORS, ValidationError
+from manouche.formkit.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from manouche.formkit.fields import (
     BooleanField,
     CharField,
@@ -44,22 +44,22 @@ from manouche.formkit.formsets import (
     all_valid,
     formset_factory,
 )
+from manouche.formkit.modelfields import ModelChoiceField, ModelMultipleChoiceField
+from manouche.formkit.modelformsets import (
+    BaseInlineFormSet,
+    BaseModelFormSet,
+    inlineformset_factory,
+    modelformset_factory,
+)
 from manouche.formkit.models import (
     ALL_FIELDS,
-    BaseInlineFormSet,
     BaseModelForm,
-    BaseModelFormSet,
-    ImproperlyConfigured,
-    ModelChoiceField,
     ModelForm,
     ModelFormMetaclass,
-    ModelMultipleChoiceField,
     construct_instance,
     fields_for_model,
-    inlineformset_factory,
     model_to_dict,
     modelform_factory,
-    modelformset_factory,
 )
 from manouche.formkit.translation import gettext, ngettext, set_translation
 from manouche.formkit.utils import ErrorDict, ErrorList, flatatt, pretty_name

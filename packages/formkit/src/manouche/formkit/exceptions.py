@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["NON_FIELD_ERRORS", "ValidationError"]
+__all__ = ["NON_FIELD_ERRORS", "ImproperlyConfigured", "ValidationError"]
 
 #: The key of errors that belong to the whole form rather than one field.
 NON_FIELD_ERRORS = "__all__"
@@ -122,3 +122,7 @@ class ValidationError(Exception):
         if hasattr(self, "error_dict"):
             return hash(tuple(sorted((k, tuple(v)) for k, v in self.error_dict.items())))
         return hash(tuple(sorted(self.error_list, key=lambda e: e.formatted())))
+
+
+class ImproperlyConfigured(Exception):
+    """A form, model form or formset declared in a way that cannot work."""

@@ -1,0 +1,225 @@
+"""Model choice fields: rows of a model offered as choices, read from a database."""
+
+from __future__ import annotations
+
+import decimal
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from manouche.formkit import fields as f
+from manouche.formkit._modelmeta import Data, describe, sqlalchemy
+from manouche.formkit.widgets import MultipleHiddenInput, Select, SelectMultiple, _LazyChoices
+
+__all__ = ["ModelChoiceField", "ModelMultipleChoiceField"]
+
+
+class ModelChoiceField(f.ChoiceField):
+    """One row of ``model``, chosen by primary key (or ``to_field_name``).
+
+    The rows come from ``db`` (set by the ModelForm from its own ``db``),
+    filtered by ``where`` (a SQLAlchemy clause) and sorted by ``order_by``.
+    The clean value is the instance, or the key itself with ``return_key``.
+    """
+
+    default_error_messages = {
+        "invalid_choice": "Select a valid choice. That choice is not one of the available choices."
+    }
+
+    def __init__(
+        self,
+        model: Any,
+        *,
+        db: Any = None,
+        where: Any = None,
+        order_by: Sequence[Any] | None = None,
+        empty_label: str | None = "---------",
+        to_field_name: str | None = None,
+        return_key: bool = False,
+        blank: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self.model = model
+        self.db = db
+        self.where = where
+        self.order_by = order_by
+        self.to_field_name = to_field_name
+        self.return_key = return_key
+        required = kwargs.get("required", True)
+        initial = kwargs.get("initial")
+        self.empty_label = None if required and initial is not None else empty_label
+        self.blank = blank
+        kwargs.setdefault("widget", Select)
+        super().__init__(choices=_LazyChoices(self._choices_now), **kwargs)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> f.Field:
+        result = super().__deepcopy__(memo)
+        assert isinstance(result, ModelChoiceField)
+        result.choices = _LazyChoices(result._choices_now)
+        return result
+
+    def _key_column(self) -> Any:
+        info = describe(self.model)
+        if self.to_field_name:
+            return info.by_name[self.to_field_name].column
+        return info.pk_column
+
+    def _key_attr(self) -> str:
+        info = describe(self.model)
+        return self.to_field_name or info.pk_name
+
+    def rows(self) -> list[Any]:
+        if self.db is None:
+            raise TypeError(
+                f"{type(self).__name__} for {self.model.__name__} needs a database to list "
+                "its choices: pass db=... (a SQLAlchemy Session, Engine or Connection, or an "
+                "orm-lite Database) to the form or the field"
+            )
+        return Data(self.db).instances(self.model, self.where, self.order_by)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
+
+    def _choices_now(self) -> list[tuple[Any, Any]]:
+        choices: list[tuple[Any, Any]] = []
+        if self.empty_label is not None:
+            choices.append(("", self.empty_label))
+        key = self._key_attr()
+        choices.extend((getattr(obj, key), self.label_from_instance(obj)) for obj in self.rows())
+        return choices
+
+    def prepare_value(self, value: Any) -> Any:
+        if hasattr(value, "__table__"):
+            return getattr(value, self._key_attr())
+        return value
+
+    def _lookup(self, values: Iterable[Any]) -> dict[str, Any]:
+        """Instances whose key is among ``values`` (as text), keyed by text."""
+        column = self._key_column()
+        python_type = _python_type(column)
+        keys = []
+        for value in values:
+            try:
+                keys.append(_coerce_key(value, python_type))
+            except (TypeError, ValueError, ArithmeticError):
+                continue
+        if not keys:
+            return {}
+        if self.db is None:
+            self.rows()  # raises the explanatory error
+        where = column.in_(keys)
+        if self.where is not None:
+            where = sqlalchemy().and_(where, self.where)
+        found = Data(self.db).instances(self.model, where)
+        key = self._key_attr()
+        return {str(getattr(obj, key)): obj for obj in found}
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "__table__"):
+            value = getattr(value, self._key_attr())
+        try:
+            text = str(_coerce_key(value, _python_type(self._key_column())))
+        except (TypeError, ValueError, ArithmeticError):
+            raise self.error("invalid_choice", {"value": value}) from None
+        obj = self._lookup([value]).get(text)
+        if obj is None:
+            raise self.error("invalid_choice", {"value": value})
+        return getattr(obj, self._key_attr()) if self.return_key else obj
+
+    def validate(self, value: Any) -> None:
+        f.Field.validate(self, value)
+
+    def valid_value(self, value: Any) -> bool:
+        return bool(self._lookup([value]))
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        if self.disabled:
+            return False
+        initial_value = self.prepare_value(initial) if initial is not None else ""
+        data_value = data if data is not None else ""
+        return str(initial_value) != str(data_value)
+
+
+class ModelMultipleChoiceField(ModelChoiceField):
+    """Several rows of ``model``; the clean value is a list of instances."""
+
+    widget = SelectMultiple
+    hidden_widget = MultipleHiddenInput
+    default_error_messages = {
+        "invalid_list": "Enter a list of values.",
+        "invalid_choice": "Select a valid choice. %(value)s is not one of the available choices.",
+        "invalid_pk_value": "“%(pk)s” is not a valid value.",
+    }
+
+    def __init__(self, model: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", SelectMultiple)
+        super().__init__(model, empty_label=None, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if not value:
+            return []
+        return list(self._check_values(value))
+
+    def clean(self, value: Any) -> Any:
+        value = self.prepare_value(value)
+        if self.required and not value:
+            raise self.error("required")
+        if not self.required and not value:
+            return []
+        if not isinstance(value, (list, tuple)):
+            raise self.error("invalid_list")
+        objects = self._check_values(value)
+        self.run_validators(value)
+        return objects
+
+    def _check_values(self, value: Sequence[Any]) -> list[Any]:
+        python_type = _python_type(self._key_column())
+        texts = []
+        for item in value:
+            try:
+                texts.append(str(_coerce_key(item, python_type)))
+            except (TypeError, ValueError, ArithmeticError):
+                raise self.error("invalid_pk_value", {"pk": item}) from None
+        found = self._lookup(value)
+        for text, item in zip(texts, value, strict=True):
+            if text not in found:
+                raise self.error("invalid_choice", {"value": item})
+        seen = dict.fromkeys(texts)
+        return [found[text] for text in seen]
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, (list, tuple)) or (
+            hasattr(value, "__iter__") and not isinstance(value, (str, bytes, dict))
+        ):
+            return [super(ModelMultipleChoiceField, self).prepare_value(v) for v in value]
+        return super().prepare_value(value)
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        if self.disabled:
+            return False
+        initial = [] if initial is None else initial
+        data = [] if data is None else data
+        if len(initial) != len(data):
+            return True
+        return {str(v) for v in self.prepare_value(initial)} != {str(v) for v in data}
+
+
+def _python_type(column: Any) -> Any:
+    try:
+        return column.type.python_type
+    except (NotImplementedError, AttributeError):
+        return str
+
+
+def _coerce_key(value: Any, python_type: Any) -> Any:
+    if python_type is int:
+        if isinstance(value, bool):
+            raise TypeError(value)
+        return int(str(value).strip())
+    if python_type is uuid.UUID:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    if python_type is decimal.Decimal:
+        return decimal.Decimal(str(value))
+    return str(value)

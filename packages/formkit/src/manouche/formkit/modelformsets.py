@@ -1,0 +1,349 @@
+"""Model formsets: several instances of a model edited, added and deleted at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from manouche.formkit import fields as f
+from manouche.formkit._modelmeta import Data, ModelField, describe
+from manouche.formkit._modelmeta import pk_value as _pk_value
+from manouche.formkit.exceptions import ImproperlyConfigured, ValidationError
+from manouche.formkit.forms import BaseForm
+from manouche.formkit.formsets import BaseFormSet, formset_factory
+from manouche.formkit.models import (
+    BaseModelForm,
+    ModelForm,
+    _delete,
+    modelform_factory,
+)
+from manouche.formkit.translation import gettext
+from manouche.formkit.widgets import HiddenInput
+
+__all__ = [
+    "BaseInlineFormSet",
+    "BaseModelFormSet",
+    "inlineformset_factory",
+    "modelformset_factory",
+]
+
+
+class BaseModelFormSet(BaseFormSet):
+    """A formset editing several instances of a model and adding new ones.
+
+    ``queryset`` is the instances to edit (any iterable; by default every row
+    of the model read from ``db``). A submitted primary key that is not among
+    them is a validation error of that form.
+    """
+
+    model: Any = None
+    form: type[BaseModelForm]
+
+    def __init__(
+        self,
+        data: Any = None,
+        files: Any = None,
+        auto_id: str | bool = "id_%s",
+        prefix: str | None = None,
+        queryset: Iterable[Any] | None = None,
+        *,
+        initial: Sequence[Mapping[str, Any]] | None = None,
+        db: Any = None,
+        saver: Callable[[Any], Any] | None = None,
+        deleter: Callable[[Any], Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.db = db
+        self.saver = saver
+        self.deleter = deleter
+        self.queryset = queryset
+        self._instances: list[Any] | None = None
+        self.initial_extra = initial
+        super().__init__(data, files, auto_id, prefix, **kwargs)
+
+    def get_queryset(self) -> list[Any]:
+        if self._instances is None:
+            if self.queryset is not None:
+                self._instances = list(self.queryset)
+            elif self.db is not None:
+                self._instances = Data(self.db).instances(self.model)
+            else:
+                raise TypeError(
+                    f"{type(self).__name__} needs the instances to edit: pass queryset=... or "
+                    "db=..."
+                )
+        return self._instances
+
+    def initial_form_count(self) -> int:
+        if not self.is_bound:
+            return len(self.get_queryset())
+        return super().initial_form_count()
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        kwargs.setdefault("db", self.db)
+        if self.saver is not None:
+            kwargs.setdefault("saver", self.saver)
+        return kwargs
+
+    def _pk_name(self) -> str:
+        return describe(self.model).pk_name
+
+    def _existing_object(self, pk: Any) -> Any:
+        wanted = str(pk)
+        for obj in self.get_queryset():
+            if str(_pk_value(obj)) == wanted:
+                return obj
+        return None
+
+    def _construct_form(self, i: int, **kwargs: Any) -> BaseForm:
+        pk_required = i < self.initial_form_count()
+        if pk_required:
+            if self.is_bound:
+                pk_key = f"{self.add_prefix(i)}-{self._pk_name()}"
+                raw = self.data.get(pk_key)
+                obj = self._existing_object(raw) if raw not in (None, "") else None
+                if obj is not None:
+                    kwargs["instance"] = obj
+            elif i < len(self.get_queryset()):
+                kwargs["instance"] = self.get_queryset()[i]
+        elif self.initial_extra:
+            index = i - self.initial_form_count()
+            if 0 <= index < len(self.initial_extra):
+                kwargs["initial"] = self.initial_extra[index]
+        form = super()._construct_form(i, **kwargs)
+        if pk_required:
+            form.fields[self._pk_name()].required = True
+        return form
+
+    def add_fields(self, form: BaseForm, index: int | None) -> None:
+        pk_name = self._pk_name()
+        existing = {str(_pk_value(o)) for o in self.get_queryset()} if index is not None else set()
+
+        def valid_pk(value: Any) -> None:
+            if value not in (None, "") and str(value) not in existing:
+                raise ValidationError(
+                    gettext(
+                        "Select a valid choice. That choice is not one of the available choices."
+                    ),
+                    code="invalid_choice",
+                )
+
+        instance = getattr(form, "instance", None)
+        initial = _pk_value(instance) if instance is not None else None
+        form.fields[pk_name] = f.CharField(
+            required=False, widget=HiddenInput, initial=initial, validators=[valid_pk]
+        )
+        super().add_fields(form, index)
+
+    def save_existing_objects(self, commit: bool = True) -> list[Any]:
+        self.changed_objects: list[tuple[Any, list[str]]] = []
+        self.deleted_objects: list[Any] = []
+        saved = []
+        for form in self.initial_forms:
+            assert isinstance(form, BaseModelForm)
+            obj = form.instance
+            if _pk_value(obj) is None:
+                continue
+            if form in self.deleted_forms:
+                self.deleted_objects.append(obj)
+                if commit:
+                    _delete(obj, self.deleter, self.db)
+            elif form.has_changed():
+                self.changed_objects.append((obj, form.changed_data))
+                saved.append(form.save(commit=commit))
+        return saved
+
+    def save_new_objects(self, commit: bool = True) -> list[Any]:
+        self.new_objects: list[Any] = []
+        for form in self.extra_forms:
+            if not form.has_changed():
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            assert isinstance(form, BaseModelForm)
+            self.new_objects.append(self.save_new(form, commit))
+        return self.new_objects
+
+    def save_new(self, form: BaseModelForm, commit: bool = True) -> Any:
+        return form.save(commit=commit)
+
+    def save(self, commit: bool = True) -> list[Any]:
+        """Save changed and new instances, delete the marked ones; return the saved."""
+        if not commit:
+
+            def save_m2m() -> None:
+                for form in self.forms:
+                    if hasattr(form, "save_m2m"):
+                        form.save_m2m()
+
+            self.save_m2m = save_m2m
+            return self.save_existing_objects(False) + self.save_new_objects(False)
+        if self.db is not None:
+            with Data(self.db).atomic():
+                return self.save_existing_objects(True) + self.save_new_objects(True)
+        return self.save_existing_objects(True) + self.save_new_objects(True)
+
+
+def modelformset_factory(
+    model: Any,
+    form: type[BaseModelForm] = ModelForm,
+    formset: type[BaseModelFormSet] = BaseModelFormSet,
+    extra: int = 1,
+    can_delete: bool = False,
+    can_order: bool = False,
+    max_num: int | None = None,
+    fields: Sequence[str] | str | None = None,
+    exclude: Sequence[str] | None = None,
+    widgets: Mapping[str, Any] | None = None,
+    validate_max: bool = False,
+    labels: Mapping[str, str] | None = None,
+    help_texts: Mapping[str, str] | None = None,
+    error_messages: Mapping[str, Mapping[str, Any]] | None = None,
+    min_num: int | None = None,
+    validate_min: bool = False,
+    field_classes: Mapping[str, type[f.Field]] | None = None,
+    absolute_max: int | None = None,
+    can_delete_extra: bool = True,
+) -> type[BaseModelFormSet]:
+    """A formset class of ModelForms for ``model``."""
+    meta = getattr(form, "Meta", None)
+    if (
+        getattr(meta, "fields", fields) is None
+        and getattr(meta, "exclude", exclude) is None
+        and fields is None
+        and exclude is None
+    ):
+        raise ImproperlyConfigured(
+            "Calling modelformset_factory without defining 'fields' or 'exclude' explicitly "
+            "is prohibited."
+        )
+    form_class = modelform_factory(
+        model,
+        form=form,
+        fields=fields,
+        exclude=exclude,
+        widgets=widgets,
+        labels=labels,
+        help_texts=help_texts,
+        error_messages=error_messages,
+        field_classes=field_classes,
+    )
+    result = formset_factory(
+        form_class,
+        formset,
+        extra=extra,
+        min_num=min_num,
+        max_num=max_num,
+        can_order=can_order,
+        can_delete=can_delete,
+        validate_min=validate_min,
+        validate_max=validate_max,
+        absolute_max=absolute_max,
+        can_delete_extra=can_delete_extra,
+    )
+    result.model = model  # type: ignore[attr-defined]
+    return result  # type: ignore[return-value]
+
+
+class BaseInlineFormSet(BaseModelFormSet):
+    """The instances of a model that point at one parent ``instance`` by a foreign key."""
+
+    fk: ModelField
+
+    def __init__(
+        self,
+        data: Any = None,
+        files: Any = None,
+        instance: Any = None,
+        save_as_new: bool = False,
+        prefix: str | None = None,
+        queryset: Iterable[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if instance is None:
+            instance = self.fk.related_model()
+        self.instance = instance
+        self.save_as_new = save_as_new
+        parent_pk = _pk_value(instance)
+        if queryset is None and parent_pk is None:
+            queryset = []
+        if queryset is None and kwargs.get("db") is not None:
+            where = self.fk.column == parent_pk
+            queryset = Data(kwargs["db"]).instances(self.model, where)
+        super().__init__(data, files, prefix=prefix, queryset=queryset, **kwargs)
+
+    def initial_form_count(self) -> int:
+        if self.save_as_new:
+            return 0
+        return super().initial_form_count()
+
+    @classmethod
+    def get_default_prefix(cls) -> str:
+        return cls.fk.name + "_set" if hasattr(cls, "fk") else "form"
+
+    def _construct_form(self, i: int, **kwargs: Any) -> BaseForm:
+        form = super()._construct_form(i, **kwargs)
+        assert isinstance(form, BaseModelForm)
+        self._set_parent(form.instance)
+        return form
+
+    def _set_parent(self, obj: Any) -> None:
+        if self.fk.assign_instance:
+            setattr(obj, self.fk.name, self.instance)
+        else:
+            setattr(obj, self.fk.attname, _pk_value(self.instance))
+
+    def save_new(self, form: BaseModelForm, commit: bool = True) -> Any:
+        self._set_parent(form.instance)
+        return super().save_new(form, commit)
+
+
+def inlineformset_factory(
+    parent_model: Any,
+    model: Any,
+    form: type[BaseModelForm] = ModelForm,
+    formset: type[BaseInlineFormSet] = BaseInlineFormSet,
+    fk_name: str | None = None,
+    fields: Sequence[str] | str | None = None,
+    exclude: Sequence[str] | None = None,
+    extra: int = 3,
+    can_order: bool = False,
+    can_delete: bool = True,
+    max_num: int | None = None,
+    **kwargs: Any,
+) -> type[BaseInlineFormSet]:
+    """A formset of ``model`` rows pointing at one ``parent_model`` instance."""
+    info = describe(model)
+    candidates = [mf for mf in info.fields if mf.kind == "fk" and mf.related_model is parent_model]
+    if fk_name is not None:
+        candidates = [mf for mf in candidates if mf.name == fk_name or mf.attname == fk_name]
+        if not candidates:
+            raise ValueError(
+                f"'{model.__name__}' has no ForeignKey named '{fk_name}' "
+                f"to '{parent_model.__name__}'."
+            )
+    if len(candidates) != 1:
+        raise ValueError(
+            f"'{model.__name__}' has {'no' if not candidates else 'more than one'} ForeignKey "
+            f"to '{parent_model.__name__}'."
+            + (" You must specify a 'fk_name' attribute." if candidates else "")
+        )
+    fk = candidates[0]
+    exclude = [*(exclude or ()), fk.name]
+    if isinstance(fields, (list, tuple)):
+        fields = [name for name in fields if name != fk.name]
+    result = modelformset_factory(
+        model,
+        form=form,
+        formset=formset,
+        extra=extra,
+        can_delete=can_delete,
+        can_order=can_order,
+        max_num=max_num,
+        fields=fields,
+        exclude=exclude,
+        **kwargs,
+    )
+    result.fk = fk  # type: ignore[attr-defined]
+    return result  # type: ignore[return-value]
