@@ -375,3 +375,60 @@ def test_save_and_unique_on_each_database(request: Any, backend: str, tmp_path: 
         db.drop_all(metadata)
         db.close()
         db.dispose()
+
+
+def _formset_summary(formset: Any) -> dict[str, Any]:
+    valid = formset.is_valid()
+    return {
+        "valid": valid,
+        "non_form": [(e.code, next(iter(e))) for e in formset.non_form_errors().as_data()],
+        "forms": [
+            {
+                name: [(e.code, next(iter(e))) for e in errs]
+                for name, errs in f.errors.as_data().items()
+            }
+            for f in formset.forms
+        ],
+    }
+
+
+AUTHOR_ROWS = {
+    "form-TOTAL_FORMS": "4",
+    "form-INITIAL_FORMS": "2",
+    "form-0-id": "1",
+    "form-0-name": "Ann",
+    "form-1-id": "2",
+    "form-1-name": "Bob <b>",
+}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {**AUTHOR_ROWS, "form-2-name": "Cy", "form-3-name": "Dee"},
+        {**AUTHOR_ROWS, "form-2-name": "Cy", "form-3-name": "Cy"},
+        {**AUTHOR_ROWS, "form-1-name": "Ann"},
+        {**AUTHOR_ROWS, "form-2-name": "Ann"},
+        {**AUTHOR_ROWS, "form-1-DELETE": "on", "form-2-name": "Bob <b>"},
+        {**AUTHOR_ROWS, "form-0-id": "99"},
+        {**AUTHOR_ROWS, "form-0-id": "x", "form-2-email": "bad"},
+        {**AUTHOR_ROWS, "form-TOTAL_FORMS": "x"},
+    ],
+)
+def test_model_formset_like_django(
+    dj: Any, ours: Any, django_models: Any, data: dict[str, str]
+) -> None:
+    from django.forms import modelformset_factory as django_factory
+
+    theirs_class = django_factory(
+        django_models["Author"], fields=["name", "email"], extra=2, can_delete=True
+    )
+    ours_class = formkit.modelformset_factory(
+        ours["Author"], fields=["name", "email"], extra=2, can_delete=True
+    )
+    queryset = django_models["Author"].objects.order_by("pk")
+    unbound_t, unbound_o = theirs_class(queryset=queryset), ours_class(db=ours["db"])
+    assert_html_equal(unbound_o.as_div(), unbound_t.as_div())
+    theirs = theirs_class(data, queryset=queryset)
+    mine = ours_class(data, db=ours["db"])
+    assert _formset_summary(mine) == _formset_summary(theirs)

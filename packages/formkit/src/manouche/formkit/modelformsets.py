@@ -8,13 +8,14 @@ from typing import Any
 from manouche.formkit import fields as f
 from manouche.formkit._modelmeta import Data, ModelField, describe
 from manouche.formkit._modelmeta import pk_value as _pk_value
-from manouche.formkit.exceptions import ImproperlyConfigured, ValidationError
+from manouche.formkit.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from manouche.formkit.forms import BaseForm
 from manouche.formkit.formsets import BaseFormSet, formset_factory
 from manouche.formkit.models import (
     BaseModelForm,
     ModelForm,
     _delete,
+    _text_list,
     modelform_factory,
 )
 from manouche.formkit.translation import gettext
@@ -132,9 +133,63 @@ class BaseModelFormSet(BaseFormSet):
         instance = getattr(form, "instance", None)
         initial = _pk_value(instance) if instance is not None else None
         form.fields[pk_name] = f.CharField(
-            required=False, widget=HiddenInput, initial=initial, validators=[valid_pk]
+            required=False,
+            widget=HiddenInput,
+            initial=initial,
+            validators=[valid_pk],
+            empty_value=None,
         )
         super().add_fields(form, index)
+
+    #: Field names whose value is the same for every form (an inline formset's key).
+    unique_fields: frozenset[str] = frozenset()
+
+    def clean(self) -> None:
+        self.validate_unique()
+
+    def validate_unique(self) -> None:
+        """Reject rows that repeat each other's unique values within the formset."""
+        info = describe(self.model)
+        deleted = self.deleted_forms
+        valid = [form for form in self.forms if form.is_valid() and form not in deleted]
+        candidates = [(mf.name,) for mf in info.fields if mf.unique] + list(info.unique_together)
+        checks: list[tuple[str, ...]] = []
+        for names in candidates:
+            usable = any(
+                all(n in form.fields or n in self.unique_fields for n in names) for form in valid
+            )
+            if usable and names not in checks:
+                checks.append(names)
+        errors: list[ValidationError] = []
+        for names in checks:
+            seen: set[tuple[Any, ...]] = set()
+            for form in valid:
+                if not all(n in form.fields or n in self.unique_fields for n in names):
+                    continue
+                row = tuple(
+                    n if n in self.unique_fields else _hashable(form.cleaned_data[n])
+                    for n in names
+                    if n in self.unique_fields or n in form.cleaned_data
+                )
+                if not row or None in row:
+                    continue
+                if row in seen:
+                    errors.append(ValidationError(self.get_unique_error_message(names)))
+                    form._errors[NON_FIELD_ERRORS] = self.error_class(  # type: ignore[index]
+                        [ValidationError(gettext("Please correct the duplicate values below."))]
+                    )
+                    for n in names:
+                        form.cleaned_data.pop(n, None)
+                seen.add(row)
+        if errors:
+            raise ValidationError(errors)
+
+    def get_unique_error_message(self, names: Sequence[str]) -> str:
+        if len(names) == 1:
+            return gettext("Please correct the duplicate data for %(field)s.") % {"field": names[0]}
+        return gettext("Please correct the duplicate data for %(field)s, which must be unique.") % {
+            "field": _text_list(list(names))
+        }
 
     def save_existing_objects(self, commit: bool = True) -> list[Any]:
         self.changed_objects: list[tuple[Any, list[str]]] = []
@@ -246,10 +301,23 @@ def modelformset_factory(
     return result  # type: ignore[return-value]
 
 
+def _hashable(value: Any) -> Any:
+    if hasattr(value, "__table__"):
+        return _pk_value(value)
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value
+
+
 class BaseInlineFormSet(BaseModelFormSet):
     """The instances of a model that point at one parent ``instance`` by a foreign key."""
 
     fk: ModelField
+
+    def get_unique_error_message(self, names: Sequence[str]) -> str:
+        return super().get_unique_error_message([n for n in names if n != self.fk.name])
 
     def __init__(
         self,
@@ -346,4 +414,5 @@ def inlineformset_factory(
         **kwargs,
     )
     result.fk = fk  # type: ignore[attr-defined]
+    result.unique_fields = frozenset({fk.name})
     return result  # type: ignore[return-value]
