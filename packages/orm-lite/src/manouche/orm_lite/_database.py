@@ -73,6 +73,8 @@ class Database(AsyncDatabaseMixin):
         self.vendor = self.engine.dialect.name
         self.metadata = default_metadata
         self._state = _ThreadState()
+        # Compiled SQL per query shape (see _plan): key -> _Plan.
+        self._plans: dict[Any, _Plan] = {}
         if self.vendor == "sqlite":
             event.listen(self.engine, "connect", _sqlite_on_connect)
         if default:
@@ -187,11 +189,88 @@ class Database(AsyncDatabaseMixin):
             return rows
         return list(conn.execute(statement, params).all())
 
+    # -- the fast paths: compiled once per query shape, rows straight from the cursor ----
+
+    def _plan(self, key: Any, build: Callable[[], Any]) -> _Plan:
+        """The compiled SQL of the statement ``build()`` makes, compiled once per ``key``."""
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = _Plan(build(), self.engine.dialect)
+            self._plans[key] = plan
+        return plan
+
+    def _run_plan(self, plan: _Plan, params: dict[str, Any]) -> list[Any]:
+        """Execute a compiled plan on this thread's connection; rows with types converted."""
+        rows, description = self._raw_rows(plan.sql, plan.arguments(params))
+        return _converters(plan.types, self.engine.dialect, description).convert(rows)
+
+    def _fetch_converted(self, statement: Any) -> list[Any]:
+        """Rows of a SELECT as tuples, converted by the column types, without Row objects."""
+        conn = self.connection()
+        st = self._state
+        autocommit = not st.stack and not st.bound
+        try:
+            result = conn.execute(statement)
+            description = result.cursor.description if result.cursor is not None else None
+            if type(result.cursor_strategy) is sa.engine.cursor.CursorFetchStrategy:
+                # The default strategy buffers nothing: the DBAPI cursor has every row.
+                raw = result.cursor.fetchall()
+                result.close()
+            else:
+                raw = [tuple(r) for r in result.all()]
+            if autocommit:
+                conn.commit()
+        except BaseException:
+            if autocommit:
+                conn.rollback()
+            raise
+        types = [c.type for c in statement.selected_columns]
+        return _converters(types, self.engine.dialect, description).convert(raw)
+
+    def _raw_rows(self, sql: str, args: Any) -> tuple[list[Any], Any]:
+        conn = self.connection()
+        st = self._state
+        autocommit = not st.stack and not st.bound
+        engine = self.engine
+        if engine.dispatch.before_cursor_execute or engine.dispatch.after_cursor_execute:
+            # Someone listens (a query counter, a tracer): go through SQLAlchemy.
+            try:
+                result = conn.exec_driver_sql(sql, args)
+                description = result.cursor.description if result.cursor is not None else None
+                rows = [tuple(r) for r in result.fetchall()]
+                if autocommit:
+                    conn.commit()
+            except BaseException:
+                if autocommit:
+                    conn.rollback()
+                raise
+            return rows, description
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute(sql, args)
+            fetched: Any = cursor.fetchall()
+            description = cursor.description
+        except Exception as exc:
+            if autocommit and self.vendor != "sqlite":
+                dbapi.rollback()
+            raise sa.exc.DBAPIError.instance(
+                sql, args, exc, engine.dialect.loaded_dbapi.Error
+            ) from exc
+        finally:
+            cursor.close()
+        if autocommit and self.vendor != "sqlite":
+            # psycopg and PyMySQL open a transaction on SELECT: end it, as autocommit would.
+            dbapi.commit()
+        return list(fetched), description
+
     def _stream(self, statement: Any, chunk_size: int) -> Iterator[Any]:
         conn = self.connection()
         autocommit = self.autocommits
         try:
-            result = conn.execution_options(yield_per=chunk_size).execute(statement)
+            # Per statement: Connection.execution_options() would change the connection.
+            result = conn.execute(statement, execution_options={"yield_per": chunk_size})
             yield from result
             if autocommit:
                 conn.commit()
@@ -269,6 +348,77 @@ def _as_integrity_error(exc: sa.exc.OperationalError) -> sa.exc.DBAPIError:
     if args and args[0] in _MYSQL_INTEGRITY_CODES:
         return sa.exc.IntegrityError(exc.statement, exc.params, exc.orig)  # type: ignore[arg-type]
     return exc
+
+
+class _Converters:
+    """The result processors of a SELECT's columns, applied to raw DBAPI rows."""
+
+    __slots__ = ("procs",)
+
+    def __init__(self, types: Sequence[Any], dialect: sa.Dialect, coltypes: Sequence[Any]) -> None:
+        procs = []
+        for i, type_ in enumerate(types):
+            proc = type_._cached_result_processor(dialect, coltypes[i] if coltypes else None)
+            if proc is not None:
+                procs.append((i, proc))
+        self.procs: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(procs)
+
+    def convert(self, raw: Sequence[Any]) -> list[Any]:
+        procs = self.procs
+        if not procs:
+            return list(raw)
+        out: list[Any] = []
+        append = out.append
+        for row in raw:
+            values = list(row)
+            for i, proc in procs:
+                value = values[i]
+                if value is not None:
+                    values[i] = proc(value)
+            append(values)
+        return out
+
+
+_converter_cache: dict[Any, _Converters] = {}
+
+
+def _converters(types: Sequence[Any], dialect: sa.Dialect, description: Any) -> _Converters:
+    """The converters of columns of ``types``, as the cursor ``description`` reports them."""
+    coltypes = tuple(d[1] for d in description) if description else ()
+    # Type objects by identity: a table's column types are long-lived, so this mostly hits.
+    key = (dialect.name, tuple(types), coltypes)
+    found = _converter_cache.get(key)
+    if found is None:
+        if len(_converter_cache) > 2048:
+            _converter_cache.clear()
+        found = _converter_cache[key] = _Converters(types, dialect, coltypes)
+    return found
+
+
+class _Plan:
+    """A statement compiled once: its SQL text, how to bind its parameters, its converters."""
+
+    __slots__ = ("sql", "positional", "order", "defaults", "binders", "types")
+
+    def __init__(self, statement: Any, dialect: sa.Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql: str = compiled.string
+        self.positional: bool = bool(compiled.positional)
+        self.order: tuple[str, ...] = tuple(compiled.positiontup or ())
+        self.defaults: dict[str, Any] = dict(compiled.params)
+        self.binders: tuple[tuple[str, Any], ...] = tuple(
+            (name, proc) for name, proc in compiled._bind_processors.items() if proc is not None
+        )
+        self.types = tuple(c.type for c in statement.selected_columns)
+
+    def arguments(self, params: dict[str, Any]) -> Any:
+        values = {**self.defaults, **params}
+        for name, proc in self.binders:
+            if values.get(name) is not None:
+                values[name] = proc(values[name])
+        if self.positional:
+            return tuple(values[name] for name in self.order)
+        return values
 
 
 def _call(func: Callable[[], Any], robust: bool) -> None:

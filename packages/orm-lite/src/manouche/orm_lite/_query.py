@@ -41,6 +41,9 @@ class Join:
     key: tuple[Any, ...]
     onclause: Any
     multi: bool
+    #: INNER JOIN: a non-null foreign key from a root or inner-joined row always
+    #: finds its row, so the join filters nothing and the planner may reorder it.
+    inner: bool = False
 
 
 @dataclass
@@ -143,6 +146,7 @@ class Query:
         on: Any,
         multi: bool,
         reuse: set[str] | None,
+        inner: bool = False,
     ) -> tuple[str, Any]:
         full_key = (parent, *key)
         found = [j for j in self.joins if j.key == full_key]
@@ -155,7 +159,9 @@ class Query:
         self._n += 1
         name = f"{self.alias_prefix}{self._n}"
         alias = target.alias(name)
-        self.joins.append(Join(name, alias, parent, full_key, on(alias), multi))
+        if inner and parent != self.root_alias:
+            inner = any(j.inner for j in self.joins if j.alias == parent)
+        self.joins.append(Join(name, alias, parent, full_key, on(alias), multi, inner))
         self.tables[name] = alias
         if reuse is not None:
             reuse.add(name)
@@ -265,6 +271,7 @@ class Query:
                     lambda t, c=col, tc=tcol_name: t.c[tc] == c,
                     False,
                     reuse,
+                    inner=not fld.null,
                 )
                 nullable = nullable or fld.null
                 joined = True
@@ -564,7 +571,7 @@ class Query:
     def from_clause(self) -> Any:
         frm: Any = self.root
         for j in self.joins:
-            frm = frm.outerjoin(j.table, j.onclause)
+            frm = frm.join(j.table, j.onclause) if j.inner else frm.outerjoin(j.table, j.onclause)
         return frm
 
     def model_columns(self) -> tuple[list[str], list[Any]]:
@@ -599,9 +606,9 @@ class Query:
                 stmt = stmt.order_by(*terms)
         if self.is_sliced:
             if self.high is not None:
-                stmt = stmt.limit(self.high - self.low)
+                stmt = stmt.limit(_int_sql(self.high - self.low))
             if self.low:
-                stmt = stmt.offset(self.low)
+                stmt = stmt.offset(_int_sql(self.low))
         if self.distinct:
             stmt = stmt.distinct()
         if self.for_update is not None:
@@ -753,10 +760,15 @@ class Query:
             compound = compound.order_by(*terms)
         if self.is_sliced:
             if self.high is not None:
-                compound = compound.limit(self.high - self.low)
+                compound = compound.limit(_int_sql(self.high - self.low))
             if self.low:
-                compound = compound.offset(self.low)
+                compound = compound.offset(_int_sql(self.low))
         return compound
+
+
+def _int_sql(n: int) -> Any:
+    """LIMIT/OFFSET written into the SQL, as Django does: SQLite plans a bound LIMIT badly."""
+    return sa.literal_column(str(int(n)), type_=sa.Integer())
 
 
 def _contains_aggregate(expr: Any) -> bool:

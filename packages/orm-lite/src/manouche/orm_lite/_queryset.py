@@ -162,7 +162,7 @@ class QuerySet(AsyncQuerySetMixin):
         if self._query.empty:
             return iter(())
         self._check_for_update()
-        rows = self.db._fetch(self._statement())
+        rows = self.db._fetch_converted(self._statement())
         return iter(self._convert(rows))
 
     def _convert(self, rows: Sequence[Any]) -> list[Any]:
@@ -230,6 +230,7 @@ class QuerySet(AsyncQuerySetMixin):
                     lambda t, h=here, d=dst: t.c[d] == h,
                     False,
                     None,
+                    inner=not f.auto_created and not f.null,
                 )
                 tnames = [tf.attname for tf in target._meta.concrete_fields]
                 tcols = [jtable.c[tf.column] for tf in target._meta.concrete_fields]
@@ -670,18 +671,21 @@ class QuerySet(AsyncQuerySetMixin):
 
         if isinstance(value, Model | Expression) or value is None:
             return _NO_FAST
-        stmt = opts.get_stmt
-        if stmt is None:
-            table = opts.table
-            stmt = sa.select(*[table.c[f.column] for f in opts.concrete_fields]).where(
-                table.c[pk.column] == sa.bindparam("pk", type_=table.c[pk.column].type)
-            )
-            opts.get_stmt = stmt
         db = self.db
-        rows = db._fetch(stmt, {"pk": pk.get_prep_value(value)})
+        # Compiled once per model and database: a get by pk is one cursor.execute().
+        plan = db._plan((opts.table, "get"), self._get_statement)
+        rows = db._run_plan(plan, {"pk": pk.get_prep_value(value)})
         if not rows:
             raise self.model.DoesNotExist(f"{opts.object_name} matching query does not exist.")
         return self._build_models(rows)[0]
+
+    def _get_statement(self) -> Any:
+        opts = self.model._meta
+        table = opts.table
+        pkcol = table.c[opts.pk.column]
+        return sa.select(*[table.c[f.column] for f in opts.concrete_fields]).where(
+            pkcol == sa.bindparam("pk", type_=pkcol.type)
+        )
 
     def count(self) -> int:
         """The number of rows (a ``COUNT(*)`` unless the results are already loaded)."""

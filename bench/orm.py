@@ -1,0 +1,436 @@
+"""ORM workloads: orm-lite against Django's ORM, SQLAlchemy's ORM and raw sqlite3.
+
+One SQLite file holds 1,000 authors and 20,000 books. Django creates the tables
+and loads the rows; orm-lite, SQLAlchemy's ORM (declarative classes mapped on
+the same tables) and raw sqlite3 read that same file, so every contender sees
+the same data through the same engine. Contenders:
+
+- Manouche orm-lite (``Book.objects...``);
+- Django's ORM (the same model code);
+- SQLAlchemy's ORM (``Session.scalars(select(Book))``, a new session per call
+  so that no identity map answers from memory);
+- SQLAlchemy Core rows (``conn.execute(select(table))``), where it applies;
+- raw sqlite3 tuples: the floor (no objects, no SQL building).
+
+Workloads, as issue 9 lists them:
+
+1. load all 20,000 books as instances;
+2. 200 queries filtered and ordered across a foreign key;
+3. 5,000 gets by primary key;
+4. bulk insert of 10,000 rows;
+5. an annotate-Count aggregate (books per author, authors with more than 20).
+
+Every contender is checked once up front: the same rows, in number and content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import random
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from bench._runner import Workload
+
+AUTHORS = 1_000
+BOOKS = 20_000
+GETS = 5_000
+QUERIES = 200
+INSERTS = 10_000
+APP = "benchorm"
+ALIAS = "benchorm"
+
+_tmp = Path(tempfile.mkdtemp(prefix="bench-orm-"))
+DB_FILE = _tmp / "orm.sqlite3"
+
+
+def _define(models: Any) -> tuple[Any, Any, Any]:
+    """The three models, written once for Django's ``models`` and orm-lite's."""
+
+    class Author(models.Model):
+        name = models.CharField(max_length=50)
+        email = models.EmailField()
+        age = models.IntegerField()
+
+        class Meta:
+            app_label = APP
+
+    class Book(models.Model):
+        title = models.CharField(max_length=100)
+        author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+        pages = models.IntegerField()
+        price = models.DecimalField(max_digits=8, decimal_places=2)
+        published = models.DateField()
+        in_print = models.BooleanField(default=True)
+
+        class Meta:
+            app_label = APP
+
+    class Row(models.Model):
+        label = models.CharField(max_length=50)
+        amount = models.IntegerField()
+        ratio = models.FloatField()
+
+        class Meta:
+            app_label = APP
+
+    return Author, Book, Row
+
+
+# -- Django ---------------------------------------------------------------------------------------
+
+
+def _django() -> tuple[Any, Any, Any]:
+    import django
+    from django.conf import settings
+
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DB_FILE)}
+    if not settings.configured:
+        settings.configure(
+            DEBUG=False,
+            SECRET_KEY="bench-only",
+            INSTALLED_APPS=[],
+            DATABASES={"default": dict(sqlite), ALIAS: dict(sqlite)},
+            USE_I18N=False,
+            USE_TZ=False,
+        )
+        django.setup()
+    from django.apps import AppConfig, apps
+    from django.db import connections, models
+
+    if APP not in apps.app_configs:
+        # An installed app, so that reverse relations (Count("books")) resolve.
+        config = AppConfig(__name__, sys.modules[__name__])
+        config.label = APP
+        config.apps = apps
+        config.models = apps.all_models[APP]
+        apps.app_configs[APP] = config
+        apps.clear_cache()
+    if ALIAS not in connections.settings:
+        conf = connections.configure_settings({ALIAS: dict(sqlite)})
+        connections.settings[ALIAS] = conf[ALIAS]
+    author, book, row = _define(models)
+    with connections[ALIAS].schema_editor() as editor:
+        for m in (author, book, row):
+            editor.create_model(m)
+    rnd = random.Random(9)
+    author.objects.using(ALIAS).bulk_create(
+        [
+            author(id=i, name=f"author {i}", email=f"a{i}@example.org", age=20 + i % 60)
+            for i in range(1, AUTHORS + 1)
+        ]
+    )
+    book.objects.using(ALIAS).bulk_create(
+        [
+            book(
+                id=i,
+                title=f"book {i}",
+                author_id=1 + rnd.randrange(AUTHORS),
+                pages=rnd.randrange(40, 1200),
+                price=decimal.Decimal(rnd.randrange(100, 9999)) / 100,
+                published=dt.date(1990, 1, 1) + dt.timedelta(days=rnd.randrange(12000)),
+                in_print=bool(i % 5),
+            )
+            for i in range(1, BOOKS + 1)
+        ],
+        batch_size=1000,
+    )
+    return author, book, row
+
+
+# -- SQLAlchemy ORM -------------------------------------------------------------------------------
+
+
+def _sqlalchemy() -> tuple[Any, Any, Any, Any]:
+    from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, relationship
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Author(Base):
+        __tablename__ = f"{APP}_author"
+        id = mapped_column(sa.Integer, primary_key=True)
+        name = mapped_column(sa.String(50))
+        email = mapped_column(sa.String(254))
+        age = mapped_column(sa.Integer)
+        books = relationship("Book", back_populates="author")
+
+    class Book(Base):
+        __tablename__ = f"{APP}_book"
+        id = mapped_column(sa.Integer, primary_key=True)
+        title = mapped_column(sa.String(100))
+        author_id = mapped_column(sa.ForeignKey(f"{APP}_author.id"))
+        pages = mapped_column(sa.Integer)
+        price = mapped_column(sa.Numeric(8, 2))
+        published = mapped_column(sa.Date)
+        in_print = mapped_column(sa.Boolean)
+        author = relationship(Author, back_populates="books")
+
+    class Row(Base):
+        __tablename__ = f"{APP}_row"
+        id = mapped_column(sa.Integer, primary_key=True)
+        label = mapped_column(sa.String(50))
+        amount = mapped_column(sa.Integer)
+        ratio = mapped_column(sa.Float)
+
+    engine = sa.create_engine(f"sqlite:///{DB_FILE}")
+    return Author, Book, Row, lambda: Session(engine)
+
+
+def _check(label: str, fn: Callable[[], Any], expect: Callable[[Any], bool]) -> Callable[[], Any]:
+    result = fn()
+    if not expect(result):
+        raise AssertionError(f"{label}: unexpected result {str(result)[:200]}")
+    return fn
+
+
+def workloads() -> list[Workload]:
+    from django.db import connections
+    from django.db.models import Count as DjCount
+
+    from manouche import orm_lite
+
+    d_author, d_book, d_row = _django()
+    db = orm_lite.Database(f"sqlite:///{DB_FILE}", default=False)
+    o_author, o_book, o_row = _define(orm_lite)
+    s_author, s_book, s_row, session = _sqlalchemy()
+    raw = sqlite3.connect(DB_FILE)
+    core_engine = sa.create_engine(f"sqlite:///{DB_FILE}")
+    core_conn = core_engine.connect()
+    o_books = o_book.objects.using(db)
+    o_authors = o_author.objects.using(db)
+    d_books = d_book.objects.using(ALIAS)
+    d_authors = d_author.objects.using(ALIAS)
+    book_cols = "id, title, author_id, pages, price, published, in_print"
+
+    # 1. load every book as an instance
+    def s_load() -> list[Any]:
+        with session() as s:
+            return list(s.scalars(sa.select(s_book)))
+
+    is_all = lambda rows: len(rows) == BOOKS  # noqa: E731
+    load = Workload(
+        name=f"load all {BOOKS:,} books as instances (rows/s)",
+        ops=BOOKS,
+        contenders={
+            "Manouche orm-lite": _check("orm-lite", lambda: list(o_books.all()), is_all),
+            "Django ORM": _check("Django", lambda: list(d_books.all()), is_all),
+            "SQLAlchemy ORM": _check("SQLAlchemy ORM", s_load, is_all),
+            "SQLAlchemy Core rows": _check(
+                "Core",
+                lambda: core_conn.execute(sa.select(o_book.__table__)).all(),
+                is_all,
+            ),
+            "raw sqlite3 tuples": _check(
+                "sqlite3",
+                lambda: raw.execute(f"SELECT {book_cols} FROM {APP}_book").fetchall(),
+                is_all,
+            ),
+        },
+        goals={"Django ORM": 2.5, "raw sqlite3 tuples": 1 / 3},
+    )
+    first = list(o_books.order_by("pk")[:3])
+    same = list(d_books.order_by("pk")[:3])
+    assert [(b.pk, b.title, b.author_id, b.price, b.published, b.in_print) for b in first] == [
+        (b.pk, b.title, b.author_id, b.price, b.published, b.in_print) for b in same
+    ], "orm-lite and Django read different rows"
+
+    # 2. 200 filtered, ordered queries across the foreign key
+    ages = [20 + i % 60 for i in range(QUERIES)]
+
+    def o_filtered() -> int:
+        n = 0
+        for age in ages:
+            n += len(
+                list(o_books.filter(author__age=age, pages__gt=600).order_by("-pages", "id")[:20])
+            )
+        return n
+
+    def d_filtered() -> int:
+        n = 0
+        for age in ages:
+            n += len(
+                list(d_books.filter(author__age=age, pages__gt=600).order_by("-pages", "id")[:20])
+            )
+        return n
+
+    def s_filtered() -> int:
+        n = 0
+        with session() as s:
+            for age in ages:
+                stmt = (
+                    sa.select(s_book)
+                    .join(s_book.author)
+                    .where(s_author.age == age, s_book.pages > 600)
+                    .order_by(s_book.pages.desc(), s_book.id)
+                    .limit(20)
+                )
+                n += len(list(s.scalars(stmt)))
+        return n
+
+    sql = (
+        f"SELECT b.id, b.title, b.author_id, b.pages, b.price, b.published, b.in_print "
+        f"FROM {APP}_book b JOIN {APP}_author a ON a.id = b.author_id "
+        "WHERE a.age = ? AND b.pages > ? ORDER BY b.pages DESC, b.id LIMIT 20"
+    )
+
+    def raw_filtered() -> int:
+        return sum(len(raw.execute(sql, (age, 600)).fetchall()) for age in ages)
+
+    expected = raw_filtered()
+    same_count = lambda n: n == expected  # noqa: E731
+    filtered = Workload(
+        name=f"{QUERIES} filtered and ordered queries across a FK (queries/s)",
+        ops=QUERIES,
+        contenders={
+            "Manouche orm-lite": _check("orm-lite", o_filtered, same_count),
+            "Django ORM": _check("Django", d_filtered, same_count),
+            "SQLAlchemy ORM": _check("SQLAlchemy ORM", s_filtered, same_count),
+            "raw sqlite3 tuples": raw_filtered,
+        },
+        goals={"Django ORM": 2.5},
+    )
+
+    # 3. 5,000 gets by primary key
+    keys = [1 + (i * 7919) % BOOKS for i in range(GETS)]
+
+    def o_gets() -> int:
+        get = o_books.get
+        return sum(get(pk=k).pages for k in keys)
+
+    def d_gets() -> int:
+        get = d_books.get
+        return sum(get(pk=k).pages for k in keys)
+
+    def s_gets() -> int:
+        with session() as s:
+            total = 0
+            for k in keys:
+                total += s.get(s_book, k).pages
+                s.expunge_all()  # no identity-map hits: a query per get, as the others
+            return total
+
+    get_sql = f"SELECT {book_cols} FROM {APP}_book WHERE id = ?"
+
+    def raw_gets() -> int:
+        return sum(raw.execute(get_sql, (k,)).fetchone()[3] for k in keys)
+
+    total_pages = raw_gets()
+    same_total = lambda n: n == total_pages  # noqa: E731
+    gets = Workload(
+        name=f"{GETS:,} gets by primary key (gets/s)",
+        ops=GETS,
+        contenders={
+            "Manouche orm-lite": _check("orm-lite", o_gets, same_total),
+            "Django ORM": _check("Django", d_gets, same_total),
+            "SQLAlchemy ORM": _check("SQLAlchemy ORM", s_gets, same_total),
+            "raw sqlite3 tuples": raw_gets,
+        },
+        goals={"Django ORM": 8.0},
+    )
+
+    # 4. bulk insert of 10,000 rows (each call starts from an empty table)
+    values = [(f"row {i}", i, i / 3) for i in range(INSERTS)]
+
+    def o_insert() -> None:
+        db.execute(sa.text(f"DELETE FROM {APP}_row"))
+        o_row.objects.using(db).bulk_create(
+            [o_row(label=a, amount=b, ratio=c) for a, b, c in values]
+        )
+
+    def d_insert() -> None:
+        with connections[ALIAS].cursor() as cur:
+            cur.execute(f"DELETE FROM {APP}_row")
+        d_row.objects.using(ALIAS).bulk_create(
+            [d_row(label=a, amount=b, ratio=c) for a, b, c in values]
+        )
+
+    def s_insert() -> None:
+        with session() as s:
+            s.execute(sa.text(f"DELETE FROM {APP}_row"))
+            s.add_all([s_row(label=a, amount=b, ratio=c) for a, b, c in values])
+            s.commit()
+
+    def raw_insert() -> None:
+        with raw:
+            raw.execute(f"DELETE FROM {APP}_row")
+            raw.executemany(
+                f"INSERT INTO {APP}_row (label, amount, ratio) VALUES (?, ?, ?)", values
+            )
+
+    def count_rows() -> int:
+        return int(raw.execute(f"SELECT COUNT(*) FROM {APP}_row").fetchone()[0])
+
+    for label, fn in [("orm-lite", o_insert), ("Django", d_insert), ("SQLAlchemy", s_insert)]:
+        fn()
+        assert count_rows() == INSERTS, f"{label}: bulk insert wrote {count_rows()} rows"
+    inserts = Workload(
+        name=f"bulk insert of {INSERTS:,} rows (rows/s)",
+        ops=INSERTS,
+        contenders={
+            "Manouche orm-lite": o_insert,
+            "Django ORM": d_insert,
+            "SQLAlchemy ORM": s_insert,
+            "raw sqlite3 tuples": raw_insert,
+        },
+        goals={"Django ORM": 2.5},
+    )
+
+    # 5. annotate-Count aggregate
+    def o_count() -> list[Any]:
+        qs = o_authors.annotate(n=orm_lite.Count("books")).filter(n__gt=20)
+        return [(a.pk, a.n) for a in qs.order_by("pk")]
+
+    def d_count() -> list[Any]:
+        qs = d_authors.annotate(n=DjCount("books")).filter(n__gt=20)
+        return [(a.pk, a.n) for a in qs.order_by("pk")]
+
+    def s_count() -> list[Any]:
+        with session() as s:
+            n = sa.func.count(s_book.id).label("n")
+            stmt = (
+                sa.select(s_author, n)
+                .outerjoin(s_author.books)
+                .group_by(s_author.id)
+                .having(n > 20)
+                .order_by(s_author.id)
+            )
+            return [(a.id, c) for a, c in s.execute(stmt)]
+
+    count_sql = (
+        f"SELECT a.id, COUNT(b.id) FROM {APP}_author a LEFT JOIN {APP}_book b "
+        "ON b.author_id = a.id GROUP BY a.id HAVING COUNT(b.id) > 20 ORDER BY a.id"
+    )
+
+    def raw_count() -> list[Any]:
+        return raw.execute(count_sql).fetchall()
+
+    wanted = [tuple(r) for r in raw_count()]
+    same_rows = lambda rows: [tuple(r) for r in rows] == wanted  # noqa: E731
+    aggregate = Workload(
+        name="annotate(Count('books')).filter(n__gt=20) over 1,000 authors (queries/s)",
+        ops=1,
+        contenders={
+            "Manouche orm-lite": _check("orm-lite", o_count, same_rows),
+            "Django ORM": _check("Django", d_count, same_rows),
+            "SQLAlchemy ORM": _check("SQLAlchemy ORM", s_count, same_rows),
+            "raw sqlite3 tuples": raw_count,
+        },
+        goals={"Django ORM": 2.5},
+    )
+
+    def teardown() -> None:
+        core_conn.close()
+        core_engine.dispose()
+        raw.close()
+        db.dispose()
+
+    aggregate.teardown = teardown
+    return [load, filtered, gets, inserts, aggregate]
