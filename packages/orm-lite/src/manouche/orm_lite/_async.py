@@ -17,8 +17,10 @@ block commits.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -195,7 +197,7 @@ async def run(db: Database, fn: Callable[[Database], T], *also: Any) -> T:
     if block is not None:
         result, bound = await block.conn.run_sync(_in_greenlet, db, fn)
     else:
-        async with _engine(db).connect() as conn:
+        async with _lease(db) as conn:
             try:
                 result, bound = await conn.run_sync(_in_greenlet, db, fn)
             except BaseException:
@@ -249,11 +251,39 @@ async def _fetch(db: Database, statement: Any, params: Any = None) -> list[Any]:
     read = getattr(db, "read_database", None)
     if read is not None:  # routed: a replica, unless the write database is in a transaction
         db = read()
-    async with _engine(db).connect() as conn:
+    async with _lease(db) as conn:
         result = await conn.execute(statement, params)
         rows = list(result.all())
-        await conn.commit()
+        if not _reads_outside_transactions(conn):
+            await conn.commit()
     return rows
+
+
+def _reads_outside_transactions(conn: AsyncConnection) -> bool:
+    """SQLite's driver opens no transaction for a SELECT: nothing to end after one."""
+    return conn.dialect.name == "sqlite"
+
+
+#: Connections kept open between calls, per event loop (SQLAlchemy's pool checkout and
+#: reset cost more than the query on a fast database). At most this many idle per loop.
+_IDLE = 8
+
+
+@asynccontextmanager
+async def _lease(db: Database) -> AsyncIterator[AsyncConnection]:
+    """An open connection of ``db``'s async engine for one call, kept for the next one."""
+    loop = asyncio.get_running_loop()
+    idle: list[AsyncConnection] = db.__dict__.setdefault("_async_idle", {}).setdefault(loop, [])
+    conn = idle.pop() if idle else await _engine(db).connect()
+    healthy = False
+    try:
+        yield conn
+        healthy = True
+    finally:
+        if healthy and not conn.invalidated and len(idle) < _IDLE and not loop.is_closed():
+            idle.append(conn)
+        else:
+            await conn.close()
 
 
 # -- the mixins orm-lite's classes take ---------------------------------------------------------
@@ -302,6 +332,9 @@ class AsyncDatabaseMixin:
 
     async def adispose(self) -> None:
         """Close the async engine's pooled connections."""
+        idle = self.__dict__.get("_async_idle", {})
+        for conn in idle.pop(asyncio.get_running_loop(), []):
+            await conn.close()
         engine = self.__dict__.pop("_async_engine", None)
         if engine is not None:
             await engine.dispose()

@@ -274,10 +274,15 @@ class RoutedDatabase:
     def _stream(self, statement: Any, chunk_size: int) -> Iterator[Any]:
         return self.read_database()._stream(statement, chunk_size)
 
+    #: The other ``Database`` methods that only read (compiled fast paths): they go where reads go.
+    _READS = frozenset({"_fetch_converted", "_run_plan", "_raw_rows", "_plan"})
+
     def __getattr__(self, name: str) -> Any:
         # Anything else (async engine, bind_connection, ...) is the write database's.
         if name.startswith("__"):
             raise AttributeError(name)
+        if name in self._READS or name.startswith(("_fetch", "_stream")):
+            return getattr(self.read_database(), name)
         return getattr(self.write_database(), name)
 
 

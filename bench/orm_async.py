@@ -1,0 +1,382 @@
+"""Async ORM workloads: orm-lite's async API against Django's async ORM, SQLAlchemy's
+``AsyncSession`` and raw aiosqlite, with orm-lite's sync API for scale.
+
+One SQLite file (1,000 authors, 20,000 books, made by Django as in ``bench/orm.py``)
+is read by every contender; the async ones run in one event loop that lives for
+the whole workload, so connection pools stay warm. Contenders:
+
+- Manouche orm-lite async (``await qs.aget()``, ``async for``) on aiosqlite;
+- Django's async ORM (the same model code; Django runs the query in a thread);
+- SQLAlchemy ``AsyncSession`` (a new session per call, no identity-map hits);
+- raw aiosqlite tuples: the async floor (no objects, no SQL building);
+- Manouche orm-lite sync: what the async API costs over the sync one.
+
+Workloads:
+
+1. load all 20,000 books as instances;
+2. 200 filtered and ordered queries across a foreign key;
+3. 2,000 gets by primary key, one after the other;
+4. 2,000 gets by primary key, 20 at a time (``asyncio.gather``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import decimal
+import random
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from bench._runner import Workload
+
+AUTHORS = 1_000
+BOOKS = 20_000
+GETS = 2_000
+QUERIES = 200
+CONCURRENCY = 20
+APP = "benchasync"
+ALIAS = "benchasync"
+
+_tmp = Path(tempfile.mkdtemp(prefix="bench-orm-async-"))
+DB_FILE = _tmp / "orm_async.sqlite3"
+
+
+def _define(models: Any) -> tuple[Any, Any]:
+    class Author(models.Model):
+        name = models.CharField(max_length=50)
+        email = models.EmailField()
+        age = models.IntegerField()
+
+        class Meta:
+            app_label = APP
+
+    class Book(models.Model):
+        title = models.CharField(max_length=100)
+        author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+        pages = models.IntegerField()
+        price = models.DecimalField(max_digits=8, decimal_places=2)
+        published = models.DateField()
+        in_print = models.BooleanField(default=True)
+
+        class Meta:
+            app_label = APP
+
+    return Author, Book
+
+
+def _django() -> tuple[Any, Any]:
+    import django
+    from django.conf import settings
+
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DB_FILE)}
+    if not settings.configured:
+        settings.configure(
+            DEBUG=False,
+            SECRET_KEY="bench-only",
+            INSTALLED_APPS=[],
+            DATABASES={"default": dict(sqlite), ALIAS: dict(sqlite)},
+            USE_I18N=False,
+            USE_TZ=False,
+        )
+        django.setup()
+    from django.apps import AppConfig, apps
+    from django.db import connections, models
+
+    if APP not in apps.app_configs:
+        config = AppConfig(__name__, sys.modules[__name__])
+        config.label = APP
+        config.apps = apps
+        config.models = apps.all_models[APP]
+        apps.app_configs[APP] = config
+        apps.clear_cache()
+    if ALIAS not in connections.settings:
+        conf = connections.configure_settings({ALIAS: dict(sqlite)})
+        connections.settings[ALIAS] = conf[ALIAS]
+    author, book = _define(models)
+    with connections[ALIAS].schema_editor() as editor:
+        for m in (author, book):
+            editor.create_model(m)
+    rnd = random.Random(11)
+    author.objects.using(ALIAS).bulk_create(
+        [
+            author(id=i, name=f"author {i}", email=f"a{i}@example.org", age=20 + i % 60)
+            for i in range(1, AUTHORS + 1)
+        ]
+    )
+    book.objects.using(ALIAS).bulk_create(
+        [
+            book(
+                id=i,
+                title=f"book {i}",
+                author_id=1 + rnd.randrange(AUTHORS),
+                pages=rnd.randrange(40, 1200),
+                price=decimal.Decimal(rnd.randrange(100, 9999)) / 100,
+                published=dt.date(1990, 1, 1) + dt.timedelta(days=rnd.randrange(12000)),
+                in_print=bool(i % 5),
+            )
+            for i in range(1, BOOKS + 1)
+        ],
+        batch_size=1000,
+    )
+    return author, book
+
+
+def _sqlalchemy() -> tuple[Any, Any, Any, Any]:
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+    from sqlalchemy.orm import DeclarativeBase, mapped_column, relationship
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Author(Base):
+        __tablename__ = f"{APP}_author"
+        id = mapped_column(sa.Integer, primary_key=True)
+        name = mapped_column(sa.String(50))
+        email = mapped_column(sa.String(254))
+        age = mapped_column(sa.Integer)
+        books = relationship("Book", back_populates="author")
+
+    class Book(Base):
+        __tablename__ = f"{APP}_book"
+        id = mapped_column(sa.Integer, primary_key=True)
+        title = mapped_column(sa.String(100))
+        author_id = mapped_column(sa.ForeignKey(f"{APP}_author.id"))
+        pages = mapped_column(sa.Integer)
+        price = mapped_column(sa.Numeric(8, 2))
+        published = mapped_column(sa.Date)
+        in_print = mapped_column(sa.Boolean)
+        author = relationship(Author, back_populates="books")
+
+    engine = create_async_engine(f"sqlite+aiosqlite:///{DB_FILE}")
+    return Author, Book, async_sessionmaker(engine, expire_on_commit=False), engine
+
+
+class _Loop:
+    """One event loop for a workload's async contenders: ``loop.sync(coro_fn)`` is the callable."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+
+    def sync(self, fn: Callable[[], Awaitable[Any]]) -> Callable[[], Any]:
+        return lambda: self.loop.run_until_complete(fn())
+
+
+def _check(label: str, fn: Callable[[], Any], expect: Callable[[Any], bool]) -> Callable[[], Any]:
+    result = fn()
+    if not expect(result):
+        raise AssertionError(f"{label}: unexpected result {str(result)[:200]}")
+    return fn
+
+
+def workloads() -> list[Workload]:
+    import aiosqlite
+
+    from manouche import orm_lite
+
+    loop = _Loop()
+    d_author, d_book = _django()
+    db = orm_lite.Database(f"sqlite:///{DB_FILE}", default=False)
+    o_author, o_book = _define(orm_lite)
+    s_author, s_book, session, s_engine = _sqlalchemy()
+    raw = sqlite3.connect(DB_FILE)
+    araw = loop.loop.run_until_complete(aiosqlite.connect(DB_FILE))
+    o_books = o_book.objects.using(db)
+    d_books = d_book.objects.using(ALIAS)
+    cols = "id, title, author_id, pages, price, published, in_print"
+
+    # 1. load every book as an instance
+    async def o_load() -> list[Any]:
+        return [b async for b in o_books.all()]
+
+    async def d_load() -> list[Any]:
+        return [b async for b in d_books.all()]
+
+    async def s_load() -> list[Any]:
+        async with session() as s:
+            return list((await s.scalars(sa.select(s_book))).all())
+
+    async def raw_load() -> list[Any]:
+        async with araw.execute(f"SELECT {cols} FROM {APP}_book") as cur:
+            return list(await cur.fetchall())
+
+    is_all = lambda rows: len(rows) == BOOKS  # noqa: E731
+    load = Workload(
+        name=f"async: load all {BOOKS:,} books as instances (rows/s)",
+        ops=BOOKS,
+        contenders={
+            "Manouche orm-lite async": _check("orm-lite", loop.sync(o_load), is_all),
+            "Django async ORM": _check("Django", loop.sync(d_load), is_all),
+            "SQLAlchemy AsyncSession": _check("SQLAlchemy", loop.sync(s_load), is_all),
+            "raw aiosqlite tuples": _check("aiosqlite", loop.sync(raw_load), is_all),
+            "Manouche orm-lite sync": _check("orm-lite sync", lambda: list(o_books.all()), is_all),
+        },
+        goals={"Django async ORM": 2.5},
+    )
+
+    # 2. 200 filtered, ordered queries across the foreign key
+    ages = [20 + i % 60 for i in range(QUERIES)]
+
+    async def o_filtered() -> int:
+        n = 0
+        for age in ages:
+            qs = o_books.filter(author__age=age, pages__gt=600).order_by("-pages", "id")[:20]
+            n += len([b async for b in qs])
+        return n
+
+    async def d_filtered() -> int:
+        n = 0
+        for age in ages:
+            qs = d_books.filter(author__age=age, pages__gt=600).order_by("-pages", "id")[:20]
+            n += len([b async for b in qs])
+        return n
+
+    async def s_filtered() -> int:
+        n = 0
+        async with session() as s:
+            for age in ages:
+                stmt = (
+                    sa.select(s_book)
+                    .join(s_book.author)
+                    .where(s_author.age == age, s_book.pages > 600)
+                    .order_by(s_book.pages.desc(), s_book.id)
+                    .limit(20)
+                )
+                n += len((await s.scalars(stmt)).all())
+        return n
+
+    sql = (
+        f"SELECT b.id, b.title, b.author_id, b.pages, b.price, b.published, b.in_print "
+        f"FROM {APP}_book b JOIN {APP}_author a ON a.id = b.author_id "
+        "WHERE a.age = ? AND b.pages > ? ORDER BY b.pages DESC, b.id LIMIT 20"
+    )
+
+    async def raw_filtered() -> int:
+        n = 0
+        for age in ages:
+            async with araw.execute(sql, (age, 600)) as cur:
+                n += len(await cur.fetchall())
+        return n
+
+    expected = sum(len(raw.execute(sql, (age, 600)).fetchall()) for age in ages)
+    same_count = lambda n: n == expected  # noqa: E731
+
+    def o_sync_filtered() -> int:
+        return sum(
+            len(list(o_books.filter(author__age=a, pages__gt=600).order_by("-pages", "id")[:20]))
+            for a in ages
+        )
+
+    filtered = Workload(
+        name=f"async: {QUERIES} filtered and ordered queries across a FK (queries/s)",
+        ops=QUERIES,
+        contenders={
+            "Manouche orm-lite async": _check("orm-lite", loop.sync(o_filtered), same_count),
+            "Django async ORM": _check("Django", loop.sync(d_filtered), same_count),
+            "SQLAlchemy AsyncSession": _check("SQLAlchemy", loop.sync(s_filtered), same_count),
+            "raw aiosqlite tuples": _check("aiosqlite", loop.sync(raw_filtered), same_count),
+            "Manouche orm-lite sync": _check("orm-lite sync", o_sync_filtered, same_count),
+        },
+        goals={"Django async ORM": 2.5},
+    )
+
+    # 3./4. gets by primary key, in sequence and CONCURRENCY at a time
+    keys = [1 + (i * 7919) % BOOKS for i in range(GETS)]
+    get_sql = f"SELECT {cols} FROM {APP}_book WHERE id = ?"
+    total_pages = sum(raw.execute(get_sql, (k,)).fetchone()[3] for k in keys)
+    same_total = lambda n: n == total_pages  # noqa: E731
+
+    async def o_gets() -> int:
+        return sum([(await o_books.aget(pk=k)).pages for k in keys])
+
+    async def d_gets() -> int:
+        return sum([(await d_books.aget(pk=k)).pages for k in keys])
+
+    async def s_gets() -> int:
+        total = 0
+        async with session() as s:
+            for k in keys:
+                total += (await s.get(s_book, k)).pages
+                s.expunge_all()
+        return total
+
+    async def raw_gets() -> int:
+        total = 0
+        for k in keys:
+            async with araw.execute(get_sql, (k,)) as cur:
+                total += (await cur.fetchone())[3]
+        return total
+
+    def o_sync_gets() -> int:
+        get = o_books.get
+        return sum(get(pk=k).pages for k in keys)
+
+    gets = Workload(
+        name=f"async: {GETS:,} gets by primary key, one after the other (gets/s)",
+        ops=GETS,
+        contenders={
+            "Manouche orm-lite async": _check("orm-lite", loop.sync(o_gets), same_total),
+            "Django async ORM": _check("Django", loop.sync(d_gets), same_total),
+            "SQLAlchemy AsyncSession": _check("SQLAlchemy", loop.sync(s_gets), same_total),
+            "raw aiosqlite tuples": _check("aiosqlite", loop.sync(raw_gets), same_total),
+            "Manouche orm-lite sync": _check("orm-lite sync", o_sync_gets, same_total),
+        },
+        goals={"Django async ORM": 2.5},
+    )
+
+    chunks = [keys[i : i + CONCURRENCY] for i in range(0, GETS, CONCURRENCY)]
+
+    async def o_gather() -> int:
+        total = 0
+        for chunk in chunks:
+            got = await asyncio.gather(*(o_books.aget(pk=k) for k in chunk))
+            total += sum(b.pages for b in got)
+        return total
+
+    async def d_gather() -> int:
+        total = 0
+        for chunk in chunks:
+            got = await asyncio.gather(*(d_books.aget(pk=k) for k in chunk))
+            total += sum(b.pages for b in got)
+        return total
+
+    async def s_one(k: int) -> int:
+        async with session() as s:
+            return int((await s.get(s_book, k)).pages)
+
+    async def s_gather() -> int:
+        total = 0
+        for chunk in chunks:
+            total += sum(await asyncio.gather(*(s_one(k) for k in chunk)))
+        return total
+
+    gather = Workload(
+        name=f"async: {GETS:,} gets by primary key, {CONCURRENCY} at a time (gets/s)",
+        ops=GETS,
+        contenders={
+            "Manouche orm-lite async": _check("orm-lite", loop.sync(o_gather), same_total),
+            "Django async ORM": _check("Django", loop.sync(d_gather), same_total),
+            "SQLAlchemy AsyncSession": _check("SQLAlchemy", loop.sync(s_gather), same_total),
+        },
+        goals={"Django async ORM": 2.5},
+    )
+
+    def teardown() -> None:
+        async def close() -> None:
+            await araw.close()
+            await db.adispose()
+            await s_engine.dispose()
+
+        loop.loop.run_until_complete(close())
+        loop.loop.close()
+        raw.close()
+        db.dispose()
+
+    gather.teardown = teardown
+    return [load, filtered, gets, gather]
