@@ -41,4 +41,13 @@ def html_equal(ours: str, theirs: str) -> bool:
 
 
 def assert_html_equal(ours: str, theirs: str) -> None:
-    assert html_equal(ours, theirs), f"\nours:   {ours}\ntheirs: {theirs}"
+    if html_equal(ours, theirs):
+        return
+    import difflib
+
+    from django.test.html import parse_html
+
+    a = str(parse_html(str(ours))).splitlines()
+    b = str(parse_html(str(theirs))).splitlines()
+    diff = "\n".join(difflib.unified_diff(b, a, "django", "formkit", lineterm="", n=2))
+    raise AssertionError(f"HTML differs from Django's:\n{diff}")

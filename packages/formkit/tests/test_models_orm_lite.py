@@ -97,6 +97,7 @@ def ours(tmp_path: Any) -> Any:
         tag(label="blue").save(using=db)
         existing = book(title="Existing", author_id=1, kind="f")
         existing.save(using=db)
+        existing.tags.set([1])
     found["db"] = db
     yield found
     db.close()
@@ -307,16 +308,16 @@ def test_model_formset_and_inline_formset(ours: Any) -> None:
     BookInline = formkit.inlineformset_factory(Author, Book, fields=["title", "kind"], extra=1)
     ann = next(a for a in AuthorFormSet(db=db).get_queryset() if a.pk == 1)
     inline = BookInline(instance=ann, db=db)
-    assert inline.prefix == "author_set"
+    assert inline.prefix == "book_set"
     assert inline.initial_form_count() == 1
     data = {
-        "author_set-TOTAL_FORMS": "2",
-        "author_set-INITIAL_FORMS": "1",
-        "author_set-0-id": "1",
-        "author_set-0-title": "Existing",
-        "author_set-0-kind": "n",
-        "author_set-1-title": "Sequel",
-        "author_set-1-kind": "f",
+        "book_set-TOTAL_FORMS": "2",
+        "book_set-INITIAL_FORMS": "1",
+        "book_set-0-id": "1",
+        "book_set-0-title": "Existing",
+        "book_set-0-kind": "n",
+        "book_set-1-title": "Sequel",
+        "book_set-1-kind": "f",
     }
     inline = BookInline(data, instance=ann, db=db)
     assert inline.is_valid(), inline.errors
@@ -431,4 +432,52 @@ def test_model_formset_like_django(
     assert_html_equal(unbound_o.as_div(), unbound_t.as_div())
     theirs = theirs_class(data, queryset=queryset)
     mine = ours_class(data, db=ours["db"])
+    assert _formset_summary(mine) == _formset_summary(theirs)
+
+
+BOOK_ROWS = {
+    "book_set-TOTAL_FORMS": "3",
+    "book_set-INITIAL_FORMS": "1",
+    "book_set-0-id": "1",
+    "book_set-0-title": "Existing",
+    "book_set-0-kind": "f",
+    "book_set-0-pages": "100",
+}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {**BOOK_ROWS, "book_set-1-title": "New", "book_set-1-kind": "n", "book_set-1-pages": "1"},
+        {**BOOK_ROWS, "book_set-1-title": "Existing", "book_set-1-kind": "n"},
+        {
+            **BOOK_ROWS,
+            "book_set-1-title": "Twin",
+            "book_set-1-kind": "n",
+            "book_set-1-pages": "1",
+            "book_set-2-title": "Twin",
+            "book_set-2-kind": "f",
+            "book_set-2-pages": "2",
+        },
+        {**BOOK_ROWS, "book_set-0-DELETE": "on", "book_set-0-kind": "x"},
+    ],
+)
+def test_inline_formset_like_django(
+    dj: Any, ours: Any, django_models: Any, data: dict[str, str]
+) -> None:
+    from django.forms import inlineformset_factory as django_factory
+
+    fields = ["title", "kind", "pages", "tags"]
+    theirs_class = django_factory(
+        django_models["Author"], django_models["Book"], fields=fields, extra=2
+    )
+    ours_class = formkit.inlineformset_factory(ours["Author"], ours["Book"], fields=fields, extra=2)
+    their_parent = django_models["Author"].objects.get(pk=1)
+    our_parent = ours["Author"].objects.using(ours["db"]).get(pk=1)
+    mine_unbound = ours_class(instance=our_parent, db=ours["db"])
+    theirs_unbound = theirs_class(instance=their_parent)
+    assert mine_unbound.prefix == theirs_unbound.prefix
+    assert_html_equal(mine_unbound.as_div(), theirs_unbound.as_div())
+    mine = ours_class(data, instance=our_parent, db=ours["db"])
+    theirs = theirs_class(data, instance=their_parent)
     assert _formset_summary(mine) == _formset_summary(theirs)

@@ -348,7 +348,11 @@ class BaseInlineFormSet(BaseModelFormSet):
 
     @classmethod
     def get_default_prefix(cls) -> str:
-        return cls.fk.name + "_set" if hasattr(cls, "fk") else "form"
+        # Django's reverse accessor name: "<model name>_set".
+        if not hasattr(cls, "fk"):
+            return "form"
+        table = describe(cls.model).table
+        return str(table.info.get("model_name") or cls.model.__name__.lower()) + "_set"
 
     def _construct_form(self, i: int, **kwargs: Any) -> BaseForm:
         form = super()._construct_form(i, **kwargs)
@@ -365,6 +369,34 @@ class BaseInlineFormSet(BaseModelFormSet):
     def save_new(self, form: BaseModelForm, commit: bool = True) -> Any:
         self._set_parent(form.instance)
         return super().save_new(form, commit)
+
+    def add_fields(self, form: BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields[self.fk.name] = InlineForeignKeyField(self.instance)
+
+
+class InlineForeignKeyField(f.Field):
+    """The hidden parent key of an inline form; a different submitted key is an error."""
+
+    widget = HiddenInput
+    default_error_messages = {
+        "invalid_choice": "The inline value did not match the parent instance."
+    }
+
+    def __init__(self, parent_instance: Any, **kwargs: Any) -> None:
+        self.parent_instance = parent_instance
+        kwargs.setdefault("initial", _pk_value(parent_instance))
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return self.parent_instance
+        if str(value) != str(_pk_value(self.parent_instance)):
+            raise self.error("invalid_choice")
+        return self.parent_instance
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return False
 
 
 def inlineformset_factory(
