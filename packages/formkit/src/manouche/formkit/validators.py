@@ -193,7 +193,7 @@ class URLValidator(RegexValidator):
         scheme, sep, rest = value.partition("://")
         if not sep or scheme.lower() not in self.schemes:
             return False
-        if any(c in "\t\r\n" for c in value) or any(c.isspace() for c in value):
+        if any(c in "\t\r\n" for c in value):
             return False
         if any(not (c.isascii() and (c.isalnum() or c in ".+-")) for c in scheme):
             return False
@@ -221,7 +221,9 @@ class URLValidator(RegexValidator):
             if at <= 0:
                 return False
             user, _, password = rest[:at].partition(":")
-            if not user or any(c in ":@/" for c in user) or any(c in ":@/" for c in password):
+            if not user or any(c in ":@/" or c.isspace() for c in user):
+                return False
+            if any(c in ":@/" or c.isspace() for c in password):
                 return False
             rest = rest[at + 1 :]
         end = len(rest)
@@ -230,6 +232,9 @@ class URLValidator(RegexValidator):
             if index != -1 and index < end:
                 end = index
         authority = rest[:end]
+        # The path, query and fragment may hold anything but whitespace.
+        if any(c.isspace() for c in rest[end:]):
+            return False
         if authority.startswith("["):
             close = authority.find("]")
             if close == -1:
@@ -307,7 +312,13 @@ def validate_ipv46_address(value: Any) -> None:
 
 _ATEXT = frozenset(
     "-!#$%&'*+/=?^_`{}|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    # Letters that case-insensitive matching folds onto ASCII ones (dotted and
+    # dotless i, long s, Kelvin sign): accepted, as Django's pattern does.
+    + "\u0130\u0131\u017f\u212a"
 )
+
+
+_FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
 
 
 def _quoted_local_part(user: str) -> bool:
@@ -318,10 +329,15 @@ def _quoted_local_part(user: str) -> bool:
     index = 0
     while index < len(body):
         code = ord(body[index])
+        if body[index] in _FOLDS_TO_ASCII:
+            index += 1
+            continue
         if body[index] == "\\":
             if index + 1 >= len(body):
                 return False
             escaped = ord(body[index + 1])
+            if body[index + 1] in _FOLDS_TO_ASCII:
+                escaped = ord("a")
             if not (1 <= escaped <= 127) or escaped in (10, 13):
                 return False
             index += 2
