@@ -10,7 +10,10 @@ from test_fields_django import _result, _same
 
 from manouche import formkit
 
-ALPHABET = "aZ09.-_:/@?#[]% +,eE\t\n\x00\u00e9\u4e2d\u00a0\u2028\u3000\u017f\u212a\u0661\U0001f600\u0130\"'\\{}TtPDHMSx"
+ALPHABET = (
+    "aZ09.-_:/@?#[]% +,eE\t\n\x00\"'\\{}TtPDHMSx"
+    "\u00e9\u4e2d\u00a0\u2028\u3000\u017f\u212a\u0661\U0001f600\u0130"
+)
 SEEDS = {
     "EmailField": ["a@b.co", "x.y@ex-ample.org", '"q"@d.io', "a@[::1]"],
     "URLField": ["http://a.bc/", "https://x.y.z:80/p?q#f", "ftp://u:p@h.io", "//w.org"],
