@@ -310,8 +310,13 @@ def test_history_up_and_down_keeps_data(history: dict[str, Any], database: model
             )
     states[1]["Author"].objects.using(db).filter(name="Ann").update(email="ann@example.com")
 
-    # 0003: the rename keeps the values.
+    # 0003: the rename keeps the values (SQLite rebuilds the table, keeping AUTOINCREMENT).
     mig(2).migrate(APP, "0003")
+    if db.vendor == "sqlite":
+        assert (
+            "AUTOINCREMENT"
+            in db.execute("SELECT sql FROM sqlite_master WHERE name = 'mhist_book'")[0][0]
+        )
     assert _rows(db, "mhist_book", "name", "pages") == [("Dune", 7), ("Emma", 7)]
     assert list(
         states[2]["Book"].objects.using(db).filter(name="Dune").values_list("tags__name", flat=True)
@@ -372,3 +377,27 @@ def test_history_up_and_down_keeps_data(history: dict[str, Any], database: model
     mig(0).migrate(APP, "zero")
     assert not sa.inspect(db.engine).has_table("mhist_book")
     assert not any(i.applied for i in mig(0).showmigrations(APP))
+
+
+def test_sqlmigrate_prints_each_database_sql(
+    history: dict[str, Any], database: models.Database
+) -> None:
+    mig = Migrations(
+        database,
+        metadata=history["states"][5]["md"],
+        apps={APP: history["folder"]},
+        version_table=VERSION_TABLE,
+    )
+    forwards = mig.sqlmigrate(APP, "0003")
+    backwards = mig.sqlmigrate(APP, "0003", backwards=True)
+    if database.vendor == "sqlite":  # batch mode: the table is rebuilt and the rows copied
+        assert "INSERT INTO _alembic_tmp_mhist_book (id, name," in forwards
+        assert "SELECT mhist_book.id, mhist_book.title," in forwards
+        assert "INSERT INTO _alembic_tmp_mhist_book (id, title," in backwards
+    else:
+        assert "ALTER TABLE mhist_book" in forwards and "title" in forwards and "name" in forwards
+        assert "ALTER TABLE mhist_book" in backwards
+    assert "mhist_0003" in forwards
+    assert not sa.inspect(database.engine).has_table("mhist_book"), (
+        "sqlmigrate must not touch the database"
+    )

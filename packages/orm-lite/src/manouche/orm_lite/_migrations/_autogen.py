@@ -359,7 +359,7 @@ def _widen_keys(upgrade: ops.UpgradeOps) -> None:
     for key in big_targets:
         pk = columns.get(key)
         if pk is not None and pk.primary_key and type(pk.type) is sa.Integer:
-            pk.type = sa.BigInteger()
+            pk.type = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def order_drops(upgrade: ops.UpgradeOps) -> None:

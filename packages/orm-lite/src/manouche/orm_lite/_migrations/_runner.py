@@ -210,6 +210,8 @@ class Migrations:
     def _connect(self, db: Database) -> Iterator[sa.Connection]:
         """A connection for a run; SQLite gets foreign keys off while tables are rebuilt."""
         engine = db.engine
+        if engine.dialect.name == "sqlite":
+            _reflect_autoincrement(engine.dialect)
         with engine.connect() as conn:
             sqlite = engine.dialect.name == "sqlite"
             if sqlite:
@@ -480,8 +482,12 @@ class Migrations:
         self._check_app(app)
         script = self._script()
         rev = self._resolve(app, target, script)
-        down = script.get_revision(rev).down_revision
+        revision = script.get_revision(rev)
+        assert revision is not None
+        down = revision.down_revision
         prev = down if isinstance(down, str) else None
+        if self.database.engine.dialect.name == "sqlite":
+            return self._sqlite_sql(revision, prev, backwards)
         buf = io.StringIO()
         state = self._state(dialect_name=self.database.engine.dialect.name)
         cfg = self._config(state)
@@ -492,6 +498,43 @@ class Migrations:
             else:
                 command.upgrade(cfg, f"{prev}:{rev}" if prev else rev, sql=True)
         return buf.getvalue()
+
+    def _sqlite_sql(self, revision: Script, prev: str | None, backwards: bool) -> str:
+        """SQLite rebuilds tables in batch mode, which needs the live schema: run the revision
+        on an in-memory copy of the schema its predecessors build, and record the SQL."""
+        engine = sa.create_engine("sqlite://", poolclass=StaticPool)
+        scratch = _database.Database(engine, default=False)
+        before = [prev] if prev else []
+        deps = revision.dependencies
+        before += [deps] if isinstance(deps, str) else list(deps or ())
+        recorded: list[str] = []
+
+        def record(
+            conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+        ) -> None:
+            text = statement.strip()
+            if params:
+                text += f"  -- params: {params!r}"
+            recorded.append(text)
+
+        try:
+            with self._connect(scratch) as conn:
+                cfg = self._config(self._state(connection=conn, wrap=self._wrapper(scratch)))
+                with redirect_stdout(io.StringIO()):
+                    for target in before:
+                        command.upgrade(cfg, target)
+                    if backwards:
+                        command.upgrade(cfg, revision.revision)
+                    sa.event.listen(engine, "before_cursor_execute", record)
+                    if backwards:
+                        command.downgrade(cfg, prev or f"{_app_of(revision.revision)}@base")
+                    else:
+                        command.upgrade(cfg, revision.revision)
+                conn.rollback()
+        finally:
+            engine.dispose()
+        skip = ("PRAGMA", "SELECT")  # reflection and version lookups, not the revision's work
+        return "".join(f"{sql};\n\n" for sql in recorded if not sql.upper().startswith(skip))
 
     def diff(self, app: str | None = None) -> list[str]:
         """How the database differs from the models (empty when they agree), app by app."""
@@ -525,6 +568,26 @@ class Migrations:
         self._check_app(app)
         rev = f"{app}@head" if target is None else self._resolve(app, target, self._script())
         self._run(self.database, lambda cfg: command.stamp(cfg, rev))
+
+
+def _reflect_autoincrement(dialect: Any) -> None:
+    """SQLite batch mode rebuilds a table from its reflection, which does not report
+    AUTOINCREMENT (Django's ids on SQLite): teach this dialect to, so it is kept."""
+    if getattr(dialect, "_manouche_autoincrement", False):
+        return
+    original = dialect.get_table_options
+
+    def get_table_options(
+        connection: Any, table_name: str, schema: str | None = None, **kw: Any
+    ) -> Any:
+        options = dict(original(connection, table_name, schema=schema, **kw) or {})
+        sql = dialect._get_table_sql(connection, table_name, schema=schema, **kw)
+        if sql is not None and re.search(r"\bAUTOINCREMENT\b", sql, re.IGNORECASE):
+            options["sqlite_autoincrement"] = True
+        return options
+
+    dialect.get_table_options = get_table_options
+    dialect._manouche_autoincrement = True
 
 
 def _app_of(revision: str) -> str | None:
