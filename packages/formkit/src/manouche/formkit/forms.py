@@ -208,17 +208,18 @@ class BaseForm:
             errors = error.error_dict
         else:
             errors = {field or NON_FIELD_ERRORS: error.error_list}
-        assert self._errors is not None, "add_error() is for use while cleaning"
+        current = self.errors  # cleans first when called outside of cleaning
+        cleaned = getattr(self, "cleaned_data", {})
         for name, error_list in errors.items():
-            if name not in self._errors:
+            if name not in current:
                 if name != NON_FIELD_ERRORS and name not in self.fields:
                     raise ValueError(f"'{type(self).__name__}' has no field named '{name}'.")
                 if name == NON_FIELD_ERRORS:
-                    self._errors[name] = self.error_class(error_class="nonfield")
+                    current[name] = self.error_class(error_class="nonfield")
                 else:
-                    self._errors[name] = self.error_class(field_id=self[name].auto_id or None)
-            self._errors[name].extend(error_list)
-            self.cleaned_data.pop(name, None)
+                    current[name] = self.error_class(field_id=self[name].auto_id or None)
+            current[name].extend(error_list)
+            cleaned.pop(name, None)
 
     def has_error(self, field: str, code: str | None = None) -> bool:
         return field in self.errors and (
