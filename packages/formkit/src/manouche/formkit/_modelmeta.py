@@ -145,13 +145,14 @@ def describe(model: Any) -> ModelInfo:
                 name = rel.key
                 related_model = rel.mapper.class_
                 kind = "fk"
-            elif info.get("field_name") and info.get("field_name") != attname:
-                related_model = _model_for_table(model, fk.column.table)
-                kind = "fk" if related_model is not None else "column"
             else:
+                # orm-lite names the relation in info["field_name"] ("author" for
+                # the column "author_id") and takes an instance there; a plain
+                # column without a relationship takes the key itself.
                 related_model = _model_for_table(model, fk.column.table)
                 kind = "fk" if related_model is not None else "column"
-                assign_instance = False
+                named = info.get("field_name")
+                assign_instance = bool(named) and named != attname
         default = info.get("default", NOT_PROVIDED)
         if default is NOT_PROVIDED and column.default is not None:
             arg = getattr(column.default, "arg", None)

@@ -9,7 +9,13 @@ from typing import Any
 
 from manouche.formkit import fields as f
 from manouche.formkit._modelmeta import Data, describe, sqlalchemy
-from manouche.formkit.widgets import MultipleHiddenInput, Select, SelectMultiple, _LazyChoices
+from manouche.formkit.widgets import (
+    MultipleHiddenInput,
+    RadioSelect,
+    Select,
+    SelectMultiple,
+    _LazyChoices,
+)
 
 __all__ = ["ModelChoiceField", "ModelMultipleChoiceField"]
 
@@ -47,7 +53,12 @@ class ModelChoiceField(f.ChoiceField):
         self.return_key = return_key
         required = kwargs.get("required", True)
         initial = kwargs.get("initial")
-        self.empty_label = None if required and initial is not None else empty_label
+        widget = kwargs.get("widget")
+        radio = isinstance(widget, RadioSelect) or (
+            isinstance(widget, type) and issubclass(widget, RadioSelect)
+        )
+        hide_empty = (required and initial is not None) or (radio and not blank)
+        self.empty_label = None if hide_empty else empty_label
         self.blank = blank
         kwargs.setdefault("widget", Select)
         super().__init__(choices=_LazyChoices(self._choices_now), **kwargs)
