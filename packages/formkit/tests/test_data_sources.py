@@ -196,3 +196,40 @@ def test_translation_hook() -> None:
     finally:
         formkit.set_translation()
     assert F({"a": "abc"}).errors["b"] == ["This field is required."]
+
+
+def test_every_message_goes_through_the_hook() -> None:
+    seen: list[str] = []
+
+    def mark(message: str) -> str:
+        seen.append(message)
+        return "¡" + message
+
+    def mark_plural(singular: str, plural: str, n: int) -> str:
+        return "¡" + (singular if n == 1 else plural)
+
+    class F(formkit.Form):
+        name = formkit.CharField(max_length=1)
+        when = formkit.DateField()
+        kind = formkit.ChoiceField(choices=[("a", "A")])
+        flag = formkit.NullBooleanField()
+        doc = formkit.FileField(required=False)
+
+    formkit.set_translation(mark, mark_plural)
+    try:
+        form = F({"name": "ab", "when": "x", "kind": "z"})
+        assert form.errors["name"] == ["¡Ensure this value has at most 1 character (it has 2)."]
+        assert form.errors["when"] == ["¡Enter a valid date."]
+        assert form.errors["kind"] == [
+            "¡Select a valid choice. z is not one of the available choices."
+        ]
+        html = str(form)
+        assert ">¡Unknown</option>" in html and ">¡Yes</option>" in html
+        assert "Name¡:</label>" in html
+        formset = formkit.formset_factory(F, can_delete=True, can_order=True)()
+        assert "¡Order¡:</label>" in str(formset) and "¡Delete¡:</label>" in str(formset)
+        bad = formkit.formset_factory(F)({"form-TOTAL_FORMS": "x"})
+        assert bad.non_form_errors()[0].startswith("¡ManagementForm data is missing")
+    finally:
+        formkit.set_translation()
+    assert ":" in seen

@@ -85,8 +85,7 @@ class BaseForm:
             self.prefix = prefix
         self.initial: Mapping[str, Any] = initial or {}
         self.error_class = error_class
-        if label_suffix is not None:
-            self.label_suffix = label_suffix
+        self.label_suffix = gettext(self.label_suffix) if label_suffix is None else label_suffix
         self.empty_permitted = empty_permitted
         self._errors: ErrorDict | None = None
         memo: dict[int, Any] = {}
