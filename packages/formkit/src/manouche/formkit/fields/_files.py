@@ -1,0 +1,82 @@
+"""Uploaded files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manouche.formkit._messages import Plural
+from manouche.formkit.fields._base import Field
+from manouche.formkit.widgets import (
+    FILE_INPUT_CONTRADICTION,
+    ClearableFileInput,
+)
+
+
+class FileField(Field):
+    """An uploaded file; ``max_length`` bounds its name, ``max_size`` its bytes.
+
+    ``max_size`` is formkit's own (Django leaves the limit to the server): a
+    bigger file fails with code ``max_size``.
+    """
+
+    widget = ClearableFileInput
+    default_error_messages = {
+        "invalid": "No file was submitted. Check the encoding type on the form.",
+        "missing": "No file was submitted.",
+        "empty": "The submitted file is empty.",
+        "max_length": Plural(
+            "Ensure this filename has at most %(max)d character (it has %(length)d).",
+            "Ensure this filename has at most %(max)d characters (it has %(length)d).",
+            "max",
+        ),
+        "max_size": "Ensure this file has at most %(max_size)s bytes (it has %(size)s).",
+        "contradiction": "Please either submit a file or check the clear checkbox, not both.",
+    }
+
+    def __init__(
+        self,
+        *,
+        max_length: int | None = None,
+        allow_empty_file: bool = False,
+        max_size: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.max_length = max_length
+        self.allow_empty_file = allow_empty_file
+        self.max_size = max_size
+        super().__init__(**kwargs)
+
+    def to_python(self, data: Any) -> Any:
+        if data in self.empty_values:
+            return None
+        try:
+            file_name = data.name
+            file_size = data.size
+        except AttributeError:
+            raise self.error("invalid") from None
+        if self.max_length is not None and len(file_name) > self.max_length:
+            raise self.error("max_length", {"max": self.max_length, "length": len(file_name)})
+        if not file_name:
+            raise self.error("invalid")
+        if not self.allow_empty_file and not file_size:
+            raise self.error("empty")
+        if self.max_size is not None and file_size > self.max_size:
+            raise self.error("max_size", {"max_size": self.max_size, "size": file_size})
+        return data
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if data is FILE_INPUT_CONTRADICTION:
+            raise self.error("contradiction")
+        if data is False:
+            if not self.required:
+                return False
+            data = None
+        if not data and initial:
+            return initial
+        return super().clean(data)
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return initial
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return not self.disabled and data is not None
