@@ -206,6 +206,11 @@ class Database(AsyncDatabaseMixin):
 
     def _fetch_converted(self, statement: Any) -> list[Any]:
         """Rows of a SELECT as tuples, converted by the column types, without Row objects."""
+        raw, converters = self._fetch_raw(statement)
+        return converters.convert(raw)
+
+    def _fetch_raw(self, statement: Any) -> tuple[list[Any], _Converters]:
+        """The DBAPI rows of a SELECT, unconverted, and the converters of its columns."""
         conn = self.connection()
         st = self._state
         autocommit = not st.stack and not st.bound
@@ -216,16 +221,18 @@ class Database(AsyncDatabaseMixin):
                 # The default strategy buffers nothing: the DBAPI cursor has every row.
                 raw = result.cursor.fetchall()
                 result.close()
+                types = [c.type for c in statement.selected_columns]
+                converters = _converters(types, self.engine.dialect, description)
             else:
                 raw = [tuple(r) for r in result.all()]
+                converters = _NO_CONVERSION
             if autocommit:
                 conn.commit()
         except BaseException:
             if autocommit:
                 conn.rollback()
             raise
-        types = [c.type for c in statement.selected_columns]
-        return _converters(types, self.engine.dialect, description).convert(raw)
+        return (raw if isinstance(raw, list) else list(raw)), converters
 
     def _raw_rows(self, sql: str, args: Any) -> tuple[list[Any], Any]:
         conn = self.connection()
@@ -380,6 +387,7 @@ class _Converters:
 
 
 _converter_cache: dict[Any, _Converters] = {}
+_NO_CONVERSION = _Converters((), sa.engine.default.DefaultDialect(), ())
 
 
 def _converters(types: Sequence[Any], dialect: sa.Dialect, description: Any) -> _Converters:

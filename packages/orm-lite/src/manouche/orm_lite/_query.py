@@ -113,6 +113,8 @@ class Query:
         self.for_update: dict[str, Any] | None = None
         self.combinator: tuple[str, list[Query], bool] | None = None
         self.empty = False
+        #: GROUP BY the primary key only for model rows (set per database by the QuerySet).
+        self.group_by_pk = False
         self._n = 0
 
     def clone(self) -> Query:
@@ -687,6 +689,10 @@ class Query:
             names, mcols = self.model_columns()
             cols = [c.label(n) for n, c in zip(names, mcols, strict=True)]
             plain = list(mcols)
+            if self.group_by_pk and not extra_cols:
+                # The other columns depend on the primary key: GROUP BY it alone
+                # (SQLite and PostgreSQL accept this; it is faster), as Django does.
+                plain = [self.root.c[self.opts.pk.column]]
             for n in self.annotation_order:
                 res = self.annotations[n]
                 cols.append(res.expr.label(n))

@@ -87,7 +87,9 @@ class QuerySet(AsyncQuerySetMixin):
         extra: list[Any] = []
         if self._kind == MODELS and self._query.select_related:
             extra = self._related_plan()[1]
-        return self._query.select_statement(extra_cols=extra)
+        q = self._query
+        q.group_by_pk = q.has_aggregates and self.db.vendor in ("sqlite", "postgresql")
+        return q.select_statement(extra_cols=extra)
 
     def __repr__(self) -> str:
         data = list(self[: REPR_OUTPUT_SIZE + 1])
@@ -162,8 +164,25 @@ class QuerySet(AsyncQuerySetMixin):
         if self._query.empty:
             return iter(())
         self._check_for_update()
-        rows = self.db._fetch_converted(self._statement())
-        return iter(self._convert(rows))
+        db = self.db
+        raw, converters = db._fetch_raw(self._statement())
+        q = self._query
+        if (
+            self._kind == MODELS
+            and not q.select_related
+            and not (signals.pre_init.receivers or signals.post_init.receivers)
+        ):
+            return iter(self._build_plain_models(raw, converters.procs, db))
+        return iter(self._convert(converters.convert(raw)))
+
+    def _build_plain_models(self, raw: Sequence[Any], procs: Any, db: Database) -> list[Any]:
+        """Instances straight from DBAPI rows, by a row builder made for these columns."""
+        from manouche.orm_lite._base import ModelState
+
+        names, _ = self._query.model_columns()
+        build = _row_builder((*names, *self._query.annotation_order), tuple(procs))
+        objs: list[Any] = build(raw, self.model, db, ModelState)
+        return objs
 
     def _convert(self, rows: Sequence[Any]) -> list[Any]:
         kind = self._kind
@@ -1175,6 +1194,50 @@ def _conflict_insert(
         index_elements=cols_for(unique_fields),
         set_={c: stmt.excluded[c] for c in cols_for(update_fields)},
     )
+
+
+_builders: dict[Any, Any] = {}
+
+
+def _row_builder(names: tuple[str, ...], procs: tuple[tuple[int, Any], ...]) -> Any:
+    """A function turning DBAPI rows into instances of the given columns, made once.
+
+    The loop is written out for the columns (a dict display, each converter
+    called inline), which is what makes loading rows cheap.
+    """
+    key = (names, procs)
+    found = _builders.get(key)
+    if found is not None:
+        return found
+    converted = dict(procs)
+    width = len(names)
+    args = ", ".join(f"v{i}" for i in range(width))
+    items = []
+    for i, name in enumerate(names):
+        if i in converted:
+            items.append(f"{name!r}: None if v{i} is None else p{i}(v{i})")
+        else:
+            items.append(f"{name!r}: v{i}")
+    items.append("'_state': state(db, False)")
+    extra = "" if width else "_"
+    unpack = f"({args},{extra}*_rest)" if width else "_rest"
+    source = (
+        "def build(raw, cls, db, state):\n"
+        "    new = cls.__new__\n"
+        "    out = []\n"
+        "    append = out.append\n"
+        f"    for {unpack} in raw:\n"
+        "        obj = new(cls)\n"
+        f"        obj.__dict__ = {{{', '.join(items)}}}\n"
+        "        append(obj)\n"
+        "    return out\n"
+    )
+    namespace: dict[str, Any] = {f"p{i}": proc for i, proc in procs}
+    exec(compile(source, "<orm-lite row builder>", "exec"), namespace)  # noqa: S102
+    if len(_builders) > 1024:
+        _builders.clear()
+    found = _builders[key] = namespace["build"]
+    return found
 
 
 class _NoFast:

@@ -69,10 +69,16 @@ class _SqliteDateTime(sqlite.DATETIME):
         return process
 
     def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        parse = datetime.datetime.fromisoformat
+
         def process(value: Any) -> Any:
             if value is None or isinstance(value, datetime.datetime):
                 return value
-            return _parse_datetime(str(value))
+            try:
+                result = parse(value)  # C speed for what Django writes
+            except (TypeError, ValueError):
+                return _parse_datetime(str(value))
+            return _naive_utc(result) if result.tzinfo is not None else result
 
         return process
 
@@ -107,10 +113,15 @@ class _SqliteDate(sqlite.DATE):
     """SQLite DATE that also accepts the datetime strings SQLite's date() functions return."""
 
     def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        parse = datetime.date.fromisoformat
+
         def process(value: Any) -> Any:
             if value is None or isinstance(value, datetime.date):
                 return value
-            return _parse_datetime(str(value)).date()
+            try:
+                return parse(value)
+            except (TypeError, ValueError):
+                return _parse_datetime(str(value)).date()
 
         return process
 
@@ -187,6 +198,37 @@ class DecimalType(TypeDecorator[decimal.Decimal]):
         if dialect.name == "sqlite":
             return str(value) if isinstance(value, decimal.Decimal) else value
         return value
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        # SQLite stores REAL: a Decimal of 15 significant digits (more is float noise),
+        # quantized to the field's places, as Django reads it. Built once per column.
+        context = decimal.Context(prec=self.max_digits or 15)
+        from_float = decimal.Context(prec=15).create_decimal_from_float
+        places = (
+            decimal.Decimal(1).scaleb(-self.decimal_places)
+            if self.decimal_places is not None
+            else None
+        )
+        make = decimal.Decimal
+        # Decimals are immutable and amounts repeat: remember recent conversions.
+        seen: dict[Any, decimal.Decimal] = {}
+
+        def process(value: Any) -> Any:
+            if value is None:
+                return None
+            found = seen.get(value)
+            if found is not None:
+                return found
+            result = from_float(value) if isinstance(value, float) else make(str(value))
+            if places is not None:
+                result = result.quantize(places, context=context)
+            if len(seen) < 4096:
+                seen[value] = result
+            return result
+
+        return process
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         if value is None or dialect.name != "sqlite":
