@@ -119,3 +119,11 @@ def test_uploaded_file_from_unseekable_stream() -> None:
     upload = formkit.UploadedFile(Stream(), "x.bin")  # type: ignore[arg-type]
     assert upload.size == 3 and upload.read() == b"abc"
     assert formkit.wrap_upload("") is None and formkit.wrap_upload(None) is None
+
+
+def test_deeply_nested_json_is_invalid_not_a_crash() -> None:
+    field = formkit.JSONField()
+    with pytest.raises(formkit.ValidationError) as info:
+        field.clean("[" * 100_000 + "]" * 100_000)
+    assert info.value.error_list[0].code == "invalid"
+    assert field.clean('{"a": [1, {"b": null}]}') == {"a": [1, {"b": None}]}

@@ -186,7 +186,7 @@ class JSONField(CharField):
             return value
         try:
             converted = json.loads(value, cls=self.decoder)
-        except (json.JSONDecodeError, TypeError):
+        except (json.JSONDecodeError, TypeError, RecursionError):
             raise self.error("invalid", {"value": value}) from None
         if isinstance(converted, str):
             return JSONString(converted)
@@ -199,7 +199,7 @@ class JSONField(CharField):
             return None
         try:
             return json.loads(data, cls=self.decoder)
-        except (json.JSONDecodeError, TypeError):
+        except (json.JSONDecodeError, TypeError, RecursionError):
             return InvalidJSONInput(data)
 
     def prepare_value(self, value: Any) -> Any:
