@@ -49,6 +49,9 @@ def _orm_lite_models() -> dict[str, Any]:
         author = models.ForeignKey(Author, on_delete=models.CASCADE)
         kind = models.CharField(max_length=1, choices=[("f", "Fiction"), ("n", "Non-fiction")])
         pages = models.PositiveIntegerField(default=100)
+        rating = models.IntegerField(
+            default=3, validators=[models.MinValueValidator(1), models.MaxValueValidator(5)]
+        )
         price = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
         summary = models.TextField(blank=True)
         tags = models.ManyToManyField(Tag, blank=True)
@@ -133,6 +136,9 @@ def _plain(value: Any) -> Any:
 
 
 BOOK_DATA = [
+    {"title": "R", "author": "1", "kind": "f", "pages": "1", "rating": "9"},
+    {"title": "R", "author": "1", "kind": "f", "pages": "1", "rating": "0"},
+    {"title": "R", "author": "1", "kind": "f", "pages": "1", "rating": "4"},
     {"title": "New", "author": "2", "kind": "n", "pages": "10", "tags": ["1", "2"]},
     {"title": "Existing", "author": "1", "kind": "f", "pages": "5"},
     {"title": "", "author": "9", "kind": "x", "pages": "-1", "price": "1.234", "tags": ["7"]},
@@ -231,7 +237,8 @@ def test_save_commit_false_then_save_m2m(ours: Any) -> None:
             exclude = ["price", "summary"]
 
     form = BookForm(
-        {"title": "Later", "author": "1", "kind": "n", "pages": "3", "tags": ["2"]}, db=db
+        {"title": "Later", "author": "1", "kind": "n", "pages": "3", "rating": "2", "tags": ["2"]},
+        db=db,
     )
     book = form.save(commit=False)
     assert book.pk is None
@@ -239,6 +246,20 @@ def test_save_commit_false_then_save_m2m(ours: Any) -> None:
     book.save()
     form.save_m2m()
     assert [t.pk for t in book.tags.all()] == [2]
+
+
+def test_column_ranges_and_localized_fields(ours: Any) -> None:
+    class BookForm(formkit.ModelForm):
+        class Meta:
+            model = ours["Book"]
+            fields = ["rating", "pages"]
+            localized_fields = ["pages"]
+
+    form = BookForm({"rating": str(2**31), "pages": str(2**31)}, db=ours["db"])
+    codes = {k: [e.code for e in v] for k, v in form.errors.as_data().items()}
+    assert codes == {"rating": ["max_value"], "pages": ["max_value"]}
+    assert isinstance(form.fields["pages"].widget, formkit.TextInput)
+    assert isinstance(form.fields["rating"].widget, formkit.NumberInput)
 
 
 def test_meta_options_labels_widgets_and_errors(ours: Any) -> None:

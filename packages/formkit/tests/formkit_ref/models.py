@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models as dm
 
 
@@ -31,6 +32,7 @@ class Book(dm.Model):
     author = dm.ForeignKey(Author, on_delete=dm.CASCADE)
     kind = dm.CharField(max_length=1, choices=[("f", "Fiction"), ("n", "Non-fiction")])
     pages = dm.PositiveIntegerField(default=100)
+    rating = dm.IntegerField(default=3, validators=[MinValueValidator(1), MaxValueValidator(5)])
     price = dm.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     summary = dm.TextField(blank=True)
     tags = dm.ManyToManyField(Tag, blank=True)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from manouche.formkit import fields as f
+from manouche.formkit import validators
 from manouche.formkit._modelmeta import NOT_PROVIDED, Data, ModelField, describe, sqlalchemy
 from manouche.formkit._modelmeta import pk_value as _pk_value
 from manouche.formkit.exceptions import ImproperlyConfigured, ValidationError
@@ -111,6 +112,7 @@ def _form_field(
     help_text: str | None = None,
     error_messages: Mapping[str, Any] | None = None,
     field_class: type[f.Field] | None = None,
+    localize: bool = False,
 ) -> f.Field:
     kwargs: dict[str, Any] = {
         "required": not mf.blank,
@@ -119,6 +121,8 @@ def _form_field(
     }
     if widget is not None:
         kwargs["widget"] = widget
+    if localize:
+        kwargs["localize"] = True
     if error_messages:
         kwargs["error_messages"] = error_messages
     if mf.default is not NOT_PROVIDED:
@@ -171,11 +175,27 @@ def _form_field(
         )
     if cls is f.IntegerField and str(django_name).startswith("Positive"):
         kwargs["min_value"] = 0
+    if cls is f.IntegerField and not mf.primary_key:
+        # A value the column cannot hold is a form error, not a database error.
+        low, high = _integer_range(column)
+        kwargs["validators"] = [
+            validators.MinValueValidator(low),
+            validators.MaxValueValidator(high),
+        ]
     if issubclass(cls, f.BooleanField):
         kwargs["required"] = False
         if mf.null and cls is f.BooleanField:
             cls = f.NullBooleanField
     return cls(**kwargs)
+
+
+def _integer_range(column: Any) -> tuple[int, int]:
+    sa = sqlalchemy()
+    if isinstance(column.type, sa.SmallInteger):
+        return -(2**15), 2**15 - 1
+    if isinstance(column.type, sa.BigInteger):
+        return -(2**63), 2**63 - 1
+    return -(2**31), 2**31 - 1
 
 
 def _coercer(python_type: Any) -> Callable[[Any], Any]:
@@ -201,6 +221,7 @@ def fields_for_model(
     error_messages: Mapping[str, Mapping[str, Any]] | None = None,
     field_classes: Mapping[str, type[f.Field]] | None = None,
     db: Any = None,
+    localized_fields: Sequence[str] | str | None = None,
 ) -> dict[str, f.Field]:
     """Form fields for the editable fields of ``model``, in declaration order."""
     info = describe(model)
@@ -226,6 +247,7 @@ def fields_for_model(
             help_text=(help_texts or {}).get(mf.name),
             error_messages=(error_messages or {}).get(mf.name),
             field_class=(field_classes or {}).get(mf.name),
+            localize=localized_fields == ALL_FIELDS or mf.name in (localized_fields or ()),
         )
     if wanted is not None:
         result = {name: result[name] for name in wanted if name in result}
@@ -310,6 +332,7 @@ class ModelFormOptions:
         self.field_classes = getattr(options, "field_classes", None)
         self.db = getattr(options, "db", None)
         self.saver = getattr(options, "saver", None)
+        self.localized_fields = getattr(options, "localized_fields", None)
         if isinstance(self.fields, str) and self.fields != ALL_FIELDS:
             raise TypeError(
                 f"{getattr(options, '__qualname__', 'Meta')}.fields cannot be a string. "
@@ -344,6 +367,7 @@ class ModelFormMetaclass(DeclarativeFieldsMetaclass):
             opts.error_messages,
             opts.field_classes,
             db=opts.db,
+            localized_fields=opts.localized_fields,
         )
         unknown = [
             n
