@@ -127,3 +127,33 @@ def test_deeply_nested_json_is_invalid_not_a_crash() -> None:
         field.clean("[" * 100_000 + "]" * 100_000)
     assert info.value.error_list[0].code == "invalid"
     assert field.clean('{"a": [1, {"b": null}]}') == {"a": [1, {"b": None}]}
+
+
+def test_forms_work_without_sqlalchemy() -> None:
+    import subprocess
+    import sys
+
+    script = """
+import sys
+class Block:
+    def find_spec(self, name, path, target=None):
+        if name.split('.')[0] == 'sqlalchemy':
+            raise ImportError('blocked')
+sys.meta_path.insert(0, Block())
+from manouche import formkit
+assert 'sqlalchemy' not in sys.modules
+class F(formkit.Form):
+    a = formkit.CharField()
+assert F({'a': 'x'}).is_valid()
+try:
+    class M(formkit.ModelForm):
+        class Meta:
+            model = type('X', (), {'__table__': object()})
+            fields = '__all__'
+except ImportError as exc:
+    assert "manouche-formkit[sqlalchemy]" in str(exc)
+else:
+    raise AssertionError('no ImportError')
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
