@@ -64,3 +64,86 @@ def test_mutated_inputs_agree_with_django(dj: Any, name: str) -> None:
         if not same:
             mismatches.append((value, got, expected))
     assert not mismatches, mismatches[:5]
+
+
+OBJECTS: list[Any] = [
+    0,
+    1,
+    -1,
+    1.5,
+    1e20,
+    float("nan"),
+    True,
+    False,
+    None,
+    [],
+    ["a"],
+    ["1", "2"],
+    {},
+    {"a": 1},
+    (),
+    ("a",),
+    b"bytes",
+    b"",
+    "  ",
+    "a",
+    "1",
+    "true",
+]
+FIELDS: list[tuple[str, dict[str, Any]]] = [
+    ("CharField", {}),
+    ("IntegerField", {}),
+    ("FloatField", {}),
+    ("DecimalField", {"max_digits": 5, "decimal_places": 2}),
+    ("BooleanField", {}),
+    ("NullBooleanField", {}),
+    ("DateField", {}),
+    ("TimeField", {}),
+    ("DateTimeField", {}),
+    ("DurationField", {}),
+    ("EmailField", {}),
+    ("URLField", {}),
+    ("SlugField", {}),
+    ("UUIDField", {}),
+    ("JSONField", {}),
+    ("GenericIPAddressField", {}),
+    ("ChoiceField", {"choices": [("1", "1"), ("a", "a"), ("True", "t")]}),
+    ("TypedChoiceField", {"choices": [(1, "1")], "coerce": int}),
+    ("MultipleChoiceField", {"choices": [("1", "1"), ("a", "a"), ("2", "2")]}),
+    ("TypedMultipleChoiceField", {"choices": [(1, "1"), (2, "2")], "coerce": int}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), FIELDS, ids=[f[0] for f in FIELDS])
+def test_python_objects_agree_with_django_or_are_invalid(
+    dj: Any, name: str, kwargs: dict[str, Any]
+) -> None:
+    """Same outcome as Django; where Django crashes (AttributeError...), ours says invalid."""
+    import datetime
+    import decimal
+    import uuid
+
+    from django.core.exceptions import ValidationError as DjangoError
+
+    values = [
+        *OBJECTS,
+        decimal.Decimal("1.5"),
+        datetime.date(2020, 1, 2),
+        datetime.datetime(2020, 1, 2, 3, 4, 5),
+        datetime.time(3, 4),
+        datetime.timedelta(days=1),
+        uuid.UUID(int=5),
+    ]
+    for value in values:
+        try:
+            expected = _result(getattr(dj, name)(**kwargs), value, DjangoError)
+        except (AttributeError, TypeError):
+            got = _result(getattr(formkit, name)(**kwargs), value, formkit.ValidationError)
+            assert got[0] == "error", (name, value, got)
+            continue
+        got = _result(getattr(formkit, name)(**kwargs), value, formkit.ValidationError)
+        assert got[0] == expected[0], (name, value, got, expected)
+        if got[0] == "ok":
+            assert _same(got[1], expected[1]), (name, value, got, expected)
+        else:
+            assert got[1] == expected[1], (name, value, got, expected)
