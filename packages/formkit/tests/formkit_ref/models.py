@@ -40,3 +40,29 @@ class Book(dm.Model):
     class Meta:
         app_label = "formkit_ref"
         unique_together = [("title", "author")]
+
+
+class Profile(dm.Model):
+    user_name = dm.CharField(max_length=30, unique=True)
+    nickname = dm.CharField(max_length=20, null=True, blank=True)
+    age = dm.PositiveSmallIntegerField(null=True, blank=True)
+    score = dm.FloatField(default=0.5)
+    active = dm.BooleanField(default=True)
+    verified = dm.BooleanField(null=True)
+    level = dm.IntegerField(choices=[(1, "Low"), (2, "High")], default=1)
+    joined = dm.DateField(null=True, blank=True)
+    created = dm.DateTimeField(auto_now_add=True)
+    last_seen = dm.DateTimeField(null=True, blank=True)
+    website = dm.URLField(blank=True)
+    slug = dm.SlugField(max_length=40, blank=True)
+    token = dm.UUIDField(null=True, blank=True)
+    ip = dm.GenericIPAddressField(null=True, blank=True)
+    data = dm.JSONField(default=dict, blank=True)
+    mentor = dm.ForeignKey("self", null=True, blank=True, on_delete=dm.SET_NULL)
+    idle = dm.DurationField(null=True, blank=True)
+
+    class Meta:
+        app_label = "formkit_ref"
+
+    def __str__(self) -> str:
+        return str(self.user_name)

@@ -80,6 +80,10 @@ _BY_DJANGO_NAME: dict[str, type[f.Field]] = {
 }
 
 
+# Model fields stored as text whose form fields take max_length and empty_value.
+_TEXT_MODEL_FIELDS = frozenset({"CharField", "TextField", "EmailField", "URLField", "SlugField"})
+
+
 def _by_column_type(column: Any) -> type[f.Field]:
     sa = sqlalchemy()
     table: list[tuple[Any, type[f.Field]]] = [
@@ -160,9 +164,14 @@ def _form_field(
             kwargs["empty_value"] = None
         return cls(**kwargs)
     cls = field_class or _BY_DJANGO_NAME.get(str(django_name)) or _by_column_type(column)
-    if issubclass(cls, f.CharField):
+    text_like = (
+        str(django_name) in _TEXT_MODEL_FIELDS
+        if django_name
+        else isinstance(column.type, sa.String)
+    )
+    if issubclass(cls, f.CharField) and text_like:
         max_length = mf.info.get("max_length", getattr(column.type, "length", None))
-        if max_length is not None and cls is not f.JSONField:
+        if max_length is not None:
             kwargs["max_length"] = max_length
         if mf.null:
             kwargs["empty_value"] = None
