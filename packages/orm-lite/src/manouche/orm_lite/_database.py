@@ -234,7 +234,62 @@ class Database(AsyncDatabaseMixin):
             raise
         return (raw if isinstance(raw, list) else list(raw)), converters
 
-    def _raw_rows(self, sql: str, args: Any) -> tuple[list[Any], Any]:
+    def _insert_many(
+        self,
+        table: sa.Table,
+        columns: Sequence[Any],
+        rows: Sequence[Sequence[Any]],
+        returning: Any,
+        batch_size: int | None,
+    ) -> list[Any]:
+        """INSERT ``rows`` as multi-row VALUES statements; the ``returning`` column's values."""
+        dialect = self.engine.dialect
+        quote = dialect.identifier_preparer.quote
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        binders = [
+            (i, proc)
+            for i, col in enumerate(columns)
+            if (proc := col.type._cached_bind_processor(dialect)) is not None
+        ]
+        width = max(1, len(columns))
+        # Bound variables per statement: SQLite allows 32766, the servers 65535.
+        per_batch = max(1, 30000 // width)
+        if batch_size:
+            per_batch = min(per_batch, batch_size)
+        head = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) VALUES "
+        )
+        if not columns:
+            head = f"INSERT INTO {quote(table.name)} DEFAULT VALUES"
+        tail = f" RETURNING {quote(returning.name)}" if returning is not None else ""
+        one = "(" + ", ".join([mark] * len(columns)) + ")"
+        returned: list[Any] = []
+        from manouche.orm_lite._database import Atomic
+
+        with Atomic(self, savepoint=False):
+            for start in range(0, len(rows), per_batch):
+                batch = rows[start : start + per_batch]
+                args: list[Any] = []
+                for row in batch:
+                    if binders:
+                        values = list(row)
+                        for i, proc in binders:
+                            if values[i] is not None:
+                                values[i] = proc(values[i])
+                        args.extend(values)
+                    else:
+                        args.extend(row)
+                if columns:
+                    sql = head + ", ".join([one] * len(batch)) + tail
+                    found, _ = self._raw_rows(sql, tuple(args), fetch=returning is not None)
+                    returned.extend(r[0] for r in found)
+                else:
+                    for _ in batch:
+                        found, _ = self._raw_rows(head + tail, (), fetch=returning is not None)
+                        returned.extend(r[0] for r in found)
+        return returned
+
+    def _raw_rows(self, sql: str, args: Any, fetch: bool = True) -> tuple[list[Any], Any]:
         conn = self.connection()
         st = self._state
         autocommit = not st.stack and not st.bound
@@ -244,7 +299,7 @@ class Database(AsyncDatabaseMixin):
             try:
                 result = conn.exec_driver_sql(sql, args)
                 description = result.cursor.description if result.cursor is not None else None
-                rows = [tuple(r) for r in result.fetchall()]
+                rows = [tuple(r) for r in result.fetchall()] if fetch else []
                 if autocommit:
                     conn.commit()
             except BaseException:
@@ -257,18 +312,19 @@ class Database(AsyncDatabaseMixin):
         cursor = dbapi.cursor()
         try:
             cursor.execute(sql, args)
-            fetched: Any = cursor.fetchall()
+            fetched: Any = cursor.fetchall() if fetch else []
             description = cursor.description
         except Exception as exc:
-            if autocommit and self.vendor != "sqlite":
+            if autocommit:
                 dbapi.rollback()
-            raise sa.exc.DBAPIError.instance(
-                sql, args, exc, engine.dialect.loaded_dbapi.Error
-            ) from exc
+            wrapped = sa.exc.DBAPIError.instance(sql, args, exc, engine.dialect.loaded_dbapi.Error)
+            if isinstance(wrapped, sa.exc.OperationalError):
+                raise _as_integrity_error(wrapped) from exc
+            raise wrapped from exc
         finally:
             cursor.close()
-        if autocommit and self.vendor != "sqlite":
-            # psycopg and PyMySQL open a transaction on SELECT: end it, as autocommit would.
+        if autocommit:
+            # psycopg and PyMySQL open a transaction on SELECT, SQLite on a write: end it.
             dbapi.commit()
         return list(fetched), description
 

@@ -1072,6 +1072,21 @@ class QuerySet(AsyncQuerySetMixin):
             if not group:
                 continue
             gfields = [f for f in fields if include_pk or f is not pk]
+            if not (ignore_conflicts or update_conflicts):
+                # One multi-row INSERT per batch, compiled by hand, on the DBAPI cursor.
+                values = [
+                    tuple(f.get_prep_value(f.pre_save(o, True)) for f in gfields) for o in group
+                ]
+                returned = db._insert_many(
+                    table,
+                    [table.c[f.column] for f in gfields],
+                    values,
+                    None if include_pk or not can_return else table.c[pk.column],
+                    batch_size,
+                )
+                for o, new_pk in zip(group, returned, strict=False):
+                    o.__dict__[pk.attname] = new_pk
+                continue
             rows = [
                 {f.column: f.get_prep_value(f.pre_save(o, True)) for f in gfields} for o in group
             ]
