@@ -142,3 +142,35 @@ def test_cleaning_like_django(dj: Any, pair: Any, index: int) -> None:
             else:
                 assert mine == value and type(mine) is type(value), name
     assert_html_equal(ours.as_div(), theirs.as_div())
+
+
+def test_editing_a_full_instance_like_django(dj: Any, pair: Any) -> None:
+    import datetime
+    import uuid
+
+    ours_model, theirs_model, db = pair
+    values = {
+        "nickname": "Rooty <r>",
+        "age": 42,
+        "score": 2.25,
+        "active": False,
+        "verified": True,
+        "level": 2,
+        "joined": datetime.date(2020, 2, 29),
+        "last_seen": datetime.datetime(2024, 1, 2, 3, 4, 5, 678),
+        "website": "https://example.com/?a=1&b=2",
+        "slug": "root-slug",
+        "token": uuid.UUID(int=7),
+        "ip": "10.1.2.3",
+        "data": {"k": ["v", 1, None]},
+        "idle": datetime.timedelta(days=1, seconds=5, microseconds=7),
+    }
+    theirs_model.objects.filter(user_name="root").update(**values)
+    ours_model.objects.using(db).filter(user_name="root").update(**values)
+    Ours, Theirs = _forms(dj, pair)
+    theirs = Theirs(instance=theirs_model.objects.get(user_name="root"))
+    ours = Ours(instance=ours_model.objects.using(db).get(user_name="root"), db=db)
+    for name in Theirs.base_fields:
+        assert ours[name].value() == theirs[name].value(), name
+    assert_html_equal(ours.as_div(), theirs.as_div())
+    assert ours.changed_data == theirs.changed_data
