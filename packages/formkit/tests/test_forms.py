@@ -157,3 +157,28 @@ else:
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_public_name_is_exported_from_the_top() -> None:
+    import importlib
+
+    modules = [
+        "boundfield",
+        "exceptions",
+        "fields",
+        "files",
+        "forms",
+        "formsets",
+        "modelfields",
+        "modelformsets",
+        "models",
+        "translation",
+        "utils",
+        "validators",
+        "widgets",
+    ]
+    for name in modules:
+        module = importlib.import_module(f"manouche.formkit.{name}")
+        for public in module.__all__:
+            assert public in formkit.__all__, f"{name}.{public}"
+            assert getattr(formkit, public) is getattr(module, public)

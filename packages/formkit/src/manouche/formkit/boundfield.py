@@ -339,7 +339,7 @@ class BoundWidget:
 
 
 # A date/time value loses its microseconds when the widget cannot show them.
-def strip_microseconds(value: Any, widget: Widget) -> Any:
+def _strip_microseconds(value: Any, widget: Widget) -> Any:
     if isinstance(value, (datetime.datetime, datetime.time)) and not widget.supports_microseconds:
         return value.replace(microsecond=0)
     return value

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from markupsafe import Markup, escape
 
-from manouche.formkit.boundfield import BoundField, strip_microseconds
+from manouche.formkit.boundfield import BoundField, _strip_microseconds
 from manouche.formkit.exceptions import NON_FIELD_ERRORS, ValidationError
 from manouche.formkit.fields import Field, FileField
 from manouche.formkit.translation import gettext
@@ -161,7 +161,7 @@ class BaseForm:
         value = self.initial.get(field_name, field.initial)
         if callable(value):
             value = value()
-        return strip_microseconds(value, field.widget)
+        return _strip_microseconds(value, field.widget)
 
     def hidden_fields(self) -> list[BoundField]:
         return [bf for bf in self if bf.is_hidden]

@@ -24,6 +24,7 @@ from manouche.formkit.widgets import HiddenInput
 __all__ = [
     "BaseInlineFormSet",
     "BaseModelFormSet",
+    "InlineForeignKeyField",
     "inlineformset_factory",
     "modelformset_factory",
 ]

@@ -33,8 +33,8 @@ from manouche.formkit.widgets import Textarea
 
 __all__ = [
     "ALL_FIELDS",
+    "ModelFormOptions",
     "BaseModelForm",
-    "ImproperlyConfigured",
     "ModelForm",
     "ModelFormMetaclass",
     "construct_instance",
@@ -457,7 +457,7 @@ class BaseModelForm(BaseForm):
         self.validate_unique()
 
     def _run_model_validators(self) -> None:
-        info = describe(opts_model(self))
+        info = describe(_opts_model(self))
         for mf in info.fields:
             validators = mf.info.get("validators") or ()
             if not validators or mf.name not in self.cleaned_data or mf.name in self.errors:
@@ -480,7 +480,7 @@ class BaseModelForm(BaseForm):
 
     def validate_unique(self) -> None:
         """Check unique fields and unique_together sets against the database."""
-        info = describe(opts_model(self))
+        info = describe(_opts_model(self))
         checks: list[tuple[str, ...]] = [(mf.name,) for mf in info.fields if mf.unique]
         checks.extend(info.unique_together)
         if not checks:
@@ -530,7 +530,7 @@ class BaseModelForm(BaseForm):
                 )
 
     def _save_m2m(self) -> None:
-        info = describe(opts_model(self))
+        info = describe(_opts_model(self))
         for mf in info.fields:
             if mf.kind != "m2m" or mf.name not in self.fields or mf.name not in self.cleaned_data:
                 continue
@@ -569,7 +569,7 @@ class BaseModelForm(BaseForm):
         return self.instance
 
 
-def opts_model(form: BaseModelForm) -> Any:
+def _opts_model(form: BaseModelForm) -> Any:
     return form._meta.model
 
 

@@ -19,6 +19,8 @@ from manouche.formkit.exceptions import ValidationError
 
 __all__ = [
     "EMPTY_VALUES",
+    "MAX_IPV6_ADDRESS_LENGTH",
+    "MAX_URL_LENGTH",
     "BaseValidator",
     "DecimalValidator",
     "DomainNameValidator",

@@ -20,6 +20,7 @@ from manouche.formkit.translation import gettext
 from manouche.formkit.utils import flatatt
 
 __all__ = [
+    "FILE_INPUT_CONTRADICTION",
     "CheckboxInput",
     "CheckboxSelectMultiple",
     "ChoiceWidget",
@@ -54,9 +55,9 @@ __all__ = [
 #: Returned by ClearableFileInput when a file is uploaded and "clear" is ticked.
 FILE_INPUT_CONTRADICTION = object()
 
-DATE_FORMAT = "%Y-%m-%d"
-DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-TIME_FORMAT = "%H:%M:%S"
+_DATE_FORMAT = "%Y-%m-%d"
+_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+_TIME_FORMAT = "%H:%M:%S"
 
 
 def _getlist(data: Any, name: str) -> Any:
@@ -389,15 +390,15 @@ class DateTimeBaseInput(TextInput):
 
 
 class DateInput(DateTimeBaseInput):
-    format_default = DATE_FORMAT
+    format_default = _DATE_FORMAT
 
 
 class DateTimeInput(DateTimeBaseInput):
-    format_default = DATETIME_FORMAT
+    format_default = _DATETIME_FORMAT
 
 
 class TimeInput(DateTimeBaseInput):
-    format_default = TIME_FORMAT
+    format_default = _TIME_FORMAT
 
 
 def _boolean_check(value: Any) -> bool:

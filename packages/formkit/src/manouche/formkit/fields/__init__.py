@@ -25,7 +25,9 @@ from manouche.formkit.fields._temporal import DateField, DateTimeField, Duration
 from manouche.formkit.fields._text import (
     EmailField,
     GenericIPAddressField,
+    InvalidJSONInput,
     JSONField,
+    JSONString,
     RegexField,
     SlugField,
     URLField,
@@ -33,6 +35,8 @@ from manouche.formkit.fields._text import (
 )
 
 __all__ = [
+    "InvalidJSONInput",
+    "JSONString",
     "BooleanField",
     "CharField",
     "ChoiceField",
