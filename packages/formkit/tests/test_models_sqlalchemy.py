@@ -214,3 +214,30 @@ def test_saver_adapter_and_engine(session: Any) -> None:
 
     with pytest.raises(TypeError, match="saver"):
         TagForm({"label": "x"}).save()
+
+
+def test_connection_saves_inside_a_transaction(session: Any) -> None:
+    engine = session.get_bind()
+
+    class TagForm(formkit.ModelForm):
+        class Meta:
+            model = Tag
+            fields = ["label"]
+
+    with engine.connect() as conn:
+
+        def insert(tag: Tag) -> None:
+            conn.execute(sa.insert(Tag.__table__).values(label=tag.label))
+
+        TagForm({"label": "kept"}, db=conn, saver=insert).save()
+        assert not conn.in_transaction()  # committed by the form's own transaction
+
+        def failing(tag: Tag) -> None:
+            insert(tag)
+            raise RuntimeError("disk full")
+
+        with pytest.raises(RuntimeError):
+            TagForm({"label": "lost"}, db=conn, saver=failing).save()
+    with engine.connect() as conn:
+        labels = {row[0] for row in conn.execute(sa.select(Tag.__table__.c.label))}
+    assert "kept" in labels and "lost" not in labels

@@ -313,5 +313,9 @@ class Data:
         elif self.is_session:
             with db.begin_nested():
                 yield
+        elif hasattr(db, "begin_nested") and hasattr(db, "in_transaction"):
+            # A Connection: a savepoint inside the caller's transaction, else one.
+            with db.begin_nested() if db.in_transaction() else db.begin():
+                yield
         else:
             yield
