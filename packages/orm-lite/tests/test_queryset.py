@@ -247,3 +247,28 @@ def test_every_lookup_runs(db: Any) -> None:
     expected = 1 if db.vendor == "sqlite" else 0
     assert Everything.objects.filter(char__contains="hello").count() == expected
     assert Everything.objects.filter(char__regex=r"^h").count() == 0
+
+
+def test_chains_of_one_shape_share_a_plan_and_bind_new_values(db: Any, library: Any) -> None:
+    def chain(pages: int, name: str) -> list[str]:
+        qs = Book.objects.filter(pages__gte=pages, author__name=name).order_by("-pages")[:3]
+        return [b.title for b in qs]
+
+    expected = {
+        (p, n): sorted(
+            (b for b in Book.objects.all() if b.pages >= p and b.author.name == n),
+            key=lambda b: -b.pages,
+        )[:3]
+        for p in (100, 130, 160, 10_000)
+        for n in ("Ann", "Bob")
+    }
+    for (p, n), books in expected.items():
+        assert chain(p, n) == [b.title for b in books], (p, n)
+    plans = [k for k in db._plans if k[0] == "chain"]
+    assert len(plans) >= 1
+    # a shape seen before still fails early on a bad value
+    with pytest.raises((ValueError, TypeError)):
+        list(Book.objects.filter(pages__gte="lots", author__name="Ann").order_by("-pages")[:3])
+    with count_queries(db) as q:
+        assert chain(150, "Bob") == [b.title for b in expected[(160, "Bob")]]
+    assert len(q) == 1

@@ -196,6 +196,8 @@ class Database(AsyncDatabaseMixin):
         plan = self._plans.get(key)
         if plan is None:
             plan = _Plan(build(), self.engine.dialect)
+            if len(self._plans) >= 2000:  # many shapes (slices of every page): start over
+                self._plans.clear()
             self._plans[key] = plan
         return plan
 
@@ -462,7 +464,7 @@ def _converters(types: Sequence[Any], dialect: sa.Dialect, description: Any) -> 
 class _Plan:
     """A statement compiled once: its SQL text, how to bind its parameters, its converters."""
 
-    __slots__ = ("sql", "positional", "order", "defaults", "binders", "types")
+    __slots__ = ("sql", "positional", "order", "defaults", "binders", "types", "extra", "names")
 
     def __init__(self, statement: Any, dialect: sa.Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -474,6 +476,8 @@ class _Plan:
             (name, proc) for name, proc in compiled._bind_processors.items() if proc is not None
         )
         self.types = tuple(c.type for c in statement.selected_columns)
+        self.extra: Any = None
+        self.names: tuple[str, ...] = ()
 
     def arguments(self, params: dict[str, Any]) -> Any:
         values = {**self.defaults, **params}

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from manouche.orm_lite._fields import Field
 
 
+#: Bumped on every (un)registration: what compiled before may no longer.
+REGISTRY_VERSION = [0]
+
+
 class RegisterLookupMixin:
     """Holds the lookups and transforms registered on a class, inherited along the MRO."""
 
@@ -52,6 +56,7 @@ class RegisterLookupMixin:
         if not name:
             raise ValueError(f"{lookup.__name__} has no lookup_name")
         cls._own_lookups()[name] = lookup
+        REGISTRY_VERSION[0] += 1
         return lookup
 
     @classmethod
@@ -63,6 +68,7 @@ class RegisterLookupMixin:
         if name not in own:
             raise KeyError(f"Lookup {name!r} is not registered on {cls.__name__}")
         del own[name]
+        REGISTRY_VERSION[0] += 1
 
     @classmethod
     def get_lookups(cls) -> dict[str, type[Lookup] | type[Transform]]:

@@ -131,6 +131,8 @@ class Options:
         self.pending: list[Callable[[], None]] = []
         # The cached SELECT of get(pk=...) (built on first use).
         self.get_stmt: Any = None
+        #: Shapes of filter() calls that compiled once: later ones may wait to be built.
+        self.known_shapes: set[Any] = set()
         self.init_fields: list[Field] = []
 
     # -- fields -------------------------------------------------------------------

@@ -15,6 +15,9 @@ keeps the rows where the column is NULL, as Django's ``exclude()`` does.
 from __future__ import annotations
 
 import copy
+import datetime
+import decimal
+import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +26,16 @@ import sqlalchemy as sa
 from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError
 from manouche.orm_lite._expressions import Expression, F, OrderBy, Q, Resolved
 from manouche.orm_lite._fields import Field
-from manouche.orm_lite._lookups import IsNull, Lookup, unknown_lookup
+from manouche.orm_lite._lookups import (
+    Exact,
+    GreaterThan,
+    GreaterThanOrEqual,
+    IsNull,
+    LessThan,
+    LessThanOrEqual,
+    Lookup,
+    unknown_lookup,
+)
 from manouche.orm_lite._types import LogicalXor
 
 if TYPE_CHECKING:
@@ -115,6 +127,9 @@ class Query:
         self.empty = False
         #: GROUP BY the primary key only for model rows (set per database by the QuerySet).
         self.group_by_pk = False
+        #: [(bind name, prep)] of the filter values bound as named parameters, in order;
+        #: None when a value could not be (the chain then gets no compiled plan).
+        self.capture: list[tuple[str, Any]] | None = None
         self._n = 0
 
     def clone(self) -> Query:
@@ -128,6 +143,7 @@ class Query:
         new.order_by = None if self.order_by is None else list(self.order_by)
         new.values_names = None if self.values_names is None else list(self.values_names)
         new.values_exprs = dict(self.values_exprs)
+        new.capture = None if self.capture is None else list(self.capture)
         return new
 
     @property
@@ -426,6 +442,7 @@ class Query:
             raise TypeError(f"A filter keyword must be a string, got {key!r}")
         parts = key.split(LOOKUP_SEP)
         if negated and self.path_is_multi(parts):
+            self.capture = None
             inner = Query(self.model, self._next_prefix())
             inner.add_q(Q((key, value)))
             pk = self.opts.pk.column
@@ -454,6 +471,10 @@ class Query:
             assert lookup_cls is not None
         lookup = lookup_cls(fld)
         rhs_nullable = False
+        if self.capture is not None and not (
+            type(value) in _CAPTURABLE and type(lookup) in _SIMPLE_LOOKUPS
+        ):
+            self.capture = None
         if isinstance(value, Expression):
             res = value.resolve(self, reuse)
             rhs: Any = res.expr
@@ -467,6 +488,11 @@ class Query:
                 lookup = IsNull(fld)
                 value = True
             rhs = lookup.prep_value(value)
+            if self.capture is not None:
+                # A named parameter: a compiled plan of this chain rebinds it.
+                name = f"__v{next(_bind_names)}"
+                self.capture.append((name, lookup.prep_value))
+                rhs = sa.bindparam(name, rhs, type_=expr.type)
         cond = lookup.as_sqlalchemy(expr, rhs)
         if negated and not isinstance(lookup, IsNull) and rhs is not None:
             extra = []
@@ -770,6 +796,11 @@ class Query:
             if self.low:
                 compound = compound.offset(_int_sql(self.low))
         return compound
+
+
+_bind_names = itertools.count()
+_CAPTURABLE = frozenset({int, str, float, bool, decimal.Decimal, datetime.date, datetime.datetime})
+_SIMPLE_LOOKUPS = frozenset({Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual})
 
 
 def _int_sql(n: int) -> Any:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import collections
+import datetime
+import decimal
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +38,18 @@ class QuerySet(AsyncQuerySetMixin):
     ) -> None:
         assert model is not None
         self.model = model
-        self._query = query if query is not None else Query(model)
+        if query is None:
+            query = Query(model)
+            query.capture = []  # named parameters, for the compiled plan of this chain
+        self._q = query
+        # Copy-on-write: a clone shares ``_q`` until it changes it (see ``_query``).
+        self._shared = False
+        # Chain steps not yet applied to ``_q`` (filter/order_by/slice with plain values).
+        self._steps: tuple[Any, ...] = ()
+        # The chain's shape (None once anything else is done) and its values: the key
+        # and the parameters of a plan compiled once per shape (see ``_iterate``).
+        self._recipe: tuple[Any, ...] | None = ()
+        self._bound: tuple[Any, ...] = ()
         self._db = using
         self._result_cache: list[Any] | None = None
         self._kind = MODELS
@@ -45,6 +58,28 @@ class QuerySet(AsyncQuerySetMixin):
         self._row_class: Any = None
 
     # -- plumbing ------------------------------------------------------------------------
+
+    @property
+    def _query(self) -> Query:
+        """This QuerySet's own Query, with the pending steps applied (for changing it)."""
+        if self._shared:
+            self._q = self._q.clone()
+            self._shared = False
+        if self._steps:
+            steps, self._steps = self._steps, ()
+            for step in steps:
+                _apply_step(self._q, step)
+        return self._q
+
+    @_query.setter
+    def _query(self, query: Query) -> None:
+        self._q = query
+        self._shared = False
+        self._steps = ()
+
+    def _peek(self) -> Query | None:
+        """The Query for reading, when no step is pending (None: use ``_query``)."""
+        return None if self._steps else self._q
 
     @property
     def query(self) -> Query:
@@ -59,24 +94,25 @@ class QuerySet(AsyncQuerySetMixin):
 
         return routers.database_for(self.model)
 
-    def _clone(self) -> QuerySet:
+    def _clone(self, keep_recipe: bool = False) -> QuerySet:
         c = self.__class__.__new__(self.__class__)
         c.__dict__.update(self.__dict__)
-        c._query = self._query.clone()
+        c._shared = True
+        self._shared = True
         c._result_cache = None
         c._prefetch_lookups = list(self._prefetch_lookups)
         c._prefetch_done = False
+        if not keep_recipe:
+            c._recipe = None
         return c
 
     def _not_sliced(self, what: str) -> None:
-        if self._query.is_sliced:
+        if self._q.is_sliced or any(step[0] == "slice" for step in self._steps):
             raise TypeError(f"Cannot {what} a query once a slice has been taken.")
 
     def _not_combined(self, what: str) -> None:
-        if self._query.combinator is not None:
-            raise TypeError(
-                f"Calling {what}() after {self._query.combinator[0]}() is not supported."
-            )
+        if self._q.combinator is not None:
+            raise TypeError(f"Calling {what}() after {self._q.combinator[0]}() is not supported.")
 
     @property
     def statement(self) -> Any:
@@ -129,8 +165,11 @@ class QuerySet(AsyncQuerySetMixin):
                 qs = self._clone()
                 qs._set_limits(k.start, k.stop)
                 return list(qs)[:: k.step]
-            qs = self._clone()
-            qs._set_limits(k.start, k.stop)
+            qs = self._clone(keep_recipe=True)
+            step = ("slice", k.start, k.stop)
+            qs._steps = (*qs._steps, step)
+            if qs._recipe is not None:
+                qs._recipe = (*qs._recipe, step)
             return qs
         qs = self._clone()
         qs._set_limits(k, k + 1)
@@ -163,8 +202,16 @@ class QuerySet(AsyncQuerySetMixin):
     def _iterate(self) -> Iterator[Any]:
         if self._query.empty:
             return iter(())
-        self._check_for_update()
         db = self.db
+        if (
+            self._recipe is not None
+            and self._kind == MODELS
+            and not (signals.pre_init.receivers or signals.post_init.receivers)
+        ):
+            found = self._run_recipe(db)
+            if found is not None:
+                return iter(found)
+        self._check_for_update()
         raw, converters = db._fetch_raw(self._statement())
         q = self._query
         if (
@@ -174,6 +221,45 @@ class QuerySet(AsyncQuerySetMixin):
         ):
             return iter(self._build_plain_models(raw, converters.procs, db))
         return iter(self._convert(converters.convert(raw)))
+
+    def _run_recipe(self, db: Database) -> list[Any] | None:
+        """Rows of this chain through its plan, compiled once per chain shape and database.
+
+        The first run builds the statement with named parameters and compiles it;
+        later runs of a chain of the same shape only bind the new values.
+        """
+        from manouche.orm_lite._base import ModelState
+        from manouche.orm_lite._lookups import REGISTRY_VERSION
+
+        key = ("chain", self.model._meta.table, self._recipe, REGISTRY_VERSION[0])
+        plan = db._plans.get(key)
+        if plan is None:
+            q = self._query
+            capture = q.capture
+            if (
+                capture is None
+                or len(capture) != len(self._bound)
+                or q.empty
+                or q.select_related
+                or q.annotation_order
+                or q.for_update is not None
+                or q.combinator is not None
+            ):
+                return None
+            names, _ = q.model_columns()
+            plan = db._plan(key, self._statement)
+            plan.extra = (tuple(name for name, _ in capture), tuple(p for _, p in capture))
+            plan.names = tuple(names)
+        bind_names, preps = plan.extra
+        params = {
+            name: prep(value)
+            for name, prep, value in zip(bind_names, preps, self._bound, strict=True)
+        }
+        rows, description = db._raw_rows(plan.sql, plan.arguments(params))
+        procs = _converters_for(plan, db, description)
+        build = _row_builder(plan.names, procs)
+        objs: list[Any] = build(rows, self.model, db, ModelState)
+        return objs
 
     def _build_plain_models(self, raw: Sequence[Any], procs: Any, db: Database) -> list[Any]:
         """Instances straight from DBAPI rows, by a row builder made for these columns."""
@@ -360,11 +446,11 @@ class QuerySet(AsyncQuerySetMixin):
     # -- chaining ------------------------------------------------------------------------
 
     def all(self) -> QuerySet:
-        return self._clone()
+        return self._clone(keep_recipe=True)
 
     def using(self, db: Database | None) -> QuerySet:
         """Run on ``db`` instead of the default database."""
-        qs = self._clone()
+        qs = self._clone(keep_recipe=True)
         qs._db = db
         return qs
 
@@ -381,13 +467,30 @@ class QuerySet(AsyncQuerySetMixin):
     ) -> QuerySet:
         self._not_sliced("filter")
         self._not_combined("exclude" if negate else "filter")
-        qs = self._clone()
         for a in args:
             if not isinstance(a, Q | Expression):
                 raise TypeError(f"filter() positional arguments must be Q objects, got {a!r}")
-        q = Q(*args, **kwargs)
-        if q.children:
-            qs._query.add_q(~q if negate else q)
+        plain = not args and all(type(v) in _PLAIN for v in kwargs.values())
+        qs = self._clone(keep_recipe=plain)
+        if not kwargs and not args:
+            return qs
+        if not plain:
+            qs._query.add_q(~Q(*args, **kwargs) if negate else Q(*args, **kwargs))
+            return qs
+        items = tuple(sorted(kwargs.items()))
+        shape = ("exclude" if negate else "filter", tuple(k for k, _ in items))
+        known = self.model._meta.known_shapes
+        from manouche.orm_lite._lookups import REGISTRY_VERSION
+
+        if (shape, REGISTRY_VERSION[0]) in known:
+            qs._steps = (*qs._steps, (shape[0], items))  # applied when needed, if ever
+        else:
+            # First time: build now, so a wrong field name fails here, as in Django.
+            qs._query.add_q(~Q(**kwargs) if negate else Q(**kwargs))
+            known.add((shape, REGISTRY_VERSION[0]))
+        if qs._recipe is not None:
+            qs._recipe = (*qs._recipe, shape)
+            qs._bound = (*qs._bound, *(v for _, v in items))
         return qs
 
     def complex_filter(self, filter_obj: Any) -> QuerySet:
@@ -402,12 +505,19 @@ class QuerySet(AsyncQuerySetMixin):
 
     def order_by(self, *fields: Any) -> QuerySet:
         self._not_sliced("reorder")
-        qs = self._clone()
+        plain = all(type(f) is str for f in fields)
+        qs = self._clone(keep_recipe=plain)
         for f in fields:
             if isinstance(f, str) and f not in ("?",):
                 name = f.lstrip("-+")
                 if not name:
                     raise FieldError(f"Invalid order_by argument: {f!r}")
+        if plain:
+            step = ("order_by", tuple(fields))
+            qs._steps = (*qs._steps, step)
+            if qs._recipe is not None:
+                qs._recipe = (*qs._recipe, step)
+            return qs
         qs._query.order_by = list(fields)
         qs._query.default_ordering = False
         return qs
@@ -662,7 +772,7 @@ class QuerySet(AsyncQuerySetMixin):
         )
 
     def _is_pristine(self) -> bool:
-        q = self._query
+        q = self._peek() or self._query
         return (
             self._kind == MODELS
             and not q.where
@@ -1209,6 +1319,33 @@ def _conflict_insert(
         index_elements=cols_for(unique_fields),
         set_={c: stmt.excluded[c] for c in cols_for(update_fields)},
     )
+
+
+_PLAIN = frozenset({int, str, float, bool, decimal.Decimal, datetime.date, datetime.datetime})
+
+
+def _apply_step(q: Query, step: tuple[Any, ...]) -> None:
+    """Apply a recorded chain step (filter/exclude/order_by/slice) to ``q``."""
+    kind = step[0]
+    if kind == "filter":
+        q.add_q(Q(**dict(step[1])))
+    elif kind == "exclude":
+        q.add_q(~Q(**dict(step[1])))
+    elif kind == "order_by":
+        q.order_by = list(step[1])
+        q.default_ordering = False
+    else:
+        _, low, high = step
+        if high is not None:
+            q.high = min(q.high, q.low + high) if q.high is not None else q.low + high
+        if low is not None:
+            q.low = min(q.high, q.low + low) if q.high is not None else q.low + low
+
+
+def _converters_for(plan: Any, db: Database, description: Any) -> tuple[Any, ...]:
+    from manouche.orm_lite._database import _converters
+
+    return _converters(plan.types, db.engine.dialect, description).procs
 
 
 _builders: dict[Any, Any] = {}
