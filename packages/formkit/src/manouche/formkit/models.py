@@ -1,9 +1,11 @@
-"""ModelForm, model choice fields and model formsets, from SQLAlchemy metadata.
+"""ModelForm: a form derived from a model's SQLAlchemy metadata, saving instances.
 
 A model is anything with a ``__table__``: an orm-lite model or a plain
 SQLAlchemy declarative class (Flask-SQLAlchemy's included). Fields come from
 the columns and their ``Column.info`` keys (docs/contracts.md); foreign keys
-become a choice of rows, many-to-many relations a multiple choice.
+become a choice of rows (:mod:`manouche.formkit.modelfields`), many-to-many
+relations a multiple choice. Model formsets live in
+:mod:`manouche.formkit.modelformsets`.
 
 Queries (choices, unique checks) run on ``db``: a SQLAlchemy ``Session``, an
 orm-lite ``Database``, an ``Engine`` or a ``Connection``, given to the form or
@@ -33,10 +35,10 @@ from manouche.formkit.widgets import Textarea
 
 __all__ = [
     "ALL_FIELDS",
-    "ModelFormOptions",
     "BaseModelForm",
     "ModelForm",
     "ModelFormMetaclass",
+    "ModelFormOptions",
     "construct_instance",
     "fields_for_model",
     "model_to_dict",
@@ -208,13 +210,15 @@ def _integer_range(column: Any) -> tuple[int, int]:
 
 
 def _coercer(python_type: Any) -> Callable[[Any], Any]:
+    """The conversion of a submitted choice to the column's Python type."""
+
     def coerce(value: Any) -> Any:
-        if python_type in (int, float, decimal.Decimal, uuid.UUID):
-            return python_type(value)
         if python_type is bool:
             return value in (True, "True", "true", "1")
-        if python_type in (datetime.date, datetime.datetime):
-            return value
+        if python_type in (datetime.date, datetime.datetime, datetime.time):
+            return python_type.fromisoformat(str(value))
+        if python_type in (int, float, decimal.Decimal, uuid.UUID):
+            return python_type(value)
         return value
 
     return coerce
