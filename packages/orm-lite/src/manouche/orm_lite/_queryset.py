@@ -200,7 +200,7 @@ class QuerySet(AsyncQuerySetMixin):
             )
 
     def _iterate(self) -> Iterator[Any]:
-        if self._query.empty:
+        if self._q.empty:  # (steps never empty a query: no need to apply them)
             return iter(())
         db = self.db
         if (
