@@ -241,3 +241,19 @@ def test_connection_saves_inside_a_transaction(session: Any) -> None:
     with engine.connect() as conn:
         labels = {row[0] for row in conn.execute(sa.select(Tag.__table__.c.label))}
     assert "kept" in labels and "lost" not in labels
+
+
+def test_rendering_queries_each_choice_list_once(session: Any) -> None:
+    statements: list[str] = []
+    engine = session.get_bind()
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        html = str(BookForm(db=session))
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert 'name="publisher"' in html
+    assert len(statements) == 2, statements

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import decimal
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from manouche.formkit import fields as f
@@ -91,13 +91,14 @@ class ModelChoiceField(f.ChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj)
 
-    def _choices_now(self) -> list[tuple[Any, Any]]:
-        choices: list[tuple[Any, Any]] = []
+    def _choices_now(self) -> Iterator[tuple[Any, Any]]:
+        # A generator: the empty choice comes before the query runs, so asking
+        # for the first choice (the "required" attribute check) costs none.
         if self.empty_label is not None:
-            choices.append(("", self.empty_label))
+            yield ("", self.empty_label)
         key = self._key_attr()
-        choices.extend((getattr(obj, key), self.label_from_instance(obj)) for obj in self.rows())
-        return choices
+        for obj in self.rows():
+            yield (getattr(obj, key), self.label_from_instance(obj))
 
     def prepare_value(self, value: Any) -> Any:
         if hasattr(value, "__table__"):
