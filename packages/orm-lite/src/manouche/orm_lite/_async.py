@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -186,18 +186,26 @@ def _bound(db: Database, conn: sa.Connection) -> Database:
     return proxy  # type: ignore[no-any-return]
 
 
-async def run(db: Database, fn: Callable[[Database], T], *also: Any) -> T:
+async def run(db: Database, fn: Callable[[Database], T], *also: Any, read: bool = False) -> T:
     """Run ``fn(bound_db)`` (orm-lite's sync code) with every statement awaited on ``db``'s
     async engine: in the task's ``aatomic()`` transaction, or committed at once.
 
-    Instances in the result (and in ``also``) end up pointing at ``db`` again.
+    Instances in the result (and in ``also``) end up pointing at ``db`` again. ``read``:
+    ``fn`` only reads, so a routed database runs it on its read database.
     """
+    routed = getattr(db, "read_database", None)
     db = _real(db)
     block = _current(db)
+    if block is None and read and routed is not None:
+        db = routed()
     if block is not None:
         result, bound = await block.conn.run_sync(_in_greenlet, db, fn)
     else:
         async with _lease(db) as conn:
+            if not conn.in_transaction():
+                # Begun here, so the commit below reaches the driver even when orm-lite's
+                # fast paths used the driver's cursor directly.
+                await conn.begin()
             try:
                 result, bound = await conn.run_sync(_in_greenlet, db, fn)
             except BaseException:
@@ -265,8 +273,9 @@ def _reads_outside_transactions(conn: AsyncConnection) -> bool:
 
 
 #: Connections kept open between calls, per event loop (SQLAlchemy's pool checkout and
-#: reset cost more than the query on a fast database). At most this many idle per loop.
-_IDLE = 8
+#: reset cost more than the query on a fast database). At most this many idle per loop:
+#: fewer than the pool holds (5 + 10 overflow), so tasks waiting on the pool always get one.
+_IDLE = 5
 
 
 @asynccontextmanager
@@ -367,16 +376,19 @@ class AsyncQuerySetMixin:
         def using(self, db: Database | None) -> Any: ...
         def _statement(self) -> Any: ...
         def _convert(self, rows: Sequence[Any]) -> list[Any]: ...
+        def _iterate(self) -> Iterator[Any]: ...
         def _check_for_update(self) -> None: ...
 
     async def _afetch_all(self) -> list[Any]:
         if self._result_cache is None:
             if self._query.empty:
                 rows: list[Any] = []
+                self._result_cache = rows
             else:
                 self._acheck_for_update()
-                rows = await _fetch(self.db, self._statement())
-            self._result_cache = self._convert(rows)
+                # orm-lite's own read path (compiled plans, direct row conversion), its
+                # statements awaited on the async connection.
+                self._result_cache = await run(self.db, self._iterate_on, read=True)
         if self._prefetch_lookups and not self._prefetch_done:
             from manouche.orm_lite._queryset import prefetch_related_objects
 
@@ -389,6 +401,9 @@ class AsyncQuerySetMixin:
             await run(self.db, prefetch)
             self._prefetch_done = True
         return self._result_cache
+
+    def _iterate_on(self, db: Database) -> list[Any]:
+        return list(self.using(db)._iterate())
 
     def _acheck_for_update(self) -> None:
         if self._query.for_update is not None and _current(self.db) is None:
