@@ -30,10 +30,19 @@ class Writer(models.Model):
         ordering = ["name"]
 
 
+class Label(models.Model):
+    name = models.CharField(max_length=20)
+
+    class Meta:
+        app_label = "asyncapp"
+        metadata = md
+
+
 class Piece(models.Model):
     title = models.CharField(max_length=80)
     writer = models.ForeignKey(Writer, on_delete=models.CASCADE, related_name="pieces")
     words = models.IntegerField(default=0)
+    labels = models.ManyToManyField(Label, related_name="pieces")
 
     class Meta:
         app_label = "asyncapp"
@@ -69,8 +78,8 @@ def arun(db: models.Database, fn: Callable[[], Awaitable[Any]]) -> Any:
         return asyncio.run(main())
     finally:
         with db.engine.begin() as conn:
-            conn.execute(Piece.__table__.delete())
-            conn.execute(Writer.__table__.delete())
+            for table in reversed(md.sorted_tables):
+                conn.execute(table.delete())
 
 
 def test_crud(adb: models.Database) -> None:
@@ -254,3 +263,27 @@ def test_async_driver_is_derived_and_can_be_set(tmp_path: Path) -> None:
     assert db.async_engine.url.drivername == "sqlite+aiosqlite"
     asyncio.run(db.adispose())
     db.dispose()
+
+
+def test_related_managers(adb: models.Database) -> None:
+    W, L = Writer.objects.using(adb), Label.objects.using(adb)
+
+    async def go() -> None:
+        ann = await W.acreate(name="Ann")
+        piece = await ann.pieces.acreate(title="by Ann")  # the foreign key is set
+        assert piece.writer_id == ann.pk and piece._state.db is adb
+        again, created = await ann.pieces.aget_or_create(title="by Ann")
+        assert not created and again.pk == piece.pk
+        red, blue, green = [await L.acreate(name=n) for n in ("red", "blue", "green")]
+        await piece.labels.aadd(red, blue)
+        assert sorted([x.name async for x in piece.labels.all()]) == ["blue", "red"]
+        await piece.labels.aremove(red)
+        await piece.labels.aset([green, blue])
+        assert sorted([x.name async for x in piece.labels.all()]) == ["blue", "green"]
+        assert [p.title async for p in green.pieces.all()] == ["by Ann"]
+        await piece.labels.aclear()
+        assert await piece.labels.acount() == 0
+        made = await piece.labels.acreate(name="new")
+        assert [x.name async for x in piece.labels.all()] == ["new"] and made._state.db is adb
+
+    arun(adb, go)

@@ -614,3 +614,51 @@ class AsyncModelMixin:
     ) -> None:
         db = self._db_for(using)
         await run(db, lambda bound: self.refresh_from_db(using=bound, fields=fields), self)
+
+
+class AsyncManagerMixin:
+    """A manager's async writes, related managers included (``await author.books.acreate()``).
+
+    Each runs the manager's own sync method (which knows the instance a related
+    manager belongs to) on the async connection.
+    """
+
+    if TYPE_CHECKING:
+        model: Any
+        _db: Any
+
+        def db_manager(self, using: Any) -> Any: ...
+
+    def _adb(self) -> Database:
+        if self._db is not None:
+            return self._db  # type: ignore[no-any-return]
+        from manouche.orm_lite._routers import routers
+
+        return routers.database_for(self.model)
+
+    async def _amanager(self, method: str, /, *args: Any, **kwargs: Any) -> Any:
+        def call(db: Database) -> Any:
+            return getattr(self.db_manager(db), method)(*args, **kwargs)
+
+        return await run(self._adb(), call, *args)
+
+    async def acreate(self, **kwargs: Any) -> Any:
+        return await self._amanager("create", **kwargs)
+
+    async def aget_or_create(self, defaults: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        return await self._amanager("get_or_create", defaults, **kwargs)
+
+    async def aupdate_or_create(self, defaults: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        return await self._amanager("update_or_create", defaults, **kwargs)
+
+    async def aadd(self, *objs: Any, **kwargs: Any) -> None:
+        await self._amanager("add", *objs, **kwargs)
+
+    async def aremove(self, *objs: Any, **kwargs: Any) -> None:
+        await self._amanager("remove", *objs, **kwargs)
+
+    async def aset(self, objs: Iterable[Any], **kwargs: Any) -> None:
+        await self._amanager("set", list(objs), **kwargs)
+
+    async def aclear(self, **kwargs: Any) -> None:
+        await self._amanager("clear", **kwargs)
