@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from manouche.orm_lite import _signals as signals
+from manouche.orm_lite._async import AsyncManagerMixin
 
 if TYPE_CHECKING:
     from manouche.orm_lite._base import Model
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 _counter = itertools.count()
 
 
-class BaseManager:
+class BaseManager(AsyncManagerMixin):
     """A manager: the entry point of queries, ``Model.objects``."""
 
     _queryset_class: type[QuerySet]
