@@ -115,9 +115,16 @@ def _is_label_char(char: str, digits_ok: bool = True) -> bool:
     return "\u00a1" <= char <= "\uffff"
 
 
+_ASCII_LABEL = re.compile(r"[a-zA-Z0-9-]+")
+_ASCII_LETTERS_LABEL = re.compile(r"[a-zA-Z-]+")
+
+
 def _valid_label(label: str, *, digits_ok: bool = True) -> bool:
     if not 1 <= len(label) <= 63 or label[0] == "-" or label[-1] == "-":
         return False
+    if label.isascii():  # the common case, checked in C
+        pattern = _ASCII_LABEL if digits_ok else _ASCII_LETTERS_LABEL
+        return pattern.fullmatch(label) is not None
     return all(_is_label_char(c, digits_ok) for c in label)
 
 
