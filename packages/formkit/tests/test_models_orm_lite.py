@@ -502,3 +502,36 @@ def test_inline_formset_like_django(
     mine = ours_class(data, instance=our_parent, db=ours["db"])
     theirs = theirs_class(data, instance=their_parent)
     assert _formset_summary(mine) == _formset_summary(theirs)
+
+
+def test_model_formset_save_like_django(dj: Any, ours: Any, django_models: Any) -> None:
+    from django.db import transaction
+    from django.forms import modelformset_factory as django_factory
+
+    data = {
+        **AUTHOR_ROWS,
+        "form-0-name": "Ann Renamed",
+        "form-1-DELETE": "on",
+        "form-2-name": "Cy",
+        "form-2-email": "cy@example.com",
+    }
+    theirs_class = django_factory(
+        django_models["Author"], fields=["name", "email"], extra=2, can_delete=True
+    )
+    ours_class = formkit.modelformset_factory(
+        ours["Author"], fields=["name", "email"], extra=2, can_delete=True
+    )
+    with transaction.atomic():
+        theirs = theirs_class(data, queryset=django_models["Author"].objects.order_by("pk"))
+        assert theirs.is_valid()
+        their_saved = sorted(obj.name for obj in theirs.save())
+        their_rows = sorted(django_models["Author"].objects.values_list("name", "email"))
+        their_deleted = [obj.name for obj in theirs.deleted_objects]
+        transaction.set_rollback(True)
+    mine = ours_class(data, db=ours["db"])
+    assert mine.is_valid()
+    assert sorted(obj.name for obj in mine.save()) == their_saved
+    assert [obj.name for obj in mine.deleted_objects] == their_deleted
+    table = ours["Author"].__table__.name
+    rows = sorted(tuple(r) for r in ours["db"].execute(f"SELECT name, email FROM {table}"))
+    assert rows == their_rows
