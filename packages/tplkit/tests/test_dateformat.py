@@ -119,3 +119,32 @@ def test_naive_without_zone_has_no_zone_parts() -> None:
 def test_time_refuses_date_characters() -> None:
     with pytest.raises(ValueError, match="'Y' is not a time format character"):
         format_time(dt.time(1, 2), "Y")
+
+
+class _MyDate(dt.date):
+    pass
+
+
+def test_compiled_formats_give_the_same_through_both_paths() -> None:
+    # Formats without zone characters are rendered from the value alone; with
+    # one (O, T, e, ...) through the zone-aware formatter. Both agree.
+    from manouche.tplkit import dateformat
+
+    assert set(dateformat._METHODS) == set(ALL_CHARS)
+    for value in DATETIMES:
+        for char in ALL_CHARS:
+            if char in "eIOrTUZ":
+                continue
+            plain = format_date(value, char, UTC)
+            assert format_date(value, char + "O", UTC) == plain + format_date(value, "O", UTC)
+    assert format_date(_MyDate(2024, 2, 29), "jS F Y") == "29th February 2024"
+    assert format_date(_MyDate(2024, 2, 29), "jS F Y O") == "29th February 2024 "
+    assert format_time(dt.datetime(2024, 1, 1, 13, 5), "P") == "1:05 p.m."
+    assert format_time(dt.time(13, 5, tzinfo=PARIS), "P T") == "1:05 p.m. "
+
+
+def test_time_values_have_no_date_parts() -> None:
+    with pytest.raises(TypeError):
+        format_date(dt.time(1, 2), "Y")
+    with pytest.raises(TypeError):
+        format_date(dt.time(1, 2), "Y O")

@@ -20,6 +20,7 @@ import functools
 import re
 from collections.abc import Callable
 from email.utils import format_datetime
+from typing import Any, NamedTuple
 
 __all__ = [
     "DATE_FORMATS",
@@ -88,8 +89,77 @@ def get_format(name: str | None, default: str) -> str:
     return DATE_FORMATS.get(name, name) if name.isupper() else str(name)
 
 
+# The format characters that need nothing but the value: one function each.
+# Time characters read ``hour``/``minute``/..., date characters the date parts.
+
+
+def _a(value: Any) -> str:
+    return "p.m." if value.hour > 11 else "a.m."
+
+
+def _f(value: Any) -> str:
+    hour = value.hour % 12 or 12
+    minute = value.minute
+    return f"{hour}:{minute:02d}" if minute else str(hour)
+
+
+def _P(value: Any) -> str:  # noqa: N802
+    hour, minute = value.hour, value.minute
+    if minute == 0 and hour == 0:
+        return "midnight"
+    if minute == 0 and hour == 12:
+        return "noon"
+    return f"{_f(value)} {_a(value)}"
+
+
+def _S(value: Any) -> str:  # noqa: N802
+    day = value.day
+    if day in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
+_PLAIN_TIME: dict[str, Callable[[Any], str]] = {
+    "a": _a,
+    "A": lambda v: "PM" if v.hour > 11 else "AM",
+    "f": _f,
+    "g": lambda v: str(v.hour % 12 or 12),
+    "G": lambda v: str(v.hour),
+    "h": lambda v: f"{v.hour % 12 or 12:02d}",
+    "H": lambda v: f"{v.hour:02d}",
+    "i": lambda v: f"{v.minute:02d}",
+    "P": _P,
+    "s": lambda v: f"{v.second:02d}",
+    "u": lambda v: f"{v.microsecond:06d}",
+}
+
+_PLAIN_DATE: dict[str, Callable[[Any], str]] = {
+    "b": lambda v: _MONTHS[v.month][:3].lower(),
+    "c": lambda v: v.isoformat(),
+    "d": lambda v: f"{v.day:02d}",
+    "D": lambda v: _WEEKDAYS[v.weekday()][:3],
+    "E": lambda v: _MONTHS[v.month],
+    "F": lambda v: _MONTHS[v.month],
+    "j": lambda v: str(v.day),
+    "l": lambda v: _WEEKDAYS[v.weekday()],
+    "L": lambda v: str(calendar.isleap(v.year)),
+    "m": lambda v: f"{v.month:02d}",
+    "M": lambda v: _MONTHS[v.month][:3],
+    "n": lambda v: str(v.month),
+    "N": lambda v: _MONTHS_AP[v.month],
+    "o": lambda v: str(v.isocalendar().year),
+    "S": _S,
+    "t": lambda v: str(calendar.monthrange(v.year, v.month)[1]),
+    "w": lambda v: str((v.weekday() + 1) % 7),
+    "W": lambda v: str(v.isocalendar().week),
+    "y": lambda v: f"{v.year % 100:02d}",
+    "Y": lambda v: f"{v.year:04d}",
+    "z": lambda v: str(v.timetuple().tm_yday),
+}
+
+
 class _Formatter:
-    """Answers one format character at a time for one value."""
+    """Answers the format characters that depend on a time zone, for one value."""
 
     def __init__(self, value: dt.date | dt.time, default_tz: dt.tzinfo | None) -> None:
         self.value = value
@@ -106,19 +176,12 @@ class _Formatter:
             return None
         return tz
 
+    def _date(self) -> dt.date:
+        if not isinstance(self.value, dt.date):
+            raise TypeError("a time value has no date parts")
+        return self.value
+
     # -- time ---------------------------------------------------------------
-
-    def _hour(self) -> int:
-        return self.value.hour  # type: ignore[union-attr]
-
-    def _minute(self) -> int:
-        return self.value.minute  # type: ignore[union-attr]
-
-    def a(self) -> str:
-        return "p.m." if self._hour() > 11 else "a.m."
-
-    def A(self) -> str:  # noqa: N802
-        return "PM" if self._hour() > 11 else "AM"
 
     def e(self) -> str:
         if self.tz is None or getattr(self.value, "tzinfo", None) is None:
@@ -127,26 +190,6 @@ class _Formatter:
             return self.value.tzname() or ""  # type: ignore[union-attr]
         except NotImplementedError:
             return ""
-
-    def f(self) -> str:
-        hour = self._hour() % 12 or 12
-        minute = self._minute()
-        return f"{hour}:{minute:02d}" if minute else str(hour)
-
-    def g(self) -> str:
-        return str(self._hour() % 12 or 12)
-
-    def G(self) -> str:  # noqa: N802
-        return str(self._hour())
-
-    def h(self) -> str:
-        return f"{self._hour() % 12 or 12:02d}"
-
-    def H(self) -> str:  # noqa: N802
-        return f"{self._hour():02d}"
-
-    def i(self) -> str:
-        return f"{self._minute():02d}"
 
     def _offset_seconds(self) -> int | None:
         if self.tz is None:
@@ -164,24 +207,10 @@ class _Formatter:
         seconds = abs(seconds)
         return f"{sign}{seconds // 3600:02d}{(seconds // 60) % 60:02d}"
 
-    def P(self) -> str:  # noqa: N802
-        hour, minute = self._hour(), self._minute()
-        if minute == 0 and hour == 0:
-            return "midnight"
-        if minute == 0 and hour == 12:
-            return "noon"
-        return f"{self.f()} {self.a()}"
-
-    def s(self) -> str:
-        return f"{self.value.second:02d}"  # type: ignore[union-attr]
-
     def T(self) -> str:  # noqa: N802
         if self.tz is None:
             return ""
         return str(self.tz.tzname(self.value))  # type: ignore[arg-type]
-
-    def u(self) -> str:
-        return f"{self.value.microsecond:06d}"  # type: ignore[union-attr]
 
     def Z(self) -> str:  # noqa: N802
         seconds = self._offset_seconds()
@@ -189,57 +218,10 @@ class _Formatter:
 
     # -- date ---------------------------------------------------------------
 
-    def _date(self) -> dt.date:
-        if not isinstance(self.value, dt.date):
-            raise TypeError("a time value has no date parts")
-        return self.value
-
-    def b(self) -> str:
-        return _MONTHS[self._date().month][:3].lower()
-
-    def c(self) -> str:
-        return self._date().isoformat()
-
-    def d(self) -> str:
-        return f"{self._date().day:02d}"
-
-    def D(self) -> str:  # noqa: N802
-        return _WEEKDAYS[self._date().weekday()][:3]
-
-    def E(self) -> str:  # noqa: N802
-        return _MONTHS[self._date().month]
-
-    def F(self) -> str:  # noqa: N802
-        return _MONTHS[self._date().month]
-
     def I(self) -> str:  # noqa: E743, N802
         if self.tz is None:
             return ""
         return "1" if self.tz.dst(self.value) else "0"  # type: ignore[arg-type]
-
-    def j(self) -> str:
-        return str(self._date().day)
-
-    def l(self) -> str:  # noqa: E743
-        return _WEEKDAYS[self._date().weekday()]
-
-    def L(self) -> str:  # noqa: N802
-        return str(calendar.isleap(self._date().year))
-
-    def m(self) -> str:
-        return f"{self._date().month:02d}"
-
-    def M(self) -> str:  # noqa: N802
-        return _MONTHS[self._date().month][:3]
-
-    def n(self) -> str:
-        return str(self._date().month)
-
-    def N(self) -> str:  # noqa: N802
-        return _MONTHS_AP[self._date().month]
-
-    def o(self) -> str:
-        return str(self._date().isocalendar().year)
 
     def r(self) -> str:
         value = self._date()
@@ -249,16 +231,6 @@ class _Formatter:
             value = value.replace(tzinfo=self.tz)
         return format_datetime(value)
 
-    def S(self) -> str:  # noqa: N802
-        day = self._date().day
-        if day in (11, 12, 13):
-            return "th"
-        return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-
-    def t(self) -> str:
-        value = self._date()
-        return str(calendar.monthrange(value.year, value.month)[1])
-
     def U(self) -> str:  # noqa: N802
         value = self._date()
         if not isinstance(value, dt.datetime):
@@ -267,24 +239,20 @@ class _Formatter:
             value = value.replace(tzinfo=self.tz)
         return str(int(value.timestamp()))
 
-    def w(self) -> str:
-        return str((self._date().weekday() + 1) % 7)
 
-    def W(self) -> str:  # noqa: N802
-        return str(self._date().isocalendar().week)
+def _time_method(plain: Callable[[Any], str]) -> Callable[[_Formatter], str]:
+    return lambda formatter: plain(formatter.value)
 
-    def y(self) -> str:
-        return f"{self._date().year % 100:02d}"
 
-    def Y(self) -> str:  # noqa: N802
-        return f"{self._date().year:04d}"
-
-    def z(self) -> str:
-        return str(self._date().timetuple().tm_yday)
+def _date_method(plain: Callable[[Any], str]) -> Callable[[_Formatter], str]:
+    # A time value has no date parts: TypeError, as Django's formatter.
+    return lambda formatter: plain(formatter._date())
 
 
 _METHODS: dict[str, Callable[[_Formatter], str]] = {
-    char: getattr(_Formatter, char) for char in "aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ"
+    **{char: getattr(_Formatter, char) for char in "eOTZIrU"},
+    **{char: _time_method(plain) for char, plain in _PLAIN_TIME.items()},
+    **{char: _date_method(plain) for char, plain in _PLAIN_DATE.items()},
 }
 
 
@@ -298,24 +266,43 @@ def _ambiguous_or_imaginary(value: dt.datetime, tz: dt.tzinfo) -> bool:
 
 
 _Piece = tuple[Callable[[_Formatter], str] | None, str]
+_PlainPiece = tuple[Callable[[Any], str] | None, str]
+
+
+class _Compiled(NamedTuple):
+    pieces: tuple[_Piece, ...]
+    # The same pieces as functions of the value alone, when no character needs
+    # a time zone (the common case: ``"N j, Y"``, ``"H:i"``); else None.
+    plain: tuple[_PlainPiece, ...] | None
+    first_time: str | None
+    first_date: str | None
 
 
 @functools.lru_cache(maxsize=256)
-def _parse(fmt: str) -> tuple[tuple[_Piece, ...], str | None, str | None]:
+def _parse(fmt: str) -> _Compiled:
     """``fmt`` compiled once: its pieces (a method or literal text), its first time
     character and its first date-only character."""
     pieces: list[_Piece] = []
+    plain: list[_PlainPiece] | None = []
     first_time = first_date = None
     for index, piece in enumerate(_FORMAT_CHAR.split(fmt)):
         if index % 2:
             pieces.append((_METHODS[piece], piece))
+            function = _PLAIN_TIME.get(piece) or _PLAIN_DATE.get(piece)
+            if function is None:
+                plain = None
+            elif plain is not None:
+                plain.append((function, piece))
             if piece in _TIME_CHARS:
                 first_time = first_time or piece
             else:
                 first_date = first_date or piece
         elif piece:
-            pieces.append((None, _ESCAPED.sub(r"\1", piece)))
-    return tuple(pieces), first_time, first_date
+            text = _ESCAPED.sub(r"\1", piece)
+            pieces.append((None, text))
+            if plain is not None:
+                plain.append((None, text))
+    return _Compiled(tuple(pieces), None if plain is None else tuple(plain), first_time, first_date)
 
 
 def _render(
@@ -334,13 +321,21 @@ def format_date(
     ``None`` means ``DATE_FORMAT`` (``"N j, Y"``). Time characters are refused
     for a ``date`` (``TypeError``), as Django refuses them.
     """
-    pieces, time_char, _ = _parse(get_format(fmt, "DATE_FORMAT"))
+    compiled = _parse(get_format(fmt, "DATE_FORMAT"))
+    time_char = compiled.first_time
     if time_char is not None and type(value) is dt.date:
         raise TypeError(
             "The format for date objects may not contain time-related format "
             f"specifiers (found {time_char!r})."
         )
-    return _render(value, pieces, default_tz)
+    plain = compiled.plain
+    if (
+        plain is not None
+        and isinstance(value, dt.date)
+        and (time_char is None or isinstance(value, dt.datetime))
+    ):
+        return "".join([text if function is None else function(value) for function, text in plain])
+    return _render(value, compiled.pieces, default_tz)
 
 
 def format_time(
@@ -351,7 +346,10 @@ def format_time(
     ``fmt`` defaults to ``TIME_FORMAT`` (``"P"``). A date character raises
     ``ValueError`` naming it.
     """
-    pieces, _, date_char = _parse(get_format(fmt, "TIME_FORMAT"))
-    if date_char is not None:
-        raise ValueError(f"{date_char!r} is not a time format character")
-    return _render(value, pieces, default_tz if isinstance(value, dt.datetime) else None)
+    compiled = _parse(get_format(fmt, "TIME_FORMAT"))
+    if compiled.first_date is not None:
+        raise ValueError(f"{compiled.first_date!r} is not a time format character")
+    plain = compiled.plain
+    if plain is not None and isinstance(value, dt.time | dt.datetime):
+        return "".join([text if function is None else function(value) for function, text in plain])
+    return _render(value, compiled.pieces, default_tz if isinstance(value, dt.datetime) else None)

@@ -1,4 +1,5 @@
-"""Django's filters that Jinja2 lacks, with Django's names, arguments and output.
+"""Django's filters that Jinja2 lacks, with Django's names, arguments and output,
+and Django's ``title`` in place of Jinja2's.
 
 Installed by :func:`~manouche.tplkit.create_environment` (``django_filters=True``)
 or into any environment with ``django_filters.install(env)``. Each gives the
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import html
 import json
 import re
@@ -58,6 +60,7 @@ __all__ = [
     "slugify",
     "time",
     "timesince_filter",
+    "title",
     "timeuntil_filter",
     "truncatewords_html",
     "yesno",
@@ -157,6 +160,16 @@ def timeuntil_filter(value: Any, arg: Any = None) -> str:
 # -- logic ------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=128)
+def _plural_suffixes(arg: str) -> tuple[str, str] | None:
+    if "," not in arg:
+        arg = "," + arg
+    bits = arg.split(",")
+    if len(bits) > 2:
+        return None
+    return bits[0], bits[1]
+
+
 @django_filters.filter
 def pluralize(value: Any, arg: str = "s") -> str:
     """A plural suffix: ``vote{{ n|pluralize }}``, ``cand{{ n|pluralize("y,ies") }}``.
@@ -164,13 +177,10 @@ def pluralize(value: Any, arg: str = "s") -> str:
     Singular for 1, ``"1"`` or anything of length 1; ``""`` for values that
     are neither numbers nor sized, or for an argument with two commas.
     """
-    arg = str(arg)
-    if "," not in arg:
-        arg = "," + arg
-    bits = arg.split(",")
-    if len(bits) > 2:
+    suffixes = _plural_suffixes(str(arg))
+    if suffixes is None:
         return ""
-    singular, plural = bits
+    singular, plural = suffixes
     try:
         return singular if float(value) == 1 else plural
     except ValueError:
@@ -182,19 +192,26 @@ def pluralize(value: Any, arg: str = "s") -> str:
             return ""
 
 
+@functools.lru_cache(maxsize=128)
+def _yesno_choices(arg: str) -> tuple[str, str, str] | None:
+    bits = arg.split(",")
+    if len(bits) < 2:
+        return None
+    if len(bits) == 3:
+        return bits[0], bits[1], bits[2]
+    return bits[0], bits[1], bits[1]
+
+
 @django_filters.filter
 def yesno(value: Any, arg: str | None = None) -> Any:
     """``{{ flag|yesno("yeah,no,maybe") }}``; without ``maybe``, ``None`` reads as false.
 
     An argument with fewer than two choices gives the value back, as Django.
     """
-    bits = ("yes,no,maybe" if arg is None else str(arg)).split(",")
-    if len(bits) < 2:
+    choices = _yesno_choices("yes,no,maybe" if arg is None else str(arg))
+    if choices is None:
         return value
-    if len(bits) == 3:
-        yes, no, maybe = bits
-    else:
-        yes, no, maybe = bits[0], bits[1], bits[1]
+    yes, no, maybe = choices
     if value is None:
         return maybe
     return yes if value else no
@@ -268,6 +285,31 @@ def _intcomma_text(text: str) -> str:
 
 
 # -- text and HTML ----------------------------------------------------------
+
+# Django's two corrections to str.title(): a letter after an apostrophe that
+# follows a lower-case letter ("Joe'S" -> "Joe's") and a letter after a digit
+# ("53Rd" -> "53rd") go back to lower case.
+_AFTER_APOSTROPHE = re.compile(r"[a-z]'[A-Z]")
+_AFTER_DIGIT = re.compile(r"\d[A-Z]")
+
+
+def _lower_match(match: re.Match[str]) -> str:
+    return match[0].lower()
+
+
+@django_filters.filter
+def title(value: Any) -> str:
+    """Django's ``title``: ``"JOE'S CRAB SHACK"`` is ``"Joe's Crab Shack"``,
+    ``"555 WEST 53RD STREET"`` is ``"555 West 53rd Street"``.
+
+    Words start after any character that is not a letter (``"o'neil"`` is
+    ``"O'Neil"``, ``"foo.bar"`` is ``"Foo.Bar"``), where Jinja2's own ``title``
+    starts them only after spaces, hyphens and brackets. Safe input stays safe.
+    """
+    text = str(value).title()
+    if "'" in text:
+        text = _AFTER_APOSTROPHE.sub(_lower_match, text)
+    return _same_safety(value, _AFTER_DIGIT.sub(_lower_match, text))
 
 
 def _normalize_newlines(text: str) -> str:
