@@ -27,7 +27,7 @@ from manouche.serial._models import (
     model_of,
     related_spec,
 )
-from manouche.serial._values import TextValue, convert
+from manouche.serial._values import INLINE_ENV, TextValue, convert
 from manouche.serial.exceptions import DeserializationError, ModelNotFound
 
 __all__ = ["BaseDeserializer", "BaseSerializer", "DeserializedObject", "ProgressBar"]
@@ -481,23 +481,38 @@ def objects_from_dicts(de: BaseDeserializer, dicts: Iterable[Any]) -> Iterator[D
     registry = de.registry
     ignore = de.ignorenonexistent
     forward = de.handle_forward_references
+    known: dict[str, ModelSpec] = {}
     for index, d in enumerate(dicts, start=1):
         if not isinstance(d, dict):
             _fail(f"expected an object, got {type(d).__name__}", index)
         label = d.get("model")
-        if not isinstance(label, str):
-            _fail("missing or invalid 'model'", index)
-        try:
-            spec = registry.get(label)
-        except ModelNotFound as exc:
-            if ignore:
-                continue
-            raise exc.located(index=index, model=label) from None
+        spec = known.get(label) if type(label) is str else None
+        if spec is None:
+            if not isinstance(label, str):
+                _fail("missing or invalid 'model'", index)
+            try:
+                spec = registry.get(label)
+            except ModelNotFound as exc:
+                if ignore:
+                    continue
+                raise exc.located(index=index, model=label) from None
+            known[label] = spec
         pk_value = d.get("pk")
+        read = spec.fast_reader or _fast_reader(spec)
         try:
-            yield build_object(de, spec, pk_value, d.get("fields", {}), index, ignore, forward)
+            obj = read(pk_value, d.get("fields", _EMPTY), de, index)
+        except Exception:
+            obj = None
+        try:
+            if obj is None:
+                obj = _build_general(
+                    de, spec, pk_value, d.get("fields", {}), index, ignore, forward
+                )
+            elif pk_value is None and spec.has_natural_key and spec.has_natural_lookup:
+                _natural_pk(de, obj)
         except DeserializationError as exc:
             raise exc.located(index=index, model=spec.label, pk=pk_value) from None
+        yield obj
 
 
 class _Slow(Exception):
@@ -505,26 +520,48 @@ class _Slow(Exception):
 
 
 _MISSING = object()
-_READERS: dict[int, Callable[..., int]] = {}
+_EMPTY: dict[str, Any] = {}
 
 
-def _fast_reader(spec: ModelSpec) -> Callable[..., int]:
-    """Generate ``read(fields, data, m2m_data, deferred, de)`` for one model.
+def _fast_reader(spec: ModelSpec) -> Callable[..., DeserializedObject]:
+    """Generate ``read(pk, fields, de, index)`` for one model, kept on the spec.
 
-    One block per known field, so a fixture object costs a call, not a loop
-    with lookups; returns how many fields it consumed (fewer than given means
-    unknown fields: the general path then decides). Errors raise anything;
-    the caller re-runs the general path, which locates them precisely.
+    One block per known field with the field's conversion inline, so a fixture
+    object costs a call, not a loop with lookups and calls. Anything unusual
+    (unknown fields, attnames, natural keys, a value to convert the long way,
+    an error) raises, and the caller re-runs the general path, which handles
+    it or locates the error precisely: both paths give the same objects.
     """
     env: dict[str, Any] = {
-        "__builtins__": {"type": type, "list": list, "dict": dict},
+        "__builtins__": {
+            "type": type,
+            "list": list,
+            "dict": dict,
+            "len": len,
+            "str": str,
+            "int": int,
+            "float": float,
+            "bool": bool,
+        },
+        **INLINE_ENV,
         "M": _MISSING,
-        "TV": TextValue,
         "Slow": _Slow,
         "depth": check_depth,
         "mv": _m2m_values,
+        "DO": DeserializedObject,
+        "spec": spec,
+        "rpk": spec.pk.reader,
     }
-    lines = ["def read(fields, data, m2m_data, deferred, de):", "    get = fields.get", "    n = 0"]
+    pk_expr = spec.pk.inline.replace("{r}", "rpk")
+    lines = [
+        "def read(pk, fields, de, index):",
+        "    data = {}",
+        "    if pk is not None:",
+        "        v = pk",
+        f"        data[{spec.pk.attr!r}] = {pk_expr}",
+        "    get = fields.get",
+        "    n = 0",
+    ]
     for i, f in enumerate(spec.fields):
         env[f"r{i}"] = f.reader
         lines += [f"    v = get({f.name!r}, M)", "    if v is not M:", "        n += 1"]
@@ -534,7 +571,9 @@ def _fast_reader(spec: ModelSpec) -> Callable[..., int]:
             lines.append(
                 f"        if type(v) is dict or type(v) is list: depth(v, de.max_depth, {f.name!r})"
             )
-        lines.append(f"        data[{f.attr!r}] = None if v is None else r{i}(v, type(v) is TV)")
+        expr = f.inline.replace("{r}", f"r{i}")
+        lines.append(f"        data[{f.attr!r}] = None if v is None else {expr}")
+    lines += ["    m2m_data = {}", "    deferred = {}"]
     for j, m in enumerate(spec.m2m):
         env[f"m{j}"] = m
         lines += [
@@ -544,13 +583,37 @@ def _fast_reader(spec: ModelSpec) -> Callable[..., int]:
             f"        m2m_data[{m.name!r}] = mv(de, m{j}, v, {m.name!r}, deferred, "
             "de.handle_forward_references)",
         ]
-    lines.append("    return n")
+    lines += [
+        "    if n != len(fields): raise Slow",
+        "    return DO(spec, data, m2m_data, deferred, index)",
+    ]
     exec(compile("\n".join(lines) + "\n", f"<serial reader {spec.label}>", "exec"), env)
-    fn: Callable[..., int] = env["read"]
+    fn: Callable[..., DeserializedObject] = env["read"]
+    spec.fast_reader = fn
     return fn
 
 
 def build_object(
+    de: BaseDeserializer,
+    spec: ModelSpec,
+    pk_value: Any,
+    fields: Any,
+    index: int,
+    ignore: bool,
+    forward: bool,
+) -> DeserializedObject:
+    """One fixture object: the generated reader, else the general path."""
+    read = spec.fast_reader or _fast_reader(spec)
+    try:
+        obj = read(pk_value, fields, de, index)
+    except Exception:
+        return _build_general(de, spec, pk_value, fields, index, ignore, forward)
+    if pk_value is None and spec.has_natural_key and spec.has_natural_lookup:
+        _natural_pk(de, obj)
+    return obj
+
+
+def _build_general(
     de: BaseDeserializer,
     spec: ModelSpec,
     pk_value: Any,
@@ -565,27 +628,9 @@ def build_object(
         data[spec.pk.attr] = convert(spec.pk.reader, pk_value, False, label, "pk")
     if not isinstance(fields, dict):
         raise DeserializationError("'fields' must be an object", index=index)
+    # The general path: natural keys, attnames, unknown fields, and precise errors.
     m2m_data: dict[str, list[Any]] = {}
     deferred: dict[str, Any] = {}
-    read = _READERS.get(id(spec))
-    if read is None:
-        read = _READERS[id(spec)] = _fast_reader(spec)
-    try:
-        done = read(fields, data, m2m_data, deferred, de) == len(fields)
-    except Exception:
-        done = False
-    if done:
-        obj = DeserializedObject(spec, data, m2m_data, deferred, index)
-        if pk_value is None and spec.has_natural_key and spec.has_natural_lookup:
-            _natural_pk(de, obj)
-        return obj
-    # The general path: natural keys, attnames, unknown fields, and precise errors.
-    if pk_value is not None:
-        data = {spec.pk.attr: data[spec.pk.attr]}
-    else:
-        data = {}
-    m2m_data = {}
-    deferred = {}
     by_name = spec.fields_by_name
     attrs = spec.attrs
     for name, value in fields.items():

@@ -2,7 +2,9 @@
 
 Reading is incremental: a JSON document is a top-level array whose elements
 are decoded one at a time from a sliding buffer, so memory is bounded by the
-largest object (``max_object_size``), not by the document; JSONL is read a
+largest object (``max_object_size``), not by the document. A document given
+as a string (or bytes) no larger than ``max_object_size`` is parsed in one
+call instead, the same bound; JSONL is read a
 line at a time. Nesting deeper than ``max_depth`` inside a value and
 documents over ``max_size`` characters are refused.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from manouche.serial._base import (
@@ -304,13 +306,46 @@ class PythonDeserializer(BaseDeserializer):
         return objects_from_dicts(self, self.stream)
 
 
+def parse_in_memory(
+    data: Any, max_object_size: int = MAX_OBJECT_SIZE, max_size: int | None = None
+) -> list[Any] | None:
+    """The elements of a JSON array already in memory, parsed in one C call.
+
+    Only for documents no larger than ``max_object_size`` (and ``max_size``):
+    the incremental reader would have buffered that much for one object
+    anyway, so the bounds hold. ``None`` means "use the incremental reader":
+    the input is a stream, too large, not valid JSON, too deep or not an
+    array, and the incremental reader then reports the precise error.
+    """
+    if isinstance(data, bytes | bytearray | memoryview):
+        if len(data) > 4 * max_object_size:
+            return None  # cannot fit once decoded (4 bytes a character at most)
+        try:
+            data = bytes(data).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if not isinstance(data, str):
+        return None
+    if len(data) > max_object_size or (max_size is not None and len(data) > max_size):
+        return None
+    try:
+        value = json.loads(data)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return value if type(value) is list else None
+
+
 class JSONDeserializer(BaseDeserializer, _Bounded):
-    """Reads the "json" format incrementally."""
+    """Reads the "json" format: in one call when in memory and small enough, else incrementally."""
 
     def objects(self) -> Iterator[DeserializedObject]:
         self._limits(self.options)
-        stream = text_or_bytes(self.stream)
-        items = iter_json_array(stream, self.max_object_size, self.max_size)
+        items: Iterable[Any] | None = parse_in_memory(
+            self.stream, self.max_object_size, self.max_size
+        )
+        if items is None:
+            stream = text_or_bytes(self.stream)
+            items = iter_json_array(stream, self.max_object_size, self.max_size)
         return objects_from_dicts(self, items)
 
 

@@ -20,7 +20,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from manouche.serial._values import FromValue, ToJson, json_writer, python_reader
+from manouche.serial._values import (
+    FromValue,
+    ToJson,
+    inline_reader,
+    json_writer,
+    python_reader,
+)
 from manouche.serial.exceptions import ModelNotFound
 
 __all__ = ["FieldSpec", "M2MSpec", "ModelRegistry", "ModelSpec", "describe"]
@@ -102,6 +108,7 @@ class FieldSpec:
         "target",
         "to_json",
         "reader",
+        "inline",
         "utc",
         "decimal_places",
         "related_model",
@@ -129,6 +136,8 @@ class FieldSpec:
         self.utc = _writes_utc(value_col, kind_for_values)
         self.to_json: ToJson | None = json_writer(kind_for_values, self.utc)
         self.reader: FromValue = python_reader(kind_for_values, _stores_timezone(value_col))
+        #: The reader as an inline expression of ``v`` (for generated readers).
+        self.inline: str = inline_reader(kind_for_values, _stores_timezone(value_col))
         places = value_col.info.get("decimal_places", getattr(_base_type(value_col), "scale", None))
         self.decimal_places: int | None = places if kind_for_values == "DecimalField" else None
         if self.decimal_places is not None:
@@ -254,6 +263,9 @@ class ModelSpec:
         self.has_natural_lookup = (
             self.natural_key_fields is not None or self._manager_lookup is not None
         )
+        self._builder: Callable[[dict[str, Any]], Any] | None = None
+        #: The generated fixture reader (built by ``_base`` on first use).
+        self.fast_reader: Callable[..., Any] | None = None
 
     def __repr__(self) -> str:
         return f"<ModelSpec {self.label}>"
@@ -312,10 +324,58 @@ class ModelSpec:
     # -- instances ----------------------------------------------------------------
 
     def build(self, data: dict[str, Any]) -> Any:
-        """An instance from ``{attr: value}`` (a dict when the model is a bare Table)."""
+        """An instance from ``{attr: value}`` (a dict when the model is a bare Table).
+
+        ``Model(**data)``, or for a Django-style model (``_meta.concrete_fields``
+        naming exactly the table's columns) given every field, ``Model(*values)``
+        in field order: the same instance through the same ``__init__``, without
+        matching keywords to fields.
+        """
         if self.model is None:
             return dict(data)
-        return self.model(**data)
+        builder = self._builder
+        if builder is None:
+            builder = self._builder = self._make_builder()
+        return builder(data)
+
+    def _make_builder(self) -> Callable[[dict[str, Any]], Any]:
+        model = self.model
+        assert model is not None
+        attrs = [self.pk.attr, *[f.attr for f in self.fields]]
+        order = _positional_order(model, attrs)
+        if order is None:
+
+            def by_keywords(data: dict[str, Any]) -> Any:
+                return model(**data)
+
+            return by_keywords
+        env: dict[str, Any] = {"__builtins__": {}, "model": model, "every": frozenset(order)}
+        args = ", ".join(f"d[{a!r}]" for a in order)
+        source = (
+            "def build(d):\n"
+            "    if d.keys() == every:\n"
+            f"        return model({args})\n"
+            "    return model(**d)\n"
+        )
+        exec(compile(source, f"<serial builder {self.label}>", "exec"), env)
+        fn: Callable[[dict[str, Any]], Any] = env["build"]
+        return fn
+
+
+def _positional_order(model: type[Any], attrs: list[str]) -> list[str] | None:
+    """The attnames of ``model._meta.concrete_fields`` if they are exactly ``attrs``.
+
+    Django's ``Model(*args)`` takes the concrete fields' values in that order
+    (``Model.from_db`` relies on it); anything else is built with keywords.
+    """
+    meta = getattr(model, "_meta", None)
+    try:
+        order = [str(f.attname) for f in meta.concrete_fields]  # type: ignore[union-attr]
+    except Exception:
+        return None
+    if len(order) != len(attrs) or set(order) != set(attrs):
+        return None
+    return order
 
 
 def _get(obj: Any, attr: str) -> Any:

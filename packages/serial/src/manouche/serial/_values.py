@@ -387,6 +387,83 @@ def python_reader(kind: str, timezone: bool) -> FromValue:
     return read_datetime
 
 
+# -- inline conversions for the generated readers --------------------------------
+#
+# An expression of ``v`` (the JSON value) giving what the field's reader
+# gives, with the common JSON type handled inline and everything else (and
+# XML's TextValue, whose type is not ``str``) passed to the reader. An inline branch
+# may raise where the reader would succeed (``" 2020-01-02"``); the generated reader
+# then hands the object to the general path, so results never differ.
+
+
+def _finite(value: decimal.Decimal) -> decimal.Decimal:
+    if not value.is_finite():
+        raise ValueError(f"{value!r} value must be a finite decimal number.")
+    return value
+
+
+def _naive_utc(value: str) -> dt.datetime:
+    result = dt.datetime.fromisoformat(value)
+    tz = result.tzinfo
+    if tz is None:
+        return result
+    if tz is UTC:
+        return result.replace(tzinfo=None)
+    return result.astimezone(UTC).replace(tzinfo=None)
+
+
+def _aware(value: str) -> dt.datetime:
+    result = dt.datetime.fromisoformat(value)
+    return result if result.tzinfo is not None else result.replace(tzinfo=UTC)
+
+
+_SLOW = "{r}(v, type(v) is TV)"
+_FAST: dict[str, str] = {
+    **dict.fromkeys(
+        ("CharField", "TextField", "EmailField", "SlugField", "URLField"),
+        f"v if type(v) is str else {_SLOW}",
+    ),
+    **dict.fromkeys(
+        (
+            "IntegerField",
+            "SmallIntegerField",
+            "BigIntegerField",
+            "PositiveIntegerField",
+            "PositiveSmallIntegerField",
+            "PositiveBigIntegerField",
+            "AutoField",
+            "BigAutoField",
+            "SmallAutoField",
+        ),
+        f"v if type(v) is int else {_SLOW}",
+    ),
+    "FloatField": f"v if type(v) is float else {_SLOW}",
+    "BooleanField": f"v if type(v) is bool else {_SLOW}",
+    "DecimalField": f"fin(D(v)) if type(v) is str else {_SLOW}",
+    "DateField": f"DF(v) if type(v) is str else {_SLOW}",
+}
+
+#: The names the expressions of :func:`inline_reader` use (besides ``v`` and the reader).
+INLINE_ENV: dict[str, object] = {
+    "TV": TextValue,
+    "D": decimal.Decimal,
+    "fin": _finite,
+    "DF": dt.date.fromisoformat,
+    "NAIVE": _naive_utc,
+    "AWARE": _aware,
+}
+
+
+def inline_reader(kind: str, timezone: bool) -> str:
+    """The inline expression for a field of ``kind`` (see above); the reader call by default.
+
+    ``{r}`` in it stands for the name the reader is bound to.
+    """
+    if kind == "DateTimeField":
+        return f"{'AWARE' if timezone else 'NAIVE'}(v) if type(v) is str else {_SLOW}"
+    return _FAST.get(kind, _SLOW)
+
+
 def convert(reader: FromValue, value: object, text: bool, model: str, field: str) -> object:
     """Apply ``reader``; a bad value becomes a DeserializationError naming it."""
     if value is None:
