@@ -74,6 +74,18 @@ def test_nested_atomic_is_a_savepoint(db: Any) -> None:
     assert sorted(Tag.objects.values_list("name", flat=True)) == ["after", "outer"]
 
 
+def test_inner_block_first_does_not_commit_the_outer_one(db: Any) -> None:
+    # Nothing written before the savepoint: on SQLite the savepoint must not become
+    # the transaction (its release would commit everything).
+    with pytest.raises(LookupError), db.atomic():
+        assert Tag.objects.count() == 0
+        with db.atomic():
+            Tag.objects.create(name="inner")
+        Tag.objects.get_or_create(name="also inner")
+        raise LookupError
+    assert Tag.objects.count() == 0
+
+
 def test_atomic_as_decorator_and_module_level(db: Any) -> None:
     @models.atomic
     def make() -> None:

@@ -530,6 +530,13 @@ class Atomic:
             if conn.in_transaction():
                 conn.commit()
             self._tx = conn.begin()
+            if db.vendor == "sqlite":
+                # The sqlite3 module would BEGIN only before the first write, so a
+                # SAVEPOINT opened first would itself become the transaction and its
+                # RELEASE would commit the outer block: begin now, on the driver.
+                dbapi = conn.connection.dbapi_connection
+                if dbapi is not None and not getattr(dbapi, "in_transaction", True):
+                    dbapi.execute("BEGIN")
         elif self.savepoint or not st.stack:
             self._tx = conn.begin_nested()
         else:
