@@ -199,3 +199,78 @@ def test_console_command(project: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "No app with the label 'nosuchapp'" in capsys.readouterr().err
     assert main(["--models", "cliproj.models", "migrate"], cwd=project) == 2
     assert "No database" in capsys.readouterr().err
+
+
+def _shelves(md: sa.MetaData, item: str) -> dict[str, Any]:
+    class Shelf(models.Model):
+        name = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "mren"
+            metadata = md
+
+    attrs = {
+        "__module__": __name__,
+        "name": models.CharField(max_length=20),
+        "shelves": models.ManyToManyField(Shelf, related_name="items"),
+        "Meta": type("Meta", (), {"app_label": "mren", "metadata": md}),
+    }
+    return {"Shelf": Shelf, "Item": type(item, (models.Model,), attrs)}
+
+
+def test_a_renamed_model_takes_its_many_to_many_rows_along(url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "mren"
+    before_md, after_md = sa.MetaData(), sa.MetaData()
+    before = _shelves(before_md, "Item")
+    asked: list[tuple[str, str, str]] = []
+
+    def yes(table: str, old: str, new: str) -> bool:
+        asked.append((table, old, new))
+        return True
+
+    Migrations(
+        metadata=before_md, apps={"mren": folder}, version_table="mren_versions"
+    ).makemigrations()
+    after = _shelves(after_md, "Thing")
+    (path,) = Migrations(
+        metadata=after_md, apps={"mren": folder}, version_table="mren_versions", questioner=yes
+    ).makemigrations()
+    assert Path(path).name == "0002_rename_item_thing.py"
+    assert asked == [("", "mren_item", "mren_thing")]  # the m2m table follows without asking
+    text = Path(path).read_text()
+    assert "rename_table('mren_item', 'mren_thing')" in text
+    assert "rename_table('mren_item_shelves', 'mren_thing_shelves')" in text
+    assert "new_column_name='thing_id'" in text
+    db = models.Database(url, default=False)
+    try:
+        old = Migrations(
+            db, metadata=before_md, apps={"mren": folder}, version_table="mren_versions"
+        )
+        old.migrate("mren", "0001")
+        shelf = before["Shelf"].objects.using(db).create(name="top")
+        item = before["Item"].objects.using(db).create(name="cup")
+        item.shelves.add(shelf)
+        new = Migrations(
+            db, metadata=after_md, apps={"mren": folder}, version_table="mren_versions"
+        )
+        new.migrate("mren")
+        assert new.diff("mren") == []
+        thing = after["Item"].objects.using(db).get(name="cup")
+        assert [s.name for s in thing.shelves.all()] == ["top"]
+        new.migrate("mren", "0001")
+        assert [s.name for s in before["Item"].objects.using(db).get(name="cup").shelves.all()] == [
+            "top"
+        ]
+        new.migrate("mren", "zero")
+    finally:
+        with db.engine.begin() as conn:
+            for name in [
+                "mren_thing_shelves",
+                "mren_item_shelves",
+                "mren_thing",
+                "mren_item",
+                "mren_shelf",
+            ]:
+                conn.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
+            conn.execute(sa.text("DROP TABLE IF EXISTS mren_versions"))
+        db.dispose()

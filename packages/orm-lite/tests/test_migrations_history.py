@@ -187,11 +187,48 @@ def v6() -> dict[str, Any]:
     return {"md": md, "Author": Author, "Book": Book, "Review": Review}
 
 
-VERSIONS: list[Callable[[], dict[str, Any]]] = [v1, v2, v3, v4, v5, v6]
+def v7() -> dict[str, Any]:
+    """Rename the Book model to Volume (the questioner confirms it): its table follows."""
+    md = sa.MetaData()
+
+    class Author(models.Model):
+        name = models.CharField(max_length=50)
+        Meta = _meta(md)
+
+    class Volume(models.Model):
+        name = models.CharField(max_length=100)
+        price = models.DecimalField(max_digits=8, decimal_places=2, default=decimal.Decimal("0"))
+        pages = models.IntegerField(null=True, default=7)
+        author = models.ForeignKey(Author, on_delete=models.CASCADE)
+        Meta = _meta(
+            md,
+            constraints=[
+                models.CheckConstraint(
+                    condition=models.Q(price__gte=0), name="mhist_book_price_gte_0"
+                ),
+                models.UniqueConstraint(
+                    fields=["name", "author"], name="mhist_book_name_author_uniq"
+                ),
+            ],
+            indexes=[models.Index(fields=["price"], name="mhist_book_price_idx")],
+        )
+
+    class Review(models.Model):
+        book = models.ForeignKey(Volume, on_delete=models.CASCADE)
+        stars = models.SmallIntegerField()
+        Meta = _meta(md)
+
+    return {"md": md, "Author": Author, "Volume": Volume, "Review": Review}
+
+
+VERSIONS: list[Callable[[], dict[str, Any]]] = [v1, v2, v3, v4, v5, v6, v7]
 
 
 def _renamed(table: str, old: str, new: str) -> bool:
-    return (table, old, new) == ("mhist_book", "title", "name")
+    return (table, old, new) in {
+        ("mhist_book", "title", "name"),
+        ("", "mhist_book", "mhist_volume"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -226,6 +263,7 @@ def test_makemigrations_writes_one_revision_per_version(history: dict[str, Any])
         "0004_remove_author_email_alter_book_pages_alter_tag_name.py",
         "0005_book_mhist_book_name_author_uniq_and_more.py",
         "0006_delete_tag_review_remove_book_tags_and_more.py"[:0] or names[5],
+        "0007_rename_book_volume.py",
     ]
     third = (history["folder"] / "0003_rename_title_book_name.py").read_text()
     assert "new_column_name='name'" in third and "drop_column" not in third
@@ -257,6 +295,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[models.
             "mhist_review",
             "mhist_book_tags",
             "mhist_book",
+            "mhist_volume",
             "mhist_tag",
             "mhist_author",
             VERSION_TABLE,
@@ -289,14 +328,7 @@ def test_history_up_and_down_keeps_data(history: dict[str, Any], database: model
     b1 = s["Book"].objects.using(db).create(title="Dune", price=decimal.Decimal("9.50"), author=ann)
     s["Book"].objects.using(db).create(title="Emma", price=decimal.Decimal("3.25"), author=bob)
     b1.tags.add(t1)
-    assert [i.applied for i in mig(0).showmigrations(APP)] == [
-        True,
-        False,
-        False,
-        False,
-        False,
-        False,
-    ]
+    assert [i.applied for i in mig(0).showmigrations(APP)] == [True] + [False] * 6
 
     # 0002: new columns; existing rows get the default, then the default leaves the schema.
     mig(1).migrate(APP, "0002")
@@ -335,10 +367,8 @@ def test_history_up_and_down_keeps_data(history: dict[str, Any], database: model
         states[4]["Book"].objects.using(db).create(name="Negative", price=-1, author_id=bob.pk)
     with pytest.raises(sa.exc.IntegrityError):
         states[4]["Book"].objects.using(db).create(name="Dune", price=1, author_id=ann.pk)
-    mig(5).migrate(APP)
-    head = mig(5)
-    assert head.diff(APP) == []
-    assert all(i.applied for i in head.showmigrations(APP))
+    mig(5).migrate(APP, "0006")
+    assert mig(5).diff(APP) == []
     states[5]["Review"].objects.using(db).create(book_id=b1.pk, stars=5)
     assert _rows(db, "mhist_book", "name", "price", "pages") == [
         ("Dune", decimal.Decimal("9.50"), 7),
@@ -346,8 +376,26 @@ def test_history_up_and_down_keeps_data(history: dict[str, Any], database: model
         ("Null pages", decimal.Decimal("1.00"), None),
     ]
 
+    # 0007: the model rename moves the table with its rows; foreign keys follow it.
+    head = mig(6)
+    head.migrate(APP)
+    assert head.diff(APP) == []
+    assert all(i.applied for i in head.showmigrations(APP))
+    assert _rows(db, "mhist_volume", "name", "pages") == [
+        ("Dune", 7),
+        ("Emma", 7),
+        ("Null pages", None),
+    ]
+    assert [r.book.name for r in states[6]["Review"].objects.using(db).select_related("book")] == [
+        "Dune"
+    ]
+    with pytest.raises(sa.exc.IntegrityError):
+        states[6]["Review"].objects.using(db).create(book_id=999, stars=1)
+
     # Back down, one step at a time: the data stays where the schema lets it.
-    head.migrate(APP, "0005")
+    head.migrate(APP, "0006")
+    assert not sa.inspect(db.engine).has_table("mhist_volume")
+    mig(5).migrate(APP, "0005")
     assert sa.inspect(db.engine).has_table("mhist_tag")
     assert not sa.inspect(db.engine).has_table("mhist_review")
     mig(4).migrate(APP, "0004")
@@ -366,14 +414,7 @@ def test_history_up_and_down_keeps_data(history: dict[str, Any], database: model
         ("Dune", decimal.Decimal("9.50")),
         ("Emma", decimal.Decimal("3.25")),
     ]
-    assert [i.applied for i in mig(0).showmigrations(APP)] == [
-        True,
-        False,
-        False,
-        False,
-        False,
-        False,
-    ]
+    assert [i.applied for i in mig(0).showmigrations(APP)] == [True] + [False] * 6
     mig(0).migrate(APP, "zero")
     assert not sa.inspect(db.engine).has_table("mhist_book")
     assert not any(i.applied for i in mig(0).showmigrations(APP))

@@ -17,11 +17,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
+from alembic.autogenerate import renderers
 from alembic.operations import ops
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 #: ``questioner(table, old_column, new_column) -> bool``: was the column renamed?
+#: Asked as ``questioner("", old_table, new_table)`` for a renamed model's table.
 Questioner = Callable[[str, str, str], bool]
 
 _DIALECTS: dict[str, Any] = {
@@ -278,12 +280,22 @@ def describe(upgrade: ops.UpgradeOps, app: str) -> list[str]:
     def short(table: str) -> str:
         return table[len(prefix) :] if table.startswith(prefix) else table
 
+    renamed = [op for op in upgrade.ops if isinstance(op, ops.RenameTableOp)]
+    if renamed:  # a renamed model: its index changes and m2m tables go without saying
+        olds = [op.table_name for op in renamed]
+        return [
+            f"rename_{short(op.table_name)}_{short(op.new_table_name)}"
+            for op in renamed
+            if not any(op.table_name.startswith(f"{other}_") for other in olds)
+        ]
     out: list[str] = []
     for op in upgrade.ops:
         if isinstance(op, ops.CreateTableOp):
             out.append(short(op.table_name))
         elif isinstance(op, ops.DropTableOp):
             out.append(f"delete_{short(op.table_name)}")
+        elif isinstance(op, ops.RenameTableOp):
+            out.append(f"rename_{short(op.table_name)}_{short(op.new_table_name)}")
         elif isinstance(op, ops.ModifyTableOps):
             t = short(op.table_name)
             for sub in op.ops:
@@ -413,3 +425,167 @@ def strip_index_drops(container: ops.OpContainer) -> None:
             continue
         kept.append(op)
     container.ops[:] = kept
+
+
+# -- model (table) renames ---------------------------------------------------------------
+
+
+class RenameTableOp(ops.RenameTableOp):
+    """A table rename whose reverse renames it back."""
+
+    def reverse(self) -> RenameTableOp:
+        return RenameTableOp(self.new_table_name, self.table_name, schema=self.schema)
+
+
+@renderers.dispatch_for(RenameTableOp)
+def _render_rename_table(autogen_context: Any, op: RenameTableOp) -> str:
+    return f"op.rename_table({op.table_name!r}, {op.new_table_name!r})"
+
+
+def _signature(columns: list[Any]) -> list[tuple[str, Any, bool]]:
+    cols = [c for c in columns if isinstance(c, sa.Column)]
+    return sorted((c.name, c.type._type_affinity, bool(c.nullable)) for c in cols)
+
+
+def _columns(op: Any) -> list[Any]:
+    if isinstance(op, ops.CreateTableOp):
+        return list(op.columns)
+    reverse = op._reverse
+    return list(reverse.columns) if reverse is not None else []
+
+
+def apply_table_renames(upgrade: ops.UpgradeOps, questioner: Questioner) -> None:
+    """A dropped table and a created one with the same columns: a renamed model, if the
+    questioner says so (asked as ``questioner("", old_table, new_table)``). Its
+    many-to-many tables follow it, their ``<model>_id`` column renamed as Django does."""
+    drops = {op.table_name: op for op in upgrade.ops if isinstance(op, ops.DropTableOp)}
+    creates = {op.table_name: op for op in upgrade.ops if isinstance(op, ops.CreateTableOp)}
+    renames: list[tuple[str, str, list[tuple[str, str]]]] = []
+    for old, drop in drops.items():
+        for new, create in creates.items():
+            if new in {r[1] for r in renames} or old in {r[0] for r in renames}:
+                continue
+            if _signature(_columns(drop)) == _signature(_columns(create)) and questioner(
+                "", old, new
+            ):
+                renames.append((old, new, []))
+                break
+    for old, new, _ in list(renames):
+        # Auto-created many-to-many tables: <old>_<field> -> <new>_<field>.
+        for d_name, drop in drops.items():
+            if not d_name.startswith(f"{old}_") or d_name in {r[0] for r in renames}:
+                continue
+            c_name = new + d_name[len(old) :]
+            through = creates.get(c_name)
+            if through is None:
+                continue
+            d_cols = {s[0]: s for s in _signature(_columns(drop))}
+            c_cols = {s[0]: s for s in _signature(_columns(through))}
+            gone = [n for n in d_cols if n not in c_cols]
+            added = [n for n in c_cols if n not in d_cols]
+            if len(gone) == len(added) <= 1 and all(
+                d_cols[g][1:] == c_cols[a][1:] for g, a in zip(gone, added, strict=True)
+            ):
+                renames.append((d_name, c_name, list(zip(gone, added, strict=True))))
+    if not renames:
+        return
+    renamed_old = {r[0]: r for r in renames}
+    renamed_new = {r[1]: r for r in renames}
+    target_cols = {
+        (name, c.name): c
+        for name, create in creates.items()
+        for c in _columns(create)
+        if isinstance(c, sa.Column)
+    }
+    _drop_retargeted_foreign_keys(upgrade, {old: new for old, new, _ in renames})
+    head: list[Any] = []
+    columns: list[Any] = []  # renamed key columns of many-to-many tables
+    tail: list[Any] = []
+    for op in upgrade.ops:
+        name = getattr(op, "table_name", None)
+        if isinstance(op, ops.DropTableOp) and name in renamed_old:
+            old, new, cols = renamed_old[name]
+            head.append(RenameTableOp(old, new))
+            if cols:
+                columns.append(
+                    ops.ModifyTableOps(
+                        new,
+                        [
+                            RenameColumnOp(
+                                new,
+                                g,
+                                modify_name=a,
+                                existing_type=target_cols[(new, a)].type,
+                                existing_nullable=target_cols[(new, a)].nullable,
+                            )
+                            for g, a in cols
+                        ],
+                    )
+                )
+            continue
+        if isinstance(op, ops.CreateTableOp) and name in renamed_new:
+            continue
+        if isinstance(op, ops.ModifyTableOps) and name in renamed_old:
+            # The old table's index drops now concern the renamed table; they run last,
+            # after the new indexes exist (MariaDB keeps one for each foreign key). Undone,
+            # they come back first, on the columns as named at that point.
+            _, new_name, cols = renamed_old[name]
+            moved_cols = dict(cols)
+            op.table_name = new_name
+            for sub in op.ops:
+                if hasattr(sub, "table_name"):
+                    sub.table_name = new_name
+                reverse = getattr(sub, "_reverse", None)
+                if isinstance(sub, ops.DropIndexOp) and isinstance(reverse, ops.CreateIndexOp):
+                    reverse.table_name = new_name
+                    names = [
+                        c if isinstance(c, str) else getattr(c, "name", c) for c in reverse.columns
+                    ]
+                    reverse.columns = [
+                        moved_cols.get(n, n) if isinstance(n, str) else n for n in names
+                    ]
+            tail.append(op)
+            continue
+        head.append(op)
+    # An index the renamed table keeps under its own name (Meta.indexes) stays as it is.
+    made = {
+        sub.index_name: (op, sub)
+        for op in head
+        if isinstance(op, ops.ModifyTableOps) and op.table_name in renamed_new
+        for sub in op.ops
+        if isinstance(sub, ops.CreateIndexOp)
+    }
+    for op in tail:
+        for sub in list(getattr(op, "ops", [])):
+            if isinstance(sub, ops.DropIndexOp) and sub.index_name in made:
+                owner, index_op = made.pop(sub.index_name)
+                op.ops.remove(sub)
+                owner.ops.remove(index_op)
+    head = [op for op in head if not isinstance(op, ops.ModifyTableOps) or op.ops]
+    tail = [op for op in tail if not isinstance(op, ops.ModifyTableOps) or op.ops]
+    # New indexes of renamed tables before the old ones go.
+    creates_first = [
+        op for op in head if isinstance(op, ops.ModifyTableOps) and op.table_name in renamed_new
+    ]
+    rest = [op for op in head if op not in creates_first]
+    upgrade.ops[:] = rest + columns + creates_first + tail
+
+
+def _drop_retargeted_foreign_keys(upgrade: ops.UpgradeOps, moved: dict[str, str]) -> None:
+    """Foreign keys follow a renamed table on every database: no drop-and-recreate for them."""
+    for op in upgrade.ops:
+        if not isinstance(op, ops.ModifyTableOps):
+            continue
+        added: dict[tuple[str, ...], Any] = {}
+        dropped: dict[tuple[str, ...], Any] = {}
+        for sub in op.ops:
+            if isinstance(sub, ops.CreateForeignKeyOp) and sub.referent_table in moved.values():
+                added[tuple(sub.local_cols)] = sub
+            elif isinstance(sub, ops.DropConstraintOp) and sub.constraint_type == "foreignkey":
+                reverse = sub._reverse
+                if isinstance(reverse, ops.CreateForeignKeyOp) and reverse.referent_table in moved:
+                    dropped[tuple(reverse.local_cols)] = sub
+        for key in set(added) & set(dropped):
+            op.ops.remove(added[key])
+            op.ops.remove(dropped[key])
+    upgrade.ops[:] = [op for op in upgrade.ops if not isinstance(op, ops.ModifyTableOps) or op.ops]

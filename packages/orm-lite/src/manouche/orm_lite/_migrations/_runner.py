@@ -36,6 +36,7 @@ from manouche.orm_lite import _database
 from manouche.orm_lite._migrations._autogen import (
     Questioner,
     apply_renames,
+    apply_table_renames,
     describe,
     fill_not_null,
     generalize,
@@ -80,10 +81,18 @@ def never_rename(table: str, old: str, new: str) -> bool:
 
 
 def ask_rename(table: str, old: str, new: str) -> bool:
-    """Ask on the terminal, as Django's makemigrations does; no terminal means no."""
+    """Ask on the terminal, as Django's makemigrations does; no terminal means no.
+
+    ``table`` is empty when the question is whether table ``old`` was renamed ``new``.
+    """
     if not sys.stdin.isatty():
         return False
-    answer = input(f"Was {table}.{old} renamed to {table}.{new}? [y/N] ")
+    question = (
+        f"Was the table {old} renamed to {new}?"
+        if not table
+        else f"Was {table}.{old} renamed to {table}.{new}?"
+    )
+    answer = input(f"{question} [y/N] ")
     return answer.strip().lower() in ("y", "yes")
 
 
@@ -215,8 +224,7 @@ class Migrations:
         with engine.connect() as conn:
             sqlite = engine.dialect.name == "sqlite"
             if sqlite:
-                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                conn.commit()
+                _pragma(conn, "foreign_keys=OFF")
             try:
                 yield conn
                 if sqlite:
@@ -226,8 +234,7 @@ class Migrations:
             finally:
                 if sqlite:
                     conn.rollback()
-                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                    conn.commit()
+                    _pragma(conn, "foreign_keys=ON")
 
     @staticmethod
     def _wrapper(db: Database) -> Callable[[sa.Connection, Callable[[], None]], None]:
@@ -376,6 +383,7 @@ class Migrations:
                 if upgrade.is_empty() and not empty:
                     directives[:] = []
                     return
+                apply_table_renames(upgrade, self.questioner)
                 for op in upgrade.ops:
                     if isinstance(op, ops.ModifyTableOps):
                         apply_renames(op, self.questioner)
@@ -568,6 +576,15 @@ class Migrations:
         self._check_app(app)
         rev = f"{app}@head" if target is None else self._resolve(app, target, self._script())
         self._run(self.database, lambda cfg: command.stamp(cfg, rev))
+
+
+def _pragma(conn: sa.Connection, pragma: str) -> None:
+    """A PRAGMA outside any transaction (SQLite ignores ``foreign_keys`` inside one)."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA {pragma}")
+    finally:
+        cursor.close()
 
 
 def _reflect_autoincrement(dialect: Any) -> None:
