@@ -10,13 +10,15 @@ autoescape on and text that needs escaping in every row. Run for 100 and for
   context processor and the request values (CSRF input, CSP nonce), as a view
   renders a page.
 - raw Jinja2: the same templates in a bare ``jinja2.Environment`` with the
-  same filter functions installed (Jinja2 has no ``intcomma``/``date``) and
-  ``get_template(name).render(context)``: the floor tplkit stands on.
+  same filter functions installed (Jinja2 has no ``intcomma``/``date``, and
+  ``title`` is Django's there too) and ``get_template(name).render(context)``:
+  the floor tplkit stands on.
 - Django: the same page in Django's template language on a standalone
   ``Engine`` (humanize loaded), ``render(Context(...))``.
 
-Every contender's page is checked once (same number of rows, escaped text)
-before timing.
+Every contender's page is checked once before timing: the expected number of
+rows, escaped text, and the same page as the other contenders' (Django's
+``&#x27;`` read as markupsafe's ``&#39;``).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ JINJA = {
         "<td>{{ row.id }}</td><td>{{ row.name|title }}</td><td>{{ row.amount|intcomma }}</td>"
         "<td>{{ row.created|date('N j, Y') }}</td><td>{{ row.paid|yesno('paid,due') }}</td>"
         "<td>{{ row.note|default_if_none('-') }}</td>"
-        "<td>{{ row.items }} item{{ row.items|pluralize }}</td>"
+        "<td>{{ row.quantity }} item{{ row.quantity|pluralize }}</td>"
         "</tr>{% endfor %}</table>{% endblock %}"
     ),
 }
@@ -75,7 +77,7 @@ DJANGO = {
         "<td>{{ row.id }}</td><td>{{ row.name|title }}</td><td>{{ row.amount|intcomma }}</td>"
         "<td>{{ row.created|date:'N j, Y' }}</td><td>{{ row.paid|yesno:'paid,due' }}</td>"
         "<td>{{ row.note|default_if_none:'-' }}</td>"
-        "<td>{{ row.items }} item{{ row.items|pluralize }}</td>"
+        "<td>{{ row.quantity }} item{{ row.quantity|pluralize }}</td>"
         "</tr>{% endfor %}</table>{% endblock %}"
     ),
 }
@@ -94,16 +96,35 @@ def _context(rows: int) -> dict[str, Any]:
                 "created": start + dt.timedelta(days=i % 365, hours=i % 24),
                 "paid": i % 3 == 0,
                 "note": None if i % 2 else f"note {i} <b>",
-                "items": i % 4,
+                "quantity": i % 4,
             }
             for i in range(rows)
         ],
     }
 
 
-def _check(page: str, rows: int) -> None:
+# The first page of each contender, by number of rows: all must be the same.
+_PAGES: dict[int, dict[str, str]] = {}
+
+
+def _check(page: str, rows: int, contender: str) -> None:
     if page.count("<tr") != rows or "<b>" in page or "&lt;b&gt;" not in page:
         raise RuntimeError(f"unexpected page ({page.count('<tr')} rows): {page[:200]!r}")
+    # Django writes ' as &#x27;, markupsafe as &#39;: the same character.
+    _PAGES.setdefault(rows, {})[contender] = page.replace("&#x27;", "&#39;")
+
+
+def _same_pages(rows: int) -> None:
+    pages = _PAGES.pop(rows, {})
+    first, *others = pages.items()
+    for label, page in others:
+        if page != first[1]:
+            pairs = enumerate(zip(page, first[1], strict=False))
+            at = next((i for i, (a, b) in pairs if a != b), min(len(page), len(first[1])))
+            raise RuntimeError(
+                f"{label} and {first[0]} render different pages ({rows} rows), at {at}: "
+                f"{page[at - 60 : at + 60]!r} / {first[1][at - 60 : at + 60]!r}"
+            )
 
 
 def _site(request: Any) -> dict[str, Any]:
@@ -121,7 +142,7 @@ def tplkit_renderer(rows: int, repeat: int) -> Callable[[], None]:
     request = webob.Request.blank("/orders/")
     request.environ["manouche.csrf_token"] = "t" * 32
     request.environ["manouche.csp_nonce"] = "nonce"
-    _check(env.render_to_string("page.html", context, request), rows)
+    _check(env.render_to_string("page.html", context, request), rows, "tplkit")
 
     def run() -> None:
         for _ in range(repeat):
@@ -138,7 +159,7 @@ def jinja_renderer(rows: int, repeat: int) -> Callable[[], None]:
     env = jinja2.Environment(loader=jinja2.DictLoader(JINJA), autoescape=True)
     django_filters.install(env)
     context = dict(_context(rows), site_name="Example <shop>")
-    _check(env.get_template("page.html").render(context), rows)
+    _check(env.get_template("page.html").render(context), rows, "jinja2")
 
     def run() -> None:
         for _ in range(repeat):
@@ -164,7 +185,7 @@ def django_renderer(rows: int, repeat: int) -> Callable[[], None]:
         builtins=["django.contrib.humanize.templatetags.humanize"],
     )
     context = dict(_context(rows), site_name="Example <shop>")
-    _check(engine.get_template("page.html").render(Context(context)), rows)
+    _check(engine.get_template("page.html").render(Context(context)), rows, "django")
 
     def run() -> None:
         for _ in range(repeat):
@@ -191,4 +212,5 @@ def workloads() -> list[Workload]:
                 goals={"raw Jinja2 (same filters)": 0.9, "Django templates": 3.0},
             )
         )
+        _same_pages(rows)
     return result
