@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from manouche.orm_lite._query import Query
 
 
+# Shared type objects: their result processors are made once, and plans keyed by
+# type identity hit again for every query of the same shape.
+_INT = CoerceInt()
+_FLOAT = CoerceFloat()
+
+
 class Resolved(NamedTuple):
     """An expression compiled against a query: the SQL, the field typing it, aggregate or not."""
 
@@ -286,9 +292,9 @@ class Aggregate(Expression):
         if field is None:
             return None
         if field.django_name.endswith("IntegerField") or field.django_name.endswith("AutoField"):
-            return CoerceInt()
+            return _INT
         if field.django_name == "FloatField":
-            return CoerceFloat()
+            return _FLOAT
         return field.sa_type()
 
     def result_field(self, field: Field | None) -> Field | None:
@@ -308,7 +314,7 @@ class Count(Aggregate):
         super().__init__(expression, distinct=distinct, filter=filter, **extra)
 
     def output_type(self, field: Field | None) -> Any:
-        return CoerceInt()
+        return _INT
 
     def result_field(self, field: Field | None) -> Field | None:
         from manouche.orm_lite._fields import IntegerField
@@ -317,7 +323,7 @@ class Count(Aggregate):
 
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         res = super().resolve(query, reuse)
-        return Resolved(sa.func.coalesce(res.expr, 0, type_=CoerceInt()), res.field, True)
+        return Resolved(sa.func.coalesce(res.expr, 0, type_=_INT), res.field, True)
 
 
 class Sum(Aggregate):
@@ -331,10 +337,10 @@ class Avg(Aggregate):
 
     def output_type(self, field: Field | None) -> Any:
         if field is not None and field.django_name == "DecimalField":
-            from manouche.orm_lite._types import DecimalType
+            from manouche.orm_lite._types import UNSIZED_DECIMAL
 
-            return DecimalType()  # not quantized to the column's places: Django's precision
-        return CoerceFloat()
+            return UNSIZED_DECIMAL  # not quantized to the column's places: Django's precision
+        return _FLOAT
 
     def result_field(self, field: Field | None) -> Field | None:
         if field is not None and field.django_name == "DecimalField":
@@ -359,7 +365,7 @@ class StdDev(Aggregate):
     name = "StdDev"
 
     def output_type(self, field: Field | None) -> Any:
-        return CoerceFloat()
+        return _FLOAT
 
 
 class Func(Expression):
@@ -413,7 +419,7 @@ class Length(Func):
         if res is None:
             raise TypeError(f"Length() needs a field name or an expression, got {src!r}")
         # Characters, not bytes (MariaDB's LENGTH counts bytes); SQLite spells it length().
-        expr = sa.func.char_length(res.expr, type_=CoerceInt())
+        expr = sa.func.char_length(res.expr, type_=_INT)
         return Resolved(expr, IntegerField(), res.is_aggregate, res.nullable)
 
 

@@ -244,6 +244,10 @@ class DecimalType(TypeDecorator[decimal.Decimal]):
         return result
 
 
+#: Decimals of no declared size (an average): one shared type object.
+UNSIZED_DECIMAL = DecimalType()
+
+
 class DurationType(TypeDecorator[datetime.timedelta]):
     """Durations: INTERVAL on PostgreSQL, a bigint of microseconds elsewhere (as Django)."""
 
