@@ -350,6 +350,6 @@ def format_time(
     if compiled.first_date is not None:
         raise ValueError(f"{compiled.first_date!r} is not a time format character")
     plain = compiled.plain
-    if plain is not None and isinstance(value, dt.time | dt.datetime):
+    if plain is not None and isinstance(value, (dt.time, dt.datetime)):
         return "".join([text if function is None else function(value) for function, text in plain])
     return _render(value, compiled.pieces, default_tz if isinstance(value, dt.datetime) else None)

@@ -105,8 +105,6 @@ def date(env: Any, value: Any, arg: str | None = None) -> str:
 
     ``None``, ``""`` and values that are not dates give ``""``.
     """
-    if value is None or (isinstance(value, str) and value == ""):
-        return ""
     if not isinstance(value, (dt.date, dt.time)):
         return ""
     value, tz = _local(env, value)
@@ -124,8 +122,6 @@ def date(env: Any, value: Any, arg: str | None = None) -> str:
 @pass_environment
 def time(env: Any, value: Any, arg: str | None = None) -> str:
     """``{{ value|time("H:i") }}``: time format characters only; otherwise ``""`` as Django."""
-    if value is None or (isinstance(value, str) and value == ""):
-        return ""
     if not isinstance(value, (dt.time, dt.datetime)):
         return ""
     value, tz = _local(env, value)
