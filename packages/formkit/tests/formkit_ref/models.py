@@ -66,3 +66,29 @@ class Profile(dm.Model):
 
     def __str__(self) -> str:
         return str(self.user_name)
+
+
+class Writer(dm.Model):
+    name = dm.CharField(max_length=40, unique=True)
+    code = dm.CharField(max_length=10, unique=True)
+    active = dm.BooleanField(default=True)
+
+    class Meta:
+        app_label = "formkit_ref"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Essay(dm.Model):
+    title = dm.CharField(max_length=60)
+    writer = dm.ForeignKey(Writer, on_delete=dm.CASCADE)
+    reviewers = dm.ManyToManyField(Writer, related_name="reviewed", blank=True)
+
+    class Meta:
+        app_label = "formkit_ref"
+        unique_together = [("title", "writer")]
+
+    def __str__(self) -> str:
+        return str(self.title)

@@ -319,3 +319,49 @@ class Data:
                 yield
         else:
             yield
+
+
+# -- managers (orm-lite's ``Model.objects``, Django's API) ----------------------
+
+
+def is_database(db: Any) -> bool:
+    """Whether ``db`` is a database object of orm-lite's kind (``atomic()`` and ``execute()``)."""
+    is_session = hasattr(db, "scalars") and hasattr(db, "get_bind")
+    return not is_session and hasattr(db, "atomic") and hasattr(db, "execute")
+
+
+def manager_queryset(model: Any, db: Any = None) -> Any:
+    """``model.objects.all()`` (or ``.using(db)``), or None when that does not apply.
+
+    A model with a Django-style manager (``objects`` offering ``filter``) is
+    queried through it when no database is given, or when the database given is
+    of the manager's kind; a SQLAlchemy Session, Engine or Connection keeps the
+    SQLAlchemy path.
+    """
+    manager = getattr(model, "objects", None)
+    if manager is None or not hasattr(manager, "filter") or not hasattr(manager, "all"):
+        return None
+    if db is None:
+        return manager.all()
+    if is_database(db) and hasattr(manager, "using"):
+        return manager.using(db)
+    return None
+
+
+def manager_database(instance_or_model: Any) -> Any:
+    """The database an instance (or model) with a Django-style manager saves to, or None."""
+    if isinstance(instance_or_model, type):
+        model = instance_or_model
+    else:
+        model = type(instance_or_model)
+        state_db = getattr(getattr(instance_or_model, "_state", None), "db", None)
+        if state_db is not None and is_database(state_db):
+            return state_db
+    manager = getattr(model, "objects", None)
+    if manager is None or not hasattr(manager, "filter"):
+        return None
+    try:
+        db = getattr(manager, "db", None)
+    except RuntimeError:  # no default database configured: save() will say so
+        return None
+    return db if db is not None and is_database(db) else None

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from manouche.formkit import fields as f
-from manouche.formkit._modelmeta import Data, describe, sqlalchemy
+from manouche.formkit._modelmeta import Data, describe, manager_queryset, sqlalchemy
+from manouche.formkit.validators import ProhibitNullCharactersValidator
 from manouche.formkit.widgets import (
     MultipleHiddenInput,
     RadioSelect,
@@ -21,11 +22,26 @@ __all__ = ["ModelChoiceField", "ModelMultipleChoiceField"]
 
 
 class ModelChoiceField(f.ChoiceField):
-    """One row of ``model``, chosen by primary key (or ``to_field_name``).
+    """One row of a model, chosen by primary key (or ``to_field_name``).
 
-    The rows come from ``db`` (set by the ModelForm from its own ``db``),
-    filtered by ``where`` (a SQLAlchemy clause) and sorted by ``order_by``.
+    The rows come from ``queryset``, Django style: any object that iterates
+    over instances having ``pk`` and offers ``filter(**lookups)`` (an orm-lite
+    ``QuerySet`` or manager, or a Django one). It is re-evaluated each time the
+    choices are rendered or a value is cleaned, and can be replaced after
+    construction (``form.fields["author"].queryset = Author.objects.filter(...)``
+    in a form's ``__init__``), as in Django. A queryset may also be given as the
+    first positional argument.
+
+    Without a queryset, the rows of ``model`` are read: through
+    ``model.objects`` when the model has a Django-style manager (and ``db`` is
+    None or an orm-lite ``Database``), else from ``db`` (a SQLAlchemy Session,
+    Engine or Connection, set by the ModelForm from its own ``db``) filtered by
+    ``where`` (a SQLAlchemy clause) and sorted by ``order_by``.
+
     The clean value is the instance, or the key itself with ``return_key``.
+
+    .. versionchanged:: 0.1.0
+       ``queryset`` accepted, and settable after construction.
     """
 
     default_error_messages = {
@@ -34,8 +50,9 @@ class ModelChoiceField(f.ChoiceField):
 
     def __init__(
         self,
-        model: Any,
+        model: Any = None,
         *,
+        queryset: Any = None,
         db: Any = None,
         where: Any = None,
         order_by: Sequence[Any] | None = None,
@@ -45,7 +62,18 @@ class ModelChoiceField(f.ChoiceField):
         blank: bool = False,
         **kwargs: Any,
     ) -> None:
+        if model is not None and not isinstance(model, type) and hasattr(model, "filter"):
+            if queryset is not None:
+                raise TypeError(f"{type(self).__name__} got two querysets: pass one")
+            model, queryset = None, model
+        if model is not None and queryset is not None:
+            raise TypeError(
+                f"{type(self).__name__} takes a model or a queryset, not both: the queryset "
+                "already names its model"
+            )
         self.model = model
+        self._queryset: Any = None
+        self.queryset = queryset
         self.db = db
         self.where = where
         self.order_by = order_by
@@ -69,6 +97,31 @@ class ModelChoiceField(f.ChoiceField):
         result.choices = _LazyChoices(result._choices_now)
         return result
 
+    @property
+    def queryset(self) -> Any:
+        """The queryset the choices come from (None: read ``model`` from ``db``)."""
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, value: Any) -> None:
+        if value is not None and not hasattr(value, "filter"):
+            raise TypeError(
+                f"{type(self).__name__}.queryset must offer filter(**lookups) and iterate over "
+                f"instances (an orm-lite or Django QuerySet), not {type(value).__name__}"
+            )
+        self._queryset = None if value is None else _fresh(value)
+        model = getattr(self._queryset, "model", None)
+        if model is not None:
+            self.model = model
+
+    def _source(self) -> Any:
+        """The queryset rows are read from, or None for the SQLAlchemy path."""
+        if self._queryset is not None:
+            return self._queryset
+        if self.where is None and self.order_by is None and self.model is not None:
+            return manager_queryset(self.model, self.db)
+        return None
+
     def _key_column(self) -> Any:
         info = describe(self.model)
         if self.to_field_name:
@@ -76,19 +129,32 @@ class ModelChoiceField(f.ChoiceField):
         return info.pk_column
 
     def _key_attr(self) -> str:
-        info = describe(self.model)
-        return self.to_field_name or info.pk_name
+        if self.to_field_name:
+            return self.to_field_name
+        if self.model is None or self._source() is not None:
+            return "pk"
+        return describe(self.model).pk_name
 
     def rows(self) -> list[Any]:
+        """The instances offered as choices, read now."""
+        source = self._source()
+        if source is not None:
+            return list(_fresh(source))
+        if self.model is None:
+            raise TypeError(
+                f"{type(self).__name__} has no choices: pass queryset=... (for example "
+                "Model.objects.all()), or a model and db=..."
+            )
         if self.db is None:
             raise TypeError(
                 f"{type(self).__name__} for {self.model.__name__} needs a database to list "
-                "its choices: pass db=... (a SQLAlchemy Session, Engine or Connection, or an "
-                "orm-lite Database) to the form or the field"
+                "its choices: pass queryset=..., or db=... (a SQLAlchemy Session, Engine or "
+                "Connection, or an orm-lite Database) to the form or the field"
             )
         return Data(self.db).instances(self.model, self.where, self.order_by)
 
     def label_from_instance(self, obj: Any) -> str:
+        """The label of one choice; override it (or assign a function) to change labels."""
         return str(obj)
 
     def _choices_now(self) -> Iterator[tuple[Any, Any]]:
@@ -97,13 +163,38 @@ class ModelChoiceField(f.ChoiceField):
         if self.empty_label is not None:
             yield ("", self.empty_label)
         key = self._key_attr()
-        for obj in self.rows():
+        source = self._source()
+        for obj in _fresh(source) if source is not None else self.rows():
             yield (getattr(obj, key), self.label_from_instance(obj))
 
-    def prepare_value(self, value: Any) -> Any:
+    def _is_instance(self, value: Any) -> bool:
         if hasattr(value, "__table__"):
+            return True
+        return self._queryset is not None and hasattr(value, "pk") and not isinstance(value, str)
+
+    def prepare_value(self, value: Any) -> Any:
+        if self._is_instance(value):
             return getattr(value, self._key_attr())
         return value
+
+    def _lookup_value(self, value: Any) -> Any:
+        """``value`` converted to the key column's Python type when the model says it."""
+        if self.model is None or not hasattr(self.model, "__table__"):
+            return value
+        try:
+            column = self._key_column()
+        except KeyError:
+            return value
+        return _coerce_key(value, _python_type(column))
+
+    def _get_one(self, source: Any, value: Any) -> Any:
+        """The one instance of ``source`` whose key is ``value``, else None."""
+        key = self._key_attr()
+        try:
+            found = list(source.filter(**{key: self._lookup_value(value)}))
+        except (ValueError, TypeError, ArithmeticError):
+            return None
+        return found[0] if len(found) == 1 else None
 
     def _lookup(self, values: Iterable[Any]) -> dict[str, Any]:
         """Instances whose key is among ``values`` (as text), keyed by text."""
@@ -129,6 +220,16 @@ class ModelChoiceField(f.ChoiceField):
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
+        source = self._source()
+        if source is not None:
+            _reject_nul(value)
+            key = self._key_attr()
+            if self._is_instance(value):
+                value = getattr(value, key)
+            obj = self._get_one(source, value)
+            if obj is None:
+                raise self.error("invalid_choice", {"value": value})
+            return getattr(obj, key) if self.return_key else obj
         if hasattr(value, "__table__"):
             value = getattr(value, self._key_attr())
         try:
@@ -144,6 +245,9 @@ class ModelChoiceField(f.ChoiceField):
         f.Field.validate(self, value)
 
     def valid_value(self, value: Any) -> bool:
+        source = self._source()
+        if source is not None:
+            return self._get_one(source, value) is not None
         return bool(self._lookup([value]))
 
     def has_changed(self, initial: Any, data: Any) -> bool:
@@ -155,7 +259,11 @@ class ModelChoiceField(f.ChoiceField):
 
 
 class ModelMultipleChoiceField(ModelChoiceField):
-    """Several rows of ``model``; the clean value is a list of instances."""
+    """Several rows of a model.
+
+    The clean value is a queryset of the chosen instances when the rows come
+    from a queryset or manager (Django's behaviour), else a list of instances.
+    """
 
     widget = SelectMultiple
     hidden_widget = MultipleHiddenInput
@@ -165,7 +273,7 @@ class ModelMultipleChoiceField(ModelChoiceField):
         "invalid_pk_value": "“%(pk)s” is not a valid value.",
     }
 
-    def __init__(self, model: Any, **kwargs: Any) -> None:
+    def __init__(self, model: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("widget", SelectMultiple)
         super().__init__(model, empty_label=None, **kwargs)
 
@@ -179,6 +287,9 @@ class ModelMultipleChoiceField(ModelChoiceField):
         if self.required and not value:
             raise self.error("required")
         if not self.required and not value:
+            source = self._source()
+            if source is not None and hasattr(source, "none"):
+                return source.none()
             return []
         if not isinstance(value, (list, tuple)):
             raise self.error("invalid_list")
@@ -186,7 +297,10 @@ class ModelMultipleChoiceField(ModelChoiceField):
         self.run_validators(value)
         return objects
 
-    def _check_values(self, value: Sequence[Any]) -> list[Any]:
+    def _check_values(self, value: Sequence[Any]) -> Any:
+        source = self._source()
+        if source is not None:
+            return self._check_in_queryset(source, value)
         python_type = _python_type(self._key_column())
         texts = []
         for item in value:
@@ -201,9 +315,35 @@ class ModelMultipleChoiceField(ModelChoiceField):
         seen = dict.fromkeys(texts)
         return [found[text] for text in seen]
 
+    def _check_in_queryset(self, source: Any, value: Sequence[Any]) -> Any:
+        key = self._key_attr()
+        try:
+            distinct = list(dict.fromkeys(value))
+        except TypeError:  # unhashable items (a list of lists)
+            raise self.error("invalid_list") from None
+        lookups = []
+        for item in distinct:
+            _reject_nul(item)
+            try:
+                lookups.append(self._lookup_value(item))
+                source.filter(**{key: lookups[-1]})
+            except (TypeError, ValueError, ArithmeticError):
+                raise self.error("invalid_pk_value", {"pk": item}) from None
+        chosen = source.filter(**{f"{key}__in": lookups})
+        try:
+            found = {str(getattr(obj, key)) for obj in chosen}
+        except (TypeError, ValueError, ArithmeticError):
+            raise self.error("invalid_pk_value", {"pk": distinct[0]}) from None
+        for item in distinct:
+            if str(item) not in found:
+                raise self.error("invalid_choice", {"value": item})
+        return chosen
+
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, (list, tuple)) or (
-            hasattr(value, "__iter__") and not isinstance(value, (str, bytes, dict))
+            hasattr(value, "__iter__")
+            and not isinstance(value, (str, bytes, dict))
+            and not self._is_instance(value)
         ):
             return [super(ModelMultipleChoiceField, self).prepare_value(v) for v in value]
         return super().prepare_value(value)
@@ -216,6 +356,20 @@ class ModelMultipleChoiceField(ModelChoiceField):
         if len(initial) != len(data):
             return True
         return {str(v) for v in self.prepare_value(initial)} != {str(v) for v in data}
+
+
+def _fresh(queryset: Any) -> Any:
+    """A clone of ``queryset`` that has not run yet (``all()``), when it offers one."""
+    clone = getattr(queryset, "all", None)
+    if callable(clone):
+        result = clone()
+        if hasattr(result, "filter"):
+            return result
+    return queryset
+
+
+def _reject_nul(value: Any) -> None:
+    ProhibitNullCharactersValidator()(value)
 
 
 def _python_type(column: Any) -> Any:

@@ -6,7 +6,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from manouche.formkit import fields as f
-from manouche.formkit._modelmeta import Data, ModelField, describe
+from manouche.formkit._modelmeta import (
+    Data,
+    ModelField,
+    describe,
+    manager_database,
+    manager_queryset,
+)
 from manouche.formkit._modelmeta import pk_value as _pk_value
 from manouche.formkit.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from manouche.formkit.forms import BaseForm
@@ -67,6 +73,10 @@ class BaseModelFormSet(BaseFormSet):
         if self._instances is None:
             if self.queryset is not None:
                 self._instances = list(self.queryset)
+            elif (manager := manager_queryset(self.model, self.db)) is not None:
+                if not getattr(manager, "ordered", True):
+                    manager = manager.order_by("pk")
+                self._instances = list(manager)
             elif self.db is not None:
                 self._instances = Data(self.db).instances(self.model)
             else:
@@ -235,8 +245,11 @@ class BaseModelFormSet(BaseFormSet):
 
             self.save_m2m = save_m2m
             return self.save_existing_objects(False) + self.save_new_objects(False)
-        if self.db is not None:
-            with Data(self.db).atomic():
+        db = self.db
+        if db is None and self.saver is None and self.deleter is None:
+            db = manager_database(self.model)  # orm-lite: the model's database
+        if db is not None:
+            with Data(db).atomic():
                 return self.save_existing_objects(True) + self.save_new_objects(True)
         return self.save_existing_objects(True) + self.save_new_objects(True)
 
@@ -337,6 +350,12 @@ class BaseInlineFormSet(BaseModelFormSet):
         parent_pk = _pk_value(instance)
         if queryset is None and parent_pk is None:
             queryset = []
+        manager = manager_queryset(self.model, kwargs.get("db"))
+        if queryset is None and manager is not None:
+            children: Any = manager.filter(**{self.fk.name: parent_pk})
+            if not getattr(children, "ordered", True):
+                children = children.order_by("pk")
+            queryset = children
         if queryset is None and kwargs.get("db") is not None:
             where = self.fk.column == parent_pk
             queryset = Data(kwargs["db"]).instances(self.model, where)

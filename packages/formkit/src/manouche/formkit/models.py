@@ -24,7 +24,16 @@ from typing import Any
 
 from manouche.formkit import fields as f
 from manouche.formkit import validators
-from manouche.formkit._modelmeta import NOT_PROVIDED, Data, ModelField, describe, sqlalchemy
+from manouche.formkit._modelmeta import (
+    NOT_PROVIDED,
+    Data,
+    ModelField,
+    describe,
+    is_database,
+    manager_database,
+    manager_queryset,
+    sqlalchemy,
+)
 from manouche.formkit._modelmeta import pk_value as _pk_value
 from manouche.formkit.exceptions import ImproperlyConfigured, ValidationError
 from manouche.formkit.forms import BaseForm, DeclarativeFieldsMetaclass
@@ -489,7 +498,6 @@ class BaseModelForm(BaseForm):
         checks.extend(info.unique_together)
         if not checks:
             return
-        sa = sqlalchemy()
         pk = _pk_value(self.instance)
         for names in checks:
             if any(n not in self.fields or n in self.errors for n in names):
@@ -509,15 +517,7 @@ class BaseModelForm(BaseForm):
                 clauses.append(mf.column == value)
             if skip:
                 continue
-            if pk is not None and info.pk_column is not None:
-                clauses.append(info.pk_column != pk)
-            if self.db is None:
-                raise TypeError(
-                    f"{type(self).__name__} checks unique fields of {info.model.__name__} in the "
-                    "database: pass db=... (a SQLAlchemy Session, Engine or Connection, or an "
-                    "orm-lite Database) to the form or set Meta.db"
-                )
-            if not Data(self.db).exists(info.table, sa.and_(*clauses)):
+            if not self._exists_elsewhere(info, names, clauses, pk):
                 continue
             model_name = _capfirst(info.verbose_name)
             labels = [_capfirst(info.by_name[n].verbose_name) for n in names]
@@ -532,6 +532,29 @@ class BaseModelForm(BaseForm):
                 self.add_error(
                     None, ValidationError(message, code="unique_together", params=params)
                 )
+
+    def _exists_elsewhere(
+        self, info: Any, names: Sequence[str], clauses: list[Any], pk: Any
+    ) -> bool:
+        """Whether another row holds the cleaned values of ``names``."""
+        queryset = manager_queryset(info.model, self.db)
+        if queryset is not None:
+            # Django's query, through the model's own manager.
+            lookups = {n: self.cleaned_data[n] for n in names}
+            queryset = queryset.filter(**lookups)
+            if pk is not None:
+                queryset = queryset.exclude(pk=pk)
+            return bool(queryset.exists())
+        if self.db is None:
+            raise TypeError(
+                f"{type(self).__name__} checks unique fields of {info.model.__name__} in the "
+                "database: pass db=... (a SQLAlchemy Session, Engine or Connection, or an "
+                "orm-lite Database) to the form or set Meta.db"
+            )
+        sa = sqlalchemy()
+        if pk is not None and info.pk_column is not None:
+            clauses = [*clauses, info.pk_column != pk]
+        return bool(Data(self.db).exists(info.table, sa.and_(*clauses)))
 
     def _save_m2m(self) -> None:
         info = describe(_opts_model(self))
@@ -560,7 +583,10 @@ class BaseModelForm(BaseForm):
         if not commit:
             self.save_m2m = self._save_m2m
             return self.instance
-        data = Data(self.db) if self.db is not None else None
+        db = self.db
+        if db is None and self.saver is None:
+            db = manager_database(self.instance)  # orm-lite: the instance's database
+        data = Data(db) if db is not None else None
         if data is None:
             _save(self.instance, self.saver, None)
             self._save_m2m()
@@ -569,7 +595,7 @@ class BaseModelForm(BaseForm):
             _save(self.instance, self.saver, self.db)
             self._save_m2m()
             if data.is_session:
-                self.db.flush()
+                db.flush()
         return self.instance
 
 
@@ -580,6 +606,8 @@ def _opts_model(form: BaseModelForm) -> Any:
 def _save(instance: Any, saver: Callable[[Any], Any] | None, db: Any) -> None:
     if saver is not None:
         saver(instance)
+    elif hasattr(instance, "save") and db is not None and is_database(db):
+        instance.save(using=db)
     elif hasattr(instance, "save"):
         instance.save()
     elif db is not None and hasattr(db, "add") and hasattr(db, "flush"):
