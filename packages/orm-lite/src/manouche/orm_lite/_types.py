@@ -224,7 +224,7 @@ class DecimalType(TypeDecorator[decimal.Decimal]):
             result = from_float(value) if isinstance(value, float) else make(str(value))
             if places is not None:
                 result = result.quantize(places, context=context)
-            if len(seen) < 4096:
+            if len(seen) < 16384:  # bounded: at most a few MB per column
                 seen[value] = result
             return result
 
