@@ -313,8 +313,9 @@ def _m2m_objects(obj: Any, m: M2MSpec) -> list[Any]:
 class DeserializedObject:
     """An object read from a fixture, not saved yet: ``.object``, ``.m2m_data``, ``.save()``.
 
-    ``.object`` is a model instance built with ``Model(**attrs)`` on first
-    access (a dict for a bare Table). ``m2m_data`` maps each many-to-many
+    ``.object`` is a model instance built with ``Model(**attrs)`` (or the same
+    values positionally, see ``ModelSpec.build``) on first access (a dict for
+    a bare Table). ``m2m_data`` maps each many-to-many
     field to the list of related pks; ``deferred_fields`` holds the natural
     keys that did not resolve yet (``handle_forward_references``), to be
     resolved by :meth:`save_deferred_fields`.
