@@ -497,11 +497,29 @@ def test_save_without_db_is_one_transaction(ours: Any) -> None:
     assert not Essay.objects.filter(title="Doomed").exists()
 
 
-def test_model_formsets_without_db(ours: Any) -> None:
-    WriterFormSet = formkit.modelformset_factory(Writer, fields=["name", "code"], extra=0)
+def test_model_formsets_without_db(dj: Any, theirs: Any, ours: Any) -> None:
+    from django.forms import modelformset_factory as django_factory
+
+    WriterFormSet = formkit.modelformset_factory(Writer, fields=["name", "code"], extra=1)
+    TheirFormSet = django_factory(theirs["Writer"], fields=["name", "code"], extra=1)
     formset = WriterFormSet()
     # Ordered as the model says (Meta.ordering), as Django's formsets.
-    assert [f.instance.name for f in formset.forms] == ["Ann", "Bob <b>", "Cy", "Dee"]
+    assert [f.instance.name for f in formset.forms[:4]] == ["Ann", "Bob <b>", "Cy", "Dee"]
+    assert_html_equal(formset.as_div(), TheirFormSet().as_div())
+    data = {
+        "form-TOTAL_FORMS": "5",
+        "form-INITIAL_FORMS": "4",
+        **{f"form-{i}-id": str(pk) for i, pk in enumerate([3, 2, 4, 1])},
+        **{f"form-{i}-name": n for i, n in enumerate(["Ann", "Bob <b>", "Cy", "Dee"])},
+        **{f"form-{i}-code": c for i, c in enumerate(["ann", "bob", "cy", "dee"])},
+        "form-4-name": "Ann",
+        "form-4-code": "new",
+    }
+    mine, their = WriterFormSet(data), TheirFormSet(data)
+    assert mine.is_valid() == their.is_valid() is False
+    assert [f.errors.get_json_data() for f in mine.forms] == [
+        f.errors.get_json_data() for f in their.forms
+    ]
     EssayInline = formkit.inlineformset_factory(Writer, Essay, fields=["title"], extra=1)
     inline = EssayInline(instance=Writer.objects.get(pk=3))
     assert [f.instance.title for f in inline.forms[:1]] == ["Intro"]

@@ -7,9 +7,13 @@ become a choice of rows (:mod:`manouche.formkit.modelfields`), many-to-many
 relations a multiple choice. Model formsets live in
 :mod:`manouche.formkit.modelformsets`.
 
-Queries (choices, unique checks) run on ``db``: a SQLAlchemy ``Session``, an
-orm-lite ``Database``, an ``Engine`` or a ``Connection``, given to the form or
-in ``Meta.db``. Saving calls ``saver(instance)`` when given, else
+Queries (choices, unique checks) of a model with a Django-style manager
+(orm-lite's ``Model.objects``) go through that manager, so no database needs
+to be given (an orm-lite ``Database`` given as ``db`` selects
+``Model.objects.using(db)``); saving then calls ``instance.save()`` in a
+transaction of the instance's database. Other models are queried on ``db``: a
+SQLAlchemy ``Session``, an ``Engine`` or a ``Connection``, given to the form
+or in ``Meta.db``. Saving calls ``saver(instance)`` when given, else
 ``instance.save()`` when the instance has one, else adds it to the Session.
 Only fields of the form are ever assigned to the instance.
 """
