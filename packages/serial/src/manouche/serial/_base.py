@@ -574,7 +574,7 @@ def _fast_reader(spec: ModelSpec) -> Callable[..., DeserializedObject]:
                     f"depth(v, de.max_depth, {f.name!r})"
                 )
             expr = f.inline.replace("{r}", f"r{i}")
-            lines.append(f"        a{i} = None if v is None else {expr}")
+            lines.append(f"        a{i} = {expr}")
         items = ", ".join(
             [f"{spec.pk.attr!r}: p", *[f"{f.attr!r}: a{i}" for i, f in enumerate(spec.fields)]]
         )
@@ -597,7 +597,7 @@ def _fast_reader(spec: ModelSpec) -> Callable[..., DeserializedObject]:
                 f"        if type(v) is dict or type(v) is list: depth(v, de.max_depth, {f.name!r})"
             )
         expr = f.inline.replace("{r}", f"r{i}")
-        lines.append(f"        data[{f.attr!r}] = None if v is None else {expr}")
+        lines.append(f"        data[{f.attr!r}] = {expr}")
     lines += ["    m2m_data = {}", "    deferred = {}"]
     for j, m in enumerate(spec.m2m):
         env[f"m{j}"] = m

@@ -349,12 +349,16 @@ class ModelSpec:
                 return model(**data)
 
             return by_keywords
-        env: dict[str, Any] = {"__builtins__": {}, "model": model, "every": frozenset(order)}
+        env: dict[str, Any] = {"__builtins__": {"KeyError": KeyError, "len": len}, "model": model}
         args = ", ".join(f"d[{a!r}]" for a in order)
         source = (
             "def build(d):\n"
-            "    if d.keys() == every:\n"
-            f"        return model({args})\n"
+            f"    if len(d) == {len(order)}:\n"
+            "        try:\n"
+            f"            args = ({args},)\n"
+            "        except KeyError:\n"
+            "            return model(**d)\n"
+            "        return model(*args)\n"
             "    return model(**d)\n"
         )
         exec(compile(source, f"<serial builder {self.label}>", "exec"), env)

@@ -421,7 +421,7 @@ def _aware(value: str) -> dt.datetime:
     return result if result.tzinfo is not None else result.replace(tzinfo=UTC)
 
 
-_SLOW = "{r}(v, type(v) is TV)"
+_SLOW = "(None if v is None else {r}(v, type(v) is TV))"
 _FAST: dict[str, str] = {
     **dict.fromkeys(
         ("CharField", "TextField", "EmailField", "SlugField", "URLField"),
@@ -461,7 +461,7 @@ INLINE_ENV: dict[str, object] = {
 def inline_reader(kind: str, timezone: bool) -> str:
     """The inline expression for a field of ``kind`` (see above); the reader call by default.
 
-    ``{r}`` in it stands for the name the reader is bound to.
+    ``{r}`` in it stands for the name the reader is bound to; ``None`` stays ``None``.
     """
     if kind == "DateTimeField":
         return f"{'AWARE' if timezone else 'NAIVE'}(v) if type(v) is str else {_SLOW}"
