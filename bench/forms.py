@@ -6,7 +6,12 @@
   reading the cleaned data or the errors);
 - validate + render: a ten-field form bound to a valid submission, validated
   and rendered whole to HTML (``as_div`` for formkit and Django, each field's
-  label and widget for WTForms, which has no whole-form rendering).
+  label and widget for WTForms, which has no whole-form rendering);
+- model form: 1,000 submissions of a model form (a title unique per writer,
+  and a writer chosen from ``Writer.objects.filter(active=True)`` set in the
+  form's ``__init__``), 90% valid, on SQLite: formkit on orm-lite models
+  against Django's ModelForm on the same models (WTForms has no model forms).
+  Each submission costs both two queries (the chosen writer, the unique check).
 
 Every contender gets the same submissions as its own toolkit's multi-value
 mapping (Django's ``QueryDict``, Werkzeug's ``MultiDict`` for formkit and
@@ -18,7 +23,10 @@ two.
 from __future__ import annotations
 
 import random
+import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bench._runner import Workload
@@ -220,6 +228,160 @@ def _plain_make(form_class: type, data: Any) -> Any:
     return form_class(data)
 
 
+# -- model forms -----------------------------------------------------------------
+
+MODEL_SUBMISSIONS = 1_000
+WRITERS = 200
+MODEL_APP = "benchforms"
+
+
+def _define_models(models: Any) -> tuple[Any, Any]:
+    """Writer and Essay, written once for Django's ``models`` and orm-lite's."""
+
+    class Writer(models.Model):
+        name = models.CharField(max_length=40, unique=True)
+        active = models.BooleanField(default=True)
+
+        class Meta:
+            app_label = MODEL_APP
+
+        def __str__(self) -> str:
+            return str(self.name)
+
+    class Essay(models.Model):
+        title = models.CharField(max_length=60)
+        writer = models.ForeignKey(Writer, on_delete=models.CASCADE)
+
+        class Meta:
+            app_label = MODEL_APP
+            unique_together = [("title", "writer")]
+
+    return Writer, Essay
+
+
+def _writer_rows() -> list[tuple[int, str, bool]]:
+    return [(i, f"writer {i}", i % 5 != 0) for i in range(1, WRITERS + 1)]
+
+
+def model_submissions() -> list[dict[str, str]]:
+    """90% valid; the rest choose an inactive writer or repeat a taken title."""
+    rng = random.Random(7)
+    result = []
+    for i in range(MODEL_SUBMISSIONS):
+        writer = rng.choice([pk for pk, _, active in _writer_rows() if active])
+        data = {"title": f"essay {i}", "writer": str(writer)}
+        if i % 10 == 9:
+            data = {"title": "taken", "writer": "1"} if i % 20 == 9 else dict(data, writer="5")
+        result.append(data)
+    return result
+
+
+def formkit_model_form() -> tuple[type, Any]:
+    from manouche import formkit as forms
+    from manouche import orm_lite as models
+
+    writer, essay = _define_models(models)
+    path = Path(tempfile.mkdtemp(prefix="bench-forms-")) / "forms.sqlite3"
+    db = models.Database(f"sqlite:///{path}", default=False)
+    db.create_all([writer, essay])
+    with db.atomic():
+        for pk, name, active in _writer_rows():
+            writer.objects.using(db).create(id=pk, name=name, active=active)
+        essay.objects.using(db).create(title="taken", writer_id=1)
+
+    class EssayForm(forms.ModelForm):
+        class Meta:
+            model = essay
+            fields = ["title", "writer"]
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.fields["writer"].queryset = writer.objects.using(db).filter(active=True)
+
+    def make(form_class: type, data: Any) -> Any:
+        return form_class(data, db=db)
+
+    return EssayForm, make
+
+
+def django_model_form() -> type:
+    django_form(False)  # settings
+    from django.apps import AppConfig, apps
+    from django.db import connections, models
+
+    default = connections.settings.get("default", {})
+    if default.get("ENGINE", "django.db.backends.dummy") == "django.db.backends.dummy":
+        # Settings made without databases (by another workload): an in-memory one.
+        memory = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+        connections.settings["default"] = connections.configure_settings({"default": memory})[
+            "default"
+        ]
+        if hasattr(connections._connections, "default"):
+            del connections["default"]
+    if MODEL_APP not in apps.app_configs:
+        config = AppConfig(__name__, sys.modules[__name__])
+        config.label = MODEL_APP
+        config.apps = apps
+        config.models = apps.all_models[MODEL_APP]
+        apps.app_configs[MODEL_APP] = config
+        apps.clear_cache()
+    writer, essay = _define_models(models)
+    with connections["default"].schema_editor() as editor:
+        editor.create_model(writer)
+        editor.create_model(essay)
+    writer.objects.bulk_create(
+        [writer(id=pk, name=name, active=active) for pk, name, active in _writer_rows()]
+    )
+    essay.objects.create(title="taken", writer_id=1)
+    from django import forms
+
+    class EssayForm(forms.ModelForm):
+        class Meta:
+            model = essay
+            fields = ["title", "writer"]
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.fields["writer"].queryset = writer.objects.filter(active=True)
+
+    return EssayForm
+
+
+def _model_workload() -> Workload:
+    raw = model_submissions()
+    ours, make = formkit_model_form()
+    theirs = django_model_form()
+    ours_data = [werkzeug_data(d) for d in raw]
+    django_datasets = [django_data(d) for d in raw]
+    for index in range(40):
+        valid = index % 10 != 9
+        _check(ours, ours_data[index], make, valid)
+        _check(theirs, django_datasets[index], _plain_make, valid)
+        mine, their = make(ours, ours_data[index]), theirs(django_datasets[index])
+        mine.is_valid(), their.is_valid()
+        if mine.errors.get_json_data() != their.errors.get_json_data():
+            raise RuntimeError(f"model form {index}: {mine.errors} != {their.errors}")
+
+    def run(form_class: type, datasets: list[Any], maker: Callable[[type, Any], Any]) -> Any:
+        def go() -> None:
+            for data in datasets:
+                form = maker(form_class, data)
+                result = form.cleaned_data["writer"] if form.is_valid() else form.errors
+                if result is None:
+                    raise RuntimeError("no result")
+
+        return go
+
+    return Workload(
+        name=f"validate {MODEL_SUBMISSIONS:,} submissions of a model form (queryset FK, unique)",
+        contenders={
+            "Manouche formkit": run(ours, ours_data, make),
+            "Django forms": run(theirs, django_datasets, _plain_make),
+        },
+        ops=MODEL_SUBMISSIONS,
+    )
+
+
 def workloads() -> list[Workload]:
     raw = submissions()
     invalid = sum(1 for i in range(SUBMISSIONS) if i % 10 == 9)
@@ -278,4 +440,4 @@ def workloads() -> list[Workload]:
         ops=RENDERS,
         goals={"Django forms": 2.0},
     )
-    return [validate, render]
+    return [validate, render, _model_workload()]
