@@ -46,6 +46,14 @@ class Essay(models.Model):
         return str(self.title)
 
 
+class Badge(models.Model):
+    label = models.CharField(max_length=20)
+    holder = models.ForeignKey(Writer, to_field="code", on_delete=models.CASCADE)
+
+    class Meta:
+        app_label = "formkit_qs"
+
+
 WRITERS = [
     ("Dee", "dee", True),
     ("Bob <b>", "bob", False),
@@ -54,11 +62,13 @@ WRITERS = [
 ]
 
 
-def _fill(writer: Any, essay: Any) -> None:
+def _fill(writer: Any, essay: Any, badge: Any = None) -> None:
     for name, code, active in WRITERS:
         writer.objects.create(name=name, code=code, active=active)
     intro = essay.objects.create(title="Intro", writer_id=3)
     intro.reviewers.set([1])
+    if badge is not None:
+        badge.objects.create(label="gold", holder_id="ann")
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +78,7 @@ def theirs(dj: Any) -> dict[str, Any]:
     if connection.vendor != "sqlite":
         pytest.skip("Django reference models need Django configured on SQLite")
     try:
+        from formkit_ref.models import Badge as DjangoBadge
         from formkit_ref.models import Essay as DjangoEssay
         from formkit_ref.models import Writer as DjangoWriter
     except RuntimeError:
@@ -75,20 +86,21 @@ def theirs(dj: Any) -> dict[str, Any]:
     with connection.schema_editor() as editor:
         editor.create_model(DjangoWriter)
         editor.create_model(DjangoEssay)
-    _fill(DjangoWriter, DjangoEssay)
-    return {"Writer": DjangoWriter, "Essay": DjangoEssay}
+        editor.create_model(DjangoBadge)
+    _fill(DjangoWriter, DjangoEssay, DjangoBadge)
+    return {"Writer": DjangoWriter, "Essay": DjangoEssay, "Badge": DjangoBadge}
 
 
 def _open(url: str) -> Any:
     db = models.Database(url)  # becomes the default database of Model.objects
-    db.create_all([Writer, Essay])
+    db.create_all([Writer, Essay, Badge])
     return db
 
 
 @pytest.fixture
 def ours(tmp_path: Any) -> Iterator[Any]:
     db = _open(f"sqlite:///{tmp_path / 'qs.sqlite3'}")
-    _fill(Writer, Essay)
+    _fill(Writer, Essay, Badge)
     yield db
     db.close()
     db.dispose()
@@ -391,6 +403,31 @@ def test_django_querysets_work_too(dj: Any, theirs: Any) -> None:
 # -- ModelForm through Model.objects, no db= ---------------------------------------
 
 
+@pytest.mark.parametrize("data", [None, {"label": "x", "holder": "cy"}, {"holder": "3"}, "edit"])
+def test_foreign_key_to_field_like_django(dj: Any, theirs: Any, ours: Any, data: Any) -> None:
+    class Mine(formkit.ModelForm):
+        class Meta:
+            model = Badge
+            fields = ["label", "holder"]
+
+    class Theirs(dj.ModelForm):
+        class Meta:
+            model = theirs["Badge"]
+            fields = ["label", "holder"]
+
+    assert Mine.base_fields["holder"].to_field_name == "code"
+    if data == "edit":
+        mine = Mine(instance=Badge.objects.get(pk=1))
+        their = Theirs(instance=theirs["Badge"].objects.get(pk=1))
+        assert 'value="ann" selected' in str(mine["holder"])
+        assert_html_equal(mine.as_div(), their.as_div())
+        return
+    _compare(Mine, Theirs, data)
+    if data and "label" in data:
+        badge = Mine(data).save()
+        assert Badge.objects.get(pk=badge.pk).holder_id == "cy"
+
+
 def _essay_forms(dj: Any, theirs: Any, with_init: bool = False) -> tuple[type, type]:
     class Mine(formkit.ModelForm):
         class Meta:
@@ -565,6 +602,6 @@ def test_without_db_on_each_database(request: Any, backend: str, tmp_path: Any) 
             many.clean(["1"])
         assert info.value.code == "invalid_choice"
     finally:
-        db.drop_all([Writer, Essay])
+        db.drop_all([Writer, Essay, Badge])
         db.close()
         db.dispose()

@@ -92,3 +92,11 @@ class Essay(dm.Model):
 
     def __str__(self) -> str:
         return str(self.title)
+
+
+class Badge(dm.Model):
+    label = dm.CharField(max_length=20)
+    holder = dm.ForeignKey(Writer, to_field="code", on_delete=dm.CASCADE)
+
+    class Meta:
+        app_label = "formkit_ref"

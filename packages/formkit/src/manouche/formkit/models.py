@@ -155,7 +155,7 @@ def _form_field(
         return cls(  # type: ignore[call-arg]
             mf.related_model,
             db=db,
-            to_field_name=None,
+            to_field_name=_to_field_name(mf),
             return_key=not mf.assign_instance,
             **kwargs,
         )
@@ -211,6 +211,19 @@ def _form_field(
         if mf.null and cls is f.BooleanField:
             cls = f.NullBooleanField
     return cls(**kwargs)
+
+
+def _to_field_name(mf: ModelField) -> str | None:
+    """The related field a foreign key points at, when it is not the primary key."""
+    if mf.related_column is None or mf.related_model is None:
+        return None
+    related = describe(mf.related_model)
+    if mf.related_column is related.pk_column:
+        return None
+    for other in related.fields:
+        if other.column is mf.related_column:
+            return other.name
+    return None
 
 
 def _integer_range(column: Any) -> tuple[int, int]:
