@@ -186,6 +186,8 @@ def _build_table(cls: type[Model]) -> None:
     opts.attnames = tuple(f.attname for f in opts.local_fields)
     opts.columns = tuple(columns)
     opts.init_fields = [f for f in opts.local_fields if f.concrete]
+    # (name, attname, is relation, field) per init field: Model.__init__'s loop.
+    opts.init_plan = tuple((f.name, f.attname, bool(f.is_relation), f) for f in opts.init_fields)
 
 
 def _add_constraints(cls: type[Model]) -> None:
@@ -231,18 +233,16 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
                     f"'{f.name}'."
                 )
             d[f.attname] = value
-        for f in fields[len(args) :]:
-            if f.is_relation:
-                if f.name in kwargs:
-                    setattr(self, f.name, kwargs.pop(f.name))
-                    continue
-                if f.attname in kwargs:
-                    d[f.attname] = kwargs.pop(f.attname)
-                    continue
-            elif f.name in kwargs:
-                d[f.attname] = kwargs.pop(f.name)
-                continue
-            d[f.attname] = f.get_default()
+        for name, attname, is_relation, f in opts.init_plan[len(args) :]:
+            if name in kwargs:
+                if is_relation:
+                    setattr(self, name, kwargs.pop(name))
+                else:
+                    d[attname] = kwargs.pop(name)
+            elif is_relation and attname in kwargs:
+                d[attname] = kwargs.pop(attname)
+            else:
+                d[attname] = f.get_default()
         if kwargs:
             unexpected = []
             for key, value in kwargs.items():

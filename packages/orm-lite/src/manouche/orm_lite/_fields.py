@@ -38,6 +38,18 @@ NOT_PROVIDED: Any = _NotProvided()
 _counter = itertools.count()
 
 
+_MODEL: list[type] = []
+
+
+def _model_class() -> type:
+    """``Model`` (imported on first use: _base imports this module)."""
+    if not _MODEL:
+        from manouche.orm_lite._base import Model
+
+        _MODEL.append(Model)
+    return _MODEL[0]
+
+
 class DeferredAttribute:
     """Class attribute of a concrete field: loads a deferred value on first access."""
 
@@ -245,9 +257,7 @@ class Field(lk.RegisterLookupMixin):
         """Convert a value for a query or a write (used by lookups): clear error on a wrong type."""
         if value is None:
             return None
-        from manouche.orm_lite._base import Model
-
-        if isinstance(value, Model):
+        if isinstance(value, _model_class()):
             raise TypeError(
                 f"Field '{self.name}' expected a {self.django_name} value, "
                 f"got a {type(value).__name__} instance"

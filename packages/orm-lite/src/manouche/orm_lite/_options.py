@@ -133,6 +133,7 @@ class Options:
         self.get_stmt: Any = None
         #: Shapes of filter() calls that compiled once: later ones may wait to be built.
         self.known_shapes: set[Any] = set()
+        self.init_plan: tuple[tuple[str, str, bool, Any], ...] = ()
         self.init_fields: list[Field] = []
 
     # -- fields -------------------------------------------------------------------

@@ -1184,9 +1184,7 @@ class QuerySet(AsyncQuerySetMixin):
             gfields = [f for f in fields if include_pk or f is not pk]
             if not (ignore_conflicts or update_conflicts):
                 # One multi-row INSERT per batch, compiled by hand, on the DBAPI cursor.
-                values = [
-                    tuple(f.get_prep_value(f.pre_save(o, True)) for f in gfields) for o in group
-                ]
+                values = _insert_values(group, gfields)
                 returned = db._insert_many(
                     table,
                     [table.c[f.column] for f in gfields],
@@ -1346,6 +1344,27 @@ def _converters_for(plan: Any, db: Database, description: Any) -> tuple[Any, ...
     from manouche.orm_lite._database import _converters
 
     return _converters(plan.types, db.engine.dialect, description).procs
+
+
+def _insert_values(objs: Sequence[Any], fields: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The prepared column values of ``objs`` for an INSERT (``pre_save`` where it matters)."""
+    from manouche.orm_lite._fields import Field
+
+    plain = Field.pre_save
+    getters = [
+        (f.attname, f.get_prep_value, None if type(f).pre_save is plain else f.pre_save)
+        for f in fields
+    ]
+    out = []
+    for o in objs:
+        d = o.__dict__
+        out.append(
+            tuple(
+                prep(d.get(attname) if pre is None else pre(o, True))
+                for attname, prep, pre in getters
+            )
+        )
+    return out
 
 
 _builders: dict[Any, Any] = {}
