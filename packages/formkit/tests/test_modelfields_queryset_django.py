@@ -605,3 +605,24 @@ def test_without_db_on_each_database(request: Any, backend: str, tmp_path: Any) 
         db.drop_all([Writer, Essay, Badge])
         db.close()
         db.dispose()
+
+
+def test_given_database_not_the_default(ours: Any, tmp_path: Any) -> None:
+    """db= an orm-lite Database that is not the default: every query and the save go there."""
+    other = models.Database(f"sqlite:///{tmp_path / 'other.sqlite3'}", default=False)
+    other.create_all([Writer, Essay, Badge])
+    try:
+        Writer.objects.using(other).create(name="Only", code="only")
+        Mine = formkit.modelform_factory(Essay, fields=["title", "writer", "reviewers"])
+        html = str(Mine(db=other)["writer"])
+        assert "Only (only)" in html and "Ann" not in html
+        assert Mine({"title": "T", "writer": "3"}, db=other).errors.as_data()["writer"]
+        essay = Mine({"title": "T", "writer": "1", "reviewers": ["1"]}, db=other).save()
+        assert Essay.objects.using(other).get(pk=essay.pk).title == "T"
+        assert not Essay.objects.filter(title="T").exists()  # not in the default database
+        again = Mine({"title": "T", "writer": "1"}, db=other)
+        assert again.errors.as_data()["__all__"][0].code == "unique_together"
+        assert Mine({"title": "T", "writer": "3"}).is_valid()  # the default database's rows
+    finally:
+        other.close()
+        other.dispose()
