@@ -439,6 +439,9 @@ def _essay_forms(dj: Any, theirs: Any, with_init: bool = False) -> tuple[type, t
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
                 self.fields["writer"].queryset = Writer.objects.filter(active=True)
+                # Django's idiom: narrow the field's own queryset.
+                reviewers = self.fields["reviewers"]
+                reviewers.queryset = reviewers.queryset.exclude(code="bob")
 
     class Theirs(dj.ModelForm):
         class Meta:
@@ -450,12 +453,15 @@ def _essay_forms(dj: Any, theirs: Any, with_init: bool = False) -> tuple[type, t
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
                 self.fields["writer"].queryset = theirs["Writer"].objects.filter(active=True)
+                reviewers = self.fields["reviewers"]
+                reviewers.queryset = reviewers.queryset.exclude(code="bob")
 
     return Mine, Theirs
 
 
 ESSAY_DATA: list[Any] = [
     None,
+    {"title": "Intro", "writer": "1", "reviewers": ["3", "4"]},
     {"title": "Intro", "writer": "3"},  # unique_together
     {"title": "Intro", "writer": "1", "reviewers": ["2", "4"]},
     {"title": "Outro", "writer": "2", "reviewers": ["9"]},

@@ -99,8 +99,13 @@ class ModelChoiceField(f.ChoiceField):
 
     @property
     def queryset(self) -> Any:
-        """The queryset the choices come from (None: read ``model`` from ``db``)."""
-        return self._queryset
+        """The queryset the choices come from.
+
+        Unless one was given, ``model.objects`` (``.using(db)``) for a model with a
+        Django-style manager, so that ``field.queryset.filter(...)`` narrows it as
+        in Django; None when the rows are read from ``db`` through SQLAlchemy.
+        """
+        return self._source()
 
     @queryset.setter
     def queryset(self, value: Any) -> None:
