@@ -632,3 +632,41 @@ def test_given_database_not_the_default(ours: Any, tmp_path: Any) -> None:
     finally:
         other.close()
         other.dispose()
+
+
+@pytest.mark.parametrize("data", [None, {"writer": "1", "writers": ["3"]}, {"writers": ["2"]}])
+def test_initial_instances_and_checkboxes_like_django(
+    dj: Any, theirs: Any, ours: Any, data: Any
+) -> None:
+    their_writer = theirs["Writer"]
+
+    class Mine(formkit.Form):
+        writer = formkit.ModelChoiceField(Writer.objects.all(), initial=Writer.objects.get(pk=3))
+        writers = formkit.ModelMultipleChoiceField(
+            Writer.objects.filter(active=True),
+            widget=formkit.CheckboxSelectMultiple,
+            initial=list(Writer.objects.filter(pk=1)),
+            required=False,
+        )
+        chosen = formkit.ModelChoiceField(
+            Writer.objects.all(), disabled=True, initial=Writer.objects.get(pk=2)
+        )
+
+    class Theirs(dj.Form):
+        writer = dj.ModelChoiceField(
+            their_writer.objects.all(), initial=their_writer.objects.get(pk=3)
+        )
+        writers = dj.ModelMultipleChoiceField(
+            their_writer.objects.filter(active=True),
+            widget=dj.CheckboxSelectMultiple,
+            initial=list(their_writer.objects.filter(pk=1)),
+            required=False,
+        )
+        chosen = dj.ModelChoiceField(
+            their_writer.objects.all(), disabled=True, initial=their_writer.objects.get(pk=2)
+        )
+
+    _compare(Mine, Theirs, data)
+    if data is not None:
+        ours_data, theirs_data = _query(data)
+        assert Mine(ours_data).changed_data == Theirs(theirs_data).changed_data
