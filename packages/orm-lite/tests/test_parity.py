@@ -720,6 +720,29 @@ case(
     "values_m2m_annotate",
     lambda m: m.Book.objects.values("tags__name").annotate(n=m.Count("pk")).order_by("tags__name"),
 )
+# A later values() after a grouping annotate keeps grouping by the first values() fields.
+case(
+    "values_annotate_values_agg_only",
+    lambda m: m.Book.objects.values("genre").annotate(n=m.Count("pk")).values("n").order_by("n"),
+)
+case(
+    "values_annotate_values_list_flat",
+    lambda m: (
+        m.Book.objects.values("genre")
+        .annotate(n=m.Count("pk"))
+        .values_list("n", flat=True)
+        .order_by("-n")
+    ),
+)
+case(
+    "values_annotate_values_other_field",
+    lambda m: (
+        m.Book.objects.values("genre")
+        .annotate(n=m.Count("pk"))
+        .values("in_print", "n")
+        .order_by("genre", "in_print")
+    ),
+)
 case("exists_sliced", lambda m: m.Book.objects.order_by("pk")[200:].exists())
 case("in_bulk_all", lambda m: sorted(m.Tag.objects.in_bulk()))
 case("values_list_slice", lambda m: m.Book.objects.values_list("pk", flat=True).order_by("-pk")[:5])

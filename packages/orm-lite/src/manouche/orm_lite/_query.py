@@ -119,6 +119,8 @@ class Query:
         self.values_names: list[str] | None = None
         self.values_exprs: dict[str, Resolved] = {}
         self.group_by_values = False
+        #: What a grouping annotate() after values() grouped by: a later values() keeps it.
+        self.values_group: list[Any] = []
         self.select_related: bool | dict[str, Any] = False
         self.deferred: frozenset[str] = frozenset()
         self.only: frozenset[str] | None = None
@@ -734,11 +736,16 @@ class Query:
             group = (
                 plain
                 if self.values_names is None or not self.group_by_values
-                else [
-                    self.values_exprs[n].expr
-                    for n in self.values_names
-                    if not self.values_exprs[n].is_aggregate
-                ]
+                else _unique(
+                    [
+                        *self.values_group,
+                        *[
+                            self.values_exprs[n].expr
+                            for n in self.values_names
+                            if not self.values_exprs[n].is_aggregate
+                        ],
+                    ]
+                )
             )
             if self.values_names is not None and not self.group_by_values:
                 _, mcols = self.model_columns()
@@ -833,3 +840,14 @@ def _instances_to_pks(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [v.pk if isinstance(v, Model) else v for v in value]
     return value
+
+
+def _unique(exprs: list[Any]) -> list[Any]:
+    """``exprs`` without repeats (the same column object or the same SQL expression)."""
+    seen: set[int] = set()
+    out = []
+    for e in exprs:
+        if id(e) not in seen:
+            seen.add(id(e))
+            out.append(e)
+    return out
