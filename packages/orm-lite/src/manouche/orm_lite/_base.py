@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
@@ -120,6 +120,7 @@ class ModelBase(type):
             manager.creation_counter = -1
             manager.contribute_to_class(cls, "objects")
         opts.managers.sort(key=lambda m: m.creation_counter)
+        opts.plain_init = cls.__init__ is Model.__init__
         _build_table(cls)
         registry.register(cls)
         for f in [*opts.local_fields, *opts.local_many_to_many]:
@@ -187,6 +188,8 @@ def _build_table(cls: type[Model]) -> None:
     opts.columns = tuple(columns)
     opts.init_fields = [f for f in opts.local_fields if f.concrete]
     # (name, attname, is relation, field) per init field: Model.__init__'s loop.
+    opts.init_attnames = tuple(f.attname for f in opts.init_fields)
+    opts.attname_set = frozenset(opts.init_attnames)
     opts.init_plan = tuple((f.name, f.attname, bool(f.is_relation), f) for f in opts.init_fields)
 
 
@@ -276,15 +279,39 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
     def from_db(
         cls, db: Database | None, field_names: Iterable[str], values: Iterable[Any]
     ) -> Model:
-        """An instance of a row read from ``db`` (through ``__init__``: sends the init signals)."""
-        names = list(field_names)
-        vals = list(values)
-        if len(names) == len(cls._meta.init_fields):
+        """An instance of a row read from ``db`` (``_state.adding`` False, ``_state.db`` set).
+
+        ``field_names`` are attnames; when they are fewer than the concrete fields
+        the others are deferred. A model that keeps ``Model.__init__`` and has no
+        ``pre_init``/``post_init`` receivers gets its values set directly, without
+        running ``__init__``; otherwise the instance is made through ``__init__``,
+        which sends the init signals, as Django does.
+        """
+        names = field_names if isinstance(field_names, (list, tuple)) else list(field_names)
+        vals = values if isinstance(values, (list, tuple)) else list(values)
+        opts = cls._meta
+        if opts.plain_init and (
+            not (signals.pre_init.receivers or signals.post_init.receivers)
+            or builds_without_init(cls)
+        ):
+            attnames = opts.init_attnames
+            if len(names) == len(attnames) == len(vals):
+                d = (opts.row_dict or _row_dict(opts))(*vals)
+            elif opts.attname_set.issuperset(names):
+                d = dict(zip(names, vals, strict=True))
+            else:
+                d = None
+            if d is not None:
+                d["_state"] = ModelState(db, False)
+                obj = cls.__new__(cls)
+                obj.__dict__ = d
+                return obj
+        if len(names) == len(opts.init_fields):
             obj = cls(*vals)
         else:
             known = dict(zip(names, vals, strict=True))
             obj = cls(**{k: v for k, v in known.items()})
-            for f in cls._meta.init_fields:
+            for f in opts.init_fields:
                 if f.attname not in known:
                     obj.__dict__.pop(f.attname, None)
         obj._state = ModelState(db, False)
@@ -595,6 +622,35 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         except FieldDoesNotExist:
             return getattr(self, field_name)
         return getattr(self, f.attname)
+
+
+def _row_dict(opts: Options) -> Callable[..., dict[str, Any]]:
+    """``opts.row_dict``: the concrete fields' values, in order, to an instance ``__dict__``.
+
+    Made once per model: a dict display is quicker than ``dict(zip(...))`` per row.
+    """
+    params = [f"v{i}" for i in range(len(opts.init_attnames))]
+    items = ", ".join(f"{a!r}: {p}" for a, p in zip(opts.init_attnames, params, strict=True))
+    source = f"def row_dict({', '.join(params)}):\n    return {{{items}}}\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<orm-lite row dict {opts.label}>", "exec"), namespace)  # noqa: S102
+    fn: Callable[..., dict[str, Any]] = namespace["row_dict"]
+    opts.row_dict = fn
+    return fn
+
+
+def builds_without_init(cls: type[Model]) -> bool:
+    """Whether instances of ``cls`` read from the database may skip ``__init__``.
+
+    True when the class keeps ``Model.__init__`` (an override must run, as in
+    Django) and no ``pre_init``/``post_init`` receiver would be called for it.
+    """
+    if not cls._meta.plain_init:
+        return False
+    pre, post = signals.pre_init, signals.post_init
+    return not (
+        (pre.receivers and pre.has_listeners(cls)) or (post.receivers and post.has_listeners(cls))
+    )
 
 
 def _database_error(msg: str) -> Exception:

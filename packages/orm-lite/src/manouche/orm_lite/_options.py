@@ -135,6 +135,13 @@ class Options:
         self.known_shapes: set[Any] = set()
         self.init_plan: tuple[tuple[str, str, bool, Any], ...] = ()
         self.init_fields: list[Field] = []
+        #: The attnames of ``init_fields`` (in order, and as a set) for ``Model.from_db``.
+        self.init_attnames: tuple[str, ...] = ()
+        self.attname_set: frozenset[str] = frozenset()
+        #: Concrete and keeping ``Model.__init__``: rows may be built without calling it.
+        self.plain_init = False
+        #: ``row_dict(*values)`` -> ``{attname: value}`` of ``init_attnames`` (made on first use).
+        self.row_dict: Callable[..., dict[str, Any]] | None = None
 
     # -- fields -------------------------------------------------------------------
 
@@ -217,7 +224,8 @@ class Registry:
     """Models by label, and the work waiting for a model that is not defined yet.
 
     ``register``/``unregister``/``get`` as every registry; ``lazy(ref, fn)`` runs
-    ``fn(model)`` as soon as the model ``ref`` names exists.
+    ``fn(model)`` as soon as the model ``ref`` names exists. ``get_models()`` and
+    ``get_model()`` are the public listing and lookup, as Django's ``apps``.
     """
 
     def __init__(self) -> None:
@@ -251,6 +259,43 @@ class Registry:
                 f"No model named {label!r} is defined. Known: {', '.join(sorted(self._models))}"
             )
         return found
+
+    def get_models(
+        self, app_label: str | None = None, *, include_auto_created: bool = False
+    ) -> list[type[Model]]:
+        """The registered models, in the order they were defined.
+
+        ``app_label`` keeps one app's models. As Django's
+        ``apps.get_models()``, the automatic through models of many-to-many
+        fields are left out unless ``include_auto_created=True``.
+        """
+        return [
+            m
+            for m in self._models.values()
+            if (app_label is None or m._meta.app_label == app_label)
+            and (include_auto_created or not m._meta.auto_created)
+        ]
+
+    def get_model(self, app_label: str, model_name: str | None = None) -> type[Model]:
+        """The model named ``"app_label.ModelName"``, or by ``(app_label, model_name)``.
+
+        As Django's ``apps.get_model()``: the model name is case-insensitive, the
+        app label is not; ``LookupError`` names the unknown app or model,
+        ``ValueError`` a label that is not ``app_label.ModelName``.
+        """
+        if model_name is None:
+            parts = app_label.split(".")
+            if len(parts) != 2 or not all(parts):
+                raise ValueError(
+                    f"Model label must be of the form 'app_label.ModelName', got {app_label!r}"
+                )
+            app_label, model_name = parts
+        found = self._models.get(f"{app_label.lower()}.{model_name.lower()}")
+        if found is not None and found._meta.app_label == app_label:
+            return found
+        if all(m._meta.app_label != app_label for m in self._models.values()):
+            raise LookupError(f"No installed app with label '{app_label}'.")
+        raise LookupError(f"App '{app_label}' doesn't have a '{model_name}' model.")
 
     def _find(self, key: str) -> type[Model] | None:
         if "." in key:
