@@ -241,5 +241,16 @@ def test_positional_construction_builds_the_keyword_instance(orm: Any) -> None:
         assert spec.build({"id": 4, "title": "Partial"}).pages == 0  # defaults filled
     finally:
         post_init.disconnect(receiver, sender=m.Book)
+    # Without receivers a complete object skips ``__init__`` (Model.from_db's fast
+    # path) and is still the keyword instance, not saved yet, as Django's deserializer.
+    count = len(seen)
+    for data in (full, dict(reversed(full.items())), {"id": 4, "title": "Partial"}):
+        built = spec.build(data)
+        plain = m.Book(**data)
+        assert {k: v for k, v in built.__dict__.items() if k != "_state"} == {
+            k: v for k, v in plain.__dict__.items() if k != "_state"
+        }
+        assert built._state.adding is True and built._state.db is None
+    assert len(seen) == count
     with pytest.raises(TypeError):
         spec.build({**full, "nope": 1})

@@ -327,9 +327,11 @@ class ModelSpec:
         """An instance from ``{attr: value}`` (a dict when the model is a bare Table).
 
         ``Model(**data)``, or for a Django-style model (``_meta.concrete_fields``
-        naming exactly the table's columns) given every field, ``Model(*values)``
-        in field order: the same instance through the same ``__init__``, without
-        matching keywords to fields.
+        naming exactly the table's columns) given every field,
+        ``Model.from_db(None, attnames, values)`` in field order with
+        ``_state.adding`` set back to True: the same instance as ``Model(**data)``
+        without matching keywords to fields (and, on orm-lite, without running
+        ``__init__`` when no override or init receiver needs it).
         """
         if self.model is None:
             return dict(data)
@@ -349,8 +351,22 @@ class ModelSpec:
                 return model(**data)
 
             return by_keywords
-        env: dict[str, Any] = {"__builtins__": {"KeyError": KeyError, "len": len}, "model": model}
+        env: dict[str, Any] = {
+            "__builtins__": {"KeyError": KeyError, "len": len},
+            "model": model,
+            "order": tuple(order),
+        }
         args = ", ".join(f"d[{a!r}]" for a in order)
+        # A complete object goes through ``Model.from_db`` (orm-lite's sets the values
+        # without ``__init__`` when nothing needs it to run), then is marked as not
+        # saved yet: what ``Model(**data)`` leaves, as Django's deserializer builds it.
+        make = (
+            "        obj = model.from_db(None, order, args)\n"
+            "        obj._state.adding = True\n"
+            "        return obj\n"
+            if callable(getattr(model, "from_db", None))
+            else "        return model(*args)\n"
+        )
         source = (
             "def build(d):\n"
             f"    if len(d) == {len(order)}:\n"
@@ -358,7 +374,7 @@ class ModelSpec:
             f"            args = ({args},)\n"
             "        except KeyError:\n"
             "            return model(**d)\n"
-            "        return model(*args)\n"
+            f"{make}"
             "    return model(**d)\n"
         )
         exec(compile(source, f"<serial builder {self.label}>", "exec"), env)
@@ -626,15 +642,16 @@ class ModelRegistry:
 def default_registry() -> ModelRegistry:
     """orm-lite's models when orm-lite is in use (imported), else an error saying what to pass."""
     orm = sys.modules.get("manouche.orm_lite")
-    # orm-lite's registry lists its models by label; read it without importing orm-lite.
+    # orm-lite's registry lists its models (with the automatic through models, which
+    # fixtures may name); read it without importing orm-lite.
     reg = getattr(orm, "registry", None) if orm is not None else None
-    models = getattr(reg, "_models", None)
-    if not isinstance(models, dict):
+    get_models = getattr(reg, "get_models", None)
+    if not callable(get_models):
         raise TypeError(
             "No models to deserialize into: pass models= (model classes, Tables, a MetaData, "
             "a module or a ModelRegistry)"
         )
-    return ModelRegistry(models.values())
+    return ModelRegistry(get_models(include_auto_created=True))
 
 
 def as_registry(models: Any) -> ModelRegistry:
