@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from manouche.orm_lite import _signals as signals
 from manouche.orm_lite._async import AsyncQuerySetMixin
 from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError, TransactionManagementError
 from manouche.orm_lite._expressions import Aggregate, Expression, F, OrderBy, Q, Resolved
@@ -202,23 +201,18 @@ class QuerySet(AsyncQuerySetMixin):
     def _iterate(self) -> Iterator[Any]:
         if self._q.empty:  # (steps never empty a query: no need to apply them)
             return iter(())
+        from manouche.orm_lite._base import builds_without_init
+
         db = self.db
-        if (
-            self._recipe is not None
-            and self._kind == MODELS
-            and not (signals.pre_init.receivers or signals.post_init.receivers)
-        ):
+        plain = self._kind == MODELS and builds_without_init(self.model)
+        if self._recipe is not None and plain:
             found = self._run_recipe(db)
             if found is not None:
                 return iter(found)
         self._check_for_update()
         raw, converters = db._fetch_raw(self._statement())
         q = self._query
-        if (
-            self._kind == MODELS
-            and not q.select_related
-            and not (signals.pre_init.receivers or signals.post_init.receivers)
-        ):
+        if plain and not q.select_related:
             return iter(self._build_plain_models(raw, converters.procs, db))
         return iter(self._convert(converters.convert(raw)))
 
@@ -352,7 +346,7 @@ class QuerySet(AsyncQuerySetMixin):
         return plan, cols
 
     def _build_models(self, rows: Sequence[Any]) -> list[Any]:
-        from manouche.orm_lite._base import ModelState
+        from manouche.orm_lite._base import ModelState, builds_without_init
 
         cls = self.model
         q = self._query
@@ -360,7 +354,7 @@ class QuerySet(AsyncQuerySetMixin):
         names, mcols = q.model_columns()
         n = len(names)
         annotations = q.annotation_order
-        if signals.pre_init.receivers or signals.post_init.receivers:
+        if not builds_without_init(cls):
             objs = [cls.from_db(db, names, row[:n]) for row in rows]
         else:
             new = cls.__new__
@@ -379,6 +373,7 @@ class QuerySet(AsyncQuerySetMixin):
                     d[name] = row[i]
         if q.select_related and objs:
             plan, _ = self._related_plan()
+            plain = {target: builds_without_init(target) for _, _, target, *_ in plan}
             for obj, row in zip(objs, rows, strict=True):
                 made: list[Any] = []
                 for name, f, target, tnames, start, stop, parent in plan:
@@ -387,6 +382,8 @@ class QuerySet(AsyncQuerySetMixin):
                     pk_index = tnames.index(target._meta.pk.attname)
                     if owner is None or values[pk_index] is None:
                         rel_obj = None
+                    elif not plain[target]:
+                        rel_obj = target.from_db(db, tnames, values)
                     else:
                         rel_obj = target.__new__(target)
                         rd = dict(zip(tnames, values, strict=True))
