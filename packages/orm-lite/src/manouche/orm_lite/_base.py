@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 
+from manouche.orm_lite import _inheritance
 from manouche.orm_lite import _signals as signals
 from manouche.orm_lite._async import AsyncModelMixin
 from manouche.orm_lite._exceptions import (
@@ -59,27 +60,35 @@ class ModelBase(type):
         plain = {k: v for k, v in attrs.items() if k not in contributable}
         cls: Any = super().__new__(mcs, name, bases, plain, **kwargs)
         model_parents = [p for p in parents if hasattr(p, "_meta")]
-        concrete = [p for p in model_parents if not p._meta.abstract]
-        if concrete:
+        concrete = _inheritance.concrete_parents(model_parents)
+        abstract_parents = [p._meta for p in model_parents if p._meta.abstract]
+        opts = Options(meta, name, module, abstract_parents)
+        proxy_of = _inheritance.proxy_base(name, model_parents) if opts.proxy else None
+        if concrete and proxy_of is None:
             raise TypeError(
                 f"{name}: multi-table inheritance (subclassing the concrete model "
-                f"{concrete[0].__name__}) is not supported by orm-lite; use an abstract base class"
+                f"{concrete[0].__name__}) is not supported by orm-lite; use an abstract base "
+                "class or a proxy model"
             )
-        abstract_parents = [p._meta for p in model_parents]
-        opts = Options(meta, name, module, abstract_parents)
         cls._meta = opts
         opts.model = cls
+        opts.concrete_model = cls
         if not opts.abstract:
+            # A child's exceptions subclass its concrete parents' ones, as in Django.
             cls.DoesNotExist = type(
                 "DoesNotExist",
-                (ObjectDoesNotExist,),
+                tuple(p.DoesNotExist for p in concrete) or (ObjectDoesNotExist,),
                 {"__module__": module, "__qualname__": f"{name}.DoesNotExist"},
             )
             cls.MultipleObjectsReturned = type(
                 "MultipleObjectsReturned",
-                (MultipleObjectsReturned,),
+                tuple(p.MultipleObjectsReturned for p in concrete) or (MultipleObjectsReturned,),
                 {"__module__": module, "__qualname__": f"{name}.MultipleObjectsReturned"},
             )
+        if proxy_of is not None:
+            _inheritance.finish_proxy(cls, proxy_of, meta, contributable)
+            registry.register(cls)
+            return cls
         # Fields and managers inherited from abstract bases, overridable by the subclass.
         inherited: dict[str, Any] = {}
         inherited_managers: dict[str, BaseManager] = {}
@@ -336,7 +345,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Model):
             return NotImplemented
-        if self._meta.label_lower != other._meta.label_lower:
+        if self._meta.concrete_model is not other._meta.concrete_model:
             return False
         pk = self.pk
         if pk is None:

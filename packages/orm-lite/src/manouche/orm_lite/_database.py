@@ -375,6 +375,8 @@ class Database(AsyncDatabaseMixin):
         for model in items:
             opts = model._meta
             md = opts.metadata
+            if any(t is opts.table for t in tables):  # a proxy shares its model's table
+                continue
             tables.append(opts.table)
             for m2m in opts.local_many_to_many:
                 through = m2m.through

@@ -115,8 +115,10 @@ class Options:
         self.default_related_name: str | None = values.get("default_related_name")
         self.managed: bool = values.get("managed", True)
         self.auto_created: Any = values.get("auto_created", False)
-        if values.get("proxy"):
-            raise TypeError(f"{model_name}: proxy models are not supported by orm-lite")
+        #: A proxy model: the table and fields of ``concrete_model``, a Python class of its own.
+        self.proxy: bool = bool(values.get("proxy", False))
+        self.proxy_for_model: type[Model] | None = None
+        self.concrete_model: type[Model] = None  # type: ignore[assignment]
         self.model: type[Model] = None  # type: ignore[assignment]
         self.local_fields: list[Field] = []
         self.local_many_to_many: list[ManyToManyField] = []
@@ -162,6 +164,9 @@ class Options:
         self._field_cache = None
 
     def add_related_object(self, rel: ForeignObjectRel) -> None:
+        if self.proxy:  # the list is the concrete model's: its caches are the ones to drop
+            self.concrete_model._meta.add_related_object(rel)
+            return
         self.related_objects.append(rel)
         self._field_cache = None
 
@@ -190,6 +195,8 @@ class Options:
         return [*self.related_objects, *self.local_fields, *self.local_many_to_many]
 
     def _fields_by_name(self) -> dict[str, Any]:
+        if self.proxy:
+            return self.concrete_model._meta._fields_by_name()
         if self._field_cache is None:
             cache: dict[str, Any] = {}
             for rel in self.related_objects:

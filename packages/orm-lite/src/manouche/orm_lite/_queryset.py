@@ -225,7 +225,8 @@ class QuerySet(AsyncQuerySetMixin):
         from manouche.orm_lite._base import ModelState
         from manouche.orm_lite._lookups import REGISTRY_VERSION
 
-        key = ("chain", self.model._meta.table, self._recipe, REGISTRY_VERSION[0])
+        # The model is part of the key: proxies share a table but not their ordering.
+        key = ("chain", self.model._meta.table, self._recipe, REGISTRY_VERSION[0], self.model)
         plan = db._plans.get(key)
         if plan is None:
             q = self._query
