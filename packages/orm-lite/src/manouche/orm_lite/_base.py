@@ -196,10 +196,23 @@ def _build_table(cls: type[Model]) -> None:
     opts.attnames = tuple(f.attname for f in opts.local_fields)
     opts.columns = tuple(columns)
     opts.init_fields = [f for f in opts.local_fields if f.concrete]
-    # (name, attname, is relation, field) per init field: Model.__init__'s loop.
+    # (name, attname, is relation, field, constant default) per init field: Model.__init__'s loop.
     opts.init_attnames = tuple(f.attname for f in opts.init_fields)
     opts.attname_set = frozenset(opts.init_attnames)
-    opts.init_plan = tuple((f.name, f.attname, bool(f.is_relation), f) for f in opts.init_fields)
+    opts.init_plan = tuple(
+        (f.name, f.attname, bool(f.is_relation), f, _constant_default(f)) for f in opts.init_fields
+    )
+
+
+#: In ``Options.init_plan``: the field's default must be asked for each instance.
+CALL_DEFAULT: Any = object()
+
+
+def _constant_default(f: Field) -> Any:
+    """``f.get_default()`` when it is the same every time (not callable), else ``CALL_DEFAULT``."""
+    if type(f).get_default is not Field.get_default or callable(f.default):
+        return CALL_DEFAULT
+    return f.get_default()
 
 
 def _add_constraints(cls: type[Model]) -> None:
@@ -245,7 +258,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
                     f"'{f.name}'."
                 )
             d[f.attname] = value
-        for name, attname, is_relation, f in opts.init_plan[len(args) :]:
+        for name, attname, is_relation, f, default in opts.init_plan[len(args) :]:
             if name in kwargs:
                 if is_relation:
                     setattr(self, name, kwargs.pop(name))
@@ -254,7 +267,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             elif is_relation and attname in kwargs:
                 d[attname] = kwargs.pop(attname)
             else:
-                d[attname] = f.get_default()
+                d[attname] = f.get_default() if default is CALL_DEFAULT else default
         if kwargs:
             unexpected = []
             for key, value in kwargs.items():

@@ -9,7 +9,7 @@ import itertools
 import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeEngine
@@ -267,6 +267,23 @@ class Field(lk.RegisterLookupMixin):
     def prep(self, value: Any) -> Any:
         return value
 
+    #: Exact types whose values ``get_prep_value`` returns unchanged (INSERTs skip the
+    #: call for them). A subclass redefining ``prep``, ``to_python`` or
+    #: ``get_prep_value`` without restating it gets none.
+    passthrough: ClassVar[tuple[type, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = vars(cls)
+        if "passthrough" not in own and any(
+            name in own for name in ("prep", "to_python", "get_prep_value")
+        ):
+            cls.passthrough = ()
+
+    def insert_passthrough(self) -> tuple[type, ...]:
+        """The types of :attr:`passthrough` for this field's INSERT values."""
+        return type(self).passthrough
+
     def pre_save(self, instance: Model, add: bool) -> Any:
         return instance.__dict__.get(self.attname)
 
@@ -374,6 +391,7 @@ validate_slug = RegexValidator(
 
 class AutoField(Field):
     django_name = "AutoField"
+    passthrough = (int,)
     empty_strings_allowed = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -432,6 +450,7 @@ def _to_int(field: Field, value: Any, exc: type[Exception] = ValueError) -> int:
 
 class IntegerField(Field):
     django_name = "IntegerField"
+    passthrough = (int,)
     empty_strings_allowed = False
     _range: tuple[int, int] | None = (-2147483648, 2147483647)
 
@@ -484,6 +503,7 @@ class PositiveSmallIntegerField(SmallIntegerField):
 
 class FloatField(Field):
     django_name = "FloatField"
+    passthrough = (float,)
     empty_strings_allowed = False
 
     def sa_type(self) -> TypeEngine[Any]:
@@ -571,6 +591,7 @@ class DecimalField(Field):
 
 class BooleanField(Field):
     django_name = "BooleanField"
+    passthrough = (bool,)
     empty_strings_allowed = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -604,6 +625,7 @@ class BooleanField(Field):
 
 class CharField(Field):
     django_name = "CharField"
+    passthrough = (str,)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", getattr(type(self), "default_max_length", None))
@@ -654,6 +676,7 @@ class SlugField(CharField):
 
 class TextField(Field):
     django_name = "TextField"
+    passthrough = (str,)
 
     def sa_type(self) -> TypeEngine[Any]:
         return sa.Text()

@@ -135,7 +135,7 @@ class Options:
         self.get_stmt: Any = None
         #: Shapes of filter() calls that compiled once: later ones may wait to be built.
         self.known_shapes: set[Any] = set()
-        self.init_plan: tuple[tuple[str, str, bool, Any], ...] = ()
+        self.init_plan: tuple[tuple[str, str, bool, Any, Any], ...] = ()
         self.init_fields: list[Field] = []
         #: The attnames of ``init_fields`` (in order, and as a set) for ``Model.from_db``.
         self.init_attnames: tuple[str, ...] = ()

@@ -1158,18 +1158,23 @@ class QuerySet(AsyncQuerySetMixin):
         objs = list(objs)
         if not objs:
             return objs
-        opts = self.model._meta
-        for obj in objs:
-            if not isinstance(obj, self.model):
-                raise TypeError(
-                    f"bulk_create() expects {self.model.__name__} instances, got {obj!r}"
-                )
+        model = self.model
+        opts = model._meta
         db = self.db
         table = opts.table
         pk = opts.pk
+        pk_attname = pk.attname
         fields = opts.concrete_fields
-        with_pk = [o for o in objs if o.__dict__.get(pk.attname) is not None]
-        without_pk = [o for o in objs if o.__dict__.get(pk.attname) is None]
+        with_pk: list[Any] = []
+        without_pk: list[Any] = []
+        add_with, add_without = with_pk.append, without_pk.append
+        for obj in objs:
+            if type(obj) is not model and not isinstance(obj, model):
+                raise TypeError(f"bulk_create() expects {model.__name__} instances, got {obj!r}")
+            if obj.__dict__.get(pk_attname) is None:
+                add_without(obj)
+            else:
+                add_with(obj)
         can_return = (
             db.engine.dialect.insert_executemany_returning
             and not ignore_conflicts
@@ -1190,7 +1195,7 @@ class QuerySet(AsyncQuerySetMixin):
                     batch_size,
                 )
                 for o, new_pk in zip(group, returned, strict=False):
-                    o.__dict__[pk.attname] = new_pk
+                    o.__dict__[pk_attname] = new_pk
                 continue
             rows = [
                 {f.column: f.get_prep_value(f.pre_save(o, True)) for f in gfields} for o in group
@@ -1211,7 +1216,13 @@ class QuerySet(AsyncQuerySetMixin):
                     for o, r in zip(group[i : i + size], result_rows, strict=True):
                         o.__dict__[pk.attname] = r[0]
         for o in objs:
-            o._state = ModelState(db, False)
+            # As Django: the instances are now saved, in this database.
+            state = o.__dict__.get("_state")
+            if type(state) is ModelState:
+                state.adding = False
+                state.db = db
+            else:
+                o._state = ModelState(db, False)
         return objs
 
     def bulk_update(
@@ -1345,23 +1356,67 @@ def _converters_for(plan: Any, db: Database, description: Any) -> tuple[Any, ...
 
 def _insert_values(objs: Sequence[Any], fields: Sequence[Any]) -> list[tuple[Any, ...]]:
     """The prepared column values of ``objs`` for an INSERT (``pre_save`` where it matters)."""
-    from manouche.orm_lite._fields import Field
+    if not fields:
+        return [() for _ in objs]
+    key = tuple(fields)
+    build = _inserters.get(key)
+    if build is None:
+        build = _inserter(key)
+    result: list[tuple[Any, ...]] = build(objs)
+    return result
 
-    plain = Field.pre_save
-    getters = [
-        (f.attname, f.get_prep_value, None if type(f).pre_save is plain else f.pre_save)
-        for f in fields
+
+_inserters: dict[tuple[Any, ...], Any] = {}
+
+
+def _inserter(fields: tuple[Any, ...]) -> Any:
+    """A function preparing the INSERT values of ``fields`` for a list of instances, made once.
+
+    The loop is written out per field: the value read from the instance (or its
+    ``pre_save``), then ``get_prep_value`` unless the value is None or of a type
+    the field would return unchanged (``Field.insert_passthrough``). Same values
+    as calling ``get_prep_value(pre_save(obj, True))`` per field, without a call
+    per value for the common types.
+    """
+    from manouche.orm_lite._fields import Field
+    from manouche.orm_lite._related import ForeignKey
+
+    plain_pre = Field.pre_save
+    none_safe = (Field.get_prep_value, ForeignKey.get_prep_value)
+    namespace: dict[str, Any] = {}
+    lines = [
+        "def build(objs):",
+        "    out = []",
+        "    append = out.append",
+        "    for o in objs:",
+        "        d = o.__dict__",
     ]
-    out = []
-    for o in objs:
-        d = o.__dict__
-        out.append(
-            tuple(
-                prep(d.get(attname) if pre is None else pre(o, True))
-                for attname, prep, pre in getters
-            )
-        )
-    return out
+    for i, f in enumerate(fields):
+        kind = type(f)
+        namespace[f"p{i}"] = f.get_prep_value
+        if kind.pre_save is plain_pre:
+            lines.append(f"        v{i} = d.get({f.attname!r})")
+        else:
+            namespace[f"s{i}"] = f.pre_save
+            lines.append(f"        v{i} = s{i}(o, True)")
+        passthrough = f.insert_passthrough()
+        if kind.get_prep_value not in none_safe:
+            lines.append(f"        v{i} = p{i}(v{i})")
+        elif passthrough:
+            namespace[f"t{i}"] = frozenset(passthrough)
+            lines.append(f"        if v{i} is not None and type(v{i}) not in t{i}:")
+            lines.append(f"            v{i} = p{i}(v{i})")
+        else:
+            lines.append(f"        if v{i} is not None:")
+            lines.append(f"            v{i} = p{i}(v{i})")
+    values = ", ".join(f"v{i}" for i in range(len(fields)))
+    lines.append(f"        append(({values},))")
+    lines.append("    return out")
+    exec(compile("\n".join(lines) + "\n", "<orm-lite insert values>", "exec"), namespace)  # noqa: S102
+    if len(_inserters) > 256:
+        _inserters.clear()
+    found = _inserters[fields] = namespace["build"]
+    return found
 
 
 _builders: dict[Any, Any] = {}

@@ -243,6 +243,13 @@ class ForeignKey(RelatedField):
         col.index = self.db_index and not self.unique
         return col
 
+    def insert_passthrough(self) -> tuple[type, ...]:
+        # A key value is prepared by the target field (an instance is not a passthrough type).
+        if type(self).get_prep_value is not ForeignKey.get_prep_value or self.target_field is None:
+            return ()
+        found: tuple[type, ...] = self.target_field.insert_passthrough()
+        return found
+
     def get_prep_value(self, value: Any) -> Any:
         from manouche.orm_lite._base import Model
 
