@@ -226,3 +226,25 @@ def test_querysets_run_an_overridden_init_and_signals(tmp_path: Any) -> None:
         assert vars(again.parent).keys() == vars(child.parent).keys()
     finally:
         db.dispose()
+
+
+def test_a_proxy_with_its_own_init_runs_it(tmp_path: Any) -> None:
+    class NoteProxy(Note):
+        class Meta:
+            proxy = True
+            app_label = "registry_fromdb"
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.seen = True
+
+    obj = NoteProxy.from_db(None, NAMES, VALUES)
+    assert obj.seen is True and obj._state.adding is False
+    db = models.Database(f"sqlite:///{tmp_path / 'proxy.sqlite3'}", default=False)
+    try:
+        db.create_all([Note])
+        Note.objects.using(db).create(title="n")
+        assert [o.seen for o in NoteProxy.objects.using(db).all()] == [True]
+        assert not hasattr(Note.objects.using(db).get(title="n"), "seen")
+    finally:
+        db.dispose()

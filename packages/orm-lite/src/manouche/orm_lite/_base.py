@@ -87,6 +87,8 @@ class ModelBase(type):
             )
         if proxy_of is not None:
             _inheritance.finish_proxy(cls, proxy_of, meta, contributable)
+            # The proxy's own class decides whether rows may skip ``__init__``.
+            opts.plain_init = cls.__init__ is Model.__init__
             registry.register(cls)
             return cls
         # Fields and managers inherited from abstract bases, overridable by the subclass.
