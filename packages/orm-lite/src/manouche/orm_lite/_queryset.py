@@ -655,7 +655,20 @@ class QuerySet(AsyncQuerySetMixin):
                     q.values_group = [r.expr for r in q.values_exprs.values() if not r.is_aggregate]
         return qs
 
-    alias = annotate
+    def alias(self, *args: Any, **kwargs: Any) -> QuerySet:
+        """Like ``annotate()``, but the value is not selected: it is there for
+        ``filter()``, ``exclude()``, ``order_by()`` and later annotations, as Django's."""
+        q = self._query
+        before = set(q.annotation_order)
+        qs = self.annotate(*args, **kwargs)
+        nq = qs._query
+        added = [n for n in nq.annotation_order if n not in before]
+        nq.annotation_order = [n for n in nq.annotation_order if n not in added]
+        if nq.values_names is not None:
+            nq.values_names = [n for n in nq.values_names if n not in added]
+            for n in added:
+                nq.values_exprs.pop(n, None)
+        return qs
 
     def values(self, *fields: str, **expressions: Any) -> QuerySet:
         """Rows as dicts of the given fields (all concrete fields and annotations by default)."""
@@ -693,6 +706,8 @@ class QuerySet(AsyncQuerySetMixin):
         for name in fields:
             if not isinstance(name, str):
                 raise TypeError(f"values() arguments must be field names, got {name!r}")
+            if name in q.annotations and name not in q.annotation_order:
+                raise FieldError(f"Cannot select the '{name}' alias. Use annotate() to promote it.")
             exprs[name] = (
                 q.resolve_ref(name, None, allow_relation=True)
                 if name not in q.annotations
