@@ -255,3 +255,43 @@ def test_proxy_has_no_table_and_no_migration(inh: Any, tmp_path: Path) -> None:
     db = orm_lite.Database("sqlite://", default=False)
     db.create_all([Thing, SpecialThing])
     db.dispose()
+
+
+# -- the same proxy queries on PostgreSQL and MariaDB, against Django's SQLite answers ----
+
+
+@pytest.fixture(scope="module", params=["postgresql", "mariadb"])
+def server(request: pytest.FixtureRequest, inh: Any) -> Iterator[Any]:
+    from manouche import orm_lite
+
+    _, ol, _ = inh
+    db = orm_lite.Database(str(request.getfixturevalue(f"{request.param}_url")), default=False)
+    db.create_all([ol.Person, ol.Adult, ol.Pet])
+    yield db
+    db.drop_all([ol.Person, ol.Pet])
+    db.dispose()
+
+
+@pytest.mark.parametrize("name", list(QUERIES))
+def test_proxy_queries_on_servers(sides: Any, server: Any, name: str) -> None:
+    from django.db import models as djm
+
+    from manouche import orm_lite
+
+    dj, ol, sqlite_db = sides
+    fn = QUERIES[name]
+    expected = _run(_with(dj, djm.Count, djm.Max), fn)
+    # The server gets Django's rows, primary keys included.
+    people = list(dj.Person.objects.values_list("pk", "name", "age"))
+    pets = list(dj.Pet.objects.values_list("pk", "name", "owner_id"))
+    server.make_default()
+    try:
+        ol.Person.objects.bulk_create([ol.Person(pk=p, name=n, age=a) for p, n, a in people])
+        ol.Pet.objects.bulk_create([ol.Pet(pk=p, name=n, owner_id=o) for p, n, o in pets])
+        got = _run(_with(ol, orm_lite.Count, orm_lite.Max), fn)
+    finally:
+        ol.Pet.objects.all().delete()
+        ol.Person.objects.all().delete()
+        server.close()
+        sqlite_db.make_default()
+    assert got == expected
