@@ -26,7 +26,6 @@ import datetime as dt
 import decimal
 import random
 import sqlite3
-import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bench._django import django_app
 from bench._runner import Workload
 
 AUTHORS = 1_000
@@ -72,33 +72,9 @@ def _define(models: Any) -> tuple[Any, Any]:
 
 
 def _django() -> tuple[Any, Any]:
-    import django
-    from django.conf import settings
+    from django.db import connections
 
-    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DB_FILE)}
-    if not settings.configured:
-        settings.configure(
-            DEBUG=False,
-            SECRET_KEY="bench-only",
-            INSTALLED_APPS=[],
-            DATABASES={"default": dict(sqlite), ALIAS: dict(sqlite)},
-            USE_I18N=False,
-            USE_TZ=False,
-        )
-        django.setup()
-    from django.apps import AppConfig, apps
-    from django.db import connections, models
-
-    if APP not in apps.app_configs:
-        config = AppConfig(__name__, sys.modules[__name__])
-        config.label = APP
-        config.apps = apps
-        config.models = apps.all_models[APP]
-        apps.app_configs[APP] = config
-        apps.clear_cache()
-    if ALIAS not in connections.settings:
-        conf = connections.configure_settings({ALIAS: dict(sqlite)})
-        connections.settings[ALIAS] = conf[ALIAS]
+    models = django_app(APP, ALIAS, DB_FILE, __name__)
     author, book = _define(models)
     with connections[ALIAS].schema_editor() as editor:
         for m in (author, book):
