@@ -490,7 +490,7 @@ class AsyncQuerySetMixin:
         pk = opts.pk
         if key not in ("pk", pk.name, pk.attname, "pk__exact", f"{pk.name}__exact"):
             return None, None
-        if isinstance(value, Model | Expression) or value is None:
+        if isinstance(value, Model | Expression) or value is None or opts.parents:
             return None, None
         stmt = opts.get_stmt
         if stmt is None:

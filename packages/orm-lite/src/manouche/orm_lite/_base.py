@@ -64,12 +64,9 @@ class ModelBase(type):
         abstract_parents = [p._meta for p in model_parents if p._meta.abstract]
         opts = Options(meta, name, module, abstract_parents)
         proxy_of = _inheritance.proxy_base(name, model_parents) if opts.proxy else None
-        if concrete and proxy_of is None:
-            raise TypeError(
-                f"{name}: multi-table inheritance (subclassing the concrete model "
-                f"{concrete[0].__name__}) is not supported by orm-lite; use an abstract base "
-                "class or a proxy model"
-            )
+        mti_parent = (
+            _inheritance.mti_parent(name, concrete) if concrete and proxy_of is None else None
+        )
         cls._meta = opts
         opts.model = cls
         opts.concrete_model = cls
@@ -106,6 +103,8 @@ class ModelBase(type):
             if fname in contributable or (fname in plain and plain[fname] is None):
                 continue
             f.clone().contribute_to_class(cls, fname)
+        if mti_parent is not None:
+            _inheritance.add_parent_link(cls, mti_parent, meta, contributable)
         items = sorted(contributable.items(), key=lambda kv: getattr(kv[1], "creation_counter", 0))
         for key, value in items:
             value.contribute_to_class(cls, key)
@@ -133,6 +132,8 @@ class ModelBase(type):
         opts.managers.sort(key=lambda m: m.creation_counter)
         opts.plain_init = cls.__init__ is Model.__init__
         _build_table(cls)
+        if mti_parent is not None:
+            _set_init_fields(opts, [*opts.parent_fields, *opts.init_fields])
         registry.register(cls)
         for f in [*opts.local_fields, *opts.local_many_to_many]:
             if f.is_relation:
@@ -197,7 +198,13 @@ def _build_table(cls: type[Model]) -> None:
     cls.__table__ = table
     opts.attnames = tuple(f.attname for f in opts.local_fields)
     opts.columns = tuple(columns)
-    opts.init_fields = [f for f in opts.local_fields if f.concrete]
+    _set_init_fields(opts, [f for f in opts.local_fields if f.concrete])
+
+
+def _set_init_fields(opts: Options, fields: list[Field]) -> None:
+    """The fields an instance holds (in row order), and ``Model.__init__``'s plan for them."""
+    opts.init_fields = fields
+    opts.row_dict = None
     # (name, attname, is relation, field, constant default) per init field: Model.__init__'s loop.
     opts.init_attnames = tuple(f.attname for f in opts.init_fields)
     opts.attname_set = frozenset(opts.init_attnames)
@@ -443,8 +450,67 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             ufields = frozenset(f.name for f in chosen)
         if signals.pre_save.receivers:
             signals.pre_save.send(cls, instance=self, raw=False, using=db, update_fields=ufields)
-        pk = opts.pk
-        table = opts.table
+        if opts.parents:
+            # Multi-table inheritance: the parent's row first, its key is the child's.
+            ((parent, link),) = opts.parents.items()
+            pmeta = parent._meta
+            ppk = pmeta.pk
+            d = self.__dict__
+            if d.get(ppk.attname) is None and d.get(link.attname) is not None:
+                d[ppk.attname] = d[link.attname]
+            pfields = [f for f in fields if f.model is parent]
+            fields = [f for f in fields if f.model is not parent]
+            parent_created = False
+            if update_fields is None or pfields:
+                parent_created = self._save_table(
+                    pmeta.table,
+                    ppk,
+                    pmeta.init_fields,
+                    pfields,
+                    db,
+                    force_insert,
+                    force_update,
+                    update_fields,
+                )
+            d[link.attname] = d[ppk.attname]
+            d.pop(f"_{link.name}_cache", None)
+            if update_fields is not None and not fields:
+                self._state = ModelState(db, False)
+                if signals.post_save.receivers:
+                    signals.post_save.send(
+                        cls,
+                        instance=self,
+                        created=False,
+                        update_fields=ufields,
+                        raw=False,
+                        using=db,
+                    )
+                return
+            all_fields = [f for f in opts.init_fields if f.model is not parent]
+            force_insert = force_insert or parent_created
+        else:
+            all_fields = opts.init_fields
+        created = self._save_table(
+            opts.table, opts.pk, all_fields, fields, db, force_insert, force_update, update_fields
+        )
+        self._state = ModelState(db, False)
+        if signals.post_save.receivers:
+            signals.post_save.send(
+                cls, instance=self, created=created, update_fields=ufields, raw=False, using=db
+            )
+
+    def _save_table(
+        self,
+        table: sa.Table,
+        pk: Field,
+        all_fields: list[Field],
+        fields: list[Field],
+        db: Database,
+        force_insert: bool,
+        force_update: bool,
+        update_fields: Iterable[str] | None,
+    ) -> bool:
+        """UPDATE or INSERT one table's row of this instance; True when it was inserted."""
         pk_val = self.__dict__.get(pk.attname)
         adding = self._state.adding
         created = False
@@ -469,7 +535,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
                     raise _database_error("Save with update_fields did not affect any rows.")
         if not updated:
             values = {}
-            for f in opts.init_fields:
+            for f in all_fields:
                 if f.primary_key and self.__dict__.get(f.attname) is None:
                     continue
                 values[f.column] = f.get_prep_value(f.pre_save(self, True))
@@ -477,11 +543,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             if self.__dict__.get(pk.attname) is None and inserted:
                 self.__dict__[pk.attname] = inserted[0]
             created = True
-        self._state = ModelState(db, False)
-        if signals.post_save.receivers:
-            signals.post_save.send(
-                cls, instance=self, created=created, update_fields=ufields, raw=False, using=db
-            )
+        return created
 
     save_base = save
 
@@ -497,6 +559,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
                 f"{self._meta.pk.attname} attribute is set to None."
             )
         collector = Collector(self._db_for(using), origin=self)
+        collector.keep_parents = keep_parents
         collector.collect([self])
         return collector.delete()
 

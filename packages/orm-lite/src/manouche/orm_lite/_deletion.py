@@ -97,6 +97,8 @@ class Collector:
         self.lazy_updates: list[tuple[Any, Any, Any]] = []
         # (model, condition) deleted with one statement, without loading rows.
         self.fast_deletes: list[tuple[type[Model], Any]] = []
+        #: ``delete(keep_parents=True)``: a multi-table child's parent rows stay.
+        self.keep_parents = False
 
     def _add(self, objs: Iterable[Model]) -> list[Model]:
         new: list[Model] = []
@@ -113,8 +115,11 @@ class Collector:
             self.order.append(model)
         return new
 
-    def can_fast_delete(self, model: type[Model]) -> bool:
+    def can_fast_delete(self, model: type[Model], from_field: Any = None) -> bool:
         if _sends_signals(model):
+            return False
+        if any(link is not from_field for link in model._meta.parents.values()):
+            # A multi-table child's parent row goes too (unless reached through its link).
             return False
         return all(
             rel.on_delete is DO_NOTHING or rel.many_to_many for rel in model._meta.related_objects
@@ -142,7 +147,7 @@ class Collector:
                 for chunk in _chunks(target_values):
                     self.lazy_updates.append((field, value, col.in_(chunk)))
                 continue
-            if on_delete is CASCADE and self.can_fast_delete(related):
+            if on_delete is CASCADE and self.can_fast_delete(related, field):
                 for chunk in _chunks(target_values):
                     self.fast_deletes.append((related, col.in_(chunk)))
                 continue
@@ -153,6 +158,16 @@ class Collector:
                 if sub:
                     on_delete(self, field, sub)
         del pks
+        if model._meta.parents and not self.keep_parents:
+            # A multi-table child's parent rows go too, deleted after the child's rows.
+            ((parent, link),) = model._meta.parents.items()
+            pmeta = parent._meta
+            names = pmeta.init_attnames
+            self.collect(
+                [parent.from_db(self.db, names, [o.__dict__.get(a) for a in names]) for o in new]
+            )
+            self.order.remove(model)
+            self.order.append(model)
 
     def delete(self) -> tuple[int, dict[str, int]]:
         from manouche.orm_lite._database import Atomic

@@ -105,3 +105,69 @@ def inherit_from_concrete(opts: Options, meta: Any, parent: Options) -> None:
     for name in _INHERITED_FROM_CONCRETE:
         if meta is None or not hasattr(meta, name):
             setattr(opts, name, copy.copy(getattr(parent, name)))
+
+
+def mti_parent(name: str, concrete: list[type[Model]]) -> type[Model]:
+    """The one concrete parent of a multi-table inheritance child (a clear error otherwise)."""
+    if len(concrete) > 1:
+        raise TypeError(
+            f"{name}: multi-table inheritance from several concrete models "
+            f"({', '.join(p.__name__ for p in concrete)}) is not supported by orm-lite"
+        )
+    parent = concrete[0]
+    if parent._meta.parents or parent._meta.proxy:
+        raise TypeError(
+            f"{name}: multi-table inheritance is supported one level deep, from a model with a "
+            f"table of its own; {parent.__name__} is itself a child or a proxy"
+        )
+    return parent
+
+
+def add_parent_link(
+    cls: type[Model], parent: type[Model], meta: Any, contributable: dict[str, Any]
+) -> None:
+    """Give a child of the concrete ``parent`` its link (``<parent>_ptr``) and its fields."""
+    from manouche.orm_lite._deletion import CASCADE
+    from manouche.orm_lite._related import OneToOneField
+
+    opts = cls._meta
+    pmeta = parent._meta
+    links = [
+        (k, v)
+        for k, v in contributable.items()
+        if isinstance(v, OneToOneField) and v.parent_link and _names(v.to, parent)
+    ]
+    if len(links) > 1:
+        raise TypeError(f"{cls.__name__} has more than one parent link to {parent.__name__}")
+    clash = sorted(
+        k
+        for k, v in contributable.items()
+        if isinstance(v, Field) and any(f.name == k for f in pmeta.init_fields)
+    )
+    if clash:
+        raise FieldError(
+            f"Local field {clash[0]!r} in class {cls.__name__!r} clashes with field of the same "
+            f"name from base class {parent.__name__!r}."
+        )
+    if links:
+        link = links[0][1]
+        if not any(getattr(v, "primary_key", False) for v in contributable.values()):
+            link.primary_key = True
+    else:
+        link = OneToOneField(
+            parent,
+            on_delete=CASCADE,
+            parent_link=True,
+            primary_key=True,
+        )
+        link.creation_counter = -1  # first of the child's fields, as Django's auto link
+        link.contribute_to_class(cls, f"{pmeta.model_name}_ptr")
+    opts.parents = {parent: link}
+    opts.parent_fields = list(pmeta.init_fields)
+    inherit_from_concrete(opts, meta, pmeta)
+
+
+def _names(to: Any, parent: type[Model]) -> bool:
+    if isinstance(to, str):
+        return to.lower() in (parent._meta.label_lower, parent._meta.model_name)
+    return to is parent

@@ -118,6 +118,10 @@ class Options:
         #: A proxy model: the table and fields of ``concrete_model``, a Python class of its own.
         self.proxy: bool = bool(values.get("proxy", False))
         self.proxy_for_model: type[Model] | None = None
+        #: Multi-table inheritance: {concrete parent: the child's link field to it}.
+        self.parents: dict[type[Model], Any] = {}
+        #: The parent's concrete fields, readable on the child through the link.
+        self.parent_fields: list[Field] = []
         self.concrete_model: type[Model] = None  # type: ignore[assignment]
         self.model: type[Model] = None  # type: ignore[assignment]
         self.local_fields: list[Field] = []
@@ -180,12 +184,17 @@ class Options:
 
     @property
     def concrete_fields(self) -> list[Field]:
-        return [f for f in self.local_fields if f.concrete]
+        return [*self.parent_fields, *(f for f in self.local_fields if f.concrete)]
 
     @property
     def fields(self) -> list[Any]:
         """Forward fields (concrete, then many-to-many) and reverse relations, as Django."""
-        return [*self.local_fields, *self.local_many_to_many, *self.related_objects]
+        return [
+            *self.parent_fields,
+            *self.local_fields,
+            *self.local_many_to_many,
+            *self.related_objects,
+        ]
 
     @property
     def many_to_many(self) -> list[ManyToManyField]:
@@ -201,6 +210,9 @@ class Options:
             cache: dict[str, Any] = {}
             for rel in self.related_objects:
                 cache[rel.name] = rel
+            for f in self.parent_fields:
+                cache[f.name] = f
+                cache.setdefault(f.attname, f)
             for f in [*self.local_fields, *self.local_many_to_many]:
                 cache[f.name] = f
                 cache.setdefault(f.attname, f)
@@ -218,7 +230,7 @@ class Options:
             ) from None
 
     def field_names(self) -> list[str]:
-        names = {f.name for f in self.local_fields}
+        names = {f.name for f in [*self.parent_fields, *self.local_fields]}
         names.update(f.name for f in self.local_many_to_many)
         names.update(r.name for r in self.related_objects)
         return sorted(names)

@@ -236,6 +236,9 @@ class Query:
                     ) from None
             if getattr(fld, "hidden", False):
                 raise FieldError(f"Cannot resolve keyword {name!r}: the relation is hidden")
+            if model._meta.parents and fld in model._meta.parent_fields:
+                # A parent's field on a multi-table child: through the parent's table.
+                model, alias, table = self.parent_join(model, alias, table, reuse)
             rest = parts[i + 1 :]
             if not fld.is_relation:
                 return Path(
@@ -362,6 +365,23 @@ class Query:
                     nullable=True,
                 )
         raise FieldError(f"Cannot resolve {LOOKUP_SEP.join(parts)!r} into a field")
+
+    def parent_join(
+        self, model: type[Model], alias: str, table: Any, reuse: set[str] | None
+    ) -> tuple[type[Model], str, Any]:
+        """Join a multi-table child (at ``alias``) to its parent's row: (parent, alias, table)."""
+        ((parent, link),) = model._meta.parents.items()
+        col = table.c[link.column]
+        alias, ptable = self._join(
+            alias,
+            (id(link), "fwd"),
+            parent._meta.table,
+            lambda t, c=col, tc=link.target_field.column: t.c[tc] == c,
+            False,
+            reuse,
+            inner=True,
+        )
+        return parent, alias, ptable
 
     def resolve_ref(
         self, name: str, reuse: set[str] | None, allow_relation: bool = False
@@ -610,7 +630,10 @@ class Query:
         names: list[str] = []
         cols: list[Any] = []
         pkname = opts.pk.attname
-        for f in opts.concrete_fields:
+        parent_table: Any = None
+        if opts.parents:
+            _, _, parent_table = self.parent_join(self.model, self.root_alias, self.root, None)
+        for f in opts.init_fields:
             if f.attname != pkname and (
                 f.name in self.deferred
                 or (
@@ -619,7 +642,8 @@ class Query:
             ):
                 continue
             names.append(f.attname)
-            cols.append(self.root.c[f.column])
+            local = parent_table is None or f.model is self.opts.concrete_model
+            cols.append(self.root.c[f.column] if local else parent_table.c[f.column])
         return names, cols
 
     def apply_clauses(self, stmt: Any, order: bool = True, terms: list[Any] | None = None) -> Any:

@@ -322,7 +322,10 @@ class QuerySet(AsyncQuerySetMixin):
                 else:
                     target = f.related_model
                     src, dst = f.column, f.target_field.column
-                here = table.c[src]
+                src_table = table
+                if f in model._meta.parent_fields:
+                    _, _, src_table = q.parent_join(model, alias, table, None)
+                here = src_table.c[src]
                 jalias, jtable = q._join(
                     alias,
                     (id(f), "sr"),
@@ -333,7 +336,13 @@ class QuerySet(AsyncQuerySetMixin):
                     inner=not f.auto_created and not f.null,
                 )
                 tnames = [tf.attname for tf in target._meta.concrete_fields]
-                tcols = [jtable.c[tf.column] for tf in target._meta.concrete_fields]
+                ptable = jtable
+                if target._meta.parents:
+                    _, _, ptable = q.parent_join(target, jalias, jtable, None)
+                tcols = [
+                    (ptable if tf in target._meta.parent_fields else jtable).c[tf.column]
+                    for tf in target._meta.concrete_fields
+                ]
                 stop = start + len(tcols)
                 idx = len(plan)
                 plan.append((name, f, target, tnames, start, stop, parent))
@@ -699,8 +708,10 @@ class QuerySet(AsyncQuerySetMixin):
         q = qs._query
         exprs: dict[str, Resolved] = {}
         if not fields and not expressions:
-            for f in self.model._meta.concrete_fields:
-                exprs[f.attname] = Resolved(q.root.c[f.column], f, False)
+            names, cols = q.model_columns()
+            by_attname = {f.attname: f for f in self.model._meta.init_fields}
+            for attname, col in zip(names, cols, strict=True):
+                exprs[attname] = Resolved(col, by_attname[attname], False)
             for name in q.annotation_order:
                 exprs[name] = q.annotations[name]
         for name in fields:
@@ -810,7 +821,7 @@ class QuerySet(AsyncQuerySetMixin):
             return _NO_FAST
         from manouche.orm_lite._base import Model
 
-        if isinstance(value, Model | Expression) or value is None:
+        if isinstance(value, Model | Expression) or value is None or opts.parents:
             return _NO_FAST
         db = self.db
         # Compiled once per model and database: a get by pk is one cursor.execute().
@@ -1080,7 +1091,10 @@ class QuerySet(AsyncQuerySetMixin):
         opts = self.model._meta
         table = opts.table
         values: dict[str, Any] = {}
+        #: A multi-table child's parent fields: updated in the parent's table, as Django.
+        parent_values: dict[str, Any] = {}
         scratch = Query(self.model)
+        parent_scratch = None
         for name, value in kwargs.items():
             try:
                 f = opts.get_field(name)
@@ -1094,21 +1108,55 @@ class QuerySet(AsyncQuerySetMixin):
                     f"Cannot update model field {f!r} (only non-relations and foreign keys "
                     "permitted)."
                 )
+            into = values
+            sq = scratch
+            if f in opts.parent_fields:
+                into = parent_values
+                if parent_scratch is None:
+                    parent_scratch = Query(f.model)
+                sq = parent_scratch
             if isinstance(value, Expression):
-                res = value.resolve(scratch, None)
-                if scratch.joins:
+                res = value.resolve(sq, None)
+                if sq.joins:
                     raise FieldError("Joined field references are not permitted in this query")
                 if res.is_aggregate:
                     raise FieldError("Aggregate functions are not allowed in this query")
-                values[f.column] = res.expr
+                into[f.column] = res.expr
             else:
-                values[f.column] = f.get_prep_value(value)
+                into[f.column] = f.get_prep_value(value)
         if self._query.empty:
             return 0
+        if parent_values:
+            return self._update_with_parent(values, parent_values)
         stmt = table.update().values(values)
         stmt = self._where_for_write(stmt)
         _, n, _ = self.db._run(stmt)
         return int(n)
+
+    def _update_with_parent(self, values: dict[str, Any], parent_values: dict[str, Any]) -> int:
+        """``update()`` of a multi-table child touching its parent's fields: both tables."""
+        from manouche.orm_lite._database import Atomic
+
+        opts = self.model._meta
+        ((parent, _link),) = opts.parents.items()
+        ptable = parent._meta.table
+        pkcol = ptable.c[parent._meta.pk.column]
+        with Atomic(self.db, savepoint=False):
+            pks = list(self.order_by().values_list("pk", flat=True))
+            n = 0
+            for i in range(0, len(pks), 500):
+                chunk = pks[i : i + 500]
+                if values:
+                    child_pk = opts.table.c[opts.pk.column]
+                    stmt = opts.table.update().where(child_pk.in_(chunk)).values(values)
+                    _, c, _ = self.db._run(stmt)
+                    n += int(c)
+                _, c, _ = self.db._run(
+                    ptable.update().where(pkcol.in_(chunk)).values(parent_values)
+                )
+                if not values:
+                    n += int(c)
+        return n
 
     _update = update
 
@@ -1179,6 +1227,8 @@ class QuerySet(AsyncQuerySetMixin):
         table = opts.table
         pk = opts.pk
         pk_attname = pk.attname
+        if opts.parents:
+            raise ValueError("Can't bulk create a multi-table inherited model")
         fields = opts.concrete_fields
         with_pk: list[Any] = []
         without_pk: list[Any] = []

@@ -298,9 +298,18 @@ class OneToOneField(ForeignKey):
     one_to_one = True
     rel_class = OneToOneRel
 
-    def __init__(self, to: Any, on_delete: Any, to_field: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        to: Any,
+        on_delete: Any,
+        to_field: str | None = None,
+        parent_link: bool = False,
+        **kwargs: Any,
+    ) -> None:
         kwargs["unique"] = True
         super().__init__(to, on_delete, to_field=to_field, **kwargs)
+        #: The link of a multi-table inheritance child to its parent's row.
+        self.parent_link = parent_link
 
 
 class ManyToManyField(RelatedField):

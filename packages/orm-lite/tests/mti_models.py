@@ -1,0 +1,54 @@
+"""Multi-table inheritance models, one source built with Django's ``models`` and with orm-lite's."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+
+def define(models: Any) -> SimpleNamespace:
+    """``Spot`` with two children (an implicit and an explicit parent link) and a relation."""
+
+    class Spot(models.Model):
+        name = models.CharField(max_length=30)
+        city = models.CharField(max_length=30)
+
+        class Meta:
+            app_label = "parity"
+            ordering = ["name"]
+
+    class Diner(Spot):
+        serves_pizza = models.BooleanField(default=False)
+        rating = models.IntegerField(default=0)
+
+        class Meta:
+            app_label = "parity"
+
+    class Tavern(Spot):
+        spot_link = models.OneToOneField(Spot, on_delete=models.CASCADE, parent_link=True)
+        happy_hour = models.BooleanField(default=False)
+
+        class Meta:
+            app_label = "parity"
+            ordering = ["-name"]
+
+    class Critique(models.Model):
+        diner = models.ForeignKey(Diner, on_delete=models.CASCADE, related_name="critiques")
+        stars = models.IntegerField()
+
+        class Meta:
+            app_label = "parity"
+            ordering = ["pk"]
+
+    return SimpleNamespace(Spot=Spot, Diner=Diner, Tavern=Tavern, Critique=Critique)
+
+
+#: (name, city, kind, extra): kind is "spot", "diner" (extra: rating) or "tavern".
+ROWS = [
+    ("Alba", "Lyon", "diner", 4),
+    ("Bistro", "Paris", "diner", 2),
+    ("Corner", "Lyon", "spot", 0),
+    ("Dock", "Nice", "tavern", 0),
+    ("Elm", "Paris", "tavern", 0),
+    ("Fig", "Nice", "diner", 5),
+]
