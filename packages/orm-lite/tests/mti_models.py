@@ -7,7 +7,8 @@ from typing import Any
 
 
 def define(models: Any) -> SimpleNamespace:
-    """``Spot`` with two children (an implicit and an explicit parent link) and a relation."""
+    """``Spot`` with two children (an implicit and an explicit parent link), a proxy of a
+    child and a relation to a child."""
 
     class Spot(models.Model):
         name = models.CharField(max_length=30)
@@ -32,6 +33,17 @@ def define(models: Any) -> SimpleNamespace:
             app_label = "parity"
             ordering = ["-name"]
 
+    class TopDiner(Diner):
+        """A proxy of a child: the child's two tables under a class of its own."""
+
+        class Meta:
+            app_label = "parity"
+            proxy = True
+            ordering = ["-rating"]
+
+        def label(self) -> str:
+            return f"{self.name} ({self.city}): {self.rating}"
+
     class Critique(models.Model):
         diner = models.ForeignKey(Diner, on_delete=models.CASCADE, related_name="critiques")
         stars = models.IntegerField()
@@ -40,7 +52,9 @@ def define(models: Any) -> SimpleNamespace:
             app_label = "parity"
             ordering = ["pk"]
 
-    return SimpleNamespace(Spot=Spot, Diner=Diner, Tavern=Tavern, Critique=Critique)
+    return SimpleNamespace(
+        Spot=Spot, Diner=Diner, Tavern=Tavern, TopDiner=TopDiner, Critique=Critique
+    )
 
 
 #: (name, city, kind, extra): kind is "spot", "diner" (extra: rating) or "tavern".

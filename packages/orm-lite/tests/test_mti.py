@@ -119,6 +119,9 @@ QUERIES: dict[str, Callable[[Any], Any]] = {
     ],
     "child_first_last": lambda m: [m.Diner.objects.first(), m.Tavern.objects.last()],
     "child_exists": lambda m: m.Tavern.objects.filter(city="Lyon").exists(),
+    "proxy_of_child": lambda m: m.TopDiner.objects.filter(city__in=["Lyon", "Nice"]),
+    "proxy_of_child_methods": lambda m: [d.label() for d in m.TopDiner.objects.all()],
+    "proxy_of_child_get": lambda m: m.TopDiner.objects.get(name="Bistro"),
 }
 
 
@@ -393,3 +396,29 @@ def test_mti_queries_on_servers(mti: Any, server: Any, name: str) -> None:
         server.close()
         sqlite_db.make_default()
     assert got == expected
+
+
+def test_async_api_on_a_child(sides: Any) -> None:
+    """The async API over the two tables, on Django's SQLite file (aiosqlite)."""
+    import asyncio
+
+    pytest.importorskip("aiosqlite")
+    dj, ol, db = sides
+
+    async def go() -> Any:
+        try:
+            fig = await ol.Diner.objects.aget(name="Fig")
+            names = [d.name async for d in ol.Diner.objects.filter(city__in=["Lyon", "Nice"])]
+            made = ol.Diner(name="Juno", city="Metz", rating=2)
+            await made.asave()
+            gone = await ol.Tavern.objects.filter(name="Dock").adelete()
+            return fig.rating, names, made.pk, gone
+        finally:
+            await db.adispose()
+
+    rating, names, pk, gone = asyncio.run(go())
+    assert rating == dj.Diner.objects.get(name="Fig").rating
+    assert names == [d.name for d in dj.Diner.objects.filter(city__in=["Lyon", "Nice"])]
+    assert dj.Spot.objects.get(pk=pk).diner.rating == 2
+    assert gone == (2, {"parity.Tavern": 1, "parity.Spot": 1})
+    assert not dj.Spot.objects.filter(name="Dock").exists()
