@@ -39,6 +39,9 @@ def django_app(app: str, alias: str, db_file: Path, module: str) -> Any:
         apps.app_configs[app] = config
         apps.clear_cache()
     if alias not in connections.settings:
-        conf = connections.configure_settings({alias: dict(sqlite)})
+        # Django insists on a "default" entry in whatever it is given to complete.
+        conf = connections.configure_settings(
+            {"default": dict(settings.DATABASES["default"]), alias: dict(sqlite)}
+        )
         connections.settings[alias] = conf[alias]
     return models

@@ -51,7 +51,7 @@ _tmp = Path(tempfile.mkdtemp(prefix="bench-orm-"))
 DB_FILE = _tmp / "orm.sqlite3"
 
 
-def _define(models: Any) -> tuple[Any, Any, Any]:
+def _define(models: Any, app: str = APP) -> tuple[Any, Any, Any]:
     """The three models, written once for Django's ``models`` and orm-lite's."""
 
     class Author(models.Model):
@@ -60,7 +60,7 @@ def _define(models: Any) -> tuple[Any, Any, Any]:
         age = models.IntegerField()
 
         class Meta:
-            app_label = APP
+            app_label = app
 
     class Book(models.Model):
         title = models.CharField(max_length=100)
@@ -71,7 +71,7 @@ def _define(models: Any) -> tuple[Any, Any, Any]:
         in_print = models.BooleanField(default=True)
 
         class Meta:
-            app_label = APP
+            app_label = app
 
     class Row(models.Model):
         label = models.CharField(max_length=50)
@@ -79,7 +79,7 @@ def _define(models: Any) -> tuple[Any, Any, Any]:
         ratio = models.FloatField()
 
         class Meta:
-            app_label = APP
+            app_label = app
 
     return Author, Book, Row
 
@@ -87,22 +87,22 @@ def _define(models: Any) -> tuple[Any, Any, Any]:
 # -- Django ---------------------------------------------------------------------------------------
 
 
-def _django() -> tuple[Any, Any, Any]:
+def _django_library(app: str, alias: str, db_file: Path, module: str, seed: int) -> tuple[Any, ...]:
+    """Django's models of ``app`` with their tables in ``db_file``, filled with the library."""
     from django.db import connections
 
-    models = django_app(APP, ALIAS, DB_FILE, __name__)
-    author, book, row = _define(models)
-    with connections[ALIAS].schema_editor() as editor:
+    author, book, row = _define(django_app(app, alias, db_file, module), app)
+    with connections[alias].schema_editor() as editor:
         for m in (author, book, row):
             editor.create_model(m)
-    rnd = random.Random(9)
-    author.objects.using(ALIAS).bulk_create(
+    rnd = random.Random(seed)
+    author.objects.using(alias).bulk_create(
         [
             author(id=i, name=f"author {i}", email=f"a{i}@example.org", age=20 + i % 60)
             for i in range(1, AUTHORS + 1)
         ]
     )
-    book.objects.using(ALIAS).bulk_create(
+    book.objects.using(alias).bulk_create(
         [
             book(
                 id=i,
@@ -120,17 +120,22 @@ def _django() -> tuple[Any, Any, Any]:
     return author, book, row
 
 
+def _django() -> tuple[Any, ...]:
+    return _django_library(APP, ALIAS, DB_FILE, __name__, seed=9)
+
+
 # -- SQLAlchemy ORM -------------------------------------------------------------------------------
 
 
-def _sqlalchemy() -> tuple[Any, Any, Any, Any]:
-    from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, relationship
+def _sqlalchemy_models(app: str) -> tuple[Any, Any, Any]:
+    """The same three tables as SQLAlchemy declarative models."""
+    from sqlalchemy.orm import DeclarativeBase, mapped_column, relationship
 
     class Base(DeclarativeBase):
         pass
 
     class Author(Base):
-        __tablename__ = f"{APP}_author"
+        __tablename__ = f"{app}_author"
         id = mapped_column(sa.Integer, primary_key=True)
         name = mapped_column(sa.String(50))
         email = mapped_column(sa.String(254))
@@ -138,10 +143,10 @@ def _sqlalchemy() -> tuple[Any, Any, Any, Any]:
         books = relationship("Book", back_populates="author")
 
     class Book(Base):
-        __tablename__ = f"{APP}_book"
+        __tablename__ = f"{app}_book"
         id = mapped_column(sa.Integer, primary_key=True)
         title = mapped_column(sa.String(100))
-        author_id = mapped_column(sa.ForeignKey(f"{APP}_author.id"))
+        author_id = mapped_column(sa.ForeignKey(f"{app}_author.id"))
         pages = mapped_column(sa.Integer)
         price = mapped_column(sa.Numeric(8, 2))
         published = mapped_column(sa.Date)
@@ -149,14 +154,20 @@ def _sqlalchemy() -> tuple[Any, Any, Any, Any]:
         author = relationship(Author, back_populates="books")
 
     class Row(Base):
-        __tablename__ = f"{APP}_row"
+        __tablename__ = f"{app}_row"
         id = mapped_column(sa.Integer, primary_key=True)
         label = mapped_column(sa.String(50))
         amount = mapped_column(sa.Integer)
         ratio = mapped_column(sa.Float)
 
+    return Author, Book, Row
+
+
+def _sqlalchemy() -> tuple[Any, Any, Any, Any]:
+    from sqlalchemy.orm import Session
+
     engine = sa.create_engine(f"sqlite:///{DB_FILE}")
-    return Author, Book, Row, lambda: Session(engine)
+    return (*_sqlalchemy_models(APP), lambda: Session(engine))
 
 
 def _check(label: str, fn: Callable[[], Any], expect: Callable[[Any], bool]) -> Callable[[], Any]:

@@ -22,9 +22,6 @@ Workloads:
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import decimal
-import random
 import sqlite3
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -33,8 +30,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bench._django import django_app
 from bench._runner import Workload
+from bench.orm import _check, _define, _django_library, _sqlalchemy_models
 
 AUTHORS = 1_000
 BOOKS = 20_000
@@ -48,90 +45,17 @@ _tmp = Path(tempfile.mkdtemp(prefix="bench-orm-async-"))
 DB_FILE = _tmp / "orm_async.sqlite3"
 
 
-def _define(models: Any) -> tuple[Any, Any]:
-    class Author(models.Model):
-        name = models.CharField(max_length=50)
-        email = models.EmailField()
-        age = models.IntegerField()
-
-        class Meta:
-            app_label = APP
-
-    class Book(models.Model):
-        title = models.CharField(max_length=100)
-        author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
-        pages = models.IntegerField()
-        price = models.DecimalField(max_digits=8, decimal_places=2)
-        published = models.DateField()
-        in_print = models.BooleanField(default=True)
-
-        class Meta:
-            app_label = APP
-
-    return Author, Book
-
-
 def _django() -> tuple[Any, Any]:
-    from django.db import connections
-
-    models = django_app(APP, ALIAS, DB_FILE, __name__)
-    author, book = _define(models)
-    with connections[ALIAS].schema_editor() as editor:
-        for m in (author, book):
-            editor.create_model(m)
-    rnd = random.Random(11)
-    author.objects.using(ALIAS).bulk_create(
-        [
-            author(id=i, name=f"author {i}", email=f"a{i}@example.org", age=20 + i % 60)
-            for i in range(1, AUTHORS + 1)
-        ]
-    )
-    book.objects.using(ALIAS).bulk_create(
-        [
-            book(
-                id=i,
-                title=f"book {i}",
-                author_id=1 + rnd.randrange(AUTHORS),
-                pages=rnd.randrange(40, 1200),
-                price=decimal.Decimal(rnd.randrange(100, 9999)) / 100,
-                published=dt.date(1990, 1, 1) + dt.timedelta(days=rnd.randrange(12000)),
-                in_print=bool(i % 5),
-            )
-            for i in range(1, BOOKS + 1)
-        ],
-        batch_size=1000,
-    )
+    author, book, _ = _django_library(APP, ALIAS, DB_FILE, __name__, seed=11)
     return author, book
 
 
 def _sqlalchemy() -> tuple[Any, Any, Any, Any]:
     from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
-    from sqlalchemy.orm import DeclarativeBase, mapped_column, relationship
 
-    class Base(DeclarativeBase):
-        pass
-
-    class Author(Base):
-        __tablename__ = f"{APP}_author"
-        id = mapped_column(sa.Integer, primary_key=True)
-        name = mapped_column(sa.String(50))
-        email = mapped_column(sa.String(254))
-        age = mapped_column(sa.Integer)
-        books = relationship("Book", back_populates="author")
-
-    class Book(Base):
-        __tablename__ = f"{APP}_book"
-        id = mapped_column(sa.Integer, primary_key=True)
-        title = mapped_column(sa.String(100))
-        author_id = mapped_column(sa.ForeignKey(f"{APP}_author.id"))
-        pages = mapped_column(sa.Integer)
-        price = mapped_column(sa.Numeric(8, 2))
-        published = mapped_column(sa.Date)
-        in_print = mapped_column(sa.Boolean)
-        author = relationship(Author, back_populates="books")
-
+    author, book, _ = _sqlalchemy_models(APP)
     engine = create_async_engine(f"sqlite+aiosqlite:///{DB_FILE}")
-    return Author, Book, async_sessionmaker(engine, expire_on_commit=False), engine
+    return author, book, async_sessionmaker(engine, expire_on_commit=False), engine
 
 
 class _Loop:
@@ -144,13 +68,6 @@ class _Loop:
         return lambda: self.loop.run_until_complete(fn())
 
 
-def _check(label: str, fn: Callable[[], Any], expect: Callable[[Any], bool]) -> Callable[[], Any]:
-    result = fn()
-    if not expect(result):
-        raise AssertionError(f"{label}: unexpected result {str(result)[:200]}")
-    return fn
-
-
 def workloads() -> list[Workload]:
     import aiosqlite
 
@@ -159,7 +76,7 @@ def workloads() -> list[Workload]:
     loop = _Loop()
     d_author, d_book = _django()
     db = orm_lite.Database(f"sqlite:///{DB_FILE}", default=False)
-    o_author, o_book = _define(orm_lite)
+    o_author, o_book, _ = _define(orm_lite, APP)
     s_author, s_book, session, s_engine = _sqlalchemy()
     raw = sqlite3.connect(DB_FILE)
     araw = loop.loop.run_until_complete(aiosqlite.connect(DB_FILE))
