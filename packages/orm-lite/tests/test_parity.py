@@ -73,6 +73,11 @@ case("all_authors", lambda m: m.Author.objects.all())
 case("all_books_ordered", lambda m: m.Book.objects.order_by("pk"))
 case("publisher_default_ordering", lambda m: m.Publisher.objects.all())
 case("exact", lambda m: m.Author.objects.filter(age=27))
+for _lookup in ("exact", "gt", "gte", "lt", "lte"):
+    case(
+        f"float_on_integer_{_lookup}",
+        lambda m, k=f"age__{_lookup}": m.Author.objects.filter(**{k: 33.5}).order_by("pk"),
+    )
 case("iexact", lambda m: m.Tag.objects.filter(name__iexact="SF"))
 case("contains", lambda m: m.Book.objects.filter(title__contains="ta"))
 case("contains_case", lambda m: m.Book.objects.filter(title__contains="Story"))
@@ -380,6 +385,180 @@ case(
 case(
     "annotate_values_list",
     lambda m: m.Publisher.objects.annotate(n=m.Count("books")).values_list("name", "n"),
+)
+
+# -- a condition on an aggregate that rejects "no related rows" (the join may be INNER) -----
+# Each case below is chosen around that rule: conditions that keep an author without
+# books (n=0, n__lt, isnull, a default) and ones that drop it; AND/OR/exclude; a second
+# relation; values() grouping; an m2m; a join below the first.
+for _name, _q in [
+    ("gt0", {"n__gt": 0}),
+    ("gte1", {"n__gte": 1}),
+    ("lt3", {"n__lt": 3}),
+    ("lte0", {"n__lte": 0}),
+    ("in_with_zero", {"n__in": [0, 2]}),
+    ("in_without_zero", {"n__in": [1, 2, 3]}),
+    ("range_with_zero", {"n__range": (0, 2)}),
+    ("range_without_zero", {"n__range": (2, 9)}),
+    ("exact2", {"n": 2}),
+    ("float_gt", {"n__gt": 0.5}),
+    ("float_gte", {"n__gte": 1.5}),
+    ("float_lt", {"n__lt": 1.5}),
+]:
+    case(
+        f"having_count_{_name}",
+        lambda m, q=_q: m.Author.objects.annotate(n=m.Count("books")).filter(**q).order_by("pk"),
+        "n",
+    )
+case(
+    "having_two_counts",
+    lambda m: (
+        m.Author.objects.annotate(n=m.Count("books"), e=m.Count("edited"))
+        .filter(n__gt=1)
+        .order_by("pk")
+    ),
+    "n",
+    "e",
+)
+case(
+    "having_sum_gt",
+    lambda m: m.Author.objects.annotate(s=m.Sum("books__pages")).filter(s__gt=300).order_by("pk"),
+    "s",
+)
+case(
+    "having_sum_isnull",
+    lambda m: m.Author.objects.annotate(s=m.Sum("books__pages")).filter(s__isnull=True),
+    "s",
+)
+case(
+    "having_sum_default_lt",
+    lambda m: (
+        m.Author.objects.annotate(s=m.Sum("books__pages", default=0))
+        .filter(s__lt=500)
+        .order_by("pk")
+    ),
+    "s",
+)
+case(
+    "having_max_gte",
+    lambda m: (
+        m.Author.objects.annotate(mx=m.Max("books__pages"))
+        .filter(mx__gte=100)
+        .order_by("-mx", "pk")
+    ),
+    "mx",
+)
+case(
+    "having_count_distinct",
+    lambda m: (
+        m.Author.objects.annotate(n=m.Count("books__genre", distinct=True))
+        .filter(n__gte=2)
+        .order_by("pk")
+    ),
+    "n",
+)
+case(
+    "having_count_filter_arg",
+    lambda m: (
+        m.Author.objects.annotate(n=m.Count("books", filter=m.Q(books__genre="sci")))
+        .filter(n__gt=0)
+        .order_by("pk")
+    ),
+    "n",
+)
+case(
+    "having_or",
+    lambda m: (
+        m.Author.objects.annotate(n=m.Count("books"))
+        .filter(m.Q(n__gt=1) | m.Q(age__lt=40))
+        .order_by("pk")
+    ),
+    "n",
+)
+case(
+    "having_and_nested",
+    lambda m: (
+        m.Author.objects.annotate(n=m.Count("books"))
+        .filter(m.Q(n__gt=1) & m.Q(age__gt=20))
+        .order_by("pk")
+    ),
+    "n",
+)
+case(
+    "having_exclude",
+    lambda m: m.Author.objects.annotate(n=m.Count("books")).exclude(n__gt=1).order_by("pk"),
+    "n",
+)
+case(
+    "having_then_relation_filter",
+    lambda m: (
+        m.Author.objects.annotate(n=m.Count("books"))
+        .filter(n__gt=1)
+        .filter(books__genre="sci")
+        .order_by("pk")
+    ),
+    "n",
+)
+case(
+    "having_order_by_count",
+    lambda m: (
+        m.Author.objects.annotate(n=m.Count("books")).filter(n__gte=1).order_by("-n", "pk")[:4]
+    ),
+    "n",
+)
+case(
+    "having_values_grouped",
+    lambda m: (
+        m.Author.objects.values("age")
+        .annotate(n=m.Count("books"), c=m.Count("id"))
+        .filter(n__gt=0)
+        .order_by("age")
+    ),
+)
+case(
+    "having_then_values",
+    lambda m: m.Author.objects.annotate(n=m.Count("books")).filter(n__gt=1).values("name", "n"),
+)
+case(
+    "having_then_aggregate",
+    lambda m: (
+        m.Author.objects.annotate(n=m.Count("books"))
+        .filter(n__gt=1)
+        .aggregate(a=m.Sum("age"), c=m.Count("pk"))
+    ),
+)
+case(
+    "having_alias",
+    lambda m: m.Author.objects.alias(n=m.Count("books")).filter(n__gt=1).order_by("pk"),
+)
+case(
+    "having_m2m",
+    lambda m: m.Tag.objects.annotate(n=m.Count("books")).filter(n__gte=2).order_by("name"),
+    "n",
+)
+case(
+    "having_m2m_reverse",
+    lambda m: m.Book.objects.annotate(n=m.Count("tags")).filter(n__gt=0).order_by("pk"),
+    "n",
+)
+case(
+    "having_second_level",
+    lambda m: m.Author.objects.annotate(n=m.Count("books__tags")).filter(n__gt=0).order_by("pk"),
+    "n",
+)
+case(
+    "having_forward_nullable",
+    lambda m: m.Book.objects.annotate(c=m.Count("publisher__books")).filter(c__gt=1).order_by("pk"),
+    "c",
+)
+case(
+    "having_base_kept",
+    lambda m: [
+        normalize(m.Author.objects.annotate(n=m.Count("books")).order_by("pk"), ("n",)),
+        normalize(
+            m.Author.objects.annotate(n=m.Count("books")).filter(n__gt=1).order_by("pk"), ("n",)
+        ),
+    ],
 )
 
 # -- values / values_list --------------------------------------------------------------
@@ -979,6 +1158,13 @@ SHAPES: list[tuple[str, Callable[[Any, Any], Any], list[Any]]] = [
         ["10.5", "50", "99.98"],
     ),
     (
+        "annotate_count_having",
+        lambda m, v: (
+            m.Author.objects.annotate(n=m.Count("books")).filter(n__gte=v).order_by("-n", "pk")
+        ),
+        [0, 1, 2, 3, 50],
+    ),
+    (
         "mv_chained",
         lambda m, v: (
             m.Author.objects.filter(books__pages__gt=v)
@@ -1000,4 +1186,31 @@ def test_repeated_shapes_match_django(sides: Any, shape: str) -> None:
         for v in values:
             assert normalize(fn(ol, v)) == normalize(fn(dj, v)), (shape, v)
     if shape != "mv_chained":  # distinct() chains are built every time
-        assert any(k[0] == "chain" and k[1] is ol.Book.__table__ for k in db._plans)
+        table = (ol.Author if shape.startswith("annotate") else ol.Book).__table__
+        assert any(k[0] == "chain" and k[1] is table for k in db._plans)
+
+
+def test_a_condition_rejecting_no_rows_joins_inner(sides: Any) -> None:
+    """The SQL behind the having_* cases: the plan they check is the one built."""
+    _, ol, db = sides
+    base = ol.Author.objects.using(db).annotate(n=orm_lite.Count("books"))
+
+    def sql(qs: Any) -> str:
+        return str(qs.statement.compile(db.engine)).upper()
+
+    dropping = sql(base.filter(n__gt=1))
+    assert "LEFT OUTER JOIN" not in dropping and "COUNT(*)" in dropping
+    for keeping in (base.filter(n__lt=1), base.exclude(n__gt=1), base.filter(n__in=[0, 1]), base):
+        text = sql(keeping)
+        assert "LEFT OUTER JOIN" in text and "COUNT(*)" not in text
+    grouped = sql(ol.Author.objects.using(db).values("age").annotate(n=orm_lite.Count("books")))
+    assert (
+        "LEFT OUTER JOIN"
+        in sql(
+            ol.Author.objects.using(db)
+            .values("age")
+            .annotate(n=orm_lite.Count("books"))
+            .filter(n__gt=1)
+        )
+        and "LEFT OUTER JOIN" in grouped
+    )

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 # type identity hit again for every query of the same shape.
 _INT = CoerceInt()
 _FLOAT = CoerceFloat()
+#: COUNT is an integer on every backend: no conversion per row.
+_COUNT = sa.BigInteger()
 
 
 class Resolved(NamedTuple):
@@ -255,6 +257,11 @@ class Aggregate(Expression):
         self.default = default
         self.output_field = output_field
 
+    @property
+    def empty_value(self) -> Any:
+        """The value over no rows (SQL's NULL as None): a group with no related rows."""
+        return self.default
+
     def default_alias(self) -> str:
         if not isinstance(self.source, str):
             raise TypeError("Complex aggregates require an alias")
@@ -313,17 +320,22 @@ class Count(Aggregate):
     ) -> None:  # noqa: A002
         super().__init__(expression, distinct=distinct, filter=filter, **extra)
 
+    @property
+    def empty_value(self) -> Any:
+        return 0 if self.default is None else self.default
+
+    @property
+    def counts_rows(self) -> bool:
+        """COUNT of a column and nothing else (no DISTINCT, filter or default)."""
+        return not self.distinct and self.filter is None and self.default is None
+
     def output_type(self, field: Field | None) -> Any:
-        return _INT
+        return _COUNT
 
     def result_field(self, field: Field | None) -> Field | None:
         from manouche.orm_lite._fields import IntegerField
 
         return IntegerField()
-
-    def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
-        res = super().resolve(query, reuse)
-        return Resolved(sa.func.coalesce(res.expr, 0, type_=_INT), res.field, True)
 
 
 class Sum(Aggregate):

@@ -6,6 +6,7 @@ import datetime
 import decimal
 import ipaddress
 import itertools
+import math
 import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -410,7 +411,7 @@ class AutoField(Field):
         return col
 
     def prep(self, value: Any) -> Any:
-        return _to_int(self, value)
+        return _to_int(self, value, truncate=True)
 
     def to_python(self, value: Any) -> Any:
         return None if value is None else _to_int(self, value, ValidationError)
@@ -433,12 +434,15 @@ class SmallAutoField(AutoField):
         return sa.SmallInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _to_int(field: Field, value: Any, exc: type[Exception] = ValueError) -> int:
+def _to_int(
+    field: Field, value: Any, exc: type[Exception] = ValueError, truncate: bool = False
+) -> int:
+    """``value`` as an int; ``truncate``: a float loses its fraction (Django's get_prep_value)."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
         return value
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and (truncate or value.is_integer()) and math.isfinite(value):
         return int(value)
     if isinstance(value, str | decimal.Decimal):
         try:
@@ -458,7 +462,7 @@ class IntegerField(Field):
         return sa.Integer()
 
     def prep(self, value: Any) -> Any:
-        return _to_int(self, value)
+        return _to_int(self, value, truncate=True)
 
     def to_python(self, value: Any) -> Any:
         return None if value is None else _to_int(self, value, ValidationError)

@@ -17,6 +17,7 @@ its MRO) with ``Field.register_lookup(cls)``::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -149,8 +150,23 @@ class GreaterThan(Lookup):
         return cond
 
 
+def _ceil_for_integers(lookup: Lookup, value: Any) -> Any:
+    """``age__gte=20.5`` means ``age >= 21`` on an integer field (and ``lt`` alike), as Django."""
+    name = getattr(lookup.field, "django_name", "")
+    if (
+        type(value) is float
+        and name.endswith(("IntegerField", "AutoField"))
+        and math.isfinite(value)
+    ):
+        return math.ceil(value)
+    return value
+
+
 class GreaterThanOrEqual(Lookup):
     lookup_name = "gte"
+
+    def prep_value(self, value: Any) -> Any:
+        return super().prep_value(_ceil_for_integers(self, value))
 
     def as_sqlalchemy(self, lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
         cond: ColumnElement[bool] = lhs >= self.bind(lhs, rhs)
@@ -159,6 +175,9 @@ class GreaterThanOrEqual(Lookup):
 
 class LessThan(Lookup):
     lookup_name = "lt"
+
+    def prep_value(self, value: Any) -> Any:
+        return super().prep_value(_ceil_for_integers(self, value))
 
     def as_sqlalchemy(self, lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
         cond: ColumnElement[bool] = lhs < self.bind(lhs, rhs)

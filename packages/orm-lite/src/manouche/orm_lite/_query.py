@@ -18,6 +18,7 @@ import copy
 import datetime
 import decimal
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,9 @@ class Join:
     #: INNER JOIN: a non-null foreign key from a root or inner-joined row always
     #: finds its row, so the join filters nothing and the planner may reorder it.
     inner: bool = False
+    #: Every row of the parent finds a row here (a non-null foreign key), whether
+    #: or not the join itself could be written INNER.
+    total: bool = False
 
 
 @dataclass
@@ -132,6 +136,12 @@ class Query:
         #: [(bind name, prep)] of the filter values bound as named parameters, in order;
         #: None when a value could not be (the chain then gets no compiled plan).
         self.capture: list[tuple[str, Any]] | None = None
+        #: Aggregate annotations over a joined relation: name -> (the value on a row
+        #: with no related rows, the alias of the joined table, the expression when
+        #: it is a plain COUNT of that table's primary key), see ``_promote``.
+        self.agg_sources: dict[str, tuple[Any, str, Any]] = {}
+        #: Outer joins a HAVING condition lets be INNER joins (see ``_promote``).
+        self.promoted: frozenset[str] = frozenset()
         self._n = 0
 
     def clone(self) -> Query:
@@ -141,6 +151,7 @@ class Query:
         new.where = list(self.where)
         new.having = list(self.having)
         new.annotations = dict(self.annotations)
+        new.agg_sources = dict(self.agg_sources)
         new.annotation_order = list(self.annotation_order)
         new.order_by = None if self.order_by is None else list(self.order_by)
         new.values_names = None if self.values_names is None else list(self.values_names)
@@ -179,9 +190,10 @@ class Query:
         self._n += 1
         name = f"{self.alias_prefix}{self._n}"
         alias = target.alias(name)
+        total = inner
         if inner and parent != self.root_alias:
             inner = any(j.inner for j in self.joins if j.alias == parent)
-        self.joins.append(Join(name, alias, parent, full_key, on(alias), multi, inner))
+        self.joins.append(Join(name, alias, parent, full_key, on(alias), multi, inner, total))
         self.tables[name] = alias
         if reuse is not None:
             reuse.add(name)
@@ -332,6 +344,7 @@ class Query:
                     lambda t, v=via, c=dst_fk.target_field.column: t.c[c] == v,
                     False,
                     reuse,
+                    inner=not dst_fk.null,
                 )
             else:
                 rel = fld
@@ -423,6 +436,48 @@ class Query:
             if cond is None:
                 continue
             (self.having if agg else self.where).append(cond)
+            if agg and self.agg_sources:
+                self._promote(child)
+
+    def _promote(self, cond: Any) -> None:
+        """Let the outer join under an aggregate be INNER when ``cond`` rejects its empty value.
+
+        ``annotate(n=Count("books")).filter(n__gt=20)``: an author with no books
+        gets n = 0 through the LEFT JOIN, which the HAVING rejects, so joining
+        INNER gives the same rows, and is cheaper (the planner need not make and
+        then drop a row per author without books). Only for conditions ANDed at
+        the top of a ``filter()``, only while rows are grouped per root row (see
+        ``from_clause``), and only along joins that lose no rows but at the first.
+        """
+        if isinstance(cond, Q):
+            if cond.connector == Q.AND and not cond.negated:
+                for child in cond.children:
+                    self._promote(child)
+            return
+        if not (isinstance(cond, tuple) and len(cond) == 2 and type(cond[1]) in _REJECT_VALUES):
+            return
+        name, _, lookup = cond[0].partition(LOOKUP_SEP)
+        found = self.agg_sources.get(name)
+        keeps = _KEEPS.get(lookup or "exact")
+        if found is None or keeps is None:
+            return
+        empty, alias, _ = found
+        try:
+            if keeps(empty, cond[1]):
+                return  # the condition keeps rows without related rows: stays LEFT
+        except TypeError:
+            return
+        by_alias = {j.alias: j for j in self.joins}
+        chain: list[str] = []
+        while alias != self.root_alias:
+            j = by_alias.get(alias)
+            if j is None:
+                return
+            if j.parent != self.root_alias and not j.total:
+                return  # a join below the first may lose rows: leave the query as it is
+            chain.append(alias)
+            alias = j.parent
+        self.promoted = self.promoted | frozenset(chain)
 
     def compile_q(self, q: Q, reuse: set[str] | None) -> Any:
         cond, _ = self._compile(q, reuse, False)
@@ -537,6 +592,7 @@ class Query:
     # -- annotations, ordering ----------------------------------------------------------
 
     def add_annotation(self, name: str, expr: Any) -> None:
+        self.agg_sources.pop(name, None)
         if isinstance(expr, str):
             raise TypeError(f"annotate() argument {name!r} must be an expression, not a string")
         if isinstance(expr, Q):
@@ -550,6 +606,19 @@ class Query:
         self.annotations[name] = res
         if name not in self.annotation_order:
             self.annotation_order.append(name)
+        empty = getattr(expr, "empty_value", _NO_EMPTY)
+        if empty is not _NO_EMPTY and isinstance(expr.source, str) and expr.source != "*":
+            src = self.resolve_ref(expr.source, None, allow_relation=True).expr
+            table = getattr(src, "table", None)
+            alias = getattr(table, "name", None)
+            if alias in self.tables and alias != self.root_alias and self.tables[alias] is table:
+                # COUNT(t.pk) over an INNER join counts every joined row: COUNT(*) then.
+                rows = (
+                    res.expr
+                    if getattr(expr, "counts_rows", False) and getattr(src, "primary_key", False)
+                    else None
+                )
+                self.agg_sources[name] = (empty, alias, rows)
 
     def order_terms(self) -> list[Any]:
         if self.order_by is not None:
@@ -620,8 +689,13 @@ class Query:
 
     def from_clause(self) -> Any:
         frm: Any = self.root
+        # Promoted joins hold while each group is one root row (not after values()).
+        promoted = self.promoted if not self.group_by_values else frozenset()
         for j in self.joins:
-            frm = frm.join(j.table, j.onclause) if j.inner else frm.outerjoin(j.table, j.onclause)
+            if j.inner or j.alias in promoted:
+                frm = frm.join(j.table, j.onclause)
+            else:
+                frm = frm.outerjoin(j.table, j.onclause)
         return frm
 
     def model_columns(self) -> tuple[list[str], list[Any]]:
@@ -789,7 +863,28 @@ class Query:
                 inner = getattr(term, "element", term)
                 if id(inner) not in selected and not isinstance(inner, sa.sql.functions.random):
                     stmt = stmt.add_columns(inner)
-        return self.apply_clauses(stmt, order=order, terms=terms)
+        stmt = self.apply_clauses(stmt, order=order, terms=terms)
+        if self.promoted and not self.group_by_values:
+            stmt = self._count_rows(stmt)
+        return stmt
+
+    def _count_rows(self, stmt: Any) -> Any:
+        """COUNT(*) for a COUNT of a promoted join's primary key (the same number, cheaper)."""
+        swaps = {
+            id(rows): rows
+            for _, alias, rows in self.agg_sources.values()
+            if rows is not None and alias in self.promoted
+        }
+        if not swaps:
+            return stmt
+
+        def swap(element: Any, **kw: Any) -> Any:
+            if id(element) in swaps and swaps[id(element)] is element:
+                return sa.func.count(type_=element.type)
+            return None
+
+        result: Any = sa.sql.visitors.replacement_traverse(stmt, {}, swap)
+        return result
 
     def _combined_statement(self, order: bool) -> Any:
         assert self.combinator is not None
@@ -832,6 +927,21 @@ class Query:
 _bind_names = itertools.count()
 _CAPTURABLE = frozenset({int, str, float, bool, decimal.Decimal, datetime.date, datetime.datetime})
 _SIMPLE_LOOKUPS = frozenset({Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual})
+
+
+_NO_EMPTY = object()
+#: Lookups on an aggregate: does ``value`` keep a group whose aggregate is ``empty``?
+#: (None stands for SQL NULL, which no comparison keeps.)
+_KEEPS: dict[str, Callable[[Any, Any], bool]] = {
+    "exact": lambda e, v: e is not None and e == v,
+    "gt": lambda e, v: e is not None and e > v,
+    "gte": lambda e, v: e is not None and e >= v,
+    "lt": lambda e, v: e is not None and e < v,
+    "lte": lambda e, v: e is not None and e <= v,
+    "in": lambda e, v: e is not None and e in v,
+    "range": lambda e, v: e is not None and v[0] <= e <= v[1],
+}
+_REJECT_VALUES = frozenset({int, float, decimal.Decimal, list, tuple, set, frozenset})
 
 
 def _int_sql(n: int) -> Any:

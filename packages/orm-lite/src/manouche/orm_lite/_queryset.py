@@ -222,7 +222,18 @@ class QuerySet(AsyncQuerySetMixin):
         The first run builds the statement with named parameters and compiles it;
         later runs of a chain of the same shape only bind the new values.
         """
-        from manouche.orm_lite._base import ModelState
+        prepared = self._recipe_plan(db)
+        if prepared is None:
+            return None
+        plan, args = prepared
+        rows, description = db._raw_rows(plan.sql, args)
+        return self._recipe_models(plan, rows, description, db)
+
+    def _recipe_plan(self, db: Database) -> tuple[Any, Any] | None:
+        """This chain's compiled plan and its driver arguments (None: the chain has no plan).
+
+        Shared by ``_run_recipe`` and the async API, which runs the plan on its own connection.
+        """
         from manouche.orm_lite._lookups import REGISTRY_VERSION
 
         # The model is part of the key: proxies share a table but not their ordering.
@@ -236,7 +247,6 @@ class QuerySet(AsyncQuerySetMixin):
                 or len(capture) != len(self._bound)
                 or q.empty
                 or q.select_related
-                or q.annotation_order
                 or q.for_update is not None
                 or q.combinator is not None
             ):
@@ -244,13 +254,20 @@ class QuerySet(AsyncQuerySetMixin):
             names, _ = q.model_columns()
             plan = db._plan(key, self._statement)
             plan.extra = (tuple(name for name, _ in capture), tuple(p for _, p in capture))
-            plan.names = tuple(names)
+            plan.names = (*names, *q.annotation_order)
         bind_names, preps = plan.extra
         params = {
             name: prep(value)
             for name, prep, value in zip(bind_names, preps, self._bound, strict=True)
         }
-        rows, description = db._raw_rows(plan.sql, plan.arguments(params))
+        return plan, plan.arguments(params)
+
+    def _recipe_models(
+        self, plan: Any, rows: Sequence[Any], description: Any, db: Database
+    ) -> list[Any]:
+        """Instances from the DBAPI rows of this chain's plan."""
+        from manouche.orm_lite._base import ModelState
+
         procs = _converters_for(plan, db, description)
         build = _row_builder(plan.names, procs)
         objs: list[Any] = build(rows, self.model, db, ModelState)
@@ -644,24 +661,25 @@ class QuerySet(AsyncQuerySetMixin):
     def annotate(self, *args: Any, **kwargs: Any) -> QuerySet:
         """Add a computed value (an aggregate over related rows, an expression) to each row."""
         self._not_combined("annotate")
-        qs = self._clone()
-        q = qs._query
         for a in args:
             if not isinstance(a, Aggregate):
                 raise TypeError("Complex annotations require an alias")
             kwargs[a.default_alias()] = a
-        for name, expr in kwargs.items():
-            if name in q.annotations:
-                pass
-            elif self.model._meta._fields_by_name().get(name) is not None:
-                raise ValueError(f"The annotation '{name}' conflicts with a field on the model.")
-            q.add_annotation(name, expr)
-            if q.values_names is not None:
-                q.values_names.append(name)
-                q.values_exprs[name] = q.annotations[name]
-                if q.annotations[name].is_aggregate:
-                    q.group_by_values = True
-                    q.values_group = [r.expr for r in q.values_exprs.values() if not r.is_aggregate]
+        shape = _annotate_shape(kwargs) if self._recipe is not None else None
+        qs = self._clone(keep_recipe=shape is not None)
+        if shape is None or qs._recipe is None:
+            _add_annotations(qs._query, self.model, kwargs)
+            return qs
+        known = self.model._meta.known_shapes
+        from manouche.orm_lite._lookups import REGISTRY_VERSION
+
+        if (shape, REGISTRY_VERSION[0]) in known:
+            qs._steps = (*qs._steps, ("annotate", tuple(kwargs.items())))
+        else:
+            # First time: build now, so a wrong field name fails here, as in Django.
+            _add_annotations(qs._query, self.model, kwargs)
+            known.add((shape, REGISTRY_VERSION[0]))
+        qs._recipe = (*qs._recipe, shape)
         return qs
 
     def alias(self, *args: Any, **kwargs: Any) -> QuerySet:
@@ -670,6 +688,7 @@ class QuerySet(AsyncQuerySetMixin):
         q = self._query
         before = set(q.annotation_order)
         qs = self.annotate(*args, **kwargs)
+        qs._recipe = None
         nq = qs._query
         added = [n for n in nq.annotation_order if n not in before]
         nq.annotation_order = [n for n in nq.annotation_order if n not in added]
@@ -814,22 +833,33 @@ class QuerySet(AsyncQuerySetMixin):
         )
 
     def _fast_get(self, kwargs: dict[str, Any]) -> Any:
+        prepared = self._pk_get_plan(self.db, kwargs)
+        if prepared is None:
+            return _NO_FAST
+        plan, params = prepared
+        opts = self.model._meta
+        rows = self.db._run_plan(plan, params)
+        if not rows:
+            raise self.model.DoesNotExist(f"{opts.object_name} matching query does not exist.")
+        return self._build_models(rows)[0]
+
+    def _pk_get_plan(self, db: Database, kwargs: dict[str, Any]) -> tuple[Any, Any] | None:
+        """The plan and parameters of ``get(pk=value)`` (None: not a plain primary-key get).
+
+        Compiled once per model and database: a get by pk is one cursor.execute().
+        Shared by ``get()`` and the async API.
+        """
         opts = self.model._meta
         ((key, value),) = kwargs.items()
         pk = opts.pk
         if key not in ("pk", pk.name, pk.attname, "pk__exact", f"{pk.name}__exact"):
-            return _NO_FAST
+            return None
         from manouche.orm_lite._base import Model
 
         if isinstance(value, Model | Expression) or value is None or opts.parents:
-            return _NO_FAST
-        db = self.db
-        # Compiled once per model and database: a get by pk is one cursor.execute().
+            return None
         plan = db._plan((opts.table, "get"), self._get_statement)
-        rows = db._run_plan(plan, {"pk": pk.get_prep_value(value)})
-        if not rows:
-            raise self.model.DoesNotExist(f"{opts.object_name} matching query does not exist.")
-        return self._build_models(rows)[0]
+        return plan, {"pk": pk.get_prep_value(value)}
 
     def _get_statement(self) -> Any:
         opts = self.model._meta
@@ -1395,10 +1425,49 @@ def _conflict_insert(
 _PLAIN = frozenset({int, str, float, bool, decimal.Decimal, datetime.date, datetime.datetime})
 
 
+def _annotate_shape(kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The recipe step of ``annotate(**kwargs)`` when it has a compiled plan, else None.
+
+    Aggregates of a field name with nothing else attached (no ``filter=``,
+    ``output_field=``, default a plain value) are the same SQL whenever their
+    shape is the same, so a chain ending in ``annotate(n=Count("books"))``
+    compiles once like a plain filter chain.
+    """
+    items = []
+    for name, expr in kwargs.items():
+        if (
+            not isinstance(expr, Aggregate)
+            or type(expr.source) is not str
+            or expr.filter is not None
+            or expr.output_field is not None
+            or (expr.default is not None and type(expr.default) not in _PLAIN)
+        ):
+            return None
+        items.append((name, type(expr), expr.source, expr.distinct, expr.default))
+    return ("annotate", tuple(items))
+
+
+def _add_annotations(q: Query, model: type[Model], kwargs: dict[str, Any]) -> None:
+    for name, expr in kwargs.items():
+        if name in q.annotations:
+            pass
+        elif model._meta._fields_by_name().get(name) is not None:
+            raise ValueError(f"The annotation '{name}' conflicts with a field on the model.")
+        q.add_annotation(name, expr)
+        if q.values_names is not None:
+            q.values_names.append(name)
+            q.values_exprs[name] = q.annotations[name]
+            if q.annotations[name].is_aggregate:
+                q.group_by_values = True
+                q.values_group = [r.expr for r in q.values_exprs.values() if not r.is_aggregate]
+
+
 def _apply_step(q: Query, step: tuple[Any, ...]) -> None:
-    """Apply a recorded chain step (filter/exclude/order_by/slice) to ``q``."""
+    """Apply a recorded chain step (filter/exclude/order_by/annotate/slice) to ``q``."""
     kind = step[0]
-    if kind == "filter":
+    if kind == "annotate":
+        _add_annotations(q, q.model, dict(step[1]))
+    elif kind == "filter":
         q.add_q(Q(**dict(step[1])))
     elif kind == "exclude":
         q.add_q(~Q(**dict(step[1])))
