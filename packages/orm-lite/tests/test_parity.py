@@ -551,6 +551,90 @@ case(
     lambda m: m.Book.objects.annotate(c=m.Count("publisher__books")).filter(c__gt=1).order_by("pk"),
     "c",
 )
+for _name, _fn in [
+    (
+        "several_aggregates",
+        lambda m: m.Author.objects.annotate(
+            n=m.Count("books"),
+            s=m.Sum("books__pages"),
+            last=m.Max("books__published"),
+            avg=m.Avg("books__rating"),
+            g=m.Count("books__genre", distinct=True),
+        ).order_by("pk"),
+    ),
+    (
+        "several_filtered",
+        lambda m: (
+            m.Author.objects.annotate(n=m.Count("books"), s=m.Sum("books__pages"))
+            .filter(s__gt=200, n__lt=4)
+            .order_by("pk")
+        ),
+    ),
+    (
+        "two_annotate_calls",
+        lambda m: (
+            m.Author.objects.annotate(n=m.Count("books"))
+            .annotate(s=m.Sum("books__pages", default=0))
+            .order_by("-s", "pk")
+        ),
+    ),
+    (
+        "root_filter",
+        lambda m: (
+            m.Author.objects.annotate(n=m.Count("books"))
+            .filter(age__gt=30, n__gte=1)
+            .order_by("pk")
+        ),
+    ),
+    (
+        "forward_join_beside",
+        lambda m: (
+            m.Author.objects.annotate(n=m.Count("books"))
+            .filter(mentor__age__gt=20)
+            .order_by("mentor__age", "pk")
+        ),
+    ),
+    (
+        "select_related_beside",
+        lambda m: (
+            m.Author.objects.select_related("mentor").annotate(n=m.Count("books")).order_by("pk")
+        ),
+    ),
+    ("self_reverse", lambda m: m.Author.objects.annotate(n=m.Count("mentees")).order_by("pk")),
+    (
+        "through_model_reverse",
+        lambda m: m.Author.objects.annotate(n=m.Count("membership")).filter(n__gt=0).order_by("pk"),
+    ),
+    (
+        "aggregate_in_expression",
+        lambda m: m.Author.objects.annotate(n=m.Count("books") + 1).order_by("pk"),
+    ),
+    (
+        "referenced_by_later",
+        lambda m: (
+            m.Author.objects.annotate(n=m.Count("books")).annotate(d=m.F("n") * 2).order_by("pk")
+        ),
+    ),
+    (
+        "filter_on_row_field",
+        lambda m: m.Author.objects.annotate(n=m.Count("books", filter=m.Q(age__gt=30))).order_by(
+            "pk"
+        ),
+    ),
+    (
+        "sliced",
+        lambda m: m.Author.objects.annotate(n=m.Count("books")).order_by("-n", "pk")[1:4],
+    ),
+]:
+    case(f"pushdown_{_name}", _fn, *("n",))
+case(
+    "pushdown_count_of_having",
+    lambda m: m.Author.objects.annotate(n=m.Count("books")).filter(n__gt=1).count(),
+)
+case(
+    "pushdown_exists",
+    lambda m: m.Author.objects.annotate(n=m.Count("books")).filter(n__gt=90).exists(),
+)
 case(
     "having_base_kept",
     lambda m: [
@@ -1190,27 +1274,31 @@ def test_repeated_shapes_match_django(sides: Any, shape: str) -> None:
         assert any(k[0] == "chain" and k[1] is table for k in db._plans)
 
 
-def test_a_condition_rejecting_no_rows_joins_inner(sides: Any) -> None:
-    """The SQL behind the having_* cases: the plan they check is the one built."""
+def test_aggregates_of_one_relation_group_it_alone(sides: Any) -> None:
+    """The SQL behind the having_* and pushdown_* cases: the plans they check are built."""
     _, ol, db = sides
-    base = ol.Author.objects.using(db).annotate(n=orm_lite.Count("books"))
+    authors = ol.Author.objects.using(db)
+    base = authors.annotate(n=orm_lite.Count("books"))
 
     def sql(qs: Any) -> str:
-        return str(qs.statement.compile(db.engine)).upper()
+        return " ".join(str(qs.statement.compile(db.engine)).upper().split())
 
     dropping = sql(base.filter(n__gt=1))
-    assert "LEFT OUTER JOIN" not in dropping and "COUNT(*)" in dropping
+    assert "_GROUPED" in dropping and "LEFT OUTER JOIN" not in dropping
+    assert "COUNT(*)" in dropping
     for keeping in (base.filter(n__lt=1), base.exclude(n__gt=1), base.filter(n__in=[0, 1]), base):
         text = sql(keeping)
-        assert "LEFT OUTER JOIN" in text and "COUNT(*)" not in text
-    grouped = sql(ol.Author.objects.using(db).values("age").annotate(n=orm_lite.Count("books")))
-    assert (
-        "LEFT OUTER JOIN"
-        in sql(
-            ol.Author.objects.using(db)
-            .values("age")
-            .annotate(n=orm_lite.Count("books"))
-            .filter(n__gt=1)
-        )
-        and "LEFT OUTER JOIN" in grouped
+        assert "LEFT OUTER JOIN (SELECT" in text and "COALESCE" in text
+    # Not of that shape: the join and GROUP BY of the whole row, as Django writes it.
+    for joined in (
+        authors.annotate(n=orm_lite.Count("books"), e=orm_lite.Count("edited")),
+        authors.filter(books__genre="sci").annotate(n=orm_lite.Count("books")),
+        authors.values("age").annotate(n=orm_lite.Count("books")).filter(n__gt=1),
+        authors.annotate(n=orm_lite.Count("books__tags")),
+    ):
+        assert "_GROUPED" not in sql(joined)
+    # The joined form still joins INNER when the condition drops rows without books.
+    two = sql(
+        authors.annotate(n=orm_lite.Count("books"), e=orm_lite.Count("edited")).filter(n__gt=1)
     )
+    assert two.count("LEFT OUTER JOIN") == 1

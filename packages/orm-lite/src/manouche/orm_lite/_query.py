@@ -18,6 +18,7 @@ import copy
 import datetime
 import decimal
 import itertools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -804,6 +805,10 @@ class Query:
             return self._combined_statement(order)
         # Ordering may join tables (order_by("author__name")): resolve it before FROM is built.
         terms = self.order_terms() if order else []
+        if self.values_names is None and not extra_cols and self.agg_sources:
+            pushed = self._pushdown_statement(terms)
+            if pushed is not None:
+                return pushed
         if self.values_names is not None:
             cols = [self.values_exprs[n].expr.label(n) for n in self.values_names]
             plain = [
@@ -855,6 +860,8 @@ class Query:
                         inner, "_is_aggregate_marker", False
                     ) and not _contains_aggregate(inner):
                         group.append(inner)
+            if extra_cols and self.values_names is None:
+                group = [*group, *extra_cols]  # select_related rows ride along
             if group:
                 stmt = stmt.group_by(*group)
         if self.distinct and order:
@@ -867,6 +874,113 @@ class Query:
         if self.promoted and not self.group_by_values:
             stmt = self._count_rows(stmt)
         return stmt
+
+    def _pushdown_statement(self, terms: list[Any]) -> Any | None:
+        """Model rows with aggregates over one reverse relation computed in a derived table.
+
+        ``Author.objects.annotate(n=Count("books"))`` is, as Django writes it, a join
+        of every book to its author grouped back per author. When every aggregate
+        reads the one relation and nothing else touches it, the same numbers come
+        from grouping the books alone by their foreign key and joining that (one
+        row per author) to the authors::
+
+            SELECT author.*, coalesce(b.n, 0) FROM author
+            LEFT JOIN (SELECT author_id AS k, count(*) AS n FROM book GROUP BY author_id) b
+            ON b.k = author.id
+
+        which the database plans better (the grouping runs over an index alone, no
+        per-author join and regroup). None when the query is not of that shape.
+        """
+        if self.distinct or self.for_update is not None or self.combinator is not None:
+            return None
+        aggregates = [n for n, r in self.annotations.items() if r.is_aggregate]
+        sources = {self.agg_sources[n][1] for n in aggregates if n in self.agg_sources}
+        if len(sources) != 1 or any(n not in self.agg_sources for n in aggregates):
+            return None
+        (alias,) = sources
+        join = next((j for j in self.joins if j.alias == alias), None)
+        if join is None or join.parent != self.root_alias or not join.multi:
+            return None
+        if any(j.parent == alias or (j.multi and j is not join) for j in self.joins):
+            return None  # another relation multiplies rows, or one hangs below this one
+        on = join.onclause
+        if not (
+            isinstance(on, sa.BinaryExpression)
+            and on.operator is operator.eq
+            and isinstance(on.left, sa.Column)
+            and isinstance(on.right, sa.Column)
+        ):
+            return None
+        table = join.table
+        key, root_key = (on.left, on.right) if on.left.table is table else (on.right, on.left)
+        if key.table is not table or root_key.table is not self.root:
+            return None
+        inner = alias in self.promoted
+        sub_cols: list[Any] = [key.label("k")]
+        swaps: dict[int, tuple[Any, Any]] = {}
+        for i, name in enumerate(aggregates):
+            res = self.annotations[name]
+            if _tables_of(res.expr) - {table}:
+                return None  # the aggregate reads another table (a filter= on the row, ...)
+            empty, _, rows = self.agg_sources[name]
+            # Grouped alone, every row is a related row: COUNT(pk) is COUNT(*).
+            inside = sa.func.count(type_=res.expr.type) if rows is not None else res.expr
+            sub_cols.append(inside.label(f"a{i}"))
+            swaps[id(res.expr)] = (res.expr, None)
+        sub = (
+            sa.select(*sub_cols).select_from(table).group_by(key).subquery(f"{alias}_grouped")
+        )
+        for i, name in enumerate(aggregates):
+            res = self.annotations[name]
+            empty = self.agg_sources[name][0]
+            outer: Any = sub.c[f"a{i}"]
+            if not inner and empty is not None:
+                outer = sa.func.coalesce(outer, sa.literal(empty), type_=res.expr.type)
+            swaps[id(res.expr)] = (res.expr, outer)
+
+        def swap(element: Any, **kw: Any) -> Any:
+            found = swaps.get(id(element))
+            return found[1] if found is not None and found[0] is element else None
+
+        def move(expr: Any) -> Any | None:
+            moved = sa.sql.visitors.replacement_traverse(expr, {}, swap)
+            return None if table in _tables_of(moved) else moved
+
+        names, mcols = self.model_columns()
+        cols: list[Any] = [c.label(n) for n, c in zip(names, mcols, strict=True)]
+        for name in self.annotation_order:
+            col = move(self.annotations[name].expr)
+            if col is None:
+                return None
+            cols.append(col.label(name))
+        where = []
+        for cond in (*self.where, *self.having):
+            moved = move(cond)
+            if moved is None:
+                return None
+            where.append(moved)
+        order = []
+        for term in terms:
+            moved = move(term)
+            if moved is None:
+                return None
+            order.append(moved)
+        frm: Any = self.root
+        for j in self.joins:
+            if j is join:
+                onclause = sub.c.k == root_key
+                frm = frm.join(sub, onclause) if inner else frm.outerjoin(sub, onclause)
+            elif j.inner:
+                frm = frm.join(j.table, j.onclause)
+            else:
+                frm = frm.outerjoin(j.table, j.onclause)
+        stmt = sa.select(*cols).select_from(frm)
+        saved = self.where, self.having
+        self.where, self.having = where, []
+        try:
+            return self.apply_clauses(stmt, order=True, terms=order)
+        finally:
+            self.where, self.having = saved
 
     def _count_rows(self, stmt: Any) -> Any:
         """COUNT(*) for a COUNT of a promoted join's primary key (the same number, cheaper)."""
@@ -942,6 +1056,15 @@ _KEEPS: dict[str, Callable[[Any, Any], bool]] = {
     "range": lambda e, v: e is not None and v[0] <= e <= v[1],
 }
 _REJECT_VALUES = frozenset({int, float, decimal.Decimal, list, tuple, set, frozenset})
+
+
+def _tables_of(expr: Any) -> set[Any]:
+    """The tables (and aliases) whose columns ``expr`` reads."""
+    return {
+        el.table
+        for el in sa.sql.visitors.iterate(expr)
+        if isinstance(el, sa.Column) and el.table is not None
+    }
 
 
 def _int_sql(n: int) -> Any:
