@@ -1,7 +1,8 @@
 """The fast paths give exactly what the general ones give, and the bounds still hold.
 
-- a JSON document in memory is parsed in one call (``parse_in_memory``), a
-  stream incrementally: same objects from both;
+- a JSON document in memory is parsed in one call (``parse_in_memory``) and
+  its objects let go one by one, a stream is read incrementally: same objects
+  and same errors from both;
 - a generated per-model reader converts common values inline: when it
   succeeds its result is the general path's, when it cannot it defers;
 - Django-style models are built with positional arguments when every field
@@ -26,7 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from manouche import serial
 from manouche.serial import DeserializationError
 from manouche.serial._base import _build_general, _fast_reader
-from manouche.serial._json import MAX_OBJECT_SIZE, parse_in_memory
+from manouche.serial._json import MAX_OBJECT_SIZE, handed_over, parse_in_memory
 from manouche.serial._models import ModelSpec
 
 
@@ -120,6 +121,55 @@ def test_in_memory_parsing_keeps_the_bounds() -> None:
         list(serial.deserialize("json", deep, models=[Sample]))
 
 
+OBJ = '{"model": "fp.sample", "pk": %d, "fields": {"n": %d, "s": "x"}}'
+
+
+def _outcomes(data: Any) -> tuple[list[Any], Any]:
+    """The objects read before the reader stops, and the error it stops with (if any)."""
+    got: list[Any] = []
+    try:
+        for o in serial.deserialize("json", data, models=[Sample]):
+            got.append((o.data, o.m2m_data, o.deferred_fields))
+    except DeserializationError as exc:
+        return got, (str(exc), exc.index, exc.model, exc.pk, exc.field)
+    return got, None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[]",
+        " [ ] ",
+        "[\n]\n",
+        f"[{OBJ % (1, 1)}, {OBJ % (2, 2)}]",
+        f"[\n  {OBJ % (1, 1)},\n  {OBJ % (2, 2)}\n]\n",
+        f"[{OBJ % (1, 1)}, 5]",
+        f"[{OBJ % (1, 1)}, {OBJ % (2, 2)}",
+        f"[{OBJ % (1, 1)}, {OBJ % (2, 2)},]",
+        f"[{OBJ % (1, 1)}, {OBJ % (2, 2)}] x",
+        f'[{OBJ % (1, 1)}, {{"model": "fp.sample", "pk": 2, "fields": {{"n": nope}}}}]',
+        f"[{OBJ % (1, 1)}, {(OBJ % (2, 2))[:-2]}]",
+        f'[{OBJ % (1, 1)}, {{"model": "fp.sample", "pk": 2, "fields": {{"n": "x"}}}}]',
+        f"[{OBJ % (1, 1)}, " + "[" * 100_000 + "]" * 100_000 + "]",
+        '{"model": "fp.sample"}',
+        "",
+        "\ufeff[]",
+    ],
+)
+def test_in_memory_reading_gives_what_the_incremental_reader_gives(text: str) -> None:
+    streamed = _outcomes(io.StringIO(text))
+    assert _outcomes(text) == streamed
+    assert _outcomes(text.encode()) == streamed
+
+
+def test_objects_parsed_whole_are_let_go_as_they_are_read() -> None:
+    items = [{"n": 1}, {"n": 2}, {"n": 3}]
+    out = handed_over(items)
+    assert next(out) == {"n": 1}
+    assert items == [{"n": 3}, {"n": 2}]  # the first one is no longer held
+    assert list(out) == [{"n": 2}, {"n": 3}] and items == []
+
+
 # -- generated readers -------------------------------------------------------------------
 
 VALUES: dict[str, list[Any]] = {
@@ -176,7 +226,7 @@ def test_generated_reader_agrees_with_the_general_path(field: str) -> None:
             fields = {field: value}
             expected = _general(spec, pk, fields)
             try:
-                obj = read(pk, fields, de, 1)
+                obj = read({"model": "fp.sample", "pk": pk, "fields": fields}, de, 1)
             except Exception:
                 continue  # deferred to the general path, which gives ``expected``
             fast_hits += 1

@@ -314,15 +314,20 @@ class DeserializedObject:
     """An object read from a fixture, not saved yet: ``.object``, ``.m2m_data``, ``.save()``.
 
     ``.object`` is a model instance built with ``Model(**attrs)`` (or the same
-    values positionally, see ``ModelSpec.build``) on first access (a dict for
-    a bare Table). ``m2m_data`` maps each many-to-many
-    field to the list of related pks; ``deferred_fields`` holds the natural
-    keys that did not resolve yet (``handle_forward_references``), to be
-    resolved by :meth:`save_deferred_fields`.
+    values positionally, see ``ModelSpec.make``) on first access (a dict for
+    a bare Table). ``data`` maps attributes to the fixture's values;
+    ``m2m_data`` maps each many-to-many field to the list of related pks;
+    ``deferred_fields`` holds the natural keys that did not resolve yet
+    (``handle_forward_references``), to be resolved by
+    :meth:`save_deferred_fields`.
     """
 
     # The generated readers set every slot themselves (``_new_object``): keep them in step.
-    __slots__ = ("spec", "data", "m2m_data", "deferred_fields", "index", "_object")
+    # A complete object from a generated reader keeps its values as a tuple in
+    # ``spec.value_attrs()`` order (``_values``, ``_data`` None): ``.object`` is made from
+    # it directly and ``data`` becomes a dict only when asked for. ``m2m_data`` and
+    # ``deferred_fields`` are made on first access when the reader had none (``None``).
+    __slots__ = ("spec", "_data", "_values", "_m2m", "_deferred", "index", "_object")
 
     def __init__(
         self,
@@ -334,17 +339,63 @@ class DeserializedObject:
         obj: Any = None,
     ) -> None:
         self.spec = spec
-        self.data = data
-        self.m2m_data = m2m_data or {}
-        self.deferred_fields = deferred_fields or {}
+        self._data: dict[str, Any] | None = data
+        self._values: tuple[Any, ...] | None = None
+        self._m2m: dict[str, list[Any]] | None = m2m_data
+        self._deferred: dict[str, Any] | None = deferred_fields
         self.index = index
         self._object = obj
 
     @property
+    def m2m_data(self) -> dict[str, list[Any]]:
+        """``{many-to-many field: [related pks]}``."""
+        m2m = self._m2m
+        if m2m is None:
+            m2m = self._m2m = {}
+        return m2m
+
+    @m2m_data.setter
+    def m2m_data(self, value: dict[str, list[Any]]) -> None:
+        self._m2m = value
+
+    @property
+    def deferred_fields(self) -> dict[str, Any]:
+        """``{field: natural key}`` of the references left for :meth:`save_deferred_fields`."""
+        deferred = self._deferred
+        if deferred is None:
+            deferred = self._deferred = {}
+        return deferred
+
+    @deferred_fields.setter
+    def deferred_fields(self, value: dict[str, Any]) -> None:
+        self._deferred = value
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """``{attribute: value}`` as read from the fixture."""
+        data = self._data
+        if data is None:
+            values = self._values
+            assert values is not None
+            data = self._data = dict(zip(self.spec.value_attrs(), values, strict=True))
+            self._values = None
+        return data
+
+    @data.setter
+    def data(self, value: dict[str, Any]) -> None:
+        self._data = value
+        self._values = None
+
+    @property
     def object(self) -> Any:
-        if self._object is None:
-            self._object = self.spec.build(self.data)
-        return self._object
+        obj = self._object
+        if obj is None:
+            values = self._values
+            if values is not None:
+                obj = self._object = self.spec.make(values)
+            else:
+                obj = self._object = self.spec.build(self.data)
+        return obj
 
     @object.setter
     def object(self, value: Any) -> None:
@@ -371,6 +422,9 @@ class DeserializedObject:
                 except AttributeError:
                     continue
             return out
+        values = self._values
+        if values is not None:
+            return dict(zip(spec.value_columns(), values, strict=True))
         data = self.data
         return {f.column.key: data[f.attr] for f in (spec.pk, *spec.fields) if f.attr in data}
 
@@ -482,42 +536,65 @@ def _fail(
 
 
 def objects_from_dicts(de: BaseDeserializer, dicts: Iterable[Any]) -> Iterator[DeserializedObject]:
-    """Fixture dicts (``{"model", "pk", "fields"}``) to deserialized objects, located on error."""
-    registry = de.registry
-    ignore = de.ignorenonexistent
-    forward = de.handle_forward_references
-    known: dict[str, ModelSpec] = {}
+    """Fixture dicts (``{"model", "pk", "fields"}``) to deserialized objects, located on error.
+
+    Each object goes to its model's generated reader (found by label); anything
+    the reader does not take (a label not seen yet, not an object, an unknown
+    model, a reader giving up) goes through :func:`_read_slowly`.
+    """
+    readers: dict[Any, Callable[..., DeserializedObject]] = {}
     for index, d in enumerate(dicts, start=1):
-        if not isinstance(d, dict):
-            _fail(f"expected an object, got {type(d).__name__}", index)
-        label = d.get("model")
-        spec = known.get(label) if type(label) is str else None
-        if spec is None:
-            if not isinstance(label, str):
-                _fail("missing or invalid 'model'", index)
-            try:
-                spec = registry.get(label)
-            except ModelNotFound as exc:
-                if ignore:
-                    continue
-                raise exc.located(index=index, model=label) from None
-            known[label] = spec
-        pk_value = d.get("pk")
-        read = spec.fast_reader or _fast_reader(spec)
         try:
-            obj = read(pk_value, d.get("fields", _EMPTY), de, index)
+            obj = readers[d["model"]](d, de, index)
         except Exception:
-            obj = None
-        try:
-            if obj is None:
-                obj = _build_general(
-                    de, spec, pk_value, d.get("fields", {}), index, ignore, forward
-                )
-            elif pk_value is None and spec.has_natural_key and spec.has_natural_lookup:
-                _natural_pk(de, obj)
-        except DeserializationError as exc:
-            raise exc.located(index=index, model=spec.label, pk=pk_value) from None
+            found = _read_slowly(de, d, index, readers)
+            if found is None:
+                continue
+            obj = found
         yield obj
+
+
+def _read_slowly(
+    de: BaseDeserializer,
+    d: Any,
+    index: int,
+    readers: dict[Any, Callable[..., DeserializedObject]],
+) -> DeserializedObject | None:
+    """One object the long way: checked, its model looked up, the general path if need be.
+
+    ``None`` when its model is unknown and ``ignorenonexistent`` is set. A model
+    seen for the first time gets its reader into ``readers``, and tries it once.
+    """
+    if not isinstance(d, dict):
+        _fail(f"expected an object, got {type(d).__name__}", index)
+    label = d.get("model")
+    if not isinstance(label, str):
+        _fail("missing or invalid 'model'", index)
+    try:
+        spec = de.registry.get(label)
+    except ModelNotFound as exc:
+        if de.ignorenonexistent:
+            return None
+        raise exc.located(index=index, model=label) from None
+    if label not in readers:
+        read = readers[label] = spec.fast_reader or _fast_reader(spec)
+        try:
+            return read(d, de, index)
+        except Exception:
+            pass
+    pk_value = d.get("pk")
+    try:
+        return _build_general(
+            de,
+            spec,
+            pk_value,
+            d.get("fields", {}),
+            index,
+            de.ignorenonexistent,
+            de.handle_forward_references,
+        )
+    except DeserializationError as exc:
+        raise exc.located(index=index, model=spec.label, pk=pk_value) from None
 
 
 class _Slow(Exception):
@@ -525,11 +602,10 @@ class _Slow(Exception):
 
 
 _MISSING = object()
-_EMPTY: dict[str, Any] = {}
 
 
 def _fast_reader(spec: ModelSpec) -> Callable[..., DeserializedObject]:
-    """Generate ``read(pk, fields, de, index)`` for one model, kept on the spec.
+    """Generate ``read(d, de, index)`` for one model's fixture dicts ``d``, kept on the spec.
 
     One block per known field with the field's conversion inline, so a fixture
     object costs a call, not a loop with lookups and calls. Anything unusual
@@ -557,28 +633,22 @@ def _fast_reader(spec: ModelSpec) -> Callable[..., DeserializedObject]:
         "new": DeserializedObject.__new__,
         "spec": spec,
         "rpk": spec.pk.reader,
+        "natural": _natural_pk,
     }
     pk_expr = spec.pk.inline.replace("{r}", "rpk")
-    lines = ["def read(pk, fields, de, index):"]
+    lines = ["def read(d, de, index):", '    pk = d.get("pk")', '    fields = d["fields"]']
     if not spec.m2m:
-        # Every field given with a pk (a dump's objects): no lookups to miss, one dict display.
+        # Every field given with a pk (a dump's objects): no lookups to miss, and the
+        # values kept as a tuple in the order ``spec.make`` takes them.
         lines += [f"    if pk is not None and len(fields) == {len(spec.fields)}:", "        v = pk"]
-        lines.append(f"        p = {pk_expr}")
+        lines.append(f"        a = {pk_expr}")
+        names = {spec.pk.attr: "a"}
         for i, f in enumerate(spec.fields):
-            lines.append(f"        v = fields[{f.name!r}]")
-            if f.target is not None:
-                lines.append("        if type(v) is list: raise Slow")
-            if f.kind == "JSONField":
-                lines.append(
-                    "        if type(v) is dict or type(v) is list: "
-                    f"depth(v, de.max_depth, {f.name!r})"
-                )
-            expr = f.inline.replace("{r}", f"r{i}")
-            lines.append(f"        a{i} = {expr}")
-        items = ", ".join(
-            [f"{spec.pk.attr!r}: p", *[f"{f.attr!r}: a{i}" for i, f in enumerate(spec.fields)]]
-        )
-        lines += _new_object(f"{{{items}}}", "{}", "{}", "        ")
+            lines += _field_lines(f, f"fields[{f.name!r}]", "        ")
+            lines.append(f"        a{i} = {f.inline.replace('{r}', f'r{i}')}")
+            names[f.attr] = f"a{i}"
+        values = ", ".join(names[a] for a in spec.value_attrs())
+        lines += _new_object("None", f"({values},)", "None", "None", "        ")
     lines += [
         "    data = {}",
         "    if pk is not None:",
@@ -590,15 +660,12 @@ def _fast_reader(spec: ModelSpec) -> Callable[..., DeserializedObject]:
     for i, f in enumerate(spec.fields):
         env[f"r{i}"] = f.reader
         lines += [f"    v = get({f.name!r}, M)", "    if v is not M:", "        n += 1"]
-        if f.target is not None:
-            lines.append("        if type(v) is list: raise Slow")
-        if f.kind == "JSONField":
-            lines.append(
-                f"        if type(v) is dict or type(v) is list: depth(v, de.max_depth, {f.name!r})"
-            )
-        expr = f.inline.replace("{r}", f"r{i}")
-        lines.append(f"        data[{f.attr!r}] = {expr}")
-    lines += ["    m2m_data = {}", "    deferred = {}"]
+        lines += _field_lines(f, None, "        ")
+        lines.append(f"        data[{f.attr!r}] = {f.inline.replace('{r}', f'r{i}')}")
+    if spec.m2m:
+        lines += ["    m2m_data = {}", "    deferred = {}"]
+    else:
+        lines += ["    m2m_data = None", "    deferred = None"]
     for j, m in enumerate(spec.m2m):
         env[f"m{j}"] = m
         lines += [
@@ -609,45 +676,45 @@ def _fast_reader(spec: ModelSpec) -> Callable[..., DeserializedObject]:
             "de.handle_forward_references)",
         ]
     lines.append("    if n != len(fields): raise Slow")
-    lines += _new_object("data", "m2m_data", "deferred", "    ")
+    if spec.has_natural_key and spec.has_natural_lookup:
+        # An object without pk takes the pk of the row with its natural key, if any.
+        lines += _new_object("data", "None", "m2m_data", "deferred", "    ", returns=False)
+        lines += ["    if pk is None: natural(de, o)", "    return o"]
+    else:
+        lines += _new_object("data", "None", "m2m_data", "deferred", "    ")
     exec(compile("\n".join(lines) + "\n", f"<serial reader {spec.label}>", "exec"), env)
     fn: Callable[..., DeserializedObject] = env["read"]
     spec.fast_reader = fn
     return fn
 
 
-def _new_object(data: str, m2m: str, deferred: str, indent: str) -> list[str]:
-    """Source making a DeserializedObject: slot by slot, cheaper than calling the class."""
-    return [
+def _field_lines(f: FieldSpec, source: str | None, indent: str) -> list[str]:
+    """Source reading field ``f`` into ``v`` (from ``source`` when given) and vetting it."""
+    lines = [f"{indent}v = {source}"] if source is not None else []
+    if f.target is not None:
+        lines.append(f"{indent}if type(v) is list: raise Slow")  # a natural key
+    if f.kind == "JSONField":
+        lines.append(
+            f"{indent}if type(v) is dict or type(v) is list: depth(v, de.max_depth, {f.name!r})"
+        )
+    return lines
+
+
+def _new_object(
+    data: str, values: str, m2m: str, deferred: str, indent: str, returns: bool = True
+) -> list[str]:
+    """Source making a DeserializedObject ``o``: slot by slot, cheaper than calling the class."""
+    lines = [
         f"{indent}o = new(DO)",
         f"{indent}o.spec = spec",
-        f"{indent}o.data = {data}",
-        f"{indent}o.m2m_data = {m2m}",
-        f"{indent}o.deferred_fields = {deferred}",
+        f"{indent}o._data = {data}",
+        f"{indent}o._values = {values}",
+        f"{indent}o._m2m = {m2m}",
+        f"{indent}o._deferred = {deferred}",
         f"{indent}o.index = index",
         f"{indent}o._object = None",
-        f"{indent}return o",
     ]
-
-
-def build_object(
-    de: BaseDeserializer,
-    spec: ModelSpec,
-    pk_value: Any,
-    fields: Any,
-    index: int,
-    ignore: bool,
-    forward: bool,
-) -> DeserializedObject:
-    """One fixture object: the generated reader, else the general path."""
-    read = spec.fast_reader or _fast_reader(spec)
-    try:
-        obj = read(pk_value, fields, de, index)
-    except Exception:
-        return _build_general(de, spec, pk_value, fields, index, ignore, forward)
-    if pk_value is None and spec.has_natural_key and spec.has_natural_lookup:
-        _natural_pk(de, obj)
-    return obj
+    return [*lines, f"{indent}return o"] if returns else lines
 
 
 def _build_general(

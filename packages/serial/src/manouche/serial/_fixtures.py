@@ -548,7 +548,7 @@ def _load_one(
             loaded[id(spec)] = spec
             if batch and (batch[-1].spec is not spec or len(batch) >= batch_size):
                 flush()
-            if obj.deferred_fields:
+            if obj._deferred:  # (without making an empty dict)
                 deferred.append((src.name, obj))
             batch.append(obj)
             count += 1

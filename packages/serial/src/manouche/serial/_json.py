@@ -335,15 +335,27 @@ def parse_in_memory(
     return value if type(value) is list else None
 
 
+def handed_over(items: list[Any]) -> Iterator[Any]:
+    """The elements of ``items`` in order, each let go as it is handed over (``items`` ends empty).
+
+    The memory of an object already read is reused for the next ones instead
+    of the whole decoded document staying until the end.
+    """
+    items.reverse()
+    pop = items.pop
+    while items:
+        yield pop()
+
+
 class JSONDeserializer(BaseDeserializer, _Bounded):
     """Reads the "json" format: in one call when in memory and small enough, else incrementally."""
 
     def objects(self) -> Iterator[DeserializedObject]:
         self._limits(self.options)
-        items: Iterable[Any] | None = parse_in_memory(
-            self.stream, self.max_object_size, self.max_size
-        )
-        if items is None:
+        parsed = parse_in_memory(self.stream, self.max_object_size, self.max_size)
+        if parsed is not None:
+            items: Iterable[Any] = handed_over(parsed)
+        else:
             stream = text_or_bytes(self.stream)
             items = iter_json_array(stream, self.max_object_size, self.max_size)
         return objects_from_dicts(self, items)

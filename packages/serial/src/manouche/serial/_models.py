@@ -15,7 +15,7 @@ import decimal
 import importlib
 import sys
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -264,6 +264,12 @@ class ModelSpec:
             self.natural_key_fields is not None or self._manager_lookup is not None
         )
         self._builder: Callable[[dict[str, Any]], Any] | None = None
+        self._value_attrs: tuple[str, ...] | None = None
+        self._value_columns: tuple[str, ...] = ()
+        self._positional = False
+        #: ``make(values)``: an instance from values in :meth:`value_attrs` order
+        #: (made on first use).
+        self.make: Callable[[Sequence[Any]], Any] = self._first_make
         #: The generated fixture reader (built by ``_base`` on first use).
         self.fast_reader: Callable[..., Any] | None = None
 
@@ -323,6 +329,57 @@ class ModelSpec:
 
     # -- instances ----------------------------------------------------------------
 
+    def value_attrs(self) -> tuple[str, ...]:
+        """The attributes in the order generated readers hand values to :attr:`make`.
+
+        A Django-style model's concrete fields order (``Model.from_db`` and
+        ``Model(*args)`` take it), else the pk then the fields in column order.
+        """
+        attrs = self._value_attrs
+        if attrs is None:
+            default = [self.pk.attr, *[f.attr for f in self.fields]]
+            order = _positional_order(self.model, default) if self.model is not None else None
+            self._positional = order is not None
+            attrs = self._value_attrs = tuple(order if order is not None else default)
+            columns = {f.attr: f.column.key for f in (self.pk, *self.fields)}
+            self._value_columns = tuple(columns[a] for a in attrs)
+        return attrs
+
+    def value_columns(self) -> tuple[str, ...]:
+        """The column keys of :meth:`value_attrs`, in the same order."""
+        self.value_attrs()
+        return self._value_columns
+
+    def _first_make(self, values: Sequence[Any]) -> Any:
+        make = self.make = self._make_maker()
+        return make(values)
+
+    def _make_maker(self) -> Callable[[Sequence[Any]], Any]:
+        """``make(values)``: the instance ``Model(**dict(zip(value_attrs, values)))`` gives.
+
+        A Django-style model goes through ``Model.from_db(None, attnames, values)``
+        (orm-lite's skips ``__init__`` when no override or init receiver needs it,
+        else runs it, sending the init signals), then is marked as not saved yet,
+        as Django's deserializer leaves it; a model without ``from_db`` is called
+        with the values positionally.
+        """
+        attrs = self.value_attrs()
+        model = self.model
+        if model is None:
+            return lambda values: dict(zip(attrs, values, strict=True))
+        if not self._positional:
+            return lambda values: model(**dict(zip(attrs, values, strict=True)))
+        from_db = getattr(model, "from_db", None)
+        if not callable(from_db):
+            return lambda values: model(*values)
+
+        def make(values: Sequence[Any]) -> Any:
+            obj = from_db(None, attrs, values)
+            obj._state.adding = True
+            return obj
+
+        return make
+
     def build(self, data: dict[str, Any]) -> Any:
         """An instance from ``{attr: value}`` (a dict when the model is a bare Table).
 
@@ -343,9 +400,8 @@ class ModelSpec:
     def _make_builder(self) -> Callable[[dict[str, Any]], Any]:
         model = self.model
         assert model is not None
-        attrs = [self.pk.attr, *[f.attr for f in self.fields]]
-        order = _positional_order(model, attrs)
-        if order is None:
+        order = self.value_attrs()
+        if not self._positional:
 
             def by_keywords(data: dict[str, Any]) -> Any:
                 return model(**data)
@@ -354,19 +410,10 @@ class ModelSpec:
         env: dict[str, Any] = {
             "__builtins__": {"KeyError": KeyError, "len": len},
             "model": model,
-            "order": tuple(order),
+            "spec": self,
         }
         args = ", ".join(f"d[{a!r}]" for a in order)
-        # A complete object goes through ``Model.from_db`` (orm-lite's sets the values
-        # without ``__init__`` when nothing needs it to run), then is marked as not
-        # saved yet: what ``Model(**data)`` leaves, as Django's deserializer builds it.
-        make = (
-            "        obj = model.from_db(None, order, args)\n"
-            "        obj._state.adding = True\n"
-            "        return obj\n"
-            if callable(getattr(model, "from_db", None))
-            else "        return model(*args)\n"
-        )
+        # A complete object is made positionally (``make``); anything else by keywords.
         source = (
             "def build(d):\n"
             f"    if len(d) == {len(order)}:\n"
@@ -374,7 +421,7 @@ class ModelSpec:
             f"            args = ({args},)\n"
             "        except KeyError:\n"
             "            return model(**d)\n"
-            f"{make}"
+            "        return spec.make(args)\n"
             "    return model(**d)\n"
         )
         exec(compile(source, f"<serial builder {self.label}>", "exec"), env)

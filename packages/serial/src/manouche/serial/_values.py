@@ -443,7 +443,8 @@ _FAST: dict[str, str] = {
     ),
     "FloatField": f"v if type(v) is float else {_SLOW}",
     "BooleanField": f"v if type(v) is bool else {_SLOW}",
-    "DecimalField": f"fin(D(v)) if type(v) is str else {_SLOW}",
+    # A finite decimal as is; NaN and infinities go to ``fin``, which refuses them.
+    "DecimalField": f"(x if (x := D(v)).is_finite() else fin(x)) if type(v) is str else {_SLOW}",
     "DateField": f"DF(v) if type(v) is str else {_SLOW}",
 }
 
@@ -455,7 +456,17 @@ INLINE_ENV: dict[str, object] = {
     "DF": dt.date.fromisoformat,
     "NAIVE": _naive_utc,
     "AWARE": _aware,
+    "FI": dt.datetime.fromisoformat,
+    "UTC": UTC,
 }
+
+# Datetimes: the common spellings parsed inline, anything else through NAIVE/AWARE.
+# Naive columns keep UTC wall time: "...T...Z" is the text without its "Z" when
+# that parses without a time zone (else NAIVE decides, or refuses "two time zones").
+_NAIVE_INLINE = (
+    '(x if v[-1:] == "Z" and "T" in v and (x := FI(v[:-1])).tzinfo is None else NAIVE(v))'
+)
+_AWARE_INLINE = "(x if (x := FI(v)).tzinfo is not None else x.replace(tzinfo=UTC))"
 
 
 def inline_reader(kind: str, timezone: bool) -> str:
@@ -464,7 +475,7 @@ def inline_reader(kind: str, timezone: bool) -> str:
     ``{r}`` in it stands for the name the reader is bound to; ``None`` stays ``None``.
     """
     if kind == "DateTimeField":
-        return f"{'AWARE' if timezone else 'NAIVE'}(v) if type(v) is str else {_SLOW}"
+        return f"{_AWARE_INLINE if timezone else _NAIVE_INLINE} if type(v) is str else {_SLOW}"
     return _FAST.get(kind, _SLOW)
 
 
