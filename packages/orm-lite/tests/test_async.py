@@ -287,3 +287,107 @@ def test_related_managers(adb: models.Database) -> None:
         assert [x.name async for x in piece.labels.all()] == ["new"] and made._state.db is adb
 
     arun(adb, go)
+
+
+# -- how reads reach the database ---------------------------------------------------------------
+
+
+def test_query_watchers_see_every_async_read(adb: models.Database) -> None:
+    """Compiled plans normally skip SQLAlchemy's execute; a watcher still sees each read."""
+    W = Writer.objects.using(adb)
+
+    async def go() -> list[str]:
+        made = await W.acreate(name="seen", born=1900)
+        await W.filter(born__gte=1800).alist()  # the plans are compiled, connections kept
+        await W.aget(pk=made.pk)
+        with models.count_queries(adb) as seen:
+            assert [w.name for w in await W.filter(born__gte=1800).alist()] == ["seen"]
+            assert (await W.aget(pk=made.pk)).name == "seen"
+            assert await W.filter(born__gte=1800).acount() == 1
+        # Without a watcher the fast path runs again and gives the same rows.
+        assert (await W.aget(pk=made.pk)).born == 1900
+        return seen.statements
+
+    statements = arun(adb, go)
+    assert len(statements) == 3
+    assert all(s.lstrip().upper().startswith("SELECT") for s in statements)
+
+
+def test_reads_see_committed_writes_and_the_blocks_own(adb: models.Database) -> None:
+    """Shared read connections never hold an old snapshot; a block reads its own writes."""
+    W = Writer.objects.using(adb)
+
+    async def go() -> None:
+        first = await W.acreate(name="one", born=1)
+        assert (await W.aget(pk=first.pk)).born == 1
+        with adb.atomic():  # a write by another connection (the sync API)
+            Writer.objects.using(adb).filter(pk=first.pk).update(born=2)
+        assert (await W.aget(pk=first.pk)).born == 2
+        assert [w.born for w in await W.filter(name="one").alist()] == [2]
+        async with adb.aatomic():
+            await W.filter(pk=first.pk).aupdate(born=3)
+            assert (await W.aget(pk=first.pk)).born == 3  # on the block's connection
+            second = await W.acreate(name="two")
+            assert [w.name for w in await W.filter(born__isnull=True).alist()] == ["two"]
+        assert await W.filter(pk=second.pk).aexists()
+        with pytest.raises(KeyError):
+            async with adb.aatomic():
+                await W.filter(pk=first.pk).aupdate(born=4)
+                raise KeyError("undo")
+        assert (await W.aget(pk=first.pk)).born == 3
+
+    arun(adb, go)
+
+
+def test_many_concurrent_reads_on_a_small_pool(adb: models.Database) -> None:
+    """With one pooled connection and no overflow no read connection is kept: reads and
+    writes take turns on the pool, none waits forever."""
+    small = models.Database(str(adb.engine.url.render_as_string(False)), default=False)
+    from manouche.orm_lite._async import async_url
+
+    small.set_async_url(async_url(small.engine.url), pool_size=1, max_overflow=0)
+    W = Writer.objects.using(small)
+
+    async def go() -> list[str]:
+        made = [await W.acreate(name=f"w{i}", born=i) for i in range(5)]
+
+        async def one(i: int) -> str:
+            if i % 7 == 0:
+                async with small.aatomic():
+                    await W.filter(pk=made[i % 5].pk).aupdate(born=100 + i)
+            return (await W.aget(pk=made[i % 5].pk)).name  # type: ignore[no-any-return]
+
+        names = await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(40))), 30)
+        await small.adispose()
+        return names
+
+    try:
+        names = arun(adb, go)
+    finally:
+        small.dispose()
+    assert names == [f"w{i % 5}" for i in range(40)]
+
+
+def test_a_failing_read_is_a_database_error_and_the_next_read_works(
+    adb: models.Database,
+) -> None:
+    W = Writer.objects.using(adb)
+
+    async def go() -> None:
+        made = await W.acreate(name="x", born=5)
+        assert (await W.aget(pk=made.pk)).born == 5
+        # A compiled plan whose table is gone: the driver's error as SQLAlchemy's.
+        async with adb.async_engine.begin() as conn:
+            await conn.exec_driver_sql("ALTER TABLE asyncapp_writer RENAME TO asyncapp_gone")
+        try:
+            with pytest.raises(sa.exc.DBAPIError, match="asyncapp_writer"):
+                await W.aget(pk=made.pk)
+            with pytest.raises(sa.exc.DBAPIError):
+                await W.filter(born=5).alist()
+        finally:
+            async with adb.async_engine.begin() as conn:
+                await conn.exec_driver_sql("ALTER TABLE asyncapp_gone RENAME TO asyncapp_writer")
+        assert (await W.aget(pk=made.pk)).born == 5
+        assert [w.name for w in await W.filter(born=5).alist()] == ["x"]
+
+    arun(adb, go)

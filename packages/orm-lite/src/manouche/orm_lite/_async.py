@@ -2,8 +2,14 @@
 ``async with db.aatomic():``, on SQLAlchemy's asyncio engine.
 
 Each ``Database`` gets an ``AsyncEngine`` on the async driver of its URL
-(``sqlite+aiosqlite``, ``postgresql+psycopg`` in its async mode). Reads compile
-the QuerySet as the sync API does and await the rows on an ``AsyncConnection``.
+(``sqlite+aiosqlite``, ``postgresql+psycopg`` in its async mode). Reads use the
+plans the sync API compiles once per query shape (filter chains, ``get(pk=)``)
+and await them on the driver's own connection: one call into aiosqlite's
+thread, one round trip to PostgreSQL, rows converted by the same column
+converters as the sync API. Other reads await SQLAlchemy's ``AsyncConnection``.
+While a query watcher listens (``count_queries``, ``log_queries``), every read
+goes through SQLAlchemy so that its events see the statement.
+
 Writes (``asave``, ``acreate``, ``adelete`` with its cascades and signals, …)
 run orm-lite's own write code through ``AsyncConnection.run_sync``: the code
 runs in a greenlet on the event loop's thread and every statement awaits the
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -102,8 +109,14 @@ class AsyncAtomic:
     async def __aenter__(self) -> AsyncAtomic:
         block = _current(self.db)
         if block is None:
-            conn = await _engine(self.db).connect()
-            self._tx = await conn.begin()
+            conn = await _checkout(self.db)
+            try:
+                if conn.in_transaction():  # (a read left SQLAlchemy's transaction open)
+                    await conn.commit()
+                self._tx = await conn.begin()
+            except BaseException:
+                await _checkin(self.db, conn, False)
+                raise
             block = _Block(conn, 1)
         else:
             if self.durable:
@@ -123,6 +136,7 @@ class AsyncAtomic:
         assert block is not None and self._token is not None
         _BLOCKS.reset(self._token)
         outermost = block.depth == 1
+        ended = False
         try:
             if exc_type is None:
                 if self._tx is not None and self._tx.is_active:
@@ -134,9 +148,10 @@ class AsyncAtomic:
                 elif self._tx is None and not outermost:
                     # No savepoint: the failure dooms the enclosing transaction, as Django's.
                     await block.conn.rollback()
+            ended = True
         finally:
             if outermost:
-                await block.conn.close()
+                await _checkin(self.db, block.conn, ended and not block.conn.in_transaction())
         if outermost and exc_type is None:
             from manouche.orm_lite._database import _call
 
@@ -155,7 +170,7 @@ def _engine(db: Database) -> AsyncEngine:
 
         url = db.__dict__.get("_async_url") or async_url(db.engine.url)
         try:
-            engine = create_async_engine(url)
+            engine = create_async_engine(url, **db.__dict__.get("_async_engine_kwargs", {}))
         except ImportError as exc:  # the async driver is an extra
             raise ImportError(
                 f"The async API on {url.drivername} needs its driver: "
@@ -250,49 +265,331 @@ def _fix(value: Any, bound: Database, db: Database, seen: set[int], depth: int) 
             _fix(item, bound, db, seen, depth + 1)
 
 
-async def _fetch(db: Database, statement: Any, params: Any = None) -> list[Any]:
-    """Rows of a SELECT, awaited natively on the async engine."""
+# -- reads ---------------------------------------------------------------------------------------
+
+#: How reads reach the database (see ``_read_mode``).
+_DIRECT, _SQLALCHEMY, _GREENLET = "direct", "sqlalchemy", "greenlet"
+
+#: Async drivers whose own connection orm-lite drives for a compiled plan (one call each).
+_DIRECT_DRIVERS = frozenset({"aiosqlite", "psycopg"})
+
+
+def _read_mode(db: Database) -> str:
+    """How the plans ``db`` compiles (for its sync dialect) run on its async engine.
+
+    ``direct``: the async dialect is the async twin of the sync one (same SQL, same
+    parameter style, same type converters) on a driver orm-lite drives itself;
+    ``sqlalchemy``: the same, on another driver (``exec_driver_sql``); ``greenlet``:
+    the dialects differ (psycopg2 for sync, psycopg for async, say), so orm-lite's
+    sync code runs on the async connection and SQLAlchemy compiles for it.
+    """
+    engine = _engine(db)
+    cached = db.__dict__.get("_async_read_mode")
+    if cached is not None and cached[0] is engine:
+        return cached[1]  # type: ignore[no-any-return]
+    sync, dialect = db.engine.dialect, engine.dialect
+    if not isinstance(dialect, type(sync)) or dialect.paramstyle != sync.paramstyle:
+        mode = _GREENLET
+    elif dialect.driver in _DIRECT_DRIVERS:
+        mode = _DIRECT
+    else:
+        mode = _SQLALCHEMY
+    db.__dict__["_async_read_mode"] = (engine, mode)
+    return mode
+
+
+def _read_target(db: Database) -> tuple[Database, _Block | None]:
+    """Where a read of ``db`` runs: the task's ``aatomic()`` block, else the read database."""
     block = _current(db)
+    if block is not None:
+        return _real(db), block
+    read = getattr(db, "read_database", None)
+    return (read() if read is not None else db), None
+
+
+def _listened(engine: AsyncEngine) -> bool:
+    """Whether a query watcher (or any cursor event listener) is on ``engine``."""
+    dispatch = engine.sync_engine.dispatch
+    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute)
+
+
+async def _plan_rows(db: Database, sql: str, args: Any) -> tuple[list[Any], Any]:
+    """The DBAPI rows and cursor description of a compiled SELECT, awaited natively.
+
+    In the task's ``aatomic()`` block it runs on the block's connection; outside,
+    on a shared read connection of the (read) database, in autocommit. When the
+    driver is one orm-lite drives, the statement goes straight to the driver's
+    connection: one hop into aiosqlite's thread, one round trip to PostgreSQL.
+    While someone listens for cursor events it goes through SQLAlchemy instead,
+    so that they see it.
+    """
+    target, block = _read_target(db)
+    engine = _engine(target)
+    direct = _read_mode(target) == _DIRECT and not _listened(engine)
+    if block is not None:
+        if direct:
+            driver = block.conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+            return await _driver_rows(engine, driver, sql, args)
+        return await _sqlalchemy_rows(block.conn, sql, args)
+    reader = await _reader(target, engine) if direct else None
+    if reader is None:  # (also when the pool is too small to keep read connections)
+        async with _lease(target) as conn:
+            try:
+                found = await _sqlalchemy_rows(conn, sql, args)
+            except BaseException:
+                await conn.rollback()
+                raise
+            if conn.in_transaction():
+                await conn.commit()
+        return found
+    try:
+        return await _driver_rows(engine, reader.driver, sql, args)
+    except sa.exc.DBAPIError as exc:
+        if exc.connection_invalidated:
+            await _drop_reader(target, reader)
+        raise
+    finally:
+        reader.busy -= 1
+
+
+async def _driver_rows(
+    engine: AsyncEngine, driver: Any, sql: str, args: Any
+) -> tuple[list[Any], Any]:
+    """Run ``sql`` on the driver's own connection; errors as SQLAlchemy raises them."""
+    try:
+        if engine.dialect.driver == "aiosqlite":
+            # One call into the connection's thread (sqlite3 reports no column types).
+            rows = await driver.execute_fetchall(sql, args)
+            return (rows if isinstance(rows, list) else list(rows)), None
+        async with driver.cursor() as cursor:  # psycopg: a client-side cursor, one round trip
+            await cursor.execute(sql, args)
+            return await cursor.fetchall(), cursor.description
+    except engine.dialect.loaded_dbapi.Error as exc:
+        from manouche.orm_lite._database import _as_integrity_error
+
+        try:
+            lost = bool(engine.dialect.is_disconnect(exc, driver, None))
+        except Exception:  # noqa: BLE001 - a dialect that cannot tell: keep the connection
+            lost = False
+        wrapped = sa.exc.DBAPIError.instance(
+            sql, args, exc, engine.dialect.loaded_dbapi.Error, connection_invalidated=lost
+        )
+        if isinstance(wrapped, sa.exc.OperationalError):
+            raise _as_integrity_error(wrapped) from exc
+        raise wrapped from exc
+
+
+async def _sqlalchemy_rows(conn: AsyncConnection, sql: str, args: Any) -> tuple[list[Any], Any]:
+    """Run ``sql`` through SQLAlchemy (its cursor events fire); DBAPI rows as tuples."""
+    result = await conn.exec_driver_sql(sql, args)
+    cursor = result.cursor
+    description = cursor.description if cursor is not None else None
+    return [tuple(row) for row in result.fetchall()], description
+
+
+async def _fetch(db: Database, statement: Any, params: Any = None) -> list[Any]:
+    """Rows of a SQLAlchemy SELECT (compiled by SQLAlchemy, its types applied)."""
+    target, block = _read_target(db)
     if block is not None:
         result = await block.conn.execute(statement, params)
         return list(result.all())
-    read = getattr(db, "read_database", None)
-    if read is not None:  # routed: a replica, unless the write database is in a transaction
-        db = read()
-    async with _lease(db) as conn:
-        result = await conn.execute(statement, params)
-        rows = list(result.all())
-        if not _reads_outside_transactions(conn):
+    async with _lease(target) as conn:
+        try:
+            result = await conn.execute(statement, params)
+            rows = list(result.all())
+        except BaseException:
+            await conn.rollback()
+            raise
+        if conn.in_transaction():
             await conn.commit()
     return rows
 
 
-def _reads_outside_transactions(conn: AsyncConnection) -> bool:
-    """SQLite's driver opens no transaction for a SELECT: nothing to end after one."""
-    return conn.dialect.name == "sqlite"
+# -- connections ---------------------------------------------------------------------------------
 
 
-#: Connections kept open between calls, per event loop (SQLAlchemy's pool checkout and
-#: reset cost more than the query on a fast database). At most this many idle per loop:
-#: fewer than the pool holds (5 + 10 overflow), so tasks waiting on the pool always get one.
+class _Reader:
+    """A connection kept for reads outside transactions, shared by the tasks of a loop.
+
+    Statements queue on the driver's connection: aiosqlite runs them one after
+    the other in the connection's thread, psycopg one after the other on the
+    socket. Servers read in autocommit, so a read is one round trip.
+    """
+
+    __slots__ = ("busy", "conn", "driver")
+
+    def __init__(self, conn: AsyncConnection, driver: Any) -> None:
+        self.conn = conn
+        self.driver = driver
+        self.busy = 0  # statements queued on it now
+
+
+class _Connections:
+    """The connections one database keeps open in one event loop, between calls.
+
+    SQLAlchemy's pool checkout and reset cost more than a query on a fast
+    database, so connections stay out of the pool: read connections (shared,
+    see ``_Reader``) and idle ones for calls that need a connection of their
+    own (writes, ``aatomic()``, streaming).
+    """
+
+    __slots__ = ("idle", "opening", "readers", "reader_limit", "waiters", "waiting")
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.readers: list[_Reader] = []
+        self.reader_limit = _reader_limit(engine)
+        self.opening = 0  # read connections being opened
+        self.waiters: list[asyncio.Future[None]] = []  # tasks waiting for one of them
+        self.idle: list[AsyncConnection] = []
+        self.waiting = 0  # tasks waiting on the engine's pool for a connection of their own
+
+    def wake(self) -> None:
+        waiters, self.waiters = self.waiters, []
+        for fut in waiters:
+            if not fut.done():
+                fut.set_result(None)
+
+
+def _connections(db: Database) -> _Connections:
+    loop = asyncio.get_running_loop()
+    per_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Connections] | None
+    per_loop = db.__dict__.get("_async_connections")
+    if per_loop is None:
+        per_loop = db.__dict__["_async_connections"] = weakref.WeakKeyDictionary()
+    found = per_loop.get(loop)
+    if found is None:
+        found = per_loop[loop] = _Connections(_engine(db))
+    return found
+
+
+#: Read connections of an SQLite database per event loop. SQLite reads gain little from
+#: more threads (each aiosqlite connection owns one; 20 concurrent gets run fastest
+#: queued back to back in one thread, a second thread costs ~2 %): two, so that one long
+#: read does not hold up every other.
+_SQLITE_READERS = 2
+
+#: Idle connections kept per event loop for calls that need one of their own.
 _IDLE = 5
+
+
+def _reader_limit(engine: AsyncEngine) -> int:
+    """How many read connections to keep: a server runs concurrent statements on as many
+    connections as the pool keeps (``pool_size``); one connection of the pool is always
+    left for writes and transactions (0: no read connections, reads lease one)."""
+    pool = engine.pool
+    wanted = _SQLITE_READERS if engine.dialect.name == "sqlite" else None
+    if isinstance(pool, sa.pool.QueuePool):
+        size = pool.size()
+        wanted = size if wanted is None else wanted
+        overflow = getattr(pool, "_max_overflow", -1)  # below 0: no limit
+        if overflow >= 0:
+            wanted = min(wanted, size + overflow - 1)
+        return max(wanted, 0)
+    return wanted or 1
+
+
+async def _reader(db: Database, engine: AsyncEngine) -> _Reader | None:
+    """The least busy read connection of ``db`` (opened while fewer than allowed are open);
+    None when ``db`` keeps none."""
+    pool = _connections(db)
+    limit = pool.reader_limit
+    while limit:
+        best: _Reader | None = None
+        for reader in pool.readers:
+            if best is None or reader.busy < best.busy:
+                best = reader
+                if not reader.busy:
+                    break
+        if best is not None and (not best.busy or len(pool.readers) + pool.opening >= limit):
+            best.busy += 1
+            return best
+        if len(pool.readers) + pool.opening < limit:
+            pool.opening += 1
+            try:
+                reader = await _open_reader(engine)
+            finally:
+                pool.opening -= 1
+                pool.wake()
+            reader.busy += 1
+            pool.readers.append(reader)
+            return reader
+        # Every allowed connection is being opened by another task: wait for one.
+        fut = asyncio.get_running_loop().create_future()
+        pool.waiters.append(fut)
+        await fut
+    return None
+
+
+async def _open_reader(engine: AsyncEngine) -> _Reader:
+    conn = await engine.connect()
+    try:
+        if engine.dialect.name != "sqlite":
+            # No transaction to end after each read; reset when the connection goes back.
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+        raw = await conn.get_raw_connection()
+    except BaseException:
+        await conn.close()
+        raise
+    return _Reader(conn, raw.driver_connection)
+
+
+async def _drop_reader(db: Database, reader: _Reader) -> None:
+    pool = _connections(db)
+    if reader in pool.readers:
+        pool.readers.remove(reader)
+    await reader.conn.invalidate()
+
+
+async def _checkout(db: Database) -> AsyncConnection:
+    """A connection of ``db``'s async engine for a call of its own (an idle one if kept)."""
+    pool = _connections(db)
+    if pool.idle:
+        return pool.idle.pop()
+    pool.waiting += 1
+    try:
+        return await _engine(db).connect()
+    finally:
+        pool.waiting -= 1
+
+
+async def _checkin(db: Database, conn: AsyncConnection, healthy: bool) -> None:
+    """Keep ``conn`` for the next call, or give it back to the engine's pool: when a task
+    waits on the pool (it gets this one), enough are idle, or the call failed."""
+    pool = _connections(db)
+    if (
+        healthy
+        and not conn.invalidated
+        and not pool.waiting
+        and len(pool.idle) < _IDLE
+        and not asyncio.get_running_loop().is_closed()
+    ):
+        pool.idle.append(conn)
+    else:
+        await conn.close()
 
 
 @asynccontextmanager
 async def _lease(db: Database) -> AsyncIterator[AsyncConnection]:
     """An open connection of ``db``'s async engine for one call, kept for the next one."""
-    loop = asyncio.get_running_loop()
-    idle: list[AsyncConnection] = db.__dict__.setdefault("_async_idle", {}).setdefault(loop, [])
-    conn = idle.pop() if idle else await _engine(db).connect()
+    conn = await _checkout(db)
     healthy = False
     try:
         yield conn
         healthy = True
     finally:
-        if healthy and not conn.invalidated and len(idle) < _IDLE and not loop.is_closed():
-            idle.append(conn)
-        else:
-            await conn.close()
+        await _checkin(db, conn, healthy)
+
+
+async def _close_connections(db: Database) -> None:
+    """Close the connections ``db`` keeps in the running loop."""
+    per_loop = db.__dict__.get("_async_connections")
+    pool = per_loop.pop(asyncio.get_running_loop(), None) if per_loop else None
+    if pool is None:
+        return
+    for reader in pool.readers:
+        await reader.conn.close()
+    for conn in pool.idle:
+        await conn.close()
 
 
 # -- the mixins orm-lite's classes take ---------------------------------------------------------
@@ -306,10 +603,17 @@ class AsyncDatabaseMixin:
         """The ``AsyncEngine`` on the async driver of this database's URL (made on first use)."""
         return _engine(self)  # type: ignore[arg-type]
 
-    def set_async_url(self, url: str | sa.URL) -> None:
-        """Use this URL for the async engine (when the driver cannot be derived)."""
+    def set_async_url(self, url: str | sa.URL, **engine_kwargs: Any) -> None:
+        """Use this URL for the async engine (when the driver cannot be derived), made with
+        ``engine_kwargs`` for ``create_async_engine`` (``pool_size=``, ``max_overflow=``...).
+
+        Reads outside ``aatomic()`` share up to ``pool_size`` connections per event loop
+        (two on SQLite), always leaving one of the pool for writes and transactions.
+        """
         self.__dict__["_async_url"] = sa.make_url(url)
-        self.__dict__.pop("_async_engine", None)
+        self.__dict__["_async_engine_kwargs"] = dict(engine_kwargs)
+        self.__dict__.pop("_async_engine", None)  # (call adispose() first if it was used)
+        self.__dict__.pop("_async_connections", None)
 
     def aatomic(self, savepoint: bool = True, durable: bool = False) -> AsyncAtomic:
         """``async with db.aatomic():`` a transaction of the current task."""
@@ -341,9 +645,7 @@ class AsyncDatabaseMixin:
 
     async def adispose(self) -> None:
         """Close the async engine's pooled connections."""
-        idle = self.__dict__.get("_async_idle", {})
-        for conn in idle.pop(asyncio.get_running_loop(), []):
-            await conn.close()
+        await _close_connections(self)  # type: ignore[arg-type]
         engine = self.__dict__.pop("_async_engine", None)
         if engine is not None:
             await engine.dispose()
@@ -363,9 +665,22 @@ class AsyncQuerySetMixin:
         def db(self) -> Database: ...
 
         def _clone(self) -> Any: ...
+
+        _kind: Any
+        _recipe: Any
+        _q: Query
+        _steps: tuple[Any, ...]
+
         def _is_pristine(self) -> bool: ...
         def _build_models(self, rows: Sequence[Any]) -> list[Any]: ...
-        def _set_limits(self, low: int | None, high: int | None) -> None: ...
+        def _build_plain_models(
+            self, raw: Sequence[Any], procs: Any, db: Database
+        ) -> list[Any]: ...
+        def _recipe_plan(self, db: Database) -> tuple[Any, Any] | None: ...
+        def _recipe_models(
+            self, plan: Any, rows: Sequence[Any], description: Any, db: Database
+        ) -> list[Any]: ...
+        def _pk_get_plan(self, db: Database, kwargs: dict[str, Any]) -> tuple[Any, Any] | None: ...
         def filter(self, *args: Any, **kwargs: Any) -> Any: ...
         def order_by(self, *fields: Any) -> Any: ...
         def reverse(self) -> Any: ...
@@ -381,14 +696,7 @@ class AsyncQuerySetMixin:
 
     async def _afetch_all(self) -> list[Any]:
         if self._result_cache is None:
-            if self._query.empty:
-                rows: list[Any] = []
-                self._result_cache = rows
-            else:
-                self._acheck_for_update()
-                # orm-lite's own read path (compiled plans, direct row conversion), its
-                # statements awaited on the async connection.
-                self._result_cache = await run(self.db, self._iterate_on, read=True)
+            self._result_cache = await self._aiterate()
         if self._prefetch_lookups and not self._prefetch_done:
             from manouche.orm_lite._queryset import prefetch_related_objects
 
@@ -401,6 +709,34 @@ class AsyncQuerySetMixin:
             await run(self.db, prefetch)
             self._prefetch_done = True
         return self._result_cache
+
+    async def _aiterate(self) -> list[Any]:
+        """The results, read as ``_iterate`` reads them, the statement awaited natively.
+
+        A chain with a compiled plan runs the plan; another query runs its statement
+        on SQLAlchemy's async connection; rows become instances as in the sync API.
+        """
+        if self._q.empty:  # (pending chain steps never empty a query: keep them pending)
+            return []
+        from manouche.orm_lite._base import builds_without_init
+        from manouche.orm_lite._queryset import MODELS
+
+        db = self.db
+        if _read_mode(_read_target(db)[0]) == _GREENLET:
+            self._acheck_for_update()
+            return await run(db, self._iterate_on, read=True)
+        plain = self._kind == MODELS and builds_without_init(self.model)
+        if self._recipe is not None and plain:
+            prepared = self._recipe_plan(db)
+            if prepared is not None:
+                plan, args = prepared
+                rows, description = await _plan_rows(db, plan.sql, args)
+                return self._recipe_models(plan, rows, description, db)
+        self._acheck_for_update()
+        rows = await _fetch(db, self._statement())
+        if plain and not self._query.select_related:
+            return self._build_plain_models(rows, (), db)
+        return self._convert(rows)
 
     def _iterate_on(self, db: Database) -> list[Any]:
         return list(self.using(db)._iterate())
@@ -437,9 +773,13 @@ class AsyncQuerySetMixin:
             async for obj in self._astream(block.conn, stmt, size):
                 yield obj
             return
-        async with _engine(db).connect() as conn:
-            async for obj in self._astream(conn, stmt, size):
-                yield obj
+        async with _lease(db) as conn:
+            try:
+                async for obj in self._astream(conn, stmt, size):
+                    yield obj
+            except BaseException:
+                await conn.rollback()
+                raise
             await conn.commit()
 
     async def _astream(self, conn: AsyncConnection, stmt: Any, size: int) -> AsyncIterator[Any]:
@@ -455,18 +795,26 @@ class AsyncQuerySetMixin:
     async def aget(self, *args: Any, **kwargs: Any) -> Any:
         """The single matching row; ``DoesNotExist``/``MultipleObjectsReturned`` as ``get()``."""
         if not args and len(kwargs) == 1 and self._is_pristine():
-            stmt, params = self._pk_statement(kwargs)
-            if stmt is not None:
-                rows = await _fetch(self.db, stmt, params)
-                if not rows:
-                    raise self.model.DoesNotExist(
-                        f"{self.model._meta.object_name} matching query does not exist."
-                    )
-                return self._build_models(rows)[0]
+            db = self.db
+            if _read_mode(_read_target(db)[0]) != _GREENLET:
+                prepared = self._pk_get_plan(db, kwargs)
+                if prepared is not None:  # get(pk=...): the plan get() compiled
+                    from manouche.orm_lite._database import _converters
+
+                    plan, params = prepared
+                    rows, description = await _plan_rows(db, plan.sql, plan.arguments(params))
+                    if not rows:
+                        raise self.model.DoesNotExist(
+                            f"{self.model._meta.object_name} matching query does not exist."
+                        )
+                    converters = _converters(plan.types, db.engine.dialect, description)
+                    return self._build_models(converters.convert(rows))[0]
         qs = self.filter(*args, **kwargs) if (args or kwargs) else self._clone()
-        if not qs._query.is_sliced:
-            qs._query.order_by = []
-            qs._set_limits(0, _MAX_GET_RESULTS)
+        if self._q.combinator is not None and (args or kwargs):  # (never set by a chain step)
+            raise TypeError("Calling get() with arguments after union() is not supported.")
+        if not (qs._q.is_sliced or any(step[0] == "slice" for step in qs._steps)):
+            # As chain steps, so that the chain's plan is the one of this shape.
+            qs = qs.order_by()[:_MAX_GET_RESULTS]
         objs = await qs._afetch_all()
         if len(objs) == 1:
             return objs[0]
@@ -479,27 +827,6 @@ class AsyncQuerySetMixin:
         raise self.model.MultipleObjectsReturned(
             f"get() returned more than one {name} -- it returned {count}!"
         )
-
-    def _pk_statement(self, kwargs: dict[str, Any]) -> tuple[Any, Any]:
-        """The cached ``SELECT ... WHERE pk = :pk`` of ``get(pk=...)``, or ``(None, None)``."""
-        from manouche.orm_lite._base import Model
-        from manouche.orm_lite._expressions import Expression
-
-        opts = self.model._meta
-        ((key, value),) = kwargs.items()
-        pk = opts.pk
-        if key not in ("pk", pk.name, pk.attname, "pk__exact", f"{pk.name}__exact"):
-            return None, None
-        if isinstance(value, Model | Expression) or value is None or opts.parents:
-            return None, None
-        stmt = opts.get_stmt
-        if stmt is None:
-            table = opts.table
-            stmt = sa.select(*[table.c[f.column] for f in opts.concrete_fields]).where(
-                table.c[pk.column] == sa.bindparam("pk", type_=table.c[pk.column].type)
-            )
-            opts.get_stmt = stmt
-        return stmt, {"pk": pk.get_prep_value(value)}
 
     async def afirst(self) -> Any:
         qs = self if self.ordered else self.order_by("pk")

@@ -927,9 +927,7 @@ class Query:
             inside = sa.func.count(type_=res.expr.type) if rows is not None else res.expr
             sub_cols.append(inside.label(f"a{i}"))
             swaps[id(res.expr)] = (res.expr, None)
-        sub = (
-            sa.select(*sub_cols).select_from(table).group_by(key).subquery(f"{alias}_grouped")
-        )
+        sub = sa.select(*sub_cols).select_from(table).group_by(key).subquery(f"{alias}_grouped")
         for i, name in enumerate(aggregates):
             res = self.annotations[name]
             empty = self.agg_sources[name][0]
