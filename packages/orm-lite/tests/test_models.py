@@ -227,3 +227,34 @@ def test_unsaved_related_object_is_refused(db: Any) -> None:
     a = Author(name="unsaved")
     with pytest.raises(ValueError, match="unsaved related object 'author'"):
         Book(title="x", author=a).save()
+
+
+def test_get_by_pk_gives_what_the_general_query_gives(db: Any) -> None:
+    """``get(pk=)`` runs a plan of its own; its instances are those of any other query."""
+    from manouche import signals
+
+    obj = Everything.objects.create(**VALUES)
+    (general,) = list(Everything.objects.filter(pk=obj.pk, integer=VALUES["integer"]))
+
+    def state(o: Any) -> dict[str, Any]:
+        return {k: v for k, v in vars(o).items() if k != "_state"}
+
+    for key in ("pk", "id", "pk__exact", "id__exact"):
+        for _ in range(2):  # the plan and its row builder are made once, then reused
+            again = Everything.objects.get(**{key: obj.pk})
+            assert state(again) == state(general), key
+            assert again._state.adding is False and again._state.db is general._state.db
+    assert Everything.objects.get(pk=str(obj.pk)).pk == obj.pk
+    with pytest.raises(Everything.DoesNotExist, match="matching query does not exist"):
+        Everything.objects.get(pk=obj.pk + 1000)
+    seen: list[Any] = []
+
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        seen.append((sender, instance.char))
+
+    signals.post_init.connect(receiver, sender=Everything)
+    try:
+        assert state(Everything.objects.get(pk=obj.pk)) == state(general)
+    finally:
+        signals.post_init.disconnect(receiver, sender=Everything)
+    assert seen == [(Everything, VALUES["char"])]  # built through __init__, as Django

@@ -681,6 +681,9 @@ class AsyncQuerySetMixin:
             self, plan: Any, rows: Sequence[Any], description: Any, db: Database
         ) -> list[Any]: ...
         def _pk_get_plan(self, db: Database, kwargs: dict[str, Any]) -> tuple[Any, Any] | None: ...
+        def _get_instance(
+            self, plan: Any, raw: Sequence[Any], description: Any, db: Any
+        ) -> Any: ...
         def filter(self, *args: Any, **kwargs: Any) -> Any: ...
         def order_by(self, *fields: Any) -> Any: ...
         def reverse(self) -> Any: ...
@@ -799,16 +802,13 @@ class AsyncQuerySetMixin:
             if _read_mode(_read_target(db)[0]) != _GREENLET:
                 prepared = self._pk_get_plan(db, kwargs)
                 if prepared is not None:  # get(pk=...): the plan get() compiled
-                    from manouche.orm_lite._database import _converters
-
                     plan, params = prepared
                     rows, description = await _plan_rows(db, plan.sql, plan.arguments(params))
                     if not rows:
                         raise self.model.DoesNotExist(
                             f"{self.model._meta.object_name} matching query does not exist."
                         )
-                    converters = _converters(plan.types, db.engine.dialect, description)
-                    return self._build_models(converters.convert(rows))[0]
+                    return self._get_instance(plan, rows, description, db)
         qs = self.filter(*args, **kwargs) if (args or kwargs) else self._clone()
         if self._q.combinator is not None and (args or kwargs):  # (never set by a chain step)
             raise TypeError("Calling get() with arguments after union() is not supported.")

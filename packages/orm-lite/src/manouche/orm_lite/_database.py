@@ -204,7 +204,7 @@ class Database(AsyncDatabaseMixin):
     def _run_plan(self, plan: _Plan, params: dict[str, Any]) -> list[Any]:
         """Execute a compiled plan on this thread's connection; rows with types converted."""
         rows, description = self._raw_rows(plan.sql, plan.arguments(params))
-        return _converters(plan.types, self.engine.dialect, description).convert(rows)
+        return plan.converters(self.engine.dialect, description).convert(rows)
 
     def _fetch_converted(self, statement: Any) -> list[Any]:
         """Rows of a SELECT as tuples, converted by the column types, without Row objects."""
@@ -466,7 +466,17 @@ def _converters(types: Sequence[Any], dialect: sa.Dialect, description: Any) -> 
 class _Plan:
     """A statement compiled once: its SQL text, how to bind its parameters, its converters."""
 
-    __slots__ = ("sql", "positional", "order", "defaults", "binders", "types", "extra", "names")
+    __slots__ = (
+        "sql",
+        "positional",
+        "order",
+        "defaults",
+        "binders",
+        "types",
+        "extra",
+        "names",
+        "_typeless",
+    )
 
     def __init__(self, statement: Any, dialect: sa.Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -480,6 +490,20 @@ class _Plan:
         self.types = tuple(c.type for c in statement.selected_columns)
         self.extra: Any = None
         self.names: tuple[str, ...] = ()
+        self._typeless: _Converters | None = None
+
+    def converters(self, dialect: sa.Dialect, description: Any) -> _Converters:
+        """The converters of this plan's columns for a result's cursor ``description``.
+
+        sqlite3 reports no column types, so on SQLite they are the same for every
+        result and kept on the plan.
+        """
+        if dialect.name == "sqlite":
+            found = self._typeless
+            if found is None:
+                found = self._typeless = _converters(self.types, dialect, None)
+            return found
+        return _converters(self.types, dialect, description)
 
     def arguments(self, params: dict[str, Any]) -> Any:
         values = {**self.defaults, **params}

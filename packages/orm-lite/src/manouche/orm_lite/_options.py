@@ -137,6 +137,8 @@ class Options:
         self.pending: list[Callable[[], None]] = []
         # The cached SELECT of get(pk=...) (built on first use).
         self.get_stmt: Any = None
+        #: The keyword names ``get()`` takes for the primary key (made on first use).
+        self.pk_get_keys: frozenset[str] | None = None
         #: Shapes of filter() calls that compiled once: later ones may wait to be built.
         self.known_shapes: set[Any] = set()
         self.init_plan: tuple[tuple[str, str, bool, Any, Any], ...] = ()

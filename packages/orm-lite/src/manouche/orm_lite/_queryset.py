@@ -833,15 +833,33 @@ class QuerySet(AsyncQuerySetMixin):
         )
 
     def _fast_get(self, kwargs: dict[str, Any]) -> Any:
-        prepared = self._pk_get_plan(self.db, kwargs)
+        db = self.db
+        prepared = self._pk_get_plan(db, kwargs)
         if prepared is None:
             return _NO_FAST
         plan, params = prepared
-        opts = self.model._meta
-        rows = self.db._run_plan(plan, params)
-        if not rows:
-            raise self.model.DoesNotExist(f"{opts.object_name} matching query does not exist.")
-        return self._build_models(rows)[0]
+        raw, description = db._raw_rows(plan.sql, plan.arguments(params))
+        if not raw:
+            raise self.model.DoesNotExist(
+                f"{self.model._meta.object_name} matching query does not exist."
+            )
+        return self._get_instance(plan, raw, description, db)
+
+    def _get_instance(self, plan: Any, raw: Sequence[Any], description: Any, db: Any) -> Any:
+        """The instance of the DBAPI row of a ``get(pk=)`` plan (shared with ``aget``).
+
+        The plan keeps the row builder of its converters: one call makes the instance.
+        """
+        from manouche.orm_lite._base import ModelState, builds_without_init
+
+        cls = self.model
+        converters = plan.converters(db.engine.dialect, description)
+        made = plan.extra
+        if made is None or made[0] is not converters:
+            made = plan.extra = (converters, _row_builder(plan.names, converters.procs))
+        if builds_without_init(cls):
+            return made[1](raw, cls, db, ModelState)[0]
+        return cls.from_db(db, plan.names, converters.convert(raw)[0])
 
     def _pk_get_plan(self, db: Database, kwargs: dict[str, Any]) -> tuple[Any, Any] | None:
         """The plan and parameters of ``get(pk=value)`` (None: not a plain primary-key get).
@@ -851,15 +869,23 @@ class QuerySet(AsyncQuerySetMixin):
         """
         opts = self.model._meta
         ((key, value),) = kwargs.items()
-        pk = opts.pk
-        if key not in ("pk", pk.name, pk.attname, "pk__exact", f"{pk.name}__exact"):
+        keys = opts.pk_get_keys
+        if keys is None:
+            pk = opts.pk
+            keys = opts.pk_get_keys = frozenset(
+                ("pk", pk.name, pk.attname, "pk__exact", f"{pk.name}__exact")
+            )
+        if key not in keys or value is None or opts.parents:
             return None
-        from manouche.orm_lite._base import Model
+        if type(value) not in _PLAIN_PK_TYPES:
+            from manouche.orm_lite._base import Model
 
-        if isinstance(value, Model | Expression) or value is None or opts.parents:
-            return None
+            if isinstance(value, Model | Expression):
+                return None
         plan = db._plan((opts.table, "get"), self._get_statement)
-        return plan, {"pk": pk.get_prep_value(value)}
+        if not plan.names:
+            plan.names = tuple(f.attname for f in opts.concrete_fields)
+        return plan, {"pk": opts.pk.get_prep_value(value)}
 
     def _get_statement(self) -> Any:
         opts = self.model._meta
@@ -1599,6 +1625,10 @@ def _row_builder(names: tuple[str, ...], procs: tuple[tuple[int, Any], ...]) -> 
 
 class _NoFast:
     pass
+
+
+#: Primary-key values that are neither an instance nor an expression (checked first: quick).
+_PLAIN_PK_TYPES = frozenset({int, str})
 
 
 _NO_FAST = _NoFast()
