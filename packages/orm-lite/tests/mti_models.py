@@ -52,13 +52,63 @@ def define(models: Any) -> SimpleNamespace:
             app_label = "parity"
             ordering = ["pk"]
 
+    class Pizzeria(Diner):
+        """A child of a child: three tables."""
+
+        oven = models.CharField(max_length=10, default="wood")
+        slices = models.IntegerField(default=8)
+
+        class Meta:
+            app_label = "parity"
+
+    class Owner(models.Model):
+        owner_id = models.AutoField(primary_key=True)
+        owner_name = models.CharField(max_length=30)
+        since = models.IntegerField(default=2000)
+
+        class Meta:
+            app_label = "parity"
+
+    class Franchise(Spot, Owner):
+        """Two concrete parents: the link to the first is the primary key."""
+
+        fee = models.IntegerField(default=0)
+
+        class Meta:
+            app_label = "parity"
+
+    class Slice(models.Model):
+        pizzeria = models.ForeignKey(Pizzeria, on_delete=models.CASCADE, related_name="menu")
+        topping = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "parity"
+            ordering = ["pk"]
+
     return SimpleNamespace(
-        Spot=Spot, Diner=Diner, Tavern=Tavern, TopDiner=TopDiner, Critique=Critique
+        Spot=Spot,
+        Diner=Diner,
+        Tavern=Tavern,
+        TopDiner=TopDiner,
+        Critique=Critique,
+        Pizzeria=Pizzeria,
+        Owner=Owner,
+        Franchise=Franchise,
+        Slice=Slice,
     )
 
 
-#: (name, city, kind, extra): kind is "spot", "diner" (extra: rating) or "tavern".
+#: Tables in creation order (parents first), for schema editors and create_all.
+TABLES = ("Spot", "Diner", "Tavern", "Critique", "Pizzeria", "Owner", "Franchise", "Slice")
+
+
+#: (name, city, kind, extra): kind is "spot", "diner" (extra: rating), "tavern",
+#: "pizzeria" (extra: rating) or "franchise" (extra: fee).
 ROWS = [
+    ("Gusto", "Lyon", "pizzeria", 3),
+    ("Hut", "Paris", "pizzeria", 1),
+    ("Inn", "Nice", "franchise", 300),
+    ("Jet", "Lyon", "franchise", 100),
     ("Alba", "Lyon", "diner", 4),
     ("Bistro", "Paris", "diner", 2),
     ("Corner", "Lyon", "spot", 0),

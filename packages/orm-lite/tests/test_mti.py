@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import DJANGO_DB
-from tests.mti_models import ROWS, define
+from tests.mti_models import ROWS, TABLES, define
 from tests.test_parity import normalize
 
 
@@ -30,8 +30,8 @@ def mti() -> Iterator[tuple[Any, Any, Any]]:
     dj = define(djm)
     ol = define(orm_lite)
     with connection.schema_editor() as editor:
-        for m in (dj.Spot, dj.Diner, dj.Tavern, dj.Critique):
-            editor.create_model(m)
+        for name in TABLES:
+            editor.create_model(getattr(dj, name))
     db = orm_lite.Database(f"sqlite:///{DJANGO_DB}", default=False)
     yield dj, ol, db
     db.dispose()
@@ -54,6 +54,29 @@ def _fill(m: Any, ids: dict[Any, Any] | None = None) -> dict[Any, Any]:
                 c = m.Critique.objects.create(diner=d, stars=stars + 1, **key((name, stars)))
                 made[(name, stars)] = c.pk
             obj = d
+        elif kind == "pizzeria":
+            obj = m.Pizzeria.objects.create(
+                name=name,
+                city=city,
+                rating=extra,
+                oven="gas" if city == "Paris" else "wood",
+                **key(name),
+            )
+            for i, topping in enumerate(("cheese", "basil", "olive")[: extra + 1]):
+                s = m.Slice.objects.create(pizzeria=obj, topping=topping, **key((name, i)))
+                made[(name, i)] = s.pk
+        elif kind == "franchise":
+            owner = {"owner_id": ids[(name, "owner")]} if (name, "owner") in ids else {}
+            obj = m.Franchise.objects.create(
+                name=name,
+                city=city,
+                fee=extra,
+                owner_name=f"{name} Ltd",
+                since=1990 + extra // 10,
+                **key(name),
+                **owner,
+            )
+            made[(name, "owner")] = obj.owner_id
         elif kind == "tavern":
             obj = m.Tavern.objects.create(
                 name=name, city=city, happy_hour=city == "Nice", **key(name)
@@ -66,7 +89,9 @@ def _fill(m: Any, ids: dict[Any, Any] | None = None) -> dict[Any, Any]:
 
 def _empty(m: Any) -> None:
     m.Critique.objects.all().delete()
+    m.Slice.objects.all().delete()
     m.Spot.objects.all().delete()
+    m.Owner.objects.all().delete()
 
 
 @pytest.fixture
@@ -122,6 +147,57 @@ QUERIES: dict[str, Callable[[Any], Any]] = {
     "proxy_of_child": lambda m: m.TopDiner.objects.filter(city__in=["Lyon", "Nice"]),
     "proxy_of_child_methods": lambda m: [d.label() for d in m.TopDiner.objects.all()],
     "proxy_of_child_get": lambda m: m.TopDiner.objects.get(name="Bistro"),
+    # A child of a child: three tables.
+    "grandchild_all": lambda m: m.Pizzeria.objects.all(),
+    "grandchild_values": lambda m: m.Pizzeria.objects.values(),
+    "grandchild_filter_each_level": lambda m: m.Pizzeria.objects.filter(
+        city="Lyon", rating__gte=2, oven="wood"
+    ),
+    "grandchild_order_grandparent_field": lambda m: m.Pizzeria.objects.order_by("-city"),
+    "grandchild_values_list_each_level": lambda m: m.Pizzeria.objects.values_list(
+        "name", "rating", "oven", "pk", "spot_ptr", "diner_ptr"
+    ),
+    "grandchild_by_pk": lambda m: m.Pizzeria.objects.get(pk=m.Spot.objects.get(name="Hut").pk),
+    "grandchild_aggregate": lambda m: m.Pizzeria.objects.aggregate(
+        n=m.Count("pk"), top=m.Max("rating"), last=m.Max("city")
+    ),
+    "grandchild_down_from_top": lambda m: m.Spot.objects.get(name="Gusto").diner.pizzeria,
+    "grandchild_filter_from_top": lambda m: m.Spot.objects.filter(diner__pizzeria__oven="gas"),
+    "grandchild_counted_in_parent": lambda m: m.Diner.objects.filter(
+        pizzeria__isnull=False
+    ).count(),
+    "grandchild_only": lambda m: [
+        (p.name, p.oven, p.rating) for p in m.Pizzeria.objects.only("name", "oven")
+    ],
+    "fk_to_grandchild": lambda m: m.Slice.objects.filter(
+        pizzeria__city="Paris", pizzeria__rating__lt=5
+    ),
+    "select_related_grandchild": lambda m: [
+        (s.topping, s.pizzeria.name, s.pizzeria.rating, s.pizzeria.oven)
+        for s in m.Slice.objects.select_related("pizzeria").order_by("pk")
+    ],
+    "grandchild_reverse_fk": lambda m: m.Pizzeria.objects.filter(menu__topping="basil"),
+    "grandchild_annotate": lambda m: m.Pizzeria.objects.annotate(n=m.Count("menu")).values_list(
+        "name", "n"
+    ),
+    "grandchild_missing": lambda m: m.Diner.objects.filter(
+        name__in=["Alba", "Gusto"], pizzeria__isnull=True
+    ),
+    # Two concrete parents.
+    "two_parents_all": lambda m: m.Franchise.objects.all(),
+    "two_parents_values": lambda m: m.Franchise.objects.values(),
+    "two_parents_filter_both": lambda m: m.Franchise.objects.filter(
+        city="Lyon", owner_name__endswith="Ltd"
+    ),
+    "two_parents_order_second": lambda m: m.Franchise.objects.order_by("-since"),
+    "two_parents_keys": lambda m: [
+        (f.pk, f.id, f.spot_ptr_id, f.owner_id, f.owner_ptr_id) for f in m.Franchise.objects.all()
+    ],
+    "two_parents_from_second": lambda m: m.Owner.objects.filter(franchise__city="Nice").values_list(
+        "owner_name", flat=True
+    ),
+    "two_parents_second_down": lambda m: m.Owner.objects.get(owner_name="Jet Ltd").franchise,
+    "two_parents_get": lambda m: m.Franchise.objects.get(owner_name="Inn Ltd"),
 }
 
 
@@ -172,7 +248,7 @@ def test_meta_matches_django(mti: Any) -> None:
 
     def view(m: Any) -> Any:
         out = []
-        for model in (m.Spot, m.Diner, m.Tavern):
+        for model in (m.Spot, m.Diner, m.Tavern, m.Pizzeria, m.Franchise):
             o = model._meta
             out.append(
                 (
@@ -183,6 +259,8 @@ def test_meta_matches_django(mti: Any) -> None:
                     [f.column for f in o.local_fields],
                     [(p.__name__, f.name) for p, f in o.parents.items()],
                     list(o.ordering),
+                    [p.__name__ for p in o.get_parent_list()],
+                    [f.name for f in o.fields if getattr(f, "concrete", False)],
                 )
             )
         return out
@@ -209,6 +287,41 @@ def test_writes_are_read_by_the_other_side(sides: Any) -> None:
     made.rating = 9
     made.save(update_fields=["rating"])
     assert dj.Diner.objects.get(pk=made.pk).rating == 9
+    # A child of a child: three rows, three UPDATEs, update_fields on any level.
+    piz = ol.Pizzeria.objects.create(name="Kiln", city="Lyon", rating=2, oven="gas")
+    assert piz.pk == piz.diner_ptr_id == piz.spot_ptr_id == piz.id
+    seen = dj.Pizzeria.objects.get(pk=piz.pk)
+    assert (seen.name, seen.rating, seen.oven, seen.slices) == ("Kiln", 2, "gas", 8)
+    piz.city, piz.rating, piz.oven = "Nice", 3, "wood"
+    piz.save()
+    seen = dj.Pizzeria.objects.get(pk=piz.pk)
+    assert (seen.city, seen.rating, seen.oven) == ("Nice", 3, "wood")
+    piz.name, piz.slices = "Kilns", 6
+    piz.save(update_fields=["name", "slices"])
+    seen = dj.Pizzeria.objects.get(pk=piz.pk)
+    assert (seen.name, seen.slices) == ("Kilns", 6)
+    assert dj.Spot.objects.get(pk=piz.pk).diner.pizzeria.oven == "wood"
+    # Two parents: a row in each, linked by two keys.
+    fr = ol.Franchise(name="Lux", city="Paris", owner_name="Lux SA", fee=5)
+    fr.save()
+    assert fr.pk == fr.spot_ptr_id == fr.id and fr.owner_ptr_id == fr.owner_id is not None
+    seen_fr = dj.Franchise.objects.get(pk=fr.pk)
+    assert (seen_fr.name, seen_fr.owner_name, seen_fr.fee, seen_fr.owner_id) == (
+        "Lux",
+        "Lux SA",
+        5,
+        fr.owner_id,
+    )
+    fr.since = 1999
+    fr.save(update_fields=["since"])
+    assert dj.Owner.objects.get(pk=fr.owner_id).since == 1999
+    theirs_fr = dj.Franchise.objects.create(name="Max", city="Nice", owner_name="Max AG")
+    mine_fr = ol.Franchise.objects.get(pk=theirs_fr.pk)
+    assert (mine_fr.owner_name, mine_fr.owner_id, mine_fr.city) == (
+        "Max AG",
+        theirs_fr.owner_id,
+        "Nice",
+    )
     tav = ol.Tavern(name="Hop", city="Paris", happy_hour=True)
     tav.save()
     assert dj.Tavern.objects.get(pk=tav.pk).happy_hour is True
@@ -227,54 +340,92 @@ def test_writes_are_read_by_the_other_side(sides: Any) -> None:
     )
 
 
-def test_deletes_match_django(sides: Any) -> None:
-    dj, ol, _ = sides
-
-    def compare(fn: Callable[[Any], Any]) -> None:
-        got = fn(ol)
-        left = sorted(dj.Spot.objects.values_list("name", flat=True))
-        _empty(dj)
-        _fill(dj)
-        assert got == fn(dj)
-        assert left == sorted(dj.Spot.objects.values_list("name", flat=True))
-        _empty(dj)
-        _fill(dj)
-
+#: Deletes, each returning what ``delete()`` returns (and what else it needs to show).
+DELETES: dict[str, Callable[[Any, Any], Any]] = {
     # Deleting a child deletes its parent row (and what cascades from the child).
-    compare(lambda m: m.Diner.objects.get(name="Alba").delete())
-    compare(lambda m: m.Tavern.objects.all().delete())
+    "child": lambda m, f: m.Diner.objects.get(name="Alba").delete(),
+    "children": lambda m, f: m.Tavern.objects.all().delete(),
     # Deleting a parent cascades to its child.
-    compare(lambda m: m.Spot.objects.filter(city="Paris").delete())
-    compare(lambda m: m.Spot.objects.get(name="Fig").delete())
+    "parents": lambda m, f: m.Spot.objects.filter(city="Paris").delete(),
+    "parent": lambda m, f: m.Spot.objects.get(name="Fig").delete(),
     # keep_parents=True leaves the parent row.
-    compare(lambda m: m.Diner.objects.get(name="Bistro").delete(keep_parents=True))
+    "keep_parents": lambda m, f: m.Diner.objects.get(name="Bistro").delete(keep_parents=True),
+    # A child of a child: its three rows and what cascades from each level.
+    "grandchild": lambda m, f: m.Pizzeria.objects.get(name="Gusto").delete(),
+    "grandchildren": lambda m, f: m.Pizzeria.objects.filter(city="Paris").delete(),
+    "middle": lambda m, f: m.Diner.objects.filter(rating__lt=4).delete(),
+    "top": lambda m, f: m.Spot.objects.filter(city="Lyon").delete(),
+    "grandchild_keep_parents": lambda m, f: m.Pizzeria.objects.get(name="Hut").delete(
+        keep_parents=True
+    ),
+    # Two parents: both parent rows go; deleting either parent takes the child.
+    "two_parents_child": lambda m, f: m.Franchise.objects.get(name="Inn").delete(),
+    "two_parents_second": lambda m, f: (
+        m.Owner.objects.filter(since__gte=2000).delete(),
+        m.Owner.objects.count(),
+    ),
+    "two_parents_first": lambda m, f: m.Spot.objects.filter(name="Jet").delete(),
+}
+
+#: update() on children: their own table and their ancestors', as Django.
+UPDATES: dict[str, Callable[[Any, Any], Any]] = {
+    "both_tables": lambda m, f: m.Diner.objects.filter(city="Lyon").update(
+        city="Lille", rating=f("rating") + 1
+    ),
+    "parent_from_parent": lambda m, f: m.Diner.objects.filter(rating__gte=4).update(name=f("city")),
+    "child_only": lambda m, f: m.Diner.objects.filter(name__startswith="B").update(
+        serves_pizza=True
+    ),
+    "nothing_matches": lambda m, f: m.Diner.objects.filter(name="nobody").update(city="X"),
+    # A child of a child: one UPDATE per table, F() read in each table's own row.
+    "three_tables": lambda m, f: m.Pizzeria.objects.filter(city="Lyon").update(
+        city=f("name"), rating=f("rating") * 2, slices=f("slices") + 1
+    ),
+    "grandparent_and_child": lambda m, f: m.Pizzeria.objects.update(city="Metz", oven="stone"),
+    "middle_only": lambda m, f: m.Pizzeria.objects.filter(rating__gt=1).update(serves_pizza=True),
+    # Two parents: each parent's row found by its own key.
+    "two_parents": lambda m, f: m.Franchise.objects.filter(fee__gt=100).update(
+        fee=f("fee") + 1, city="Metz", owner_name=f("owner_name"), since=f("since") - 1
+    ),
+    "second_parent_only": lambda m, f: m.Franchise.objects.update(owner_name="Co"),
+}
 
 
-def test_updates_match_django(sides: Any) -> None:
-    """update() on a child writes its own table and its parent's, as Django."""
-    dj, ol, _ = sides
-    from django.db.models import F as DjF
-
-    from manouche.orm_lite import F as OlF
-
-    def state(m: Any) -> Any:
-        return normalize(m.Diner.objects.values_list("name", "city", "rating", "serves_pizza"))
-
-    cases: list[Callable[[Any, Any], Any]] = [
-        lambda m, f: m.Diner.objects.filter(city="Lyon").update(
-            city="Lille", rating=f("rating") + 1
-        ),
-        lambda m, f: m.Diner.objects.filter(rating__gte=3).update(name=f("city")),
-        lambda m, f: m.Diner.objects.filter(name__startswith="B").update(serves_pizza=True),
-        lambda m, f: m.Diner.objects.filter(name="nobody").update(city="X"),
+def _state(m: Any) -> Any:
+    """Every table's rows, as each model reads them."""
+    return [
+        sorted(m.Spot.objects.values_list("name", "city")),
+        normalize(m.Diner.objects.values_list("name", "city", "rating", "serves_pizza")),
+        normalize(m.Tavern.objects.values_list("name", "happy_hour")),
+        normalize(m.Pizzeria.objects.values_list("name", "city", "rating", "oven", "slices")),
+        normalize(m.Franchise.objects.values_list("name", "city", "fee", "owner_name", "since")),
+        sorted(m.Owner.objects.values_list("owner_name", "since")),
+        sorted(m.Critique.objects.values_list("diner__name", "stars")),
+        sorted(m.Slice.objects.values_list("pizzeria__name", "topping")),
     ]
-    for case in cases:
-        got = (case(ol, OlF), state(dj))
+
+
+def _django_write(dj: Any, fn: Callable[[Any, Any], Any]) -> tuple[Any, Any]:
+    """What ``fn`` returns with Django's models on a fresh fill, and the rows after it."""
+    from django.db.models import F
+
+    _empty(dj)
+    _fill(dj)
+    try:
+        return fn(dj, F), _state(dj)
+    finally:
         _empty(dj)
         _fill(dj)
-        assert got == (case(dj, DjF), state(dj))
-        _empty(dj)
-        _fill(dj)
+
+
+@pytest.mark.parametrize("name", [*DELETES, *UPDATES])
+def test_writes_match_django(sides: Any, name: str) -> None:
+    from manouche.orm_lite import F
+
+    dj, ol, _ = sides
+    fn = {**DELETES, **UPDATES}[name]
+    got = (fn(ol, F), _state(ol))
+    assert got == _django_write(dj, fn)
 
 
 def test_instance_methods_on_a_child(sides: Any) -> None:
@@ -300,12 +451,16 @@ def test_definition_errors(mti: Any) -> None:
     class Meta:
         app_label = "mtierr"
 
-    with pytest.raises(TypeError, match="several concrete models"):
+    # Two parents with a field of the same name (both have an automatic ``id``).
+    with pytest.raises(orm_lite.FieldError, match="'id' from parent model 'Spot' clashes"):
         type(
             "Both",
             (ol.Spot, ol.Critique),
             {"__module__": __name__, "Meta": Meta},
         )
+    # Two parents sharing a concrete ancestor.
+    with pytest.raises(TypeError, match="Diner and Tavern both inherit from Spot"):
+        type("Diamond", (ol.Diner, ol.Tavern), {"__module__": __name__, "Meta": Meta})
     with pytest.raises(orm_lite.FieldError, match="'city'.*clashes"):
         type(
             "Clash",
@@ -366,7 +521,7 @@ def server(request: pytest.FixtureRequest, mti: Any) -> Iterator[Any]:
 
     _, ol, _ = mti
     db = orm_lite.Database(str(request.getfixturevalue(f"{request.param}_url")), default=False)
-    models = [ol.Spot, ol.Diner, ol.Tavern, ol.Critique]
+    models = [getattr(ol, name) for name in TABLES]
     db.create_all(models)
     yield db
     db.drop_all(models)
@@ -398,6 +553,29 @@ def test_mti_queries_on_servers(mti: Any, server: Any, name: str) -> None:
     assert got == expected
 
 
+@pytest.mark.parametrize("name", [*DELETES, *UPDATES])
+def test_mti_writes_on_servers(mti: Any, server: Any, name: str) -> None:
+    """Deletes and updates on the servers' enforced foreign keys, against Django's answers."""
+    from manouche import orm_lite
+
+    dj, ol, sqlite_db = mti
+    fn = {**DELETES, **UPDATES}[name]
+    ids = _fill(dj)
+    try:
+        expected = _django_write(dj, fn)
+    finally:
+        _empty(dj)
+    server.make_default()
+    try:
+        _fill(ol, ids)
+        got = (fn(ol, orm_lite.F), _state(ol))
+    finally:
+        _empty(ol)
+        server.close()
+        sqlite_db.make_default()
+    assert got == expected
+
+
 def test_async_api_on_a_child(sides: Any) -> None:
     """The async API over the two tables, on Django's SQLite file (aiosqlite)."""
     import asyncio
@@ -412,6 +590,12 @@ def test_async_api_on_a_child(sides: Any) -> None:
             made = ol.Diner(name="Juno", city="Metz", rating=2)
             await made.asave()
             gone = await ol.Tavern.objects.filter(name="Dock").adelete()
+            gusto = await ol.Pizzeria.objects.aget(name="Gusto")
+            both = [f.owner_name async for f in ol.Franchise.objects.filter(city="Lyon")]
+            assert (gusto.rating, gusto.oven, both) == (3, "wood", ["Jet Ltd"])
+            made_p = await ol.Pizzeria.objects.acreate(name="Kiln", city="Nice", rating=1)
+            assert await ol.Diner.objects.filter(pizzeria__oven="wood").acount() == 2
+            await made_p.adelete()
             return fig.rating, names, made.pk, gone
         finally:
             await db.adispose()

@@ -64,8 +64,8 @@ class ModelBase(type):
         abstract_parents = [p._meta for p in model_parents if p._meta.abstract]
         opts = Options(meta, name, module, abstract_parents)
         proxy_of = _inheritance.proxy_base(name, model_parents) if opts.proxy else None
-        mti_parent = (
-            _inheritance.mti_parent(name, concrete) if concrete and proxy_of is None else None
+        mti_parents = (
+            _inheritance.mti_parents(name, concrete) if concrete and proxy_of is None else []
         )
         cls._meta = opts
         opts.model = cls
@@ -103,8 +103,8 @@ class ModelBase(type):
             if fname in contributable or (fname in plain and plain[fname] is None):
                 continue
             f.clone().contribute_to_class(cls, fname)
-        if mti_parent is not None:
-            _inheritance.add_parent_link(cls, mti_parent, meta, contributable)
+        if mti_parents:
+            _inheritance.add_parent_links(cls, mti_parents, meta, contributable)
         items = sorted(contributable.items(), key=lambda kv: getattr(kv[1], "creation_counter", 0))
         for key, value in items:
             value.contribute_to_class(cls, key)
@@ -132,7 +132,7 @@ class ModelBase(type):
         opts.managers.sort(key=lambda m: m.creation_counter)
         opts.plain_init = cls.__init__ is Model.__init__
         _build_table(cls)
-        if mti_parent is not None:
+        if mti_parents:
             _set_init_fields(opts, [*opts.parent_fields, *opts.init_fields])
         registry.register(cls)
         for f in [*opts.local_fields, *opts.local_many_to_many]:
@@ -451,29 +451,13 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         if signals.pre_save.receivers:
             signals.pre_save.send(cls, instance=self, raw=False, using=db, update_fields=ufields)
         if opts.parents:
-            # Multi-table inheritance: the parent's row first, its key is the child's.
-            ((parent, link),) = opts.parents.items()
-            pmeta = parent._meta
-            ppk = pmeta.pk
-            d = self.__dict__
-            if d.get(ppk.attname) is None and d.get(link.attname) is not None:
-                d[ppk.attname] = d[link.attname]
-            pfields = [f for f in fields if f.model is parent]
-            fields = [f for f in fields if f.model is not parent]
-            parent_created = False
-            if update_fields is None or pfields:
-                parent_created = self._save_table(
-                    pmeta.table,
-                    ppk,
-                    pmeta.init_fields,
-                    pfields,
-                    db,
-                    force_insert,
-                    force_update,
-                    update_fields,
-                )
-            d[link.attname] = d[ppk.attname]
-            d.pop(f"_{link.name}_cache", None)
+            # Multi-table inheritance: the ancestors' rows first (farthest first), their
+            # keys are the child's links.
+            concrete = opts.concrete_model
+            parent_created = self._save_parents(
+                concrete, fields, db, force_insert, force_update, update_fields, {}
+            )
+            fields = [f for f in fields if f.model is concrete]
             if update_fields is not None and not fields:
                 self._state = ModelState(db, False)
                 if signals.post_save.receivers:
@@ -486,7 +470,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
                         using=db,
                     )
                 return
-            all_fields = [f for f in opts.init_fields if f.model is not parent]
+            all_fields = [f for f in opts.init_fields if f.model is concrete]
             force_insert = force_insert or parent_created
         else:
             all_fields = opts.init_fields
@@ -498,6 +482,52 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             signals.post_save.send(
                 cls, instance=self, created=created, update_fields=ufields, raw=False, using=db
             )
+
+    def _save_parents(
+        self,
+        model: type[Model],
+        fields: list[Field],
+        db: Database,
+        force_insert: bool,
+        force_update: bool,
+        update_fields: Iterable[str] | None,
+        saved: dict[type[Model], bool],
+    ) -> bool:
+        """Save the rows of ``model``'s ancestors, farthest first, and set the links to them.
+
+        ``fields`` are the fields to write (of any table); ``saved`` maps each ancestor
+        saved so far to whether its row was inserted. True when a row was inserted.
+        """
+        d = self.__dict__
+        inserted = False
+        for parent, link in model._meta.parents.items():
+            pmeta = parent._meta
+            ppk = pmeta.pk
+            if d.get(ppk.attname) is None and d.get(link.attname) is not None:
+                d[ppk.attname] = d[link.attname]
+            created = saved.get(parent)
+            if created is None:
+                above = self._save_parents(
+                    parent, fields, db, force_insert, force_update, update_fields, saved
+                )
+                chosen = [f for f in fields if f.model is parent]
+                created = False
+                if update_fields is None or chosen:
+                    created = self._save_table(
+                        pmeta.table,
+                        ppk,
+                        [f for f in pmeta.init_fields if f.model is parent],
+                        chosen,
+                        db,
+                        force_insert or above,
+                        force_update,
+                        update_fields,
+                    )
+                saved[parent] = created
+            inserted = inserted or created
+            d[link.attname] = d[ppk.attname]
+            d.pop(f"_{link.name}_cache", None)
+        return inserted
 
     def _save_table(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +92,8 @@ class Collector:
         self.origin = origin
         self.data: dict[type[Model], dict[Any, Model]] = {}
         self.order: list[type[Model]] = []
+        #: {model: models whose rows must be deleted after its rows} (they are referenced).
+        self.before: dict[type[Model], set[type[Model]]] = {}
         self.field_updates: list[tuple[ForeignKey, Any, list[Model]]] = []
         self.restricted: list[tuple[ForeignKey, list[Model]]] = []
         # (field, value, condition): SET_NULL/SET_DEFAULT/SET updates done in one statement.
@@ -125,6 +128,11 @@ class Collector:
             rel.on_delete is DO_NOTHING or rel.many_to_many for rel in model._meta.related_objects
         ) and not any(m2m.through is not None for m2m in model._meta.local_many_to_many)
 
+    def _delete_order(self) -> list[type[Model]]:
+        """The collected models in the order their rows are deleted: referencing rows
+        (cascaded relations, multi-table children) before the rows they reference."""
+        return _topological(list(reversed(self.order)), self.before)
+
     def collect(self, objs: Iterable[Model]) -> None:
         new = self._add(objs)
         if not new:
@@ -156,16 +164,21 @@ class Collector:
                     related._base_manager.using(self.db).filter(**{f"{field.name}__in": chunk})
                 )
                 if sub:
+                    self.before.setdefault(related, set()).add(model)
                     on_delete(self, field, sub)
         del pks
         if model._meta.parents and not self.keep_parents:
-            # A multi-table child's parent rows go too, deleted after the child's rows.
-            ((parent, link),) = model._meta.parents.items()
-            pmeta = parent._meta
-            names = pmeta.init_attnames
-            self.collect(
-                [parent.from_db(self.db, names, [o.__dict__.get(a) for a in names]) for o in new]
-            )
+            # A multi-table child's ancestors' rows go too (each parent collects its own
+            # parents), deleted after the child's rows.
+            for parent in model._meta.parents:
+                self.before.setdefault(model, set()).add(parent)
+                names = parent._meta.init_attnames
+                self.collect(
+                    [
+                        parent.from_db(self.db, names, [o.__dict__.get(a) for a in names])
+                        for o in new
+                    ]
+                )
             self.order.remove(model)
             self.order.append(model)
 
@@ -209,7 +222,7 @@ class Collector:
                 _, n, _ = db._run(model._meta.table.delete().where(cond))
                 if n:
                     counts[model._meta.label] = counts.get(model._meta.label, 0) + n
-            for model in reversed(self.order):
+            for model in self._delete_order():
                 table = model._meta.table
                 pkcol = table.c[model._meta.pk.column]
                 total = 0
@@ -227,6 +240,39 @@ class Collector:
                 obj.__dict__[attname] = None
         counts = {k: v for k, v in counts.items() if v}
         return sum(counts.values()), counts
+
+
+def _topological(models: list[Any], before: dict[Any, set[Any]]) -> list[Any]:
+    """``models`` ordered so that each comes before the ones ``before`` names for it,
+    otherwise in their given order; a cycle is broken at its earliest model."""
+    rank = {m: i for i, m in enumerate(models)}
+    waiting = dict.fromkeys(models, 0)
+    after: dict[Any, list[Any]] = {m: [] for m in models}
+    for first, thens in before.items():
+        if first not in rank:
+            continue
+        for then in thens:
+            if then in rank and then is not first:
+                after[first].append(then)
+                waiting[then] += 1
+    ready = [rank[m] for m in models if not waiting[m]]
+    heapq.heapify(ready)
+    out: list[Any] = []
+    done: set[Any] = set()
+    while len(out) < len(models):
+        if ready:
+            model = models[heapq.heappop(ready)]
+        else:  # a cycle (rows of two models pointing at each other): given order
+            model = next(m for m in models if m not in done)
+        if model in done:
+            continue
+        done.add(model)
+        out.append(model)
+        for then in after[model]:
+            waiting[then] -= 1
+            if not waiting[then]:
+                heapq.heappush(ready, rank[then])
+    return out
 
 
 def delete_where(db: Database, model: type[Model], condition: Any) -> int:

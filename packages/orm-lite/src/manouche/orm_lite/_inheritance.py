@@ -1,4 +1,5 @@
-"""Model inheritance beyond abstract bases: proxy models (``class Meta: proxy = True``).
+"""Model inheritance beyond abstract bases: proxy models (``class Meta: proxy = True``)
+and multi-table inheritance (a child of one or more concrete models, at any depth).
 
 A proxy model is a Python class of its own (methods, managers, ordering, verbose
 names) over its concrete parent's table: it has no table, no fields and no
@@ -107,64 +108,82 @@ def inherit_from_concrete(opts: Options, meta: Any, parent: Options) -> None:
             setattr(opts, name, copy.copy(getattr(parent, name)))
 
 
-def mti_parent(name: str, concrete: list[type[Model]]) -> type[Model]:
-    """The one concrete parent of a multi-table inheritance child (a clear error otherwise)."""
-    if len(concrete) > 1:
-        raise TypeError(
-            f"{name}: multi-table inheritance from several concrete models "
-            f"({', '.join(p.__name__ for p in concrete)}) is not supported by orm-lite"
-        )
-    parent = concrete[0]
-    if parent._meta.parents or parent._meta.proxy:
-        raise TypeError(
-            f"{name}: multi-table inheritance is supported one level deep, from a model with a "
-            f"table of its own; {parent.__name__} is itself a child or a proxy"
-        )
-    return parent
+def mti_parents(name: str, concrete: list[type[Model]]) -> list[type[Model]]:
+    """The concrete parents of a multi-table child, in the order of its bases.
+
+    A proxy base stands for its concrete model. Parents may be children themselves
+    (any depth) and there may be several; two parents that share a concrete
+    ancestor (a diamond) are refused, as their common fields would clash.
+    """
+    parents: list[type[Model]] = []
+    for base in concrete:
+        model = base._meta.concrete_model
+        if model not in parents:
+            parents.append(model)
+    owner: dict[type[Model], type[Model]] = {}
+    for parent in parents:
+        for ancestor in (parent, *parent._meta.get_parent_list()):
+            first = owner.setdefault(ancestor, parent)
+            if first is not parent:
+                raise TypeError(
+                    f"{name}: its parents {first.__name__} and {parent.__name__} both inherit "
+                    f"from {ancestor.__name__}; a model can inherit a concrete model's table once"
+                )
+    return parents
 
 
-def add_parent_link(
-    cls: type[Model], parent: type[Model], meta: Any, contributable: dict[str, Any]
+def add_parent_links(
+    cls: type[Model], parents: list[type[Model]], meta: Any, contributable: dict[str, Any]
 ) -> None:
-    """Give a child of the concrete ``parent`` its link (``<parent>_ptr``) and its fields."""
+    """Give a multi-table child its link to each parent (``<parent>_ptr`` unless declared
+    with ``parent_link=True``) and its parents' fields; the first link is the primary key
+    unless the child declares one."""
     from manouche.orm_lite._deletion import CASCADE
     from manouche.orm_lite._related import OneToOneField
 
     opts = cls._meta
-    pmeta = parent._meta
-    links = [
-        (k, v)
-        for k, v in contributable.items()
-        if isinstance(v, OneToOneField) and v.parent_link and _names(v.to, parent)
-    ]
-    if len(links) > 1:
-        raise TypeError(f"{cls.__name__} has more than one parent link to {parent.__name__}")
-    clash = sorted(
-        k
-        for k, v in contributable.items()
-        if isinstance(v, Field) and any(f.name == k for f in pmeta.init_fields)
-    )
+    declared_pk = any(getattr(v, "primary_key", False) for v in contributable.values())
+    seen: dict[str, type[Model]] = {}
+    for parent in parents:
+        for f in parent._meta.init_fields:
+            first = seen.setdefault(f.name, parent)
+            if first is not parent:
+                raise FieldError(
+                    f"The field {f.name!r} from parent model {first.__name__!r} clashes with "
+                    f"the field {f.name!r} from parent model {parent.__name__!r}."
+                )
+    clash = sorted(k for k, v in contributable.items() if isinstance(v, Field) and k in seen)
     if clash:
         raise FieldError(
             f"Local field {clash[0]!r} in class {cls.__name__!r} clashes with field of the same "
-            f"name from base class {parent.__name__!r}."
+            f"name from base class {seen[clash[0]].__name__!r}."
         )
-    if links:
-        link = links[0][1]
-        if not any(getattr(v, "primary_key", False) for v in contributable.values()):
-            link.primary_key = True
-    else:
-        link = OneToOneField(
-            parent,
-            on_delete=CASCADE,
-            parent_link=True,
-            primary_key=True,
-        )
-        link.creation_counter = -1  # first of the child's fields, as Django's auto link
-        link.contribute_to_class(cls, f"{pmeta.model_name}_ptr")
-    opts.parents = {parent: link}
-    opts.parent_fields = list(pmeta.init_fields)
-    inherit_from_concrete(opts, meta, pmeta)
+    links: dict[type[Model], Any] = {}
+    for i, parent in enumerate(parents):
+        pmeta = parent._meta
+        declared = [
+            v
+            for v in contributable.values()
+            if isinstance(v, OneToOneField) and v.parent_link and _names(v.to, parent)
+        ]
+        if len(declared) > 1:
+            raise TypeError(f"{cls.__name__} has more than one parent link to {parent.__name__}")
+        if declared:
+            link = declared[0]
+            if i == 0 and not declared_pk:
+                link.primary_key = True
+        else:
+            link = OneToOneField(
+                parent, on_delete=CASCADE, parent_link=True, primary_key=i == 0 and not declared_pk
+            )
+            # Before the child's own fields, later parents' links first, as Django's
+            # auto-created links.
+            link.creation_counter = -1 - i
+            link.contribute_to_class(cls, f"{pmeta.model_name}_ptr")
+        links[parent] = link
+    opts.parents = links
+    opts.parent_fields = [f for parent in parents for f in parent._meta.init_fields]
+    inherit_from_concrete(opts, meta, parents[0]._meta)
 
 
 def _names(to: Any, parent: type[Model]) -> bool:

@@ -118,9 +118,11 @@ class Options:
         #: A proxy model: the table and fields of ``concrete_model``, a Python class of its own.
         self.proxy: bool = bool(values.get("proxy", False))
         self.proxy_for_model: type[Model] | None = None
-        #: Multi-table inheritance: {concrete parent: the child's link field to it}.
+        #: Multi-table inheritance: {direct concrete parent: the child's link field to it},
+        #: in the order of the class's bases (the first link is the primary key).
         self.parents: dict[type[Model], Any] = {}
-        #: The parent's concrete fields, readable on the child through the link.
+        #: The ancestors' concrete fields (each parent's, in order), readable on the child
+        #: through the links; ``f.model`` is the ancestor whose table holds ``f``.
         self.parent_fields: list[Field] = []
         self.concrete_model: type[Model] = None  # type: ignore[assignment]
         self.model: type[Model] = None  # type: ignore[assignment]
@@ -183,6 +185,36 @@ class Options:
     @property
     def label_lower(self) -> str:
         return f"{self.app_label}.{self.model_name}"
+
+    # -- multi-table inheritance -----------------------------------------------------
+
+    def get_parent_list(self) -> list[type[Model]]:
+        """Every concrete ancestor: the parents, then their ancestors (as Django's)."""
+        found = list(self.parents)
+        for parent in self.parents:
+            for ancestor in parent._meta.get_parent_list():
+                if ancestor not in found:
+                    found.append(ancestor)
+        return found
+
+    def get_ancestor_link(self, ancestor: type[Model]) -> Any:
+        """This model's link field on the way to ``ancestor`` (None when not an ancestor)."""
+        if ancestor in self.parents:
+            return self.parents[ancestor]
+        for parent, link in self.parents.items():
+            if parent._meta.get_ancestor_link(ancestor) is not None:
+                return link
+        return None
+
+    def ancestor_path(self, ancestor: type[Model]) -> list[tuple[Any, type[Model]]]:
+        """``[(link, parent), ...]``: the links from this model up to ``ancestor``'s table."""
+        for parent, link in self.parents.items():
+            if parent is ancestor:
+                return [(link, parent)]
+            rest = parent._meta.ancestor_path(ancestor)
+            if rest:
+                return [(link, parent), *rest]
+        return []
 
     @property
     def concrete_fields(self) -> list[Field]:

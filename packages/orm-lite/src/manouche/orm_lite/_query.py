@@ -250,8 +250,8 @@ class Query:
             if getattr(fld, "hidden", False):
                 raise FieldError(f"Cannot resolve keyword {name!r}: the relation is hidden")
             if model._meta.parents and fld in model._meta.parent_fields:
-                # A parent's field on a multi-table child: through the parent's table.
-                model, alias, table = self.parent_join(model, alias, table, reuse)
+                # An ancestor's field on a multi-table child: through the ancestors' tables.
+                model, alias, table = self.ancestor_join(model, alias, table, fld.model, reuse)
             rest = parts[i + 1 :]
             if not fld.is_relation:
                 return Path(
@@ -380,22 +380,40 @@ class Query:
                 )
         raise FieldError(f"Cannot resolve {LOOKUP_SEP.join(parts)!r} into a field")
 
-    def parent_join(
-        self, model: type[Model], alias: str, table: Any, reuse: set[str] | None
+    def ancestor_join(
+        self,
+        model: type[Model],
+        alias: str,
+        table: Any,
+        ancestor: type[Model],
+        reuse: set[str] | None,
     ) -> tuple[type[Model], str, Any]:
-        """Join a multi-table child (at ``alias``) to its parent's row: (parent, alias, table)."""
-        ((parent, link),) = model._meta.parents.items()
-        col = table.c[link.column]
-        alias, ptable = self._join(
-            alias,
-            (id(link), "fwd"),
-            parent._meta.table,
-            lambda t, c=col, tc=link.target_field.column: t.c[tc] == c,
-            False,
-            reuse,
-            inner=True,
-        )
-        return parent, alias, ptable
+        """Join a multi-table child (at ``alias``) up to ``ancestor``'s row, a table per
+        level, each on the child's link = the parent's primary key: (ancestor, alias, table).
+        """
+        for link, parent in model._meta.ancestor_path(ancestor):
+            col = table.c[link.column]
+            alias, table = self._join(
+                alias,
+                (id(link), "fwd"),
+                parent._meta.table,
+                lambda t, c=col, tc=link.target_field.column: t.c[tc] == c,
+                False,
+                reuse,
+                inner=True,
+            )
+        return ancestor, alias, table
+
+    def model_tables(self, model: type[Model], alias: str, table: Any) -> dict[Any, Any]:
+        """``{model owning a column: its table}`` for a multi-table ``model`` at ``alias``
+        (the ancestors joined); ``{}`` when the model has no concrete parent."""
+        opts = model._meta
+        if not opts.parents:
+            return {}
+        tables = {opts.concrete_model: table}
+        for ancestor in opts.get_parent_list():
+            tables[ancestor] = self.ancestor_join(model, alias, table, ancestor, None)[2]
+        return tables
 
     def resolve_ref(
         self, name: str, reuse: set[str] | None, allow_relation: bool = False
@@ -705,9 +723,7 @@ class Query:
         names: list[str] = []
         cols: list[Any] = []
         pkname = opts.pk.attname
-        parent_table: Any = None
-        if opts.parents:
-            _, _, parent_table = self.parent_join(self.model, self.root_alias, self.root, None)
+        tables = self.model_tables(self.model, self.root_alias, self.root)
         for f in opts.init_fields:
             if f.attname != pkname and (
                 f.name in self.deferred
@@ -717,8 +733,7 @@ class Query:
             ):
                 continue
             names.append(f.attname)
-            local = parent_table is None or f.model is self.opts.concrete_model
-            cols.append(self.root.c[f.column] if local else parent_table.c[f.column])
+            cols.append((tables[f.model] if tables else self.root).c[f.column])
         return names, cols
 
     def apply_clauses(self, stmt: Any, order: bool = True, terms: list[Any] | None = None) -> Any:

@@ -341,7 +341,7 @@ class QuerySet(AsyncQuerySetMixin):
                     src, dst = f.column, f.target_field.column
                 src_table = table
                 if f in model._meta.parent_fields:
-                    _, _, src_table = q.parent_join(model, alias, table, None)
+                    _, _, src_table = q.ancestor_join(model, alias, table, f.model, None)
                 here = src_table.c[src]
                 jalias, jtable = q._join(
                     alias,
@@ -353,11 +353,9 @@ class QuerySet(AsyncQuerySetMixin):
                     inner=not f.auto_created and not f.null,
                 )
                 tnames = [tf.attname for tf in target._meta.concrete_fields]
-                ptable = jtable
-                if target._meta.parents:
-                    _, _, ptable = q.parent_join(target, jalias, jtable, None)
+                owners = q.model_tables(target, jalias, jtable)
                 tcols = [
-                    (ptable if tf in target._meta.parent_fields else jtable).c[tf.column]
+                    (owners[tf.model] if owners else jtable).c[tf.column]
                     for tf in target._meta.concrete_fields
                 ]
                 stop = start + len(tcols)
@@ -1147,10 +1145,10 @@ class QuerySet(AsyncQuerySetMixin):
         opts = self.model._meta
         table = opts.table
         values: dict[str, Any] = {}
-        #: A multi-table child's parent fields: updated in the parent's table, as Django.
-        parent_values: dict[str, Any] = {}
+        #: A multi-table child's ancestors' fields: updated in each one's table, as Django.
+        parent_values: dict[Any, dict[str, Any]] = {}
         scratch = Query(self.model)
-        parent_scratch = None
+        parent_scratch: dict[Any, Query] = {}
         for name, value in kwargs.items():
             try:
                 f = opts.get_field(name)
@@ -1167,10 +1165,11 @@ class QuerySet(AsyncQuerySetMixin):
             into = values
             sq = scratch
             if f in opts.parent_fields:
-                into = parent_values
-                if parent_scratch is None:
-                    parent_scratch = Query(f.model)
-                sq = parent_scratch
+                # (F() in the value reads the ancestor's own row, as Django's related updates)
+                into = parent_values.setdefault(f.model, {})
+                sq = parent_scratch.get(f.model) or parent_scratch.setdefault(
+                    f.model, Query(f.model)
+                )
             if isinstance(value, Expression):
                 res = value.resolve(sq, None)
                 if sq.joins:
@@ -1189,30 +1188,34 @@ class QuerySet(AsyncQuerySetMixin):
         _, n, _ = self.db._run(stmt)
         return int(n)
 
-    def _update_with_parent(self, values: dict[str, Any], parent_values: dict[str, Any]) -> int:
-        """``update()`` of a multi-table child touching its parent's fields: both tables."""
+    def _update_with_parent(
+        self, values: dict[str, Any], parent_values: dict[Any, dict[str, Any]]
+    ) -> int:
+        """``update()`` of a multi-table child touching its ancestors' fields: the keys of
+        the matching rows first (the child's, each ancestor's), then one UPDATE per table.
+        Returns the child table's count, else the first ancestor's, as Django."""
         from manouche.orm_lite._database import Atomic
 
         opts = self.model._meta
-        ((parent, _link),) = opts.parents.items()
-        ptable = parent._meta.table
-        pkcol = ptable.c[parent._meta.pk.column]
+        owners = list(parent_values)
         with Atomic(self.db, savepoint=False):
-            pks = list(self.order_by().values_list("pk", flat=True))
-            n = 0
-            for i in range(0, len(pks), 500):
-                chunk = pks[i : i + 500]
-                if values:
-                    child_pk = opts.table.c[opts.pk.column]
-                    stmt = opts.table.update().where(child_pk.in_(chunk)).values(values)
-                    _, c, _ = self.db._run(stmt)
+            keys = list(self.order_by().values_list("pk", *[o._meta.pk.name for o in owners]))
+            # (table, its primary key, its new values, the column of ``keys`` with its keys)
+            writes = [(opts.table, opts.pk, values, 0)] if values else []
+            writes += [
+                (o._meta.table, o._meta.pk, parent_values[o], i)
+                for i, o in enumerate(owners, start=1)
+            ]
+            counts: list[int] = []
+            for table, pk, new, column in writes:
+                pkcol = table.c[pk.column]
+                n = 0
+                for start in range(0, len(keys), 500):
+                    chunk = [row[column] for row in keys[start : start + 500]]
+                    _, c, _ = self.db._run(table.update().where(pkcol.in_(chunk)).values(new))
                     n += int(c)
-                _, c, _ = self.db._run(
-                    ptable.update().where(pkcol.in_(chunk)).values(parent_values)
-                )
-                if not values:
-                    n += int(c)
-        return n
+                counts.append(n)
+        return counts[0] if counts else 0
 
     _update = update
 
