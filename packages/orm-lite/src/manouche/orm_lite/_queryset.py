@@ -1605,17 +1605,30 @@ def _row_builder(names: tuple[str, ...], procs: tuple[tuple[int, Any], ...]) -> 
         else:
             items.append(f"{name!r}: v{i}")
     items.append("'_state': state(db, False)")
-    extra = "" if width else "_"
-    unpack = f"({args},{extra}*_rest)" if width else "_rest"
+
+    def loop(target: str, indent: str) -> str:
+        return (
+            f"{indent}for {target} in raw:\n"
+            f"{indent}    obj = new(cls)\n"
+            f"{indent}    obj.__dict__ = {{{', '.join(items)}}}\n"
+            f"{indent}    append(obj)\n"
+        )
+
+    if width:
+        # Rows exactly as wide as the names unpack without building a list of the
+        # rest (select_related and other extras add columns after them).
+        loops = (
+            f"    if raw and len(raw[0]) == {width}:\n{loop(f'({args},)', '        ')}"
+            f"    else:\n{loop(f'({args}, *_rest)', '        ')}"
+        )
+    else:
+        loops = loop("_rest", "    ")
     source = (
         "def build(raw, cls, db, state):\n"
         "    new = cls.__new__\n"
         "    out = []\n"
         "    append = out.append\n"
-        f"    for {unpack} in raw:\n"
-        "        obj = new(cls)\n"
-        f"        obj.__dict__ = {{{', '.join(items)}}}\n"
-        "        append(obj)\n"
+        f"{loops}"
         "    return out\n"
     )
     namespace: dict[str, Any] = {f"p{i}": proc for i, proc in procs}
