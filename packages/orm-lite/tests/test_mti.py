@@ -183,6 +183,35 @@ QUERIES: dict[str, Callable[[Any], Any]] = {
     "grandchild_missing": lambda m: m.Diner.objects.filter(
         name__in=["Alba", "Gusto"], pizzeria__isnull=True
     ),
+    "parent_select_related_child": lambda m: [
+        (s.name, s.diner.rating)
+        for s in m.Spot.objects.select_related("diner").filter(diner__isnull=False)
+    ],
+    "child_select_related_link": lambda m: [
+        (d.name, d.spot_ptr.city) for d in m.Diner.objects.select_related("spot_ptr")
+    ],
+    "child_prefetch_reverse_fk": lambda m: [
+        (d.name, [c.stars for c in d.critiques.all()])
+        for d in m.Diner.objects.prefetch_related("critiques")
+    ],
+    "child_pk_in_parent_query": lambda m: m.Diner.objects.filter(
+        pk__in=m.Spot.objects.filter(city="Lyon")
+    ),
+    "fk_through_grandchild_field": lambda m: m.Critique.objects.filter(
+        diner__pizzeria__isnull=True, diner__city="Lyon"
+    ),
+    "child_annotate_count": lambda m: m.Diner.objects.annotate(c=m.Count("critiques")).filter(
+        c__gte=2
+    ),
+    "child_annotate_values": lambda m: (
+        m.Diner.objects.values("city")
+        .annotate(n=m.Count("pk"), top=m.Max("rating"))
+        .order_by("city")
+    ),
+    "grandchild_values_through_links": lambda m: m.Pizzeria.objects.values_list(
+        "diner_ptr__spot_ptr__name", "diner_ptr__rating"
+    ),
+    "grandchild_exclude_middle_field": lambda m: m.Pizzeria.objects.exclude(rating__gt=2),
     # Two concrete parents.
     "two_parents_all": lambda m: m.Franchise.objects.all(),
     "two_parents_values": lambda m: m.Franchise.objects.values(),
