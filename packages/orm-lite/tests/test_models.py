@@ -258,3 +258,31 @@ def test_get_by_pk_gives_what_the_general_query_gives(db: Any) -> None:
     finally:
         signals.post_init.disconnect(receiver, sender=Everything)
     assert seen == [(Everything, VALUES["char"])]  # built through __init__, as Django
+
+
+def test_from_db_whole_rows_partial_rows_and_any_iterables(db: Any) -> None:
+    """``Model.from_db`` as Django's: whole rows in field order, fewer names defer the rest,
+    names and values may be any iterables; with init receivers ``__init__`` runs."""
+    from manouche import signals
+
+    names = tuple(f.attname for f in Author._meta.concrete_fields)
+    row = tuple(range(len(names)))
+    for args in [(names, row), (list(names), list(row)), (iter(names), iter(row))]:
+        a = Author.from_db(db, *args)
+        assert [getattr(a, n) for n in names] == list(row)
+        assert a._state.db is db and a._state.adding is False
+    again = Author.from_db(db, names, row)
+    assert again._state is not a._state  # each instance its own state
+    part = Author.from_db(db, ["id", "name"], (5, "x"))
+    assert part.__dict__.keys() >= {"id", "name"} and "age" not in part.__dict__
+    seen: list[Any] = []
+
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        seen.append(instance.name)
+
+    signals.post_init.connect(receiver, sender=Author)
+    try:
+        made = Author.from_db(db, names, row)
+    finally:
+        signals.post_init.disconnect(receiver, sender=Author)
+    assert seen == [made.name] and made._state.adding is False

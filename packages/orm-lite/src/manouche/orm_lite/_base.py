@@ -205,6 +205,7 @@ def _set_init_fields(opts: Options, fields: list[Field]) -> None:
     """The fields an instance holds (in row order), and ``Model.__init__``'s plan for them."""
     opts.init_fields = fields
     opts.row_dict = None
+    opts.row_maker = None
     # (name, attname, is relation, field, constant default) per init field: Model.__init__'s loop.
     opts.init_attnames = tuple(f.attname for f in opts.init_fields)
     opts.attname_set = frozenset(opts.init_attnames)
@@ -318,15 +319,29 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         running ``__init__``; otherwise the instance is made through ``__init__``,
         which sends the init signals, as Django does.
         """
+        opts = cls._meta
+        make = opts.row_maker
+        if (
+            make is not None
+            and opts.plain_init
+            and type(values) is tuple
+            and len(values) == opts.width
+            and type(field_names) in _SEQUENCES
+            and len(field_names) == opts.width  # type: ignore[arg-type]
+            and not (signals.pre_init.receivers or signals.post_init.receivers)
+        ):
+            made: Model = make(cls, db, *values)  # a whole row, the common case: one call
+            return made
         names = field_names if isinstance(field_names, (list, tuple)) else list(field_names)
         vals = values if isinstance(values, (list, tuple)) else list(values)
-        opts = cls._meta
         if opts.plain_init and (
             not (signals.pre_init.receivers or signals.post_init.receivers)
             or builds_without_init(cls)
         ):
             attnames = opts.init_attnames
             if len(names) == len(attnames) == len(vals):
+                if make is None:
+                    _row_maker(opts)
                 d = (opts.row_dict or _row_dict(opts))(*vals)
             elif opts.attname_set.issuperset(names):
                 d = dict(zip(names, vals, strict=True))
@@ -739,6 +754,31 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         except FieldDoesNotExist:
             return getattr(self, field_name)
         return getattr(self, f.attname)
+
+
+_SEQUENCES = (tuple, list)
+
+
+def _row_maker(opts: Options) -> Callable[..., Model]:
+    """``opts.row_maker(cls, db, *values)``: an instance of ``cls`` read from ``db``, made from
+    the concrete fields' values in order without ``__init__`` (made once per model)."""
+    params = [f"v{i}" for i in range(len(opts.init_attnames))]
+    items = "".join(f"{a!r}: {p}, " for a, p in zip(opts.init_attnames, params, strict=True))
+    source = (
+        f"def row_maker(cls, db, {', '.join(params)}):\n"
+        "    state = new_state(State)\n"
+        "    state.db = db\n"
+        "    state.adding = False\n"
+        "    obj = cls.__new__(cls)\n"
+        f"    obj.__dict__ = {{{items}'_state': state}}\n"
+        "    return obj\n"
+    )
+    namespace: dict[str, Any] = {"State": ModelState, "new_state": object.__new__}
+    exec(compile(source, f"<orm-lite row maker {opts.label}>", "exec"), namespace)  # noqa: S102
+    fn: Callable[..., Model] = namespace["row_maker"]
+    opts.width = len(params)
+    opts.row_maker = fn
+    return fn
 
 
 def _row_dict(opts: Options) -> Callable[..., dict[str, Any]]:

@@ -152,6 +152,10 @@ class Options:
         self.plain_init = False
         #: ``row_dict(*values)`` -> ``{attname: value}`` of ``init_attnames`` (made on first use).
         self.row_dict: Callable[..., dict[str, Any]] | None = None
+        #: ``row_maker(cls, db, *values)`` -> an instance from a whole row (made on first use
+        #: of ``from_db`` with a whole row, when the model keeps ``Model.__init__``).
+        self.row_maker: Callable[..., Any] | None = None
+        self.width = -1
 
     # -- fields -------------------------------------------------------------------
 
