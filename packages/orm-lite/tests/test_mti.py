@@ -394,6 +394,12 @@ DELETES: dict[str, Callable[[Any, Any], Any]] = {
         m.Owner.objects.count(),
     ),
     "two_parents_first": lambda m, f: m.Spot.objects.filter(name="Jet").delete(),
+    "proxy_of_child": lambda m, f: m.TopDiner.objects.filter(rating__lt=3).delete(),
+    "created_then_deleted": lambda m, f: (
+        m.TopDiner.objects.create(name="Kai", city="Metz", rating=7).delete(),
+        m.Pizzeria.objects.create(name="Lou", city="Metz", oven="gas").delete(),
+        m.Franchise.objects.create(name="Max", city="Metz", owner_name="M", fee=1).delete(),
+    ),
 }
 
 #: update() on children: their own table and their ancestors', as Django.
@@ -417,6 +423,18 @@ UPDATES: dict[str, Callable[[Any, Any], Any]] = {
         fee=f("fee") + 1, city="Metz", owner_name=f("owner_name"), since=f("since") - 1
     ),
     "second_parent_only": lambda m, f: m.Franchise.objects.update(owner_name="Co"),
+    "proxy_of_child": lambda m, f: m.TopDiner.objects.filter(city="Lyon").update(
+        city="Lens", rating=f("rating") - 1
+    ),
+    "saved_instances": lambda m, f: [
+        (obj.save(), obj.pk is not None)
+        for obj in [
+            m.Pizzeria.objects.get(name="Gusto"),
+            m.TopDiner.objects.get(name="Alba"),
+            m.Franchise.objects.get(name="Jet"),
+        ]
+        if not setattr(obj, "city", "Caen")
+    ],
 }
 
 
