@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -333,15 +333,7 @@ async def _plan_rows(db: Database, sql: str, args: Any) -> tuple[list[Any], Any]
         return await _sqlalchemy_rows(block.conn, sql, args)
     reader = await _reader(target, engine) if direct else None
     if reader is None:  # (also when the pool is too small to keep read connections)
-        async with _lease(target) as conn:
-            try:
-                found = await _sqlalchemy_rows(conn, sql, args)
-            except BaseException:
-                await conn.rollback()
-                raise
-            if conn.in_transaction():
-                await conn.commit()
-        return found
+        return await _read_on_lease(target, lambda conn: _sqlalchemy_rows(conn, sql, args))
     try:
         return await _driver_rows(engine, reader.driver, sql, args)
     except sa.exc.DBAPIError as exc:
@@ -393,16 +385,25 @@ async def _fetch(db: Database, statement: Any, params: Any = None) -> list[Any]:
     if block is not None:
         result = await block.conn.execute(statement, params)
         return list(result.all())
-    async with _lease(target) as conn:
+
+    async def read(conn: AsyncConnection) -> list[Any]:
+        return list((await conn.execute(statement, params)).all())
+
+    return await _read_on_lease(target, read)
+
+
+async def _read_on_lease(db: Database, read: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """``await read(conn)`` on a leased connection of ``db``, outside any transaction of the
+    task: rolled back when it fails, the transaction a read may have begun ended after."""
+    async with _lease(db) as conn:
         try:
-            result = await conn.execute(statement, params)
-            rows = list(result.all())
+            found = await read(conn)
         except BaseException:
             await conn.rollback()
             raise
         if conn.in_transaction():
             await conn.commit()
-    return rows
+    return found
 
 
 # -- connections ---------------------------------------------------------------------------------

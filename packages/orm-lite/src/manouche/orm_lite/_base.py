@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
@@ -204,7 +204,6 @@ def _build_table(cls: type[Model]) -> None:
 def _set_init_fields(opts: Options, fields: list[Field]) -> None:
     """The fields an instance holds (in row order), and ``Model.__init__``'s plan for them."""
     opts.init_fields = fields
-    opts.row_dict = None
     opts.row_maker = None
     # (name, attname, is relation, field, constant default) per init field: Model.__init__'s loop.
     opts.init_attnames = tuple(f.attname for f in opts.init_fields)
@@ -320,34 +319,24 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         which sends the init signals, as Django does.
         """
         opts = cls._meta
-        make = opts.row_maker
-        if (
-            make is not None
-            and opts.plain_init
-            and type(values) is tuple
-            and len(values) == opts.width
-            and type(field_names) in _SEQUENCES
-            and len(field_names) == opts.width  # type: ignore[arg-type]
-            and not (signals.pre_init.receivers or signals.post_init.receivers)
-        ):
-            made: Model = make(cls, db, *values)  # a whole row, the common case: one call
-            return made
-        names = field_names if isinstance(field_names, (list, tuple)) else list(field_names)
-        vals = values if isinstance(values, (list, tuple)) else list(values)
-        if opts.plain_init and (
+        plain = opts.plain_init and (
             not (signals.pre_init.receivers or signals.post_init.receivers)
             or builds_without_init(cls)
-        ):
-            attnames = opts.init_attnames
-            if len(names) == len(attnames) == len(vals):
-                if make is None:
-                    _row_maker(opts)
-                d = (opts.row_dict or _row_dict(opts))(*vals)
-            elif opts.attname_set.issuperset(names):
+        )
+        names: Sequence[str]
+        vals: Sequence[Any]
+        if plain and type(values) is tuple and type(field_names) is tuple:
+            names, vals = field_names, values  # (the common case: no conversion)
+        else:
+            names = field_names if isinstance(field_names, (list, tuple)) else list(field_names)
+            vals = values if isinstance(values, (list, tuple)) else list(values)
+        if plain:
+            if len(names) == len(vals) == len(opts.init_attnames):
+                # A whole row: one generated call makes the instance.
+                made: Model = (opts.row_maker or _row_maker(opts))(cls, db, *vals)
+                return made
+            if opts.attname_set.issuperset(names):
                 d = dict(zip(names, vals, strict=True))
-            else:
-                d = None
-            if d is not None:
                 d["_state"] = ModelState(db, False)
                 obj = cls.__new__(cls)
                 obj.__dict__ = d
@@ -756,9 +745,6 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         return getattr(self, f.attname)
 
 
-_SEQUENCES = (tuple, list)
-
-
 def _row_maker(opts: Options) -> Callable[..., Model]:
     """``opts.row_maker(cls, db, *values)``: an instance of ``cls`` read from ``db``, made from
     the concrete fields' values in order without ``__init__`` (made once per model)."""
@@ -776,23 +762,7 @@ def _row_maker(opts: Options) -> Callable[..., Model]:
     namespace: dict[str, Any] = {"State": ModelState, "new_state": object.__new__}
     exec(compile(source, f"<orm-lite row maker {opts.label}>", "exec"), namespace)  # noqa: S102
     fn: Callable[..., Model] = namespace["row_maker"]
-    opts.width = len(params)
     opts.row_maker = fn
-    return fn
-
-
-def _row_dict(opts: Options) -> Callable[..., dict[str, Any]]:
-    """``opts.row_dict``: the concrete fields' values, in order, to an instance ``__dict__``.
-
-    Made once per model: a dict display is quicker than ``dict(zip(...))`` per row.
-    """
-    params = [f"v{i}" for i in range(len(opts.init_attnames))]
-    items = ", ".join(f"{a!r}: {p}" for a, p in zip(opts.init_attnames, params, strict=True))
-    source = f"def row_dict({', '.join(params)}):\n    return {{{items}}}\n"
-    namespace: dict[str, Any] = {}
-    exec(compile(source, f"<orm-lite row dict {opts.label}>", "exec"), namespace)  # noqa: S102
-    fn: Callable[..., dict[str, Any]] = namespace["row_dict"]
-    opts.row_dict = fn
     return fn
 
 

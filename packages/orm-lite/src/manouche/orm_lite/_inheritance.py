@@ -39,7 +39,6 @@ _OWN_OPTIONS = frozenset(
         "concrete_model",
         "proxy_for_model",
         "known_shapes",
-        "get_stmt",
         "pending",
         "auto_created",
         "_field_cache",

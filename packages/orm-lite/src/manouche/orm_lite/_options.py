@@ -137,8 +137,6 @@ class Options:
         self.attnames: tuple[str, ...] = ()
         self.columns: tuple[sa.Column[Any], ...] = ()
         self.pending: list[Callable[[], None]] = []
-        # The cached SELECT of get(pk=...) (built on first use).
-        self.get_stmt: Any = None
         #: The keyword names ``get()`` takes for the primary key (made on first use).
         self.pk_get_keys: frozenset[str] | None = None
         #: Shapes of filter() calls that compiled once: later ones may wait to be built.
@@ -150,12 +148,9 @@ class Options:
         self.attname_set: frozenset[str] = frozenset()
         #: Concrete and keeping ``Model.__init__``: rows may be built without calling it.
         self.plain_init = False
-        #: ``row_dict(*values)`` -> ``{attname: value}`` of ``init_attnames`` (made on first use).
-        self.row_dict: Callable[..., dict[str, Any]] | None = None
-        #: ``row_maker(cls, db, *values)`` -> an instance from a whole row (made on first use
-        #: of ``from_db`` with a whole row, when the model keeps ``Model.__init__``).
+        #: ``row_maker(cls, db, *values)`` -> an instance from the values of ``init_attnames``,
+        #: without ``__init__`` (made on first use by ``from_db``).
         self.row_maker: Callable[..., Any] | None = None
-        self.width = -1
 
     # -- fields -------------------------------------------------------------------
 

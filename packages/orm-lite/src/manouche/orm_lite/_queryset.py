@@ -1167,9 +1167,9 @@ class QuerySet(AsyncQuerySetMixin):
             if f in opts.parent_fields:
                 # (F() in the value reads the ancestor's own row, as Django's related updates)
                 into = parent_values.setdefault(f.model, {})
-                sq = parent_scratch.get(f.model) or parent_scratch.setdefault(
-                    f.model, Query(f.model)
-                )
+                if f.model not in parent_scratch:
+                    parent_scratch[f.model] = Query(f.model)
+                sq = parent_scratch[f.model]
             if isinstance(value, Expression):
                 res = value.resolve(sq, None)
                 if sq.joins:
