@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import io
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 TABLES = ["serialtest_author", "serialtest_tag", "serialtest_book", "serialtest_book_tags"]
+THROUGH = "serialtest_book_tags"
 
 
 def _configure(tmp: Path) -> None:
@@ -99,30 +101,48 @@ def django_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         connections[alias].close()
 
 
-def rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the test tables, raw as SQLite stores them, in pk order."""
+def rows(path: Path, tables: Sequence[str] = TABLES) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of ``tables``, raw as SQLite stores them, in pk order."""
     con = sqlite3.connect(path)
     try:
-        out = {t: con.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in TABLES[:-1]}
-        # Through rows compare as pairs: their own ids depend on insertion order.
-        out[TABLES[-1]] = con.execute(
-            f"SELECT book_id, tag_id FROM {TABLES[-1]} ORDER BY book_id, tag_id"
-        ).fetchall()
+        out = {}
+        for t in tables:
+            # Through rows compare as pairs: their own ids depend on insertion order.
+            sql = (
+                f"SELECT book_id, tag_id FROM {t} ORDER BY book_id, tag_id"
+                if t == THROUGH
+                else f"SELECT * FROM {t} ORDER BY 1"
+            )
+            out[t] = con.execute(sql).fetchall()
         return out
     finally:
         con.close()
 
 
-def truncate(path: Path) -> None:
+def truncate(path: Path, tables: Sequence[str] = TABLES) -> None:
+    """Empty ``tables`` (children first, so list parents first)."""
     con = sqlite3.connect(path)
     try:
-        for t in reversed(TABLES):
+        for t in reversed(tables):
             con.execute(f"DELETE FROM {t}")
         # Fresh ids too: objects loaded without a pk (natural keys) get 1, 2, ...
         con.execute("DELETE FROM sqlite_sequence")
         con.commit()
     finally:
         con.close()
+
+
+def load_here(path: Path, sources: list[tuple[str, str, str]], models: list[Any]) -> int:
+    """``serial.load_data`` of ``(name, text, format)`` sources into the SQLite file at ``path``."""
+    from manouche import orm_lite, serial
+
+    target = orm_lite.Database(f"sqlite:///{path}", default=False)
+    try:
+        return serial.load_data(
+            target, [(name, io.StringIO(text), fmt) for name, text, fmt in sources], models=models
+        )
+    finally:
+        target.dispose()
 
 
 def django_dump(fmt: str, indent: int | None, natural: bool = False, fields: Any = None) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import django_dump, rows, truncate
+from conftest import django_dump, load_here, rows, truncate
 
 from manouche import serial
 
@@ -115,18 +115,11 @@ def test_django_fixture_loads_here_into_the_same_rows(
     orm: Any, django_env: Path, fmt: str, natural: bool
 ) -> None:
     m, _db = orm
-    from manouche import orm_lite
 
     fixture = django_dump(fmt, 2, natural)
     other = django_env / "other.sqlite3"
     truncate(other)
-    target = orm_lite.Database(f"sqlite:///{other}", default=False)
-    try:
-        n = serial.load_data(
-            target, [("django." + fmt, io.StringIO(fixture), fmt)], models=[m.Author, m.Tag, m.Book]
-        )
-    finally:
-        target.dispose()
+    n = load_here(other, [("django." + fmt, fixture, fmt)], [m.Author, m.Tag, m.Book])
     assert n == 32
     assert rows(other) == rows(django_env / "django.sqlite3")
 
@@ -159,23 +152,14 @@ def test_our_dump_loads_into_django_into_the_same_rows(
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_round_trip_through_our_loader(orm: Any, django_env: Path, fmt: str) -> None:
     m, db = orm
-    from manouche import orm_lite
 
     out = io.StringIO()
     serial.dump_data(db, out, models=[m.Author, m.Tag, m.Book], format=fmt)
     other = django_env / "other.sqlite3"
     truncate(other)
-    target = orm_lite.Database(f"sqlite:///{other}", default=False)
-    try:
-        serial.load_data(
-            target, [("ours", io.StringIO(out.getvalue()), fmt)], models=[m.Author, m.Tag, m.Book]
-        )
-        # Loading again updates in place: same rows, no duplicates.
-        serial.load_data(
-            target, [("ours", io.StringIO(out.getvalue()), fmt)], models=[m.Author, m.Tag, m.Book]
-        )
-    finally:
-        target.dispose()
+    load_here(other, [("ours", out.getvalue(), fmt)], [m.Author, m.Tag, m.Book])
+    # Loading again updates in place: same rows, no duplicates.
+    load_here(other, [("ours", out.getvalue(), fmt)], [m.Author, m.Tag, m.Book])
     assert rows(other) == rows(django_env / "django.sqlite3")
 
 
@@ -183,20 +167,10 @@ def test_yaml_both_ways(orm: Any, django_env: Path, tmp_path: Path) -> None:
     """YAML is not byte-compatible (Django writes native timestamps) but loads both ways."""
     from django.core.management import call_command
 
-    from manouche import orm_lite
-
     m, db = orm
     other = django_env / "other.sqlite3"
     truncate(other)
-    target = orm_lite.Database(f"sqlite:///{other}", default=False)
-    try:
-        n = serial.load_data(
-            target,
-            [("d.yaml", io.StringIO(django_dump("yaml", None)), "yaml")],
-            models=[m.Author, m.Tag, m.Book],
-        )
-    finally:
-        target.dispose()
+    n = load_here(other, [("d.yaml", django_dump("yaml", None), "yaml")], [m.Author, m.Tag, m.Book])
     assert n == 32
     assert rows(other) == rows(django_env / "django.sqlite3")
     path = tmp_path / "ours.yaml"

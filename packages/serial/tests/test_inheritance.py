@@ -4,8 +4,6 @@ the same rows, same bytes, and each side's dump loaded by the other."""
 
 from __future__ import annotations
 
-import io
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,6 +11,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from conftest import load_here, rows, truncate
 
 from manouche import serial
 
@@ -60,24 +59,6 @@ def _objects(m: Any, using: Any = None) -> list[Any]:
     return out
 
 
-def _rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    con = sqlite3.connect(path)
-    try:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in TABLES}
-    finally:
-        con.close()
-
-
-def _empty(path: Path) -> None:
-    con = sqlite3.connect(path)
-    try:
-        for t in reversed(TABLES):
-            con.execute(f"DELETE FROM {t}")
-        con.commit()
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def mti(django_env: Path) -> Iterator[tuple[Any, Any, Any]]:
     """(Django models, orm-lite models, orm-lite Database on Django's filled file)."""
@@ -122,22 +103,12 @@ def test_django_dump_of_children_loads_here(mti: Any, django_env: Path, fmt: str
     from django.core import serializers
 
     dj, ol, _ = mti
-    from manouche import orm_lite
-
     fixture = serializers.serialize(fmt, _objects(dj), indent=2)
     other = django_env / "other.sqlite3"
-    _empty(other)
-    target = orm_lite.Database(f"sqlite:///{other}", default=False)
-    try:
-        n = serial.load_data(
-            target,
-            [(f"django.{fmt}", io.StringIO(fixture), fmt)],
-            models=[getattr(ol, name) for name in NAMES],
-        )
-    finally:
-        target.dispose()
+    truncate(other, TABLES)
+    n = load_here(other, [(f"django.{fmt}", fixture, fmt)], [getattr(ol, name) for name in NAMES])
     assert n == 5 + 3 + 2 + 2 + 1  # one object per row of each table
-    assert _rows(other) == _rows(django_env / "django.sqlite3")
+    assert rows(other, TABLES) == rows(django_env / "django.sqlite3", TABLES)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -151,6 +122,6 @@ def test_our_dump_of_children_loads_into_django(
     with path.open("w", encoding="utf-8") as fh:
         serial.dump_data(db, fh, models=[getattr(ol, name) for name in NAMES], format=fmt, indent=2)
     other = django_env / "other.sqlite3"
-    _empty(other)
+    truncate(other, TABLES)
     call_command("loaddata", str(path), database="other", verbosity=0)
-    assert _rows(other) == _rows(django_env / "django.sqlite3")
+    assert rows(other, TABLES) == rows(django_env / "django.sqlite3", TABLES)
