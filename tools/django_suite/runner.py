@@ -369,8 +369,11 @@ def run_suite(package: str, update: bool, keyword: str | None, verbose: bool) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="dev.py django-suite", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="dev.py django-suite",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("packages", nargs="*", help="package folders (default: all with a suite)")
     parser.add_argument("--update", action="store_true", help="record the outcomes")
     parser.add_argument("-k", dest="keyword", help="only test ids containing this (no ratchet)")

@@ -134,7 +134,8 @@ def configure_django(tests_dir: str, apps: list[str], extra: dict[str, Any]) -> 
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "DEFAULT_AUTO_FIELD": "django.db.models.AutoField",
         "USE_TZ": False,
-        "INSTALLED_APPS": ALWAYS_INSTALLED_APPS + [a for a in apps if a not in ALWAYS_INSTALLED_APPS],
+        "INSTALLED_APPS": ALWAYS_INSTALLED_APPS
+        + [a for a in apps if a not in ALWAYS_INSTALLED_APPS],
         "ROOT_URLCONF": "urls",
         "STATIC_URL": "static/",
         "STATIC_ROOT": os.path.join(tmp, "static"),

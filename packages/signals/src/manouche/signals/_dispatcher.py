@@ -101,9 +101,7 @@ def _invoke(
 # What a send needs of a connection: (strong receiver or None, weak
 # reference or None, calling style, name of the first positional parameter
 # of a positional-style receiver that takes **kwargs).
-_Item = tuple[
-    Callable[..., Any] | None, "weakref.ref[Callable[..., Any]] | None", int, str | None
-]
+_Item = tuple[Callable[..., Any] | None, "weakref.ref[Callable[..., Any]] | None", int, str | None]
 # A live receiver with its calling style and first positional name.
 _Call = tuple[Callable[..., Any], int, str | None]
 # The items to call for one sender: (sync items, async items), each in
@@ -176,7 +174,7 @@ class _Receivers(dict[Any, Any]):
     the comparison means the same here. Any other comparison is a dict's.
     """
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, list) and not other:
@@ -318,7 +316,7 @@ class Signal(NamedSignal):
             strong,
             ref,
             sender_ref,
-                        _is_async(receiver),
+            _is_async(receiver),
             style,
             first_positional(receiver) if style == POSITIONAL_SIGNAL else None,
         )
@@ -538,9 +536,7 @@ class Signal(NamedSignal):
             elif _sync_wrapper is None:
                 raise RuntimeError("Cannot send to a non-coroutine function.")
             else:
-                result = await _invoke(
-                    _sync_wrapper(receiver), style, self, sender, kwargs, first
-                )
+                result = await _invoke(_sync_wrapper(receiver), style, self, sender, kwargs, first)
             responses.append((receiver, result))
         return responses
 
@@ -554,9 +550,7 @@ class Signal(NamedSignal):
             if receiver is not None:
                 yield receiver, connection.style, connection.first, connection.is_async
 
-    def _live(
-        self, sender: Any
-    ) -> tuple[list[_Call], list[_Call]]:
+    def _live(self, sender: Any) -> tuple[list[_Call], list[_Call]]:
         sync: list[_Call] = []
         async_: list[_Call] = []
         for receiver, style, first, is_async in self._iter_live(sender):
