@@ -17,6 +17,7 @@ from manouche.testkit.databases import (
     transactional,
 )
 from manouche.testkit.queries import CapturedQueries, Query, assert_num_queries, capture_queries
+from manouche.testkit.readme import ReadmeBlock, ReadmeBlockError, readme_blocks, run_readme
 from manouche.testkit.servers import LiveServer
 from manouche.testkit.services import (
     SERVICES,
@@ -40,6 +41,8 @@ __all__ = [
     "DatabaseFixture",
     "LiveServer",
     "Query",
+    "ReadmeBlock",
+    "ReadmeBlockError",
     "Response",
     "SentSignal",
     "Service",
@@ -50,8 +53,10 @@ __all__ = [
     "engine_of",
     "flush_tables",
     "fresh_database",
+    "readme_blocks",
     "require_service",
     "rolled_back",
+    "run_readme",
     "service_answers",
     "services_required",
     "transactional",
