@@ -1,4 +1,4 @@
-"""orm-lite in Flask apps: a database per app, connections returned at teardown, shared memory DB."""
+"""orm-lite in Flask apps: a database per app, connections back at teardown, shared memory DB."""
 
 from __future__ import annotations
 
