@@ -34,6 +34,7 @@ from manouche.httpkit import errors
 from manouche.httpkit.exceptions import (
     BadRequest,
     Http404,
+    MalformedRequest,
     PermissionDenied,
     RequestDataTooBig,
     SuspiciousOperation,
@@ -227,7 +228,7 @@ class WSGIHandler:
                 response = self._safe(
                     self.handler400,
                     request,
-                    BadRequest("The request path is not valid UTF-8"),
+                    MalformedRequest("The request path is not valid UTF-8"),
                     400,
                 )
             else:
