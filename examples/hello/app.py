@@ -101,7 +101,9 @@ def api_time(request: webob.Request) -> webob.Response:
     import datetime
 
     now = datetime.datetime.now(datetime.UTC).isoformat()
-    return webob.Response(json.dumps({"now": now}), content_type="application/json")
+    return webob.Response(
+        json.dumps({"now": now}), content_type="application/json", charset="utf-8"
+    )
 
 
 ROUTES = {

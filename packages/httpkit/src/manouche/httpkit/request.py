@@ -29,8 +29,8 @@ Everything else is WebOb's; views may annotate ``webob.Request``.
 from __future__ import annotations
 
 import codecs
-import io
 import email.message
+import io
 import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -71,6 +71,8 @@ _MULTIPART = "multipart/form-data"
 # The boundary rule of the stdlib multipart parser (RFC 2046 allows 70 characters).
 _BOUNDARY = re.compile(r"[ -~]{0,200}[!-~]")
 _PROBE = "a=b&c=%2B+~-_.*"
+#: WebOb's ``path_info`` property, which ours wraps.
+_WEBOB_PATH_INFO: Any = webob.Request.path_info
 
 
 def _shown(value: str, limit: int = 40) -> str:
@@ -120,6 +122,18 @@ def form_charset(content_type: str) -> str:
 
 class Request(webob.Request):
     """WebOb's request, answering undecodable or oversized form data with a 400."""
+
+    @property
+    def path_info(self) -> str:
+        """WebOb's, but a path that is not UTF-8 raises ``MalformedRequest`` (a 400)."""
+        try:
+            return str(_WEBOB_PATH_INFO.fget(self))
+        except UnicodeDecodeError:
+            raise MalformedRequest("The request path is not valid UTF-8") from None
+
+    @path_info.setter
+    def path_info(self, value: str) -> None:
+        _WEBOB_PATH_INFO.fset(self, value)
 
     @property
     def GET(self) -> GetDict:  # noqa: N802 - WebOb's name

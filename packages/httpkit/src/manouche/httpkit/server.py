@@ -168,8 +168,15 @@ def _guarded_server_classes(request_timeout: float) -> tuple[type, type]:
 
     class SecureErrorTask(ErrorTask):  # type: ignore[misc]
         def execute(self) -> None:
-            super().execute()
+            # waitress's own, with the headers added before the first write sends them.
+            error = self.request.error
+            status, headers, body = error.to_response(self.channel.server.adj.ident)
+            self.status = status
+            self.response_headers.extend(headers)
             self.response_headers.extend(ERROR_HEADERS)
+            self.set_close_on_finish()
+            self.content_length = len(body)
+            self.write(body)
 
     class DeadlineChannel(HTTPChannel):  # type: ignore[misc]
         error_task_class = SecureErrorTask
