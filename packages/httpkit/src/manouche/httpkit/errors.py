@@ -189,7 +189,8 @@ def _frames(exception: BaseException) -> str:
                 if not text:
                     continue
                 mark = " class=here" if n == lineno else ""
-                lines.append(f"<li value={n}{mark}><code>{_esc(text.rstrip())}</code></li>")
+                code = _esc(redact_text(text.rstrip()))
+                lines.append(f"<li value={n}{mark}><code>{code}</code></li>")
             parts.append(
                 f"<li><p><b>{_esc(frame.filename)}</b>, line {lineno}, in "
                 f"<b>{_esc(frame.name)}</b></p><ol class=src>{''.join(lines)}</ol></li>"
