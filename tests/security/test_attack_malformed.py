@@ -9,6 +9,7 @@ percent-encoding, integers no column holds, odd methods and bad framing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -245,3 +246,30 @@ def test_oversize_body_is_413_with_headers(polls: str) -> None:
     )
     assert reply.status == 413
     httpkit_headers(reply, "413")
+
+
+def test_huge_integers_answer_as_djangos_site(polls: str) -> None:
+    import json
+    import subprocess
+    import sys
+
+    pytest.importorskip("django")
+    paths = [
+        "/99999999999999999999999999/",
+        "/9223372036854775808/",
+        "/9223372036854775808/results/",
+        "/18446744073709551616/",
+    ]
+    # (Without the slash Django redirects to the slashed URL, which is then a 404:
+    # its resolver matches any digits. Here the URL matches nothing, so a 404 at once.)
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.security._django_ints", *paths],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout
+    django_statuses = json.loads(out)
+    ours = {p: request(polls, "GET", p).status for p in paths}
+    assert ours == django_statuses
+    assert set(ours.values()) == {404}
