@@ -35,8 +35,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         REQUEST_TIMEOUT,
         "--max-body-size",
         "100000",
-        "--connection-limit",
-        "20",
     )
     with serving(cmd, SERVING_ON) as base:
         yield base
@@ -122,7 +120,18 @@ def test_slow_header_clients_neither_starve_it_nor_stay(server: str) -> None:
             s.close()
 
 
-def test_connection_limit_holds_and_recovers(server: str) -> None:
+@pytest.fixture(scope="module")
+def limited_server() -> Iterator[str]:
+    """20 connections at most, 5 s to send a request."""
+    cmd = serve_cmd(
+        "examples.hello.app:application", "--request-timeout", "5", "--connection-limit", "20"
+    )
+    with serving(cmd, SERVING_ON) as base:
+        yield base
+
+
+def test_connection_limit_holds_and_recovers(limited_server: str) -> None:
+    server = limited_server
     # 20 idle connections fill the limit; the server takes no more until they go.
     idle = [socket.create_connection(address(server), timeout=30) for _ in range(20)]
     for s in idle:
