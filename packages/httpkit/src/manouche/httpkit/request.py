@@ -97,7 +97,7 @@ def _too_many_fields(limit: int) -> TooManyFieldsSent:
     )
 
 
-def form_charset(content_type: str) -> str:
+def _form_charset(content_type: str) -> str:
     """The codec name of a form's ``Content-Type`` charset (utf-8 when none).
 
     Raises :class:`~manouche.httpkit.MalformedRequest` for an unknown charset
@@ -141,7 +141,8 @@ class Request(webob.Request):
         query = environ.get("QUERY_STRING", "")
         limit = _limits(environ)[0]
         if limit is not None and query and query.count("&") + 1 > limit:
-            if "webob._parsed_query_vars" not in environ:
+            cached = environ.get("webob._parsed_query_vars")
+            if cached is None or cached[1] != query:
                 raise _too_many_fields(limit)
         try:
             return super().GET
@@ -162,7 +163,7 @@ class Request(webob.Request):
         ):
             return super().POST
         raw_type = str(environ.get("CONTENT_TYPE", ""))
-        charset = form_charset(raw_type)
+        charset = _form_charset(raw_type)
         max_fields, max_files = _limits(environ)
         if content_type == _MULTIPART:
             values = self._read_multipart(raw_type, charset, max_fields, max_files)
