@@ -26,15 +26,15 @@ def fresh_polls_tables(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=["sqlite", "postgresql", "mariadb"])
 def polls(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """The polls site on SQLite and on PostgreSQL."""
+    """The polls site on SQLite, PostgreSQL and MariaDB."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('polls') / 'polls.sqlite3'}"
     else:
-        url = request.getfixturevalue("postgresql_url")
+        url = request.getfixturevalue(f"{request.param}_url")
         fresh_polls_tables(url)
     with serving(
         serve_cmd("examples.polls.app:application"), SERVING_ON, {"DATABASE_URL": url}
