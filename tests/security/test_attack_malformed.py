@@ -1,6 +1,6 @@
 """Malformed requests to every URL of every example site: 4xx, never a 5xx or a traceback.
 
-Each site is served for real (``manouche-serve``); the polls site on SQLite
+Each site is served for real (``manouche-serve``); the polls site on SQLite,
 PostgreSQL and MariaDB. The cases are what a fuzzer or a hostile client sends:
 forms in charsets other than UTF-8, broken multipart bodies, bad
 percent-encoding, integers no column holds, odd methods and bad framing.
