@@ -273,3 +273,46 @@ def test_huge_integers_answer_as_djangos_site(polls: str) -> None:
     ours = {p: request(polls, "GET", p).status for p in paths}
     assert ours == django_statuses
     assert set(ours.values()) == {404}
+
+
+def test_malformed_requests_among_concurrent_votes_lose_no_vote(polls: str) -> None:
+    """Valid votes and malformed ones from many clients at once: each 303 is one stored vote."""
+    import re
+    import threading
+
+    bad = [case for case in BODY_CASES if case[1] == "POST"]
+    acknowledged = [0] * 8
+    errors: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def tally() -> int:
+        page = request(polls, "GET", "/3/results/").text()
+        return sum(int(n) for n in re.findall(r'<span class="votes">(\d+)</span>', page))
+
+    before = tally()
+
+    def client(index: int) -> None:
+        barrier.wait()
+        for round_ in range(10):
+            name, method, headers, body = bad[(index * 10 + round_) % len(bad)]
+            try:
+                reply = request(polls, method, "/3/vote/", headers, body)
+                if reply.status >= 500:
+                    errors.append(f"{name}: {reply.status}")
+                vote = request(polls, "POST", "/3/vote/", {"Content-Type": FORM}, b"choice=7")
+            except OSError as exc:
+                errors.append(f"{name}: {exc!r}")
+                continue
+            if vote.status == 303:
+                acknowledged[index] += 1
+            else:
+                errors.append(f"valid vote after {name}: {vote.status}")
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sum(acknowledged) == 80
+    assert tally() - before == sum(acknowledged)
