@@ -48,6 +48,7 @@ class Suite:
     """One package's ``suite.toml``."""
 
     package: str
+    name: str
     folder: Path
     django: str
     labels: list[str]
@@ -61,14 +62,29 @@ class Suite:
     outcomes_file: Path = field(init=False)
 
     def __post_init__(self) -> None:
-        self.outcomes_file = self.folder / "outcomes.json"
+        stem = "outcomes" if self.name == "suite" else f"outcomes-{self.name}"
+        self.outcomes_file = self.folder / f"{stem}.json"
+
+    @property
+    def path_label(self) -> str:
+        return str((self.folder / f"{self.name}.toml").relative_to(ROOT))
+
+    @property
+    def title(self) -> str:
+        return self.package if self.name == "suite" else f"{self.package}/{self.name}"
 
     @classmethod
-    def load(cls, package: str) -> Suite:
+    def load_all(cls, package: str) -> list[Suite]:
+        """The package's suites: ``suite.toml`` and any other ``*.toml`` beside it."""
         folder = ROOT / "packages" / package / "tests" / "django_suite"
-        path = folder / "suite.toml"
-        if not path.exists():
+        paths = sorted(folder.glob("*.toml"))
+        if not paths:
             raise SystemExit(f"packages/{package} has no tests/django_suite/suite.toml")
+        return [cls.load(package, path) for path in paths]
+
+    @classmethod
+    def load(cls, package: str, path: Path) -> Suite:
+        folder = path.parent
         with path.open("rb") as fh:
             data = tomllib.load(fh)
         unknown = set(data) - {
@@ -85,6 +101,7 @@ class Suite:
                 raise SystemExit(f"{path}: the exclusion of {key!r} needs a reason")
         return cls(
             package=package,
+            name=path.stem,
             folder=folder,
             django=str(data["django"]),
             labels=labels,
@@ -105,7 +122,7 @@ class Suite:
 
 
 def configured_packages() -> list[str]:
-    return sorted(p.parts[-4] for p in ROOT.glob("packages/*/tests/django_suite/suite.toml"))
+    return sorted({p.parts[-4] for p in ROOT.glob("packages/*/tests/django_suite/*.toml")})
 
 
 # -- Django's sources ------------------------------------------------------------
@@ -308,9 +325,9 @@ def write_record(suite: Suite, outcomes: dict[str, str], total: int, excluded: i
     suite.outcomes_file.write_text(json.dumps(data, indent=1) + "\n")
 
 
-def run_suite(package: str, update: bool, keyword: str | None, verbose: bool) -> bool:
+def run_suite(suite: Suite, update: bool, keyword: str | None, verbose: bool) -> bool:
     started = time.monotonic()
-    suite = Suite.load(package)
+    package = suite.title
     source = fetch(suite.django)
     env = ensure_env(suite)
     python = env / "bin" / "python"
@@ -382,8 +399,12 @@ def main(argv: list[str] | None = None) -> int:
     names = args.packages or configured_packages()
     ok = True
     for name in names:
-        say(f"Django's own tests against manouche-{name}")
-        ok &= run_suite(name, args.update, args.keyword, args.verbose)
+        package, _, only = name.partition("/")
+        for suite in Suite.load_all(package):
+            if only and suite.name != only:
+                continue
+            say(f"Django's own tests against manouche-{package} ({suite.path_label})")
+            ok &= run_suite(suite, args.update, args.keyword, args.verbose)
     return 0 if ok else 1
 
 
