@@ -325,6 +325,17 @@ def write_record(suite: Suite, outcomes: dict[str, str], total: int, excluded: i
     suite.outcomes_file.write_text(json.dumps(data, indent=1) + "\n")
 
 
+def ratchet(record: dict[str, str], outcomes: dict[str, str]) -> tuple[list[str], list[str]]:
+    """(tests recorded as passing that do not pass now, passing tests not recorded so).
+
+    A recorded pass that is missing from ``outcomes`` (no longer found, or
+    newly excluded) counts as a regression: the ratchet never loosens silently.
+    """
+    regressions = sorted(t for t, o in record.items() if o == "pass" and outcomes.get(t) != "pass")
+    new_passes = sorted(t for t, o in outcomes.items() if o == "pass" and record.get(t) != "pass")
+    return regressions, new_passes
+
+
 def run_suite(suite: Suite, update: bool, keyword: str | None, verbose: bool) -> bool:
     started = time.monotonic()
     package = suite.title
@@ -360,8 +371,7 @@ def run_suite(suite: Suite, update: bool, keyword: str | None, verbose: bool) ->
         return not broken and all(o in ("pass", "skip") for o in outcomes.values())
 
     record = read_record(suite)
-    regressions = [t for t, o in record.items() if o == "pass" and outcomes.get(t) != "pass"]
-    new_passes = [t for t in passed if record.get(t) != "pass"]
+    regressions, new_passes = ratchet(record, outcomes)
     for tid in regressions:
         now = outcomes.get(tid, "not found (or now excluded)")
         print(f"    RATCHET: {tid} passed before and now is {now}")
