@@ -376,3 +376,57 @@ def test_translated_patterns_follow_the_language_as_django() -> None:
     assert out["um"] == out["dj"]
     # And the languages really differ (the test would pass on a dead switch otherwise).
     assert out["um"][0][0] == "/about/" and out["um"][1][0] == "/ueber/"
+
+
+def test_translated_patterns_under_concurrent_languages() -> None:
+    # Threads serving different languages at once: each resolve and reverse
+    # must use its own thread's text, never another's.
+    import threading
+
+    from manouche.urlmap._lazy import LazyString
+
+    local = threading.local()
+    words = {"en": "about/", "de": "ueber/", "fr": "a-propos/"}
+
+    def tr() -> str:
+        return words[getattr(local, "lang", "en")]
+
+    route = LazyString(tr)
+    urls = um.URLMap(
+        [
+            um.path(route, view_a, name="about"),
+            um.path("x/", um.include(([um.path(route, view_b, name="in")], "app"))),
+        ]
+    )
+    errors: list[str] = []
+    done = [0]
+    lock = threading.Lock()
+    barrier = threading.Barrier(12)
+
+    def worker(lang: str) -> None:
+        local.lang = lang
+        barrier.wait()
+        for _ in range(300):
+            word = words[lang]
+            try:
+                assert urls.reverse("about") == f"/{word}"
+                assert urls.reverse("app:in") == f"/x/{word}"
+                assert urls.resolve(f"/{word}").url_name == "about"
+                assert urls.resolve(f"/x/{word}").view_name == "app:in"
+                for other, other_word in words.items():
+                    if other != lang:
+                        with pytest.raises(um.Resolver404):
+                            urls.resolve(f"/{other_word}")
+            except AssertionError as exc:
+                errors.append(f"{lang}: {exc!r}")
+                return
+        with lock:
+            done[0] += 1
+
+    threads = [threading.Thread(target=worker, args=(lang,)) for lang in list(words) * 4]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert done[0] == len(threads)

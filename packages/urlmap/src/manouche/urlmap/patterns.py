@@ -260,75 +260,52 @@ class RegexPattern(_BasePattern):
 class TranslatedPattern:
     """A pattern whose text is a lazy string, such as ``gettext_lazy("about/")``.
 
-    The text is read (``str()``) each time the pattern is used, and the regex
-    is compiled once per distinct text, so a translated route matches and
-    reverses in the language active at that moment, as in Django. Any lazy
-    string object works (Django's ``gettext_lazy``, urlmap's
-    ``reverse_lazy``, i18nkit's, your own class with ``__str__``); urlmap
-    imports no translation library. Translated patterns are matched on their
-    own, outside the combined regexes of the index.
+    The text is read (``str()``) each time the pattern is used, and a plain
+    pattern is compiled once per distinct text, so a translated route matches
+    and reverses in the language active at that moment, as in Django. Any
+    lazy string object works (Django's ``gettext_lazy``, urlmap's
+    ``reverse_lazy``, your own class with ``__str__``); urlmap imports no
+    translation library. Nothing is switched in place: each use reads the
+    compiled pattern of its own text, so threads serving different languages
+    at once do not disturb each other. Translated patterns are matched on
+    their own, outside the combined regexes of the index.
 
     .. versionadded:: 0.2.0
     """
 
     translated = True
     _source: Any
-    _text: str | None
-    _states: dict[str, dict[str, Any]]
     _plain_args: tuple[Any, ...]
+    _compiled: dict[str, _BasePattern]
 
     def _setup(self, source: Any, *args: Any) -> None:
         self._source = source
         self._plain_args = args
-        self._text = None
-        self._states = {}
-        self.sync()
+        self._compiled = {}
+        self.current()  # the text of the moment must at least make a pattern
 
-    def sync(self) -> None:
-        """Make the compiled state that of the text of the moment."""
+    def current(self) -> _BasePattern:
+        """The plain pattern compiled from the text of the moment."""
         text = str(self._source)
-        if text == self._text:
-            return
-        state = self._states.get(text)
-        if state is None:
+        plain = self._compiled.get(text)
+        if plain is None:
             plain = self._plain_class()(text, *self._plain_args)
-            state = {k: v for k, v in vars(plain).items() if k not in ("name",)}
-            state.setdefault("_error", None)
-            if len(self._states) >= 64:
-                self._states.clear()
-            self._states[text] = state
-        vars(self).update(state)
-        self._text = text
+            if len(self._compiled) >= 64:
+                self._compiled = {}
+            self._compiled[text] = plain
+        return plain
 
     def _plain_class(self) -> Callable[..., _BasePattern]:
         raise NotImplementedError
 
-    @property
-    def regex(self) -> re.Pattern[str]:
-        self.sync()
-        state = vars(self)
-        if state.get("_error") is not None:
-            raise state["_error"]
-        compiled: re.Pattern[str] = state["regex"]
-        return compiled
-
-    @regex.setter
-    def regex(self, value: re.Pattern[str]) -> None:
-        vars(self)["regex"] = value
-
-    @property
-    def regex_text(self) -> str:
-        self.sync()
-        text: str = vars(self)["regex_text"]
-        return text
-
-    @regex_text.setter
-    def regex_text(self, value: str) -> None:
-        vars(self)["regex_text"] = value
+    def __getattr__(self, name: str) -> Any:
+        # regex, regex_text, converters, ...: those of the text of the moment.
+        if name.startswith("__") or name in ("_source", "_plain_args", "_compiled"):
+            raise AttributeError(name)
+        return getattr(self.current(), name)
 
     def match(self, path: str) -> tuple[str, tuple[str, ...], dict[str, Any]] | None:
-        self.sync()
-        return super().match(path)  # type: ignore[misc,no-any-return]
+        return self.current().match(path)
 
     def index_key(self) -> str | None:
         return None
@@ -818,7 +795,8 @@ def re_path(
 
 
 def _checked(pattern: RegexPattern) -> RegexPattern:
-    error = vars(pattern).get("_error")
+    plain = pattern.current() if isinstance(pattern, TranslatedPattern) else pattern
+    error = vars(plain).get("_error")
     if error is not None:
         raise error
     return pattern
