@@ -87,7 +87,7 @@ def fake_suite(tmp_path: Path) -> tuple[Suite, Path]:
         settings={},
         requirements=[],
         exclude={"fakeapp.tests.Behaviour.test_x": "a reason"},
-        timeout=8,
+        timeout=3,
     )
     return suite, tests_dir
 

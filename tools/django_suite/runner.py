@@ -111,7 +111,7 @@ class Suite:
             settings=dict(data.get("settings", {})),
             requirements=list(data.get("requirements", [])),
             exclude=exclude,
-            timeout=int(data.get("timeout", 600)),
+            timeout=int(data.get("timeout", 120)),
         )
 
     def excluded(self, test_id: str) -> str | None:
@@ -269,32 +269,67 @@ def run_ids(
             ]  # fmt: skip
             log = Path(tmp) / f"log-{attempt}.txt"
             with log.open("w") as fh:
-                try:
-                    rc = subprocess.run(
-                        cmd, cwd=tests_dir, env=_worker_env(), stdout=fh,
-                        stderr=subprocess.STDOUT, timeout=suite.timeout,
-                    ).returncode  # fmt: skip
-                    ended = "crash"
-                except subprocess.TimeoutExpired:
-                    rc, ended = -1, "timeout"
-            running: str | None = None
-            for line in out_file.read_text().splitlines():
-                record = json.loads(line)
-                if "start" in record:
-                    running = record["start"]
-                else:
-                    results[record["id"]] = (record["outcome"], record.get("detail", ""))
-                    if running == record["id"]:
-                        running = None
+                rc, ended, running = _watch(
+                    subprocess.Popen(
+                        cmd, cwd=tests_dir, env=_worker_env(), stdout=fh, stderr=subprocess.STDOUT
+                    ),
+                    out_file,
+                    results,
+                    suite.timeout,
+                )
             tail = log.read_text(errors="replace")[-3000:]
             if running is not None:
                 results[running] = (ended, f"worker exit {rc}; output:\n{tail}")
-            elif rc != 0 and not any(t in results for t in todo):
-                # Died before the first test: every remaining test is that error.
+            left = [t for t in todo if t not in results]
+            if len(left) == len(todo):
+                # No progress (the worker died before its first test): every
+                # remaining test is that failure, rather than trying forever.
                 for tid in todo:
                     results[tid] = ("crash", f"worker exit {rc} before any test; output:\n{tail}")
-            todo = [t for t in todo if t not in results]
+                left = []
+            todo = left
     return results
+
+
+def _watch(
+    proc: subprocess.Popen[bytes],
+    out_file: Path,
+    results: dict[str, tuple[str, str]],
+    per_test: int,
+) -> tuple[int, str, str | None]:
+    """Follow a worker's records until it exits; kill it when one test runs too long.
+
+    Returns (exit code, "crash" or "timeout", the test running when it ended).
+    """
+    running: str | None = None
+    started = time.monotonic()
+    offset = 0
+    ended = "crash"
+    while True:
+        rc = proc.poll()
+        with out_file.open() as fh:
+            fh.seek(offset)
+            chunk = fh.read()
+        complete = chunk[: chunk.rfind("\n") + 1]
+        offset += len(complete.encode())
+        for line in complete.splitlines():
+            record = json.loads(line)
+            if "start" in record:
+                running, started = record["start"], time.monotonic()
+            else:
+                results[record["id"]] = (record["outcome"], record.get("detail", ""))
+                if running == record["id"]:
+                    running = None
+        if rc is not None:
+            return rc, ended, running
+        # A test gets ``per_test`` seconds; starting Django gets ten times that.
+        limit = per_test if running is not None else per_test * 10
+        if time.monotonic() - started > limit:
+            proc.kill()
+            proc.wait()
+            ended = "timeout"
+            continue
+        time.sleep(0.05)
 
 
 # -- the record and the ratchet ------------------------------------------------------
