@@ -39,6 +39,8 @@ class EnvState:
     dialect_name: str | None = None
     #: Runs around the migrations with the connection (binds the models' database to it).
     wrap: Callable[[sa.Connection, Callable[[], None]], None] | None = None
+    #: Called by Alembic after each revision is applied or unapplied.
+    on_version_apply: Callable[..., None] | None = None
 
 
 def run_env(context: Any) -> None:
@@ -64,6 +66,8 @@ def run_env(context: Any) -> None:
         raise RuntimeError(
             "orm-lite migrations run with a connection: use Migrations(...), not alembic's CLI"
         )
+    if state.on_version_apply is not None:
+        common["on_version_apply"] = state.on_version_apply
     context.configure(connection=conn, **common)
 
     def run() -> None:

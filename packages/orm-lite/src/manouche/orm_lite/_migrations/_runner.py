@@ -14,10 +14,13 @@ as in Django, it needs no access to the real database.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import io
 import os
 import re
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
@@ -34,6 +37,7 @@ from sqlalchemy.pool import StaticPool
 
 from manouche.orm_lite import _database
 from manouche.orm_lite._migrations._autogen import (
+    DefaultAsker,
     Questioner,
     apply_renames,
     apply_table_renames,
@@ -43,6 +47,7 @@ from manouche.orm_lite._migrations._autogen import (
     include_object_for,
     order_drops,
     referred_tables,
+    strip_fills,
     strip_index_drops,
 )
 from manouche.orm_lite._migrations._env import AUTOGENERATE_PLUGINS, STATE_KEY, EnvState
@@ -76,24 +81,108 @@ class MigrationInfo:
 
 
 def never_rename(table: str, old: str, new: str) -> bool:
-    """The non-interactive answer to "was this column renamed?": no (drop and add)."""
+    """The answer "not a rename" to every question: a possible rename is a drop and an add."""
     return False
 
 
-def ask_rename(table: str, old: str, new: str) -> bool:
-    """Ask on the terminal, as Django's makemigrations does; no terminal means no.
+def rename_key(table: str, old: str, new: str) -> str:
+    """How a rename is named on the command line: ``table.old=new``, or ``old=new`` for a table."""
+    return f"{old}={new}" if not table else f"{table}.{old}={new}"
 
-    ``table`` is empty when the question is whether table ``old`` was renamed ``new``.
-    """
-    if not sys.stdin.isatty():
-        return False
-    question = (
+
+def _rename_question(table: str, old: str, new: str) -> str:
+    return (
         f"Was the table {old} renamed to {new}?"
         if not table
         else f"Was {table}.{old} renamed to {table}.{new}?"
     )
-    answer = input(f"{question} [y/N] ")
-    return answer.strip().lower() in ("y", "yes")
+
+
+def refuse_rename(table: str, old: str, new: str) -> bool:
+    """Without a terminal nobody can answer: stop, naming the option that answers.
+
+    A dropped and an added column (or table) alike may be a rename; guessing "drop and
+    add" would lose the column's data, so the question must be answered explicitly.
+    """
+    raise MigrationError(
+        f"{_rename_question(table, old, new)} Cannot ask without a terminal: "
+        f"pass --rename {rename_key(table, old, new)} to keep the data (a rename), "
+        "or --no-rename to drop and add"
+    )
+
+
+def ask_rename(table: str, old: str, new: str) -> bool:
+    """Ask on the terminal, as Django's makemigrations does; no terminal: :func:`refuse_rename`.
+
+    ``table`` is empty when the question is whether table ``old`` was renamed ``new``.
+    """
+    if not sys.stdin.isatty():
+        return refuse_rename(table, old, new)
+    while True:
+        answer = input(f"{_rename_question(table, old, new)} [y/N] ").strip().lower()
+        if answer in ("", "n", "no"):
+            return False
+        if answer in ("y", "yes"):
+            return True
+        print("Please answer y or n.")
+
+
+def refuse_default(table: str, column: sa.Column[Any]) -> Any:
+    """Without a terminal nobody can give the one-off value: stop, naming the option."""
+    raise MigrationError(
+        f"{table}.{column.name} becomes NOT NULL and has no default for the rows that "
+        f"exist: give the field a default, or pass --default {table}.{column.name}=VALUE"
+    )
+
+
+def coerce_default(text: str, column: sa.Column[Any]) -> Any:
+    """A one-off value typed on the command line, as the column's Python type."""
+    try:
+        kind: Any = column.type.python_type
+    except NotImplementedError:
+        kind = str
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    try:
+        if kind is bool:
+            low = text.lower()
+            if low in ("1", "true", "yes", "y", "t"):
+                return True
+            if low in ("0", "false", "no", "n", "f"):
+                return False
+            raise ValueError(text)
+        if kind in (datetime.datetime, datetime.date, datetime.time):
+            return kind.fromisoformat(text)
+        if kind in (int, float, decimal.Decimal, str):
+            return kind(text)
+    except (ValueError, decimal.InvalidOperation):
+        raise MigrationError(
+            f"{text!r} is not a valid {kind.__name__} for {column.table.name}.{column.name}"
+        ) from None
+    raise MigrationError(
+        f"No one-off value can be given for {column.table.name}.{column.name} "
+        f"({kind.__name__}): give the field a default"
+    )
+
+
+def ask_default(table: str, column: sa.Column[Any]) -> Any:
+    """Ask for a one-off value on the terminal, as Django's questioner does."""
+    if not sys.stdin.isatty():
+        return refuse_default(table, column)
+    print(
+        f"{table}.{column.name} becomes NOT NULL without a default; the rows that exist "
+        "need a value.\nType a one-off value for them (it is not kept as the field's "
+        "default), or an empty line to stop and give the field a default."
+    )
+    while True:
+        text = input(">>> ")
+        if not text.strip():
+            raise MigrationError(f"Stopped: give {table}.{column.name} a default")
+        try:
+            return coerce_default(text, column)
+        except MigrationError as exc:
+            print(exc)
 
 
 class Migrations:
@@ -105,7 +194,14 @@ class Migrations:
     :param apps: ``{app_label: folder}`` where revisions live; an app not listed
         keeps them in ``migrations/`` beside its models module.
     :param version_table: the table recording the applied revisions.
-    :param questioner: asked whether a dropped-and-added column was renamed.
+    :param questioner: asked whether a dropped-and-added column (or a dropped and a
+        created table) was renamed; the default, :func:`refuse_rename`, raises
+        :class:`MigrationError` rather than guess. :func:`ask_rename` asks on the
+        terminal; :func:`never_rename` answers no (drop and add).
+    :param ask_default: asked for a one-off value for the existing rows of a column
+        that becomes NOT NULL without a default; the default, :func:`refuse_default`,
+        raises :class:`MigrationError`; :func:`ask_default` asks on the terminal.
+    :param defaults: one-off values given beforehand, ``{"table.column": value}``.
     :param scratch_url: the empty database ``makemigrations`` replays the
         revisions on (in-memory SQLite by default).
     """
@@ -117,7 +213,9 @@ class Migrations:
         metadata: sa.MetaData | None = None,
         apps: Mapping[str, str | os.PathLike[str]] | None = None,
         version_table: str = DEFAULT_VERSION_TABLE,
-        questioner: Questioner = never_rename,
+        questioner: Questioner = refuse_rename,
+        ask_default: DefaultAsker = refuse_default,
+        defaults: Mapping[str, Any] | None = None,
         scratch_url: str = "sqlite://",
     ) -> None:
         self._database = database
@@ -125,6 +223,8 @@ class Migrations:
         self._folders = {label: Path(path) for label, path in (apps or {}).items()}
         self.version_table = version_table
         self.questioner = questioner
+        self.ask_default = ask_default
+        self.defaults = dict(defaults or {})
         self.scratch_url = scratch_url
 
     # -- apps and folders ----------------------------------------------------------------
@@ -216,25 +316,42 @@ class Migrations:
         return db
 
     @contextmanager
-    def _connect(self, db: Database) -> Iterator[sa.Connection]:
-        """A connection for a run; SQLite gets foreign keys off while tables are rebuilt."""
+    def _connect(self, db: Database, *, atomic: bool = False) -> Iterator[sa.Connection]:
+        """A connection for a run; SQLite gets foreign keys off while tables are rebuilt.
+
+        With ``atomic``, SQLite and PostgreSQL run everything in one transaction that
+        the caller commits (their DDL is transactional: a failure undoes it all).
+        SQLite's driver does not begin a transaction before DDL, so it is begun here.
+        """
         engine = db.engine
-        if engine.dialect.name == "sqlite":
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
             _reflect_autoincrement(engine.dialect)
         with engine.connect() as conn:
-            sqlite = engine.dialect.name == "sqlite"
+            raw: Any = conn.connection.driver_connection if sqlite else None
+            isolation = raw.isolation_level if sqlite else None
             if sqlite:
                 _pragma(conn, "foreign_keys=OFF")
             try:
+                if atomic and engine.dialect.name in TRANSACTIONAL_DDL:
+                    conn.begin()
+                    if sqlite:
+                        raw.isolation_level = None  # BEGIN and COMMIT are ours to send
+                        conn.exec_driver_sql("BEGIN")
                 yield conn
-                if sqlite:
-                    bad = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
-                    if bad:
-                        raise MigrationError(f"Foreign keys broken after migrating: {bad[:5]!r}")
             finally:
+                conn.rollback()
                 if sqlite:
-                    conn.rollback()
+                    raw.isolation_level = isolation
                     _pragma(conn, "foreign_keys=ON")
+
+    @staticmethod
+    def _check_foreign_keys(conn: sa.Connection) -> None:
+        """SQLite checks no foreign key while they are off: check them before committing."""
+        if conn.dialect.name == "sqlite":
+            bad = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if bad:
+                raise MigrationError(f"Foreign keys broken after migrating: {bad[:5]!r}")
 
     @staticmethod
     def _wrapper(db: Database) -> Callable[[sa.Connection, Callable[[], None]], None]:
@@ -251,11 +368,79 @@ class Migrations:
         return wrap
 
     def _run(self, db: Database, fn: Callable[[Config], Any]) -> Any:
-        with self._connect(db) as conn:
-            cfg = self._config(self._state(connection=conn, wrap=self._wrapper(db)))
-            result = fn(cfg)
-            conn.commit()
+        """Run an Alembic command on ``db``: all or nothing where the DDL is transactional.
+
+        A failure raises :class:`MigrationError` naming the revision that failed, why,
+        and where the history stands; on MariaDB/MySQL, which commit each schema
+        change at once, it also lists the statements of that revision that were kept.
+        """
+        with self._connect(db, atomic=True) as conn:
+            journal = _Journal()
+            sa.event.listen(conn, "after_cursor_execute", journal.executed)
+            state = self._state(
+                connection=conn, wrap=self._wrapper(db), on_version_apply=journal.applied
+            )
+            cfg = self._config(state)
+            try:
+                result = fn(cfg)
+                self._check_foreign_keys(conn)
+                conn.commit()
+            except Exception as exc:
+                conn.rollback()
+                raise self._failure(db, exc, journal) from exc
+            finally:
+                sa.event.remove(conn, "after_cursor_execute", journal.executed)
             return result
+
+    def _failure(self, db: Database, exc: Exception, journal: _Journal) -> MigrationError:
+        """The error to raise when a run failed: what failed, what is left, where history is."""
+        folders = [self.folder(a) for a in self.apps if self._has_folder(a)]
+        failed = None
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            path = Path(frame.filename)
+            if any(path.parent == f for f in folders):
+                failed = path.stem
+                break
+        what = f"Migration {failed}" if failed else "The migration"
+        reason = one_line(exc)
+        where = self._history(db)
+        if db.engine.dialect.name in TRANSACTIONAL_DDL:
+            return MigrationError(
+                f"{what} failed: {reason}. Rolled back: the schema and the migration "
+                f"history are as they were ({where})"
+            )
+        kept = "; ".join(journal.statements) or "none"
+        done = ", ".join(journal.done)
+        return MigrationError(
+            f"{what} failed: {reason}. {db.engine.dialect.name} cannot roll back schema "
+            f"changes: {'before it, this run ' + done + ' (recorded). ' if done else ''}"
+            f"Statements of {failed or 'the failed migration'} that ran and were kept: {kept}. "
+            f"The history stands at {where} ({failed or 'the failed migration'} is not "
+            "recorded): undo those statements by hand, or finish them and stamp it"
+        )
+
+    def _has_folder(self, app: str) -> bool:
+        try:
+            self.folder(app)
+        except MigrationError:
+            return False
+        return True
+
+    def _history(self, db: Database) -> str:
+        """Where each app's history stands, as ``app: 0003_name`` (``zero``: none applied)."""
+        try:
+            script = self._script()
+            with db.engine.connect() as conn:
+                applied = self._applied(conn, script)
+        except Exception as exc:  # noqa: BLE001 - the first error is the one to report
+            return f"unknown: {one_line(exc)}"
+        parts = []
+        for app in self.apps:
+            revs = [
+                Path(s.path).stem for s in self.app_revisions(app, script) if s.revision in applied
+            ]
+            parts.append(f"{app} at {revs[-1] if revs else 'zero'}")
+        return ", ".join(parts)
 
     # -- revisions -------------------------------------------------------------------------
 
@@ -376,6 +561,19 @@ class Migrations:
                 if other_revs:
                     heads[other] = other_revs[-1].revision
             outcome: dict[str, Any] = {}
+            terminal = sys.stdout  # questions go there, not to Alembic's silenced output
+
+            def rename(table: str, old: str, new: str) -> bool:
+                with redirect_stdout(terminal):
+                    return self.questioner(table, old, new)
+
+            def one_off(table: str, column: sa.Column[Any]) -> Any:
+                key = f"{table}.{column.name}"
+                if key in self.defaults:
+                    value = self.defaults[key]
+                    return coerce_default(value, column) if isinstance(value, str) else value
+                with redirect_stdout(terminal):
+                    return self.ask_default(table, column)
 
             def process(context: Any, revision: Any, directives: list[Any]) -> None:
                 migration = directives[0]
@@ -383,17 +581,18 @@ class Migrations:
                 if upgrade.is_empty() and not empty:
                     directives[:] = []
                     return
-                apply_table_renames(upgrade, self.questioner)
+                apply_table_renames(upgrade, rename)
                 for op in upgrade.ops:
                     if isinstance(op, ops.ModifyTableOps):
-                        apply_renames(op, self.questioner)
+                        apply_renames(op, rename)
                     elif isinstance(op, ops.CreateTableOp):
                         op.info = {}  # labels and the model class are the models' business
-                fill_not_null(upgrade)
+                fill_not_null(upgrade, self.metadata, one_off)
                 generalize(upgrade)
                 order_drops(upgrade)
                 down = ops.DowngradeOps(ops=[])
                 upgrade.reverse_into(down)
+                strip_fills(down)
                 migration.downgrade_ops = down
                 strip_index_drops(upgrade)
                 strip_index_drops(down)
@@ -576,6 +775,38 @@ class Migrations:
         self._check_app(app)
         rev = f"{app}@head" if target is None else self._resolve(app, target, self._script())
         self._run(self.database, lambda cfg: command.stamp(cfg, rev))
+
+
+#: Databases whose schema changes are transactional: a migration run is all or nothing.
+TRANSACTIONAL_DDL = ("sqlite", "postgresql")
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: its type and the first line of the driver's message."""
+    orig = getattr(exc, "orig", None)
+    source = orig if isinstance(orig, BaseException) else exc
+    text = str(source).strip().splitlines()
+    return f"{type(source).__name__}: {text[0] if text else '(no message)'}"
+
+
+class _Journal:
+    """What a run did: revisions applied, and the statements since the last one."""
+
+    def __init__(self) -> None:
+        self.done: list[str] = []
+        self.statements: list[str] = []
+
+    def applied(self, *, step: Any, **kw: Any) -> None:
+        verb = "applied" if step.is_upgrade else "unapplied"
+        self.done.append(f"{verb} {', '.join(step.up_revision_ids)}")
+        self.statements.clear()
+
+    def executed(
+        self, conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+    ) -> None:
+        text = " ".join(statement.split())
+        if not text.upper().startswith(("SELECT", "SHOW", "PRAGMA", "BEGIN", "COMMIT")):
+            self.statements.append(text)
 
 
 def _pragma(conn: sa.Connection, pragma: str) -> None:
