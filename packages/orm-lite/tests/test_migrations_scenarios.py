@@ -134,6 +134,18 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def test_each_step_is_one_revision_with_named_constraints(history: dict[str, Any]) -> None:
+    assert [Path(p).name for p in history["written"]] == [
+        "0001_initial.py",
+        "0002_publisher.py",
+        "0003_book_publisher_id.py",
+        "0004_rename_title_book_name.py",
+        "0005_book_msc_book_name_author_uniq_and_more.py",
+        "0006_alter_book_name.py",
+        "0007_tag_book_tags.py",
+        "0008_rename_publisher_imprint.py",
+        "0009_remove_author_bio.py",
+        "0010_author_country.py",
+    ]
     texts = [Path(p).read_text() for p in history["written"]]
     for text in texts:
         assert "create_foreign_key(None" not in text

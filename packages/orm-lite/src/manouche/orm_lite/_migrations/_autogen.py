@@ -378,7 +378,10 @@ def describe(upgrade: ops.UpgradeOps, app: str) -> list[str]:
             if not any(op.table_name.startswith(f"{other}_") for other in olds)
         ]
     out: list[str] = []
+    created = {op.table_name for op in upgrade.ops if isinstance(op, ops.CreateTableOp)}
     for op in upgrade.ops:
+        if not isinstance(op, ops.CreateTableOp) and getattr(op, "table_name", None) in created:
+            continue  # a new table's indexes go without saying
         if isinstance(op, ops.CreateTableOp):
             out.append(short(op.table_name))
         elif isinstance(op, ops.DropTableOp):
@@ -387,7 +390,10 @@ def describe(upgrade: ops.UpgradeOps, app: str) -> list[str]:
             out.append(f"rename_{short(op.table_name)}_{short(op.new_table_name)}")
         elif isinstance(op, ops.ModifyTableOps):
             t = short(op.table_name)
+            added = {sub.column.name for sub in op.ops if isinstance(sub, ops.AddColumnOp)}
             for sub in op.ops:
+                if _goes_with(sub, added):
+                    continue  # a new column's index and foreign key go without saying
                 if isinstance(sub, RenameColumnOp):
                     out.append(f"rename_{sub.column_name}_{t}_{sub.modify_name}")
                 elif isinstance(sub, ops.AddColumnOp):
@@ -410,6 +416,18 @@ def describe(upgrade: ops.UpgradeOps, app: str) -> list[str]:
         elif isinstance(op, ops.DropIndexOp):
             out.append(f"remove_{op.index_name}")
     return out
+
+
+def _goes_with(op: Any, added: set[str]) -> bool:
+    """Is ``op`` the index or foreign key of columns added in the same step?"""
+    if not added:
+        return False
+    if isinstance(op, ops.CreateForeignKeyOp):
+        return set(op.local_cols) <= added
+    if isinstance(op, ops.CreateIndexOp):
+        cols = {c if isinstance(c, str) else getattr(c, "name", None) for c in op.columns}
+        return cols <= added
+    return False
 
 
 def _generic(type_: Any) -> Any:

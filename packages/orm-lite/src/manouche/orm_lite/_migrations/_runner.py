@@ -411,12 +411,14 @@ class Migrations:
             )
         kept = "; ".join(journal.statements) or "none"
         done = ", ".join(journal.done)
+        vendor = "MariaDB" if getattr(db.engine.dialect, "is_mariadb", False) else "MySQL"
+        failed = failed or "the failed migration"
         return MigrationError(
-            f"{what} failed: {reason}. {db.engine.dialect.name} cannot roll back schema "
-            f"changes: {'before it, this run ' + done + ' (recorded). ' if done else ''}"
-            f"Statements of {failed or 'the failed migration'} that ran and were kept: {kept}. "
-            f"The history stands at {where} ({failed or 'the failed migration'} is not "
-            "recorded): undo those statements by hand, or finish them and stamp it"
+            f"{what} failed: {reason}. {vendor} cannot roll back schema changes: "
+            f"{'before it, this run ' + done + ' (recorded). ' if done else ''}"
+            f"Statements of {failed} that ran and were kept: {kept}. "
+            f"History: {where} ({failed} is not recorded). Undo those statements by hand "
+            "and migrate again, or finish them by hand and stamp the migration"
         )
 
     def _has_folder(self, app: str) -> bool:
