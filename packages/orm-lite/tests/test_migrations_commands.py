@@ -249,3 +249,38 @@ def test_rename_option_is_checked(project: Path, capsys: pytest.CaptureFixture[s
     assert "--rename takes TABLE.OLD=NEW" in _one_line_error(capsys.readouterr().err)
     assert main([*args, "--default", "novalue"], cwd=project) == 2
     assert "--default takes TABLE.COLUMN=VALUE" in _one_line_error(capsys.readouterr().err)
+
+
+UNNAMED_FK = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "cmdproj_0002"
+down_revision = "cmdproj_0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("cmdproj_entry") as batch_op:
+        batch_op.add_column(sa.Column("parent_id", sa.BigInteger(), nullable=True))
+        batch_op.create_foreign_key(None, "cmdproj_entry", ["parent_id"], ["id"])
+
+
+def downgrade():
+    pass
+"""
+
+
+def test_a_revision_that_cannot_replay_is_named(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An older revision with an unnamed foreign key (as makemigrations once wrote) stops
+    makemigrations with its name and the reason, not a traceback."""
+    base = _base(project)
+    assert main([*base, "makemigrations", "--noinput"], cwd=project) == 0
+    (project / "cmdproj" / "migrations" / "0002_entry_parent.py").write_text(UNNAMED_FK)
+    capsys.readouterr()
+    assert main([*base, "makemigrations", "--noinput"], cwd=project) == 2
+    line = _one_line_error(capsys.readouterr().err)
+    assert "0002_entry_parent fails there" in line and "needs a name" in line

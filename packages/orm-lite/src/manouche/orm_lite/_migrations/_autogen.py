@@ -684,9 +684,10 @@ def _uniques(items: list[Any], moved: dict[str, str]) -> dict[str, tuple[str, ..
     out: dict[str, tuple[str, ...]] = {}
     for item in items:
         if isinstance(item, sa.UniqueConstraint) and item.name:
-            names = [c if isinstance(c, str) else c.name for c in item._pending_colargs or []]
-            if not names:
-                names = [c.name for c in item.columns]
+            names = [str(c.name) for c in item.columns] or [
+                c if isinstance(c, str) else str(getattr(c, "name", c))
+                for c in item._pending_colargs or []
+            ]
             out[str(item.name)] = tuple(moved.get(n, n) for n in names)
     return out
 

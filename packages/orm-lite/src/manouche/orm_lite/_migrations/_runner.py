@@ -394,13 +394,7 @@ class Migrations:
 
     def _failure(self, db: Database, exc: Exception, journal: _Journal) -> MigrationError:
         """The error to raise when a run failed: what failed, what is left, where history is."""
-        folders = [self.folder(a) for a in self.apps if self._has_folder(a)]
-        failed = None
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            path = Path(frame.filename)
-            if any(path.parent == f for f in folders):
-                failed = path.stem
-                break
+        failed = self._failed_revision(exc)
         what = f"Migration {failed}" if failed else "The migration"
         reason = one_line(exc)
         where = self._history(db)
@@ -420,6 +414,15 @@ class Migrations:
             f"History: {where} ({failed} is not recorded). Undo those statements by hand "
             "and migrate again, or finish them by hand and stamp the migration"
         )
+
+    def _failed_revision(self, exc: BaseException) -> str | None:
+        """The revision file (``0003_name``) in whose code ``exc`` was raised."""
+        folders = [self.folder(a) for a in self.apps if self._has_folder(a)]
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            path = Path(frame.filename)
+            if any(path.parent == f for f in folders):
+                return path.stem
+        return None
 
     def _has_folder(self, app: str) -> bool:
         try:
@@ -550,7 +553,19 @@ class Migrations:
                 self._state(connection=conn, wrap=self._wrapper(scratch)),
                 create=() if dry_run else (app,),
             )
-            command.upgrade(cfg, "heads")
+            try:
+                command.upgrade(cfg, "heads")
+            except Exception as exc:
+                failed = self._failed_revision(exc) or "a revision"
+                raise MigrationError(
+                    f"makemigrations replays the revisions on an empty database to compare "
+                    f"them with the models, and {failed} fails there: {one_line(exc)}. "
+                    "Fix that revision (a constraint it makes or drops needs a name)"
+                    if "name" in str(exc)
+                    else f"makemigrations replays the revisions on an empty database to "
+                    f"compare them with the models, and {failed} fails there: "
+                    f"{one_line(exc)}. Fix that revision"
+                ) from exc
             conn.commit()
             script = ScriptDirectory.from_config(cfg)
             revs = self.app_revisions(app, script)
