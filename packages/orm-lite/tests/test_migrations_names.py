@@ -108,3 +108,99 @@ def test_unique_column_names_are_postgresqls(postgresql_url: str, table: str, co
         with engine.begin() as conn:
             conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{table}"')
         engine.dispose()
+
+
+LEGACY_REVISION = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "mlegacy_0001"
+down_revision = None
+branch_labels = ("mlegacy",)
+depends_on = None
+
+ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade():
+    op.create_table(
+        "mlegacy_tag",
+        sa.Column("id", ID, autoincrement=True, nullable=False),
+        sa.Column("name", sa.String(length=20), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("name"),
+        sqlite_autoincrement=True,
+    )
+    op.create_table(
+        "mlegacy_item",
+        sa.Column("id", ID, autoincrement=True, nullable=False),
+        sa.Column("tag_id", sa.BigInteger(), nullable=False),
+        sa.Column("a", sa.Integer(), nullable=False),
+        sa.Column("b", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["tag_id"], ["mlegacy_tag.id"]),
+        sa.UniqueConstraint("a", "b"),
+        sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("mlegacy_item") as batch_op:
+        batch_op.create_index(batch_op.f("ix_mlegacy_item_tag_id"), ["tag_id"], unique=False)
+
+
+def downgrade():
+    op.drop_table("mlegacy_item")
+    op.drop_table("mlegacy_tag")
+"""
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mariadb"])
+def test_revisions_written_before_names_need_no_new_revision(
+    request: pytest.FixtureRequest, tmp_path: Any, backend: str
+) -> None:
+    """Unique constraints made without a name (revisions written before names were given)
+    are the models' constraints: no revision adds a second one under the new name."""
+    from manouche import orm_lite as models
+    from manouche.orm_lite._migrations import Migrations
+
+    md = sa.MetaData()
+
+    class Tag(models.Model):
+        name = models.CharField(max_length=20, unique=True)
+
+        class Meta:
+            app_label = "mlegacy"
+            metadata = md
+
+    class Item(models.Model):
+        tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+        a = models.IntegerField()
+        b = models.IntegerField()
+
+        class Meta:
+            app_label = "mlegacy"
+            metadata = md
+            unique_together = [("a", "b")]
+
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0001_initial.py").write_text(LEGACY_REVISION)
+    url = (
+        f"sqlite:///{tmp_path / 'legacy.sqlite3'}"
+        if backend == "sqlite"
+        else request.getfixturevalue(f"{backend}_url")
+    )
+    db = models.Database(url, default=False)
+    mig = Migrations(db, metadata=md, apps={"mlegacy": folder}, version_table="mlegacy_versions")
+    try:
+        assert mig.makemigrations(dry_run=True) == []
+        mig.migrate()
+        assert mig.diff() == []
+        tag = Tag.objects.using(db).create(name="x")
+        Item.objects.using(db).create(tag=tag, a=1, b=2)
+        with pytest.raises(sa.exc.IntegrityError):
+            Item.objects.using(db).create(tag=tag, a=1, b=2)
+        mig.migrate("mlegacy", "zero")
+    finally:
+        with db.engine.begin() as conn:
+            for name in ("mlegacy_item", "mlegacy_tag", "mlegacy_versions"):
+                conn.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
+        db.dispose()

@@ -329,6 +329,38 @@ def fill_not_null(
         upgrade.ops.insert(pos + offset, new_op)
 
 
+def keep_unique_names(
+    upgrade: ops.UpgradeOps, existing: Callable[[str], set[tuple[str, ...]]]
+) -> None:
+    """A unique constraint the database has on the same columns under another name (or
+    none: revisions written before constraints were named) is the same constraint: no
+    second one is added for its name, and the old one is not dropped for it.
+
+    ``existing(table)`` gives the column tuples of the table's unique constraints.
+    """
+    for op in upgrade.ops:
+        if not isinstance(op, ops.ModifyTableOps):
+            continue
+        have = existing(op.table_name)
+        kept: set[tuple[str, ...]] = set()
+        for sub in list(op.ops):
+            if isinstance(sub, ops.CreateUniqueConstraintOp):
+                cols = tuple(str(c) for c in sub.columns)
+                if cols in have:
+                    op.ops.remove(sub)
+                    kept.add(cols)
+        for sub in list(op.ops):
+            reverse = getattr(sub, "_reverse", None)
+            if (
+                isinstance(sub, ops.DropConstraintOp)
+                and sub.constraint_type == "unique"
+                and isinstance(reverse, ops.CreateUniqueConstraintOp)
+                and tuple(str(c) for c in reverse.columns) in kept
+            ):
+                op.ops.remove(sub)
+    upgrade.ops[:] = [op for op in upgrade.ops if not isinstance(op, ops.ModifyTableOps) or op.ops]
+
+
 def walk(ops_list: list[Any]) -> Iterator[Any]:
     for op in ops_list:
         yield op

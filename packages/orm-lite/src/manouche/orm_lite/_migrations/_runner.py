@@ -45,6 +45,7 @@ from manouche.orm_lite._migrations._autogen import (
     fill_not_null,
     generalize,
     include_object_for,
+    keep_unique_names,
     order_drops,
     referred_tables,
     strip_fills,
@@ -334,9 +335,10 @@ class Migrations:
                 _pragma(conn, "foreign_keys=OFF")
             try:
                 if atomic and engine.dialect.name in TRANSACTIONAL_DDL:
-                    conn.begin()
                     if sqlite:
                         raw.isolation_level = None  # BEGIN and COMMIT are ours to send
+                    conn.begin()
+                    if sqlite and not raw.in_transaction:  # (unless a "begin" hook sent it)
                         conn.exec_driver_sql("BEGIN")
                 yield conn
             finally:
@@ -598,6 +600,10 @@ class Migrations:
                 if upgrade.is_empty() and not empty:
                     directives[:] = []
                     return
+                keep_unique_names(upgrade, lambda table: _unique_columns(conn, table))
+                if upgrade.is_empty() and not empty:
+                    directives[:] = []
+                    return
                 apply_table_renames(upgrade, rename)
                 for op in upgrade.ops:
                     if isinstance(op, ops.ModifyTableOps):
@@ -781,8 +787,37 @@ class Migrations:
                         "autogenerate_plugins": AUTOGENERATE_PLUGINS,
                     },
                 )
-                out.extend(f"{a}: {d!r}" for d in compare_metadata(ctx, self.metadata))
+                out.extend(
+                    f"{a}: {d!r}"
+                    for d in compare_metadata(ctx, self.metadata)
+                    if not self._unique_renamed(conn, d)
+                )
         return out
+
+    def _unique_renamed(self, conn: sa.Connection, diff: Any) -> bool:
+        """A unique constraint that only differs by its name (see ``keep_unique_names``)."""
+        if not (
+            isinstance(diff, tuple)
+            and (
+                (
+                    diff[0] in ("add_constraint", "remove_constraint")
+                    and isinstance(diff[1], sa.UniqueConstraint)
+                )
+                # MariaDB reflects a unique constraint as a unique index
+                or (diff[0] == "remove_index" and getattr(diff[1], "unique", False))
+            )
+        ):
+            return False
+        constraint = diff[1]
+        cols = tuple(c.name for c in constraint.columns)
+        table = constraint.table.name
+        if diff[0] == "add_constraint":
+            return cols in _unique_columns(conn, table)
+        model_table = self.metadata.tables.get(table)
+        return model_table is not None and any(
+            isinstance(u, sa.UniqueConstraint) and tuple(c.name for c in u.columns) == cols
+            for u in model_table.constraints
+        )
 
     def stamp(self, app: str | None = None, target: str | None = None) -> None:
         """Record revisions as applied without running them (adopt an existing database)."""
@@ -824,6 +859,18 @@ class _Journal:
         text = " ".join(statement.split())
         if not text.upper().startswith(("SELECT", "SHOW", "PRAGMA", "BEGIN", "COMMIT")):
             self.statements.append(text)
+
+
+def _unique_columns(conn: sa.Connection, table: str) -> set[tuple[str, ...]]:
+    """The column tuples of ``table``'s unique constraints and unique indexes."""
+    insp = sa.inspect(conn)
+    if not insp.has_table(table):
+        return set()
+    found = {tuple(u["column_names"]) for u in insp.get_unique_constraints(table)}
+    found.update(
+        tuple(str(c) for c in i["column_names"]) for i in insp.get_indexes(table) if i["unique"]
+    )
+    return found
 
 
 def _pragma(conn: sa.Connection, pragma: str) -> None:
