@@ -88,12 +88,12 @@ def test_a_possible_rename_without_terminal_is_refused_naming_the_options(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base = _base(project)
-    assert main([*base, "makemigrations", "--noinput"], cwd=project) == 0
+    assert main([*base, "makemigrations", "cmdproj", "--noinput"], cwd=project) == 0
     _models(project, ENTRY_RENAMED)
     capsys.readouterr()
     for stdin in (io.StringIO("y\n"), Terminal("y\n")):  # piped input, and --noinput
         monkeypatch.setattr(sys, "stdin", stdin)
-        args = [*base, "makemigrations"] + (["--noinput"] if stdin.isatty() else [])
+        args = [*base, "makemigrations", "cmdproj"] + (["--noinput"] if stdin.isatty() else [])
         assert main(args, cwd=project) == 2
         line = _one_line_error(capsys.readouterr().err)
         assert "Was cmdproj_entry.headline renamed to cmdproj_entry.title?" in line
@@ -101,14 +101,14 @@ def test_a_possible_rename_without_terminal_is_refused_naming_the_options(
         assert _revisions(project) == ["0001_initial.py"]  # nothing written
 
     drop_add = ["--noinput", "--no-rename", "--default", "cmdproj_entry.title=untitled"]
-    assert main([*base, "makemigrations", *drop_add], cwd=project) == 0
+    assert main([*base, "makemigrations", "cmdproj", *drop_add], cwd=project) == 0
     (dropped,) = set(_revisions(project)) - {"0001_initial.py"}
     text = (project / "cmdproj" / "migrations" / dropped).read_text()
     assert "drop_column('headline')" in text and "add_column" in text
     os.remove(project / "cmdproj" / "migrations" / dropped)
 
     rename = ["--rename", "cmdproj_entry.headline=cmdproj_entry.title", "--noinput"]
-    assert main([*base, "makemigrations", *rename], cwd=project) == 0
+    assert main([*base, "makemigrations", "cmdproj", *rename], cwd=project) == 0
     (renamed,) = set(_revisions(project)) - {"0001_initial.py"}
     assert renamed == "0002_rename_headline_entry_title.py"
     text = (project / "cmdproj" / "migrations" / renamed).read_text()
@@ -118,7 +118,7 @@ def test_a_possible_rename_without_terminal_is_refused_naming_the_options(
 def test_the_rename_question_is_shown_on_a_terminal(project: Path) -> None:
     """A real pseudo-terminal: the question appears, the answer is read, the rename written."""
     base = _base(project)
-    assert main([*base, "makemigrations", "--noinput"], cwd=project) == 0
+    assert main([*base, "makemigrations", "cmdproj", "--noinput"], cwd=project) == 0
     _models(project, ENTRY_RENAMED)
     leader, follower = pty.openpty()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -129,6 +129,7 @@ def test_the_rename_question_is_shown_on_a_terminal(project: Path) -> None:
             "from manouche.orm_lite._commands import main; raise SystemExit(main())",
             *base,
             "makemigrations",
+            "cmdproj",
         ],
         stdin=follower,
         stdout=follower,
@@ -166,8 +167,8 @@ def test_not_null_without_default_asks_for_a_one_off_value(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base = _base(project)
-    assert main([*base, "makemigrations", "--noinput"], cwd=project) == 0
-    assert main([*base, "migrate"], cwd=project) == 0
+    assert main([*base, "makemigrations", "cmdproj", "--noinput"], cwd=project) == 0
+    assert main([*base, "migrate", "cmdproj"], cwd=project) == 0
     engine = sa.create_engine(f"sqlite:///{project / 'cmd.db'}")
     with engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO cmdproj_entry (headline, score) VALUES ('a', NULL)")
@@ -176,13 +177,13 @@ def test_not_null_without_default_asks_for_a_one_off_value(
     # Nullable -> NOT NULL with no default: no terminal, no answer given: refused.
     _models(project, ENTRY_NOT_NULL)
     capsys.readouterr()
-    assert main([*base, "makemigrations", "--noinput"], cwd=project) == 2
+    assert main([*base, "makemigrations", "cmdproj", "--noinput"], cwd=project) == 2
     line = _one_line_error(capsys.readouterr().err)
     assert "cmdproj_entry.score becomes NOT NULL" in line
     assert "--default cmdproj_entry.score=VALUE" in line
     assert (
         main(
-            [*base, "makemigrations", "--noinput", "--default", "cmdproj_entry.score=x"],
+            [*base, "makemigrations", "cmdproj", "--noinput", "--default", "cmdproj_entry.score=x"],
             cwd=project,
         )
         == 2
@@ -191,11 +192,11 @@ def test_not_null_without_default_asks_for_a_one_off_value(
 
     # On a terminal the question is shown and the typed value used.
     monkeypatch.setattr(sys, "stdin", Terminal("nope\n0\n"))
-    assert main([*base, "makemigrations"], cwd=project) == 0
+    assert main([*base, "makemigrations", "cmdproj"], cwd=project) == 0
     out = capsys.readouterr().out
     assert "cmdproj_entry.score becomes NOT NULL without a default" in out
     assert "'nope' is not a valid int" in out  # asked again
-    assert main([*base, "migrate"], cwd=project) == 0
+    assert main([*base, "migrate", "cmdproj"], cwd=project) == 0
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT headline, score FROM cmdproj_entry").all() == [
             ("a", 0),
@@ -205,8 +206,13 @@ def test_not_null_without_default_asks_for_a_one_off_value(
     # A new NOT NULL column without default: the value from --default fills the rows.
     _models(project, ENTRY_ADDED.replace("null=True", ""))
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    assert main([*base, "makemigrations", "--default", "cmdproj_entry.votes=1"], cwd=project) == 0
-    assert main([*base, "migrate"], cwd=project) == 0
+    assert (
+        main(
+            [*base, "makemigrations", "cmdproj", "--default", "cmdproj_entry.votes=1"], cwd=project
+        )
+        == 0
+    )
+    assert main([*base, "migrate", "cmdproj"], cwd=project) == 0
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT votes FROM cmdproj_entry").all() == [(1,), (1,)]
     engine.dispose()
@@ -224,16 +230,16 @@ def test_failures_are_one_line(
     assert main(["--models", "cmdproj.nothing", "migrate"], cwd=project) == 2
     assert "cannot import the models" in _one_line_error(capsys.readouterr().err)
     # A migration that fails: rolled back, said in one line.
-    assert main([*base, "makemigrations", "--noinput"], cwd=project) == 0
-    assert main([*base, "migrate"], cwd=project) == 0
+    assert main([*base, "makemigrations", "cmdproj", "--noinput"], cwd=project) == 0
+    assert main([*base, "migrate", "cmdproj"], cwd=project) == 0
     engine = sa.create_engine(f"sqlite:///{project / 'cmd.db'}")
     with engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO cmdproj_entry (headline, score) VALUES ('a', 1)")
         conn.exec_driver_sql("INSERT INTO cmdproj_entry (headline, score) VALUES ('a', 2)")
     _models(project, ENTRY_V1.replace("max_length=80", "max_length=80, unique=True"))
-    assert main([*base, "makemigrations", "--noinput"], cwd=project) == 0
+    assert main([*base, "makemigrations", "cmdproj", "--noinput"], cwd=project) == 0
     capsys.readouterr()
-    assert main([*base, "migrate"], cwd=project) == 2
+    assert main([*base, "migrate", "cmdproj"], cwd=project) == 2
     line = _one_line_error(capsys.readouterr().err)
     assert "Migration 0002_" in line and "UNIQUE constraint failed" in line
     assert "Rolled back" in line and "cmdproj at 0001_initial" in line
@@ -244,7 +250,7 @@ def test_failures_are_one_line(
 
 
 def test_rename_option_is_checked(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = [*_base(project), "makemigrations", "--noinput"]
+    args = [*_base(project), "makemigrations", "cmdproj", "--noinput"]
     assert main([*args, "--rename", "nonsense"], cwd=project) == 2
     assert "--rename takes TABLE.OLD=NEW" in _one_line_error(capsys.readouterr().err)
     assert main([*args, "--default", "novalue"], cwd=project) == 2
@@ -278,9 +284,9 @@ def test_a_revision_that_cannot_replay_is_named(
     """An older revision with an unnamed foreign key (as makemigrations once wrote) stops
     makemigrations with its name and the reason, not a traceback."""
     base = _base(project)
-    assert main([*base, "makemigrations", "--noinput"], cwd=project) == 0
+    assert main([*base, "makemigrations", "cmdproj", "--noinput"], cwd=project) == 0
     (project / "cmdproj" / "migrations" / "0002_entry_parent.py").write_text(UNNAMED_FK)
     capsys.readouterr()
-    assert main([*base, "makemigrations", "--noinput"], cwd=project) == 2
+    assert main([*base, "makemigrations", "cmdproj", "--noinput"], cwd=project) == 2
     line = _one_line_error(capsys.readouterr().err)
     assert "0002_entry_parent fails there" in line and "needs a name" in line

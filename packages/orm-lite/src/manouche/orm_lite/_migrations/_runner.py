@@ -108,7 +108,7 @@ def refuse_rename(table: str, old: str, new: str) -> bool:
     raise MigrationError(
         f"{_rename_question(table, old, new)} Cannot ask without a terminal: "
         f"pass --rename {rename_key(table, old, new)} to keep the data (a rename), "
-        "or --no-rename to drop and add"
+        "or --no-rename to drop and add (from code: Migrations(questioner=...))"
     )
 
 
@@ -132,7 +132,8 @@ def refuse_default(table: str, column: sa.Column[Any]) -> Any:
     """Without a terminal nobody can give the one-off value: stop, naming the option."""
     raise MigrationError(
         f"{table}.{column.name} becomes NOT NULL and has no default for the rows that "
-        f"exist: give the field a default, or pass --default {table}.{column.name}=VALUE"
+        f"exist: give the field a default, or pass --default {table}.{column.name}=VALUE "
+        f"(from code: Migrations(defaults={{'{table}.{column.name}': value}}))"
     )
 
 
@@ -419,10 +420,10 @@ class Migrations:
 
     def _failed_revision(self, exc: BaseException) -> str | None:
         """The revision file (``0003_name``) in whose code ``exc`` was raised."""
-        folders = [self.folder(a) for a in self.apps if self._has_folder(a)]
+        folders = {self.folder(a).resolve() for a in self.apps if self._has_folder(a)}
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            path = Path(frame.filename)
-            if any(path.parent == f for f in folders):
+            path = Path(frame.filename).resolve()
+            if path.parent in folders:
                 return path.stem
         return None
 
@@ -443,11 +444,12 @@ class Migrations:
             return f"unknown: {one_line(exc)}"
         parts = []
         for app in self.apps:
-            revs = [
-                Path(s.path).stem for s in self.app_revisions(app, script) if s.revision in applied
-            ]
-            parts.append(f"{app} at {revs[-1] if revs else 'zero'}")
-        return ", ".join(parts)
+            revisions = self.app_revisions(app, script)
+            if not revisions:
+                continue
+            done = [Path(s.path).stem for s in revisions if s.revision in applied]
+            parts.append(f"{app} at {done[-1] if done else 'zero'}")
+        return ", ".join(parts) or "no revisions"
 
     # -- revisions -------------------------------------------------------------------------
 
