@@ -174,7 +174,11 @@ def _build_table(cls: type[Model]) -> None:
         f.sa_column = col
         columns.append(col)
     unique_together = [
-        sa.UniqueConstraint(*cols, name=_constraints.unique_together_name(opts.db_table, cols))
+        sa.UniqueConstraint(
+            *cols,
+            name=_constraints.unique_together_name(opts.db_table, cols),
+            info={_constraints.AUTO_NAMED: True},
+        )
         for cols in ([opts.get_field(n).column for n in names] for names in opts.unique_together)
     ]
     auto_pk = opts.pk.django_name.endswith("AutoField")

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 MAX_NAME_LENGTH = 63
 
 
+#: ``info`` key of the constraints and indexes named by orm-lite (not by the user): a
+#: database object on the same columns under another name is taken for them.
+AUTO_NAMED = "manouche_auto_name"
+
+
 def names_digest(*args: str, length: int) -> str:
     """Django's short digest of names (the hex MD5 of their concatenation, cut)."""
     h = hashlib.md5(usedforsecurity=False)
@@ -71,7 +76,13 @@ def unique_column_name(table: str, column: str) -> str:
 
 
 def name_unique_columns(table: sa.Table) -> None:
-    """Give each unnamed single-column ``UNIQUE`` of ``table`` its deterministic name."""
+    """Give each unnamed single-column ``UNIQUE`` of ``table`` its deterministic name, and
+    each field's own index (``db_index``, foreign keys) Django's name for it."""
+    for index in table.indexes:
+        if getattr(index, "_column_flag", False) and len(index.columns) == 1:
+            (column,) = index.columns
+            index.name = sa.sql.quoted_name(django_index_name(table.name, [column.name]), None)
+            index.info[AUTO_NAMED] = True
     for constraint in table.constraints:
         if isinstance(constraint, sa.UniqueConstraint) and not constraint.name:
             cols = [c.name for c in constraint.columns]
@@ -80,6 +91,7 @@ def name_unique_columns(table: sa.Table) -> None:
                 if len(cols) == 1
                 else unique_together_name(table.name, cols)
             )
+            constraint.info[AUTO_NAMED] = True
 
 
 def _column(model: type[Model], name: str) -> sa.Column[Any]:

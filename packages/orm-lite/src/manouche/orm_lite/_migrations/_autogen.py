@@ -329,36 +329,68 @@ def fill_not_null(
         upgrade.ops.insert(pos + offset, new_op)
 
 
-def keep_unique_names(
-    upgrade: ops.UpgradeOps, existing: Callable[[str], set[tuple[str, ...]]]
+def keep_equivalent_names(
+    upgrade: ops.UpgradeOps,
+    uniques: Callable[[str], set[tuple[str, ...]]],
+    indexes: Callable[[str], set[tuple[tuple[str, ...], bool]]],
+    auto_named: set[str],
 ) -> None:
-    """A unique constraint the database has on the same columns under another name (or
-    none: revisions written before constraints were named) is the same constraint: no
-    second one is added for its name, and the old one is not dropped for it.
+    """An index or unique constraint named by orm-lite (``auto_named``) that the database
+    has on the same columns under another name (revisions written before names were
+    given, an ``ix_`` index, a unique made without a name) is the same object: it is not
+    dropped and made again for its name.
 
-    ``existing(table)`` gives the column tuples of the table's unique constraints.
+    ``uniques(table)`` gives the column tuples of the table's unique constraints,
+    ``indexes(table)`` the ``(columns, unique)`` of its indexes.
     """
     for op in upgrade.ops:
         if not isinstance(op, ops.ModifyTableOps):
             continue
-        have = existing(op.table_name)
-        kept: set[tuple[str, ...]] = set()
+        kept_uniques: set[tuple[str, ...]] = set()
+        kept_indexes: set[tuple[tuple[str, ...], bool]] = set()
         for sub in list(op.ops):
-            if isinstance(sub, ops.CreateUniqueConstraintOp):
+            if isinstance(sub, ops.CreateUniqueConstraintOp) and sub.constraint_name in auto_named:
                 cols = tuple(str(c) for c in sub.columns)
-                if cols in have:
+                if cols in uniques(op.table_name):
                     op.ops.remove(sub)
-                    kept.add(cols)
+                    kept_uniques.add(cols)
+            elif isinstance(sub, ops.CreateIndexOp) and sub.index_name in auto_named:
+                key = (_index_columns(sub), bool(sub.unique))
+                if key in indexes(op.table_name):
+                    op.ops.remove(sub)
+                    kept_indexes.add(key)
         for sub in list(op.ops):
             reverse = getattr(sub, "_reverse", None)
             if (
                 isinstance(sub, ops.DropConstraintOp)
                 and sub.constraint_type == "unique"
                 and isinstance(reverse, ops.CreateUniqueConstraintOp)
-                and tuple(str(c) for c in reverse.columns) in kept
+                and tuple(str(c) for c in reverse.columns) in kept_uniques
+            ) or (
+                isinstance(sub, ops.DropIndexOp)
+                and isinstance(reverse, ops.CreateIndexOp)
+                and (_index_columns(reverse), bool(reverse.unique)) in kept_indexes
             ):
                 op.ops.remove(sub)
     upgrade.ops[:] = [op for op in upgrade.ops if not isinstance(op, ops.ModifyTableOps) or op.ops]
+
+
+def _index_columns(op: ops.CreateIndexOp) -> tuple[str, ...]:
+    return tuple(c if isinstance(c, str) else str(getattr(c, "name", c)) for c in op.columns)
+
+
+def compare_type(
+    context: Any, inspected: Any, metadata: Any, inspected_type: Any, metadata_type: Any
+) -> bool | None:
+    """Alembic's ``compare_type``: SQLite's REAL (Django's ``FloatField``) is orm-lite's
+    FLOAT there (both are REAL to SQLite); everything else is Alembic's comparison."""
+    if (
+        context.dialect.name == "sqlite"
+        and inspected_type._type_affinity is sa.Float
+        and metadata_type._type_affinity is sa.Float
+    ):
+        return False
+    return None
 
 
 def walk(ops_list: list[Any]) -> Iterator[Any]:

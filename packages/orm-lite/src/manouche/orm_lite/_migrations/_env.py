@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from manouche.orm_lite._migrations._autogen import include_object_for, render_item
+from manouche.orm_lite._migrations._autogen import compare_type, include_object_for, render_item
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -50,7 +50,7 @@ def run_env(context: Any) -> None:
         "target_metadata": state.metadata,
         "version_table": state.version_table,
         "render_as_batch": True,
-        "compare_type": True,
+        "compare_type": compare_type,
         "render_item": render_item,
         "include_object": include_object_for(state.app, state.table_apps, state.version_table),
         "autogenerate_plugins": AUTOGENERATE_PLUGINS,

@@ -36,16 +36,18 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.pool import StaticPool
 
 from manouche.orm_lite import _database
+from manouche.orm_lite._constraints import AUTO_NAMED
 from manouche.orm_lite._migrations._autogen import (
     DefaultAsker,
     Questioner,
     apply_renames,
     apply_table_renames,
+    compare_type,
     describe,
     fill_not_null,
     generalize,
     include_object_for,
-    keep_unique_names,
+    keep_equivalent_names,
     order_drops,
     referred_tables,
     strip_fills,
@@ -602,7 +604,12 @@ class Migrations:
                 if upgrade.is_empty() and not empty:
                     directives[:] = []
                     return
-                keep_unique_names(upgrade, lambda table: _unique_columns(conn, table))
+                keep_equivalent_names(
+                    upgrade,
+                    lambda table: _unique_columns(conn, table),
+                    lambda table: _indexes(conn, table),
+                    _auto_named(self.metadata),
+                )
                 if upgrade.is_empty() and not empty:
                     directives[:] = []
                     return
@@ -782,7 +789,7 @@ class Migrations:
                     conn,
                     opts={
                         "version_table": self.version_table,
-                        "compare_type": True,
+                        "compare_type": compare_type,
                         "include_object": include_object_for(
                             a, state.table_apps, self.version_table
                         ),
@@ -792,34 +799,41 @@ class Migrations:
                 out.extend(
                     f"{a}: {d!r}"
                     for d in compare_metadata(ctx, self.metadata)
-                    if not self._unique_renamed(conn, d)
+                    if not self._only_renamed(conn, d)
                 )
         return out
 
-    def _unique_renamed(self, conn: sa.Connection, diff: Any) -> bool:
-        """A unique constraint that only differs by its name (see ``keep_unique_names``)."""
-        if not (
-            isinstance(diff, tuple)
-            and (
-                (
-                    diff[0] in ("add_constraint", "remove_constraint")
-                    and isinstance(diff[1], sa.UniqueConstraint)
-                )
-                # MariaDB reflects a unique constraint as a unique index
-                or (diff[0] == "remove_index" and getattr(diff[1], "unique", False))
-            )
-        ):
+    def _only_renamed(self, conn: sa.Connection, diff: Any) -> bool:
+        """An index or unique constraint that differs only by its name (see
+        ``keep_equivalent_names``): not a difference."""
+        if not isinstance(diff, tuple) or len(diff) < 2:
             return False
-        constraint = diff[1]
-        cols = tuple(c.name for c in constraint.columns)
-        table = constraint.table.name
-        if diff[0] == "add_constraint":
-            return cols in _unique_columns(conn, table)
+        kind, obj = diff[0], diff[1]
+        if kind not in ("add_constraint", "remove_constraint", "add_index", "remove_index"):
+            return False
+        if not isinstance(obj, sa.UniqueConstraint | sa.Index) or obj.table is None:
+            return False
+        cols = tuple(str(c.name) for c in obj.columns)
+        unique = isinstance(obj, sa.UniqueConstraint) or bool(obj.unique)
+        table = obj.table.name
+        if kind.startswith("add"):
+            if str(obj.name) not in _auto_named(self.metadata):  # (Alembic copies lose info)
+                return False
+            if unique and cols in _unique_columns(conn, table):
+                return True
+            return (cols, unique) in _indexes(conn, table)
         model_table = self.metadata.tables.get(table)
-        return model_table is not None and any(
-            isinstance(u, sa.UniqueConstraint) and tuple(c.name for c in u.columns) == cols
+        if model_table is None:
+            return False
+        same_uniques = {
+            tuple(str(c.name) for c in u.columns)
             for u in model_table.constraints
-        )
+            if isinstance(u, sa.UniqueConstraint)
+        }
+        same_indexes = {
+            (tuple(str(c.name) for c in i.columns), bool(i.unique)) for i in model_table.indexes
+        }
+        return (unique and cols in same_uniques) or (cols, unique) in same_indexes
 
     def stamp(self, app: str | None = None, target: str | None = None) -> None:
         """Record revisions as applied without running them (adopt an existing database)."""
@@ -869,10 +883,38 @@ def _unique_columns(conn: sa.Connection, table: str) -> set[tuple[str, ...]]:
     if not insp.has_table(table):
         return set()
     found = {tuple(u["column_names"]) for u in insp.get_unique_constraints(table)}
-    found.update(
-        tuple(str(c) for c in i["column_names"]) for i in insp.get_indexes(table) if i["unique"]
-    )
+    found.update(cols for cols, unique in _indexes(conn, table) if unique)
+    if conn.dialect.name == "sqlite":
+        # A column's own UNIQUE (as Django writes it) is an index SQLite names itself.
+        for row in conn.exec_driver_sql(f'PRAGMA index_list("{table}")'):
+            if row[2] and row[3] == "u":
+                info = conn.exec_driver_sql(f'PRAGMA index_info("{row[1]}")').all()
+                found.add(tuple(str(r[2]) for r in info))
     return found
+
+
+def _indexes(conn: sa.Connection, table: str) -> set[tuple[tuple[str, ...], bool]]:
+    """``(columns, unique)`` of ``table``'s indexes."""
+    insp = sa.inspect(conn)
+    if not insp.has_table(table):
+        return set()
+    return {
+        (tuple(str(c) for c in i["column_names"]), bool(i["unique"]))
+        for i in insp.get_indexes(table)
+    }
+
+
+def _auto_named(metadata: sa.MetaData) -> set[str]:
+    """Names of the indexes and constraints orm-lite named (not the user)."""
+    names: set[str] = set()
+    for table in metadata.tables.values():
+        for index in table.indexes:
+            if index.info.get(AUTO_NAMED) and index.name:
+                names.add(str(index.name))
+        for constraint in table.constraints:
+            if constraint.info.get(AUTO_NAMED) and constraint.name:
+                names.add(str(constraint.name))
+    return names
 
 
 def _pragma(conn: sa.Connection, pragma: str) -> None:
