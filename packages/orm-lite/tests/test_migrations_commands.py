@@ -222,8 +222,8 @@ def test_failures_are_one_line(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base = _base(project)
-    # A database that does not answer.
-    unreachable = ["--database", "postgresql+psycopg://nobody@127.0.0.1:9/none"]
+    # A database that cannot be opened.
+    unreachable = ["--database", f"sqlite:///{project / 'no' / 'such' / 'dir.db'}"]
     assert main([*unreachable, "--models", "cmdproj.models", "showmigrations"], cwd=project) == 2
     assert "OperationalError" in _one_line_error(capsys.readouterr().err)
     # Models that cannot be imported.
