@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 
-from manouche.orm_lite import _inheritance
+from manouche.orm_lite import _constraints, _inheritance
 from manouche.orm_lite import _signals as signals
 from manouche.orm_lite._async import AsyncModelMixin
 from manouche.orm_lite._exceptions import (
@@ -180,8 +180,12 @@ def _build_table(cls: type[Model]) -> None:
         f.sa_column = col
         columns.append(col)
     unique_together = [
-        sa.UniqueConstraint(*[opts.get_field(n).column for n in names])
-        for names in opts.unique_together
+        sa.UniqueConstraint(
+            *cols,
+            name=_constraints.unique_together_name(opts.db_table, cols),
+            info={_constraints.AUTO_NAMED: True},
+        )
+        for cols in ([opts.get_field(n).column for n in names] for names in opts.unique_together)
     ]
     auto_pk = opts.pk.django_name.endswith("AutoField")
     table = sa.Table(
@@ -200,6 +204,7 @@ def _build_table(cls: type[Model]) -> None:
         },
         sqlite_autoincrement=auto_pk,
     )
+    _constraints.name_unique_columns(table)
     opts.table = table
     cls.__table__ = table
     opts.attnames = tuple(f.attname for f in opts.local_fields)

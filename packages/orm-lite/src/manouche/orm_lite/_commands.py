@@ -27,7 +27,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from manouche.orm_lite._migrations import MigrationError, Migrations, ask_rename, never_rename
+from manouche.orm_lite._migrations import MigrationError, Migrations
+from manouche.orm_lite._migrations._runner import (
+    ask_default,
+    ask_rename,
+    one_line,
+    refuse_default,
+    refuse_rename,
+    rename_key,
+)
 
 
 def _project_settings(cwd: Path) -> dict[str, Any]:
@@ -75,7 +83,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--dry-run", action="store_true", help="say what would be written, write nothing"
     )
-    p.add_argument("--noinput", "--no-input", action="store_true", help="never ask (no renames)")
+    p.add_argument(
+        "--noinput",
+        "--no-input",
+        action="store_true",
+        help="never ask: a question with no answer below stops with an error",
+    )
+    p.add_argument(
+        "--rename",
+        action="append",
+        default=[],
+        metavar="TABLE.OLD=NEW",
+        help="answer yes to 'was this column renamed?' (OLD_TABLE=NEW_TABLE for a model)",
+    )
+    p.add_argument(
+        "--no-rename",
+        action="store_true",
+        help="answer no to every other rename question: drop and add (the data is lost)",
+    )
+    p.add_argument(
+        "--default",
+        action="append",
+        default=[],
+        metavar="TABLE.COLUMN=VALUE",
+        help="one-off value for the rows of a column that becomes NOT NULL without a default",
+    )
 
     p = sub.add_parser("migrate", help="apply or unapply revisions")
     p.add_argument("app_label", nargs="?")
@@ -121,13 +153,44 @@ def _migrations(args: argparse.Namespace, cwd: Path) -> Migrations:
     if database is None and args.command != "makemigrations":
         raise MigrationError("No database: pass --database URL (or set MANOUCHE_ORM_DATABASE)")
     version_table = args.version_table or settings.get("version_table") or "alembic_version"
-    interactive = args.command == "makemigrations" and not args.noinput
+    if args.command != "makemigrations":
+        return Migrations(database, apps=apps, version_table=version_table)
+    interactive = not args.noinput and sys.stdin.isatty()
+    renames = {_rename_answer(item) for item in args.rename}
+    defaults: dict[str, str] = {}
+    for item in args.default:
+        key, sep, value = item.partition("=")
+        if not sep or "." not in key:
+            raise MigrationError(f"--default takes TABLE.COLUMN=VALUE, got {item!r}")
+        defaults[key.strip()] = value
+
+    def questioner(table: str, old: str, new: str) -> bool:
+        if rename_key(table, old, new) in renames:
+            return True
+        if args.no_rename:
+            return False
+        return (ask_rename if interactive else refuse_rename)(table, old, new)
+
     return Migrations(
         database,
         apps=apps,
         version_table=version_table,
-        questioner=ask_rename if interactive else never_rename,
+        questioner=questioner,
+        ask_default=ask_default if interactive else refuse_default,
+        defaults=defaults,
     )
+
+
+def _rename_answer(item: str) -> str:
+    """``table.old=new`` (``table.old=table.new`` too) or ``old_table=new_table``."""
+    old, sep, new = item.partition("=")
+    old, new = old.strip(), new.strip()
+    if not sep or not old or not new:
+        raise MigrationError(f"--rename takes TABLE.OLD=NEW or OLD_TABLE=NEW_TABLE, got {item!r}")
+    table, dot, column = old.rpartition(".")
+    if dot and new.startswith(f"{table}."):
+        new = new[len(table) + 1 :]
+    return f"{old}={new}"
 
 
 def main(argv: Sequence[str] | None = None, cwd: Path | None = None) -> int:
@@ -139,6 +202,15 @@ def main(argv: Sequence[str] | None = None, cwd: Path | None = None) -> int:
         return _run(mig, args)
     except (MigrationError, LookupError) as exc:
         print(f"manouche-orm: error: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:
+        print(f"manouche-orm: error: cannot import the models: {one_line(exc)}", file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, EOFError):
+        print("\nmanouche-orm: interrupted", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the command line answers in one line
+        print(f"manouche-orm: error: {one_line(exc)}", file=sys.stderr)
         return 2
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,84 @@ from manouche.orm_lite._expressions import Q
 if TYPE_CHECKING:
     from manouche.orm_lite._base import Model
     from manouche.orm_lite._database import Database
+
+
+#: The longest name every supported database takes (PostgreSQL's 63; MariaDB takes 64).
+MAX_NAME_LENGTH = 63
+
+
+#: ``info`` key of the constraints and indexes named by orm-lite (not by the user): a
+#: database object on the same columns under another name is taken for them.
+AUTO_NAMED = "manouche_auto_name"
+
+
+def names_digest(*args: str, length: int) -> str:
+    """Django's short digest of names (the hex MD5 of their concatenation, cut)."""
+    h = hashlib.md5(usedforsecurity=False)
+    for arg in args:
+        h.update(arg.encode())
+    return h.hexdigest()[:length]
+
+
+def django_index_name(table: str, columns: Sequence[str], suffix: str = "") -> str:
+    """The name Django's schema editor gives an index or constraint on ``columns``.
+
+    ``<table>_<columns>_<digest><suffix>``, shortened as Django shortens it for
+    PostgreSQL when it is longer than :data:`MAX_NAME_LENGTH`.
+    """
+    hash_suffix = names_digest(table, *columns, length=8) + suffix
+    name = f"{table}_{'_'.join(columns)}_{hash_suffix}"
+    if len(name) <= MAX_NAME_LENGTH:
+        return name
+    if len(hash_suffix) > MAX_NAME_LENGTH / 3:
+        hash_suffix = hash_suffix[: MAX_NAME_LENGTH // 3]
+    other = (MAX_NAME_LENGTH - len(hash_suffix)) // 2 - 1
+    name = f"{table[:other]}_{'_'.join(columns)[:other]}_{hash_suffix}"
+    if name[0] == "_" or name[0].isdigit():
+        name = f"D{name[:-1]}"
+    return name
+
+
+def foreign_key_name(table: str, column: str, to_table: str, to_column: str) -> str:
+    """Django's name for a foreign key constraint (``..._fk_<to_table>_<to_column>``)."""
+    return django_index_name(table, [column], f"_fk_{to_table}_{to_column}")
+
+
+def unique_together_name(table: str, columns: Sequence[str]) -> str:
+    """Django's name for a ``unique_together`` constraint (``..._uniq``)."""
+    return django_index_name(table, columns, "_uniq")
+
+
+def unique_column_name(table: str, column: str) -> str:
+    """The name PostgreSQL gives a column's ``UNIQUE`` (``<table>_<column>_key``), which is
+    what a Django-made PostgreSQL database has: the longer part is cut first to fit."""
+    avail = MAX_NAME_LENGTH - len("_key") - 1
+    t, c = len(table), len(column)
+    while t + c > avail:
+        if t > c:
+            t -= 1
+        else:
+            c -= 1
+    return f"{table[:t]}_{column[:c]}_key"
+
+
+def name_unique_columns(table: sa.Table) -> None:
+    """Give each unnamed single-column ``UNIQUE`` of ``table`` its deterministic name, and
+    each field's own index (``db_index``, foreign keys) Django's name for it."""
+    for index in table.indexes:
+        if getattr(index, "_column_flag", False) and len(index.columns) == 1:
+            (column,) = index.columns
+            index.name = sa.sql.quoted_name(django_index_name(table.name, [column.name]), None)
+            index.info[AUTO_NAMED] = True
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint) and not constraint.name:
+            cols = [c.name for c in constraint.columns]
+            constraint.name = (
+                unique_column_name(table.name, cols[0])
+                if len(cols) == 1
+                else unique_together_name(table.name, cols)
+            )
+            constraint.info[AUTO_NAMED] = True
 
 
 def _column(model: type[Model], name: str) -> sa.Column[Any]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.types import TypeEngine
 
+from manouche.orm_lite._constraints import foreign_key_name
 from manouche.orm_lite._exceptions import FieldError, ObjectDoesNotExist
 from manouche.orm_lite._fields import NOT_PROVIDED, AutoField, Field
 from manouche.orm_lite._options import registry
@@ -270,7 +271,12 @@ class ForeignKey(RelatedField):
             col.type = self.rel_type()
             if self.db_constraint:
                 assert tf.sa_column is not None
-                cls._meta.table.append_constraint(sa.ForeignKeyConstraint([col], [tf.sa_column]))
+                name = foreign_key_name(
+                    cls._meta.db_table, col.name, tf.sa_column.table.name, tf.sa_column.name
+                )
+                cls._meta.table.append_constraint(
+                    sa.ForeignKeyConstraint([col], [tf.sa_column], name=name)
+                )
 
     def rel_type(self) -> TypeEngine[Any]:
         tf = self.target_field

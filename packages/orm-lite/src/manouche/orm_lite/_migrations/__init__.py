@@ -4,8 +4,20 @@ from manouche.orm_lite._migrations._runner import (
     MigrationError,
     MigrationInfo,
     Migrations,
+    ask_default,
     ask_rename,
     never_rename,
+    refuse_default,
+    refuse_rename,
 )
 
-__all__ = ["MigrationError", "MigrationInfo", "Migrations", "ask_rename", "never_rename"]
+__all__ = [
+    "MigrationError",
+    "MigrationInfo",
+    "Migrations",
+    "ask_default",
+    "ask_rename",
+    "never_rename",
+    "refuse_default",
+    "refuse_rename",
+]

@@ -26,6 +26,10 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 #: Asked as ``questioner("", old_table, new_table)`` for a renamed model's table.
 Questioner = Callable[[str, str, str], bool]
 
+#: ``ask_default(table, column) -> value``: a one-off value for the existing rows of a
+#: column that becomes NOT NULL (added, or altered from nullable) with no default.
+DefaultAsker = Callable[[str, "sa.Column[Any]"], Any]
+
 _DIALECTS: dict[str, Any] = {
     "sqlite": sqlite.dialect(),
     "postgresql": postgresql.dialect(),  # type: ignore[no-untyped-call]
@@ -206,20 +210,105 @@ def _literal_default(value: Any) -> str | None:
     return None
 
 
-def fill_not_null(upgrade: ops.UpgradeOps) -> None:
-    """A NOT NULL column with a plain default fills the rows, then drops the SQL default."""
-    extra: list[tuple[int, ops.ModifyTableOps]] = []
+class FillNullsOp(ops.MigrateOperation):
+    """``UPDATE table SET column = value WHERE column IS NULL``, before the column becomes
+    NOT NULL (Django fills the NULLs with the default first). Undone, it does nothing."""
+
+    def __init__(self, table_name: str, column_name: str, value: Any) -> None:
+        self.table_name = table_name
+        self.column_name = column_name
+        self.value = value
+
+    def reverse(self) -> FillNullsOp:
+        return self
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return ("fill_nulls", self.table_name, self.column_name, self.value)
+
+
+def _render_value(value: Any, autogen_context: Any) -> str:
+    if isinstance(value, decimal.Decimal):
+        autogen_context.imports.add("import decimal")
+        return f"decimal.Decimal({str(value)!r})"
+    if isinstance(value, datetime.date | datetime.time):
+        autogen_context.imports.add("import datetime")
+        return f"datetime.{value!r}"
+    return repr(value)
+
+
+@renderers.dispatch_for(FillNullsOp)
+def _render_fill_nulls(autogen_context: Any, op: FillNullsOp) -> str:
+    table, col = repr(op.table_name), repr(op.column_name)
+    value = _render_value(op.value, autogen_context)
+    return (
+        f"_table = sa.table({table}, sa.column({col}))\n"
+        f"op.execute(_table.update().where(_table.c[{col}].is_(None)).values({{{col}: {value}}}))"
+    )
+
+
+def strip_fills(container: ops.OpContainer) -> None:
+    """No NULL filling on the way down (the rows keep their values)."""
+    container.ops[:] = [op for op in container.ops if not isinstance(op, FillNullsOp)]
+
+
+def _plain_value(value: Any) -> bool:
+    return value is None or isinstance(
+        value, bool | int | float | decimal.Decimal | str | datetime.date | datetime.time
+    )
+
+
+def _fill_value(
+    metadata: sa.MetaData | None, table: str, column: str, ask: DefaultAsker | None
+) -> tuple[bool, Any]:
+    """The value for the existing rows of ``table.column``: its plain default, else asked."""
+    model_table = metadata.tables.get(table) if metadata is not None else None
+    if model_table is None or column not in model_table.c:
+        return False, None
+    col = model_table.c[column]
+    if "default" in col.info and _plain_value(col.info["default"]):
+        value = col.info["default"]
+        if value is not None:
+            return True, value
+    if ask is None:
+        return False, None
+    return True, ask(table, col)
+
+
+def fill_not_null(
+    upgrade: ops.UpgradeOps,
+    metadata: sa.MetaData | None = None,
+    ask_default: DefaultAsker | None = None,
+) -> None:
+    """A column that becomes NOT NULL gets a value in the existing rows first.
+
+    An added column gets its plain default (or a one-off value from ``ask_default``)
+    as a temporary SQL default, dropped right after. A nullable column made NOT NULL
+    gets its NULLs replaced by the default (or the one-off value) just before.
+    """
+    extra: list[tuple[int, ops.ModifyTableOps | FillNullsOp]] = []
     for i, op in enumerate(upgrade.ops):
         if not isinstance(op, ops.ModifyTableOps):
             continue
         drops: list[ops.AlterColumnOp] = []
         for sub in op.ops:
+            if (
+                isinstance(sub, ops.AlterColumnOp)
+                and sub.modify_nullable is False
+                and sub.existing_nullable
+            ):
+                found, value = _fill_value(metadata, op.table_name, sub.column_name, ask_default)
+                if found:
+                    extra.append((i, FillNullsOp(op.table_name, sub.column_name, value)))
+                continue
             if not isinstance(sub, ops.AddColumnOp):
                 continue
             col = sub.column
             if col.nullable or col.server_default is not None or col.primary_key:
                 continue
             default = _literal_default(col.info.get("default"))
+            if default is None and ask_default is not None:
+                found, value = _fill_value(metadata, op.table_name, col.name, ask_default)
+                default = _literal_default(value) if found else None
             if default is None:
                 continue
             col.server_default = sa.DefaultClause(default)
@@ -236,8 +325,72 @@ def fill_not_null(upgrade: ops.UpgradeOps) -> None:
             )
         if drops:
             extra.append((i + 1, ops.ModifyTableOps(op.table_name, drops, schema=op.schema)))
-    for offset, (pos, op) in enumerate(extra):
-        upgrade.ops.insert(pos + offset, op)
+    for offset, (pos, new_op) in enumerate(extra):
+        upgrade.ops.insert(pos + offset, new_op)
+
+
+def keep_equivalent_names(
+    upgrade: ops.UpgradeOps,
+    uniques: Callable[[str], set[tuple[str, ...]]],
+    indexes: Callable[[str], set[tuple[tuple[str, ...], bool]]],
+    auto_named: set[str],
+) -> None:
+    """An index or unique constraint named by orm-lite (``auto_named``) that the database
+    has on the same columns under another name (revisions written before names were
+    given, an ``ix_`` index, a unique made without a name) is the same object: it is not
+    dropped and made again for its name.
+
+    ``uniques(table)`` gives the column tuples of the table's unique constraints,
+    ``indexes(table)`` the ``(columns, unique)`` of its indexes.
+    """
+    for op in upgrade.ops:
+        if not isinstance(op, ops.ModifyTableOps):
+            continue
+        kept_uniques: set[tuple[str, ...]] = set()
+        kept_indexes: set[tuple[tuple[str, ...], bool]] = set()
+        for sub in list(op.ops):
+            if isinstance(sub, ops.CreateUniqueConstraintOp) and sub.constraint_name in auto_named:
+                cols = tuple(str(c) for c in sub.columns)
+                if cols in uniques(op.table_name):
+                    op.ops.remove(sub)
+                    kept_uniques.add(cols)
+            elif isinstance(sub, ops.CreateIndexOp) and sub.index_name in auto_named:
+                key = (_index_columns(sub), bool(sub.unique))
+                if key in indexes(op.table_name):
+                    op.ops.remove(sub)
+                    kept_indexes.add(key)
+        for sub in list(op.ops):
+            reverse = getattr(sub, "_reverse", None)
+            if (
+                isinstance(sub, ops.DropConstraintOp)
+                and sub.constraint_type == "unique"
+                and isinstance(reverse, ops.CreateUniqueConstraintOp)
+                and tuple(str(c) for c in reverse.columns) in kept_uniques
+            ) or (
+                isinstance(sub, ops.DropIndexOp)
+                and isinstance(reverse, ops.CreateIndexOp)
+                and (_index_columns(reverse), bool(reverse.unique)) in kept_indexes
+            ):
+                op.ops.remove(sub)
+    upgrade.ops[:] = [op for op in upgrade.ops if not isinstance(op, ops.ModifyTableOps) or op.ops]
+
+
+def _index_columns(op: ops.CreateIndexOp) -> tuple[str, ...]:
+    return tuple(c if isinstance(c, str) else str(getattr(c, "name", c)) for c in op.columns)
+
+
+def compare_type(
+    context: Any, inspected: Any, metadata: Any, inspected_type: Any, metadata_type: Any
+) -> bool | None:
+    """Alembic's ``compare_type``: SQLite's REAL (Django's ``FloatField``) is orm-lite's
+    FLOAT there (both are REAL to SQLite); everything else is Alembic's comparison."""
+    if (
+        context.dialect.name == "sqlite"
+        and inspected_type._type_affinity is sa.Float
+        and metadata_type._type_affinity is sa.Float
+    ):
+        return False
+    return None
 
 
 def walk(ops_list: list[Any]) -> Iterator[Any]:
@@ -289,7 +442,10 @@ def describe(upgrade: ops.UpgradeOps, app: str) -> list[str]:
             if not any(op.table_name.startswith(f"{other}_") for other in olds)
         ]
     out: list[str] = []
+    created = {op.table_name for op in upgrade.ops if isinstance(op, ops.CreateTableOp)}
     for op in upgrade.ops:
+        if not isinstance(op, ops.CreateTableOp) and getattr(op, "table_name", None) in created:
+            continue  # a new table's indexes go without saying
         if isinstance(op, ops.CreateTableOp):
             out.append(short(op.table_name))
         elif isinstance(op, ops.DropTableOp):
@@ -298,7 +454,10 @@ def describe(upgrade: ops.UpgradeOps, app: str) -> list[str]:
             out.append(f"rename_{short(op.table_name)}_{short(op.new_table_name)}")
         elif isinstance(op, ops.ModifyTableOps):
             t = short(op.table_name)
+            added = {sub.column.name for sub in op.ops if isinstance(sub, ops.AddColumnOp)}
             for sub in op.ops:
+                if _goes_with(sub, added):
+                    continue  # a new column's index and foreign key go without saying
                 if isinstance(sub, RenameColumnOp):
                     out.append(f"rename_{sub.column_name}_{t}_{sub.modify_name}")
                 elif isinstance(sub, ops.AddColumnOp):
@@ -321,6 +480,18 @@ def describe(upgrade: ops.UpgradeOps, app: str) -> list[str]:
         elif isinstance(op, ops.DropIndexOp):
             out.append(f"remove_{op.index_name}")
     return out
+
+
+def _goes_with(op: Any, added: set[str]) -> bool:
+    """Is ``op`` the index or foreign key of columns added in the same step?"""
+    if not added:
+        return False
+    if isinstance(op, ops.CreateForeignKeyOp):
+        return set(op.local_cols) <= added
+    if isinstance(op, ops.CreateIndexOp):
+        cols = {c if isinstance(c, str) else getattr(c, "name", None) for c in op.columns}
+        return cols <= added
+    return False
 
 
 def _generic(type_: Any) -> Any:
@@ -568,7 +739,53 @@ def apply_table_renames(upgrade: ops.UpgradeOps, questioner: Questioner) -> None
         op for op in head if isinstance(op, ops.ModifyTableOps) and op.table_name in renamed_new
     ]
     rest = [op for op in head if op not in creates_first]
-    upgrade.ops[:] = rest + columns + creates_first + tail
+    uniques = _renamed_uniques(renames, drops, creates)
+    upgrade.ops[:] = rest + columns + creates_first + uniques + tail
+
+
+def _uniques(items: list[Any], moved: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Named unique constraints among a table's items: name -> columns (renamed by ``moved``)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for item in items:
+        if isinstance(item, sa.UniqueConstraint) and item.name:
+            names = [str(c.name) for c in item.columns] or [
+                c if isinstance(c, str) else str(getattr(c, "name", c))
+                for c in item._pending_colargs or []
+            ]
+            out[str(item.name)] = tuple(moved.get(n, n) for n in names)
+    return out
+
+
+def _renamed_uniques(
+    renames: list[tuple[str, str, list[tuple[str, str]]]],
+    drops: dict[str, Any],
+    creates: dict[str, Any],
+) -> list[ops.ModifyTableOps]:
+    """Unique constraints whose names follow the table's (``<table>_<column>_key``...) get
+    their new names: the new one is made first, then the old one goes (MariaDB may use it
+    as the index of a foreign key until another index exists)."""
+    out: list[ops.ModifyTableOps] = []
+    for old, new, cols in renames:
+        before = _uniques(_columns(drops[old]), dict(cols))
+        after = _uniques(_columns(creates[new]), {})
+        by_cols = {c: n for n, c in before.items()}
+        sub: list[Any] = []
+        for name, columns in after.items():
+            old_name = by_cols.get(columns)
+            if old_name is None or old_name == name or name in before:
+                continue
+            sub.append(ops.CreateUniqueConstraintOp(name, new, list(columns)))
+            sub.append(
+                ops.DropConstraintOp(
+                    old_name,
+                    new,
+                    type_="unique",
+                    _reverse=ops.CreateUniqueConstraintOp(old_name, new, list(columns)),
+                )
+            )
+        if sub:
+            out.append(ops.ModifyTableOps(new, sub))
+    return out
 
 
 def _drop_retargeted_foreign_keys(upgrade: ops.UpgradeOps, moved: dict[str, str]) -> None:

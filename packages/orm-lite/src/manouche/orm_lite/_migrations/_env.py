@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from manouche.orm_lite._migrations._autogen import include_object_for, render_item
+from manouche.orm_lite._migrations._autogen import compare_type, include_object_for, render_item
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -39,6 +39,8 @@ class EnvState:
     dialect_name: str | None = None
     #: Runs around the migrations with the connection (binds the models' database to it).
     wrap: Callable[[sa.Connection, Callable[[], None]], None] | None = None
+    #: Called by Alembic after each revision is applied or unapplied.
+    on_version_apply: Callable[..., None] | None = None
 
 
 def run_env(context: Any) -> None:
@@ -48,7 +50,7 @@ def run_env(context: Any) -> None:
         "target_metadata": state.metadata,
         "version_table": state.version_table,
         "render_as_batch": True,
-        "compare_type": True,
+        "compare_type": compare_type,
         "render_item": render_item,
         "include_object": include_object_for(state.app, state.table_apps, state.version_table),
         "autogenerate_plugins": AUTOGENERATE_PLUGINS,
@@ -64,6 +66,8 @@ def run_env(context: Any) -> None:
         raise RuntimeError(
             "orm-lite migrations run with a connection: use Migrations(...), not alembic's CLI"
         )
+    if state.on_version_apply is not None:
+        common["on_version_apply"] = state.on_version_apply
     context.configure(connection=conn, **common)
 
     def run() -> None:

@@ -14,10 +14,13 @@ as in Django, it needs no access to the real database.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import io
 import os
 import re
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
@@ -33,16 +36,21 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.pool import StaticPool
 
 from manouche.orm_lite import _database
+from manouche.orm_lite._constraints import AUTO_NAMED
 from manouche.orm_lite._migrations._autogen import (
+    DefaultAsker,
     Questioner,
     apply_renames,
     apply_table_renames,
+    compare_type,
     describe,
     fill_not_null,
     generalize,
     include_object_for,
+    keep_equivalent_names,
     order_drops,
     referred_tables,
+    strip_fills,
     strip_index_drops,
 )
 from manouche.orm_lite._migrations._env import AUTOGENERATE_PLUGINS, STATE_KEY, EnvState
@@ -76,24 +84,109 @@ class MigrationInfo:
 
 
 def never_rename(table: str, old: str, new: str) -> bool:
-    """The non-interactive answer to "was this column renamed?": no (drop and add)."""
+    """The answer "not a rename" to every question: a possible rename is a drop and an add."""
     return False
 
 
-def ask_rename(table: str, old: str, new: str) -> bool:
-    """Ask on the terminal, as Django's makemigrations does; no terminal means no.
+def rename_key(table: str, old: str, new: str) -> str:
+    """How a rename is named on the command line: ``table.old=new``, or ``old=new`` for a table."""
+    return f"{old}={new}" if not table else f"{table}.{old}={new}"
 
-    ``table`` is empty when the question is whether table ``old`` was renamed ``new``.
-    """
-    if not sys.stdin.isatty():
-        return False
-    question = (
+
+def _rename_question(table: str, old: str, new: str) -> str:
+    return (
         f"Was the table {old} renamed to {new}?"
         if not table
         else f"Was {table}.{old} renamed to {table}.{new}?"
     )
-    answer = input(f"{question} [y/N] ")
-    return answer.strip().lower() in ("y", "yes")
+
+
+def refuse_rename(table: str, old: str, new: str) -> bool:
+    """Without a terminal nobody can answer: stop, naming the option that answers.
+
+    A dropped and an added column (or table) alike may be a rename; guessing "drop and
+    add" would lose the column's data, so the question must be answered explicitly.
+    """
+    raise MigrationError(
+        f"{_rename_question(table, old, new)} Cannot ask without a terminal: "
+        f"pass --rename {rename_key(table, old, new)} to keep the data (a rename), "
+        "or --no-rename to drop and add (from code: Migrations(questioner=...))"
+    )
+
+
+def ask_rename(table: str, old: str, new: str) -> bool:
+    """Ask on the terminal, as Django's makemigrations does; no terminal: :func:`refuse_rename`.
+
+    ``table`` is empty when the question is whether table ``old`` was renamed ``new``.
+    """
+    if not sys.stdin.isatty():
+        return refuse_rename(table, old, new)
+    while True:
+        answer = input(f"{_rename_question(table, old, new)} [y/N] ").strip().lower()
+        if answer in ("", "n", "no"):
+            return False
+        if answer in ("y", "yes"):
+            return True
+        print("Please answer y or n.")
+
+
+def refuse_default(table: str, column: sa.Column[Any]) -> Any:
+    """Without a terminal nobody can give the one-off value: stop, naming the option."""
+    raise MigrationError(
+        f"{table}.{column.name} becomes NOT NULL and has no default for the rows that "
+        f"exist: give the field a default, or pass --default {table}.{column.name}=VALUE "
+        f"(from code: Migrations(defaults={{'{table}.{column.name}': value}}))"
+    )
+
+
+def coerce_default(text: str, column: sa.Column[Any]) -> Any:
+    """A one-off value typed on the command line, as the column's Python type."""
+    try:
+        kind: Any = column.type.python_type
+    except NotImplementedError:
+        kind = str
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    try:
+        if kind is bool:
+            low = text.lower()
+            if low in ("1", "true", "yes", "y", "t"):
+                return True
+            if low in ("0", "false", "no", "n", "f"):
+                return False
+            raise ValueError(text)
+        if kind in (datetime.datetime, datetime.date, datetime.time):
+            return kind.fromisoformat(text)
+        if kind in (int, float, decimal.Decimal, str):
+            return kind(text)
+    except (ValueError, decimal.InvalidOperation):
+        raise MigrationError(
+            f"{text!r} is not a valid {kind.__name__} for {column.table.name}.{column.name}"
+        ) from None
+    raise MigrationError(
+        f"No one-off value can be given for {column.table.name}.{column.name} "
+        f"({kind.__name__}): give the field a default"
+    )
+
+
+def ask_default(table: str, column: sa.Column[Any]) -> Any:
+    """Ask for a one-off value on the terminal, as Django's questioner does."""
+    if not sys.stdin.isatty():
+        return refuse_default(table, column)
+    print(
+        f"{table}.{column.name} becomes NOT NULL without a default; the rows that exist "
+        "need a value.\nType a one-off value for them (it is not kept as the field's "
+        "default), or an empty line to stop and give the field a default."
+    )
+    while True:
+        text = input(">>> ")
+        if not text.strip():
+            raise MigrationError(f"Stopped: give {table}.{column.name} a default")
+        try:
+            return coerce_default(text, column)
+        except MigrationError as exc:
+            print(exc)
 
 
 class Migrations:
@@ -105,7 +198,14 @@ class Migrations:
     :param apps: ``{app_label: folder}`` where revisions live; an app not listed
         keeps them in ``migrations/`` beside its models module.
     :param version_table: the table recording the applied revisions.
-    :param questioner: asked whether a dropped-and-added column was renamed.
+    :param questioner: asked whether a dropped-and-added column (or a dropped and a
+        created table) was renamed; the default, :func:`refuse_rename`, raises
+        :class:`MigrationError` rather than guess. :func:`ask_rename` asks on the
+        terminal; :func:`never_rename` answers no (drop and add).
+    :param ask_default: asked for a one-off value for the existing rows of a column
+        that becomes NOT NULL without a default; the default, :func:`refuse_default`,
+        raises :class:`MigrationError`; :func:`ask_default` asks on the terminal.
+    :param defaults: one-off values given beforehand, ``{"table.column": value}``.
     :param scratch_url: the empty database ``makemigrations`` replays the
         revisions on (in-memory SQLite by default).
     """
@@ -117,7 +217,9 @@ class Migrations:
         metadata: sa.MetaData | None = None,
         apps: Mapping[str, str | os.PathLike[str]] | None = None,
         version_table: str = DEFAULT_VERSION_TABLE,
-        questioner: Questioner = never_rename,
+        questioner: Questioner = refuse_rename,
+        ask_default: DefaultAsker = refuse_default,
+        defaults: Mapping[str, Any] | None = None,
         scratch_url: str = "sqlite://",
     ) -> None:
         self._database = database
@@ -125,6 +227,8 @@ class Migrations:
         self._folders = {label: Path(path) for label, path in (apps or {}).items()}
         self.version_table = version_table
         self.questioner = questioner
+        self.ask_default = ask_default
+        self.defaults = dict(defaults or {})
         self.scratch_url = scratch_url
 
     # -- apps and folders ----------------------------------------------------------------
@@ -216,25 +320,43 @@ class Migrations:
         return db
 
     @contextmanager
-    def _connect(self, db: Database) -> Iterator[sa.Connection]:
-        """A connection for a run; SQLite gets foreign keys off while tables are rebuilt."""
+    def _connect(self, db: Database, *, atomic: bool = False) -> Iterator[sa.Connection]:
+        """A connection for a run; SQLite gets foreign keys off while tables are rebuilt.
+
+        With ``atomic``, SQLite and PostgreSQL run everything in one transaction that
+        the caller commits (their DDL is transactional: a failure undoes it all).
+        SQLite's driver does not begin a transaction before DDL, so it is begun here.
+        """
         engine = db.engine
-        if engine.dialect.name == "sqlite":
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
             _reflect_autoincrement(engine.dialect)
         with engine.connect() as conn:
-            sqlite = engine.dialect.name == "sqlite"
+            raw: Any = conn.connection.driver_connection if sqlite else None
+            isolation = raw.isolation_level if sqlite else None
             if sqlite:
                 _pragma(conn, "foreign_keys=OFF")
             try:
+                if atomic and engine.dialect.name in TRANSACTIONAL_DDL:
+                    if sqlite:
+                        raw.isolation_level = None  # BEGIN and COMMIT are ours to send
+                    conn.begin()
+                    if sqlite and not raw.in_transaction:  # (unless a "begin" hook sent it)
+                        conn.exec_driver_sql("BEGIN")
                 yield conn
-                if sqlite:
-                    bad = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
-                    if bad:
-                        raise MigrationError(f"Foreign keys broken after migrating: {bad[:5]!r}")
             finally:
+                conn.rollback()
                 if sqlite:
-                    conn.rollback()
+                    raw.isolation_level = isolation
                     _pragma(conn, "foreign_keys=ON")
+
+    @staticmethod
+    def _check_foreign_keys(conn: sa.Connection) -> None:
+        """SQLite checks no foreign key while they are off: check them before committing."""
+        if conn.dialect.name == "sqlite":
+            bad = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if bad:
+                raise MigrationError(f"Foreign keys broken after migrating: {bad[:5]!r}")
 
     @staticmethod
     def _wrapper(db: Database) -> Callable[[sa.Connection, Callable[[], None]], None]:
@@ -251,11 +373,85 @@ class Migrations:
         return wrap
 
     def _run(self, db: Database, fn: Callable[[Config], Any]) -> Any:
-        with self._connect(db) as conn:
-            cfg = self._config(self._state(connection=conn, wrap=self._wrapper(db)))
-            result = fn(cfg)
-            conn.commit()
+        """Run an Alembic command on ``db``: all or nothing where the DDL is transactional.
+
+        A failure raises :class:`MigrationError` naming the revision that failed, why,
+        and where the history stands; on MariaDB/MySQL, which commit each schema
+        change at once, it also lists the statements of that revision that were kept.
+        """
+        with self._connect(db, atomic=True) as conn:
+            journal = _Journal()
+            sa.event.listen(conn, "after_cursor_execute", journal.executed)
+            state = self._state(
+                connection=conn, wrap=self._wrapper(db), on_version_apply=journal.applied
+            )
+            cfg = self._config(state)
+            try:
+                result = fn(cfg)
+                self._check_foreign_keys(conn)
+                conn.commit()
+            except Exception as exc:
+                conn.rollback()
+                raise self._failure(db, exc, journal) from exc
+            finally:
+                sa.event.remove(conn, "after_cursor_execute", journal.executed)
             return result
+
+    def _failure(self, db: Database, exc: Exception, journal: _Journal) -> MigrationError:
+        """The error to raise when a run failed: what failed, what is left, where history is."""
+        failed = self._failed_revision(exc)
+        what = f"Migration {failed}" if failed else "The migration"
+        reason = one_line(exc)
+        where = self._history(db)
+        if db.engine.dialect.name in TRANSACTIONAL_DDL:
+            return MigrationError(
+                f"{what} failed: {reason}. Rolled back: the schema and the migration "
+                f"history are as they were ({where})"
+            )
+        kept = "; ".join(journal.statements) or "none"
+        done = ", ".join(journal.done)
+        vendor = "MariaDB" if getattr(db.engine.dialect, "is_mariadb", False) else "MySQL"
+        failed = failed or "the failed migration"
+        return MigrationError(
+            f"{what} failed: {reason}. {vendor} cannot roll back schema changes: "
+            f"{'before it, this run ' + done + ' (recorded). ' if done else ''}"
+            f"Statements of {failed} that ran and were kept: {kept}. "
+            f"History: {where} ({failed} is not recorded). Undo those statements by hand "
+            "and migrate again, or finish them by hand and stamp the migration"
+        )
+
+    def _failed_revision(self, exc: BaseException) -> str | None:
+        """The revision file (``0003_name``) in whose code ``exc`` was raised."""
+        folders = {self.folder(a).resolve() for a in self.apps if self._has_folder(a)}
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            path = Path(frame.filename).resolve()
+            if path.parent in folders:
+                return path.stem
+        return None
+
+    def _has_folder(self, app: str) -> bool:
+        try:
+            self.folder(app)
+        except MigrationError:
+            return False
+        return True
+
+    def _history(self, db: Database) -> str:
+        """Where each app's history stands, as ``app: 0003_name`` (``zero``: none applied)."""
+        try:
+            script = self._script()
+            with db.engine.connect() as conn:
+                applied = self._applied(conn, script)
+        except Exception as exc:  # noqa: BLE001 - the first error is the one to report
+            return f"unknown: {one_line(exc)}"
+        parts = []
+        for app in self.apps:
+            revisions = self.app_revisions(app, script)
+            if not revisions:
+                continue
+            done = [Path(s.path).stem for s in revisions if s.revision in applied]
+            parts.append(f"{app} at {done[-1] if done else 'zero'}")
+        return ", ".join(parts) or "no revisions"
 
     # -- revisions -------------------------------------------------------------------------
 
@@ -363,7 +559,19 @@ class Migrations:
                 self._state(connection=conn, wrap=self._wrapper(scratch)),
                 create=() if dry_run else (app,),
             )
-            command.upgrade(cfg, "heads")
+            try:
+                command.upgrade(cfg, "heads")
+            except Exception as exc:
+                failed = self._failed_revision(exc) or "a revision"
+                raise MigrationError(
+                    f"makemigrations replays the revisions on an empty database to compare "
+                    f"them with the models, and {failed} fails there: {one_line(exc)}. "
+                    "Fix that revision (a constraint it makes or drops needs a name)"
+                    if "name" in str(exc)
+                    else f"makemigrations replays the revisions on an empty database to "
+                    f"compare them with the models, and {failed} fails there: "
+                    f"{one_line(exc)}. Fix that revision"
+                ) from exc
             conn.commit()
             script = ScriptDirectory.from_config(cfg)
             revs = self.app_revisions(app, script)
@@ -376,6 +584,19 @@ class Migrations:
                 if other_revs:
                     heads[other] = other_revs[-1].revision
             outcome: dict[str, Any] = {}
+            terminal = sys.stdout  # questions go there, not to Alembic's silenced output
+
+            def rename(table: str, old: str, new: str) -> bool:
+                with redirect_stdout(terminal):
+                    return self.questioner(table, old, new)
+
+            def one_off(table: str, column: sa.Column[Any]) -> Any:
+                key = f"{table}.{column.name}"
+                if key in self.defaults:
+                    value = self.defaults[key]
+                    return coerce_default(value, column) if isinstance(value, str) else value
+                with redirect_stdout(terminal):
+                    return self.ask_default(table, column)
 
             def process(context: Any, revision: Any, directives: list[Any]) -> None:
                 migration = directives[0]
@@ -383,17 +604,27 @@ class Migrations:
                 if upgrade.is_empty() and not empty:
                     directives[:] = []
                     return
-                apply_table_renames(upgrade, self.questioner)
+                keep_equivalent_names(
+                    upgrade,
+                    lambda table: _unique_columns(conn, table),
+                    lambda table: _indexes(conn, table),
+                    _auto_named(self.metadata),
+                )
+                if upgrade.is_empty() and not empty:
+                    directives[:] = []
+                    return
+                apply_table_renames(upgrade, rename)
                 for op in upgrade.ops:
                     if isinstance(op, ops.ModifyTableOps):
-                        apply_renames(op, self.questioner)
+                        apply_renames(op, rename)
                     elif isinstance(op, ops.CreateTableOp):
                         op.info = {}  # labels and the model class are the models' business
-                fill_not_null(upgrade)
+                fill_not_null(upgrade, self.metadata, one_off)
                 generalize(upgrade)
                 order_drops(upgrade)
                 down = ops.DowngradeOps(ops=[])
                 upgrade.reverse_into(down)
+                strip_fills(down)
                 migration.downgrade_ops = down
                 strip_index_drops(upgrade)
                 strip_index_drops(down)
@@ -558,15 +789,51 @@ class Migrations:
                     conn,
                     opts={
                         "version_table": self.version_table,
-                        "compare_type": True,
+                        "compare_type": compare_type,
                         "include_object": include_object_for(
                             a, state.table_apps, self.version_table
                         ),
                         "autogenerate_plugins": AUTOGENERATE_PLUGINS,
                     },
                 )
-                out.extend(f"{a}: {d!r}" for d in compare_metadata(ctx, self.metadata))
+                out.extend(
+                    f"{a}: {d!r}"
+                    for d in compare_metadata(ctx, self.metadata)
+                    if not self._only_renamed(conn, d)
+                )
         return out
+
+    def _only_renamed(self, conn: sa.Connection, diff: Any) -> bool:
+        """An index or unique constraint that differs only by its name (see
+        ``keep_equivalent_names``): not a difference."""
+        if not isinstance(diff, tuple) or len(diff) < 2:
+            return False
+        kind, obj = diff[0], diff[1]
+        if kind not in ("add_constraint", "remove_constraint", "add_index", "remove_index"):
+            return False
+        if not isinstance(obj, sa.UniqueConstraint | sa.Index) or obj.table is None:
+            return False
+        cols = tuple(str(c.name) for c in obj.columns)
+        unique = isinstance(obj, sa.UniqueConstraint) or bool(obj.unique)
+        table = obj.table.name
+        if kind.startswith("add"):
+            if str(obj.name) not in _auto_named(self.metadata):  # (Alembic copies lose info)
+                return False
+            if unique and cols in _unique_columns(conn, table):
+                return True
+            return (cols, unique) in _indexes(conn, table)
+        model_table = self.metadata.tables.get(table)
+        if model_table is None:
+            return False
+        same_uniques = {
+            tuple(str(c.name) for c in u.columns)
+            for u in model_table.constraints
+            if isinstance(u, sa.UniqueConstraint)
+        }
+        same_indexes = {
+            (tuple(str(c.name) for c in i.columns), bool(i.unique)) for i in model_table.indexes
+        }
+        return (unique and cols in same_uniques) or (cols, unique) in same_indexes
 
     def stamp(self, app: str | None = None, target: str | None = None) -> None:
         """Record revisions as applied without running them (adopt an existing database)."""
@@ -576,6 +843,78 @@ class Migrations:
         self._check_app(app)
         rev = f"{app}@head" if target is None else self._resolve(app, target, self._script())
         self._run(self.database, lambda cfg: command.stamp(cfg, rev))
+
+
+#: Databases whose schema changes are transactional: a migration run is all or nothing.
+TRANSACTIONAL_DDL = ("sqlite", "postgresql")
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: its type and the first line of the driver's message."""
+    orig = getattr(exc, "orig", None)
+    source = orig if isinstance(orig, BaseException) else exc
+    text = str(source).strip().splitlines()
+    return f"{type(source).__name__}: {text[0] if text else '(no message)'}"
+
+
+class _Journal:
+    """What a run did: revisions applied, and the statements since the last one."""
+
+    def __init__(self) -> None:
+        self.done: list[str] = []
+        self.statements: list[str] = []
+
+    def applied(self, *, step: Any, **kw: Any) -> None:
+        verb = "applied" if step.is_upgrade else "unapplied"
+        self.done.append(f"{verb} {', '.join(step.up_revision_ids)}")
+        self.statements.clear()
+
+    def executed(
+        self, conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+    ) -> None:
+        text = " ".join(statement.split())
+        if not text.upper().startswith(("SELECT", "SHOW", "PRAGMA", "BEGIN", "COMMIT")):
+            self.statements.append(text)
+
+
+def _unique_columns(conn: sa.Connection, table: str) -> set[tuple[str, ...]]:
+    """The column tuples of ``table``'s unique constraints and unique indexes."""
+    insp = sa.inspect(conn)
+    if not insp.has_table(table):
+        return set()
+    found = {tuple(u["column_names"]) for u in insp.get_unique_constraints(table)}
+    found.update(cols for cols, unique in _indexes(conn, table) if unique)
+    if conn.dialect.name == "sqlite":
+        # A column's own UNIQUE (as Django writes it) is an index SQLite names itself.
+        for row in conn.exec_driver_sql(f'PRAGMA index_list("{table}")'):
+            if row[2] and row[3] == "u":
+                info = conn.exec_driver_sql(f'PRAGMA index_info("{row[1]}")').all()
+                found.add(tuple(str(r[2]) for r in info))
+    return found
+
+
+def _indexes(conn: sa.Connection, table: str) -> set[tuple[tuple[str, ...], bool]]:
+    """``(columns, unique)`` of ``table``'s indexes."""
+    insp = sa.inspect(conn)
+    if not insp.has_table(table):
+        return set()
+    return {
+        (tuple(str(c) for c in i["column_names"]), bool(i["unique"]))
+        for i in insp.get_indexes(table)
+    }
+
+
+def _auto_named(metadata: sa.MetaData) -> set[str]:
+    """Names of the indexes and constraints orm-lite named (not the user)."""
+    names: set[str] = set()
+    for table in metadata.tables.values():
+        for index in table.indexes:
+            if index.info.get(AUTO_NAMED) and index.name:
+                names.add(str(index.name))
+        for constraint in table.constraints:
+            if constraint.info.get(AUTO_NAMED) and constraint.name:
+                names.add(str(constraint.name))
+    return names
 
 
 def _pragma(conn: sa.Connection, pragma: str) -> None:
