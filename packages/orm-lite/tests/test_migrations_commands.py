@@ -290,3 +290,20 @@ def test_a_revision_that_cannot_replay_is_named(
     assert main([*base, "makemigrations", "cmdproj", "--noinput"], cwd=project) == 2
     line = _one_line_error(capsys.readouterr().err)
     assert "0002_entry_parent fails there" in line and "needs a name" in line
+
+
+def test_the_database_url_comes_from_manouche_database_url(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MANOUCHE_ORM_DATABASE", raising=False)
+    monkeypatch.setenv("MANOUCHE_DATABASE_URL", f"sqlite:///{project / 'env.db'}")
+    base = _base(project)[2:]  # no --database: the environment says it
+    assert main([*base, "makemigrations", "cmdproj", "--noinput"], cwd=project) == 0
+    assert main([*base, "migrate"], cwd=project) == 0
+    assert (project / "env.db").exists()
+    # The old name still works, with a warning naming the new one.
+    monkeypatch.delenv("MANOUCHE_DATABASE_URL")
+    monkeypatch.setenv("MANOUCHE_ORM_DATABASE", f"sqlite:///{project / 'old.db'}")
+    with pytest.warns(FutureWarning, match="set MANOUCHE_DATABASE_URL instead"):
+        assert main([*base, "migrate"], cwd=project) == 0
+    assert (project / "old.db").exists()

@@ -10,7 +10,9 @@
     manouche-orm sqlmigrate blog 0001
     manouche-orm stamp                   # adopt a database whose tables exist
 
-Options may also come from the environment (``MANOUCHE_ORM_DATABASE``,
+Options may also come from the environment (``MANOUCHE_DATABASE_URL``, the
+name every Manouche command reads; ``MANOUCHE_ORM_DATABASE`` still works, with a
+deprecation warning;
 ``MANOUCHE_ORM_MODELS`` comma-separated) or from ``[tool.manouche-orm]`` in
 the ``pyproject.toml`` of the current directory (``database``, ``models``,
 ``apps`` as a table of app label to folder, ``version_table``).
@@ -23,6 +25,7 @@ import importlib
 import os
 import sys
 import tomllib
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -53,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="manouche-orm", description="Migrations for orm-lite models."
     )
     parser.add_argument(
-        "--database", help="SQLAlchemy URL of the database (env MANOUCHE_ORM_DATABASE)"
+        "--database", help="SQLAlchemy URL of the database (env MANOUCHE_DATABASE_URL)"
     )
     parser.add_argument(
         "--models",
@@ -129,9 +132,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _database_from_environment() -> str | None:
+    """``MANOUCHE_DATABASE_URL`` (serial's commands read it too), else the old name, warned."""
+    url = os.environ.get("MANOUCHE_DATABASE_URL")
+    if url:
+        return url
+    old = os.environ.get("MANOUCHE_ORM_DATABASE")
+    if old:
+        warnings.warn(
+            "MANOUCHE_ORM_DATABASE is deprecated: set MANOUCHE_DATABASE_URL instead "
+            "(the name every Manouche command reads)",
+            FutureWarning,  # shown by default: the person running the command must see it
+            stacklevel=2,
+        )
+    return old or None
+
+
 def _migrations(args: argparse.Namespace, cwd: Path) -> Migrations:
     settings = _project_settings(cwd)
-    database = args.database or os.environ.get("MANOUCHE_ORM_DATABASE") or settings.get("database")
+    database = args.database or _database_from_environment() or settings.get("database")
     modules: list[str] = list(args.models or [])
     if not modules and os.environ.get("MANOUCHE_ORM_MODELS"):
         modules = [m.strip() for m in os.environ["MANOUCHE_ORM_MODELS"].split(",") if m.strip()]
@@ -151,7 +170,7 @@ def _migrations(args: argparse.Namespace, cwd: Path) -> Migrations:
             raise MigrationError(f"--app takes LABEL=FOLDER, got {item!r}")
         apps[label] = str(cwd / folder)
     if database is None and args.command != "makemigrations":
-        raise MigrationError("No database: pass --database URL (or set MANOUCHE_ORM_DATABASE)")
+        raise MigrationError("No database: pass --database URL (or set MANOUCHE_DATABASE_URL)")
     version_table = args.version_table or settings.get("version_table") or "alembic_version"
     if args.command != "makemigrations":
         return Migrations(database, apps=apps, version_table=version_table)
