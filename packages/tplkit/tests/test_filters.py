@@ -442,9 +442,13 @@ def test_truncatechars_html_matches_django(df: Any, html: str, n: int) -> None:
     assert filters.truncatechars_html(html, n) == df.truncatechars_html(html, n)
 
 
-def test_truncatechars_html_escapes_when_the_text_fits_exactly() -> None:
-    # "a > b" is exactly 5 characters: Django passes it through unescaped, we escape it.
-    assert filters.truncatechars_html("a > b", 5) == "a &gt; b"
+def test_truncatechars_html_when_the_text_fits_exactly(jrender: Any, df: Any) -> None:
+    # "a > b" is exactly 5 characters: it comes back as written, as in Django,
+    # and autoescape escapes it; safe text with entities never fits "exactly".
+    assert filters.truncatechars_html("a > b", 5) == "a > b"
+    assert jrender("{{ v|truncatechars_html(5) }}", v="a > b") == "a &gt; b"
+    for value, length in [(Markup("a &gt; b"), 5), (Markup("&lt;x&gt;"), 3), ("<i>x</i>", 1)]:
+        assert filters.truncatechars_html(value, length) == df.truncatechars_html(value, length)
     assert filters.truncatechars_html("&lt;b&gt;", 3) == "&lt;b…"
     assert filters.truncatechars_html("<i>x</i>", "bad") == "<i>x</i>"
 

@@ -109,9 +109,11 @@ def first(value: Any) -> Any:
     """The first item, or ``""`` for an empty sequence."""
     value = _text_if_undefined(value)
     try:
-        return value[0]
+        item = value[0]
     except IndexError:
         return ""
+    # Not safe even when the value was (Django's is_safe=False): Markup("<")[0] is "<".
+    return str(item) if isinstance(item, Markup) and isinstance(value, str) else item
 
 
 @django_filters.filter
@@ -132,10 +134,14 @@ def join(eval_ctx: EvalContext, value: Any, arg: Any = "", attribute: Any = None
     the value back."""
     if attribute is not None:
         value = map(jinja2.filters.make_attrgetter(eval_ctx.environment, attribute), value)
+    if not isinstance(arg, str):
+        if not eval_ctx.autoescape:
+            raise TypeError(f"join's separator must be a string, got {arg!r}")
+        arg = str(arg)
     try:
         if eval_ctx.autoescape:
             return Markup(str.join(escape(arg), [escape(item) for item in value]))
-        return Markup(str.join(str(arg), value))
+        return Markup(str.join(arg, value))
     except TypeError:
         return value
 

@@ -128,8 +128,7 @@ COMMON_P = (
     "Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt "
     "mollit anim id est laborum."
 )
-_COMMON_WORDS = tuple(COMMON_P.split()[:19])
-_COMMON_WORDS = (*_COMMON_WORDS[:-1], _COMMON_WORDS[-1].rstrip("."))
+_COMMON_WORDS = tuple(word.strip(".,").lower() for word in COMMON_P.split()[:19])
 # The vocabulary of random text: the words of the classic paragraph.
 _VOCABULARY = tuple(sorted({w.strip(".,").lower() for w in COMMON_P.split()}))
 

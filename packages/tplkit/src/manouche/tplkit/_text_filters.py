@@ -253,7 +253,7 @@ def phone2numeric(value: Any) -> Any:
 def pprint(value: Any) -> str:
     """``pprint.pformat`` of the value, for debugging."""
     try:
-        return _pprint.pformat(value)
+        return same_safety(value, _pprint.pformat(value))
     except Exception as exc:
         return f"Error in formatting: {exc.__class__.__name__}: {exc}"
 

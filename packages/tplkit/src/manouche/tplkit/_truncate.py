@@ -96,8 +96,9 @@ class _CharTruncator(_HTMLTruncator):
     def handle_data(self, data: str) -> None:
         self.seen += len(data)
         if self.seen == self.length and sum(map(len, self.out)) + len(data) == len(self.rawdata):
-            # The whole text is exactly as long as allowed: no ellipsis.
-            self.out.append(html.escape(data))
+            # The whole text is exactly as long as allowed: no ellipsis, and the
+            # text as written (it can hold no entity, so no "<" comes out of one).
+            self.out.append(data)
             raise _Done
         if len(data) > self.remaining:
             self._cut(html.escape(data[: self.remaining]))
