@@ -7,6 +7,7 @@ plugin that every Manouche package loads, work without it.
 
 from typing import TYPE_CHECKING, Any
 
+from manouche.testkit.blocking import DatabaseAccessBlocked
 from manouche.testkit.databases import (
     DatabaseFixture,
     TestTransactionCommitted,
@@ -35,6 +36,7 @@ __all__ = [
     "CapturedQueries",
     "CapturedSignals",
     "Client",
+    "DatabaseAccessBlocked",
     "DatabaseFixture",
     "LiveServer",
     "Query",
