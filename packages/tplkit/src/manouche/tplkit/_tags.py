@@ -89,7 +89,8 @@ def _lists(mapping: Mapping[Any, Any]) -> Iterable[tuple[Any, Any]] | None:
 @django_filters.function
 @pass_context
 def querystring(context: Context, *mappings: Any, **changes: Any) -> str:
-    """The query string of the current request (``request.GET``) with changes, ``?`` first.
+    """The query string of the current request (``request.GET``, Flask's ``request.args``)
+    with changes, ``?`` first.
 
     ``{{ querystring(page=2) }}`` sets ``page``, ``querystring(page=None)``
     removes it, a list sets several values; mappings given first replace
@@ -98,7 +99,11 @@ def querystring(context: Context, *mappings: Any, **changes: Any) -> str:
     attribute as ``href="{{ querystring(page=2) }}"``: autoescape writes ``&amp;``.
     """
     if not mappings:
-        query = getattr(context.get("request"), "GET", None)
+        request = context.get("request")
+        # WebOb's and Django's request.GET, Flask's (Werkzeug's) request.args.
+        query = getattr(request, "GET", None)
+        if query is None:
+            query = getattr(request, "args", None)
         mappings = (query,) if query is not None else ()
     params: dict[str, list[Any]] = {}
     for mapping in (*mappings, changes):
