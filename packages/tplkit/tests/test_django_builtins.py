@@ -323,3 +323,24 @@ def test_autoescape_writes_djangos_entities(django_render: Any) -> None:
             assert ours == django_render("{{ v }}", v=text)
     # Constant output folded when the template is compiled escapes the same way.
     assert env.from_string('{{ "it\'s" }}').render() == "it&#x27;s"
+
+
+def test_escape_is_djangos_conditional_escape(django_settings: Any) -> None:
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    from manouche.tplkit._escaping import escape
+
+    class Html:
+        def __html__(self) -> str:
+            return "<b>&#39;</b>"
+
+    values: list[Any] = ["", "plain", '<a href="x">it\'s & more</a>', "&#39;&#34;", 5, 2.5, None]
+    values += ["\u2028'\"", "a" * 1000 + "'", b"bytes'"]
+    for value in values:
+        assert escape(value) == conditional_escape(value), value
+        assert isinstance(escape(value), Markup)
+    # Safe values are never rewritten, whatever entities they hold.
+    assert escape(Markup("&#39;<i>")) == "&#39;<i>"
+    assert escape(Html()) == conditional_escape(Html()) == "<b>&#39;</b>"
+    assert escape(mark_safe("&#34;")) == "&#34;"

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 __all__ = ["DjangoCodeGenerator", "escape", "force_escape", "is_safe", "same_safety"]
 
 _markupsafe_escape = markupsafe.escape
+# MarkupSafe's C escaping of a str (what markupsafe.escape calls); html.escape
+# (Django's own, slower) where a MarkupSafe release does not have it.
+_escape_text: Any = getattr(markupsafe, "_escape_inner", None) or html.escape
 
 
 def escape(value: Any) -> Markup:
@@ -37,10 +40,15 @@ def escape(value: Any) -> Markup:
 
     Writes ``'`` as ``&#x27;`` and ``"`` as ``&quot;``, byte for byte as Django.
     """
-    result = _markupsafe_escape(value)
-    if "&#3" in result and not hasattr(value, "__html__"):
-        return Markup(str.replace(str.replace(result, "&#39;", "&#x27;"), "&#34;", "&quot;"))
-    return result
+    if type(value) is str:
+        text = _escape_text(value)
+    elif hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    else:
+        text = _escape_text(str(value))
+    if "&#3" in text:
+        text = text.replace("&#39;", "&#x27;").replace("&#34;", "&quot;")
+    return Markup(text)
 
 
 def force_escape(value: Any) -> Markup:
