@@ -129,8 +129,14 @@ CASES: dict[str, tuple[list[Any], list[Any]]] = {
         [NO_ARG],
     ),
     "time": (
-        [dt.datetime(2024, 9, 5, 15, 30, tzinfo=dt.UTC), dt.time(9, 5), dt.date(2024, 1, 1), None],
-        ["H:i", "P", "TIME_FORMAT", NO_ARG],
+        [
+            dt.datetime(2024, 9, 5, 15, 30, tzinfo=dt.UTC),
+            dt.datetime(2024, 9, 5, 15, 30),  # naive: in the environment's zone
+            dt.time(9, 5),
+            dt.date(2024, 1, 1),
+            None,
+        ],
+        ["H:i", "P", "TIME_FORMAT", "e:T", "e:O:T:Z", NO_ARG],
     ),
     "timesince": ([dt.datetime(2000, 1, 1, tzinfo=dt.UTC), None, ""], [NO_ARG]),
     "timeuntil": (
@@ -344,3 +350,21 @@ def test_escape_is_djangos_conditional_escape(django_settings: Any) -> None:
     assert escape(Markup("&#39;<i>")) == "&#39;<i>"
     assert escape(Html()) == conditional_escape(Html()) == "<b>&#39;</b>"
     assert escape(mark_safe("&#34;")) == "&#34;"
+
+
+def test_key_paths_respect_the_sandbox() -> None:
+    env = create_environment(sandboxed=True)
+
+    class Item:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+    items = [Item(2), Item(1)]
+    assert env.from_string("{{ xs|dictsort('n')|map(attribute='n')|join(',') }}").render(
+        xs=items
+    ) == "1,2"
+    # Private names are refused as in Django; what the sandbox forbids reads as missing.
+    assert env.from_string("{{ xs|dictsort('__class__') }}").render(xs=items) == ""
+    assert env.from_string("{{ xs|dictsort('n.__class__') }}").render(xs=items) == ""
+    groups = env.from_string("{{ xs|regroup('mro')|map(attribute='grouper')|list }}")
+    assert groups.render(xs=[int, str]) == "[None]"

@@ -39,3 +39,21 @@ def test_readme_flask_example_runs() -> None:
     code, expected = _example("With Flask")
     # The README shows filesizeformat's non-breaking space as a space.
     assert [line.replace("\xa0", " ") for line in _run(code)] == expected
+
+
+def test_readme_names_every_jinja2_namesake() -> None:
+    import jinja2.filters
+
+    from manouche.tplkit import django_filters
+
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Django's filters and tags") : text.index("### Django's tags")]
+    rows = set(re.findall(r"^\| `(\w+)`", section, re.M))
+    rows |= {"first", "last", "random"} if "| `first`, `last`, `random` |" in section else set()
+    same = {"lower", "safe"}
+    assert "`lower` and `safe` are Django's too" in section
+    namesakes = set(jinja2.filters.FILTERS) & set(django_filters.filters)
+    assert namesakes - same <= rows, namesakes - same - rows
+    # Every filter listed is one of Django's, installed here.
+    listed = set(re.findall(r"`(\w+)`", section[: section.index("`create_environment()`")]))
+    assert set(django_filters.filters) - {"regroup", "spaceless"} <= listed
