@@ -311,12 +311,25 @@ def test_literal_arguments_are_trusted_only_for_djangos_filters() -> None:
     render = env.from_string
     assert render("{{ v|default('<i>none</i>') }}").render(v="") == "<i>none</i>"
     assert render("{{ v|default(d) }}").render(v="", d="<i>none</i>") == "&lt;i&gt;none&lt;/i&gt;"
+    # Also where the whole expression is constant and computed when compiling.
+    assert render('{{ ""|default("<b>") }}|{{ "<i>"|lower }}|{{ "<i>"|upper }}').render() == (
+        "<b>|<i>|&lt;I&gt;"
+    )
     # A literal printed alone, or given to Jinja2's own filters, stays text (Jinja2's rule).
     assert render("{{ '<i>' }}").render() == "&lt;i&gt;"
     assert render("{{ '<i>'|trim }}").render() == "&lt;i&gt;"
     # A user's filter named like a Django one is the user's: Jinja2's rule again.
     env.filters["default"] = lambda value, arg: value or arg
     assert env.from_string("{{ v|default('<i>') }}").render(v="") == "&lt;i&gt;"
+
+    class Unhashable:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __call__(self, value: Any) -> Any:
+            return value
+
+    env.filters["same"] = Unhashable()
+    assert env.from_string("{{ '<a>'|same }}").render() == "&lt;a&gt;"
 
 
 def test_autoescape_writes_djangos_entities(django_render: Any) -> None:
@@ -360,9 +373,10 @@ def test_key_paths_respect_the_sandbox() -> None:
             self.n = n
 
     items = [Item(2), Item(1)]
-    assert env.from_string("{{ xs|dictsort('n')|map(attribute='n')|join(',') }}").render(
-        xs=items
-    ) == "1,2"
+    assert (
+        env.from_string("{{ xs|dictsort('n')|map(attribute='n')|join(',') }}").render(xs=items)
+        == "1,2"
+    )
     # Private names are refused as in Django; what the sandbox forbids reads as missing.
     assert env.from_string("{{ xs|dictsort('__class__') }}").render(xs=items) == ""
     assert env.from_string("{{ xs|dictsort('n.__class__') }}").render(xs=items) == ""

@@ -76,10 +76,25 @@ def _trusted(node: nodes.Expr) -> nodes.Expr:
     return node
 
 
+def _is_djangos(func: Any) -> bool:
+    try:
+        return func in DJANGO_FILTER_FUNCTIONS
+    except TypeError:  # an unhashable callable: not one of ours
+        return False
+
+
 class DjangoCodeGenerator(CodeGenerator):
     """Jinja2's code generator with Django's escaping (see the module docstring)."""
 
     def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+        # Before any code is written, so constant folding sees the trusted literals too.
+        for call in node.find_all(nodes.Filter):
+            if _is_djangos(self.environment.filters.get(call.name)):
+                if call.node is not None:
+                    call.node = _trusted(call.node)
+                call.args = [_trusted(arg) for arg in call.args]
+                for keyword in call.kwargs:
+                    keyword.value = _trusted(keyword.value)
         super().visit_Template(node, frame)
         # Module level, after Jinja2's own imports: render functions look the
         # name up when they run, so every autoescaped output uses Django's escape.
@@ -92,16 +107,6 @@ class DjangoCodeGenerator(CodeGenerator):
         if isinstance(node, nodes.TemplateData):
             return str(const)
         return finalize.const(const)  # type: ignore[no-any-return]
-
-    def visit_Filter(self, node: nodes.Filter, frame: Frame) -> None:
-        func = self.environment.filters.get(node.name)
-        if func is not None and func in DJANGO_FILTER_FUNCTIONS:
-            if node.node is not None:
-                node.node = _trusted(node.node)
-            node.args = [_trusted(arg) for arg in node.args]
-            for keyword in node.kwargs:
-                keyword.value = _trusted(keyword.value)
-        super().visit_Filter(node, frame)
 
 
 def use_django_escaping(env: Any) -> None:
