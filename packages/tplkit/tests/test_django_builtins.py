@@ -382,3 +382,19 @@ def test_key_paths_respect_the_sandbox() -> None:
     assert env.from_string("{{ xs|dictsort('n.__class__') }}").render(xs=items) == ""
     groups = env.from_string("{{ xs|regroup('mro')|map(attribute='grouper')|list }}")
     assert groups.render(xs=[int, str]) == "[None]"
+
+
+def test_an_object_whose_text_is_safe_is_safe(django_render: Any, jrender: Any) -> None:
+    from django.utils.safestring import mark_safe
+
+    class DjangoSafeText:
+        def __str__(self) -> str:
+            return mark_safe("you &gt; me")
+
+    class SafeText:
+        def __str__(self) -> str:
+            return Markup("you &gt; me")
+
+    expected = django_render("{{ v|capfirst }}", v=DjangoSafeText())
+    assert expected == "You &gt; me"
+    assert jrender("{{ v|capfirst }}", v=SafeText()) == expected

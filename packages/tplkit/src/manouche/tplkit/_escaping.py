@@ -62,8 +62,15 @@ def is_safe(value: Any) -> bool:
 
 
 def same_safety(value: Any, result: str) -> str:
-    """``result`` as Markup when ``value`` was: Django's ``is_safe=True`` filters."""
-    return Markup(result) if hasattr(value, "__html__") else result
+    """``result`` as Markup when ``value`` was: Django's ``is_safe=True`` filters.
+
+    As Django, an object whose ``str()`` is safe counts as safe too.
+    """
+    if hasattr(value, "__html__"):
+        return Markup(result)
+    if type(value) is str or value is None:
+        return result
+    return Markup(result) if hasattr(str(value), "__html__") else result
 
 
 # The filter functions that follow Django's rules; filled by the Django library.
