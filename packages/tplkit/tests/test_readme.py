@@ -34,6 +34,19 @@ def test_readme_example_runs() -> None:
     assert _run(code) == expected
 
 
+def test_readme_library_example_runs() -> None:
+    code, expected = _example("Libraries")
+    assert _run(code) == expected
+
+
+def test_every_python_block_compiles() -> None:
+    text = README.read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) >= 3
+    for block in blocks:
+        compile(block, str(README), "exec")
+
+
 def test_readme_flask_example_runs() -> None:
     pytest.importorskip("flask")
     code, expected = _example("With Flask")
