@@ -14,6 +14,7 @@ import random as _random
 import types
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
@@ -285,7 +286,5 @@ def regroup(env: jinja2.Environment, value: Any, arg: str) -> list[GroupedResult
             return resolve(item)
         except (AttributeError, KeyError, IndexError, TypeError):
             return None
-
-    from itertools import groupby
 
     return [GroupedResult(grouper, list(items)) for grouper, items in groupby(value, key)]
