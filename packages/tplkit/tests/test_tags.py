@@ -109,6 +109,46 @@ PAIRS = [
     ("{% url 'post' year=2024 slug=s %}", "{{ url('post', year=2024, slug=s) }}", {"s": "x"}),
     ("{% url 'search' q %}", "{{ url('search', q) }}", {"q": "a&b <c>"}),
     ("{% url 'home' as h %}[{{ h }}]", "{% set h = url('home') %}[{{ h }}]", {}),
+    (
+        "{% for x in xs %}{% cycle 'a' 'b' 'c' %}{% if forloop.counter == 2 %}{% resetcycle %}"
+        "{% endif %}{% endfor %}",
+        "{% set c = cycler('a', 'b', 'c') %}{% for x in xs %}{{ c.next() }}"
+        "{% if loop.index == 2 %}{{ c.reset() or '' }}{% endif %}{% endfor %}",
+        {"xs": [1, 2, 3, 4]},
+    ),
+    (
+        "{% autoescape off %}{{ v }}{% endautoescape %}{{ v }}",
+        "{% autoescape false %}{{ v }}{% endautoescape %}{{ v }}",
+        {"v": "<b>"},
+    ),
+    (
+        "{% for x in xs %}{{ forloop.counter }}{{ x }}{% empty %}none{% endfor %}",
+        "{% for x in xs %}{{ loop.index }}{{ x }}{% else %}none{% endfor %}",
+        {"xs": ["<a>", "b"]},
+    ),
+    (
+        "{% for x in xs %}{{ forloop.counter }}{{ x }}{% empty %}none{% endfor %}",
+        "{% for x in xs %}{{ loop.index }}{{ x }}{% else %}none{% endfor %}",
+        {"xs": []},
+    ),
+    (
+        "{% for x in xs %}{% ifchanged x %}{{ x }}{% endifchanged %}{% endfor %}",
+        "{% for x in xs %}{% if loop.changed(x) %}{{ x }}{% endif %}{% endfor %}",
+        {"xs": [1, 1, 2, 2, 1]},
+    ),
+    (
+        "{% with t=a.b %}{{ t }}{% endwith %}",
+        "{% with t=a.b %}{{ t }}{% endwith %}",
+        {"a": {"b": "<"}},
+    ),
+    (
+        "{% filter upper %}a{{ v }}{% endfilter %}",
+        "{% filter upper %}a{{ v }}{% endfilter %}",
+        {"v": "<b>"},
+    ),
+    ("{% verbatim %}{{ x }}{% endverbatim %}", "{% raw %}{{ x }}{% endraw %}", {}),
+    ("a{% comment %}x{% endcomment %}b", "a{# x #}b", {}),
+    ("{% templatetag openblock %}", '{{ "{%" }}', {}),
     ("{% load static %}{% static 'css/a b.css' %}", "{{ static('css/a b.css') }}", {}),
     ("{% load static %}{% static p %}", "{{ static(p) }}", {"p": "x&y/é.png"}),
 ]
@@ -194,3 +234,30 @@ def test_csrf_token_matches_django(django_engine: Any) -> None:
     env = create_environment()
     ours = env.render_to_string(env.from_string("{{ csrf_input }}"), {}, request)
     assert ours == _django(django_engine, "{% csrf_token %}", csrf_token="tok<en>")
+
+
+def test_inheritance_and_include_match_django(django_settings: Any) -> None:
+    import jinja2
+    from django.template import Context, Engine
+
+    django_templates = {
+        "base.html": "<h1>{% block title %}Site{% endblock %}</h1>{% block b %}{% endblock %}",
+        "row.html": "<li>{{ x }}</li>",
+        "page.html": (
+            '{% extends "base.html" %}{% block title %}{{ t }}{% endblock %}'
+            '{% block b %}{% include "row.html" with x=t %}{% endblock %}'
+        ),
+    }
+    jinja_templates = dict(
+        django_templates,
+        **{
+            "page.html": (
+                '{% extends "base.html" %}{% block title %}{{ t }}{% endblock %}'
+                '{% block b %}{% with x=t %}{% include "row.html" %}{% endwith %}{% endblock %}'
+            )
+        },
+    )
+    engine = Engine(loaders=[("django.template.loaders.locmem.Loader", django_templates)])
+    expected = engine.get_template("page.html").render(Context({"t": "<T>"}))
+    env = create_environment(loader=jinja2.DictLoader(jinja_templates))
+    assert env.get_template("page.html").render(t="<T>") == expected
