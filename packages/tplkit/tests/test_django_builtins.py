@@ -398,3 +398,17 @@ def test_an_object_whose_text_is_safe_is_safe(django_render: Any, jrender: Any) 
     expected = django_render("{{ v|capfirst }}", v=DjangoSafeText())
     assert expected == "You &gt; me"
     assert jrender("{{ v|capfirst }}", v=SafeText()) == expected
+
+
+def test_sequence_filters_do_not_turn_the_sequence_into_text(jrender: Any) -> None:
+    # Django's slice, last and random never call str() on the sequence (a lazy
+    # query's str() could run it); neither do ours.
+    class Rows(list[int]):
+        def __str__(self) -> str:
+            raise AssertionError("str() of the sequence")
+
+        __repr__ = __str__
+
+    rows = Rows([1, 2, 3])
+    assert jrender("{{ rows|slice(':2')|join(',') }} {{ rows|last }}", rows=rows) == "1,2 3"
+    assert jrender("{{ rows|random in [1, 2, 3] }}", rows=rows) == "True"

@@ -27,7 +27,14 @@ from markupsafe import Markup
 if TYPE_CHECKING:
     from jinja2.compiler import Frame
 
-__all__ = ["DjangoCodeGenerator", "escape", "force_escape", "is_safe", "same_safety"]
+__all__ = [
+    "DjangoCodeGenerator",
+    "escape",
+    "force_escape",
+    "is_safe",
+    "same_safety",
+    "text_safety",
+]
 
 _markupsafe_escape = markupsafe.escape
 # MarkupSafe's C escaping of a str (what markupsafe.escape calls); html.escape
@@ -61,10 +68,16 @@ def is_safe(value: Any) -> bool:
     return hasattr(value, "__html__")
 
 
-def same_safety(value: Any, result: str) -> str:
-    """``result`` as Markup when ``value`` was: Django's ``is_safe=True`` filters.
+def same_safety(value: Any, result: Any) -> Any:
+    """``result`` as Markup when ``value`` was: Django's ``is_safe=True`` filters."""
+    return Markup(result) if hasattr(value, "__html__") else result
 
-    As Django, an object whose ``str()`` is safe counts as safe too.
+
+def text_safety(value: Any, result: str) -> str:
+    """As :func:`same_safety`, for a filter that works on ``str(value)``.
+
+    As Django's ``stringfilter``, an object whose ``str()`` is safe counts as
+    safe too (``str()`` is only called again for objects that are not text).
     """
     if hasattr(value, "__html__"):
         return Markup(result)

@@ -19,7 +19,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from manouche.tplkit._djlib import django_filters
-from manouche.tplkit._escaping import escape, force_escape, is_safe, same_safety
+from manouche.tplkit._escaping import escape, force_escape, is_safe, same_safety, text_safety
 from manouche.tplkit._truncate import truncate_chars
 from manouche.tplkit._urlize import urlize as _urlize
 
@@ -55,7 +55,7 @@ __all__ = [
 @django_filters.filter
 def iriencode(value: Any) -> Any:
     """An IRI made fit for a URL: non-ASCII characters percent-encoded, reserved ones kept."""
-    return same_safety(value, quote(str(value), safe="/#%[]=:;$&()+,!?*@'~"))
+    return text_safety(value, quote(str(value), safe="/#%[]=:;$&()+,!?*@'~"))
 
 
 @django_filters.filter
@@ -76,7 +76,7 @@ def linenumbers(eval_ctx: EvalContext, value: Any) -> Markup:
 @django_filters.filter
 def lower(value: Any) -> Any:
     """Lower case (safe input stays safe)."""
-    return same_safety(value, str(value).lower())
+    return text_safety(value, str(value).lower())
 
 
 @django_filters.filter
@@ -110,8 +110,8 @@ def truncatechars(value: Any, arg: Any) -> Any:
     try:
         length = int(arg)
     except ValueError:
-        return same_safety(value, text)
-    return same_safety(value, truncate_chars(text, length))
+        return text_safety(value, text)
+    return text_safety(value, truncate_chars(text, length))
 
 
 @django_filters.filter
@@ -141,19 +141,19 @@ def _wrap(text: str, width: int) -> str:
 @django_filters.filter
 def wordwrap(value: Any, arg: Any) -> Any:
     """Lines wrapped at ``arg`` characters; existing line breaks kept, long words not broken."""
-    return same_safety(value, _wrap(str(value), int(arg)))
+    return text_safety(value, _wrap(str(value), int(arg)))
 
 
 @django_filters.filter
 def ljust(value: Any, arg: Any) -> Any:
     """Left-aligned in a field ``arg`` characters wide."""
-    return same_safety(value, str(value).ljust(int(arg)))
+    return text_safety(value, str(value).ljust(int(arg)))
 
 
 @django_filters.filter
 def rjust(value: Any, arg: Any) -> Any:
     """Right-aligned in a field ``arg`` characters wide."""
-    return same_safety(value, str(value).rjust(int(arg)))
+    return text_safety(value, str(value).rjust(int(arg)))
 
 
 @django_filters.filter
@@ -162,8 +162,8 @@ def center(value: Any, arg: Any = 80) -> Any:
     text = str(value)
     width = int(arg)
     if width <= 0:
-        return same_safety(value, text)
-    return same_safety(value, f"{text:^{width}}")
+        return text_safety(value, text)
+    return text_safety(value, f"{text:^{width}}")
 
 
 @django_filters.filter("escape")
@@ -237,7 +237,7 @@ def _strip_tags(text: str) -> str:
 @django_filters.filter
 def striptags(value: Any) -> Any:
     """Tags removed; entities and whitespace left as written (Jinja2's collapses both)."""
-    return same_safety(value, _strip_tags(str(value)))
+    return text_safety(value, _strip_tags(str(value)))
 
 
 _PHONE = str.maketrans("abcdefghijklmnopqrstuvwxyz", "22233344455566677778889999")
@@ -246,16 +246,17 @@ _PHONE = str.maketrans("abcdefghijklmnopqrstuvwxyz", "22233344455566677778889999
 @django_filters.filter
 def phone2numeric(value: Any) -> Any:
     """Letters of a phone number as its digits: ``"1-800-COLLECT"`` is ``"1-800-2655328"``."""
-    return same_safety(value, str(value).lower().translate(_PHONE))
+    return text_safety(value, str(value).lower().translate(_PHONE))
 
 
 @django_filters.filter
 def pprint(value: Any) -> str:
     """``pprint.pformat`` of the value, for debugging."""
     try:
-        return same_safety(value, _pprint.pformat(value))
+        text = _pprint.pformat(value)
     except Exception as exc:
         return f"Error in formatting: {exc.__class__.__name__}: {exc}"
+    return Markup(text) if is_safe(value) else text
 
 
 _UNITS = ((1 << 50, "PB"), (1 << 40, "TB"), (1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB"))
@@ -325,4 +326,4 @@ _BETWEEN_TAGS = re.compile(r">\s+<")
 def spaceless(value: Any) -> Any:
     """Whitespace between tags removed, the ends stripped: Django's ``{% spaceless %}``,
     written ``{% filter spaceless %}...{% endfilter %}``."""
-    return same_safety(value, _BETWEEN_TAGS.sub("><", str(value).strip()))
+    return text_safety(value, _BETWEEN_TAGS.sub("><", str(value).strip()))
