@@ -304,6 +304,11 @@ def test_djangos_filters_win_over_jinjas_in_any_environment(django_settings: Any
         env.from_string("{{ {'b': 1, 'a': 2}|dictsort }}").render()
         == "[(&#x27;a&#x27;, 2), (&#x27;b&#x27;, 1)]"
     )
+    pairs = env.from_string("{{ {'b': 1, 'a': 2}|dictsort(false, 'value') }}").render()
+    assert pairs == "[(&#x27;b&#x27;, 1), (&#x27;a&#x27;, 2)]"
+    assert env.from_string("{{ ('word ' * 20)|wordwrap }}").render().count("\n") == 1
+    link = env.from_string("{{ 'see https://example.com/long/path'|urlize(12) }}").render()
+    assert link == 'see <a href="https://example.com/long/path" rel="nofollow">https://exa…</a>'
 
 
 def test_literal_arguments_are_trusted_only_for_djangos_filters() -> None:

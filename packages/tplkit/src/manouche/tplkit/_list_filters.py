@@ -86,10 +86,12 @@ def _sorted(env: jinja2.Environment, value: Any, arg: Any, reverse: bool) -> Any
 def dictsort(env: jinja2.Environment, value: Any, arg: Any = None, *args: Any, **kw: Any) -> Any:
     """Items sorted by the key path ``arg`` (``"author.name"``); ``""`` if they cannot be.
 
-    Without ``arg``, a mapping's items sorted as Jinja2's ``dictsort`` does.
+    Without a key (nothing, or Jinja2's ``case_sensitive`` flag), a mapping's
+    items sorted as Jinja2's ``dictsort`` does.
     """
-    if arg is None:
-        return jinja2.filters.do_dictsort(value, *args, **kw)
+    if arg is None or isinstance(arg, bool):
+        head = () if arg is None else (arg,)
+        return jinja2.filters.do_dictsort(value, *head, *args, **kw)
     return _sorted(env, value, arg, reverse=False)
 
 

@@ -139,8 +139,9 @@ def _wrap(text: str, width: int) -> str:
 
 
 @django_filters.filter
-def wordwrap(value: Any, arg: Any) -> Any:
-    """Lines wrapped at ``arg`` characters; existing line breaks kept, long words not broken."""
+def wordwrap(value: Any, arg: Any = 79) -> Any:
+    """Lines wrapped at ``arg`` characters (79 when not given, as Jinja2's); existing line
+    breaks kept, long words not broken."""
     return text_safety(value, _wrap(str(value), int(arg)))
 
 
@@ -289,16 +290,21 @@ def filesizeformat(value: Any) -> str:
 
 @django_filters.filter
 @pass_eval_context
-def urlize(eval_ctx: EvalContext, value: Any) -> Markup:
+def urlize(eval_ctx: EvalContext, value: Any, trim_url_limit: Any = None) -> Markup:
     """Web and e-mail addresses in the text made links (``rel="nofollow"`` on web links).
 
     Addresses without a scheme get ``http://`` as in Django 5.2 and 6.0 (the
     environment's ``tplkit_urlize_scheme`` changes it, to ``"https"`` for example).
+    Jinja2's ``urlize(40)`` (link texts cut at 40) is Django's ``urlizetrunc(40)``.
     """
     scheme = getattr(eval_ctx.environment, "tplkit_urlize_scheme", "http")
     return Markup(
         _urlize(
-            str(value), safe_input=is_safe(value), autoescape=eval_ctx.autoescape, scheme=scheme
+            str(value),
+            safe_input=is_safe(value),
+            trim_url_limit=None if trim_url_limit is None else int(trim_url_limit),
+            autoescape=eval_ctx.autoescape,
+            scheme=scheme,
         )
     )
 
