@@ -124,4 +124,4 @@ def test_readme_demo_command_serves_the_polls_site(tmp_path: Path) -> None:
     env = {"MANOUCHE_DEMO_PORT": "0", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
     with serving([sys.executable, "dev.py", "demo"], SERVING_ON, env) as url:
         status, _, body = request(url, "GET", "/")
-        assert status == 200 and "What&#39;s your favourite batteries-included part?" in body
+        assert status == 200 and "What&#x27;s your favourite batteries-included part?" in body

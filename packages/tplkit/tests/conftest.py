@@ -25,6 +25,9 @@ def django_settings() -> Any:
             USE_I18N=True,
             LANGUAGE_CODE="en-us",
             TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates"}],
+            ROOT_URLCONF="tplkit_django_urls",
+            STATIC_URL="/static/",
+            URLIZE_ASSUME_HTTPS=False,
         )
         django.setup()
     return settings

@@ -284,9 +284,17 @@ def test_filters_are_installed_by_default(jrender: Any) -> None:
     assert out == "1,200 votes off - hi-there"
 
 
-def test_plain_filter_output_is_autoescaped(jrender: Any) -> None:
+def test_plain_filter_output_is_autoescaped(jrender: Any, django_render: Any) -> None:
+    # A piece of a literal is not safe any more; the literal itself is the
+    # template author's text (Django's rule for Django's filters); a variable is not.
     assert jrender("{{ v|yesno('<b>,no') }}", v=True) == "&lt;b&gt;"
-    assert jrender("{{ v|default_if_none('<i>') }}", v=None) == "&lt;i&gt;"
+    assert django_render('{{ v|yesno:"<b>,no" }}', v=True) == "&lt;b&gt;"
+    assert jrender("{{ v|default_if_none('<i>') }}", v=None) == "<i>"
+    assert django_render('{{ v|default_if_none:"<i>" }}', v=None) == "<i>"
+    assert jrender("{{ v|default_if_none(d) }}", v=None, d="<i>") == "&lt;i&gt;"
+    assert django_render("{{ v|default_if_none:d }}", v=None, d="<i>") == "&lt;i&gt;"
+    # Jinja2's own filters keep Jinja2's rule: a literal is text to escape.
+    assert jrender("{{ v|replace('a', '<i>') }}", v="a") == "&lt;i&gt;"
 
 
 # -- title (Django's, in place of Jinja2's) ------------------------------------
@@ -324,7 +332,7 @@ def test_title_matches_django(df: Any, value: Any) -> None:
 
 def test_title_is_djangos_not_jinjas(jrender: Any) -> None:
     assert jrender("{{ v|title }}", v="foo.bar 1st") == "Foo.Bar 1st"
-    assert jrender("{{ v|title }}", v="<b>o'neil</b>") == "&lt;B&gt;O&#39;Neil&lt;/B&gt;"
+    assert jrender("{{ v|title }}", v="<b>o'neil</b>") == "&lt;B&gt;O&#x27;Neil&lt;/B&gt;"
     assert jrender("{{ v|safe|title }}", v="<b>o'neil</b>") == "<B>O'Neil</B>"
     assert (
         create_environment(django_filters=False).from_string("{{ v|title }}").render(v="foo.bar")
@@ -334,8 +342,7 @@ def test_title_is_djangos_not_jinjas(jrender: Any) -> None:
 
 @pytest.mark.parametrize("value", ["<i>joe's 3rd</i>", "a & b", "x > y"])
 def test_title_escaping_matches_django(django_render: Any, jrender: Any, value: str) -> None:
-    # markupsafe writes ' as &#39; where Django writes &#x27;: the same character.
-    expected = django_render("{{ v|title }}", v=value).replace("&#x27;", "&#39;")
+    expected = django_render("{{ v|title }}", v=value)
     assert jrender("{{ v|title }}", v=value) == expected
     assert jrender("{{ v|safe|title }}", v=value) == django_render("{{ v|safe|title }}", v=value)
 
@@ -435,9 +442,13 @@ def test_truncatechars_html_matches_django(df: Any, html: str, n: int) -> None:
     assert filters.truncatechars_html(html, n) == df.truncatechars_html(html, n)
 
 
-def test_truncatechars_html_escapes_when_the_text_fits_exactly() -> None:
-    # "a > b" is exactly 5 characters: Django passes it through unescaped, we escape it.
-    assert filters.truncatechars_html("a > b", 5) == "a &gt; b"
+def test_truncatechars_html_when_the_text_fits_exactly(jrender: Any, df: Any) -> None:
+    # "a > b" is exactly 5 characters: it comes back as written, as in Django,
+    # and autoescape escapes it; safe text with entities never fits "exactly".
+    assert filters.truncatechars_html("a > b", 5) == "a > b"
+    assert jrender("{{ v|truncatechars_html(5) }}", v="a > b") == "a &gt; b"
+    for value, length in [(Markup("a &gt; b"), 5), (Markup("&lt;x&gt;"), 3), ("<i>x</i>", 1)]:
+        assert filters.truncatechars_html(value, length) == df.truncatechars_html(value, length)
     assert filters.truncatechars_html("&lt;b&gt;", 3) == "&lt;b…"
     assert filters.truncatechars_html("<i>x</i>", "bad") == "<i>x</i>"
 
@@ -471,7 +482,7 @@ def test_safety_of_the_more_filters(jrender: Any) -> None:
         ("{{ d|time('<\\\\b>') }}", {"d": dt.time(1, 2)}, "&lt;b&gt;"),
         ("{{ v|floatformat }}", {"v": "<b>"}, ""),
         ("{{ v|truncatewords(1) }}", {"v": "<b>x</b> y"}, "&lt;b&gt;x&lt;/b&gt; …"),
-        ("{{ v|addslashes }}", {"v": "<b>'"}, "&lt;b&gt;\\&#39;"),
+        ("{{ v|addslashes }}", {"v": "<b>'"}, "&lt;b&gt;\\&#x27;"),
         ("{{ v|ordinal }}", {"v": "<b>"}, "&lt;b&gt;"),
         ("{{ v|slugify }}", {"v": "<b>x</b>"}, "bxb"),
         ("{{ v|capfirst }}", {"v": "<script>"}, "&lt;script&gt;"),

@@ -96,8 +96,9 @@ class _CharTruncator(_HTMLTruncator):
     def handle_data(self, data: str) -> None:
         self.seen += len(data)
         if self.seen == self.length and sum(map(len, self.out)) + len(data) == len(self.rawdata):
-            # The whole text is exactly as long as allowed: no ellipsis.
-            self.out.append(html.escape(data))
+            # The whole text is exactly as long as allowed: no ellipsis, and the
+            # text as written (it can hold no entity, so no "<" comes out of one).
+            self.out.append(data)
             raise _Done
         if len(data) > self.remaining:
             self._cut(html.escape(data[: self.remaining]))
@@ -121,3 +122,32 @@ def truncate_html_chars(text: str, chars: int, ellipsis: str = "…") -> str:
     if chars <= 0:
         return ""
     return _CharTruncator(chars, ellipsis).run(unicodedata.normalize("NFC", text))
+
+
+def truncate_chars(text: str, chars: int, ellipsis: str = "…") -> str:
+    """Plain ``text`` cut to ``chars`` characters, the ellipsis included.
+
+    Combining characters do not count (text is NFC-normalized first), as in
+    Django's ``Truncator.chars``; ``chars <= 0`` gives ``""``.
+    """
+    if chars <= 0:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    room = chars
+    for char in ellipsis:
+        if not unicodedata.combining(char):
+            room -= 1
+            if room == 0:
+                break
+    counted = 0
+    end: int | None = None
+    for index, char in enumerate(text):
+        if unicodedata.combining(char):
+            continue
+        counted += 1
+        if end is None and counted > room:
+            end = index
+        if counted > chars:
+            kept = text[: end or 0]
+            return kept if kept.endswith(ellipsis) else kept + ellipsis
+    return text

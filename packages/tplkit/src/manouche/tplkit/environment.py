@@ -107,6 +107,8 @@ class Environment(jinja2.Environment):
     context_class = RequestContext
     tplkit_context_processors: Sequence[ContextProcessor] = ()
     tplkit_time_zone: dt.tzinfo | None = None
+    tplkit_use_tz: bool = True
+    tplkit_urlize_scheme: str = "http"
 
     def handle_exception(self, source: str | None = None) -> NoReturn:
         import sys
@@ -217,6 +219,7 @@ def create_environment(
     translations: Any = None,
     fragment_cache: FragmentCache | None = None,
     time_zone: dt.tzinfo | str | None = None,
+    use_tz: bool = True,
     extensions: Sequence[str | type[jinja2.ext.Extension]] = (),
     **options: Any,
 ) -> Environment:
@@ -252,6 +255,8 @@ def create_environment(
     :param fragment_cache: a cachelib cache for the ``{% cache %}`` tag.
     :param time_zone: a ``tzinfo`` or zone name: the ``date``/``time`` filters
         show aware datetimes in it and read naive ones as in it.
+    :param use_tz: with ``False`` (Django's ``USE_TZ = False``) aware datetimes
+        are shown in their own zone; ``time_zone`` only names the zone of naive ones.
     :param options: any other ``jinja2.Environment`` argument (``trim_blocks``...).
     """
     if isinstance(dirs, str | os.PathLike):
@@ -287,6 +292,7 @@ def create_environment(
     if isinstance(time_zone, str):
         time_zone = zoneinfo.ZoneInfo(time_zone)
     env.tplkit_time_zone = time_zone
+    env.tplkit_use_tz = use_tz
     env.tplkit_context_processors = tuple(context_processors)
     for processor in env.tplkit_context_processors:
         if not callable(processor):

@@ -1,5 +1,5 @@
-"""Django's filters that Jinja2 lacks, with Django's names, arguments and output,
-and Django's ``title`` in place of Jinja2's.
+"""Django's built-in filters, with Django's names, arguments and output, in place of
+Jinja2's namesakes where those differ (``default``, ``length``, ``join``...).
 
 Installed by :func:`~manouche.tplkit.create_environment` (``django_filters=True``)
 or into any environment with ``django_filters.install(env)``. Each gives the
@@ -33,9 +33,13 @@ from jinja2 import pass_environment, pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
+# The other modules of Django's library register their filters and tags on import.
+from manouche.tplkit import _list_filters, _tags, _text_filters  # noqa: F401
+from manouche.tplkit._djlib import django_filters
+from manouche.tplkit._escaping import is_safe as _is_safe
+from manouche.tplkit._escaping import text_safety as _text_safety
 from manouche.tplkit._truncate import truncate_html_chars, truncate_html_words
 from manouche.tplkit.dateformat import format_date, format_time
-from manouche.tplkit.library import Library
 from manouche.tplkit.timesince import timesince, timeuntil
 
 __all__ = [
@@ -66,27 +70,17 @@ __all__ = [
     "yesno",
 ]
 
-django_filters = Library("django_filters")
-
 
 def _escape(text: str) -> str:
     # Django's escape (quotes as &quot; and &#x27;), so output matches Django's byte for byte.
     return html.escape(text, quote=True)
 
 
-def _is_safe(value: Any) -> bool:
-    return hasattr(value, "__html__")
-
-
-def _same_safety(value: Any, result: str) -> str:
-    """``result`` as Markup when ``value`` was: Django's ``is_safe=True`` filters."""
-    return Markup(result) if _is_safe(value) else result
-
-
 def _local(env: Any, value: Any) -> tuple[Any, dt.tzinfo | None]:
     tz = getattr(env, "tplkit_time_zone", None)
     if (
         tz is not None
+        and getattr(env, "tplkit_use_tz", True)
         and isinstance(value, dt.datetime)
         and value.tzinfo is not None
         and value.utcoffset() is not None
@@ -305,7 +299,7 @@ def title(value: Any) -> str:
     text = str(value).title()
     if "'" in text:
         text = _AFTER_APOSTROPHE.sub(_lower_match, text)
-    return _same_safety(value, _AFTER_DIGIT.sub(_lower_match, text))
+    return _text_safety(value, _AFTER_DIGIT.sub(_lower_match, text))
 
 
 def _normalize_newlines(text: str) -> str:
@@ -349,7 +343,7 @@ def truncatewords_html(value: Any, arg: Any) -> str:
         length = int(arg)
     except (TypeError, ValueError):
         return value  # type: ignore[no-any-return]
-    return _same_safety(value, truncate_html_words(str(value), length))
+    return _text_safety(value, truncate_html_words(str(value), length))
 
 
 _NOT_SLUG = re.compile(r"[^\w\s-]")
@@ -365,7 +359,7 @@ def slugify(value: Any, allow_unicode: bool = False) -> str:
     else:
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = _NOT_SLUG.sub("", text.lower())
-    return _same_safety(value, _DASHES.sub("-", text).strip("-_"))
+    return _text_safety(value, _DASHES.sub("-", text).strip("-_"))
 
 
 class JSONEncoder(json.JSONEncoder):
@@ -487,12 +481,12 @@ def truncatewords(value: Any, arg: Any) -> str:
     except (TypeError, ValueError):
         return value  # type: ignore[no-any-return]
     if length <= 0:
-        return _same_safety(value, "")
+        return _text_safety(value, "")
     words = str(value).split()
     text = " ".join(words[:length])
     if len(words) > length and not text.endswith(" …"):
         text += " …"
-    return _same_safety(value, text)
+    return _text_safety(value, text)
 
 
 @django_filters.filter
@@ -505,14 +499,14 @@ def truncatechars_html(value: Any, arg: Any) -> str:
         length = int(arg)
     except (TypeError, ValueError):
         return value  # type: ignore[no-any-return]
-    return _same_safety(value, truncate_html_chars(str(value), length))
+    return _text_safety(value, truncate_html_chars(str(value), length))
 
 
 @django_filters.filter
 def capfirst(value: Any) -> str:
     """The first character upper-cased."""
     text = str(value)
-    return _same_safety(value, text[:1].upper() + text[1:])
+    return _text_safety(value, text[:1].upper() + text[1:])
 
 
 _JS_ESCAPES = {
@@ -541,7 +535,7 @@ def addslashes(value: Any) -> str:
     """Backslashes before backslashes and quotes (for CSV-like uses; for JavaScript use
     ``escapejs``)."""
     text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("'", "\\'")
-    return _same_safety(value, text)
+    return _text_safety(value, text)
 
 
 @django_filters.filter
