@@ -32,8 +32,8 @@ from typing import Any
 
 from cachelib import BaseCache, FileSystemCache, MemcachedCache, NullCache, RedisCache, SimpleCache
 from cachelib.serializers import (
-    BaseRedisSerializer,
     FileSystemSerializer,
+    RedisSerializer,
     SimpleSerializer,
 )
 
@@ -66,7 +66,7 @@ class StrictSimpleSerializer(SimpleSerializer):
         return dumps(value)
 
 
-class StrictRedisSerializer(BaseRedisSerializer):
+class StrictRedisSerializer(RedisSerializer):
     def dumps(self, value: Any, protocol: int = PROTOCOL) -> bytes:
         if type(value) is int:
             return str(value).encode("ascii")
@@ -294,13 +294,13 @@ class RedisDriver(Driver):
 
     def __init__(self, backend: RedisCache) -> None:
         super().__init__(backend)
-        backend.serializer = StrictRedisSerializer()
+        self.serializer = backend.serializer = StrictRedisSerializer()
         self.client = backend._write_client
         self.prefix = backend._get_prefix
         self._incr = self.client.register_script(_INCR_EXISTING)
 
     def add(self, key: str, value: Any, timeout: int) -> bool:
-        dump = self.backend.serializer.dumps(value)
+        dump = self.serializer.dumps(value)
         ex = timeout if timeout > 0 else None
         return bool(self.client.set(self.prefix() + key, dump, nx=True, ex=ex))
 

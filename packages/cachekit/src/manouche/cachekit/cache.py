@@ -66,7 +66,9 @@ def memcache_key_warnings(key: str) -> Iterator[str]:
             f"(longer than {MEMCACHE_MAX_KEY_LENGTH})"
         )
     if _bad_key_chars(key):
-        yield f"Cache key contains characters that will cause errors if used with memcached: {key!r}"
+        yield (
+            f"Cache key contains characters that will cause errors if used with memcached: {key!r}"
+        )
 
 
 class Cache:
@@ -175,7 +177,9 @@ class Cache:
             return None
         return value
 
-    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> None:
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
         """Store ``value`` at ``key`` for ``timeout`` seconds (the default when left out)."""
         made = self.make_key(key, version)
         if len(made) > MEMCACHE_MAX_KEY_LENGTH or _bad_key_chars(made):
@@ -188,7 +192,9 @@ class Cache:
             value = self._prepare(value)
         self._set(made, value, ttl)
 
-    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> bool:
         """Store ``value`` only if ``key`` holds nothing; whether it was stored.
 
         Atomic on Redis and memcached (one server command), across processes on
@@ -329,11 +335,10 @@ class Cache:
         key written here is read here, not with :meth:`get`.
         """
         ttl = self.get_backend_timeout(timeout)
-        fresh_for = None if ttl == 0 else float(
-            self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout
-        )
-        if ttl is None or (fresh_for is not None and fresh_for <= 0):
+        if ttl is None:
             return compute()
+        seconds = self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout
+        fresh_for = None if ttl == 0 or seconds is None else float(seconds)
         made = self.make_and_validate_key(key, version)
         lock = self.make_and_validate_key(f"{key}:refresh-lock", version)
         lock_ttl = max(1, math.ceil(lock_timeout))

@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from cachelib import BaseCache, FileSystemCache, MemcachedCache, NullCache, RedisCache, SimpleCache
@@ -69,12 +69,14 @@ def _int(value: Any, name: str, where: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise InvalidCacheBackendError(f"{where}: {name} must be a whole number, not {value!r}") from None
+        raise InvalidCacheBackendError(
+            f"{where}: {name} must be a whole number, not {value!r}"
+        ) from None
 
 
 def _key_func(value: Any, where: str) -> Callable[[Any, str, Any], str] | None:
     if value is None or callable(value):
-        return value
+        return cast("Callable[[Any, str, Any], str] | None", value)
     if isinstance(value, str) and "." in value:
         module, _, name = value.rpartition(".")
         try:
@@ -82,7 +84,7 @@ def _key_func(value: Any, where: str) -> Callable[[Any, str, Any], str] | None:
         except (ImportError, AttributeError) as exc:
             raise InvalidCacheBackendError(f"{where}: KEY_FUNCTION {value!r}: {exc}") from None
         if callable(func):
-            return func  # type: ignore[no-any-return]
+            return cast("Callable[[Any, str, Any], str]", func)
     raise InvalidCacheBackendError(
         f"{where}: KEY_FUNCTION must be a callable or its dotted path, not {value!r}"
     )
@@ -98,7 +100,7 @@ def _locmem(name: str, max_entries: int) -> SimpleCache:
 
 def _memcached(servers: list[str], options: Mapping[str, Any], where: str) -> MemcachedCache:
     try:
-        from pymemcache.client.hash import HashClient
+        from pymemcache.client.hash import HashClient  # type: ignore[import-untyped]
     except ImportError:
         raise InvalidCacheBackendError(
             f"{where}: memcached caches need pymemcache: pip install 'manouche-cachekit[memcached]'"
@@ -107,7 +109,9 @@ def _memcached(servers: list[str], options: Mapping[str, Any], where: str) -> Me
     for server in servers:
         host, _, port = server.strip().rpartition(":")
         if not host or not port.isdigit():
-            raise InvalidCacheBackendError(f"{where}: a memcached server is host:port, not {server!r}")
+            raise InvalidCacheBackendError(
+                f"{where}: a memcached server is host:port, not {server!r}"
+            )
         addresses.append((host.strip("[]"), int(port)))
     params: dict[str, Any] = {
         "serde": MemcacheSerde(),
@@ -134,7 +138,9 @@ def _redis(url: str, options: Mapping[str, Any], where: str) -> RedisCache:
 
 
 def _backend(kind: str, location: Any, options: dict[str, Any], where: str) -> BaseCache:
-    max_entries = _int(options.pop("MAX_ENTRIES", options.pop("max_entries", 300)), "MAX_ENTRIES", where)
+    max_entries = _int(
+        options.pop("MAX_ENTRIES", options.pop("max_entries", 300)), "MAX_ENTRIES", where
+    )
     options.pop("CULL_FREQUENCY", None)
     if kind == "locmem":
         return _locmem(str(location or ""), max_entries)
@@ -142,7 +148,9 @@ def _backend(kind: str, location: Any, options: dict[str, Any], where: str) -> B
         return NullCache()
     if kind == "file":
         if not location or not str(location).startswith("/"):
-            raise InvalidCacheBackendError(f"{where}: a file cache needs an absolute directory path")
+            raise InvalidCacheBackendError(
+                f"{where}: a file cache needs an absolute directory path"
+            )
         return FileSystemCache(str(location), threshold=max_entries)
     if kind == "redis":
         if isinstance(location, list | tuple):
@@ -223,7 +231,9 @@ def _from_dict(config: Mapping[str, Any], overrides: dict[str, Any]) -> Cache:
     options = dict(config.get("OPTIONS") or {})
     if url is not None:
         if options:
-            raise InvalidCacheBackendError(f"{where}: give OPTIONS with BACKEND and LOCATION, not URL")
+            raise InvalidCacheBackendError(
+                f"{where}: give OPTIONS with BACKEND and LOCATION, not URL"
+            )
         return _from_url(str(url), settings)
     if backend is None:
         raise InvalidCacheBackendError(f"{where}: needs BACKEND (or a URL)")
@@ -275,10 +285,13 @@ class CacheHandler:
         config = dict(config) if config is not None else {DEFAULT_CACHE_ALIAS: "locmem://"}
         for alias, spec in config.items():
             if not isinstance(alias, str) or not alias:
-                raise InvalidCacheBackendError(f"a cache alias is a non-empty string, not {alias!r}")
+                raise InvalidCacheBackendError(
+                    f"a cache alias is a non-empty string, not {alias!r}"
+                )
             if not isinstance(spec, str | Mapping | BaseCache | Cache):
                 raise InvalidCacheBackendError(
-                    f"cache {alias!r}: give a URL, a dict, a cachelib cache or a Cache, not {spec!r}"
+                    f"cache {alias!r}: give a URL, a dict, a cachelib cache or a Cache, "
+                    f"not {spec!r}"
                 )
         with self._lock:
             made, self._made = self._made, {}
