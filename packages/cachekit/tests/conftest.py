@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,12 @@ def backend_url(kind: str, tmp_path: Path) -> str:
     if kind == "memcached":
         return require_service("memcached")
     raise AssertionError(kind)
+
+
+@pytest.fixture
+def url_for(tmp_path: Path) -> Callable[[str], str]:
+    """``url_for(kind)``: the URL of a fresh cache of that kind."""
+    return lambda kind: backend_url(kind, tmp_path)
 
 
 @pytest.fixture(params=BACKENDS)
