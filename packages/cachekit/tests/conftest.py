@@ -34,6 +34,20 @@ def url_for(tmp_path: Path) -> Callable[[str], str]:
     return lambda kind: backend_url(kind, tmp_path)
 
 
+@pytest.fixture
+def make_cache() -> Iterator[Callable[..., Cache]]:
+    """``make_cache(url, **overrides)``: a cache closed at the end of the test."""
+    made: list[Cache] = []
+
+    def make(url: str, **overrides: Any) -> Cache:
+        made.append(create_cache(url, **overrides))
+        return made[-1]
+
+    yield make
+    for c in made:
+        c.close()
+
+
 @pytest.fixture(params=BACKENDS)
 def kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
