@@ -172,6 +172,10 @@ class Driver:
         """The backend's ``get`` and ``get_many`` (the hot path calls them directly)."""
         return self.backend.get, self.backend.get_many
 
+    def writer(self) -> Any:
+        """The backend's ``set(key, value, timeout)``."""
+        return self.backend.set
+
     def clear(self) -> None:
         self.backend.clear()
 
@@ -201,6 +205,45 @@ class SimpleDriver(Driver):
         backend.serializer = StrictSimpleSerializer()
         self.simple = backend
         self._lock = backend._lock
+
+    def reader(self) -> tuple[Any, Any]:
+        # Reads need no lock: one dict lookup is atomic, and an entry is a
+        # tuple replaced whole, never edited. Same store, same expiry rule.
+        entries, loads, now = self.simple._cache, self.simple.serializer.loads, time.time
+
+        def get(key: str) -> Any:
+            entry = entries.get(key)
+            if entry is None:
+                return None
+            expires, data = entry
+            if expires == 0 or expires > now():
+                return loads(data)
+            return None
+
+        def get_many(*keys: str) -> list[Any]:
+            return [get(key) for key in keys]
+
+        return get, get_many
+
+    def writer(self) -> Any:
+        # cachelib's set, with the value pickled before the lock is taken.
+        simple, entries, dumps, now = (
+            self.simple,
+            self.simple._cache,
+            self.simple.serializer.dumps,
+            time.time,
+        )
+        lock, threshold = self._lock, simple._threshold
+
+        def set_(key: str, value: Any, timeout: int) -> bool:
+            entry = (int(now()) + timeout if timeout > 0 else 0, dumps(value))
+            with lock:
+                if len(entries) > threshold:
+                    simple._prune()
+                entries[key] = entry
+            return True
+
+        return set_
 
     def _live(self, key: str) -> tuple[int, bytes] | None:
         entry: tuple[int, bytes] | None = self.simple._cache.get(key)

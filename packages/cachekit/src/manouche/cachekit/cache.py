@@ -108,7 +108,7 @@ class Cache:
         self.key_func = key_func or default_key_func
         self._custom_key_func = key_func is not None and key_func is not default_key_func
         self._get, self._get_many = self.driver.reader()
-        self._set = backend.set
+        self._set = self.driver.writer()
         self._strict_keys = self.driver.strict_keys
         self._prepickle = isinstance(self.driver, FileDriver)
         self._default_ttl = self._ttl(timeout)
@@ -167,7 +167,10 @@ class Cache:
 
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
         """The value of ``key``, or ``default`` when it is missing or expired."""
-        made = self.make_key(key, version)
+        if self._custom_key_func:
+            made = self.key_func(key, self.key_prefix, self.version if version is None else version)
+        else:
+            made = f"{self.key_prefix}:{self.version if version is None else version}:{key}"
         if len(made) > MEMCACHE_MAX_KEY_LENGTH or _bad_key_chars(made):
             self.validate_key(made)
         value = self._get(made)
@@ -181,7 +184,10 @@ class Cache:
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
     ) -> None:
         """Store ``value`` at ``key`` for ``timeout`` seconds (the default when left out)."""
-        made = self.make_key(key, version)
+        if self._custom_key_func:
+            made = self.key_func(key, self.key_prefix, self.version if version is None else version)
+        else:
+            made = f"{self.key_prefix}:{self.version if version is None else version}:{key}"
         if len(made) > MEMCACHE_MAX_KEY_LENGTH or _bad_key_chars(made):
             self.validate_key(made)
         ttl = self._default_ttl if timeout is DEFAULT_TIMEOUT else self._ttl(timeout)

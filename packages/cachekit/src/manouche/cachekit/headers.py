@@ -155,7 +155,11 @@ def _url_hash(request: webob.Request) -> str:
 
 
 def _cache_key(
-    request: webob.Request, method: str, headerlist: Iterable[str], key_prefix: str
+    request: webob.Request,
+    method: str,
+    headerlist: Iterable[str],
+    key_prefix: str,
+    url_hash: str | None = None,
 ) -> str:
     ctx = hashlib.md5(usedforsecurity=False)
     environ = request.environ
@@ -167,12 +171,12 @@ def _cache_key(
         ctx.update(value.encode())
     return (
         f"views.decorators.cache.cache_page.{key_prefix}.{method}."
-        f"{_url_hash(request)}.{ctx.hexdigest()}"
+        f"{url_hash or _url_hash(request)}.{ctx.hexdigest()}"
     )
 
 
-def _header_key(key_prefix: str, request: webob.Request) -> str:
-    return f"views.decorators.cache.cache_header.{key_prefix}.{_url_hash(request)}"
+def _header_key(key_prefix: str, request: webob.Request, url_hash: str | None = None) -> str:
+    return f"views.decorators.cache.cache_header.{key_prefix}.{url_hash or _url_hash(request)}"
 
 
 def _default_cache() -> Cache:

@@ -27,7 +27,9 @@ import webob
 from manouche.cachekit.cache import Cache
 from manouche.cachekit.config import DEFAULT_CACHE_ALIAS, caches
 from manouche.cachekit.headers import (
-    get_cache_key,
+    _cache_key,
+    _header_key,
+    _url_hash,
     get_max_age,
     has_vary_header,
     learn_cache_key,
@@ -58,16 +60,22 @@ def _resolve(cache: Cache | str | None) -> Cache | str:
 
 
 def freeze(response: webob.Response) -> tuple[Any, ...]:
-    """What the cache keeps of a response: status, headers and body."""
-    return (_STORED, response.status, list(response.headerlist), response.body)
+    """What the cache keeps of a response: status, headers, body, and the
+    ``max-age`` and ``Expires`` a hit needs for its ``Age`` (read once, here)."""
+    max_age = get_max_age(response)
+    expires = parse_http_date_safe(response.headers.get("Expires"))
+    return (_STORED, response.status, list(response.headerlist), response.body, max_age, expires)
 
 
 def thaw(entry: Any) -> webob.Response | None:
-    if type(entry) is not tuple or len(entry) != 4 or entry[0] != _STORED:
+    """The response a stored entry stands for, with its ``Age``; None for anything else."""
+    if type(entry) is not tuple or len(entry) != 6 or entry[0] != _STORED:
         return None
-    response = webob.Response(status=entry[1], headerlist=list(entry[2]))
-    response.app_iter = [entry[3]]
-    return response
+    headerlist = list(entry[2])
+    max_age, expires = entry[4], entry[5]
+    if max_age is not None and expires is not None:
+        headerlist.append(("Age", str(max(0, max_age - (expires - int(time.time()))))))
+    return webob.Response(status=entry[1], headerlist=headerlist, app_iter=[entry[3]])
 
 
 class _Base:
@@ -116,22 +124,19 @@ class _Base:
             environ[UPDATE_KEY] = False
             return None
         cache = self.cache
-        key = get_cache_key(request, self.key_prefix, "GET", cache)
-        if key is None:
+        prefix = self.key_prefix
+        url_hash = _url_hash(request)
+        headerlist = cache.get(_header_key(prefix, request, url_hash))
+        if headerlist is None:
             environ[UPDATE_KEY] = True
             return None
-        response = thaw(cache.get(key))
+        response = thaw(cache.get(_cache_key(request, "GET", headerlist, prefix, url_hash)))
         if response is None and method == "HEAD":
-            key = get_cache_key(request, self.key_prefix, "HEAD", cache)
-            response = thaw(cache.get(key)) if key else None
+            key = _cache_key(request, "HEAD", headerlist, prefix, url_hash)
+            response = thaw(cache.get(key))
         if response is None:
             environ[UPDATE_KEY] = True
             return None
-        max_age = get_max_age(response)
-        if max_age is not None:
-            expires = parse_http_date_safe(response.headers.get("Expires"))
-            if expires is not None:
-                response.headers["Age"] = str(max(0, max_age - (expires - int(time.time()))))
         environ[UPDATE_KEY] = False
         return response
 
