@@ -227,16 +227,15 @@ class SimpleDriver(Driver):
 
     def writer(self) -> Any:
         # cachelib's set, with the value pickled before the lock is taken.
-        simple, entries, dumps, now = (
-            self.simple,
-            self.simple._cache,
-            self.simple.serializer.dumps,
-            time.time,
-        )
-        lock, threshold = self._lock, simple._threshold
+        simple, now, pickle_dumps = self.simple, time.time, pickle.dumps
+        entries, lock, threshold = simple._cache, self._lock, simple._threshold
 
         def set_(key: str, value: Any, timeout: int) -> bool:
-            entry = (int(now()) + timeout if timeout > 0 else 0, dumps(value))
+            try:
+                data = pickle_dumps(value, PROTOCOL)
+            except Exception as exc:
+                raise unpicklable(value, exc) from exc
+            entry = (int(now()) + timeout if timeout > 0 else 0, data)
             with lock:
                 if len(entries) > threshold:
                     simple._prune()
