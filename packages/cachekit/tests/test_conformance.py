@@ -7,8 +7,10 @@ import decimal
 import threading
 import time
 import warnings
+from collections.abc import Callable
 
 import pytest
+from cachelib import RedisCache
 
 from manouche.cachekit import Cache, CacheKeyWarning, InvalidCacheKey
 
@@ -214,13 +216,26 @@ def test_values_that_do_not_pickle_fail_clearly(cache: Cache) -> None:
     assert cache.get("new") is None
 
 
-def test_clear(cache: Cache, kind: str) -> None:
+def test_clear(cache: Cache, kind: str, make_cache: Callable[..., Cache]) -> None:
     if kind == "memcached":
         pytest.skip("flush_all would empty the memcached other test runs share")
     cache.set("a", 1)
     cache.set("b", 2)
+    if kind == "redis":
+        # A prefixed Redis cache clears its own keys only; a neighbour's stay.
+        client = cache.backend._write_client
+        neighbour = make_cache(RedisCache(client), key_prefix=cache.key_prefix + "x")
+        odd = make_cache(RedisCache(client), key_prefix=cache.key_prefix + "*[?")
+        neighbour.set("a", "kept")
+        odd.set("a", "kept too")
     cache.clear()
     assert cache.get_many(["a", "b"]) == {}
+    if kind == "redis":
+        assert neighbour.get("a") == "kept"
+        assert odd.get("a") == "kept too"
+        odd.clear()
+        assert odd.get("a") is None
+        assert neighbour.get("a") == "kept"
 
 
 def test_close_then_use_again(cache: Cache) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
+import re
 import struct
 import threading
 import time
@@ -176,7 +177,8 @@ class Driver:
         """The backend's ``set(key, value, timeout)``."""
         return self.backend.set
 
-    def clear(self) -> None:
+    def clear(self, prefix: str | None = None) -> None:
+        """Remove everything (only keys starting with ``prefix`` where the store can tell)."""
         self.backend.clear()
 
     def close(self) -> None:
@@ -365,8 +367,18 @@ class RedisDriver(Driver):
     def expire(self, key: str) -> bool:
         return bool(self.client.delete(self.prefix() + key))
 
-    def clear(self) -> None:
-        if self.prefix():
+    def clear(self, prefix: str | None = None) -> None:
+        if prefix:
+            pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.prefix() + prefix) + "*"
+            batch: list[bytes] = []
+            for name in self.client.scan_iter(match=pattern, count=1000):
+                batch.append(name)
+                if len(batch) >= 1000:
+                    self.client.unlink(*batch)
+                    batch.clear()
+            if batch:
+                self.client.unlink(*batch)
+        elif self.prefix():
             self.backend.clear()
         else:
             self.client.flushdb()

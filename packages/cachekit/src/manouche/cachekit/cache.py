@@ -306,8 +306,17 @@ class Cache:
         return value
 
     def clear(self) -> None:
-        """Remove every value of the cache (the whole Redis database, as in Django)."""
-        self.driver.clear()
+        """Remove every value of the cache.
+
+        On Redis, a cache with a key prefix removes only its own keys (Django
+        empties the whole database, other applications' keys too); without a
+        prefix the database is emptied, as in Django. Other stores are emptied
+        whole (memcached's ``flush_all`` empties the server).
+        """
+        if self.key_prefix and not self._custom_key_func:
+            self.driver.clear(f"{self.key_prefix}:")
+        else:
+            self.driver.clear()
 
     def close(self) -> None:
         """Let go of the backend's connections (they reopen when next used)."""
