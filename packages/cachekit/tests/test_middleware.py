@@ -285,3 +285,31 @@ def test_same_decisions_as_djangos_cache_middleware(django_settings: Any) -> Non
                 header,
             )
         assert ("Age" in our_response.headers) == ("Age" in dj_response.headers)
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"HTTP_HOST": "ex\xe4mple.com"},
+        {"QUERY_STRING": "q=\xc3\xbf"},
+        {"PATH_INFO": "/caf\xc3\xa9"},
+    ],
+)
+def test_raw_non_ascii_urls_are_cached_not_failed(environ: dict[str, str]) -> None:
+    view = CountingView()
+    handler = CacheMiddleware(view, cache=create_cache(f"locmem://raw-{secrets.token_hex(3)}"))
+    for _ in range(2):
+        request = webob.Request.blank("/")
+        request.environ.update(environ)
+        assert handler(request).status_code == 200
+    assert view.calls == 1
+
+
+def test_raw_and_percent_encoded_query_share_one_copy() -> None:
+    view = CountingView()
+    handler = CacheMiddleware(view, cache=create_cache(f"locmem://enc-{secrets.token_hex(3)}"))
+    raw = webob.Request.blank("/")
+    raw.environ["QUERY_STRING"] = "q=\xc3\xbf"
+    first = handler(raw)
+    assert _get(handler, "/?q=%C3%BF").body == first.body
+    assert view.calls == 1

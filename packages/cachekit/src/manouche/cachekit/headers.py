@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable
 from email.utils import formatdate, parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     import webob
@@ -150,8 +151,19 @@ def has_vary_header(response: webob.Response, header_query: str) -> bool:
     return header_query.lower().strip() in existing
 
 
+_ASCII_SAFE = "".join(chr(c) for c in range(0x21, 0x7F))
+
+
 def _url_hash(request: webob.Request) -> str:
-    return hashlib.md5(request.url.encode("ascii"), usedforsecurity=False).hexdigest()
+    url = request.url
+    try:
+        data = url.encode("ascii")
+    except UnicodeEncodeError:
+        # A raw non-ASCII Host or query string: percent-encode its bytes (WSGI
+        # strings are Latin-1), which is what the encoded form of the same URL
+        # gives, instead of failing the request as Django's key would.
+        data = quote(url.encode("latin-1", "backslashreplace"), safe=_ASCII_SAFE).encode()
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
 def _cache_key(
