@@ -167,3 +167,20 @@ def test_refresh_failure_releases_the_lock() -> None:
         cache.get_or_refresh("k", boom, 60)
     assert cache.get_or_refresh("k", lambda: 5, 60) == 5
     assert cache.get_or_refresh("k", lambda: 6, 60) == 5
+
+
+@pytest.mark.parametrize("kind", ["locmem", "file", "redis", "memcached"])
+def test_a_lock_taken_over_is_not_released_by_its_first_holder(
+    kind: str, url_for: Callable[[str], str], make_cache: Callable[..., Cache]
+) -> None:
+    """A refresh outliving its lock must not delete the lock another caller took since."""
+    cache = make_cache(url_for(kind), key_prefix=f"lk{secrets.token_hex(4)}")
+    lock = cache.make_key("k:refresh-lock")
+
+    def slow() -> str:
+        cache.driver.expire(lock)  # the lock timed out while computing...
+        assert cache.driver.add(lock, "someone else", 60)  # ...and another caller took it
+        return "v"
+
+    assert cache.get_or_refresh("k", slow, 60) == "v"
+    assert cache._get(lock) == "someone else"

@@ -169,6 +169,13 @@ class Driver:
     def has(self, key: str) -> bool:
         return bool(self.backend.has(key))
 
+    def release(self, key: str, token: str) -> None:
+        """Delete a lock ``key`` only if it still holds ``token`` (it may have
+        expired and been taken by another caller meanwhile)."""
+        with self.locked():
+            if self.backend.get(key) == token:
+                self.backend.delete(key)
+
     def reader(self) -> tuple[Any, Any]:
         """The backend's ``get`` and ``get_many`` (the hot path calls them directly)."""
         return self.backend.get, self.backend.get_many
@@ -331,6 +338,14 @@ return false
 """
 
 
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+
 class RedisDriver(Driver):
     """cachelib's ``RedisCache``: every operation one atomic command or script."""
 
@@ -342,6 +357,10 @@ class RedisDriver(Driver):
         self.client = backend._write_client
         self.prefix = backend._get_prefix
         self._incr = self.client.register_script(_INCR_EXISTING)
+        self._release = self.client.register_script(_RELEASE)
+
+    def release(self, key: str, token: str) -> None:
+        self._release(keys=[self.prefix() + key], args=[self.serializer.dumps(token)])
 
     def add(self, key: str, value: Any, timeout: int) -> bool:
         dump = self.serializer.dumps(value)

@@ -395,5 +395,5 @@ class Cache:
             self._set(made, Pickled(dumps(entry)) if self._prepickle else entry, ttl)
             return value
         finally:
-            if lock is not None and self._get(lock) == token:
-                self.driver.expire(lock)
+            if lock is not None and token is not None:
+                self.driver.release(lock, token)
