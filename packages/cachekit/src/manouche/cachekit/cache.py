@@ -10,6 +10,7 @@ default. A stored ``None`` is told apart from a miss.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 import secrets
@@ -321,6 +322,64 @@ class Cache:
     def close(self) -> None:
         """Let go of the backend's connections (they reopen when next used)."""
         self.driver.close()
+
+    # -- async variants (Django's names; the sync call runs in a worker thread) --
+
+    async def aget(self, key: Any, default: Any = None, version: Any = None) -> Any:
+        return await asyncio.to_thread(self.get, key, default, version)
+
+    async def aset(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
+        await asyncio.to_thread(self.set, key, value, timeout, version)
+
+    async def aadd(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> bool:
+        return await asyncio.to_thread(self.add, key, value, timeout, version)
+
+    async def atouch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
+        return await asyncio.to_thread(self.touch, key, timeout, version)
+
+    async def adelete(self, key: Any, version: Any = None) -> bool:
+        return await asyncio.to_thread(self.delete, key, version)
+
+    async def aget_many(self, keys: Iterable[Any], version: Any = None) -> dict[Any, Any]:
+        return await asyncio.to_thread(self.get_many, list(keys), version)
+
+    async def aset_many(
+        self, data: Mapping[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> list[Any]:
+        return await asyncio.to_thread(self.set_many, data, timeout, version)
+
+    async def adelete_many(self, keys: Iterable[Any], version: Any = None) -> None:
+        await asyncio.to_thread(self.delete_many, list(keys), version)
+
+    async def aget_or_set(
+        self, key: Any, default: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> Any:
+        return await asyncio.to_thread(self.get_or_set, key, default, timeout, version)
+
+    async def ahas_key(self, key: Any, version: Any = None) -> bool:
+        return await asyncio.to_thread(self.has_key, key, version)
+
+    async def aincr(self, key: Any, delta: int = 1, version: Any = None) -> Any:
+        return await asyncio.to_thread(self.incr, key, delta, version)
+
+    async def adecr(self, key: Any, delta: int = 1, version: Any = None) -> Any:
+        return await asyncio.to_thread(self.decr, key, delta, version)
+
+    async def aincr_version(self, key: Any, delta: int = 1, version: Any = None) -> int:
+        return await asyncio.to_thread(self.incr_version, key, delta, version)
+
+    async def adecr_version(self, key: Any, delta: int = 1, version: Any = None) -> int:
+        return await asyncio.to_thread(self.decr_version, key, delta, version)
+
+    async def aclear(self) -> None:
+        await asyncio.to_thread(self.clear)
+
+    async def aclose(self) -> None:
+        await asyncio.to_thread(self.close)
 
     # -- stampede protection -----------------------------------------------
 
