@@ -32,6 +32,7 @@ from manouche.cachekit.middleware import (
     CacheMiddleware,
     FetchFromCacheMiddleware,
     UpdateCacheMiddleware,
+    cache_wsgi_app,
 )
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "cache",
     "cache_control",
     "cache_page",
+    "cache_wsgi_app",
     "caches",
     "create_cache",
     "default_key_func",

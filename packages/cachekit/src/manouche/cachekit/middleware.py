@@ -38,7 +38,12 @@ from manouche.cachekit.headers import (
     patch_vary_headers,
 )
 
-__all__ = ["CacheMiddleware", "FetchFromCacheMiddleware", "UpdateCacheMiddleware"]
+__all__ = [
+    "CacheMiddleware",
+    "FetchFromCacheMiddleware",
+    "UpdateCacheMiddleware",
+    "cache_wsgi_app",
+]
 
 Handler = Callable[[webob.Request], webob.Response]
 
@@ -198,3 +203,48 @@ class CacheMiddleware(_Base):
         if cached is not None:
             return cached
         return self.update(request, self.get_response(request))
+
+
+def cache_wsgi_app(
+    app: Callable[..., Any],
+    *,
+    cache: Cache | str | None = None,
+    timeout: float = 600,
+    key_prefix: str = "",
+    page_timeout: float | None = None,
+    max_body: int = 1 << 20,
+) -> Callable[..., Any]:
+    """Per-site caching around any WSGI application (a Flask app's ``wsgi_app``...).
+
+    The same rules as :class:`CacheMiddleware`. A response with a
+    ``Content-Length`` of at most ``max_body`` bytes is read whole so it can be
+    stored; anything else passes through streamed, never stored::
+
+        flask_app.wsgi_app = cache_wsgi_app(flask_app.wsgi_app, cache="pages", timeout=300)
+    """
+    if not callable(app):
+        raise TypeError(f"cache_wsgi_app() wraps a WSGI application, not {app!r}")
+
+    def get_response(request: webob.Request) -> webob.Response:
+        response = request.get_response(app)
+        length = response.content_length
+        if (
+            not isinstance(response.app_iter, list | tuple)
+            and length is not None
+            and length <= max_body
+        ):
+            response.body = response.body  # read and close the application's iterable
+        return response
+
+    middleware = CacheMiddleware(
+        get_response,
+        cache=cache,
+        timeout=timeout,
+        key_prefix=key_prefix,
+        page_timeout=page_timeout,
+    )
+
+    def wsgi_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        return middleware(webob.Request(environ))(environ, start_response)
+
+    return wsgi_app
