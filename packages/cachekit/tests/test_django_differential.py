@@ -132,6 +132,8 @@ def test_random_operations_match_django(
     finally:
         ours.close()
         theirs.close()
+        for pool in getattr(getattr(theirs, "_cache", None), "_pools", {}).values():
+            pool.disconnect()  # Django's RedisCache.close() leaves its pools open
 
 
 @pytest.mark.parametrize(

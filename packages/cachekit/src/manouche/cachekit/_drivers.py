@@ -184,6 +184,10 @@ class Driver:
         """The backend's ``set(key, value, timeout)``."""
         return self.backend.set
 
+    def set_many(self, mapping: dict[str, Any], timeout: int) -> list[str]:
+        """Store every pair; the keys stored."""
+        return list(self.backend.set_many(mapping, timeout) or ())
+
     def clear(self, prefix: str | None = None) -> None:
         """Remove everything (only keys starting with ``prefix`` where the store can tell)."""
         self.backend.clear()
@@ -418,7 +422,29 @@ class MemcachedDriver(Driver):
         self.client = backend._client
 
     def _expiry(self, timeout: int) -> int:
-        return int(self.mc._normalize_timeout(timeout))
+        # memcached reads up to 30 days as relative and more as a Unix time.
+        # cachelib always sends a Unix time, which the server turns back into
+        # a delay with its own idea of the wall clock; relative delays do not
+        # depend on that (Django sends them too).
+        if timeout > 2592000:
+            return int(time.time()) + timeout
+        return timeout
+
+    def writer(self) -> Any:
+        client, normalize, expiry = self.client, self.mc._normalize_key, self._expiry
+
+        def set_(key: str, value: Any, timeout: int) -> bool:
+            return bool(client.set(normalize(key), value, expiry(timeout)))
+
+        return set_
+
+    def set_many(self, mapping: dict[str, Any], timeout: int) -> list[str]:
+        names = {self.mc._normalize_key(k): k for k in mapping}
+        failed = self.client.set_many(
+            {n: mapping[k] for n, k in names.items()}, self._expiry(timeout)
+        )
+        failed_names = set(failed or ())
+        return [k for n, k in names.items() if n not in failed_names]
 
     def add(self, key: str, value: Any, timeout: int) -> bool:
         return bool(self.client.add(self.mc._normalize_key(key), value, self._expiry(timeout)))

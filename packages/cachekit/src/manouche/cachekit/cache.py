@@ -246,7 +246,7 @@ class Cache:
             self.backend.delete_many(*made)
             return []
         mapping = {m: self._prepare(data[k]) for m, k in made.items()}
-        stored = set(self.backend.set_many(mapping, ttl) or ())
+        stored = set(self.driver.set_many(mapping, ttl))
         return [k for m, k in made.items() if m not in stored]
 
     def delete_many(self, keys: Iterable[Any], version: Any = None) -> None:
@@ -423,13 +423,19 @@ class Cache:
                 value, fresh_until = entry
                 if fresh_until is None or time.time() < fresh_until:
                     return value  # type: ignore[no-any-return]
-                token = secrets.token_hex(8)
-                if self.driver.add(lock, token, lock_ttl):
-                    return self._refresh(made, lock, token, compute, fresh_for, grace)
-                return value  # type: ignore[no-any-return]
             token = secrets.token_hex(8)
             if self.driver.add(lock, token, lock_ttl):
+                # Read again under the lock: the caller that held it before may
+                # have stored a fresh value between our read and our add.
+                latest = self._get(made)
+                if latest is not None and latest is not entry:
+                    value, fresh_until = latest
+                    if fresh_until is None or time.time() < fresh_until:
+                        self.driver.release(lock, token)
+                        return value  # type: ignore[no-any-return]
                 return self._refresh(made, lock, token, compute, fresh_for, grace)
+            if entry is not None:
+                return entry[0]  # type: ignore[no-any-return]
             if time.monotonic() >= give_up:
                 return self._refresh(made, None, None, compute, fresh_for, grace)
             time.sleep(poll)
