@@ -6,9 +6,9 @@ incr       ``n`` increments of ``key``; prints how many were acknowledged.
 write      stores ``items`` (``[key, value, version]``) and prints "done".
 read       prints the values of ``keys`` (``[key, version]``).
 stampede   for each round, waits for the ``go<round>`` key, then asks
-           ``get_or_refresh`` for ``key`` (a slow computation counted by the
-           worker and in the cache); prints the values it got and how many
-           times it computed.
+           ``get_or_refresh`` for ``key`` with that round's ``fresh`` seconds
+           (a slow computation counted by the worker and in the cache); prints
+           the values it got and how many times it computed.
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ def main() -> None:
             while cache.get(f"go{round_}") is None:
                 time.sleep(0.01)
             got.append(
-                cache.get_or_refresh(args["key"], compute, args["fresh"], grace=60, poll=0.02)
+                cache.get_or_refresh(
+                    args["key"], compute, args["fresh"][round_], grace=60, poll=0.02
+                )
             )
             cache.incr(f"done{round_}")
         print(json.dumps({"got": got, "computed": computed}))

@@ -109,7 +109,7 @@ def test_stampede_one_process_recomputes(
         cache.set(name, 0)
     workers = 6
     procs = [
-        _start("stampede", url=url, prefix=prefix, key="hot", rounds=2, fresh=1, work=0.5)
+        _start("stampede", url=url, prefix=prefix, key="hot", rounds=2, fresh=[4, 600], work=0.5)
         for _ in range(workers)
     ]
     try:
@@ -117,7 +117,10 @@ def test_stampede_one_process_recomputes(
         cache.set("go0", True)
         _wait_for(lambda: cache.get("done0") == workers, "the cold round")
         assert cache.get("computations") == 1
-        time.sleep(1.5)  # the value is now stale (fresh for 1 s), still kept (grace 60 s)
+        # The first value is fresh for 4 s (so a worker slow to start does not
+        # find it stale), then kept 60 s more as a stale copy; the second is
+        # fresh for 600 s (so a worker slow to ask gets it, not a third one).
+        time.sleep(4.5)
         cache.set("go1", True)
         _wait_for(lambda: cache.get("done1") == workers, "the stale round")
         results = [_finish(p) for p in procs]
