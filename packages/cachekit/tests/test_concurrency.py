@@ -187,3 +187,38 @@ def test_a_lock_taken_over_is_not_released_by_its_first_holder(
 
     assert cache.get_or_refresh("k", slow, 60) == "v"
     assert cache._get(lock) == "someone else"
+
+
+@pytest.mark.parametrize("kind", SHARED)
+def test_forked_children_do_not_share_the_parents_connections(
+    kind: str, url_for: Callable[[str], str], make_cache: Callable[..., Cache]
+) -> None:
+    """A cache used before a fork (a preloading server) works in every child."""
+    import multiprocessing
+    import warnings
+
+    cache = make_cache(url_for(kind), key_prefix=f"fk{secrets.token_hex(4)}")
+    cache.set("counter", 0)
+    for n in range(20):
+        cache.set(f"k{n}", n)
+    with warnings.catch_warnings():
+        # Python warns that fork() in a process with threads may deadlock; the
+        # children here only talk to the cache.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ctx = multiprocessing.get_context("fork")
+        procs = [ctx.Process(target=_child_reads, args=(cache,)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    assert cache.get("counter") == 4 * 20
+
+
+def _child_reads(cache: Cache) -> None:
+    for _ in range(20):
+        for n in range(20):
+            if cache.get(f"k{n}") != n:
+                raise SystemExit(3)
+        cache.incr("counter")
+    raise SystemExit(0)

@@ -27,6 +27,7 @@ import re
 import struct
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -420,6 +421,11 @@ class MemcachedDriver(Driver):
         super().__init__(backend)
         self.mc = backend
         self.client = backend._client
+        # A child process must not share its parent's sockets (replies would
+        # interleave): it drops them and reconnects on first use. redis-py's
+        # pools do the same by themselves.
+        close = weakref.WeakMethod(self.close)
+        os.register_at_fork(after_in_child=lambda: (method := close()) and method())
 
     def _expiry(self, timeout: int) -> int:
         # memcached reads up to 30 days as relative and more as a Unix time.
