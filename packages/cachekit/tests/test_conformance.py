@@ -59,7 +59,7 @@ def test_stored_none_is_not_a_miss(cache: Cache) -> None:
 
 
 def test_unicode_and_odd_but_valid_keys(cache: Cache) -> None:
-    for key in ("ключ", "wow!", "a:b:c", "ÿ", 42):
+    for key in ("ключ", "wow!", "a:b:c", "ÿ", 42, "nb\xa0sp", "line\u2028sep"):
         cache.set(key, key)
         assert cache.get(key) == key, key
 

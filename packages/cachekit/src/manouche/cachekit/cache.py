@@ -136,7 +136,7 @@ class Cache:
 
     def make_and_validate_key(self, key: Any, version: Any = None) -> str:
         made = self.make_key(key, version)
-        if len(made) > MEMCACHE_MAX_KEY_LENGTH or _bad_key_chars(made):
+        if len(made) > MEMCACHE_MAX_KEY_LENGTH or not made.isprintable() or " " in made:
             self.validate_key(made)
         return made
 
@@ -172,7 +172,8 @@ class Cache:
             made = self.key_func(key, self.key_prefix, self.version if version is None else version)
         else:
             made = f"{self.key_prefix}:{self.version if version is None else version}:{key}"
-        if len(made) > MEMCACHE_MAX_KEY_LENGTH or _bad_key_chars(made):
+        # A quick screen (str.isprintable is fast); validate_key() decides.
+        if len(made) > MEMCACHE_MAX_KEY_LENGTH or not made.isprintable() or " " in made:
             self.validate_key(made)
         value = self._get(made)
         if value is None:
@@ -189,7 +190,7 @@ class Cache:
             made = self.key_func(key, self.key_prefix, self.version if version is None else version)
         else:
             made = f"{self.key_prefix}:{self.version if version is None else version}:{key}"
-        if len(made) > MEMCACHE_MAX_KEY_LENGTH or _bad_key_chars(made):
+        if len(made) > MEMCACHE_MAX_KEY_LENGTH or not made.isprintable() or " " in made:
             self.validate_key(made)
         ttl = self._default_ttl if timeout is DEFAULT_TIMEOUT else self._ttl(timeout)
         if ttl is None:
