@@ -142,3 +142,18 @@ def test_default_cache_follows_configuration() -> None:
     finally:
         caches.configure(None)
     assert isinstance(caches["default"].backend, SimpleCache)
+
+
+def test_changing_prefix_or_version_changes_the_keys() -> None:
+    c = create_cache(f"locmem://attrs-{secrets.token_hex(3)}")
+    c.set("k", "v1")
+    c.version = 2
+    assert c.make_key("k") == ":2:k"
+    assert c.get("k") is None
+    c.set("k", "v2")
+    c.key_prefix = "p"
+    assert c.make_key("k") == "p:2:k"
+    assert c.get("k") is None
+    c.key_prefix, c.version = "", 1
+    assert c.get("k") == "v1"
+    assert c.get("k", version=2) == "v2"

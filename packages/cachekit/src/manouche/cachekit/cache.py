@@ -104,8 +104,8 @@ class Cache:
         self.backend = backend
         self.driver = driver_for(backend)
         self.default_timeout = timeout
-        self.key_prefix = key_prefix
-        self.version = version
+        self._key_prefix = key_prefix
+        self._version = version
         self.key_func = key_func or default_key_func
         self._custom_key_func = key_func is not None and key_func is not default_key_func
         self._get, self._get_many = self.driver.reader()
@@ -113,6 +113,31 @@ class Cache:
         self._strict_keys = self.driver.strict_keys
         self._prepickle = isinstance(self.driver, FileDriver)
         self._default_ttl = self._ttl(timeout)
+        self._refresh_head()
+
+    # The default key's head ("<prefix>:<version>:") is made once, not per call.
+
+    def _refresh_head(self) -> None:
+        custom = self._custom_key_func
+        self._head = None if custom else f"{self._key_prefix}:{self._version}:"
+
+    @property
+    def key_prefix(self) -> str:
+        return self._key_prefix
+
+    @key_prefix.setter
+    def key_prefix(self, value: str) -> None:
+        self._key_prefix = value
+        self._refresh_head()
+
+    @property
+    def version(self) -> Any:
+        return self._version
+
+    @version.setter
+    def version(self, value: Any) -> None:
+        self._version = value
+        self._refresh_head()
 
     def __repr__(self) -> str:
         return f"<Cache {type(self.backend).__name__} prefix={self.key_prefix!r}>"
@@ -168,10 +193,10 @@ class Cache:
 
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
         """The value of ``key``, or ``default`` when it is missing or expired."""
-        if self._custom_key_func:
-            made = self.key_func(key, self.key_prefix, self.version if version is None else version)
-        else:
-            made = f"{self.key_prefix}:{self.version if version is None else version}:{key}"
+        head = self._head
+        made = (
+            f"{head}{key}" if head is not None and version is None else self.make_key(key, version)
+        )
         # A quick screen (str.isprintable is fast); validate_key() decides.
         if len(made) > MEMCACHE_MAX_KEY_LENGTH or not made.isprintable() or " " in made:
             self.validate_key(made)
@@ -186,10 +211,10 @@ class Cache:
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
     ) -> None:
         """Store ``value`` at ``key`` for ``timeout`` seconds (the default when left out)."""
-        if self._custom_key_func:
-            made = self.key_func(key, self.key_prefix, self.version if version is None else version)
-        else:
-            made = f"{self.key_prefix}:{self.version if version is None else version}:{key}"
+        head = self._head
+        made = (
+            f"{head}{key}" if head is not None and version is None else self.make_key(key, version)
+        )
         if len(made) > MEMCACHE_MAX_KEY_LENGTH or not made.isprintable() or " " in made:
             self.validate_key(made)
         ttl = self._default_ttl if timeout is DEFAULT_TIMEOUT else self._ttl(timeout)
