@@ -21,7 +21,7 @@ from typing import Any, Final, TypeVar
 
 from cachelib import BaseCache
 
-from manouche.cachekit._drivers import FileDriver, Pickled, driver_for, dumps
+from manouche.cachekit._drivers import FileDriver, Pickled, SimpleDriver, driver_for, dumps
 from manouche.cachekit.exceptions import CacheKeyWarning, InvalidCacheKey
 
 __all__ = [
@@ -114,6 +114,12 @@ class Cache:
         self._prepickle = isinstance(self.driver, FileDriver)
         self._default_ttl = self._ttl(timeout)
         self._refresh_head()
+        if isinstance(self.driver, SimpleDriver) and type(self) is Cache:
+            from manouche.cachekit._fast import simple_get_set
+
+            get, set_ = simple_get_set(self, self.driver, DEFAULT_TIMEOUT, StoredNone)
+            self.get = get  # type: ignore[method-assign]
+            self.set = set_  # type: ignore[method-assign]
 
     # The default key's head ("<prefix>:<version>:") is made once, not per call.
 
