@@ -59,9 +59,17 @@ def test_stored_none_is_not_a_miss(cache: Cache) -> None:
 
 
 def test_unicode_and_odd_but_valid_keys(cache: Cache) -> None:
-    for key in ("ключ", "wow!", "a:b:c", "ÿ", 42, "nb\xa0sp", "line\u2028sep"):
+    keys = ("ключ", "wow!", "a:b:c", "ÿ", 42, "nb\xa0sp", "line\u2028sep")
+    for key in keys:
         cache.set(key, key)
         assert cache.get(key) == key, key
+    assert cache.get_many(keys) == {k: k for k in keys}
+    cache.delete_many(keys)
+    assert cache.get_many(keys) == {}
+    cache.set_many({k: k for k in keys})
+    assert cache.get_many(keys) == {k: k for k in keys}
+    cache.set_many({k: 0 for k in keys}, timeout=0)
+    assert cache.get_many(keys) == {}
 
 
 def test_timeout_zero_and_negative_expire_at_once(cache: Cache) -> None:

@@ -189,6 +189,9 @@ class Driver:
         """Store every pair; the keys stored."""
         return list(self.backend.set_many(mapping, timeout) or ())
 
+    def delete_many(self, keys: list[str]) -> None:
+        self.backend.delete_many(*keys)
+
     def clear(self, prefix: str | None = None) -> None:
         """Remove everything (only keys starting with ``prefix`` where the store can tell)."""
         self.backend.clear()
@@ -451,6 +454,10 @@ class MemcachedDriver(Driver):
         )
         failed_names = set(failed or ())
         return [k for n, k in names.items() if n not in failed_names]
+
+    def delete_many(self, keys: list[str]) -> None:
+        # cachelib skips keys holding "!" or "\xff"; they are valid keys here.
+        self.client.delete_many([self.mc._normalize_key(k) for k in keys])
 
     def add(self, key: str, value: Any, timeout: int) -> bool:
         return bool(self.client.add(self.mc._normalize_key(key), value, self._expiry(timeout)))

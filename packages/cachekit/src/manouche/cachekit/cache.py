@@ -275,7 +275,7 @@ class Cache:
         made = {self.make_and_validate_key(k, version): k for k in data}
         ttl = self.get_backend_timeout(timeout)
         if ttl is None:
-            self.backend.delete_many(*made)
+            self.driver.delete_many(list(made))
             return []
         mapping = {m: self._prepare(data[k]) for m, k in made.items()}
         stored = set(self.driver.set_many(mapping, ttl))
@@ -285,7 +285,7 @@ class Cache:
         """Remove every key of ``keys``."""
         made = [self.make_and_validate_key(k, version) for k in keys]
         if made:
-            self.backend.delete_many(*made)
+            self.driver.delete_many(list(made))
 
     def has_key(self, key: Any, version: Any = None) -> bool:
         """Whether ``key`` holds a value that has not expired."""
