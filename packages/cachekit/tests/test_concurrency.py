@@ -222,3 +222,10 @@ def _child_reads(cache: Cache) -> None:
                 raise SystemExit(3)
         cache.incr("counter")
     raise SystemExit(0)
+
+
+def test_get_or_refresh_treats_a_foreign_value_as_a_miss() -> None:
+    cache = create_cache(f"locmem://foreign-{secrets.token_hex(3)}")
+    cache.set("k", "set by someone else")
+    assert cache.get_or_refresh("k", lambda: "computed", 60) == "computed"
+    assert cache.get_or_refresh("k", lambda: "again", 60) == "computed"

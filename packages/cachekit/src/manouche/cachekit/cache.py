@@ -72,6 +72,14 @@ def memcache_key_warnings(key: str) -> Iterator[str]:
         )
 
 
+def _refresh_entry(raw: Any) -> tuple[Any, float | None] | None:
+    """A ``(value, fresh_until)`` entry of :meth:`Cache.get_or_refresh`, or None
+    for anything else stored at the key (a miss, not an error)."""
+    if type(raw) is tuple and len(raw) == 2 and (raw[1] is None or type(raw[1]) is float):
+        return raw
+    return None
+
+
 class Cache:
     """One cache: a cachelib backend behind Django's API.
 
@@ -450,7 +458,7 @@ class Cache:
         lock_ttl = max(1, math.ceil(lock_timeout))
         give_up = time.monotonic() + (lock_timeout if wait is None else wait)
         while True:
-            entry = self._get(made)
+            entry = _refresh_entry(self._get(made))
             if entry is not None:
                 value, fresh_until = entry
                 if fresh_until is None or time.time() < fresh_until:
@@ -459,8 +467,8 @@ class Cache:
             if self.driver.add(lock, token, lock_ttl):
                 # Read again under the lock: the caller that held it before may
                 # have stored a fresh value between our read and our add.
-                latest = self._get(made)
-                if latest is not None and latest is not entry:
+                latest = _refresh_entry(self._get(made))
+                if latest is not None:
                     value, fresh_until = latest
                     if fresh_until is None or time.time() < fresh_until:
                         self.driver.release(lock, token)
