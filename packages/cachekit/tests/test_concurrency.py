@@ -229,3 +229,18 @@ def test_get_or_refresh_treats_a_foreign_value_as_a_miss() -> None:
     cache.set("k", "set by someone else")
     assert cache.get_or_refresh("k", lambda: "computed", 60) == "computed"
     assert cache.get_or_refresh("k", lambda: "again", 60) == "computed"
+
+
+def test_file_cache_lock_survives_pruning_and_clear(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = create_cache(f"file://{tmp_path}?max_entries=5")
+    cache.set("n", 0)
+    cache.incr("n")  # makes the lock file
+    lock_files = [p for p in tmp_path.iterdir() if "lock" in p.name]
+    assert len(lock_files) == 1
+    for i in range(20):
+        cache.set(f"k{i}", i)  # past max_entries: cachelib prunes the directory
+    cache.clear()
+    assert lock_files[0].exists()
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]

@@ -294,7 +294,10 @@ class FileDriver(Driver):
         super().__init__(backend)
         backend.serializer = StrictFileSerializer()
         self.fs = backend
-        self._lock_path = os.path.join(backend._path, "manouche-cachekit.lock")
+        # cachelib's pruning and clear() skip names with its transaction suffix:
+        # the lock file must survive them (a new inode would split the lock).
+        lock_name = "manouche-cachekit-lock" + backend._fs_transaction_suffix
+        self._lock_path = os.path.join(backend._path, lock_name)
         self._thread_lock = threading.RLock()
         self._depth = 0
 
