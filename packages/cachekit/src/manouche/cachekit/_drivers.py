@@ -149,8 +149,10 @@ class Driver:
             if value is None:
                 return None
             remaining = self.ttl(key)
+            if remaining is None:  # expired since it was read
+                return None
             new = value + delta
-            self.backend.set(key, new, remaining if remaining is not None else 0)
+            self.backend.set(key, new, remaining)
             return new
 
     def touch(self, key: str, timeout: int) -> bool:
