@@ -254,7 +254,7 @@ class SimpleDriver(Driver):
                 data = pickle_dumps(value, PROTOCOL)
             except Exception as exc:
                 raise unpicklable(value, exc) from exc
-            entry = (int(now()) + timeout if timeout > 0 else 0, data)
+            entry = (now() + timeout if timeout > 0 else 0, data)
             with lock:
                 if len(entries) > threshold:
                     simple._prune()
@@ -263,8 +263,8 @@ class SimpleDriver(Driver):
 
         return set_
 
-    def _live(self, key: str) -> tuple[int, bytes] | None:
-        entry: tuple[int, bytes] | None = self.simple._cache.get(key)
+    def _live(self, key: str) -> tuple[float, bytes] | None:
+        entry: tuple[float, bytes] | None = self.simple._cache.get(key)
         if entry is None or (entry[0] != 0 and entry[0] <= time.time()):
             return None
         return entry
@@ -283,8 +283,24 @@ class SimpleDriver(Driver):
             entry = self._live(key)
             if entry is None:
                 return False
-            self.simple._cache[key] = (self.simple._normalize_timeout(timeout), entry[1])
+            self.simple._cache[key] = (time.time() + timeout if timeout > 0 else 0, entry[1])
             return True
+
+    # cachelib's own add and set_many count expiry from the whole second
+    # (int(time()) + timeout), which can end a 1-second value at once; these
+    # count it from now, as Django does.
+
+    def add(self, key: str, value: Any, timeout: int) -> bool:
+        data = self.simple.serializer.dumps(value)
+        with self._lock:
+            if self._live(key) is not None:
+                return False
+            self.simple._cache[key] = (time.time() + timeout if timeout > 0 else 0, data)
+            return True
+
+    def set_many(self, mapping: dict[str, Any], timeout: int) -> list[str]:
+        write = self.writer()
+        return [key for key, value in mapping.items() if write(key, value, timeout)]
 
 
 class FileDriver(Driver):
@@ -325,22 +341,51 @@ class FileDriver(Driver):
             finally:
                 os.close(fd)
 
-    def ttl(self, key: str) -> int | None:
-        try:
-            with open(self.fs._get_filename(key), "rb") as f:
-                expires = struct.unpack("I", f.read(4))[0]
-        except (OSError, struct.error):
-            return None
-        if expires == 0:
-            return 0
-        remaining = expires - time.time()
-        return max(1, int(remaining + 0.999)) if remaining > 0 else None
+    # cachelib stores int(time()) + timeout, so a value could end up to a
+    # second early; one more second makes it last at least ``timeout``.
+
+    def writer(self) -> Any:
+        fs_set = self.fs.set
+
+        def set_(key: str, value: Any, timeout: int) -> bool:
+            return bool(fs_set(key, value, timeout + 1 if timeout > 0 else 0))
+
+        return set_
+
+    def set_many(self, mapping: dict[str, Any], timeout: int) -> list[str]:
+        write = self.writer()
+        return [key for key, value in mapping.items() if write(key, value, timeout)]
 
     def add(self, key: str, value: Any, timeout: int) -> bool:
         with self.locked():
             if self.fs.has(key):
                 return False
-            return bool(self.fs.set(key, value, timeout))
+            return bool(self.writer()(key, value, timeout))
+
+    def touch(self, key: str, timeout: int) -> bool:
+        with self.locked():
+            value = self.fs.get(key)
+            if value is None:
+                return False
+            return bool(self.writer()(key, value, timeout))
+
+    def incr(self, key: str, delta: int) -> Any:
+        with self.locked():
+            value = self.fs.get(key)
+            if value is None:
+                return None
+            try:
+                with open(self.fs._get_filename(key), "rb") as f:
+                    expires = struct.unpack("I", f.read(4))[0]
+            except (OSError, struct.error):
+                return None
+            # The same expiry: cachelib adds the timeout to int(time()).
+            timeout = 0 if expires == 0 else expires - int(time.time())
+            if expires != 0 and timeout <= 0:
+                return None
+            new = value + delta
+            self.fs.set(key, new, timeout)
+            return new
 
 
 _INCR_EXISTING = """

@@ -67,7 +67,7 @@ def simple_get_set(
             data = dumps(stored_none if value is None else value, PROTOCOL)
         except Exception as exc:
             raise unpicklable(value, exc) from exc
-        entry = (int(now()) + ttl if ttl > 0 else 0, data)
+        entry = (now() + ttl if ttl > 0 else 0, data)
         with lock:
             if len(entries) > threshold:
                 prune()
