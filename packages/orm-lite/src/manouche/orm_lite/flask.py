@@ -21,7 +21,8 @@ It removes the boilerplate a Flask developer writes otherwise:
 - the connection a request used goes back to the pool when its app context
   ends (``teardown_appcontext``), so threaded servers never starve the pool;
 - ``sqlite://`` (in memory) is one database shared by every thread, as
-  Flask-SQLAlchemy makes it, instead of an empty database per thread.
+  Flask-SQLAlchemy makes it, instead of an empty database per thread; its one
+  connection serves one request at a time (for tests and demos, not for load).
 
 Needs Flask (``pip install 'manouche-orm-lite[flask]'``).
 """
@@ -92,9 +93,11 @@ def init_app(app: flask.Flask, database: Database | None = None) -> Database:
         options = dict(app.config.get("DATABASE_OPTIONS") or {})
         parsed = sa.make_url(url)
         if _in_memory_sqlite(parsed) and "poolclass" not in options:
-            # One connection for every thread: otherwise each thread (and each pooled
-            # connection) would see an empty database of its own.
-            options["poolclass"] = sa.StaticPool
+            # One connection, and so one database, for every thread: otherwise each thread
+            # would see an empty database of its own. A pool of exactly one hands it to one
+            # request at a time (a connection is not safe to use from two threads at once);
+            # the others wait for the teardown that gives it back.
+            options.update(poolclass=sa.QueuePool, pool_size=1, max_overflow=0)
             options.setdefault("connect_args", {}).setdefault("check_same_thread", False)
         database = Database(parsed, default=False, **options)
     app.extensions[EXTENSION] = database
