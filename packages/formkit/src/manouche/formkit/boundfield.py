@@ -298,13 +298,13 @@ class BoundField:
     def __bool__(self) -> bool:
         return True
 
-    def __html__(self) -> str:
-        return str(self.__str__())
+    def __html__(self) -> Markup:
+        return self.__str__()
 
-    def __str__(self) -> str:
+    def __str__(self) -> Markup:
         if self.field.show_hidden_initial:
-            return str(self.as_widget() + self.as_hidden(only_initial=True))
-        return str(self.as_widget())
+            return self.as_widget() + self.as_hidden(only_initial=True)
+        return self.as_widget()
 
     def __repr__(self) -> str:
         return f"<BoundField {self.name!r} of {type(self.form).__name__}>"
@@ -331,10 +331,10 @@ class BoundWidget:
     def choice_label(self) -> Any:
         return self.data["label"]
 
-    def __html__(self) -> str:
-        return str(self.tag(wrap_label=True))
+    def __html__(self) -> Markup:
+        return self.tag(wrap_label=True)
 
-    def __str__(self) -> str:
+    def __str__(self) -> Markup:
         return self.__html__()
 
 

@@ -133,16 +133,17 @@ class BaseForm:
     def __getitem__(self, name: str) -> BoundField:
         """The BoundField of ``name``: ``form["title"]``, ``{{ form.title }}``."""
         try:
-            return self._bound_fields_cache[name]
-        except KeyError:
-            pass
-        try:
             field = self.fields[name]
         except KeyError:
+            # Checked first, so a field deleted from ``fields`` is gone from the cache too.
             raise KeyError(
                 f"Key '{name}' not found in '{type(self).__name__}'. Choices are: "
                 f"{', '.join(sorted(self.fields))}."
             ) from None
+        try:
+            return self._bound_fields_cache[name]
+        except KeyError:
+            pass
         bound = field.get_bound_field(self, name)
         self._bound_fields_cache[name] = bound
         return bound
@@ -240,15 +241,21 @@ class BaseForm:
     def _clean_fields(self) -> None:
         data, files, cleaned = self.data, self.files, self.cleaned_data
         prefix = self.prefix
+        # An overridden add_prefix() names the data read as well as the HTML written.
+        add_prefix = self.add_prefix if type(self).add_prefix is not BaseForm.add_prefix else None
         for name, field in self.fields.items():
             try:
                 if field.disabled:
-                    value = self.get_initial_for_field(field, name)
+                    # The BoundField's initial: a callable initial is called once per form.
+                    value = self[name].initial
                 else:
-                    html_name = f"{prefix}-{name}" if prefix else name
+                    if add_prefix is not None:
+                        html_name = add_prefix(name)
+                    else:
+                        html_name = f"{prefix}-{name}" if prefix else name
                     value = field.widget.value_from_datadict(data, files, html_name)
                 if isinstance(field, FileField):
-                    cleaned[name] = field.clean(value, self.get_initial_for_field(field, name))
+                    cleaned[name] = field.clean(value, self[name].initial)
                 else:
                     cleaned[name] = field.clean(value)
                 hook: Callable[[], Any] | None = getattr(self, f"clean_{name}", None)
@@ -384,11 +391,11 @@ class BaseForm:
         """The default rendering (``as_div``)."""
         return self.as_div()
 
-    def __html__(self) -> str:
-        return str(self.render())
+    def __html__(self) -> Markup:
+        return self.render()
 
-    def __str__(self) -> str:
-        return str(self.render())
+    def __str__(self) -> Markup:
+        return self.render()
 
 
 class Form(BaseForm, metaclass=DeclarativeFieldsMetaclass):

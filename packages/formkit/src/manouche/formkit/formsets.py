@@ -233,13 +233,14 @@ class BaseFormSet:
     @property
     def empty_form(self) -> BaseForm:
         """A form with ``__prefix__`` in its names, for scripts adding rows."""
-        form = self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            empty_permitted=True,
-            use_required_attribute=False,
+        form_kwargs = {
             **self.get_form_kwargs(None),
-        )
+            "auto_id": self.auto_id,
+            "prefix": self.add_prefix("__prefix__"),
+            "empty_permitted": True,
+            "use_required_attribute": False,
+        }
+        form = self.form(**form_kwargs)
         self.add_fields(form, None)
         return form
 
@@ -436,11 +437,11 @@ class BaseFormSet:
     def render(self) -> Markup:
         return self.as_div()
 
-    def __html__(self) -> str:
-        return str(self.render())
+    def __html__(self) -> Markup:
+        return self.render()
 
-    def __str__(self) -> str:
-        return str(self.render())
+    def __str__(self) -> Markup:
+        return self.render()
 
 
 def formset_factory(

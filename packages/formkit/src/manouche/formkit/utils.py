@@ -131,11 +131,11 @@ class ErrorList:
     def as_text(self) -> str:
         return "\n".join(f"* {message}" for message in self)
 
-    def __html__(self) -> str:
-        return str(self.as_ul())
+    def __html__(self) -> Markup:
+        return self.as_ul()
 
-    def __str__(self) -> str:
-        return str(self.as_ul())
+    def __str__(self) -> Markup:
+        return self.as_ul()
 
     def __repr__(self) -> str:
         return repr(list(self))
@@ -168,8 +168,8 @@ class ErrorDict(dict[str, ErrorList]):
             lines.extend(f"  * {message}" for message in errors)
         return "\n".join(lines)
 
-    def __html__(self) -> str:
-        return str(self.as_ul())
+    def __html__(self) -> Markup:
+        return self.as_ul()
 
-    def __str__(self) -> str:
-        return str(self.as_ul())
+    def __str__(self) -> Markup:
+        return self.as_ul()
