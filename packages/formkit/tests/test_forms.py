@@ -168,6 +168,7 @@ def test_every_public_name_is_exported_from_the_top() -> None:
         "fields",
         "files",
         "forms",
+        "media",
         "formsets",
         "modelfields",
         "modelformsets",

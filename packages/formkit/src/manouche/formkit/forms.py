@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from manouche.formkit.boundfield import BoundField, _strip_microseconds
 from manouche.formkit.exceptions import NON_FIELD_ERRORS, ValidationError
 from manouche.formkit.fields import Field, FileField
+from manouche.formkit.media import Media, MediaDefiningClass
 from manouche.formkit.translation import gettext
 from manouche.formkit.utils import ErrorDict, ErrorList
 
@@ -18,7 +19,7 @@ __all__ = ["BaseForm", "DeclarativeFieldsMetaclass", "Form"]
 _EMPTY: Mapping[str, Any] = {}
 
 
-class DeclarativeFieldsMetaclass(type):
+class DeclarativeFieldsMetaclass(MediaDefiningClass):
     """Collects the ``Field`` attributes of a class and its bases into ``base_fields``.
 
     Subclasses inherit fields; setting a name to ``None`` removes one.
@@ -31,7 +32,7 @@ class DeclarativeFieldsMetaclass(type):
         for key in declared:
             attrs.pop(key)
         attrs["declared_fields"] = declared
-        new_class = super().__new__(mcs, name, bases, attrs)
+        new_class: DeclarativeFieldsMetaclass = super().__new__(mcs, name, bases, attrs)
         fields: dict[str, Field] = {}
         for base in reversed(new_class.__mro__):
             if hasattr(base, "declared_fields"):
@@ -169,6 +170,14 @@ class BaseForm:
 
     def visible_fields(self) -> list[BoundField]:
         return [bf for bf in self if not bf.is_hidden]
+
+    @property
+    def media(self) -> Media:
+        """The media of every field's widget, merged (plus the form's own ``class Media``)."""
+        media = Media()
+        for field in self.fields.values():
+            media += field.widget.media
+        return media
 
     def is_multipart(self) -> bool:
         """Whether the form needs ``enctype="multipart/form-data"``."""

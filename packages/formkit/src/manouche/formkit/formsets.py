@@ -16,6 +16,7 @@ from manouche.formkit._messages import Message, Plural, resolve
 from manouche.formkit.exceptions import ValidationError
 from manouche.formkit.fields import BooleanField, IntegerField
 from manouche.formkit.forms import BaseForm, Form
+from manouche.formkit.media import Media
 from manouche.formkit.translation import gettext
 from manouche.formkit.utils import ErrorList
 from manouche.formkit.widgets import CheckboxInput, HiddenInput, NumberInput, Widget
@@ -409,6 +410,13 @@ class BaseFormSet:
 
     def has_changed(self) -> bool:
         return any(form.has_changed() for form in self)
+
+    @property
+    def media(self) -> Media:
+        """The media of the forms (of the empty form when there are none)."""
+        if self.forms:
+            return self.forms[0].media
+        return self.empty_form.media
 
     def is_multipart(self) -> bool:
         if self.forms:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import copy
 import datetime
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
 from manouche.formkit.files import wrap_upload
+from manouche.formkit.media import Media, MediaDefiningClass
 from manouche.formkit.translation import gettext
 from manouche.formkit.utils import flatatt
 
@@ -25,6 +27,7 @@ __all__ = [
     "CheckboxSelectMultiple",
     "ChoiceWidget",
     "ClearableFileInput",
+    "ColorInput",
     "DateInput",
     "DateTimeBaseInput",
     "DateTimeInput",
@@ -40,6 +43,7 @@ __all__ = [
     "RadioSelect",
     "SearchInput",
     "Select",
+    "SelectDateWidget",
     "SelectMultiple",
     "SplitDateTimeWidget",
     "SplitHiddenDateTimeWidget",
@@ -73,15 +77,22 @@ def normalize_choices(choices: Any) -> list[tuple[Any, Any]]:
     """Turn choices (pairs, a mapping, groups, a callable) into a list of pairs.
 
     A group is ``(group_label, [(value, label), ...])``; a mapping is read as
-    ``{value: label}`` with nested mappings as groups.
+    ``{value: label}`` with nested mappings as groups. An enumeration class
+    with a ``choices`` attribute (Django's ``TextChoices``/``IntegerChoices``,
+    or any enum that offers the same) gives its ``choices``.
     """
-    if callable(choices) and not isinstance(choices, type):
+    if isinstance(choices, type):
+        if hasattr(choices, "choices"):
+            choices = choices.choices
+    elif callable(choices):
         choices = choices()
     if isinstance(choices, Mapping):
         choices = list(choices.items())
     result: list[tuple[Any, Any]] = []
     for choice in choices or ():
         value, label = choice
+        if isinstance(label, type) and hasattr(label, "choices"):
+            label = label.choices
         if isinstance(label, Mapping):
             label = list(label.items())
         if isinstance(label, (list, tuple)):
@@ -91,8 +102,17 @@ def normalize_choices(choices: Any) -> list[tuple[Any, Any]]:
     return result
 
 
-class Widget:
-    """Base class: attributes, value formatting, data reading, rendering."""
+class Widget(metaclass=MediaDefiningClass):
+    """Base class: attributes, value formatting, data reading, rendering.
+
+    An inner ``class Media`` declares the widget's CSS and JavaScript
+    (:class:`~manouche.formkit.media.Media`).
+    """
+
+    if TYPE_CHECKING:
+
+        @property
+        def media(self) -> Media: ...  # made by MediaDefiningClass
 
     input_type: str | None = None
     needs_multipart_form = False
@@ -205,6 +225,15 @@ class URLInput(Input):
 
 class SearchInput(Input):
     input_type = "search"
+
+
+class ColorInput(Input):
+    """``<input type="color">``.
+
+    .. versionadded:: 0.2
+    """
+
+    input_type = "color"
 
 
 class TelInput(Input):
@@ -743,6 +772,14 @@ class MultiWidget(Widget):
     def is_hidden(self) -> bool:
         return all(w.is_hidden for w in self.widgets)
 
+    @property
+    def media(self) -> Media:
+        """The media of every subwidget, merged."""
+        media = Media()
+        for widget in self.widgets:
+            media += widget.media
+        return media
+
     def decompress(self, value: Any) -> list[Any]:
         raise NotImplementedError("Subclasses must implement decompress().")
 
@@ -836,3 +873,135 @@ class SplitHiddenDateTimeWidget(SplitDateTimeWidget):
         super().__init__(attrs, date_format, time_format, date_attrs, time_attrs)
         for widget in self.widgets:
             widget.input_type = "hidden"
+
+
+_MONTHS = {
+    1: "January",
+    2: "February",
+    3: "March",
+    4: "April",
+    5: "May",
+    6: "June",
+    7: "July",
+    8: "August",
+    9: "September",
+    10: "October",
+    11: "November",
+    12: "December",
+}
+_PSEUDO_ISO_DATE = re.compile(r"(\d{4}|0)-(\d\d?)-(\d\d?)$")
+
+
+class SelectDateWidget(Widget):
+    """Three ``<select>``s, month, day and year (Django's English order).
+
+    ``years`` defaults to this year and the nine after; ``months`` maps month
+    numbers to labels; ``empty_label`` is one label or three (year, month,
+    day) for the empty option of a field that is not required. An impossible
+    date (February 31) comes back as the pseudo-ISO ``"2024-2-31"`` so the
+    field rejects it and the form shows it again as chosen.
+
+    .. versionadded:: 0.2
+    """
+
+    none_value: tuple[Any, Any] = ("", "---")
+    month_field = "%s_month"
+    day_field = "%s_day"
+    year_field = "%s_year"
+    input_type = "select"
+    select_widget: type[Select]
+    use_fieldset = True
+
+    def __init__(
+        self,
+        attrs: Mapping[str, Any] | None = None,
+        years: Iterable[int] | None = None,
+        months: Mapping[int, str] | None = None,
+        empty_label: Any = None,
+    ) -> None:
+        super().__init__(attrs)
+        if years:
+            self.years: Iterable[int] = years
+        else:
+            this_year = datetime.date.today().year
+            self.years = range(this_year, this_year + 10)
+        self.months: Mapping[int, str] = months or _MONTHS
+        if isinstance(empty_label, (list, tuple)):
+            if len(empty_label) != 3:
+                raise ValueError("empty_label list/tuple must have 3 elements.")
+            self.year_none_value = ("", empty_label[0])
+            self.month_none_value = ("", empty_label[1])
+            self.day_none_value = ("", empty_label[2])
+        else:
+            if empty_label is not None:
+                self.none_value = ("", empty_label)
+            self.year_none_value = self.month_none_value = self.day_none_value = self.none_value
+
+    def format_value(self, value: Any) -> Any:
+        """``{"year": ..., "month": ..., "day": ...}``; an impossible date shows as chosen."""
+        year: Any = None
+        month: Any = None
+        day: Any = None
+        if isinstance(value, datetime.date):
+            year, month, day = value.year, value.month, value.day
+        elif isinstance(value, str):
+            match = _PSEUDO_ISO_DATE.match(value)
+            if match:
+                year, month, day = (int(part) or "" for part in match.groups())
+            else:
+                try:
+                    parsed = datetime.datetime.strptime(value, _DATE_FORMAT)
+                except ValueError:
+                    pass
+                else:
+                    year, month, day = parsed.year, parsed.month, parsed.day
+        return {"year": year, "month": month, "day": day}
+
+    def _selects(self, name: str, value: Mapping[str, Any], attrs: Mapping[str, Any]) -> list[Any]:
+        parts: dict[str, tuple[str, list[tuple[Any, Any]], tuple[Any, Any]]] = {
+            "year": (self.year_field, [(y, str(y)) for y in self.years], self.year_none_value),
+            "month": (self.month_field, list(self.months.items()), self.month_none_value),
+            "day": (self.day_field, [(d, d) for d in range(1, 32)], self.day_none_value),
+        }
+        result = []
+        for part in ("month", "day", "year"):
+            field_pattern, choices, none_value = parts[part]
+            if not self.is_required:
+                choices.insert(0, none_value)
+            sub_name = field_pattern % name
+            select = self.select_widget(self.attrs, choices=choices)
+            context = select.get_context(sub_name, value[part], {**attrs, "id": f"id_{sub_name}"})
+            result.append((select, context))
+        return result
+
+    def get_context(self, name: str, value: Any, attrs: Mapping[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["subwidgets"] = self._selects(name, context["value"], context["attrs"])
+        return context
+
+    def render_context(self, context: Mapping[str, Any]) -> Markup:
+        return Markup("".join(w.render_context(c) for w, c in context["subwidgets"]))
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_month"
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        y = data.get(self.year_field % name)
+        m = data.get(self.month_field % name)
+        d = data.get(self.day_field % name)
+        if y == m == d == "":
+            return None
+        if y is not None and m is not None and d is not None:
+            try:
+                return datetime.date(int(y), int(m), int(d)).strftime(_DATE_FORMAT)
+            except ValueError:
+                return f"{y or 0}-{m or 0}-{d or 0}"
+            except OverflowError:
+                return "0-0-0"
+        return data.get(name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return not any(f"{name}_{part}" in data for part in ("year", "month", "day"))
+
+
+SelectDateWidget.select_widget = Select
