@@ -9,6 +9,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from manouche.formkit.exceptions import ValidationError
+from manouche.formkit.renderers import get_default_renderer, render_html
 
 __all__ = ["ErrorDict", "ErrorList", "flatatt", "pretty_name"]
 
@@ -34,6 +35,15 @@ def flatatt(attrs: Mapping[str, Any]) -> Markup:
     return Markup("".join(parts))
 
 
+_BUILTIN_LIST_TEMPLATES = frozenset(
+    {
+        "django/forms/errors/list/default.html",
+        "django/forms/errors/list/ul.html",
+        "django/forms/errors/list/text.txt",
+    }
+)
+
+
 class ErrorList:
     """The errors of one field (or the non-field errors), renderable as HTML.
 
@@ -41,16 +51,22 @@ class ErrorList:
     objects. ``str()`` and ``__html__`` give ``<ul class="errorlist">``.
     """
 
-    __slots__ = ("data", "error_class", "field_id")
+    __slots__ = ("data", "error_class", "field_id", "renderer")
+
+    template_name = "django/forms/errors/list/default.html"
+    template_name_text = "django/forms/errors/list/text.txt"
+    template_name_ul = "django/forms/errors/list/ul.html"
 
     def __init__(
         self,
         initlist: Iterable[ValidationError | str] | None = None,
         error_class: str | None = None,
+        renderer: Any = None,
         field_id: str | None = None,
     ) -> None:
         self.data: list[ValidationError | str] = list(initlist) if initlist else []
         self.error_class = "errorlist" if error_class is None else f"errorlist {error_class}"
+        self.renderer: Any = renderer or get_default_renderer()
         self.field_id = field_id
 
     # -- list behaviour --------------------------------------------------------
@@ -93,7 +109,7 @@ class ErrorList:
         self.data.extend(errors)
 
     def copy(self) -> ErrorList:
-        copy = ErrorList(self.data, field_id=self.field_id)
+        copy = ErrorList(self.data, renderer=self.renderer, field_id=self.field_id)
         copy.error_class = self.error_class
         return copy
 
@@ -121,21 +137,32 @@ class ErrorList:
 
     # -- rendering -------------------------------------------------------------
 
+    def get_context(self) -> dict[str, Any]:
+        return {"errors": self, "error_class": self.error_class}
+
+    def render(
+        self,
+        template_name: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> Markup:
+        """The errors through ``template_name`` (``<ul class="errorlist">`` by default)."""
+        template_name = template_name or self.template_name
+        if not self.data and context is None and template_name in _BUILTIN_LIST_TEMPLATES:
+            return Markup("")  # the built-in templates render nothing for no errors
+        return render_html(renderer or self.renderer, template_name, context or self.get_context())
+
     def as_ul(self) -> Markup:
-        if not self.data:
-            return Markup("")
-        id_attr = f' id="{escape(self.field_id)}_error"' if self.field_id else ""
-        items = "".join(f"<li>{escape(message)}</li>" for message in self)
-        return Markup(f'<ul class="{escape(self.error_class)}"{id_attr}>{items}</ul>')
+        return self.render(self.template_name_ul)
 
     def as_text(self) -> str:
-        return "\n".join(f"* {message}" for message in self)
+        return str(self.render(self.template_name_text))
 
     def __html__(self) -> Markup:
-        return self.as_ul()
+        return self.render()
 
     def __str__(self) -> Markup:
-        return self.as_ul()
+        return self.render()
 
     def __repr__(self) -> str:
         return repr(list(self))
@@ -143,6 +170,29 @@ class ErrorList:
 
 class ErrorDict(dict[str, ErrorList]):
     """Errors per field name (``__all__`` for the whole form), renderable as HTML."""
+
+    template_name = "django/forms/errors/dict/default.html"
+    template_name_text = "django/forms/errors/dict/text.txt"
+    template_name_ul = "django/forms/errors/dict/ul.html"
+
+    def __init__(self, *args: Any, renderer: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.renderer: Any = renderer or get_default_renderer()
+
+    def get_context(self) -> dict[str, Any]:
+        return {"errors": self.items(), "error_class": "errorlist"}
+
+    def render(
+        self,
+        template_name: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> Markup:
+        return render_html(
+            renderer or self.renderer,
+            template_name or self.template_name,
+            context or self.get_context(),
+        )
 
     def as_data(self) -> dict[str, list[ValidationError]]:
         return {field: errors.as_data() for field, errors in self.items()}
@@ -154,22 +204,13 @@ class ErrorDict(dict[str, ErrorList]):
         return json.dumps(self.get_json_data(escape_html))
 
     def as_ul(self) -> Markup:
-        if not self:
-            return Markup("")
-        items = "".join(
-            f"<li>{escape(field)}{errors.as_ul()}</li>" for field, errors in self.items()
-        )
-        return Markup(f'<ul class="errorlist">{items}</ul>')
+        return self.render(self.template_name_ul)
 
     def as_text(self) -> str:
-        lines = []
-        for field, errors in self.items():
-            lines.append(f"* {field}")
-            lines.extend(f"  * {message}" for message in errors)
-        return "\n".join(lines)
+        return str(self.render(self.template_name_text))
 
     def __html__(self) -> Markup:
-        return self.as_ul()
+        return self.render()
 
     def __str__(self) -> Markup:
-        return self.as_ul()
+        return self.render()

@@ -115,6 +115,8 @@ class Widget(metaclass=MediaDefiningClass):
         def media(self) -> Media: ...  # made by MediaDefiningClass
 
     input_type: str | None = None
+    #: A template of the form's renderer; ``None``: rendered in Python (the fast path).
+    template_name: str | None = None
     needs_multipart_form = False
     is_localized = False
     is_required = False
@@ -178,8 +180,19 @@ class Widget(metaclass=MediaDefiningClass):
     def render(
         self, name: str, value: Any, attrs: Mapping[str, Any] | None = None, renderer: Any = None
     ) -> Markup:
-        """The widget as escaped HTML."""
-        return self.render_context(self.get_context(name, value, attrs))
+        """The widget as escaped HTML.
+
+        Built in Python, unless the widget has a ``template_name``: then ``renderer``
+        (the form's) renders that template with Django's context ``{"widget": ...}``.
+        """
+        context = self.get_context(name, value, attrs)
+        if self.template_name is None:
+            return self.render_context(context)
+        if renderer is None:
+            from manouche.formkit.renderers import get_default_renderer
+
+            renderer = get_default_renderer()
+        return Markup(renderer.render(self.template_name, {"widget": context}))
 
     def render_context(self, context: Mapping[str, Any]) -> Markup:
         raise NotImplementedError(f"{type(self).__name__} must define render_context()")
