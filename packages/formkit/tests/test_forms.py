@@ -173,6 +173,7 @@ def test_every_public_name_is_exported_from_the_top() -> None:
         "modelfields",
         "modelformsets",
         "models",
+        "renderers",
         "translation",
         "utils",
         "validators",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 
 from manouche.formkit.exceptions import ValidationError
-from manouche.formkit.renderers import render_html
+from manouche.formkit.renderers import _render_html
 from manouche.formkit.translation import gettext
 from manouche.formkit.utils import ErrorList, pretty_name
 from manouche.formkit.widgets import MultiWidget, Textarea, TextInput, Widget
@@ -279,7 +279,7 @@ class BoundField:
 
         .. versionadded:: 0.2
         """
-        return render_html(
+        return _render_html(
             renderer or self.form.renderer,
             template_name or self.template_name,
             context or self.get_context(),

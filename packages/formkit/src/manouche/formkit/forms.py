@@ -11,7 +11,7 @@ from manouche.formkit.boundfield import BoundField, _strip_microseconds
 from manouche.formkit.exceptions import NON_FIELD_ERRORS, ValidationError
 from manouche.formkit.fields import Field, FileField
 from manouche.formkit.media import Media, MediaDefiningClass
-from manouche.formkit.renderers import get_default_renderer, render_html
+from manouche.formkit.renderers import _render_html, get_default_renderer
 from manouche.formkit.translation import gettext
 from manouche.formkit.utils import ErrorDict, ErrorList
 
@@ -362,7 +362,7 @@ class BaseForm:
         .. versionchanged:: 0.2 takes Django's arguments and goes through the renderer.
         """
         renderer = renderer or self.renderer
-        return render_html(
+        return _render_html(
             renderer, template_name or self.template_name, context or self.get_context()
         )
 

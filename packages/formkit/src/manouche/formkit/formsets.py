@@ -17,7 +17,7 @@ from manouche.formkit.exceptions import ValidationError
 from manouche.formkit.fields import BooleanField, IntegerField
 from manouche.formkit.forms import BaseForm, Form
 from manouche.formkit.media import Media
-from manouche.formkit.renderers import get_default_renderer, render_html
+from manouche.formkit.renderers import _render_html, get_default_renderer
 from manouche.formkit.translation import gettext
 from manouche.formkit.utils import ErrorList
 from manouche.formkit.widgets import CheckboxInput, HiddenInput, NumberInput, Widget
@@ -454,7 +454,7 @@ class BaseFormSet:
         renderer: Any = None,
     ) -> Markup:
         """The management form and the forms, through the renderer's formset template."""
-        return render_html(
+        return _render_html(
             renderer or self.renderer,
             template_name or self.template_name,
             context or self.get_context(),

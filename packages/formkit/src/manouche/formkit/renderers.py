@@ -33,6 +33,7 @@ __all__ = [
     "BaseRenderer",
     "Jinja2Renderer",
     "PythonRenderer",
+    "DEFAULT_RENDERER",
     "TemplateDoesNotExist",
     "get_default_renderer",
 ]
@@ -227,7 +228,7 @@ def _formset(method: str) -> TemplateFunction:
     return render
 
 
-BUILTIN_TEMPLATES: Mapping[str, TemplateFunction] = {
+_BUILTIN_TEMPLATES: Mapping[str, TemplateFunction] = {
     "django/forms/div.html": _form_div,
     "django/forms/p.html": _form_p,
     "django/forms/table.html": _form_table,
@@ -265,7 +266,7 @@ class PythonRenderer(BaseRenderer):
     """
 
     def __init__(self, templates: Mapping[str, TemplateFunction] | None = None) -> None:
-        self.templates: dict[str, TemplateFunction] = {**BUILTIN_TEMPLATES, **(templates or {})}
+        self.templates: dict[str, TemplateFunction] = {**_BUILTIN_TEMPLATES, **(templates or {})}
 
     def get_template(self, template_name: str) -> _PythonTemplate:
         try:
@@ -285,12 +286,12 @@ class PythonRenderer(BaseRenderer):
         return function(context).strip()
 
 
-_DEFAULT = PythonRenderer()
+DEFAULT_RENDERER = PythonRenderer()
 
 
 def get_default_renderer() -> PythonRenderer:
     """The shared default :class:`PythonRenderer` (stateless: nothing to set up)."""
-    return _DEFAULT
+    return DEFAULT_RENDERER
 
 
 _TEMPLATES_DIR = Path(__file__).parent / "jinja2"
@@ -350,6 +351,10 @@ class Jinja2Renderer(BaseRenderer):
             raise TemplateDoesNotExist(template_name) from None
 
 
-def render_html(renderer: Any, template_name: str, context: Mapping[str, Any]) -> Markup:
+def _render_html(renderer: Any, template_name: str, context: Mapping[str, Any]) -> Markup:
     """``renderer.render(...)`` as :class:`Markup` (templates escape their values)."""
+    if type(renderer) is PythonRenderer:
+        function = renderer.templates.get(template_name)
+        if function is not None:
+            return Markup(function(context).strip())
     return Markup(renderer.render(template_name, context))

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from manouche.formkit.exceptions import ValidationError
-from manouche.formkit.renderers import get_default_renderer, render_html
+from manouche.formkit.renderers import DEFAULT_RENDERER, _render_html
 
 __all__ = ["ErrorDict", "ErrorList", "flatatt", "pretty_name"]
 
@@ -66,7 +66,7 @@ class ErrorList:
     ) -> None:
         self.data: list[ValidationError | str] = list(initlist) if initlist else []
         self.error_class = "errorlist" if error_class is None else f"errorlist {error_class}"
-        self.renderer: Any = renderer or get_default_renderer()
+        self.renderer: Any = renderer or DEFAULT_RENDERER
         self.field_id = field_id
 
     # -- list behaviour --------------------------------------------------------
@@ -150,7 +150,7 @@ class ErrorList:
         template_name = template_name or self.template_name
         if not self.data and context is None and template_name in _BUILTIN_LIST_TEMPLATES:
             return Markup("")  # the built-in templates render nothing for no errors
-        return render_html(renderer or self.renderer, template_name, context or self.get_context())
+        return _render_html(renderer or self.renderer, template_name, context or self.get_context())
 
     def as_ul(self) -> Markup:
         return self.render(self.template_name_ul)
@@ -177,7 +177,7 @@ class ErrorDict(dict[str, ErrorList]):
 
     def __init__(self, *args: Any, renderer: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.renderer: Any = renderer or get_default_renderer()
+        self.renderer: Any = renderer or DEFAULT_RENDERER
 
     def get_context(self) -> dict[str, Any]:
         return {"errors": self.items(), "error_class": "errorlist"}
@@ -188,7 +188,7 @@ class ErrorDict(dict[str, ErrorList]):
         context: Mapping[str, Any] | None = None,
         renderer: Any = None,
     ) -> Markup:
-        return render_html(
+        return _render_html(
             renderer or self.renderer,
             template_name or self.template_name,
             context or self.get_context(),
