@@ -6,11 +6,15 @@
     python3 dev.py test -p NAME    one package's tests in the workspace environment (quick)
     python3 dev.py check           lint, format, types and import contracts only
     python3 dev.py bench [NAME]    the benchmarks, side by side with the peers
+    python3 dev.py django-suite [NAME] [--update]
+                                   Django's own tests against the packages, with a ratchet
     python3 dev.py env             (re)build the workspace environment only
 
 The workspace environment is ``.venv``; it is built on the first call and
 rebuilt when a ``pyproject.toml`` or ``tools/requirements-dev.txt`` changes.
-The test command also installs each package alone into a fresh environment
+The test command also runs Django's own test modules against the packages
+that have a ``tests/django_suite/suite.toml`` (tools/django_suite/README.md)
+and installs each package alone into a fresh environment
 under ``.venv-iso/`` from its own ``pyproject.toml`` and runs its tests there,
 which proves the package declares every dependency it uses.
 
@@ -348,6 +352,8 @@ def cmd_test(args: argparse.Namespace) -> int:
                     if logf.exists():
                         print(f"---- {logname} (last 150 lines) ----")
                         print("\n".join(logf.read_text(errors="replace").splitlines()[-150:]))
+    say("Django's own test suites against the packages (tools/django_suite)")
+    ok &= run([vpy(), "-m", "tools.django_suite"], cwd=ROOT) == 0
     say("cross-package and end-to-end tests (tests/)")
     rc = _pytest(python, ROOT, "root", args.pytest_args, None)
     p, f, s = _counts(RESULTS / "root.xml")
@@ -383,6 +389,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run([vpy(), "-m", "bench", *args.names], cwd=ROOT)
 
 
+def cmd_django_suite(args: argparse.Namespace) -> int:
+    ensure_env()
+    return run([vpy(), "-m", "tools.django_suite", *args.suite_args], cwd=ROOT)
+
+
 def cmd_env(args: argparse.Namespace) -> int:
     ensure_env(force=True)
     return 0
@@ -410,7 +421,11 @@ def main() -> int:
     b.add_argument("names", nargs="*")
     b.set_defaults(func=cmd_bench)
     sub.add_parser("env", help="rebuild .venv").set_defaults(func=cmd_env)
-    args = parser.parse_args()
+    sub.add_parser("django-suite", help="Django's own tests against the packages (ratchet)")
+    argv = sys.argv[1:]
+    if argv[:1] == ["django-suite"]:  # its own options, --help included
+        return cmd_django_suite(argparse.Namespace(suite_args=argv[1:]))
+    args = parser.parse_args(argv)
     return int(args.func(args))
 
 

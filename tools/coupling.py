@@ -11,6 +11,7 @@ from __future__ import annotations
 ALLOWED: dict[str, frozenset[str]] = {
     "orm_lite": frozenset({"signals"}),
     "httpkit": frozenset({"signals"}),
+    "serial": frozenset({"signals"}),
     "adminkit": frozenset({"formkit", "tplkit", "urlmap", "httpkit"}),
     "restkit": frozenset({"urlmap"}),
 }

@@ -225,3 +225,35 @@ def test_log_queries_and_watch(filled: models.Database, caplog: pytest.LogCaptur
     w.remove()
     Shelf.objects.using(db).count()
     assert len(seen) == 1
+
+
+def test_counting_the_primary_sees_the_reads_routed_to_its_replica(pair: Any) -> None:
+    primary, replica = pair
+    for db in (primary, replica):
+        db.execute("INSERT INTO routed_shelf (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')")
+        db.execute(
+            "INSERT INTO routed_volume (id, title, shelf_id) VALUES (1, 'x', 1), (2, 'y', 2),"
+            " (3, 'z', 3)"
+        )
+    with count_queries(primary) as seen:
+        list(Shelf.objects.all())  # read on the replica
+    assert seen.count == 1
+    with count_queries(primary, routed=False) as only_primary:
+        list(Shelf.objects.all())
+    assert only_primary.count == 0
+    # The loop's per-row SELECTs run on the replica: still an N+1 for the primary's watcher.
+    with pytest.raises(NPlusOneError, match="3 x SELECT"):
+        with detect_n_plus_one(primary):
+            for volume in Volume.objects.order_by("id"):
+                volume.shelf.name  # noqa: B018 - the lazy load is the point
+    with detect_n_plus_one(primary, routed=False):
+        for volume in Volume.objects.order_by("id"):
+            volume.shelf.name  # noqa: B018
+    # A database no router knows is watched alone.
+    lone = models.Database("sqlite://", default=False)
+    try:
+        with count_queries(lone) as nothing:
+            list(Shelf.objects.all())
+        assert nothing.count == 0
+    finally:
+        lone.dispose()

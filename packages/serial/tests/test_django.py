@@ -191,3 +191,71 @@ def test_orm_lite_models_are_the_default_and_attnames_are_accepted(orm: Any) -> 
     assert isinstance(obj.object, m.Book)
     assert obj.object.author_id == 2 and obj.m2m_data == {"tags": [1, 2]}
     assert str(obj.object.price) == "1.50"
+
+
+def test_loading_sends_raw_save_signals_as_django(orm: Any, django_env: Path) -> None:
+    """Both loaders send pre_save/post_save with raw=True; created says insert vs update."""
+    from django.db.models import signals as dj_signals
+
+    from manouche import signals
+
+    m, _db = orm
+    fixture = django_dump("json", 2)
+    other = django_env / "other.sqlite3"
+
+    def recorder(seen: list[tuple[Any, ...]], label_of: Any) -> Any:
+        def record(sender: Any, instance: Any, raw: bool, **kwargs: Any) -> None:
+            seen.append(
+                (label_of(sender), "created" in kwargs, kwargs.get("created"), raw, instance.pk)
+            )
+
+        return record
+
+    def django_label(model: Any) -> str:
+        return str(model._meta.label_lower)
+
+    def our_label(model: Any) -> str:
+        return f"{model._meta.app_label}.{model._meta.model_name}"
+
+    def load_with_django() -> list[tuple[Any, ...]]:
+        from django.core.management import call_command
+
+        seen: list[tuple[Any, ...]] = []
+        rec = recorder(seen, django_label)
+        dj_signals.pre_save.connect(rec, weak=False)
+        dj_signals.post_save.connect(rec, weak=False)
+        try:
+            path = django_env / "signals.json"
+            path.write_text(fixture, encoding="utf-8")
+            call_command("loaddata", str(path), database="other", verbosity=0)
+        finally:
+            dj_signals.pre_save.disconnect(rec)
+            dj_signals.post_save.disconnect(rec)
+        return seen
+
+    def load_with_ours() -> list[tuple[Any, ...]]:
+        seen: list[tuple[Any, ...]] = []
+        rec = recorder(seen, our_label)
+        signals.pre_save.connect(rec, weak=False)
+        signals.post_save.connect(rec, weak=False)
+        try:
+            load_here(other, [("signals.json", fixture, "json")], [m.Author, m.Tag, m.Book])
+        finally:
+            signals.pre_save.disconnect(rec)
+            signals.post_save.disconnect(rec)
+        return seen
+
+    results = []
+    for load in (load_with_django, load_with_ours):
+        truncate(other)
+        first = load()  # every row inserted: created=True
+        second = load()  # every row there already: created=False
+        results.append((first, second))
+    (dj_first, dj_second), (our_first, our_second) = results
+    assert len(our_first) == 2 * 32
+    assert any(created for _, is_post, created, _, _ in our_first if is_post)
+    assert not any(created for _, is_post, created, _, _ in our_second if is_post)
+    assert all(raw for *_, raw, _ in our_first + our_second)
+    # Django sends pre/post per object; ours sends a batch's pre_saves, then its post_saves.
+    assert sorted(our_first) == sorted(dj_first)
+    assert sorted(our_second) == sorted(dj_second)

@@ -462,3 +462,78 @@ def test_xml_control_characters_are_refused_on_write() -> None:
         ValueError, match=r"zoo.toy.name \(pk:1\) contains unserializable characters"
     ):
         serial.serialize("xml", [Toy(id=1, name="bell\x07")])
+
+
+def _big_indented_fixture(count: int, broken_at: int) -> tuple[str, int, int]:
+    """A dumpdata-style indented fixture with a syntax error in object ``broken_at``.
+
+    Returns the text and the 1-based line and column of the error in the file.
+    """
+    objs = [
+        {"model": "zoo.toy", "pk": i, "fields": {"name": f"toy {i}"}} for i in range(1, count + 1)
+    ]
+    text = json.dumps(objs, indent=2)
+    marker = f'"name": "toy {broken_at}"'
+    at = text.index(marker) + len('"name": ')
+    text = text[:at] + "tru" + text[at + len(f'"toy {broken_at}"') :]
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    return text, line, column
+
+
+@pytest.mark.parametrize("as_stream", [False, True])
+def test_json_syntax_error_names_the_line_and_column_of_the_file(as_stream: bool) -> None:
+    # Large enough that the incremental reader slides its buffer many times.
+    text, line, column = _big_indented_fixture(5000, 4321)
+    assert line > 20_000
+    data: Any = io.StringIO(text) if as_stream else text
+    with pytest.raises(DeserializationError) as info:
+        list(serial.deserialize("json", data, models=MODELS))
+    err = info.value
+    assert (err.line, err.column, err.index) == (line, column, 4321)
+    assert f"line {line}, column {column}" in str(err)
+    assert "object #4321" in str(err)
+    assert "invalid JSON: Expecting value" in str(err)
+
+
+def test_jsonl_syntax_error_names_the_line() -> None:
+    doc = '{"model": "zoo.toy", "pk": 1, "fields": {}}\n\n{"model": "zoo.toy", "pk": tru}\n'
+    with pytest.raises(DeserializationError) as info:
+        list(serial.deserialize("jsonl", doc, models=MODELS))
+    assert (info.value.line, info.value.column) == (3, 28)
+    assert "line 3, column 28" in str(info.value)
+
+
+def test_a_missing_comma_names_the_line() -> None:
+    doc = '[\n  {"model": "zoo.toy", "pk": 1, "fields": {}}\n  {"model": "zoo.toy"}\n]'
+    with pytest.raises(DeserializationError, match=r"line 3, column 3: expected ',' or ']'"):
+        list(serial.deserialize("json", io.StringIO(doc), models=MODELS))
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "xml"])
+def test_every_format_reads_a_stream_opened_in_binary_mode(fmt: str, tmp_path: Any) -> None:
+    toys = [Toy(id=1, name="Ball ☃"), Toy(id=2, name="Rope")]
+    path = tmp_path / f"toys.{fmt}"
+    path.write_text(serial.serialize(fmt, toys), encoding="utf-8")
+    with path.open("rb") as fh:
+        back = list(serial.deserialize(fmt, fh, models=MODELS))
+        assert not fh.closed  # the caller's stream is left to the caller
+    assert [o.object.name for o in back] == ["Ball ☃", "Rope"]
+
+
+def test_a_change_of_column_info_is_seen_by_the_next_serialize() -> None:
+    class TzBase(DeclarativeBase):
+        pass
+
+    class Event(TzBase):
+        __tablename__ = "zoo_event"
+        __table_args__ = {"info": {"app_label": "zoo", "model_name": "event"}}
+        id: Mapped[int] = mapped_column(primary_key=True)
+        at: Mapped[dt.datetime] = mapped_column(sa.DateTime())
+
+    event = Event(id=1, at=dt.datetime(2024, 5, 6, 7, 8, 9))
+    assert '"at": "2024-05-06T07:08:09"' in serial.serialize("json", [event])
+    Event.__table__.c.at.info["use_tz"] = True
+    assert '"at": "2024-05-06T07:08:09Z"' in serial.serialize("json", [event])
+    Event.__table__.c.at.info["use_tz"] = False
+    assert '"at": "2024-05-06T07:08:09"' in serial.serialize("json", [event])

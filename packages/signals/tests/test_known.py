@@ -33,7 +33,8 @@ def test_known_signal(name: str) -> None:
 
 
 def test_all_is_complete() -> None:
-    assert sorted(signals.__all__) == sorted([*KNOWN, "Signal", "receiver"])
+    expected = [*KNOWN, "Signal", "is_debug", "receiver", "set_debug"]
+    assert sorted(signals.__all__) == sorted(expected)
 
 
 def test_blinker_receiver_hears_a_django_style_send() -> None:

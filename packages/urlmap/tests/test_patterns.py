@@ -349,6 +349,7 @@ def test_pattern_reprs() -> None:
     pattern = um.path("a/<int:n>/", echo, name="a")
     assert repr(pattern) == "<URLPattern 'a/<int:n>/'>"
     resolver = um.path("b/", um.include(([pattern], "app"), namespace="ns"))
-    assert repr(resolver) == "<URLResolver 'b/' (app:ns)>"
+    # Django's repr: the included URLconf, the namespaces, the pattern.
+    assert repr(resolver) == "<URLResolver <URLPattern list> (app:ns) 'b/'>"
     assert repr(um.URLMap([pattern, resolver])) == "<URLMap 2 pattern(s)>"
     assert um.URLMap([pattern, resolver]).patterns_description() == ["a/<int:n>/", "b/a/<int:n>/"]

@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from manouche.orm_lite._exceptions import TransactionManagementError
+from manouche.orm_lite._hints import explain
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -366,6 +367,7 @@ async def _driver_rows(
         wrapped = sa.exc.DBAPIError.instance(
             sql, args, exc, engine.dialect.loaded_dbapi.Error, connection_invalidated=lost
         )
+        explain(wrapped)
         if isinstance(wrapped, sa.exc.OperationalError):
             raise _as_integrity_error(wrapped) from exc
         raise wrapped from exc

@@ -434,6 +434,10 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             raise ValueError("Cannot force both insert and updating in model saving.")
         cls = type(self)
         opts = cls._meta
+        if opts.pending:
+            from manouche.orm_lite._related import check_resolved
+
+            check_resolved(cls)
         db = self._db_for(using)
         self._check_related_saved()
         fields = [f for f in opts.init_fields if not f.primary_key]

@@ -15,6 +15,7 @@ from sqlalchemy import event
 
 from manouche.orm_lite._async import AsyncDatabaseMixin
 from manouche.orm_lite._exceptions import TransactionManagementError
+from manouche.orm_lite._hints import explain
 from manouche.orm_lite._options import metadata as default_metadata
 from manouche.orm_lite._options import registry
 
@@ -320,6 +321,7 @@ class Database(AsyncDatabaseMixin):
             if autocommit:
                 dbapi.rollback()
             wrapped = sa.exc.DBAPIError.instance(sql, args, exc, engine.dialect.loaded_dbapi.Error)
+            explain(wrapped)
             if isinstance(wrapped, sa.exc.OperationalError):
                 raise _as_integrity_error(wrapped) from exc
             raise wrapped from exc
@@ -386,10 +388,17 @@ class Database(AsyncDatabaseMixin):
 
     def create_all(self, models_or_metadata: Any = None) -> None:
         """Create the tables (of the given models, or of a MetaData; default: every model)."""
-        waiting = registry.unresolved()
-        if waiting:
-            raise LookupError(f"Models refer to models that are not defined: {', '.join(waiting)}")
+        from manouche.orm_lite._related import check_resolved
+
         md, tables = self._tables(models_or_metadata)
+        for model in registry.get_models(include_auto_created=True):
+            opts = model._meta
+            if (
+                opts.table.metadata is md
+                if tables is None
+                else any(opts.table is t for t in tables)
+            ):
+                check_resolved(model)
         self._ddl(lambda conn: md.create_all(conn, tables=tables))
 
     def drop_all(self, models_or_metadata: Any = None) -> None:

@@ -18,6 +18,10 @@ class FieldDoesNotExist(Exception):
     """A model has no field of the given name."""
 
 
+class ImproperlyConfigured(Exception):
+    """Models are set up wrong (a relation to a model that is not defined, say)."""
+
+
 class FieldError(Exception):
     """A query names a field, lookup or expression that cannot be used."""
 

@@ -63,6 +63,10 @@ class BaseManager(AsyncManagerMixin):
 
     def get_queryset(self) -> QuerySet:
         """The QuerySet this manager starts from; override it to change every query."""
+        if self.model._meta.pending:
+            from manouche.orm_lite._related import check_resolved
+
+            check_resolved(self.model)
         return self._queryset_class(self.model, using=self._db)
 
     def all(self) -> QuerySet:

@@ -177,11 +177,34 @@ class QueryCount:
         return [(sql, n) for sql, n in counts.most_common() if n >= threshold]
 
 
+def _with_routed(dbs: tuple[Database, ...], routed: bool) -> list[Database]:
+    """``dbs`` and, when ``routed``, every database a router may send their statements to."""
+    found: dict[int, Database] = {}
+    for db in dbs:
+        real = _real(db)
+        if routed:
+            from manouche.orm_lite._routers import routers
+
+            group = routers.reachable_from(real) if routers else [real]
+        else:
+            group = [real]
+        for member in group:
+            found.setdefault(id(member), member)
+    return list(found.values())
+
+
 @contextmanager
-def count_queries(*dbs: Database, locate: bool = False) -> Iterator[QueryCount]:
-    """``with count_queries(db) as q: ...`` then ``q.count``, ``q.statements``."""
+def count_queries(
+    *dbs: Database, locate: bool = False, routed: bool = True
+) -> Iterator[QueryCount]:
+    """``with count_queries(db) as q: ...`` then ``q.count``, ``q.statements``.
+
+    With routers registered, the statements a router sends to another
+    database in place of ``db`` (its read replicas) count too; ``routed=False``
+    watches the databases given and nothing else.
+    """
     result = QueryCount()
-    watches = [watch(db, result.events.append, locate=locate) for db in dbs]
+    watches = [watch(db, result.events.append, locate=locate) for db in _with_routed(dbs, routed)]
     try:
         yield result
     finally:
@@ -199,17 +222,19 @@ class NPlusOneWarning(UserWarning):
 
 @contextmanager
 def detect_n_plus_one(
-    *dbs: Database, threshold: int = 3, warn: bool = False
+    *dbs: Database, threshold: int = 3, warn: bool = False, routed: bool = True
 ) -> Iterator[QueryCount]:
     """Fail (or warn) when a SELECT runs ``threshold`` times or more in the block.
 
     Loading ``book.author`` in a loop over books runs one ``SELECT ... WHERE id = ?``
     per book: the same SQL with other parameters. The message names the SQL, how
-    many times it ran, and the line of code that issued it.
+    many times it ran, and the line of code that issued it. As
+    :func:`count_queries`, it watches the replicas routers read from too
+    (``routed=False``: only ``dbs``).
     """
     if threshold < 2:
         raise ValueError("threshold must be at least 2")
-    with count_queries(*dbs, locate=True) as seen:
+    with count_queries(*dbs, locate=True, routed=routed) as seen:
         yield seen
     offenders = seen.repeated(threshold)
     if not offenders:

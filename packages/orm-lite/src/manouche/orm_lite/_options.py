@@ -136,7 +136,8 @@ class Options:
         # Filled when the table is built: attnames of concrete fields in column order.
         self.attnames: tuple[str, ...] = ()
         self.columns: tuple[sa.Column[Any], ...] = ()
-        self.pending: list[Callable[[], None]] = []
+        #: Relations waiting for a model not defined yet (``_related.PendingRelation``).
+        self.pending: list[Any] = []
         #: The keyword names ``get()`` takes for the primary key (made on first use).
         self.pk_get_keys: frozenset[str] | None = None
         #: Shapes of filter() calls that compiled once: later ones may wait to be built.

@@ -30,11 +30,66 @@ def _model_ref(cls: type[Model], to: Any) -> str | None:
 
 
 def lazy_related(cls: type[Model], to: Any, fn: Callable[[type[Model]], None]) -> None:
+    """Run ``fn(model)`` once the model ``to`` names exists (now, if it does).
+
+    Until then the reference waits on ``cls._meta.pending``, so that using
+    ``cls`` before it resolves is a clear error (:func:`check_resolved`).
+    """
     ref = _model_ref(cls, to)
     if ref is None:
         fn(to)
-    else:
-        registry.lazy(ref, fn)
+        return
+    waiting = PendingRelation(cls, getattr(fn, "__self__", None), ref)
+    cls._meta.pending.append(waiting)
+
+    def resolved(model: type[Model]) -> None:
+        if waiting in cls._meta.pending:
+            cls._meta.pending.remove(waiting)
+        fn(model)
+
+    registry.lazy(ref, resolved)
+
+
+class PendingRelation:
+    """A relation of ``model`` (``field``) waiting for the model ``ref`` names."""
+
+    __slots__ = ("field", "model", "ref")
+
+    def __init__(self, model: type[Model], field: Any, ref: str) -> None:
+        self.model = model
+        self.field = field
+        self.ref = ref
+
+    def describe(self) -> str:
+        """Django's E307 in words, with the closest model that exists."""
+        import difflib
+
+        name = getattr(self.field, "name", None)
+        where = f"{self.model._meta.label}.{name}" if name else self.model._meta.label
+        app, _, model_name = self.ref.rpartition(".")
+        known = {m._meta.label_lower: m._meta.label for m in registry.get_models()}
+        close = difflib.get_close_matches(self.ref, list(known), n=1, cutoff=0.6)
+        if not close and model_name:
+            by_name = {label.rpartition(".")[2]: label for label in known}
+            close = [by_name[c] for c in difflib.get_close_matches(model_name, list(by_name), n=1)]
+        hint = f"; did you mean '{known[close[0]]}'?" if close else ""
+        provider = f"app '{app}' doesn't provide" if app else "no app provides"
+        return (
+            f"{where}: the field was declared with a lazy reference to '{self.ref}', "
+            f"but {provider} model '{model_name}'{hint}"
+        )
+
+
+def check_resolved(model: type[Model]) -> None:
+    """Refuse to use ``model`` while a relation of it names a model that is not defined."""
+    pending = model._meta.pending
+    if pending:
+        from manouche.orm_lite._exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "; ".join(p.describe() for p in pending)
+            + " (define or import that model before using this one)"
+        )
 
 
 class ForeignObjectRel:
@@ -216,8 +271,6 @@ class ForeignKey(RelatedField):
             if self.db_constraint:
                 assert tf.sa_column is not None
                 cls._meta.table.append_constraint(sa.ForeignKeyConstraint([col], [tf.sa_column]))
-        resolve: Any = self._resolve
-        cls._meta.pending = [p for p in cls._meta.pending if p is not resolve]
 
     def rel_type(self) -> TypeEngine[Any]:
         tf = self.target_field
@@ -522,6 +575,8 @@ class ForwardManyToOneDescriptor:
             if field.null:
                 return None
             raise self.RelatedObjectDoesNotExist(f"{type(instance).__name__} has no {field.name}.")
+        if field.related_model is None:
+            check_resolved(field.model)
         assert field.related_model is not None
         qs = field.related_model._base_manager.get_queryset()
         if instance._state.db is not None:

@@ -79,6 +79,10 @@ class ReplicaRouter:
     def db_for_write(self, model: type[Model], **hints: Any) -> Database | None:
         return self.primary if self._routes(model) else None
 
+    def databases(self) -> list[Database]:
+        """Every database this router sends statements to: the primary, then the replicas."""
+        return [self.primary, *self.replicas]
+
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool | None:
         pool = {id(self.primary), *(id(r) for r in self.replicas)}
         if id(home(obj1)) in pool and id(home(obj2)) in pool:
@@ -133,6 +137,23 @@ class ConnectionRouter:
             if answer is not None:
                 return answer
         return None
+
+    def reachable_from(self, db: Database) -> list[Database]:
+        """The databases a router that knows ``db`` may send statements to instead.
+
+        A router says which databases it uses with a ``databases()`` method
+        (:class:`ReplicaRouter` has one); ``db`` itself comes first.
+        """
+        found: dict[int, Database] = {id(db): db}
+        for router in self._routers:
+            listed = getattr(router, "databases", None)
+            if not callable(listed):
+                continue
+            group = list(listed())
+            if any(member is db for member in group):
+                for member in group:
+                    found.setdefault(id(member), member)
+        return list(found.values())
 
     def db_for_read(self, model: type[Model], **hints: Any) -> Database:
         db = self._ask("db_for_read", model, **hints)

@@ -24,6 +24,7 @@ from manouche.serial._models import (
     ModelSpec,
     _get,
     as_registry,
+    fresh,
     model_of,
     related_spec,
 )
@@ -231,6 +232,8 @@ class BaseSerializer:
     def plan(self, spec: ModelSpec) -> Plan:
         plan = self._plans.get(id(spec))
         if plan is None:
+            key = id(spec)
+            spec = fresh(spec)  # once per model and call: Column.info may have changed
             plan = Plan(
                 spec,
                 self.registry,
@@ -238,7 +241,7 @@ class BaseSerializer:
                 self.use_natural_foreign_keys,
                 self.use_natural_primary_keys,
             )
-            self._plans[id(spec)] = plan
+            self._plans[key] = plan
         return plan
 
     def _extract(self, plan: Plan, obj: Any) -> tuple[Any, Sequence[Any], list[list[Any]]]:
@@ -433,7 +436,7 @@ class DeserializedObject:
         from manouche.serial._saving import save_objects
 
         with _transaction(using) as conn:
-            save_objects(conn, [self], save_m2m=save_m2m)
+            save_objects(conn, [self], save_m2m=save_m2m, using=using)
 
     def save_deferred_fields(
         self, using: Using = None, registry: ModelRegistry | None = None
@@ -443,7 +446,7 @@ class DeserializedObject:
 
         with _transaction(using) as conn:
             resolve_deferred(self, conn, registry)
-            save_objects(conn, [self], save_m2m=True)
+            save_objects(conn, [self], save_m2m=True, using=using)
 
 
 def _transaction(using: Using) -> Any:
@@ -844,4 +847,35 @@ def text_or_bytes(data: Any) -> Any:
         return io.TextIOWrapper(io.BytesIO(bytes(data)), encoding="utf-8")
     if isinstance(data, str):
         return io.StringIO(data)
+    if _is_binary_stream(data):
+        # Django reads fixtures opened in binary mode too: decode them as UTF-8.
+        return io.TextIOWrapper(io.BufferedReader(_Unclosed(data)), encoding="utf-8")
     return data
+
+
+def _is_binary_stream(stream: Any) -> bool:
+    if isinstance(stream, io.TextIOBase):
+        return False
+    if isinstance(stream, io.RawIOBase | io.BufferedIOBase):
+        return True
+    mode = getattr(stream, "mode", None)
+    return isinstance(mode, str) and "b" in mode
+
+
+class _Unclosed(io.RawIOBase):
+    """A binary stream of the caller's, read through but never closed by the wrapper."""
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = self._raw.read(len(b))
+        n = len(data)
+        b[:n] = data
+        return n
+
+    def close(self) -> None:
+        pass

@@ -480,6 +480,7 @@ def load_data(
                         deferred,
                         loaded,
                         options,
+                        using,
                     )
                 else:
                     with open_fixture(src.name, "r") as stream:
@@ -496,11 +497,12 @@ def load_data(
                             deferred,
                             loaded,
                             options,
+                            using,
                         )
             for name, obj in deferred:
                 try:
                     resolve_deferred(obj, conn, registry)
-                    save_objects(conn, [obj])
+                    save_objects(conn, [obj], using=using)
                 except DeserializationError as exc:
                     raise FixtureError(f"{name}: {exc}") from None
             _check_foreign_keys(conn, loaded.values())
@@ -523,6 +525,7 @@ def _load_one(
     deferred: list[tuple[str, DeserializedObject]],
     loaded: dict[int, ModelSpec],
     options: dict[str, Any],
+    using: Using = None,
 ) -> int:
     de = formats.get(src.format).deserializer(
         stream,
@@ -537,7 +540,7 @@ def _load_one(
 
     def flush() -> None:
         if batch:
-            _save_located(conn, src.name, batch)
+            _save_located(conn, src.name, batch, using)
             batch.clear()
 
     try:
@@ -562,18 +565,21 @@ def _load_one(
     return count
 
 
-def _save_located(conn: sa.Connection, name: str, batch: list[DeserializedObject]) -> None:
+def _save_located(
+    conn: sa.Connection, name: str, batch: list[DeserializedObject], using: Using = None
+) -> None:
     try:
         with conn.begin_nested():
-            save_objects(conn, batch)
+            save_objects(conn, batch, using=using)
         return
     except sa.exc.DBAPIError as exc:
         first_error: Exception = exc
-    # Find the object at fault: replay one by one, each in its own savepoint.
+    # Find the object at fault: replay one by one, each in its own savepoint
+    # (without signals: the load fails, and the batch's pre_save went out already).
     for obj in batch:
         try:
             with conn.begin_nested():
-                save_objects(conn, [obj])
+                save_objects(conn, [obj], send_signals=False)
         except sa.exc.DBAPIError as exc:
             raise FixtureError(
                 f"{name}: object #{obj.index} ({obj.spec.label} pk={obj.pk!r}): {_reason(exc)}"

@@ -182,10 +182,44 @@ class _Bounded:
         self.max_size: int | None = options.get("max_size")
 
 
-def _decode_error(exc: Exception, index: int) -> DeserializationError:
+def _decode_error(
+    exc: Exception, index: int, where: tuple[int, int] | None = None
+) -> DeserializationError:
+    """The error for ``exc``; ``where`` is its (line, column) in the whole document."""
     if isinstance(exc, RecursionError):
         return DeserializationError("JSON nested too deeply", index=index)
+    if isinstance(exc, json.JSONDecodeError):
+        line, column = where if where is not None else (None, None)
+        return DeserializationError(
+            f"invalid JSON: {exc.msg}", index=index, line=line, column=column
+        )
     return DeserializationError(f"invalid JSON: {exc}", index=index)
+
+
+class _Position:
+    """Where the start of a sliding buffer lies in the whole document (1-based line and column)."""
+
+    __slots__ = ("column", "line")
+
+    def __init__(self) -> None:
+        self.line = 1
+        self.column = 1
+
+    def advance(self, text: str) -> None:
+        """Move past ``text``, the part of the buffer being let go."""
+        newlines = text.count("\n")
+        if newlines:
+            self.line += newlines
+            self.column = len(text) - text.rfind("\n")
+        else:
+            self.column += len(text)
+
+    def of(self, buf: str, offset: int) -> tuple[int, int]:
+        """The line and column of ``buf[offset]``."""
+        newlines = buf.count("\n", 0, offset)
+        if newlines:
+            return self.line + newlines, offset - buf.rfind("\n", 0, offset)
+        return self.line, self.column + offset
 
 
 def iter_json_array(
@@ -197,6 +231,7 @@ def iter_json_array(
     pos = 0
     eof = False
     total = 0
+    origin = _Position()  # where buf[0] lies in the document
 
     def more() -> bool:
         nonlocal buf, pos, eof, total
@@ -205,13 +240,15 @@ def iter_json_array(
         # Read at least as much as is pending: a large object costs O(log n) retries.
         chunk = stream.read(max(_CHUNK, len(buf) - pos))
         if not isinstance(chunk, str):
-            raise TypeError("open the stream in text mode (or pass bytes/str)")
+            raise TypeError("the stream gave bytes where text was expected")
         if not chunk:
             eof = True
             return False
         total += len(chunk)
         if max_size is not None and total > max_size:
             raise DeserializationError(f"document larger than {max_size} characters")
+        if pos:
+            origin.advance(buf[:pos])
         buf = buf[pos:] + chunk
         pos = 0
         return True
@@ -247,8 +284,11 @@ def iter_json_array(
             return
         if index and not expect_value:
             if c != ",":
+                line, column = origin.of(buf, pos)
                 raise DeserializationError(
-                    f"expected ',' or ']' after object #{index}, found {c!r}"
+                    f"expected ',' or ']' after object #{index}, found {c!r}",
+                    line=line,
+                    column=column,
                 )
             pos += 1
             expect_value = True
@@ -265,7 +305,8 @@ def iter_json_array(
                         ) from None
                     if more():
                         continue
-                raise _decode_error(exc, index) from None
+                where = origin.of(buf, exc.pos) if isinstance(exc, json.JSONDecodeError) else None
+                raise _decode_error(exc, index, where) from None
             if end == len(buf) and not eof and buf[pos] not in '{["':
                 # A number may continue in the next chunk.
                 if more():
@@ -381,7 +422,8 @@ class JSONLDeserializer(BaseDeserializer, _Bounded):
             try:
                 obj = loads(line)
             except (json.JSONDecodeError, RecursionError) as exc:
-                raise _decode_error(exc, index) from None
+                where = (index, exc.colno) if isinstance(exc, json.JSONDecodeError) else None
+                raise _decode_error(exc, index, where) from None
             yield obj
 
 

@@ -252,6 +252,10 @@ class ModelSpec:
         self.fields_by_name: dict[str, FieldSpec] = {f.name: f for f in self.fields}
         self.fields_by_name.setdefault(self.pk.name, self.pk)
         self.m2m_by_name: dict[str, M2MSpec] = {m.name: m for m in self.m2m}
+        # What the spec was built from, to notice a later change of Column.info.
+        self._infos = [(table.info, dict(table.info))] + [
+            (col.info, dict(col.info)) for col in table.columns
+        ]
         # Attribute names accepted as field names too (Django accepts ``author_id``).
         self.attrs: dict[str, FieldSpec] = {f.attr: f for f in self.fields}
         nk_fields = getattr(model, "natural_key_fields", None) or table.info.get("natural_key")
@@ -275,6 +279,10 @@ class ModelSpec:
 
     def __repr__(self) -> str:
         return f"<ModelSpec {self.label}>"
+
+    def stale(self) -> bool:
+        """Whether ``Table.info`` or a ``Column.info`` changed since the spec was built."""
+        return any(info != seen for info, seen in self._infos)
 
     # -- natural keys -----------------------------------------------------------
 
@@ -568,6 +576,15 @@ def describe(model: type[Any] | sa.Table) -> ModelSpec:
         spec = ModelSpec(model, table)
     _SPECS[model] = spec
     return spec
+
+
+def fresh(spec: ModelSpec) -> ModelSpec:
+    """``spec``, or a new one if its model's metadata changed since it was built."""
+    if not spec.stale():
+        return spec
+    key: object = spec.model if spec.model is not None else spec.table
+    _SPECS.pop(key, None)
+    return describe(key)  # type: ignore[arg-type]
 
 
 def model_of(obj: object) -> ModelSpec:

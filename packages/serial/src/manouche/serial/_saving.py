@@ -4,6 +4,12 @@ Django's raw save: a row whose pk exists is updated, any other inserted.
 Objects of one model are written together: one SELECT finds the pks that
 exist, one executemany UPDATE and one executemany INSERT write them, and the
 many-to-many rows of the batch are replaced in two statements.
+
+As Django's raw saves, each object of a model class sends ``pre_save`` and
+``post_save`` with ``raw=True`` (``created`` says whether it was inserted):
+receivers use ``raw`` to skip their work during fixture loads. The signals of
+a batch go together: every ``pre_save`` before its statements, every
+``post_save`` after them. Nothing is built or sent when no receiver listens.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+
+from manouche.signals import post_save, pre_save
 
 if TYPE_CHECKING:
     from manouche.serial._base import DeserializedObject
@@ -41,22 +49,50 @@ def _missing_defaults(spec: ModelSpec, row: dict[str, Any]) -> None:
 
 
 def save_objects(
-    conn: sa.Connection, objs: Sequence[DeserializedObject], save_m2m: bool = True
+    conn: sa.Connection,
+    objs: Sequence[DeserializedObject],
+    save_m2m: bool = True,
+    *,
+    using: Any = None,
+    send_signals: bool = True,
 ) -> None:
-    """Save ``objs`` (any models, in order) on ``conn``; consecutive ones of a model go together."""
+    """Save ``objs`` (any models, in order) on ``conn``; consecutive ones of a model go together.
+
+    ``using`` is what the signals name as the database (the caller's ``using=``;
+    ``conn`` when not given).
+    """
     start = 0
     while start < len(objs):
         spec = objs[start].spec
         end = start + 1
         while end < len(objs) and objs[end].spec is spec:
             end += 1
-        _save_batch(conn, spec, objs[start:end], save_m2m)
+        batch = objs[start:end]
+        sender = spec.model
+        signalled = send_signals and sender is not None
+        if signalled and pre_save.has_receivers_for(sender):
+            for o in batch:
+                pre_save.send(
+                    sender, instance=o.object, raw=True, using=using or conn, update_fields=None
+                )
+        inserted = _save_batch(conn, spec, batch, save_m2m)
+        if signalled and post_save.has_receivers_for(sender):
+            for o in batch:
+                post_save.send(
+                    sender,
+                    instance=o.object,
+                    created=id(o) in inserted,
+                    update_fields=None,
+                    raw=True,
+                    using=using or conn,
+                )
         start = end
 
 
 def _save_batch(
     conn: sa.Connection, spec: ModelSpec, objs: Sequence[DeserializedObject], save_m2m: bool
-) -> None:
+) -> set[int]:
+    """Write ``objs``; returns the ``id()`` of those that were inserted."""
     table = spec.table
     pk_col = spec.pk.column
     pk_key = pk_col.key
@@ -70,6 +106,11 @@ def _save_batch(
         )
     updates: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
+    inserted: set[int] = set()
+    for o, r in zip(objs, rows, strict=True):
+        pk = r.get(pk_key)
+        if pk is None or pk not in existing:
+            inserted.add(id(o))
     for r in with_pk:
         (updates if r[pk_key] in existing else inserts).append(r)
     if updates:
@@ -107,6 +148,7 @@ def _save_batch(
                 setattr_any(o._object, spec.pk.attr, pk)
     if save_m2m:
         _save_m2m(conn, spec, objs)
+    return inserted
 
 
 def setattr_any(obj: Any, attr: str, value: Any) -> None:

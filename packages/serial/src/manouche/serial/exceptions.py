@@ -27,7 +27,9 @@ class DeserializationError(Exception):
 
     ``index`` is the 1-based position of the object in the document (or the
     line for JSONL), ``model`` its label, ``pk`` its primary key and ``field``
-    the field at fault, each ``None`` when unknown. ``str()`` says all of it.
+    the field at fault, each ``None`` when unknown. ``line`` and ``column``
+    (1-based) locate a syntax error in the document itself, counted from its
+    start. ``str()`` says all of it.
     """
 
     def __init__(
@@ -38,8 +40,12 @@ class DeserializationError(Exception):
         model: str | None = None,
         pk: object = None,
         field: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
     ) -> None:
         self.reason = reason
+        self.line = line
+        self.column = column
         self.index = index
         self.model = model
         self.pk = pk
@@ -48,6 +54,8 @@ class DeserializationError(Exception):
 
     def _message(self) -> str:
         where = []
+        if self.line is not None:
+            where.append(f"line {self.line}, column {self.column}")
         if self.index is not None:
             where.append(f"object #{self.index}")
         if self.model is not None:
@@ -73,6 +81,8 @@ class DeserializationError(Exception):
             model=self.model if self.model is not None else model,
             pk=self.pk if self.pk is not None else pk,
             field=self.field if self.field is not None else field,
+            line=self.line,
+            column=self.column,
         )
 
 

@@ -6,6 +6,7 @@ own ``signal.connect(fn, sender=...)`` are called as well.
 
 from __future__ import annotations
 
+from manouche.signals._debug import is_debug, set_debug
 from manouche.signals._dispatcher import Signal, receiver
 from manouche.signals._known import (
     got_request_exception,
@@ -23,6 +24,7 @@ from manouche.signals._known import (
 __all__ = [
     "Signal",
     "got_request_exception",
+    "is_debug",
     "m2m_changed",
     "post_delete",
     "post_init",
@@ -33,4 +35,5 @@ __all__ = [
     "receiver",
     "request_finished",
     "request_started",
+    "set_debug",
 ]

@@ -15,6 +15,12 @@ receiver's signature when it is connected:
   argument it cannot take.
 
 Receivers whose signature cannot be read get Django's call.
+
+One shape fits both libraries: ``def handler(val, **kwargs)`` is Django's
+receiver of a ``val`` argument and blinker's receiver whose sender is named
+``val``. Such a receiver is called Django's way (all by keyword) when the
+send has an argument of that name, blinker's way otherwise
+(:func:`first_positional` gives the name).
 """
 
 from __future__ import annotations
@@ -23,7 +29,15 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["KEYWORD", "KEYWORD_SIGNAL", "POSITIONAL", "POSITIONAL_SIGNAL", "calling_style"]
+__all__ = [
+    "KEYWORD",
+    "KEYWORD_SIGNAL",
+    "POSITIONAL",
+    "POSITIONAL_SIGNAL",
+    "accepts_kwargs",
+    "calling_style",
+    "first_positional",
+]
 
 # receiver(signal=sig, sender=sender, **named): Django's call.
 KEYWORD_SIGNAL = 0
@@ -69,3 +83,24 @@ def calling_style(receiver: Callable[..., Any]) -> int:
     if by_keyword:
         return KEYWORD_SIGNAL if takes_signal else KEYWORD
     return POSITIONAL_SIGNAL if takes_signal else POSITIONAL
+
+
+def first_positional(receiver: Callable[..., Any]) -> str | None:
+    """The name of ``receiver``'s first positional parameter (not ``signal``)."""
+    try:
+        parameters = inspect.signature(receiver).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    for param in parameters:
+        if param.kind in _BY_POSITION and param.name != "signal":
+            return param.name
+    return None
+
+
+def accepts_kwargs(receiver: Callable[..., Any]) -> bool:
+    """Whether ``receiver`` takes ``**kwargs`` (``True`` when its signature is unreadable)."""
+    try:
+        parameters = inspect.signature(receiver).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(param.kind is _P.VAR_KEYWORD for param in parameters)

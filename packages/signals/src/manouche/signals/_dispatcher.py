@@ -42,8 +42,11 @@ from manouche.signals._calling import (
     KEYWORD,
     KEYWORD_SIGNAL,
     POSITIONAL_SIGNAL,
+    accepts_kwargs,
     calling_style,
+    first_positional,
 )
+from manouche.signals._debug import is_debug
 
 __all__ = ["Signal", "receiver"]
 
@@ -81,10 +84,14 @@ def _invoke(
     signal: Signal,
     sender: Any,
     named: dict[str, Any],
+    first: str | None = None,
 ) -> Any:
     if style == KEYWORD_SIGNAL:
         return receiver(signal=signal, sender=sender, **named)
     if style == POSITIONAL_SIGNAL:
+        if first is not None and first in named:
+            # def r(val, **kwargs) sent val=...: Django's all-keyword call.
+            return receiver(signal=signal, sender=sender, **named)
         return receiver(sender, signal=signal, **named)
     if style == KEYWORD:
         return receiver(sender=sender, **named)
@@ -92,8 +99,11 @@ def _invoke(
 
 
 # What a send needs of a connection: (strong receiver or None, weak
-# reference or None, calling style).
-_Item = tuple[Callable[..., Any] | None, "weakref.ref[Callable[..., Any]] | None", int]
+# reference or None, calling style, name of the first positional parameter
+# of a positional-style receiver that takes **kwargs).
+_Item = tuple[Callable[..., Any] | None, "weakref.ref[Callable[..., Any]] | None", int, str | None]
+# A live receiver with its calling style and first positional name.
+_Call = tuple[Callable[..., Any], int, str | None]
 # The items to call for one sender: (sync items, async items), each in
 # connection order (Django calls the sync receivers first).
 _Plan = tuple[tuple[_Item, ...], tuple[_Item, ...]]
@@ -102,7 +112,17 @@ _Plan = tuple[tuple[_Item, ...], tuple[_Item, ...]]
 class _Connection:
     """One ``connect()`` call: a receiver for a sender (``skey`` None: any)."""
 
-    __slots__ = ("is_async", "item", "ref", "rkey", "sender_ref", "skey", "strong", "style")
+    __slots__ = (
+        "first",
+        "is_async",
+        "item",
+        "ref",
+        "rkey",
+        "sender_ref",
+        "skey",
+        "strong",
+        "style",
+    )
 
     def __init__(
         self,
@@ -113,6 +133,7 @@ class _Connection:
         sender_ref: weakref.ref[Any] | None,
         is_async: bool,
         style: int,
+        first: str | None,
     ) -> None:
         self.rkey = rkey
         self.skey = skey
@@ -121,7 +142,8 @@ class _Connection:
         self.sender_ref = sender_ref
         self.is_async = is_async
         self.style = style
-        self.item: _Item = (strong, ref, style)
+        self.first = first
+        self.item: _Item = (strong, ref, style, first)
 
     @property
     def blinker_sender_id(self) -> Hashable:
@@ -142,6 +164,25 @@ def _plan(connections: Iterable[_Connection]) -> _Plan:
         tuple(c.item for c in connections if not c.is_async),
         tuple(c.item for c in connections if c.is_async),
     )
+
+
+class _Receivers(dict[Any, Any]):
+    """blinker's ``receivers`` map, also equal to ``[]`` when empty.
+
+    Django's ``Signal.receivers`` is a list, and code written for Django
+    checks that nothing is left connected with ``signal.receivers == []``;
+    the comparison means the same here. Any other comparison is a dict's.
+    """
+
+    __hash__ = None
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list) and not other:
+            return not self
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
 
 
 class _State:
@@ -206,6 +247,7 @@ class Signal(NamedSignal):
         self, name: str = "anonymous", doc: str | None = None, *, use_caching: bool = False
     ) -> None:
         super().__init__(name, doc)
+        self.receivers = _Receivers()
         self.use_caching = use_caching
         self._lock = threading.Lock()
         self._state: _State = _EMPTY_STATE
@@ -239,7 +281,13 @@ class Signal(NamedSignal):
         already connected is not connected again. Returns ``receiver``.
         """
         if not callable(receiver):
-            raise TypeError(f"Signal receivers must be callable, got {receiver!r}")
+            raise TypeError(f"Signal receivers must be callable. Got {receiver!r}.")
+        if is_debug() and not accepts_kwargs(receiver):
+            raise ValueError(
+                "Signal receivers must accept keyword arguments (**kwargs). "
+                f"{getattr(receiver, '__qualname__', receiver)!r} does not "
+                "(debug check, see manouche.signals.set_debug)."
+            )
         rkey: Hashable = ("dispatch_uid", dispatch_uid) if dispatch_uid else make_id(receiver)
         any_sender = sender is None or sender is ANY
         skey = None if any_sender else make_id(sender)
@@ -261,8 +309,16 @@ class Signal(NamedSignal):
                 sender_ref = weakref.ref(sender, self._flag_dead)
             except TypeError:
                 sender_ref = None
+        style = calling_style(receiver)
         connection = _Connection(
-            rkey, skey, strong, ref, sender_ref, _is_async(receiver), calling_style(receiver)
+            rkey,
+            skey,
+            strong,
+            ref,
+            sender_ref,
+            _is_async(receiver),
+            style,
+            first_positional(receiver) if style == POSITIONAL_SIGNAL else None,
         )
         with self._lock:
             self._clear_dead_locked()
@@ -348,7 +404,9 @@ class Signal(NamedSignal):
     def receivers_for(self, sender: Any) -> Generator[Callable[..., Any], None, None]:
         """Each live receiver that would be called for ``sender``, once, in order."""
         seen: set[int] = set()
-        for receiver, _style, _is_async in self._iter_live(None if sender is ANY else sender):
+        for receiver, _style, _first, _is_async in self._iter_live(
+            None if sender is ANY else sender
+        ):
             if id(receiver) not in seen:
                 seen.add(id(receiver))
                 yield receiver
@@ -379,20 +437,20 @@ class Signal(NamedSignal):
         state = self._state
         sync, async_ = state.any_plan if state.any_only else state.plan(sender)
         responses: Responses = []
-        for strong, ref, style in sync:
+        for strong, ref, style, first in sync:
             receiver = strong if ref is None else ref()
             if receiver is None:
                 continue
             if style == KEYWORD_SIGNAL:
                 responses.append((receiver, receiver(signal=self, sender=sender, **named)))
             else:
-                responses.append((receiver, _invoke(receiver, style, self, sender, named)))
+                responses.append((receiver, _invoke(receiver, style, self, sender, named, first)))
         if async_:
             pending = []
-            for strong, ref, style in async_:
+            for strong, ref, style, first in async_:
                 receiver = strong if ref is None else ref()
                 if receiver is not None:
-                    pending.append((receiver, style))
+                    pending.append((receiver, style, first))
             if pending:
                 responses.extend(self._run_async(pending, sender, named, robust=False))
         return responses
@@ -406,9 +464,9 @@ class Signal(NamedSignal):
         """blinker's ``send(..., _async_wrapper=...)``: every receiver in
         connection order, async ones through the wrapper."""
         responses: Responses = []
-        for receiver, style, is_async in self._iter_live(sender):
+        for receiver, style, first, is_async in self._iter_live(sender):
             call = async_wrapper(receiver) if is_async else receiver
-            responses.append((receiver, _invoke(call, style, self, sender, named)))
+            responses.append((receiver, _invoke(call, style, self, sender, named, first)))
         return responses
 
     def send_robust(self, sender: Any = _NO_SENDER, /, **named: Any) -> Responses:
@@ -423,9 +481,9 @@ class Signal(NamedSignal):
             return []
         sync, async_ = self._live(sender)
         responses: Responses = []
-        for receiver, style in sync:
+        for receiver, style, first in sync:
             try:
-                response = _invoke(receiver, style, self, sender, named)
+                response = _invoke(receiver, style, self, sender, named, first)
             except Exception as err:
                 self._log_robust_failure(receiver, err)
                 response = err
@@ -472,54 +530,53 @@ class Signal(NamedSignal):
         if self.is_muted:
             return []
         responses: Responses = []
-        for receiver, style, is_async in self._iter_live(sender):
+        for receiver, style, first, is_async in self._iter_live(sender):
             if is_async:
-                result = await _invoke(receiver, style, self, sender, kwargs)
+                result = await _invoke(receiver, style, self, sender, kwargs, first)
             elif _sync_wrapper is None:
                 raise RuntimeError("Cannot send to a non-coroutine function.")
             else:
-                result = await _invoke(_sync_wrapper(receiver), style, self, sender, kwargs)
+                result = await _invoke(_sync_wrapper(receiver), style, self, sender, kwargs, first)
             responses.append((receiver, result))
         return responses
 
     # -- internals -------------------------------------------------------------
 
-    def _iter_live(self, sender: Any) -> Iterator[tuple[Callable[..., Any], int, bool]]:
+    def _iter_live(self, sender: Any) -> Iterator[tuple[Callable[..., Any], int, str | None, bool]]:
         if self._dead:
             self._clear_dead()
         for connection in self._state.matching(sender):
             receiver = connection.receiver()
             if receiver is not None:
-                yield receiver, connection.style, connection.is_async
+                yield receiver, connection.style, connection.first, connection.is_async
 
-    def _live(
-        self, sender: Any
-    ) -> tuple[list[tuple[Callable[..., Any], int]], list[tuple[Callable[..., Any], int]]]:
-        sync: list[tuple[Callable[..., Any], int]] = []
-        async_: list[tuple[Callable[..., Any], int]] = []
-        for receiver, style, is_async in self._iter_live(sender):
-            (async_ if is_async else sync).append((receiver, style))
+    def _live(self, sender: Any) -> tuple[list[_Call], list[_Call]]:
+        sync: list[_Call] = []
+        async_: list[_Call] = []
+        for receiver, style, first, is_async in self._iter_live(sender):
+            (async_ if is_async else sync).append((receiver, style, first))
         return sync, async_
 
     async def _acall(
         self,
         receiver: Callable[..., Any],
         style: int,
+        first: str | None,
         sender: Any,
         named: dict[str, Any],
         robust: bool,
     ) -> Any:
         if not robust:
-            return await _invoke(receiver, style, self, sender, named)
+            return await _invoke(receiver, style, self, sender, named, first)
         try:
-            return await _invoke(receiver, style, self, sender, named)
+            return await _invoke(receiver, style, self, sender, named, first)
         except Exception as err:
             self._log_robust_failure(receiver, err)
             return err
 
     def _run_async(
         self,
-        pending: list[tuple[Callable[..., Any], int]],
+        pending: list[_Call],
         sender: Any,
         named: dict[str, Any],
         robust: bool,
@@ -536,11 +593,13 @@ class Signal(NamedSignal):
 
         async def gather() -> list[Any]:
             return await asyncio.gather(
-                *(self._acall(r, style, sender, named, robust) for r, style in pending)
+                *(self._acall(r, st, fp, sender, named, robust) for r, st, fp in pending)
             )
 
         results = asyncio.run(gather())
-        return [(receiver, result) for (receiver, _), result in zip(pending, results, strict=True)]
+        return [
+            (receiver, result) for (receiver, _, _), result in zip(pending, results, strict=True)
+        ]
 
     async def _asend(self, sender: Any, named: dict[str, Any], robust: bool) -> Responses:
         if self.is_muted:
@@ -551,9 +610,9 @@ class Signal(NamedSignal):
 
         def send_sync() -> Responses:
             responses: Responses = []
-            for receiver, style in sync:
+            for receiver, style, first in sync:
                 try:
-                    response = _invoke(receiver, style, self, sender, named)
+                    response = _invoke(receiver, style, self, sender, named, first)
                 except Exception as err:
                     if not robust:
                         raise
@@ -567,11 +626,13 @@ class Signal(NamedSignal):
 
         responses, async_responses = await asyncio.gather(
             asyncio.to_thread(send_sync) if sync else no_sync(),
-            asyncio.gather(*(self._acall(r, style, sender, named, robust) for r, style in async_)),
+            asyncio.gather(
+                *(self._acall(r, st, fp, sender, named, robust) for r, st, fp in async_)
+            ),
         )
         responses.extend(
             (receiver, result)
-            for (receiver, _), result in zip(async_, async_responses, strict=True)
+            for (receiver, _, _), result in zip(async_, async_responses, strict=True)
         )
         return responses
 

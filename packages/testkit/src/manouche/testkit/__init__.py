@@ -7,6 +7,7 @@ plugin that every Manouche package loads, work without it.
 
 from typing import TYPE_CHECKING, Any
 
+from manouche.testkit.blocking import DatabaseAccessBlocked
 from manouche.testkit.databases import (
     DatabaseFixture,
     TestTransactionCommitted,
@@ -16,6 +17,7 @@ from manouche.testkit.databases import (
     transactional,
 )
 from manouche.testkit.queries import CapturedQueries, Query, assert_num_queries, capture_queries
+from manouche.testkit.readme import ReadmeBlock, ReadmeBlockError, readme_blocks, run_readme
 from manouche.testkit.servers import LiveServer
 from manouche.testkit.services import (
     SERVICES,
@@ -35,9 +37,12 @@ __all__ = [
     "CapturedQueries",
     "CapturedSignals",
     "Client",
+    "DatabaseAccessBlocked",
     "DatabaseFixture",
     "LiveServer",
     "Query",
+    "ReadmeBlock",
+    "ReadmeBlockError",
     "Response",
     "SentSignal",
     "Service",
@@ -48,8 +53,10 @@ __all__ = [
     "engine_of",
     "flush_tables",
     "fresh_database",
+    "readme_blocks",
     "require_service",
     "rolled_back",
+    "run_readme",
     "service_answers",
     "services_required",
     "transactional",

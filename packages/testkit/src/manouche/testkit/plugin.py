@@ -24,6 +24,9 @@ Fixtures, overridden by defining a fixture of the same name in a
     session: real servers, skipped (failed under ``MANOUCHE_REQUIRE_SERVICES=1``)
     when they are down.
 
+A test that requests neither ``db`` nor ``transactional_db`` may not use a
+database (see :mod:`manouche.testkit.blocking`).
+
 Optional libraries (WebTest, SQLAlchemy) are imported inside the fixtures
 that need them, so the plugin loads in any environment.
 """
@@ -35,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from manouche.testkit import blocking
 from manouche.testkit.queries import assert_num_queries as _assert_num_queries
 from manouche.testkit.queries import capture_queries as _capture_queries
 from manouche.testkit.services import fresh_database, require_service
@@ -59,6 +63,54 @@ def _require(module: str, fixture: str) -> None:
             f"'manouche-testkit[{_EXTRAS[module]}]'",
             pytrace=False,
         )
+
+
+# -- database access outside the database fixtures ------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        blocking.INI_OPTION,
+        "refuse database access in tests that request neither `db` nor `transactional_db`",
+        type="bool",
+        default=True,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{blocking.MARKER}: the test manages its own database; testkit does not block "
+        "its database access",
+    )
+    if config.getini(blocking.INI_OPTION):
+        blocking.install()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Any:
+    if fixturedef.scope != "function" or not blocking.blocked_for(request.node):
+        return (yield)
+    with blocking.guard(request.node.nodeid):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    if not blocking.blocked_for(item):
+        return (yield)
+    blocking.guard.take_attempts()
+    with blocking.guard(item.nodeid):
+        try:
+            result = yield
+        except blocking.DatabaseAccessBlocked:
+            blocking.guard.take_attempts()
+            raise
+    attempts = blocking.guard.take_attempts()
+    if attempts:
+        # The code under test swallowed the error (a WSGI app answering 500, say).
+        pytest.fail(blocking.message(item.nodeid, attempts[0]), pytrace=False)
+    return result
 
 
 # -- real servers -------------------------------------------------------------

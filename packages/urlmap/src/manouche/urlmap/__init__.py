@@ -1,11 +1,18 @@
 """manouche.urlmap: Django's URL dispatcher (path, include, reverse) on Routes and WebOb."""
 
 from manouche.urlmap.base import (
+    clear_url_caches,
     escape_leading_slashes,
+    get_callable,
+    get_mod_func,
+    get_resolver,
+    get_root_urlconf,
     get_script_prefix,
     get_urlconf,
     resolve,
     reverse,
+    reverse_lazy,
+    set_root_urlconf,
     set_script_prefix,
     set_urlconf,
 )
@@ -26,6 +33,7 @@ from manouche.urlmap.exceptions import (
     MethodNotAllowed,
     NoReverseMatch,
     Resolver404,
+    ViewDoesNotExist,
 )
 from manouche.urlmap.maps import URLMap
 from manouche.urlmap.patterns import (
@@ -60,9 +68,15 @@ __all__ = [
     "URLPattern",
     "URLResolver",
     "UUIDConverter",
+    "ViewDoesNotExist",
+    "clear_url_caches",
     "default_converters",
     "escape_leading_slashes",
+    "get_callable",
     "get_converters",
+    "get_mod_func",
+    "get_resolver",
+    "get_root_urlconf",
     "get_script_prefix",
     "get_urlconf",
     "include",
@@ -72,6 +86,8 @@ __all__ = [
     "register_converter",
     "resolve",
     "reverse",
+    "reverse_lazy",
+    "set_root_urlconf",
     "set_script_prefix",
     "set_urlconf",
 ]

@@ -9,6 +9,7 @@ so views and templates can call ``reverse()`` without passing it).
 from __future__ import annotations
 
 import contextvars
+import importlib
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -16,8 +17,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
+from manouche.urlmap._lazy import LazyString
 from manouche.urlmap.converters import IntConverter, StringConverter, UUIDConverter
-from manouche.urlmap.exceptions import ImproperlyConfigured, NoReverseMatch
+from manouche.urlmap.exceptions import ImproperlyConfigured, NoReverseMatch, ViewDoesNotExist
 from manouche.urlmap.resolvers import ResolverMatch, _Possibility, table
 
 if TYPE_CHECKING:
@@ -25,11 +27,18 @@ if TYPE_CHECKING:
     from manouche.urlmap.patterns import URLResolver
 
 __all__ = [
+    "clear_url_caches",
     "escape_leading_slashes",
+    "get_callable",
+    "get_mod_func",
+    "get_resolver",
+    "get_root_urlconf",
     "get_script_prefix",
     "get_urlconf",
     "resolve",
     "reverse",
+    "reverse_lazy",
+    "set_root_urlconf",
     "set_script_prefix",
     "set_urlconf",
 ]
@@ -71,6 +80,115 @@ def get_urlconf() -> URLMap | None:
     return _urlconf.get()
 
 
+#: The process-wide default URLconf (Django's ROOT_URLCONF), as given.
+_root_urlconf: Any = None
+
+
+def set_root_urlconf(urlconf: Any) -> None:
+    """Make ``urlconf`` the default URLconf of the process (Django's ``ROOT_URLCONF``).
+
+    ``reverse()``, ``resolve()``, ``reverse_lazy()`` and ``get_resolver()``
+    use it when they get no ``urlconf=`` and no ``set_urlconf()`` is in force.
+    A dotted module name is imported on first use, so this may be called
+    before the URLconf module can be imported. ``None`` forgets it.
+
+    .. versionadded:: 0.2.0
+    """
+    global _root_urlconf
+    _root_urlconf = urlconf
+
+
+def get_root_urlconf() -> Any:
+    """What :func:`set_root_urlconf` was given, or ``None``.
+
+    .. versionadded:: 0.2.0
+    """
+    return _root_urlconf
+
+
+def clear_url_caches() -> None:
+    """Forget the URL maps built for modules and dotted names (Django's ``clear_url_caches``).
+
+    .. versionadded:: 0.2.0
+    """
+    _built.clear()
+
+
+def get_resolver(urlconf: Any = None) -> URLResolver:
+    """The root resolver of ``urlconf`` (default: the root URLconf), cached per URLconf.
+
+    It resolves (``resolver.resolve("/path/")``) and reverses without a
+    prefix (``resolver.reverse("name", *args, **kwargs)``), as Django's.
+
+    .. versionadded:: 0.2.0
+    """
+    if urlconf is None:
+        urlconf = _root_urlconf
+        if urlconf is None:
+            raise ImproperlyConfigured(
+                "No root URLconf: pass a URLconf or call set_root_urlconf() first."
+            )
+    return _map(urlconf)._root
+
+
+def get_mod_func(callback: str) -> tuple[str, str]:
+    """``"a.b.view"`` -> ``("a.b", "view")``; ``("name", "")`` without a dot.
+
+    .. versionadded:: 0.2.0
+    """
+    dot = callback.rfind(".")
+    if dot == -1:
+        return callback, ""
+    return callback[:dot], callback[dot + 1 :]
+
+
+def get_callable(lookup_view: Any) -> Callable[..., Any]:
+    """``lookup_view`` if it is callable, else the view its dotted path names.
+
+    Raises :class:`ViewDoesNotExist` when the module exists but has no such
+    callable, or the path is not a string; ``ImportError`` when the path is
+    not dotted or its module fails to import (as Django's).
+
+    .. versionadded:: 0.2.0
+    """
+    if callable(lookup_view):
+        return lookup_view  # type: ignore[no-any-return]
+    if not isinstance(lookup_view, str):
+        raise ViewDoesNotExist(f"'{lookup_view}' is not a callable or a dot-notation path")
+    mod_name, func_name = get_mod_func(lookup_view)
+    if not func_name:
+        raise ImportError(f"Could not import '{lookup_view}'. The path must be fully qualified.")
+    try:
+        module = importlib.import_module(mod_name)
+    except ImportError:
+        parent, sub = get_mod_func(mod_name)
+        if sub and not _has_submodule(importlib.import_module(parent), sub):
+            raise ViewDoesNotExist(
+                f"Could not import '{lookup_view}'. Parent module {mod_name} does not exist."
+            ) from None
+        raise
+    try:
+        view = getattr(module, func_name)
+    except AttributeError:
+        raise ViewDoesNotExist(
+            f"Could not import '{lookup_view}'. View does not exist in module {mod_name}."
+        ) from None
+    if not callable(view):
+        raise ViewDoesNotExist(f"Could not import '{mod_name}.{func_name}'. View is not callable.")
+    return view  # type: ignore[no-any-return]
+
+
+def _has_submodule(package: ModuleType, name: str) -> bool:
+    import importlib.util
+
+    if not hasattr(package, "__path__"):
+        return False
+    try:
+        return importlib.util.find_spec(f"{package.__name__}.{name}") is not None
+    except ModuleNotFoundError:
+        return False
+
+
 #: URL maps built for modules and dotted names, as Django's cached get_resolver().
 _built: dict[Any, URLMap] = {}
 _MAX_BUILT = 64
@@ -81,11 +199,14 @@ def _map(urlconf: Any) -> URLMap:
 
     if urlconf is None:
         found = _urlconf.get()
-        if found is None:
+        if found is not None:
+            return found
+        urlconf = _root_urlconf
+        if urlconf is None:
             raise ImproperlyConfigured(
-                "No URL map: pass urlconf=<URLMap> or call set_urlconf(urlmap) first."
+                "No URL map: pass urlconf=<URLMap>, call set_urlconf(urlmap) or "
+                "set_root_urlconf(urlconf) first."
             )
-        return found
     if isinstance(urlconf, URLMap):
         return urlconf
     if not isinstance(urlconf, str | ModuleType):
@@ -128,6 +249,35 @@ def reverse(
     )
 
 
+def reverse_lazy(
+    viewname: str | Callable[..., Any],
+    urlconf: Any = None,
+    args: Sequence[Any] | None = None,
+    kwargs: Mapping[str, Any] | None = None,
+    current_app: str | None = None,
+    *,
+    query: Any = None,
+    fragment: str | None = None,
+) -> str:
+    """:func:`reverse`, computed when the URL is used as text (Django's ``reverse_lazy``).
+
+    For URLs needed at import time (a class attribute, a default argument,
+    a URLconf's own views) before the URLconf can be read.
+
+    .. versionadded:: 0.2.0
+    """
+    return LazyString(  # type: ignore[return-value]
+        reverse,
+        viewname,
+        urlconf,
+        args,
+        kwargs,
+        current_app,
+        query=query,
+        fragment=fragment,
+    )
+
+
 def resolve(path: str, urlconf: Any = None) -> ResolverMatch:
     """Django's ``resolve()``: the view, arguments and names for ``path``."""
     return _map(urlconf).resolve(path)
@@ -147,12 +297,27 @@ def reverse_in(
     view, possibilities = _possibilities(root, viewname, current_app)
     url = _reverse_with_prefix(possibilities, view, prefix, args, kwargs)
     if query is not None:
-        query_string = urlencode(query, doseq=True) if query else ""
+        query_string = _query_string(query)
         if query_string:
             url += "?" + query_string
     if fragment is not None:
         url += "#" + fragment
     return url
+
+
+def _query_string(query: Any) -> str:
+    """Django's query encoding; every value of a multi-valued mapping is kept.
+
+    A mapping with ``lists()`` (Django's ``QueryDict``, Werkzeug's
+    ``MultiDict``) or ``getall()`` (WebOb's ``MultiDict``, whose ``items()``
+    repeats keys) gives each of its values, in order.
+    """
+    lists = getattr(query, "lists", None)
+    if callable(lists):
+        return urlencode([(key, value) for key, values in lists() for value in values])
+    if callable(getattr(query, "getall", None)):
+        return urlencode(list(query.items()))
+    return urlencode(query, doseq=True)
 
 
 #: ``to_url`` methods that are exactly ``str(value)``: a plan calls ``str`` directly.

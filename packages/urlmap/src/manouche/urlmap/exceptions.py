@@ -14,11 +14,19 @@ __all__ = [
     "MethodNotAllowed",
     "NoReverseMatch",
     "Resolver404",
+    "ViewDoesNotExist",
 ]
 
 
 class ImproperlyConfigured(Exception):
     """A URL pattern, converter or include() is written wrongly."""
+
+
+class ViewDoesNotExist(Exception):
+    """``get_callable()`` was given a dotted path that names no view.
+
+    .. versionadded:: 0.2.0
+    """
 
 
 class NoReverseMatch(Exception):

@@ -386,24 +386,108 @@ class URLResolver:
         self.namespace = namespace
         self.host = host
         self.methods: frozenset[str] | None = None
-        patterns = getattr(urlconf_name, "urlpatterns", urlconf_name)
+        self._url_patterns: list[URLPattern | URLResolver | Mount] | None = None
+        self._engine: Any = None
+        if not isinstance(urlconf_name, str) and not (
+            isinstance(urlconf_name, ModuleType) and not hasattr(urlconf_name, "urlpatterns")
+        ):
+            # Patterns at hand are checked now, so mistakes show where they are
+            # made; a module still being imported (one that includes itself)
+            # and a dotted name are read on first use.
+            self._url_patterns = self._read_patterns()
+
+    @property
+    def urlconf_module(self) -> Any:
+        """The URLconf: the module named by a dotted ``urlconf_name``, imported on first use."""
+        if isinstance(self.urlconf_name, str):
+            return importlib.import_module(self.urlconf_name)
+        return self.urlconf_name
+
+    @property
+    def url_patterns(self) -> list[URLPattern | URLResolver | Mount]:
+        """The included patterns, read on first use (as Django reads them).
+
+        .. versionchanged:: 0.2.0
+           Read on first use rather than when the resolver is made, so a
+           URLconf may include itself (or a module that includes it back)
+           under a namespace.
+        """
+        found = self._url_patterns
+        if found is None:
+            found = self._url_patterns = self._read_patterns()
+        return found
+
+    def _read_patterns(self) -> list[URLPattern | URLResolver | Mount]:
+        module = self.urlconf_module
+        patterns = getattr(module, "urlpatterns", module)
         try:
-            self.url_patterns: list[URLPattern | URLResolver | Mount] = list(patterns)
+            found: list[URLPattern | URLResolver | Mount] = list(patterns)
         except TypeError as exc:
             raise ImproperlyConfigured(
-                f"The included URLconf '{urlconf_name}' does not appear to have any patterns in it."
+                f"The included URLconf '{self.urlconf_name}' does not appear to have "
+                "any patterns in it. If you see the 'urlpatterns' variable with valid "
+                "patterns in the file then the issue is probably caused by a circular "
+                "import."
             ) from exc
-        for item in self.url_patterns:
+        for item in found:
             if not isinstance(item, URLPattern | URLResolver | Mount):
                 raise ImproperlyConfigured(
-                    f"{item!r} in the URLconf {urlconf_name!r} is not a pattern; "
+                    f"{item!r} in the URLconf {self.urlconf_name!r} is not a pattern; "
                     "use path(), re_path(), include() or mount()."
                 )
-        self._engine: Any = None
+        return found
+
+    def resolve(self, path: str) -> Any:
+        """Django's ``URLResolver.resolve``: this resolver's prefix, then its patterns.
+
+        Returns a :class:`~manouche.urlmap.ResolverMatch`; raises
+        :class:`~manouche.urlmap.Resolver404` when nothing matches.
+
+        .. versionadded:: 0.2.0
+        """
+        from manouche.urlmap.resolvers import resolve_node
+
+        return resolve_node(self, str(path))
+
+    def reverse(self, lookup_view: Any, *args: Any, **kwargs: Any) -> str:
+        """Django's ``URLResolver.reverse``: the URL below this resolver, without a prefix.
+
+        .. versionadded:: 0.2.0
+        """
+        from manouche.urlmap.base import reverse_in
+
+        return reverse_in(self, lookup_view, args, kwargs, None, None, None, "")
+
+    @property
+    def namespace_dict(self) -> dict[str, tuple[str, URLResolver]]:
+        """Namespace -> (the regex text before it, its resolver), as Django's.
+
+        .. versionadded:: 0.2.0
+        """
+        from manouche.urlmap.resolvers import table
+
+        return {ns: (prefix, node) for ns, (prefix, node, _conv) in table(self).namespaces.items()}
+
+    @property
+    def app_dict(self) -> dict[str, list[str]]:
+        """Application namespace -> its instance namespaces, as Django's.
+
+        .. versionadded:: 0.2.0
+        """
+        from manouche.urlmap.resolvers import table
+
+        return {app: list(namespaces) for app, namespaces in table(self).apps.items()}
 
     def __repr__(self) -> str:
-        ns = f" ({self.app_name}:{self.namespace})" if self.namespace else ""
-        return f"<{type(self).__name__} {self.pattern.describe()}{ns}>"
+        name = self.urlconf_name
+        if isinstance(name, list) and name:
+            urlconf_repr = f"<{type(name[0]).__name__} list>"
+        else:
+            urlconf_repr = repr(name)
+        return (
+            f"<{type(self).__name__} {urlconf_repr} ({self.app_name}:{self.namespace}) "
+            f"{self.pattern.describe()}>"
+        )
 
 
 class Mount:

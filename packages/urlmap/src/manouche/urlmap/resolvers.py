@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pickle import PicklingError
 from typing import Any
 
 from manouche.urlmap._regexes import reverse_templates, safe_length
 from manouche.urlmap.converters import Converter
+from manouche.urlmap.exceptions import Resolver404
 from manouche.urlmap.patterns import Mount, RoutePattern, URLPattern, URLResolver
 
 __all__ = ["ResolverMatch"]
@@ -98,6 +100,11 @@ class ResolverMatch:
 
     def __iter__(self) -> Any:
         return iter((self.func, self.args, self.kwargs))
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # A match holds the view and the request's arguments: pickling it (to
+        # cache a response, say) would pickle them; Django refuses too.
+        raise PicklingError(f"Cannot pickle {type(self).__qualname__}.")
 
     def __repr__(self) -> str:
         return (
@@ -315,6 +322,38 @@ def _finish(
     return match
 
 
+def resolve_node(node: URLResolver, path: str) -> ResolverMatch:
+    """Django's ``URLResolver.resolve``: ``node``'s own prefix, then its patterns.
+
+    The match carries ``node``'s namespace and default kwargs; its route
+    starts below ``node``'s prefix, as in Django.
+    """
+    matched = node.pattern.match(path)
+    if matched is None:
+        raise Resolver404({"path": path})
+    rest, args, kwargs = matched
+    sub = resolve_in(node, rest, _Context(None, None))
+    if sub is None:
+        raise Resolver404({"path": rest}, lambda: tried_chains(node, rest))
+    if not (node.namespace or node.app_name or kwargs or args or node.default_kwargs):
+        return sub
+    merged = {**kwargs, **node.default_kwargs}
+    merged.update(sub.kwargs)
+    match = ResolverMatch(
+        sub.func,
+        sub.args if merged else args + sub.args,
+        merged,
+        sub.url_name,
+        [node.app_name, *sub.app_names],
+        [node.namespace, *sub.namespaces],
+        sub.route,
+        captured_kwargs=sub.captured_kwargs,
+        extra_kwargs={**node.default_kwargs, **(sub.extra_kwargs or {})},
+    )
+    match._mount = sub._mount
+    return match
+
+
 def tried_chains(node: URLResolver, path: str) -> list[list[Any]]:
     """Django's ``tried`` for a path that matched nothing under ``node``."""
     tried: list[list[Any]] = []
@@ -388,7 +427,6 @@ class ReverseTable:
                 if child.name is not None:
                     self.lookups.setdefault(child.name, []).append(possibility)
                 continue
-            sub = table(child)
             if child.app_name:
                 self.apps.setdefault(child.app_name, []).append(child.namespace or "")
                 self.namespaces[child.namespace or ""] = (
@@ -397,6 +435,9 @@ class ReverseTable:
                     dict(child.pattern.converters),
                 )
                 continue
+            # A namespaced include's table is only read when reversing goes
+            # through its namespace, so a URLconf may include itself there.
+            sub = table(child)
             for key, possibilities in sub.lookups.items():
                 bucket = self.lookups.setdefault(key, [])
                 for p in possibilities:

@@ -1,0 +1,5 @@
+import sys
+
+from tools.django_suite.runner import main
+
+sys.exit(main())

@@ -1,0 +1,391 @@
+"""Run Django's own test modules against one Manouche package, with a ratchet.
+
+    python3 dev.py django-suite                 every package that has a suite
+    python3 dev.py django-suite signals urlmap  those packages
+    python3 dev.py django-suite signals --update    record the new passes
+    python3 dev.py django-suite signals -k test_send    only matching ids, no ratchet
+
+A package opts in with ``packages/<name>/tests/django_suite/suite.toml``
+(see ``tools/django_suite/README.md``); its per-test outcomes are committed
+beside it in ``outcomes.json``. A test recorded as passing that does not pass
+now fails the run, named; tests that pass now and were not recorded as
+passing are listed, and ``--update`` records them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / ".cache" / "django-suite"
+WORKER = Path(__file__).resolve().parent / "worker.py"
+# What is kept of Django's source distribution: the tests and the licence
+# they are distributed under (BSD-3-Clause, with Python's licence for the
+# parts derived from it).
+KEPT = ("tests/", "LICENSE", "LICENSE.python", "AUTHORS")
+OUTCOMES = ("pass", "fail", "error", "skip", "crash", "timeout")
+
+
+def say(msg: str) -> None:
+    print(f"==> {msg}", flush=True)
+
+
+@dataclass
+class Suite:
+    """One package's ``suite.toml``."""
+
+    package: str
+    folder: Path
+    django: str
+    labels: list[str]
+    shim: dict[str, str]
+    apps: list[str]
+    scope: list[str]
+    settings: dict[str, Any]
+    requirements: list[str]
+    exclude: dict[str, str]
+    timeout: int
+    outcomes_file: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.outcomes_file = self.folder / "outcomes.json"
+
+    @classmethod
+    def load(cls, package: str) -> Suite:
+        folder = ROOT / "packages" / package / "tests" / "django_suite"
+        path = folder / "suite.toml"
+        if not path.exists():
+            raise SystemExit(f"packages/{package} has no tests/django_suite/suite.toml")
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        unknown = set(data) - {
+            "django", "labels", "shim", "apps", "scope", "settings",
+            "requirements", "exclude", "timeout",
+        }  # fmt: skip
+        if unknown:
+            raise SystemExit(f"{path}: unknown keys {sorted(unknown)}")
+        labels = list(data["labels"])
+        apps = list(data.get("apps") or sorted({label.split(".")[0] for label in labels}))
+        exclude = dict(data.get("exclude", {}))
+        for key, reason in exclude.items():
+            if not isinstance(reason, str) or not reason.strip():
+                raise SystemExit(f"{path}: the exclusion of {key!r} needs a reason")
+        return cls(
+            package=package,
+            folder=folder,
+            django=str(data["django"]),
+            labels=labels,
+            shim=dict(data["shim"]),
+            apps=apps,
+            scope=list(data.get("scope") or apps),
+            settings=dict(data.get("settings", {})),
+            requirements=list(data.get("requirements", [])),
+            exclude=exclude,
+            timeout=int(data.get("timeout", 600)),
+        )
+
+    def excluded(self, test_id: str) -> str | None:
+        for key, reason in self.exclude.items():
+            if test_id == key or test_id.startswith(key + "."):
+                return reason
+        return None
+
+
+def configured_packages() -> list[str]:
+    return sorted(p.parts[-4] for p in ROOT.glob("packages/*/tests/django_suite/suite.toml"))
+
+
+# -- Django's sources ------------------------------------------------------------
+
+
+def fetch(version: str) -> Path:
+    """Django ``version``'s tests and licence, from its sdist on PyPI, cached."""
+    target = CACHE / f"django-{version}"
+    if (target / ".complete").exists():
+        return target
+    say(f"fetching Django {version}'s source distribution (tests and licence)")
+    shutil.rmtree(target, ignore_errors=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.check_call(
+            [
+                sys.executable, "-m", "pip", "download", "-q", "--no-deps",
+                "--no-binary", ":all:", f"django=={version}", "-d", tmp,
+            ]
+        )  # fmt: skip
+        (sdist,) = Path(tmp).glob("[Dd]jango-*.tar.gz")
+        with tarfile.open(sdist) as tar:
+            prefix = tar.getnames()[0].split("/")[0] + "/"
+            members = []
+            for member in tar.getmembers():
+                rel = member.name[len(prefix) :]
+                if any(rel == k or (k.endswith("/") and rel.startswith(k)) for k in KEPT):
+                    member.name = rel
+                    members.append(member)
+            tar.extractall(target, members=members, filter="data")
+    (target / ".complete").write_text(version + "\n")
+    return target
+
+
+# -- the environment ---------------------------------------------------------------
+
+
+def _python() -> str:
+    sys.path.insert(0, str(ROOT))
+    from dev import find_python  # the workspace's choice: 3.12 when present
+
+    return find_python()
+
+
+def _closure(package: str) -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from dev import packages, sibling_closure
+
+    return sibling_closure(package, packages())
+
+
+def ensure_env(suite: Suite) -> Path:
+    """A virtual environment with Django ``suite.django`` and the package (editable)."""
+    env = CACHE / f"env-{suite.package}-{suite.django}"
+    specs = [f"django=={suite.django}", *suite.requirements, "-e", f"packages/{suite.package}"]
+    for sibling in _closure(suite.package):
+        specs += ["-e", f"packages/{sibling}"]
+    digest = hashlib.sha256(json.dumps(specs).encode())
+    for folder in [suite.package, *_closure(suite.package)]:
+        digest.update((ROOT / "packages" / folder / "pyproject.toml").read_bytes())
+    stamp = env / ".suite-stamp"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return env
+    say(f"building {env.relative_to(ROOT)}")
+    shutil.rmtree(env, ignore_errors=True)
+    python = _python()
+    uv = ROOT / ".venv" / "bin" / "uv"
+    if uv.exists():
+        subprocess.check_call([str(uv), "venv", "-q", "-p", python, str(env)])
+        subprocess.check_call(
+            [str(uv), "pip", "install", "-q", "-p", str(env / "bin" / "python"), *specs],
+            cwd=ROOT,
+        )
+    else:
+        subprocess.check_call([python, "-m", "venv", str(env)])
+        subprocess.check_call(
+            [str(env / "bin" / "python"), "-m", "pip", "install", "-q", *specs], cwd=ROOT
+        )
+    stamp.write_text(digest.hexdigest())
+    return env
+
+
+# -- running -----------------------------------------------------------------------
+
+
+def _worker_config(suite: Suite) -> str:
+    return json.dumps(
+        {
+            "labels": suite.labels,
+            "shim": suite.shim,
+            "shim_dir": str(suite.folder),
+            "apps": suite.apps,
+            "scope": suite.scope,
+            "settings": suite.settings,
+        }
+    )
+
+
+def _worker_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def discover(suite: Suite, python: Path, tests_dir: Path) -> tuple[list[str], list[str]]:
+    """The test ids of the suite's labels, and the labels that failed to load."""
+    proc = subprocess.run(
+        [str(python), str(WORKER), "--tests-dir", str(tests_dir), "--config",
+         _worker_config(suite), "--list"],
+        capture_output=True, text=True, cwd=tests_dir, env=_worker_env(), timeout=600,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        raise SystemExit(f"listing the tests of {suite.package} failed:\n{proc.stderr}")
+    ids: list[str] = []
+    broken: list[str] = []
+    for line in proc.stdout.splitlines():
+        if not line.startswith("{"):
+            continue
+        record = json.loads(line)
+        if "test" in record:
+            ids.append(record["test"])
+        else:
+            broken.append(f"{record['unloadable']}:\n{record['detail']}")
+    return ids, broken
+
+
+def run_ids(
+    suite: Suite, python: Path, tests_dir: Path, ids: list[str]
+) -> dict[str, tuple[str, str]]:
+    """Run ``ids`` in worker processes; a crash or hang costs only the test it hit."""
+    results: dict[str, tuple[str, str]] = {}
+    todo = list(ids)
+    with tempfile.TemporaryDirectory() as tmp:
+        attempt = 0
+        while todo:
+            attempt += 1
+            ids_file = Path(tmp) / f"ids-{attempt}.txt"
+            out_file = Path(tmp) / f"out-{attempt}.jsonl"
+            ids_file.write_text("\n".join(todo) + "\n")
+            out_file.touch()
+            cmd = [
+                str(python), str(WORKER), "--tests-dir", str(tests_dir), "--config",
+                _worker_config(suite), "--ids", str(ids_file), "--out", str(out_file),
+            ]  # fmt: skip
+            log = Path(tmp) / f"log-{attempt}.txt"
+            with log.open("w") as fh:
+                try:
+                    rc = subprocess.run(
+                        cmd, cwd=tests_dir, env=_worker_env(), stdout=fh,
+                        stderr=subprocess.STDOUT, timeout=suite.timeout,
+                    ).returncode  # fmt: skip
+                    ended = "crash"
+                except subprocess.TimeoutExpired:
+                    rc, ended = -1, "timeout"
+            running: str | None = None
+            for line in out_file.read_text().splitlines():
+                record = json.loads(line)
+                if "start" in record:
+                    running = record["start"]
+                else:
+                    results[record["id"]] = (record["outcome"], record.get("detail", ""))
+                    if running == record["id"]:
+                        running = None
+            tail = log.read_text(errors="replace")[-3000:]
+            if running is not None:
+                results[running] = (ended, f"worker exit {rc}; output:\n{tail}")
+            elif rc != 0 and not any(t in results for t in todo):
+                # Died before the first test: every remaining test is that error.
+                for tid in todo:
+                    results[tid] = ("crash", f"worker exit {rc} before any test; output:\n{tail}")
+            todo = [t for t in todo if t not in results]
+    return results
+
+
+# -- the record and the ratchet ------------------------------------------------------
+
+
+def read_record(suite: Suite) -> dict[str, str]:
+    if not suite.outcomes_file.exists():
+        return {}
+    data = json.loads(suite.outcomes_file.read_text())
+    return dict(data.get("outcomes", {}))
+
+
+def write_record(suite: Suite, outcomes: dict[str, str], total: int, excluded: int) -> None:
+    counted = {t: o for t, o in outcomes.items() if o != "skip"}
+    passed = sum(1 for o in counted.values() if o == "pass")
+    data = {
+        "django": suite.django,
+        "labels": suite.labels,
+        "summary": {
+            "tests": total,
+            "excluded": excluded,
+            "skipped": len(outcomes) - len(counted),
+            "passed": passed,
+            "pass_rate": f"{passed}/{len(counted)}",
+        },
+        "outcomes": dict(sorted(outcomes.items())),
+    }
+    suite.outcomes_file.write_text(json.dumps(data, indent=1) + "\n")
+
+
+def run_suite(package: str, update: bool, keyword: str | None, verbose: bool) -> bool:
+    started = time.monotonic()
+    suite = Suite.load(package)
+    source = fetch(suite.django)
+    env = ensure_env(suite)
+    python = env / "bin" / "python"
+    tests_dir = source / "tests"
+    ids, broken = discover(suite, python, tests_dir)
+    for problem in broken:
+        print(f"    cannot load {problem}")
+    unused = [k for k in suite.exclude if not any(t == k or t.startswith(k + ".") for t in ids)]
+    for key in unused:
+        print(f"    exclusion {key!r} matches no test (remove it from suite.toml)")
+    wanted = [t for t in ids if suite.excluded(t) is None]
+    if keyword:
+        wanted = [t for t in wanted if keyword in t]
+    results = run_ids(suite, python, tests_dir, wanted)
+    outcomes = {t: results[t][0] for t in wanted}
+    counted = [t for t in wanted if outcomes[t] != "skip"]
+    passed = [t for t in counted if outcomes[t] == "pass"]
+    took = time.monotonic() - started
+    n_excluded = len(ids) - len([t for t in ids if suite.excluded(t) is None])
+    print(
+        f"    {package}: Django {suite.django} {', '.join(suite.labels)}: "
+        f"{len(passed)} of {len(counted)} pass ({len(ids)} tests, {n_excluded} excluded, "
+        f"{len(wanted) - len(counted)} skipped by Django) in {took:.0f}s",
+        flush=True,
+    )
+    for tid in counted:
+        if outcomes[tid] != "pass" and verbose:
+            print(f"    --- {outcomes[tid]}: {tid}\n{results[tid][1]}")
+    if keyword:
+        return not broken and all(o in ("pass", "skip") for o in outcomes.values())
+
+    record = read_record(suite)
+    regressions = [t for t, o in record.items() if o == "pass" and outcomes.get(t) != "pass"]
+    new_passes = [t for t in passed if record.get(t) != "pass"]
+    for tid in regressions:
+        now = outcomes.get(tid, "not found (or now excluded)")
+        print(f"    RATCHET: {tid} passed before and now is {now}")
+        if tid in results:
+            print("        " + results[tid][1].strip().replace("\n", "\n        ")[-2500:])
+    if broken:
+        print(f"    {len(broken)} test module(s) could not be loaded")
+    if new_passes and not update:
+        print(f"    {len(new_passes)} test(s) pass that the record does not list as passing:")
+        for tid in new_passes:
+            print(f"        {tid}")
+        print(f"    record them: python3 dev.py django-suite {package} --update")
+    changed = {t: o for t, o in outcomes.items() if record.get(t) != o}
+    if update:
+        if regressions:
+            print("    not updating the record: fix the regressions first")
+        else:
+            write_record(suite, outcomes, len(ids), n_excluded)
+            if changed or not suite.outcomes_file.exists():
+                print(f"    recorded {suite.outcomes_file.relative_to(ROOT)}")
+    return not regressions and not broken
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="dev.py django-suite",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("packages", nargs="*", help="package folders (default: all with a suite)")
+    parser.add_argument("--update", action="store_true", help="record the outcomes")
+    parser.add_argument("-k", dest="keyword", help="only test ids containing this (no ratchet)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print each failure")
+    args = parser.parse_args(argv)
+    names = args.packages or configured_packages()
+    ok = True
+    for name in names:
+        say(f"Django's own tests against manouche-{name}")
+        ok &= run_suite(name, args.update, args.keyword, args.verbose)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
