@@ -1,0 +1,27 @@
+"""``django.forms`` and its submodules for Django's forms tests: formkit's names."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _fallback import fallback  # noqa: E402
+
+from manouche.formkit import *  # noqa: E402,F403
+from manouche.formkit import __all__ as _names  # noqa: E402
+from manouche.formkit import (  # noqa: E402,F401
+    boundfield,
+    fields,
+    forms,
+    formsets,
+    media,
+    renderers,
+    utils,
+    validators,
+    widgets,
+)
+
+__all__ = list(_names)
+__getattr__ = fallback("django.forms")
