@@ -25,3 +25,31 @@ from manouche.formkit import (  # noqa: E402,F401
 
 __all__ = list(_names)
 __getattr__ = fallback("django.forms")
+
+
+def _renderer_for(path: str) -> object:
+    from django.utils.module_loading import import_string
+
+    from manouche.formkit import PythonRenderer
+
+    if path == "django.forms.renderers.DjangoTemplates":
+        # Django's default setting: formkit's Python renderer for the built-in
+        # templates, Django's engine for the test apps' own (forms_tests/...).
+        return PythonRenderer(fallback=import_string(path)())
+    return import_string(path)()
+
+
+def install() -> None:
+    """Django's ``FORM_RENDERER`` setting becomes formkit's default renderer."""
+    from django.conf import settings
+    from django.test.signals import setting_changed
+
+    from manouche.formkit import set_default_renderer
+
+    set_default_renderer(_renderer_for(settings.FORM_RENDERER))
+
+    def renderer_changed(setting: str, value: str | None, **kwargs: object) -> None:
+        if setting == "FORM_RENDERER":
+            set_default_renderer(_renderer_for(value or "django.forms.renderers.DjangoTemplates"))
+
+    setting_changed.connect(renderer_changed, weak=False)

@@ -99,12 +99,12 @@ from manouche.formkit.models import (
     modelform_factory,
 )
 from manouche.formkit.renderers import (
-    DEFAULT_RENDERER,
     BaseRenderer,
     Jinja2Renderer,
     PythonRenderer,
     TemplateDoesNotExist,
     get_default_renderer,
+    set_default_renderer,
 )
 from manouche.formkit.translation import (
     gettext,
@@ -203,7 +203,6 @@ __all__ = [
     "ComboField",
     "DEFAULT_MAX_NUM",
     "DEFAULT_MIN_NUM",
-    "DEFAULT_RENDERER",
     "DELETION_FIELD_NAME",
     "DateField",
     "DateInput",
@@ -315,6 +314,7 @@ __all__ = [
     "ngettext",
     "normalize_choices",
     "pretty_name",
+    "set_default_renderer",
     "set_translation",
     "validate_comma_separated_integer_list",
     "validate_email",

@@ -33,9 +33,9 @@ __all__ = [
     "BaseRenderer",
     "Jinja2Renderer",
     "PythonRenderer",
-    "DEFAULT_RENDERER",
     "TemplateDoesNotExist",
     "get_default_renderer",
+    "set_default_renderer",
 ]
 
 TemplateFunction = Callable[[Mapping[str, Any]], str]
@@ -263,35 +263,58 @@ class PythonRenderer(BaseRenderer):
 
     ``templates`` maps more names (or replacements of the built-in ones) to
     functions taking the context and returning HTML, escaped by the function.
+    ``fallback`` is a renderer for every other name (your templates, say a
+    :class:`Jinja2Renderer`), so the built-in parts keep the fast path.
     """
 
-    def __init__(self, templates: Mapping[str, TemplateFunction] | None = None) -> None:
+    def __init__(
+        self, templates: Mapping[str, TemplateFunction] | None = None, *, fallback: Any = None
+    ) -> None:
         self.templates: dict[str, TemplateFunction] = {**_BUILTIN_TEMPLATES, **(templates or {})}
+        self.fallback = fallback
 
-    def get_template(self, template_name: str) -> _PythonTemplate:
-        try:
-            return _PythonTemplate(self.templates[template_name])
-        except KeyError:
-            raise TemplateDoesNotExist(
-                f"{template_name} (the Python renderer has no such template: register a "
-                "function for it with PythonRenderer(templates=...), or use Jinja2Renderer)"
-            ) from None
+    def get_template(self, template_name: str) -> Any:
+        function = self.templates.get(template_name)
+        if function is not None:
+            return _PythonTemplate(function)
+        if self.fallback is not None:
+            return self.fallback.get_template(template_name)
+        raise TemplateDoesNotExist(
+            f"{template_name} (the Python renderer has no such template: register a "
+            "function for it with PythonRenderer(templates=...), give it a fallback "
+            "renderer, or use Jinja2Renderer)"
+        )
 
     def render(self, template_name: str, context: Mapping[str, Any], request: Any = None) -> str:
-        try:
-            function = self.templates[template_name]
-        except KeyError:
-            self.get_template(template_name)  # raises TemplateDoesNotExist
-            raise
-        return function(context).strip()
+        function = self.templates.get(template_name)
+        if function is not None:
+            return function(context).strip()
+        if self.fallback is not None:
+            return str(self.fallback.render(template_name, context, request=request))
+        self.get_template(template_name)  # raises TemplateDoesNotExist
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
-DEFAULT_RENDERER = PythonRenderer()
+_default_renderer: Any = PythonRenderer()
 
 
-def get_default_renderer() -> PythonRenderer:
-    """The shared default :class:`PythonRenderer` (stateless: nothing to set up)."""
-    return DEFAULT_RENDERER
+def get_default_renderer() -> Any:
+    """The renderer of forms, formsets and errors given none (Django's ``FORM_RENDERER``).
+
+    A :class:`PythonRenderer` unless :func:`set_default_renderer` said otherwise.
+    """
+    return _default_renderer
+
+
+def set_default_renderer(renderer: Any) -> None:
+    """Make ``renderer`` the default of every form, formset and error list given none.
+
+    One call at start-up, like Django's ``FORM_RENDERER`` setting; a form's
+    ``default_renderer`` and a ``renderer=`` argument still win. ``None`` restores
+    the :class:`PythonRenderer`.
+    """
+    global _default_renderer
+    _default_renderer = PythonRenderer() if renderer is None else renderer
 
 
 _TEMPLATES_DIR = Path(__file__).parent / "jinja2"

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from manouche.formkit.exceptions import ValidationError
-from manouche.formkit.renderers import DEFAULT_RENDERER, _render_html
+from manouche.formkit.renderers import _render_html, get_default_renderer
 
 __all__ = ["ErrorDict", "ErrorList", "flatatt", "pretty_name"]
 
@@ -22,7 +22,21 @@ def pretty_name(name: str) -> str:
 
 
 def flatatt(attrs: Mapping[str, Any]) -> Markup:
-    """Render HTML attributes, escaped, each with a leading space.
+    """Django's ``flatatt``: ``name="value"`` pairs sorted, then boolean attributes sorted.
+
+    Escaped, each with a leading space; ``True`` renders a bare attribute,
+    ``False`` and ``None`` drop it.
+    """
+    pairs = sorted((k, v) for k, v in attrs.items() if not isinstance(v, bool) and v is not None)
+    flags = sorted(k for k, v in attrs.items() if v is True)
+    return Markup(
+        "".join(f' {escape(k)}="{escape(v)}"' for k, v in pairs)
+        + "".join(f" {escape(k)}" for k in flags)
+    )
+
+
+def _flatatt(attrs: Mapping[str, Any]) -> Markup:
+    """HTML attributes in their order, escaped, each with a leading space (widgets).
 
     ``True`` renders a bare boolean attribute, ``False`` and ``None`` drop it.
     """
@@ -66,7 +80,7 @@ class ErrorList:
     ) -> None:
         self.data: list[ValidationError | str] = list(initlist) if initlist else []
         self.error_class = "errorlist" if error_class is None else f"errorlist {error_class}"
-        self.renderer: Any = renderer or DEFAULT_RENDERER
+        self.renderer: Any = renderer or get_default_renderer()
         self.field_id = field_id
 
     # -- list behaviour --------------------------------------------------------
@@ -177,7 +191,7 @@ class ErrorDict(dict[str, ErrorList]):
 
     def __init__(self, *args: Any, renderer: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.renderer: Any = renderer or DEFAULT_RENDERER
+        self.renderer: Any = renderer or get_default_renderer()
 
     def get_context(self) -> dict[str, Any]:
         return {"errors": self.items(), "error_class": "errorlist"}

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from manouche.formkit.files import wrap_upload
 from manouche.formkit.media import Media, MediaDefiningClass
 from manouche.formkit.translation import gettext
-from manouche.formkit.utils import flatatt
+from manouche.formkit.utils import _flatatt
 
 __all__ = [
     "FILE_INPUT_CONTRADICTION",
@@ -202,7 +202,7 @@ def _input_html(
     input_type: Any, name: str, value: Any, attrs: Mapping[str, Any], label: Any = None
 ) -> str:
     value_attr = "" if value is None else f' value="{escape(value)}"'
-    return f'<input type="{escape(input_type)}" name="{escape(name)}"{value_attr}{flatatt(attrs)}>'
+    return f'<input type="{escape(input_type)}" name="{escape(name)}"{value_attr}{_flatatt(attrs)}>'
 
 
 class Input(Widget):
@@ -373,7 +373,7 @@ class ClearableFileInput(FileInput):
                 checkbox = {"disabled": attrs.get("disabled"), "checked": attrs.get("checked")}
                 html += (
                     f'\n<input type="checkbox" name="{escape(context["checkbox_name"])}" '
-                    f'id="{escape(context["checkbox_id"])}"{flatatt(checkbox)}>\n'
+                    f'id="{escape(context["checkbox_id"])}"{_flatatt(checkbox)}>\n'
                     f'<label for="{escape(context["checkbox_id"])}">'
                     f"{escape(gettext(self.clear_checkbox_label))}</label>"
                 )
@@ -408,7 +408,7 @@ class Textarea(Widget):
     def render_context(self, context: Mapping[str, Any]) -> Markup:
         value = context["value"]
         return Markup(
-            f'<textarea name="{escape(context["name"])}"{flatatt(context["attrs"])}>\n'
+            f'<textarea name="{escape(context["name"])}"{_flatatt(context["attrs"])}>\n'
             f"{escape(value) if value else ''}</textarea>"
         )
 
@@ -526,6 +526,13 @@ class ChoiceWidget(Widget):
         for _group, options, _index in self.optgroups(name, self.format_value(value), attrs):
             yield from options
 
+    def options(
+        self, name: str, value: Sequence[str], attrs: Mapping[str, Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every option, groups flattened."""
+        for _group, options, _index in self.optgroups(name, value, attrs):
+            yield from options
+
     def optgroups(
         self, name: str, value: Sequence[str], attrs: Mapping[str, Any] | None = None
     ) -> list[tuple[Any, list[dict[str, Any]], int]]:
@@ -636,12 +643,12 @@ class Select(ChoiceWidget):
 
     def render_option(self, option: Mapping[str, Any], wrap_label: bool = True) -> str:
         return (
-            f'<option value="{escape(option["value"])}"{flatatt(option["attrs"])}>'
+            f'<option value="{escape(option["value"])}"{_flatatt(option["attrs"])}>'
             f"{escape(option['label'])}</option>"
         )
 
     def render_context(self, context: Mapping[str, Any]) -> Markup:
-        parts = [f'<select name="{escape(context["name"])}"{flatatt(context["attrs"])}>']
+        parts = [f'<select name="{escape(context["name"])}"{_flatatt(context["attrs"])}>']
         for group_name, options, _index in context["optgroups"]:
             if group_name:
                 parts.append(f'\n  <optgroup label="{escape(group_name)}">')

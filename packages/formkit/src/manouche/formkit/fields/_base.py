@@ -83,6 +83,7 @@ class Field:
         messages.update(error_messages or {})
         self.error_messages = messages
         self.validators: list[Validator] = [*self.default_validators, *validators]
+        super().__init__()  # cooperative: a mixin after Field in the bases is initialised
 
     # -- cleaning ----------------------------------------------------------------
 
