@@ -342,14 +342,14 @@ class BaseFormSet:
         """The errors of each form (deleted forms left out)."""
         if self._errors is None:
             self.full_clean()
-        assert self._errors is not None
-        return self._errors
+        return self._errors or []
 
     def non_form_errors(self) -> ErrorList:
         """Errors of the formset as a whole (counts, ``clean()``, management form)."""
         if self._non_form_errors is None:
             self.full_clean()
-        assert self._non_form_errors is not None
+        if self._non_form_errors is None:  # full_clean() overridden without calling ours
+            return self.error_class(error_class="nonform", renderer=self.renderer)
         return self._non_form_errors
 
     def total_error_count(self) -> int:
@@ -358,8 +358,7 @@ class BaseFormSet:
     def is_valid(self) -> bool:
         if not self.is_bound:
             return False
-        if self._errors is None:
-            self.full_clean()
+        self.errors  # noqa: B018 - cleans the first time only
         forms_valid = all(
             [
                 form.is_valid()

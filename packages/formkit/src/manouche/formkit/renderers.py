@@ -206,7 +206,7 @@ def _error_dict_ul(context: Mapping[str, Any]) -> str:
     errors = context["errors"]
     if not errors:
         return ""
-    items = "".join(f"<li>{escape(field)}{error_list}</li>" for field, error_list in errors)
+    items = "".join(f"<li>{escape(field)}{escape(error_list)}</li>" for field, error_list in errors)
     return f'<ul class="{escape(context["error_class"])}">{items}</ul>'
 
 

@@ -90,7 +90,11 @@ def normalize_choices(choices: Any) -> list[tuple[Any, Any]]:
         choices = list(choices.items())
     result: list[tuple[Any, Any]] = []
     for choice in choices or ():
-        value, label = choice
+        try:
+            value, label = choice
+        except (TypeError, ValueError):
+            # Not pairs: kept as given, as Django does (its checks report them).
+            return list(choices)
         if isinstance(label, type) and hasattr(label, "choices"):
             label = label.choices
         if isinstance(label, Mapping):
@@ -378,8 +382,7 @@ class ClearableFileInput(FileInput):
                     f"{escape(gettext(self.clear_checkbox_label))}</label>"
                 )
             html += f"<br>\n{escape(gettext(self.input_text))}:"
-        input_attrs = {k: v for k, v in attrs.items() if k != "checked"}
-        html += "\n" + _input_html(context["type"], context["name"], None, input_attrs)
+        html += "\n" + _input_html(context["type"], context["name"], None, attrs)
         return Markup(html)
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
@@ -490,6 +493,7 @@ class ChoiceWidget(Widget):
     """Base of the widgets offering choices: options, groups, selection."""
 
     allow_multiple_selected = False
+    option_template_name: str | None = None
     add_id_index = True
     checked_attribute: dict[str, Any] = {"checked": True}
     option_inherits_attrs = True
@@ -592,6 +596,7 @@ class ChoiceWidget(Widget):
             "index": index_str,
             "attrs": option_attrs,
             "type": self.input_type,
+            "template_name": self.option_template_name,
             "wrap_label": True,
         }
 
@@ -631,6 +636,7 @@ class Select(ChoiceWidget):
     """A ``<select>`` with ``<option>``s and ``<optgroup>``s."""
 
     input_type = "select"
+    option_template_name = "django/forms/widgets/select_option.html"
     add_id_index = False
     checked_attribute = {"selected": True}
     option_inherits_attrs = False
@@ -718,6 +724,7 @@ class RadioSelect(ChoiceWidget):
     """Radio buttons in ``<div>``s, each inside its ``<label>``; a fieldset in forms."""
 
     input_type = "radio"
+    option_template_name = "django/forms/widgets/radio_option.html"
     use_fieldset = True
 
     def id_for_label(self, id_: str, index: str | None = None) -> str:
@@ -761,6 +768,7 @@ class CheckboxSelectMultiple(RadioSelect):
 
     allow_multiple_selected = True
     input_type = "checkbox"
+    option_template_name = "django/forms/widgets/checkbox_option.html"
 
     def use_required_attribute(self, initial: Any) -> bool:
         return False
