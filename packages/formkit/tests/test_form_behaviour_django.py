@@ -176,3 +176,64 @@ def test_typed_multiple_choice_empty_value(dj: Any) -> None:
             )
             assert field.clean([]) == kwargs.get("empty_value", [])
             assert field.clean(["1"]) == [1]
+
+
+def test_choice_widget_options_and_optgroups(dj: Any) -> None:
+    choices = [("Audio", [("vinyl", "Vinyl"), ("cd", "CD")]), ("unknown", "Unknown")]
+    for name in ("Select", "RadioSelect", "CheckboxSelectMultiple", "SelectMultiple"):
+        ours = getattr(formkit, name)(choices=choices)
+        theirs = getattr(dj, name)(choices=choices)
+        assert list(ours.options("n", ["cd"])) == list(theirs.options("n", ["cd"]))
+        assert ours.optgroups("n", ["cd"], {"id": "x"}) == theirs.optgroups(
+            "n", ["cd"], {"id": "x"}
+        )
+
+
+def test_flatatt_is_djangos(dj: Any) -> None:
+    from django.forms.utils import flatatt
+
+    for attrs in (
+        {"title": "Read <this>", "class": "news", "required": True, "hidden": False},
+        {"id": "x", "data-n": 0, "none": None, "disabled": True, "autofocus": True},
+        {},
+    ):
+        assert formkit.flatatt(attrs) == flatatt(attrs)
+
+
+def test_field_init_is_cooperative(forms: Any) -> None:
+    class Mixin:
+        def __init__(self) -> None:
+            self.mixed_in = True
+            super().__init__()
+
+    class Complex(forms.Field, Mixin):
+        pass
+
+    assert Complex().mixed_in is True
+
+
+def test_clearable_file_input_checked_and_malformed_choices(dj: Any) -> None:
+    class File:
+        url = "/f.txt"
+
+        def __str__(self) -> str:
+            return "f.txt"
+
+    for forms in (formkit, dj):
+        widget = forms.ClearableFileInput()
+        widget.checked = True
+        html = widget.render("doc", File())
+        assert html.count("checked") == 2
+    assert_html_equal(
+        formkit.ClearableFileInput(attrs={"checked": True}).render("doc", File()),
+        dj.ClearableFileInput(attrs={"checked": True}).render("doc", File()),
+    )
+    assert formkit.RadioSelect(choices=[1, 2]).choices == dj.RadioSelect(choices=[1, 2]).choices
+
+
+def test_error_dict_escapes_plain_string_values(dj: Any) -> None:
+    from django.forms.utils import ErrorDict
+
+    example = 'Link: <a href="http://example.com/">x</a>'
+    assert_html_equal(str(formkit.ErrorDict({"name": example})), str(ErrorDict({"name": example})))
+    assert "&lt;a" in str(formkit.ErrorDict({"name": example}))

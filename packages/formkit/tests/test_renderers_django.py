@@ -311,3 +311,27 @@ def test_bound_field_class_precedence(dj: Any) -> None:
         ]
 
     assert run(formkit) == run(dj) == ["B", "A", "C", "C", "BoundField"]
+
+
+def test_set_default_renderer_and_fallback(templates: Path) -> None:
+    from manouche.formkit import get_default_renderer, set_default_renderer
+
+    class Small(formkit.Form):
+        template_name = "custom/div.html"
+        title = formkit.CharField()
+
+    with pytest.raises(TemplateDoesNotExist):
+        str(Small())
+    combined = PythonRenderer(fallback=Jinja2Renderer(dirs=[templates]))
+    set_default_renderer(combined)
+    try:
+        assert get_default_renderer() is combined
+        assert Small().renderer is combined
+        assert formkit.ErrorList(["x"]).renderer is combined
+        assert str(Small()).startswith("<custom-div><input")  # the fallback's template
+        assert_html_equal(Small().as_p(), Small(renderer=PythonRenderer()).as_p())
+        assert formkit.formset_factory(Small)().renderer is combined
+    finally:
+        set_default_renderer(None)
+    assert isinstance(get_default_renderer(), PythonRenderer)
+    assert get_default_renderer() is not combined
