@@ -237,3 +237,28 @@ def test_error_dict_escapes_plain_string_values(dj: Any) -> None:
     example = 'Link: <a href="http://example.com/">x</a>'
     assert_html_equal(str(formkit.ErrorDict({"name": example})), str(ErrorDict({"name": example})))
     assert "&lt;a" in str(formkit.ErrorDict({"name": example}))
+
+
+def test_error_list_is_a_list_that_copies_pickles_and_serializes(dj: Any) -> None:
+    import copy
+    import json
+    import pickle
+
+    from django.forms.utils import ErrorDict as DjErrorDict
+    from django.forms.utils import ErrorList as DjErrorList
+
+    def build(error_list: Any, error_dict: Any, validation_error: Any) -> Any:
+        nested = error_dict({"day": error_list([validation_error("Too small.")])})
+        errors = error_list(["Foo", validation_error("Foo%(bar)s", params={"bar": "bar"})])
+        return errors, error_dict({"__all__": errors, "date": error_list([nested])})
+
+    ours, ours_dict = build(formkit.ErrorList, formkit.ErrorDict, formkit.ValidationError)
+    theirs, theirs_dict = build(DjErrorList, DjErrorDict, dj.ValidationError)
+    assert isinstance(ours, list)
+    assert list(ours) == list(theirs) == ["Foo", "Foobar"]
+    assert json.dumps(ours_dict) == json.dumps(theirs_dict)
+    for clone in (copy.copy(ours), copy.deepcopy(ours), pickle.loads(pickle.dumps(ours))):
+        assert list(clone) == ["Foo", "Foobar"]
+        assert clone.error_class == ours.error_class
+    assert copy.deepcopy(ours_dict) == ours_dict
+    assert_html_equal(str(ours_dict), str(theirs_dict))

@@ -24,6 +24,7 @@ Django's widget context (``{"widget": {...}}``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -218,14 +219,11 @@ def _error_dict_text(context: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _formset(method: str) -> TemplateFunction:
-    def render(context: Mapping[str, Any]) -> str:
-        formset = context["formset"]
-        parts = [formset.management_form.__html__()]
-        parts.extend(getattr(form, method)().__html__() for form in formset)
-        return "".join(parts)
-
-    return render
+def _formset(method: str, context: Mapping[str, Any]) -> str:
+    formset = context["formset"]
+    parts = [formset.management_form.__html__()]
+    parts.extend(getattr(form, method)().__html__() for form in formset)
+    return "".join(parts)
 
 
 _BUILTIN_TEMPLATES: Mapping[str, TemplateFunction] = {
@@ -241,10 +239,10 @@ _BUILTIN_TEMPLATES: Mapping[str, TemplateFunction] = {
     "django/forms/errors/dict/default.html": _error_dict_ul,
     "django/forms/errors/dict/ul.html": _error_dict_ul,
     "django/forms/errors/dict/text.txt": _error_dict_text,
-    "django/forms/formsets/div.html": _formset("as_div"),
-    "django/forms/formsets/p.html": _formset("as_p"),
-    "django/forms/formsets/table.html": _formset("as_table"),
-    "django/forms/formsets/ul.html": _formset("as_ul"),
+    "django/forms/formsets/div.html": partial(_formset, "as_div"),
+    "django/forms/formsets/p.html": partial(_formset, "as_p"),
+    "django/forms/formsets/table.html": partial(_formset, "as_table"),
+    "django/forms/formsets/ul.html": partial(_formset, "as_ul"),
 }
 
 

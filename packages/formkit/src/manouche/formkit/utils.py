@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import UserList
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -58,14 +59,14 @@ _BUILTIN_LIST_TEMPLATES = frozenset(
 )
 
 
-class ErrorList:
+class ErrorList(UserList, list):  # type: ignore[type-arg,misc]  # Django's shape
     """The errors of one field (or the non-field errors), renderable as HTML.
 
     Iterating gives the messages; :meth:`as_data` the :class:`ValidationError`
-    objects. ``str()`` and ``__html__`` give ``<ul class="errorlist">``.
+    objects. ``str()`` and ``__html__`` give ``<ul class="errorlist">``. As
+    Django's, it is a ``list`` (``isinstance`` and ``json.dumps`` work) whose
+    errors live in ``data``.
     """
-
-    __slots__ = ("data", "error_class", "field_id", "renderer")
 
     template_name = "django/forms/errors/list/default.html"
     template_name_text = "django/forms/errors/list/text.txt"
@@ -85,12 +86,14 @@ class ErrorList:
 
     # -- list behaviour --------------------------------------------------------
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[Any]:
+        # The messages; an item that is not a ValidationError (a nested ErrorDict,
+        # a lazy string) is given as it is, as Django's list does.
         for error in self.data:
             if isinstance(error, ValidationError):
                 yield from error
             else:
-                yield str(error)
+                yield error
 
     def __len__(self) -> int:
         return len(self.data)
@@ -98,11 +101,17 @@ class ErrorList:
     def __bool__(self) -> bool:
         return bool(self.data)
 
-    def __getitem__(self, index: int) -> str:
+    def __getitem__(self, index: int) -> Any:  # type: ignore[override]
         error = self.data[index]
         if isinstance(error, ValidationError):
-            return str(next(iter(error)))
-        return str(error)
+            return next(iter(error))
+        return error
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # The list part of the class is empty (the errors live in ``data``): copies
+        # and pickles must not add its items a second time.
+        reduced: Any = super(UserList, self).__reduce_ex__(protocol)
+        return (*reduced[:3], None, None)
 
     def __contains__(self, item: object) -> bool:
         return item in list(self)
@@ -114,7 +123,7 @@ class ErrorList:
             return list(self) == other
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def append(self, error: ValidationError | str) -> None:
         self.data.append(error)
