@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -42,6 +43,8 @@ def serving(cmd: list[str], url_pattern: str, env: dict[str, str] | None = None)
             seen.append(line)
             match = re.search(url_pattern, line)
         assert match, f"{cmd[0]} printed no URL:\n" + "".join(seen)
+        # Keep reading its output, or a server that logs every request blocks on a full pipe.
+        threading.Thread(target=proc.stdout.read, daemon=True).start()
         yield match.group(1).rstrip("/")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -31,6 +31,7 @@ from manouche.httpkit import (
     XFrameOptionsMiddleware,
     get_csp_nonce,
     make_wsgi_app,
+    require_safe,
 )
 
 PAGE = """<!doctype html>
@@ -63,6 +64,7 @@ def render(request: webob.Request, title: str, content: str) -> webob.Response:
     return webob.Response(body, content_type="text/html", charset="utf-8")
 
 
+@require_safe
 def home(request: webob.Request) -> webob.Response:
     return render(
         request,
@@ -94,11 +96,14 @@ class HelloView(View):
         )
 
 
+@require_safe
 def api_time(request: webob.Request) -> webob.Response:
     import datetime
 
     now = datetime.datetime.now(datetime.UTC).isoformat()
-    return webob.Response(json.dumps({"now": now}), content_type="application/json")
+    return webob.Response(
+        json.dumps({"now": now}), content_type="application/json", charset="utf-8"
+    )
 
 
 ROUTES = {
@@ -120,8 +125,7 @@ def dispatch(request: webob.Request) -> webob.Response:
 application = make_wsgi_app(
     dispatch,
     [
-        AllowedHostsMiddleware.configure(allowed_hosts=["localhost", "127.0.0.1", "[::1]"]),
-        RequestBodyLimitMiddleware.configure(max_body_size=64 * 1024),
+        # Outermost, so every response gets the security headers, error pages included.
         SecurityMiddleware.configure(
             csp={
                 "default-src": [CSP.SELF],
@@ -131,6 +135,8 @@ application = make_wsgi_app(
             }
         ),
         XFrameOptionsMiddleware,
+        AllowedHostsMiddleware.configure(allowed_hosts=["localhost", "127.0.0.1", "[::1]"]),
+        RequestBodyLimitMiddleware.configure(max_body_size=64 * 1024),
         CommonMiddleware.configure(is_valid_path=lambda path: path in ROUTES),
         GZipMiddleware,
         ConditionalGetMiddleware,

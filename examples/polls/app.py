@@ -58,12 +58,16 @@ def create_app(database_url: str | None = None, *, debug: bool = False) -> WSGIA
     return make_wsgi_app(
         urls,
         [
-            AllowedHostsMiddleware.configure(allowed_hosts=["localhost", "127.0.0.1", "[::1]"]),
-            RequestBodyLimitMiddleware.configure(max_body_size=64 * 1024),
+            # Outermost, so every response gets the security headers, the 400 of
+            # a bad Host and the 413 of a large body included.
             SecurityMiddleware.configure(
                 csp={"default-src": [CSP.SELF], "style-src": [CSP.SELF, CSP.NONCE]}
             ),
             XFrameOptionsMiddleware,
+            AllowedHostsMiddleware.configure(allowed_hosts=["localhost", "127.0.0.1", "[::1]"]),
+            RequestBodyLimitMiddleware.configure(
+                max_body_size=64 * 1024, max_number_fields=100, max_number_files=0
+            ),
             CommonMiddleware,
             ConditionalGetMiddleware,
         ],

@@ -103,3 +103,18 @@ def test_redirect_matches_django(django_settings):
             ours = webob.Request.blank(url).get_response(APP)
             assert ours.status_code == django_response.status_code
             assert ours.location.removeprefix("http://localhost") == django_response["Location"]
+
+
+def test_append_slash_never_redirects_to_a_failing_page(call, caplog):
+    def view(request):
+        if request.path_info == "/broken/":
+            raise RuntimeError("the slashed page fails")
+        if request.path_info == "/post-only/":
+            return webob.Response(status=405, headerlist=[("Allow", "POST")])
+        return webob.Response("missing", status=404)
+
+    app = make_wsgi_app(view, [CommonMiddleware])
+    with caplog.at_level(logging.CRITICAL):
+        assert call(app, "/broken").status_code == 404
+    # A URL that exists for another method is still there (Django's resolver says so).
+    assert call(app, "/post-only").status_code == 301

@@ -348,3 +348,82 @@ def test_request_finished_sent_once_per_response_even_with_a_failing_close(call)
     finally:
         request_finished.disconnect(on_finished)
     assert finished == [WSGIHandler]
+
+
+def test_debug_page_redacts_url_passwords_and_secret_parameters(call, caplog):
+    def view(request):
+        request.POST  # noqa: B018 - parsed before the failure, so the page lists it
+        raise ValueError("cannot reach postgresql://app:pw-in-message@db/x")
+
+    with caplog.at_level(logging.CRITICAL):
+        response = call(
+            make_wsgi_app(view, debug=True),
+            "/p?q=shown&api_key=qk-1&Password=qp-2",
+            method="POST",
+            body=b"user=bob&password=fp-3&signature=fs-4",
+            content_type="application/x-www-form-urlencoded",
+            environ={
+                "DATABASE_URL": "postgres://u:envpw-5@h/db",
+                "CACHE": "redis://:envpw-6@h:6379/0",
+                "MY_AUTH_HEADER": "ah-7",
+                "HTTP_REFERER": "http://x/?token=rt-8&n=1",
+            },
+        )
+    body = response.text
+    assert response.status_code == 500
+    for secret in (
+        "pw-in-message",
+        "qk-1",
+        "qp-2",
+        "fp-3",
+        "fs-4",
+        "envpw-5",
+        "envpw-6",
+        "ah-7",
+        "rt-8",
+    ):
+        assert secret not in body, secret
+    for shown in ("shown", "bob", "postgres://u:", "DATABASE_URL", "api_key", "n=1"):
+        assert shown in body, shown
+
+
+def test_redaction_helpers():
+    from manouche.httpkit.errors import redact_query, redact_text
+
+    assert redact_text("postgresql+psycopg://user:pa:ss@host/db") == (
+        "postgresql+psycopg://user:********************@host/db"
+    )
+    assert redact_text("see https://example.com/a:b@c") == "see https://example.com/a:b@c"
+    assert redact_query("a=1&secret_thing=2&b") == "a=1&secret_thing=********************&b"
+    assert redact_query("/path?x=1&TOKEN=2") == "/path?x=1&TOKEN=********************"
+    assert redact_query("a%5Fkey=1") == "a%5Fkey=********************"
+
+
+def test_undecodable_path_400_goes_through_the_middleware(call):
+    seen = []
+
+    def mark(get_response):
+        def handler(request):
+            response = get_response(request)
+            seen.append(response.status_code)
+            response.headers["X-Seen"] = "1"
+            return response
+
+        return handler
+
+    app = make_wsgi_app(lambda request: webob.Response("never"), [mark])
+    response = call(app, environ={"PATH_INFO": "/caf\xe9"})
+    assert response.status_code == 400 and response.headers["X-Seen"] == "1"
+    assert "not valid UTF-8" in response.text
+    assert seen == [400]
+
+
+def test_plain_bad_request_messages_stay_private(call, caplog):
+    from manouche.httpkit import BadRequest
+
+    def view(request):
+        raise BadRequest("internal detail 42")
+
+    with caplog.at_level(logging.CRITICAL):
+        response = call(make_wsgi_app(view))
+    assert response.status_code == 400 and "internal detail" not in response.text

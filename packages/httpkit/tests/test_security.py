@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 import pytest
 import webob
 
@@ -222,3 +224,34 @@ def test_x_frame_options_exempt_and_kept(call):
     assert call(make_wsgi_app(own, [XFrameOptionsMiddleware])).headers.getall(
         "X-Frame-Options"
     ) == ["SAMEORIGIN"]
+
+
+def test_outermost_security_headers_reach_every_answer(call, caplog):
+    from manouche.httpkit import AllowedHostsMiddleware, RequestBodyLimitMiddleware
+
+    app = make_wsgi_app(
+        lambda request: webob.Response("ok"),
+        [
+            SecurityMiddleware.configure(ssl_redirect=True, csp={"default-src": ["'self'"]}),
+            AllowedHostsMiddleware.configure(allowed_hosts=["example.com"]),
+            RequestBodyLimitMiddleware.configure(max_body_size=10),
+        ],
+    )
+    with caplog.at_level(logging.CRITICAL):
+        redirect = call(app, "/a?b=1", headers={"Host": "example.com"})
+        bad_host = call(app, "/", headers={"Host": "bad host!"})
+        too_big = call(
+            app,
+            "/",
+            method="POST",
+            body=b"x" * 20,
+            headers={"Host": "example.com", "X-Forwarded-Proto": "https"},
+            environ={"wsgi.url_scheme": "https"},
+        )
+    assert redirect.status_code == 301
+    assert redirect.headers["Location"] == "https://example.com/a?b=1"
+    assert bad_host.status_code == 400  # a malformed Host is refused, never redirected to
+    assert too_big.status_code == 413
+    for response in (redirect, bad_host, too_big):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Content-Security-Policy"] == "default-src 'self'"

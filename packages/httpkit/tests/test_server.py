@@ -254,3 +254,98 @@ def test_request_logger(caplog):
         response = webob.Request.blank("/path?x=1").get_response(app)
         assert response.body == b"abc"
     assert '"GET /path?x=1 HTTP/1.0" 200 3' in caplog.text
+
+
+# -- defences against hostile clients (create_server in this process) --------------------
+
+
+@pytest.fixture
+def guarded() -> Iterator[tuple[str, int]]:
+    """``create_server`` with small limits, serving in a thread of this process."""
+    from manouche.httpkit.server import create_server
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"got %d" % len(body)]
+
+    server = create_server(
+        app, "127.0.0.1", 0, max_body_size=1000, request_timeout=1, idle_timeout=5
+    )
+
+    def run() -> None:
+        try:
+            server.run()  # type: ignore[attr-defined]
+        except (OSError, ValueError):
+            pass  # its sockets closed under the loop at teardown
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield ("127.0.0.1", server.effective_port)  # type: ignore[attr-defined]
+    finally:
+        sockets = getattr(server, "map", None) or server._map  # type: ignore[attr-defined]
+        for dispatcher in list(sockets.values()):
+            dispatcher.close()
+        server.close()  # type: ignore[attr-defined]
+        thread.join(timeout=10)
+
+
+def test_guarded_server_serves_normal_requests(guarded):
+    status, _, body = request(guarded, "POST", "/", body=b"x" * 500)
+    assert status == 200 and body == b"got 500"
+
+
+def test_oversize_declared_body_is_413_from_the_headers_alone(guarded):
+    with socket.create_connection(guarded, timeout=10) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n")
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 413 ")
+    assert b"\r\nX-Content-Type-Options: nosniff\r\n" in reply
+    assert b"\r\nContent-Security-Policy: default-src 'none'" in reply
+
+
+@pytest.mark.parametrize(
+    "partial",
+    [
+        b"GET / HTTP/1.1\r\nHost: x\r\n",  # headers never finished
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc",  # body never sent
+    ],
+)
+def test_unfinished_request_is_408(guarded, partial):
+    with socket.create_connection(guarded, timeout=10) as sock:
+        sock.sendall(partial)
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+    assert b"\r\nX-Frame-Options: DENY\r\n" in reply
+
+
+def test_trickling_headers_do_not_extend_the_deadline(guarded):
+    with socket.create_connection(guarded, timeout=10) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        sock.settimeout(0.2)
+        reply = b""
+        for _ in range(100):  # up to 20 s of trickling: far past the 1 s deadline
+            try:
+                sock.sendall(b"X")
+                reply += sock.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            if reply:
+                break
+    assert reply.startswith(b"HTTP/1.1 408 ")
+
+
+@pytest.mark.parametrize(
+    "option", ["--max-body-size", "--request-timeout", "--idle-timeout", "--connection-limit"]
+)
+def test_limits_must_be_positive(option, capsys):
+    with pytest.raises(SystemExit):
+        main(["x:y", option, "0"])
+    assert "must be positive" in capsys.readouterr().err

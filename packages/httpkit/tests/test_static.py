@@ -6,6 +6,7 @@ import pytest
 import webob
 
 from manouche.httpkit import StaticFiles, StaticMount
+from manouche.httpkit.static import DEFAULT_STATIC_HEADERS
 
 
 @pytest.fixture
@@ -79,3 +80,27 @@ def test_bad_configuration(tmp_path):
         StaticFiles(tmp_path / "missing")
     with pytest.raises(ValueError, match="must start with"):
         StaticMount(fallback, {"static": tmp_path})
+
+
+def test_security_headers_on_every_answer(tree, call):
+    app = StaticFiles(tree)
+    for path, method, status in [
+        ("/css/site.css", "GET", 200),
+        ("/css/site.css", "HEAD", 200),
+        ("/", "GET", 200),
+        ("/missing", "GET", 404),
+        ("/../secret.txt", "GET", 404),
+        ("/css/site.css", "POST", 405),
+    ]:
+        response = call(app, path, method=method)
+        assert response.status_code == status
+        for name, value in DEFAULT_STATIC_HEADERS:
+            assert response.headers[name] == value, (path, method, name)
+
+
+def test_custom_static_headers(tree, call):
+    csp = ("Content-Security-Policy", "default-src 'none'")
+    mount = StaticMount(fallback, {"/s": tree}, headers=[csp])
+    response = call(mount, "/s/css/site.css")
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'"
+    assert "X-Frame-Options" not in response.headers

@@ -286,3 +286,45 @@ def test_from_db_whole_rows_partial_rows_and_any_iterables(db: Any) -> None:
     finally:
         signals.post_init.disconnect(receiver, sender=Author)
     assert seen == [made.name] and made._state.adding is False
+
+
+def test_a_multi_table_child_inherits_its_parent_s_managers_as_in_django() -> None:
+    import sqlalchemy as sa
+
+    class PlaceManager(models.Manager):
+        def get_by_natural_key(self, name: str) -> Any:
+            return self.get(name=name)
+
+    class MgrPlace(models.Model):
+        name = models.CharField(max_length=10)
+        objects = PlaceManager()
+
+        class Meta:
+            app_label = "mgrinherit"
+            metadata = sa.MetaData()
+
+    class MgrRestaurant(MgrPlace):
+        class Meta:
+            app_label = "mgrinherit"
+
+    class MgrBar(MgrPlace):
+        drinks = models.Manager()  # its own manager comes after the inherited ones
+
+        class Meta:
+            app_label = "mgrinherit"
+
+    try:
+        assert type(MgrRestaurant.objects) is PlaceManager
+        assert MgrRestaurant.objects.model is MgrRestaurant
+        assert type(MgrRestaurant._default_manager) is PlaceManager
+        # Django's order: the class's own managers first, then its bases'.
+        assert MgrBar._default_manager is MgrBar.drinks and MgrBar.drinks.model is MgrBar
+        assert [m.name for m in MgrBar._meta.managers] == ["drinks", "objects"]
+        db = models.Database("sqlite://", default=False)
+        db.create_all([MgrPlace, MgrRestaurant, MgrBar])
+        MgrRestaurant.objects.using(db).create(name="Alba")
+        assert MgrRestaurant.objects.db_manager(db).get_by_natural_key("Alba").name == "Alba"
+        db.dispose()
+    finally:
+        for model in (MgrBar, MgrRestaurant, MgrPlace):
+            models.registry.unregister(model)

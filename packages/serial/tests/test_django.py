@@ -259,3 +259,39 @@ def test_loading_sends_raw_save_signals_as_django(orm: Any, django_env: Path) ->
     # Django sends pre/post per object; ours sends a batch's pre_saves, then its post_saves.
     assert sorted(our_first) == sorted(dj_first)
     assert sorted(our_second) == sorted(dj_second)
+
+
+def test_django_json_encoder_encodes_as_django_s() -> None:
+    import datetime as dt
+    import decimal
+    import json
+    import uuid
+    from zoneinfo import ZoneInfo
+
+    from django.core.serializers.json import DjangoJSONEncoder as Theirs
+
+    from manouche.serial import DjangoJSONEncoder as Ours
+
+    values = [
+        dt.datetime(2024, 5, 6, 7, 8, 9, 123456),
+        dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC),
+        dt.datetime(2024, 5, 6, 7, 8, 9, 5, tzinfo=ZoneInfo("Europe/Paris")),
+        dt.date(2024, 2, 29),
+        dt.time(23, 59, 1, 999999),
+        dt.time(0, 0),
+        dt.timedelta(days=-1, seconds=5, microseconds=7),
+        dt.timedelta(days=3, hours=2),
+        decimal.Decimal("-12.3400"),
+        decimal.Decimal("1E+2"),
+        uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        {"nested": [dt.date(2000, 1, 1), (1, 2)]},
+    ]
+    for value in values:
+        assert json.dumps(value, cls=Ours) == json.dumps(value, cls=Theirs), value
+    for bad in (dt.time(1, 2, tzinfo=dt.UTC), {1, 2}, b"bytes", object()):
+        with pytest.raises((TypeError, ValueError)) as ours:
+            json.dumps(bad, cls=Ours)
+        with pytest.raises((TypeError, ValueError)) as theirs:
+            json.dumps(bad, cls=Theirs)
+        assert type(ours.value) is type(theirs.value)
+        assert str(ours.value) == str(theirs.value)

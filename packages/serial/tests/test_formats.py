@@ -537,3 +537,13 @@ def test_a_change_of_column_info_is_seen_by_the_next_serialize() -> None:
     assert '"at": "2024-05-06T07:08:09Z"' in serial.serialize("json", [event])
     Event.__table__.c.at.info["use_tz"] = False
     assert '"at": "2024-05-06T07:08:09"' in serial.serialize("json", [event])
+
+
+def test_a_bad_many_to_many_key_names_the_object_being_loaded() -> None:
+    doc = '[{"model": "zoo.pet", "pk": 7, "fields": {"name": "Rex", "toys": [1, "abc"]}}]'
+    with pytest.raises(DeserializationError) as info:
+        for obj in serial.deserialize("json", doc, models=MODELS):
+            obj.m2m_data  # noqa: B018
+    err = info.value
+    assert (err.model, err.pk, err.field) == ("zoo.pet", 7, "toys")
+    assert "'abc' value must be an integer" in str(err) and "zoo.toy key" in str(err)

@@ -1,21 +1,14 @@
-"""The README's example runs as written."""
+"""Every Python block of the README runs as written, in order, and prints what it shows."""
 
 from __future__ import annotations
 
-import re
-import sys
-import types
 from pathlib import Path
 
+import pytest
 
-def test_readme_example_runs() -> None:
-    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    code = re.search(r"```python\n(.*?)```", text, re.S)
-    assert code is not None
-    module = types.ModuleType("readme_example")
-    sys.modules[module.__name__] = module
-    try:
-        # dont_inherit: the example runs without this file's __future__ imports.
-        exec(compile(code.group(1), "README.md", "exec", dont_inherit=True), module.__dict__)
-    finally:
-        del sys.modules[module.__name__]
+from manouche.testkit.readme import run_readme
+
+
+def test_readme_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    run_readme(Path(__file__).parents[1] / "README.md")

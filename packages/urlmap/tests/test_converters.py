@@ -219,3 +219,31 @@ def test_get_converters_is_a_copy() -> None:
     converters = um.get_converters()
     converters["zzz"] = converters["int"]
     assert "zzz" not in um.get_converters()
+
+
+@pytest.mark.parametrize(
+    "digits",
+    [str(2**63), str(2**64), "9" * 40, "1" + "0" * 300, "0" * 30 + str(2**63)],
+)
+def test_int_beyond_64_bits_is_not_a_match(digits: str) -> None:
+    # Django's converter returns the int and its ORM finds no row (a 404);
+    # here the URL does not match at all, so the view never sees the number.
+    app = um.URLMap([um.path("i/<int:n>/", echo)])
+    response = webob.Request.blank(f"/i/{digits}/").get_response(app)
+    assert response.status_code == 404
+    with pytest.raises(ValueError, match="64-bit"):
+        um.IntConverter().to_python(digits)
+
+
+def test_int_up_to_64_bits_matches() -> None:
+    app = um.URLMap([um.path("i/<int:n>/", echo)])
+    for digits, value in [(str(2**63 - 1), 2**63 - 1), ("0" * 30 + "7", 7)]:
+        response = webob.Request.blank(f"/i/{digits}/").get_response(app)
+        assert response.status_code == 200
+        assert response.text == repr([("n", value)])
+
+
+def test_int_of_thousands_of_digits_is_refused_before_int() -> None:
+    # Past Python's 4,300-digit int() limit too: a ValueError, never the time of a conversion.
+    with pytest.raises(ValueError, match="64-bit"):
+        um.IntConverter().to_python("1" + "0" * 5000)

@@ -28,9 +28,12 @@ from manouche.httpkit.exceptions import (
     BadRequest,
     DisallowedHost,
     Http404,
+    MalformedRequest,
     PermissionDenied,
     RequestDataTooBig,
     SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
 )
 from manouche.httpkit.handlers import WSGIHandler, make_wsgi_app
 from manouche.httpkit.hosts import (
@@ -41,7 +44,12 @@ from manouche.httpkit.hosts import (
     validate_host,
 )
 from manouche.httpkit.limits import DEFAULT_MAX_BODY_SIZE, LimitedStream, RequestBodyLimitMiddleware
-from manouche.httpkit.request import Request, get_csp_nonce
+from manouche.httpkit.request import (
+    DEFAULT_MAX_NUMBER_FIELDS,
+    DEFAULT_MAX_NUMBER_FILES,
+    Request,
+    get_csp_nonce,
+)
 from manouche.httpkit.security import (
     CSP,
     SecurityMiddleware,
@@ -65,6 +73,8 @@ from manouche.httpkit.views import RedirectView, View
 __all__ = [
     "CSP",
     "DEFAULT_MAX_BODY_SIZE",
+    "DEFAULT_MAX_NUMBER_FIELDS",
+    "DEFAULT_MAX_NUMBER_FILES",
     "AllowedHostsMiddleware",
     "BadRequest",
     "BaseMiddleware",
@@ -76,6 +86,7 @@ __all__ = [
     "Handler",
     "Http404",
     "LimitedStream",
+    "MalformedRequest",
     "Middleware",
     "PermissionDenied",
     "RedirectView",
@@ -87,6 +98,8 @@ __all__ = [
     "StaticFiles",
     "StaticMount",
     "SuspiciousOperation",
+    "TooManyFieldsSent",
+    "TooManyFilesSent",
     "View",
     "ViewFunction",
     "WSGIApplication",

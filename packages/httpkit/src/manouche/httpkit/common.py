@@ -5,7 +5,8 @@
   path with a slash, query string kept, when that path exists. Whether it
   exists is asked of ``is_valid_path(path) -> bool`` (a router's resolver, for
   instance ``lambda p: router.match(p) is not None``); without one the
-  slashed path is tried against the inner handler (a GET, which must be safe).
+  slashed path is tried against the inner handler (a GET, which must be safe);
+  it exists when that answers neither 404 nor a 5xx.
   POST and other methods are never redirected (the body would be lost).
 - ``prepend_www=False`` (``PREPEND_WWW``): redirect ``example.com`` to
   ``www.example.com``.
@@ -110,4 +111,7 @@ class CommonMiddleware(BaseMiddleware):
         close = getattr(probe.app_iter, "close", None)
         if close is not None:
             close()
-        return probe.status_code != 404
+        # A slashed path that fails (5xx) or is not there does not exist: never
+        # redirect a client to an error. 4xx other than 404 (a 405 for a POST-only
+        # URL, a 403) mean the URL exists, as Django's resolver would say.
+        return probe.status_code != 404 and probe.status_code < 500

@@ -15,9 +15,12 @@ __all__ = [
     "BadRequest",
     "DisallowedHost",
     "Http404",
+    "MalformedRequest",
     "PermissionDenied",
     "RequestDataTooBig",
     "SuspiciousOperation",
+    "TooManyFieldsSent",
+    "TooManyFilesSent",
 ]
 
 
@@ -37,6 +40,20 @@ class BadRequest(Exception):
     """The request is malformed: answered with a 400."""
 
     status_code = 400
+    #: Whether the message is written for the client: the default 4xx pages
+    #: show it (httpkit's own request errors), otherwise they say nothing.
+    public_message = False
+
+
+class MalformedRequest(BadRequest):
+    """httpkit could not read the request (its charset, its form data): a 400.
+
+    The message names the problem and is shown on the default 400 page.
+
+    .. versionadded:: 0.2
+    """
+
+    public_message = True
 
 
 class SuspiciousOperation(BadRequest):
@@ -55,3 +72,22 @@ class RequestDataTooBig(SuspiciousOperation):
     """
 
     status_code = 413
+    public_message = True
+
+
+class TooManyFieldsSent(SuspiciousOperation):
+    """More form or query fields than ``max_number_fields`` (Django's name): a 400.
+
+    .. versionadded:: 0.2
+    """
+
+    public_message = True
+
+
+class TooManyFilesSent(SuspiciousOperation):
+    """More uploaded files than ``max_number_files`` (Django's name): a 400.
+
+    .. versionadded:: 0.2
+    """
+
+    public_message = True

@@ -34,6 +34,7 @@ from manouche.httpkit import errors
 from manouche.httpkit.exceptions import (
     BadRequest,
     Http404,
+    MalformedRequest,
     PermissionDenied,
     RequestDataTooBig,
     SuspiciousOperation,
@@ -140,6 +141,13 @@ class WSGIHandler:
     # -- the chain -------------------------------------------------------------
 
     def _call_view(self, request: webob.Request) -> webob.Response:
+        path = request.environ.get("PATH_INFO", "")
+        if not path.isascii():
+            # Checked here, innermost, so the 400 goes out through every middleware.
+            try:
+                path.encode("latin-1").decode("utf-8")
+            except UnicodeError:
+                raise MalformedRequest("The request path is not valid UTF-8") from None
         routing = request.environ.get("wsgiorg.routing_args")
         if routing:
             response = self.view(request, **routing[1])
@@ -219,21 +227,7 @@ class WSGIHandler:
         if request_started.receivers:
             request_started.send(type(self), environ=environ)
         request = self.request_class(environ)
-        path = environ.get("PATH_INFO", "")
-        if not path.isascii():
-            try:
-                path.encode("latin-1").decode("utf-8")
-            except UnicodeError:
-                response = self._safe(
-                    self.handler400,
-                    request,
-                    BadRequest("The request path is not valid UTF-8"),
-                    400,
-                )
-            else:
-                response = self._chain(request)
-        else:
-            response = self._chain(request)
+        response = self._chain(request)
         body: Iterable[bytes] = response(environ, start_response)
         if request_finished.receivers:
             return _ClosingIterator(body, type(self))

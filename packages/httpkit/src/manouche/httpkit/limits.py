@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Protocol
 import webob
 
 from manouche.httpkit._base import BaseMiddleware
-from manouche.httpkit.exceptions import BadRequest, RequestDataTooBig
+from manouche.httpkit.exceptions import MalformedRequest, RequestDataTooBig
+from manouche.httpkit.request import (
+    DEFAULT_MAX_NUMBER_FIELDS,
+    DEFAULT_MAX_NUMBER_FILES,
+    LIMITS_KEY,
+)
 
 if TYPE_CHECKING:
     from manouche.httpkit.types import Handler
@@ -72,27 +77,56 @@ class LimitedStream:
 class RequestBodyLimitMiddleware(BaseMiddleware):
     """Answer 413 to request bodies over ``max_body_size`` bytes (400 to a bad length).
 
-    Options: ``max_body_size=2_621_440`` (Django's
-    ``DATA_UPLOAD_MAX_MEMORY_SIZE``); None turns the check off.
+    Options (Django setting in brackets), None turns a check off:
+
+    - ``max_body_size=2_621_440`` (``DATA_UPLOAD_MAX_MEMORY_SIZE``);
+    - ``max_number_fields=1000`` (``DATA_UPLOAD_MAX_NUMBER_FIELDS``): fields
+      of the query string, and of the form, each; more is a 400
+      (``TooManyFieldsSent``) when the view reads ``request.GET``/``POST``;
+    - ``max_number_files=100`` (``DATA_UPLOAD_MAX_NUMBER_FILES``): files of a
+      multipart form; more is a 400 (``TooManyFilesSent``).
+
+    The field and file limits apply to httpkit's :class:`~manouche.httpkit.Request`,
+    which uses Django's defaults without this middleware.
+
+    .. versionchanged:: 0.2
+       ``max_number_fields`` and ``max_number_files``.
     """
 
     def __init__(
-        self, get_response: Handler, *, max_body_size: int | None = DEFAULT_MAX_BODY_SIZE
+        self,
+        get_response: Handler,
+        *,
+        max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
+        max_number_fields: int | None = DEFAULT_MAX_NUMBER_FIELDS,
+        max_number_files: int | None = DEFAULT_MAX_NUMBER_FILES,
     ) -> None:
         super().__init__(get_response)
-        if max_body_size is not None and (not isinstance(max_body_size, int) or max_body_size < 0):
-            raise ValueError(f"max_body_size must be an int >= 0 or None, got {max_body_size!r}")
+        for name, value in (
+            ("max_body_size", max_body_size),
+            ("max_number_fields", max_number_fields),
+            ("max_number_files", max_number_files),
+        ):
+            if value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or value < 0
+            ):
+                raise ValueError(f"{name} must be an int >= 0 or None, got {value!r}")
         self.max_body_size = max_body_size
+        self._limits = {
+            "max_number_fields": max_number_fields,
+            "max_number_files": max_number_files,
+        }
 
     def __call__(self, request: webob.Request) -> webob.Response:
+        environ = request.environ
+        environ[LIMITS_KEY] = self._limits
         limit = self.max_body_size
         if limit is None:
             return self.get_response(request)
-        environ = request.environ
         length = environ.get("CONTENT_LENGTH")
         if length:
             if not length.isdigit() or not length.isascii():
-                raise BadRequest(f"Malformed Content-Length header: {length!r}")
+                raise MalformedRequest(f"Malformed Content-Length header: {length[:40]!r}")
             if int(length) > limit:
                 raise RequestDataTooBig(f"The request body is larger than {limit} bytes")
         elif "wsgi.input" in environ and (

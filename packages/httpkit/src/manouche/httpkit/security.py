@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 import webob
 
 from manouche.httpkit._base import BaseMiddleware, header_names
+from manouche.httpkit.exceptions import BadRequest
+from manouche.httpkit.hosts import split_domain_port
 from manouche.httpkit.request import CSP_NONCE_KEY
 
 if TYPE_CHECKING:
@@ -110,8 +112,11 @@ class SecurityMiddleware(BaseMiddleware):
     - ``ssl_redirect=False``, ``ssl_host=None``, ``redirect_exempt=()``
       (``SECURE_SSL_REDIRECT``, ``SECURE_SSL_HOST``, ``SECURE_REDIRECT_EXEMPT``):
       redirect plain-HTTP requests to HTTPS (301), except paths (without the
-      leading slash) matching a regex of ``redirect_exempt``. Put
-      ``AllowedHostsMiddleware`` first: the redirect uses the Host header.
+      leading slash) matching a regex of ``redirect_exempt``. Put this
+      middleware first (outermost), so its headers reach every response, and
+      set ``ssl_host`` in production: without it the redirect goes to the
+      request's own Host (never a malformed one), before
+      ``AllowedHostsMiddleware`` (inside) has checked it.
     - ``secure_proxy_ssl_header=None`` (``SECURE_PROXY_SSL_HEADER``): an
       ``(environ key, value)`` pair such as ``("HTTP_X_FORWARDED_PROTO",
       "https")`` that marks a request as secure behind a trusted proxy.
@@ -213,17 +218,15 @@ class SecurityMiddleware(BaseMiddleware):
 
     def __call__(self, request: webob.Request) -> webob.Response:
         environ = request.environ
+        response = None
         if self.ssl_redirect and not _is_secure(request, self.proxy_header):
-            path = (environ.get("PATH_INFO") or "/").lstrip("/")
-            if not any(rx.search(path) for rx in self.redirect_exempt):
-                host = self.ssl_host or request.host.removesuffix(":80")
-                location = f"https://{host}{request.path_qs}"
-                return webob.Response(status=301, location=location)
+            response = self._redirect(request)
         nonce = ""
         if self._needs_nonce:
             nonce = secrets.token_urlsafe(16)
             environ[CSP_NONCE_KEY] = nonce
-        response = self.get_response(request)
+        if response is None:
+            response = self.get_response(request)
         headerlist = response.headerlist
         sizes = self._sizes  # lower-case only the names that could be ours
         present: frozenset[str] | set[str]
@@ -246,6 +249,25 @@ class SecurityMiddleware(BaseMiddleware):
             if lname not in present:
                 headerlist.append((name, f"'nonce-{nonce}'".join(parts) if nonce else parts[0]))
         return response
+
+    def _redirect(self, request: webob.Request) -> webob.Response | None:
+        """The HTTPS redirect, or None to let the inner layers answer.
+
+        A malformed Host or path is not redirected: the inner layers refuse it
+        (``AllowedHostsMiddleware``, the handler), with this middleware's headers.
+        """
+        environ = request.environ
+        path = (environ.get("PATH_INFO") or "/").lstrip("/")
+        if any(rx.search(path) for rx in self.redirect_exempt):
+            return None
+        host = self.ssl_host or request.host.removesuffix(":80")
+        if not self.ssl_host and not split_domain_port(host)[0]:
+            return None
+        try:
+            location = f"https://{host}{request.path_qs}"
+        except (BadRequest, UnicodeError):
+            return None
+        return webob.Response(status=301, location=location)
 
 
 def xframe_options_exempt(view: View) -> View:

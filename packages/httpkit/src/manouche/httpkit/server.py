@@ -14,8 +14,27 @@ Like gunicorn, it puts the current directory first on ``sys.path`` so
 ``MODULE`` is found from where the command runs. It prints the URL it serves
 at: ``Serving on http://127.0.0.1:8000/``.
 
+It defends itself against hostile or broken clients, as a server facing the
+network must:
+
+- a declared ``Content-Length`` over ``--max-body-size`` (10 MiB) is
+  answered 413 as soon as the headers are read, without reading the body;
+- a request whose headers and body are not all received within
+  ``--request-timeout`` seconds (15) is answered 408 and its connection
+  closed, however slowly the client trickles bytes (slow-header and
+  slow-body clients), and an idle keep-alive connection is closed after
+  ``--idle-timeout`` seconds (30);
+- at most ``--connection-limit`` connections (100) are open at once;
+  waitress reads requests asynchronously, so slow clients hold a
+  connection, never a worker thread;
+- the server's own responses (400 for a malformed request line, 413, 408,
+  431) and the files of ``--static`` carry the security headers
+  (``X-Content-Type-Options``, ``X-Frame-Options``, ``Referrer-Policy``, a
+  CSP of ``default-src 'none'`` on the error pages).
+
 This is a development server: waitress is production-grade, but the static
-file serving and the reloader are for development.
+file serving and the reloader are for development. See the README for
+running in production.
 """
 
 from __future__ import annotations
@@ -30,14 +49,14 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from manouche.httpkit.static import StaticMount
+from manouche.httpkit.static import DEFAULT_STATIC_HEADERS, StaticMount
 
 if TYPE_CHECKING:
     from manouche.httpkit.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["RequestLogger", "load_app", "main", "serve"]
+__all__ = ["RequestLogger", "create_server", "load_app", "main", "serve"]
 
 logger = logging.getLogger("manouche.httpkit.server")
 
@@ -133,6 +152,130 @@ def _parse_static(values: Sequence[str]) -> dict[str, str]:
     return mounts
 
 
+#: Headers on the server's own responses (its 400, 408, 413, 431 pages).
+ERROR_HEADERS: tuple[tuple[str, str], ...] = (
+    *DEFAULT_STATIC_HEADERS,
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+)
+DEFAULT_MAX_BODY = 10 * 1024 * 1024
+
+
+def _guarded_server_classes(request_timeout: float) -> tuple[type, type]:
+    """waitress's TCP server and channel, with a request deadline and secure error pages."""
+    from waitress.channel import HTTPChannel
+    from waitress.server import TcpWSGIServer
+    from waitress.task import ErrorTask
+
+    class SecureErrorTask(ErrorTask):  # type: ignore[misc]
+        def execute(self) -> None:
+            # waitress's own, with the headers added before the first write sends them.
+            error = self.request.error
+            status, headers, body = error.to_response(self.channel.server.adj.ident)
+            self.status = status
+            self.response_headers.extend(headers)
+            self.response_headers.extend(ERROR_HEADERS)
+            self.set_close_on_finish()
+            self.content_length = len(body)
+            self.write(body)
+
+    class DeadlineChannel(HTTPChannel):  # type: ignore[misc]
+        error_task_class = SecureErrorTask
+        #: When the first byte of the request being read arrived (None between requests).
+        request_started: float | None = None
+        timed_out = False
+
+        def received(self, data: bytes) -> bool:
+            if data and self.request is None and self.request_started is None:
+                self.request_started = time.monotonic()
+            done = bool(super().received(data))
+            if self.request is None:
+                self.request_started = None
+            return done
+
+        def time_out(self) -> None:
+            """Answer 408 and close: the request was not received in time."""
+            self.timed_out = True
+            self.request = None
+            body = b"Request Timeout: the request was not received in time.\n"
+            head = [
+                "HTTP/1.1 408 Request Timeout",
+                "Connection: close",
+                "Content-Type: text/plain; charset=utf-8",
+                f"Content-Length: {len(body)}",
+                *(f"{name}: {value}" for name, value in ERROR_HEADERS),
+            ]
+            self.write_soon(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+            self.close_when_flushed = True
+
+    class DeadlineServer(TcpWSGIServer):  # type: ignore[misc]
+        channel_class = DeadlineChannel
+
+        def maintenance(self, now: float) -> None:
+            super().maintenance(now)
+            cutoff = time.monotonic() - request_timeout
+            for channel in list(self.active_channels.values()):
+                started = getattr(channel, "request_started", None)
+                if (
+                    started is not None
+                    and started < cutoff
+                    and channel.request is not None
+                    and not channel.requests
+                    and not getattr(channel, "timed_out", True)
+                ):
+                    logger.warning(
+                        "%s: request not received within %ss, answered 408",
+                        channel.addr[0] if channel.addr else "-",
+                        request_timeout,
+                    )
+                    channel.time_out()
+
+    return DeadlineServer, DeadlineChannel
+
+
+def create_server(
+    app: WSGIApplication,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    threads: int = 4,
+    max_body_size: int = DEFAULT_MAX_BODY,
+    request_timeout: float = 15,
+    idle_timeout: int = 30,
+    connection_limit: int = 100,
+) -> object:
+    """A waitress server for ``app`` with manouche-serve's limits (not started).
+
+    Parameters:
+        max_body_size: a larger declared ``Content-Length`` is answered 413 at
+            once; a chunked body is cut off at this size.
+        request_timeout: seconds to receive a whole request (headers and body).
+        idle_timeout: seconds a keep-alive connection may sit idle.
+        connection_limit: open connections at most (new ones wait in the backlog).
+
+    .. versionadded:: 0.2
+    """
+    import waitress
+
+    server_class, _ = _guarded_server_classes(request_timeout)
+    sockets: dict[int, object] = {}
+    server = waitress.create_server(
+        app,
+        map=sockets,
+        host=host,
+        port=port,
+        threads=threads,
+        max_request_body_size=max_body_size,
+        channel_timeout=idle_timeout,
+        connection_limit=connection_limit,
+        # Deadlines are checked at this interval (waitress's default is 30 s).
+        cleanup_interval=1,
+    )
+    for listener in list(sockets.values()):
+        if type(listener).__name__ == "TcpWSGIServer":
+            listener.__class__ = server_class
+    return server
+
+
 def serve(
     app: WSGIApplication,
     host: str = "127.0.0.1",
@@ -140,15 +283,31 @@ def serve(
     *,
     static: dict[str, str] | None = None,
     threads: int = 4,
+    max_body_size: int = DEFAULT_MAX_BODY,
+    request_timeout: float = 15,
+    idle_timeout: int = 30,
+    connection_limit: int = 100,
 ) -> None:
-    """Serve ``app`` with waitress until interrupted, printing the URL first."""
-    import waitress
+    """Serve ``app`` with waitress until interrupted, printing the URL first.
 
+    .. versionchanged:: 0.2
+       ``max_body_size``, ``request_timeout``, ``idle_timeout``,
+       ``connection_limit`` (see :func:`create_server`).
+    """
     wrapped: WSGIApplication = app
     if static:
         wrapped = StaticMount(wrapped, static)
     wrapped = RequestLogger(wrapped)
-    server = waitress.create_server(wrapped, host=host, port=port, threads=threads)
+    server: Any = create_server(
+        wrapped,
+        host,
+        port,
+        threads=threads,
+        max_body_size=max_body_size,
+        request_timeout=request_timeout,
+        idle_timeout=idle_timeout,
+        connection_limit=connection_limit,
+    )
     # One listening socket, or several when a name resolves to IPv4 and IPv6.
     listening = getattr(server, "effective_listen", None) or [
         (server.effective_host, server.effective_port)
@@ -231,10 +390,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="serve the files of DIR under /PREFIX (repeatable)",
     )
     parser.add_argument("--threads", type=int, default=4, help="worker threads (4)")
+    parser.add_argument(
+        "--max-body-size",
+        type=int,
+        default=DEFAULT_MAX_BODY,
+        metavar="BYTES",
+        help="larger request bodies are refused with 413 before they are read (10 MiB)",
+    )
+    parser.add_argument(
+        "--request-timeout",
+        type=float,
+        default=15,
+        metavar="SECONDS",
+        help="time to receive a whole request, headers and body, else 408 (15)",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=int,
+        default=30,
+        metavar="SECONDS",
+        help="an idle keep-alive connection is closed after this (30)",
+    )
+    parser.add_argument(
+        "--connection-limit", type=int, default=100, help="open connections at most (100)"
+    )
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be between 0 and 65535, got {args.port}")
+    for option in ("max_body_size", "request_timeout", "idle_timeout", "connection_limit"):
+        if getattr(args, option) <= 0:
+            parser.error(f"--{option.replace('_', '-')} must be positive")
     static = _parse_static(args.static)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     if args.reload:
@@ -244,7 +430,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AppNotFound as exc:
         print(f"manouche-serve: {exc}", file=sys.stderr)
         return 2
-    serve(app, args.host, args.port, static=static, threads=args.threads)
+    serve(
+        app,
+        args.host,
+        args.port,
+        static=static,
+        threads=args.threads,
+        max_body_size=args.max_body_size,
+        request_timeout=args.request_timeout,
+        idle_timeout=args.idle_timeout,
+        connection_limit=args.connection_limit,
+    )
     return 0
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,19 +24,37 @@ import webob
 if TYPE_CHECKING:
     from manouche.httpkit.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["StaticFiles", "StaticMount"]
+__all__ = ["DEFAULT_STATIC_HEADERS", "StaticFiles", "StaticMount"]
+
+#: Headers on every response of :class:`StaticFiles`, errors included: what
+#: ``SecurityMiddleware`` and ``XFrameOptionsMiddleware`` send by default (the
+#: files are served outside the application's middleware).
+DEFAULT_STATIC_HEADERS: tuple[tuple[str, str], ...] = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
 
 
-def _not_found(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+def _not_found(
+    environ: WSGIEnvironment, start_response: StartResponse, headers: Sequence[tuple[str, str]]
+) -> Iterable[bytes]:
     body = b"Not Found"
     start_response(
         "404 Not Found",
-        [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            *headers,
+        ],
     )
     return [body]
 
 
-def _method_not_allowed(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+def _method_not_allowed(
+    environ: WSGIEnvironment, start_response: StartResponse, headers: Sequence[tuple[str, str]]
+) -> Iterable[bytes]:
     body = b"Method Not Allowed"
     start_response(
         "405 Method Not Allowed",
@@ -44,20 +62,34 @@ def _method_not_allowed(environ: WSGIEnvironment, start_response: StartResponse)
             ("Content-Type", "text/plain; charset=utf-8"),
             ("Content-Length", str(len(body))),
             ("Allow", "GET, HEAD"),
+            *headers,
         ],
     )
     return [body]
 
 
 class StaticFiles:
-    """A WSGI app serving the files of ``directory`` (``index.html`` for folders)."""
+    """A WSGI app serving the files of ``directory`` (``index.html`` for folders).
 
-    def __init__(self, directory: str | os.PathLike[str], *, index: str | None = "index.html"):
+    ``headers`` are added to every response (:data:`DEFAULT_STATIC_HEADERS`).
+
+    .. versionchanged:: 0.2
+       ``headers``: security headers on files and on the 404/405 pages.
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        index: str | None = "index.html",
+        headers: Sequence[tuple[str, str]] = DEFAULT_STATIC_HEADERS,
+    ):
         root = Path(directory).resolve()
         if not root.is_dir():
             raise ValueError(f"static directory {str(directory)!r} does not exist")
         self.root = root
         self.index = index
+        self.headers = [(str(name), str(value)) for name, value in headers]
 
     def resolve(self, path_info: str) -> Path | None:
         """The file a request path names, or None when it is not a servable file."""
@@ -85,11 +117,11 @@ class StaticFiles:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-            return _method_not_allowed(environ, start_response)
+            return _method_not_allowed(environ, start_response, self.headers)
         path = self.resolve(environ.get("PATH_INFO", ""))
         if path is None:
-            return _not_found(environ, start_response)
-        return _file_response(path, environ, start_response)
+            return _not_found(environ, start_response, self.headers)
+        return _file_response(path, environ, start_response, self.headers)
 
 
 class _FileIterator:
@@ -113,7 +145,10 @@ class _FileIterator:
 
 
 def _file_response(
-    path: Path, environ: WSGIEnvironment, start_response: StartResponse
+    path: Path,
+    environ: WSGIEnvironment,
+    start_response: StartResponse,
+    headers: Sequence[tuple[str, str]],
 ) -> Iterable[bytes]:
     stat = path.stat()
     content_type, encoding = mimetypes.guess_type(path.name)
@@ -130,19 +165,29 @@ def _file_response(
     response.last_modified = stat.st_mtime
     response.etag = f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
     response.accept_ranges = "bytes"
+    response.headerlist.extend(headers)
     return response(environ, start_response)
 
 
 class StaticMount:
-    """Serve static directories under URL prefixes and pass the rest to ``app``."""
+    """Serve static directories under URL prefixes and pass the rest to ``app``.
 
-    def __init__(self, app: WSGIApplication, mounts: Mapping[str, str | os.PathLike[str]]) -> None:
+    ``headers`` go on every static response (:data:`DEFAULT_STATIC_HEADERS`).
+    """
+
+    def __init__(
+        self,
+        app: WSGIApplication,
+        mounts: Mapping[str, str | os.PathLike[str]],
+        *,
+        headers: Sequence[tuple[str, str]] = DEFAULT_STATIC_HEADERS,
+    ) -> None:
         self.app = app
         self.mounts: list[tuple[str, StaticFiles]] = []
         for prefix, directory in mounts.items():
             if not prefix.startswith("/"):
                 raise ValueError(f"a static prefix must start with '/', got {prefix!r}")
-            self.mounts.append((prefix.rstrip("/"), StaticFiles(directory)))
+            self.mounts.append((prefix.rstrip("/"), StaticFiles(directory, headers=headers)))
         # Longest prefix first, so /static/admin wins over /static.
         self.mounts.sort(key=lambda item: len(item[0]), reverse=True)
 

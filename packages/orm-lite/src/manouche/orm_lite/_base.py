@@ -88,17 +88,21 @@ class ModelBase(type):
             opts.plain_init = cls.__init__ is Model.__init__
             registry.register(cls)
             return cls
-        # Fields and managers inherited from abstract bases, overridable by the subclass.
+        # Fields inherited from abstract bases, and managers from every base (as Django
+        # does since 1.10: a multi-table child keeps its parent's managers), overridable
+        # by the subclass.
         inherited: dict[str, Any] = {}
-        inherited_managers: dict[str, BaseManager] = {}
-        for parent in reversed(cls.__mro__[1:]):
-            popts = getattr(parent, "_meta", None)
-            if popts is None or not isinstance(popts, Options) or not popts.abstract:
+        inherited_managers: dict[str, tuple[int, BaseManager]] = {}
+        model_bases = [b for b in cls.__mro__[1:] if isinstance(getattr(b, "_meta", None), Options)]
+        for depth, parent in reversed(list(enumerate(model_bases, start=1))):
+            popts = parent._meta
+            for m in popts.managers:
+                if m._inherited_depth == 0:  # the parent's own managers
+                    inherited_managers[m.name] = (depth, m)
+            if not popts.abstract:
                 continue
             for f in [*popts.local_fields, *popts.local_many_to_many]:
                 inherited[f.name] = f
-            for m in popts.managers:
-                inherited_managers[m.name] = m
         for fname, f in sorted(inherited.items(), key=lambda kv: kv[1].creation_counter):
             if fname in contributable or (fname in plain and plain[fname] is None):
                 continue
@@ -108,10 +112,11 @@ class ModelBase(type):
         items = sorted(contributable.items(), key=lambda kv: getattr(kv[1], "creation_counter", 0))
         for key, value in items:
             value.contribute_to_class(cls, key)
-        for mname, m in inherited_managers.items():
+        for mname, (depth, m) in inherited_managers.items():
             if mname not in contributable:
                 clone = copy.copy(m)
                 clone.name = mname
+                clone._inherited_depth = depth
                 clone.contribute_to_class(cls, mname)
         if opts.abstract:
             # Django keeps an abstract model's Meta reachable for ``class Meta(Base.Meta)``.
@@ -129,7 +134,8 @@ class ModelBase(type):
             manager = Manager()
             manager.creation_counter = -1
             manager.contribute_to_class(cls, "objects")
-        opts.managers.sort(key=lambda m: m.creation_counter)
+        # Django's order: the class's own managers, then each base's, nearest first.
+        opts.managers.sort(key=lambda m: (m._inherited_depth, m.creation_counter))
         opts.plain_init = cls.__init__ is Model.__init__
         _build_table(cls)
         if mti_parents:

@@ -20,6 +20,8 @@ class BaseManager(AsyncManagerMixin):
     """A manager: the entry point of queries, ``Model.objects``."""
 
     _queryset_class: type[QuerySet]
+    #: How far up the bases the manager was declared (0: on the model itself).
+    _inherited_depth = 0
 
     def __init__(self) -> None:
         self.model: type[Model] = None  # type: ignore[assignment]

@@ -25,6 +25,7 @@ from manouche.serial._base import (
     ProgressBar,
 )
 from manouche.serial._fixtures import dump_data, load_data, open_fixture
+from manouche.serial._json import DjangoJSONEncoder
 from manouche.serial._models import FieldSpec, M2MSpec, ModelRegistry, ModelSpec, describe
 from manouche.serial._registry import Format, SerializerRegistry, formats
 from manouche.serial.exceptions import (
@@ -40,6 +41,7 @@ __all__ = [
     "BaseSerializer",
     "DeserializationError",
     "DeserializedObject",
+    "DjangoJSONEncoder",
     "FieldSpec",
     "FixtureError",
     "Format",

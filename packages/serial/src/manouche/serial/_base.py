@@ -81,7 +81,16 @@ class Plan:
         self.write_pk = not (natural_pk and spec.has_natural_key)
         self.fields: list[FieldSpec] = []
         self.natural: list[bool] = []
-        for f in spec.fields:
+        own = list(spec.fields)
+        if not self.write_pk and spec.pk.target is not None:
+            # A multi-table child's pk is its parent link: without a pk the object could
+            # not be loaded, so the link is written as a field (as Django does).
+            own.insert(0, spec.pk)
+            local = getattr(getattr(spec.model, "_meta", None), "local_fields", None)
+            if local is not None:  # Django's order: a later parent's link comes first
+                order = {f.name: i for i, f in enumerate(local)}
+                own.sort(key=lambda f: order.get(f.name, len(order)))
+        for f in own:
             # Django matches selected names against attname (``author_id`` minus ``_id``).
             if selected is not None and f.name not in selected and f.attr not in selected:
                 continue
@@ -445,7 +454,7 @@ class DeserializedObject:
         from manouche.serial._saving import save_objects
 
         with _transaction(using) as conn:
-            resolve_deferred(self, conn, registry)
+            resolve_deferred(self, conn, registry, using)
             save_objects(conn, [self], save_m2m=True, using=using)
 
 
@@ -456,7 +465,10 @@ def _transaction(using: Using) -> Any:
 
 
 def resolve_deferred(
-    obj: DeserializedObject, conn: sa.Connection | None, registry: ModelRegistry | None
+    obj: DeserializedObject,
+    conn: sa.Connection | None,
+    registry: ModelRegistry | None,
+    using: Any = None,
 ) -> None:
     spec = obj.spec
     for name, value in list(obj.deferred_fields.items()):
@@ -464,14 +476,14 @@ def resolve_deferred(
         try:
             if f is not None:
                 related = _related_spec(registry, f)
-                pk = related.lookup_natural(conn, value)
+                pk = related.lookup_natural(conn, value, using)
                 obj.data[f.attr] = pk
                 if obj._object is not None:
                     setattr(obj._object, f.attr, pk)
             else:
                 m = spec.m2m_by_name[name]
                 rel = related_spec(registry, m.related_table, m.related_model)
-                obj.m2m_data[name] = [rel.lookup_natural(conn, v) for v in value]
+                obj.m2m_data[name] = [rel.lookup_natural(conn, v, using) for v in value]
         except LookupError as exc:
             raise DeserializationError(
                 str(exc), index=obj.index, model=spec.label, pk=obj.pk, field=name
@@ -764,7 +776,7 @@ def _build_general(
                         field=name,
                     )
                 try:
-                    data[f.attr] = related.lookup_natural(de.connection(), value)
+                    data[f.attr] = related.lookup_natural(de.connection(), value, de.using)
                 except LookupError as exc:
                     if not forward:
                         raise DeserializationError(str(exc), field=name) from None
@@ -805,7 +817,7 @@ def _natural_pk(de: BaseDeserializer, obj: DeserializedObject) -> None:
     else:
         key = spec.natural_key_of(obj.object)
     try:
-        pk = spec.lookup_natural(de.connection(), key)
+        pk = spec.lookup_natural(de.connection(), key, de.using)
     except LookupError:
         return
     obj.data[spec.pk.attr] = pk
@@ -830,14 +842,18 @@ def _m2m_values(
                     f"{related.label} has no get_by_natural_key(): cannot resolve {v!r}", field=name
                 )
             try:
-                out.append(related.lookup_natural(de.connection(), v))
+                out.append(related.lookup_natural(de.connection(), v, de.using))
             except LookupError as exc:
                 if not forward:
                     raise DeserializationError(str(exc), field=name) from None
                 deferred[name] = value
                 return []
         else:
-            out.append(convert(reader, v, False, related.label, name))
+            try:
+                out.append(reader(v, False) if v is not None else None)
+            except (ValueError, TypeError, OverflowError) as exc:
+                # The object being loaded is named by the caller; say which related key failed.
+                raise DeserializationError(f"{exc} (a {related.label} key)", field=name) from exc
     return out
 
 

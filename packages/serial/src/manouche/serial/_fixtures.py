@@ -501,7 +501,7 @@ def load_data(
                         )
             for name, obj in deferred:
                 try:
-                    resolve_deferred(obj, conn, registry)
+                    resolve_deferred(obj, conn, registry, using)
                     save_objects(conn, [obj], using=using)
                 except DeserializationError as exc:
                     raise FixtureError(f"{name}: {exc}") from None
@@ -530,7 +530,8 @@ def _load_one(
     de = formats.get(src.format).deserializer(
         stream,
         models=registry,
-        using=conn,
+        # A Database (not only its connection), so managers look natural keys up there.
+        using=using if using is not None else conn,
         ignorenonexistent=ignore,
         handle_forward_references=True,
         **options,
@@ -553,6 +554,11 @@ def _load_one(
                 flush()
             if obj._deferred:  # (without making an empty dict)
                 deferred.append((src.name, obj))
+                if spec.pk.name in obj._deferred:
+                    # A child whose parent link waits for its parent: no row to write
+                    # until the link is resolved, after the rest is loaded.
+                    count += 1
+                    continue
             batch.append(obj)
             count += 1
             if progress is not None and count % batch_size == 0:

@@ -11,8 +11,11 @@ documents over ``max_size`` characters are refused.
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import json
 import re
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
@@ -27,12 +30,34 @@ from manouche.serial._base import (
 from manouche.serial._values import json_default
 from manouche.serial.exceptions import DeserializationError
 
-__all__ = ["JSONDeserializer", "JSONLDeserializer", "JSONLSerializer", "JSONSerializer"]
+__all__ = [
+    "DjangoJSONEncoder",
+    "JSONDeserializer",
+    "JSONLDeserializer",
+    "JSONLSerializer",
+    "JSONSerializer",
+]
 
 MAX_OBJECT_SIZE = 16 * 1024 * 1024
 _CHUNK = 64 * 1024
 _WS = " \t\n\r"
 _NEXT = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
+
+
+class DjangoJSONEncoder(json.JSONEncoder):
+    """Django's JSON encoder: dates, times and durations in ISO 8601, decimals and UUIDs as text.
+
+    As Django's: datetimes keep milliseconds and write UTC as ``Z``, an aware
+    time is a ``ValueError``, a timedelta is an ISO 8601 duration
+    (``P1DT02H00M00S``). Use it as ``json.dumps(data, cls=DjangoJSONEncoder)``.
+    """
+
+    def default(self, o: Any) -> Any:
+        if isinstance(
+            o, dt.datetime | dt.date | dt.time | dt.timedelta | decimal.Decimal | uuid.UUID
+        ):
+            return json_default(o)
+        return super().default(o)
 
 
 class _Flusher:

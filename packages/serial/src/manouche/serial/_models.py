@@ -302,8 +302,14 @@ class ModelSpec:
                 f"{self.label}.natural_key_fields names unknown field {name!r}"
             ) from None
 
-    def lookup_natural(self, conn: sa.Connection | None, key: Iterable[Any]) -> Any:
-        """The pk of the row with this natural key; ``LookupError`` when there is none."""
+    def lookup_natural(
+        self, conn: sa.Connection | None, key: Iterable[Any], using: Any = None
+    ) -> Any:
+        """The pk of the row with this natural key; ``LookupError`` when there is none.
+
+        ``using`` (an orm-lite ``Database``) is where a manager's
+        ``get_by_natural_key`` looks, as Django's ``db_manager(using)``.
+        """
         values = list(key)
         if self.natural_key_fields is not None and conn is not None:
             if len(values) != len(self.natural_key_fields):
@@ -321,10 +327,13 @@ class ModelSpec:
             if len(found) != 1:
                 raise LookupError(f"{self.label} matching natural key {values!r} does not exist")
             return found[0]
-        if self._manager_lookup is None:
+        lookup = self._manager_lookup
+        if lookup is None:
             raise LookupError(f"{self.label} has no get_by_natural_key() and no natural_key_fields")
+        if using is not None and not isinstance(using, sa.Connection | sa.Engine):
+            lookup = _natural_lookup(self.model, using) or lookup
         try:
-            obj = self._manager_lookup(*values)
+            obj = lookup(*values)
         except Exception as exc:
             if isinstance(exc, LookupError) or type(exc).__name__.endswith("DoesNotExist"):
                 raise LookupError(
@@ -459,7 +468,7 @@ def _get(obj: Any, attr: str) -> Any:
     return getattr(obj, attr)
 
 
-def _natural_lookup(model: type[Any] | None) -> Callable[..., Any] | None:
+def _natural_lookup(model: type[Any] | None, using: Any = None) -> Callable[..., Any] | None:
     if model is None:
         return None
     for manager_name in ("_default_manager", "objects"):
@@ -467,6 +476,9 @@ def _natural_lookup(model: type[Any] | None) -> Callable[..., Any] | None:
             manager = getattr(model, manager_name, None)
         except Exception:  # a manager descriptor that refuses class access
             manager = None
+        db_manager = getattr(manager, "db_manager", None)
+        if using is not None and callable(db_manager):
+            manager = db_manager(using)
         fn = getattr(manager, "get_by_natural_key", None)
         if callable(fn):
             return fn  # type: ignore[no-any-return]

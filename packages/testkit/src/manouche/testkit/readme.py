@@ -98,7 +98,10 @@ def readme_blocks(path: str | Path) -> list[ReadmeBlock]:
 def _compile(block: ReadmeBlock, name: str) -> types.CodeType:
     # dont_inherit: the block runs without the caller's __future__ imports.
     source = "\n" * (block.line - 1) + block.code  # tracebacks point at the file's lines
-    return compile(source, name, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+    code: types.CodeType = compile(
+        source, name, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True
+    )
+    return code
 
 
 def run_readme(path: str | Path, *, module_name: str = "readme_example") -> types.ModuleType:

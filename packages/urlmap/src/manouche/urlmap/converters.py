@@ -39,11 +39,27 @@ class Converter(Protocol):
     def to_url(self, value: Any) -> str: ...
 
 
+#: The largest value of a 64-bit signed integer column (Django's ``BigIntegerField``).
+MAX_INT = 2**63 - 1
+
+
 class IntConverter:
+    """Digits to an ``int``; a value beyond 64 bits is "no match", so a 404.
+
+    Django converts any length and lets the ORM find no row; no database
+    column holds a larger integer, so such a URL names nothing here either,
+    and it never reaches a database driver that would raise on it.
+    """
+
     regex = "[0-9]+"
 
     def to_python(self, value: str) -> int:
-        return int(value)
+        if len(value) > 19 and len(value.lstrip("0")) > 19:
+            raise ValueError(f"{value[:30]}... is beyond a 64-bit integer")
+        number = int(value)
+        if number > MAX_INT:
+            raise ValueError(f"{value} is beyond a 64-bit integer")
+        return number
 
     def to_url(self, value: Any) -> str:
         return str(value)
