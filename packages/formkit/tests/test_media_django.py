@@ -130,3 +130,10 @@ def test_static_url_of_a_subclass() -> None:
         '<script src="https://cdn.example/assets/app.js"></script>\n'
         '<script src="/local.js"></script>'
     )
+
+
+def test_merge_skips_missing_lists(django_static: Any) -> None:
+    from django.forms.widgets import Media
+
+    lists: list[Any] = [["/a.js", "/b.js"], None, [], ["/b.js", "/c.js"]]
+    assert formkit.Media.merge(*lists) == Media.merge(*lists) == ["/a.js", "/b.js", "/c.js"]

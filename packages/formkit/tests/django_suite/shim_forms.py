@@ -40,16 +40,21 @@ def _renderer_for(path: str) -> object:
 
 
 def install() -> None:
-    """Django's ``FORM_RENDERER`` setting becomes formkit's default renderer."""
+    """Django's ``FORM_RENDERER`` and ``STATIC_URL`` settings become formkit's
+    default renderer and ``Media.static_url``."""
     from django.conf import settings
     from django.test.signals import setting_changed
 
-    from manouche.formkit import set_default_renderer
+    from manouche.formkit import Media, set_default_renderer
 
     set_default_renderer(_renderer_for(settings.FORM_RENDERER))
+    default_static_url = Media.static_url
+    Media.static_url = settings.STATIC_URL or default_static_url
 
     def renderer_changed(setting: str, value: str | None, **kwargs: object) -> None:
         if setting == "FORM_RENDERER":
             set_default_renderer(_renderer_for(value or "django.forms.renderers.DjangoTemplates"))
+        elif setting == "STATIC_URL":
+            Media.static_url = value or default_static_url
 
     setting_changed.connect(renderer_changed, weak=False)

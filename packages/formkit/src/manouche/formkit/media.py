@@ -24,7 +24,6 @@ from markupsafe import Markup, escape
 __all__ = ["MEDIA_TYPES", "Media", "MediaDefiningClass", "MediaOrderConflictWarning"]
 
 MEDIA_TYPES = ("css", "js")
-_NOTHING = object()
 
 
 class MediaOrderConflictWarning(RuntimeWarning):
@@ -112,13 +111,12 @@ class Media:
         raise KeyError(f'Unknown media type "{name}"')
 
     @staticmethod
-    def merge(*lists: Iterable[Any]) -> list[Any]:
+    def merge(*lists: Iterable[Any] | None) -> list[Any]:
         """One list keeping the relative order of every list given."""
         sorter: TopologicalSorter[Any] = TopologicalSorter()
-        for items in lists:
-            head, *tail = list(items) or [_NOTHING]
-            if head is _NOTHING:
-                continue
+        given: list[list[Any]] = [list(items) for items in lists if items]  # None adds nothing
+        for items in given:
+            head, *tail = items
             sorter.add(head)
             for item in tail:
                 if item != head:
@@ -129,11 +127,11 @@ class Media:
         except CycleError:
             warnings.warn(
                 "Detected duplicate Media files in an opposite order: "
-                + ", ".join(repr(list(items)) for items in lists),
+                + ", ".join(repr(items) for items in given),
                 MediaOrderConflictWarning,
                 stacklevel=2,
             )
-            return list(dict.fromkeys(chain.from_iterable(lists)))
+            return list(dict.fromkeys(chain.from_iterable(given)))
 
     def __add__(self, other: Media) -> Media:
         combined = type(self)()
