@@ -48,6 +48,7 @@ class Suite:
     """One package's ``suite.toml``."""
 
     package: str
+    name: str
     folder: Path
     django: str
     labels: list[str]
@@ -61,14 +62,29 @@ class Suite:
     outcomes_file: Path = field(init=False)
 
     def __post_init__(self) -> None:
-        self.outcomes_file = self.folder / "outcomes.json"
+        stem = "outcomes" if self.name == "suite" else f"outcomes-{self.name}"
+        self.outcomes_file = self.folder / f"{stem}.json"
+
+    @property
+    def path_label(self) -> str:
+        return str((self.folder / f"{self.name}.toml").relative_to(ROOT))
+
+    @property
+    def title(self) -> str:
+        return self.package if self.name == "suite" else f"{self.package}/{self.name}"
 
     @classmethod
-    def load(cls, package: str) -> Suite:
+    def load_all(cls, package: str) -> list[Suite]:
+        """The package's suites: ``suite.toml`` and any other ``*.toml`` beside it."""
         folder = ROOT / "packages" / package / "tests" / "django_suite"
-        path = folder / "suite.toml"
-        if not path.exists():
+        paths = sorted(folder.glob("*.toml"))
+        if not paths:
             raise SystemExit(f"packages/{package} has no tests/django_suite/suite.toml")
+        return [cls.load(package, path) for path in paths]
+
+    @classmethod
+    def load(cls, package: str, path: Path) -> Suite:
+        folder = path.parent
         with path.open("rb") as fh:
             data = tomllib.load(fh)
         unknown = set(data) - {
@@ -85,6 +101,7 @@ class Suite:
                 raise SystemExit(f"{path}: the exclusion of {key!r} needs a reason")
         return cls(
             package=package,
+            name=path.stem,
             folder=folder,
             django=str(data["django"]),
             labels=labels,
@@ -94,7 +111,7 @@ class Suite:
             settings=dict(data.get("settings", {})),
             requirements=list(data.get("requirements", [])),
             exclude=exclude,
-            timeout=int(data.get("timeout", 600)),
+            timeout=int(data.get("timeout", 120)),
         )
 
     def excluded(self, test_id: str) -> str | None:
@@ -105,7 +122,7 @@ class Suite:
 
 
 def configured_packages() -> list[str]:
-    return sorted(p.parts[-4] for p in ROOT.glob("packages/*/tests/django_suite/suite.toml"))
+    return sorted({p.parts[-4] for p in ROOT.glob("packages/*/tests/django_suite/*.toml")})
 
 
 # -- Django's sources ------------------------------------------------------------
@@ -252,32 +269,67 @@ def run_ids(
             ]  # fmt: skip
             log = Path(tmp) / f"log-{attempt}.txt"
             with log.open("w") as fh:
-                try:
-                    rc = subprocess.run(
-                        cmd, cwd=tests_dir, env=_worker_env(), stdout=fh,
-                        stderr=subprocess.STDOUT, timeout=suite.timeout,
-                    ).returncode  # fmt: skip
-                    ended = "crash"
-                except subprocess.TimeoutExpired:
-                    rc, ended = -1, "timeout"
-            running: str | None = None
-            for line in out_file.read_text().splitlines():
-                record = json.loads(line)
-                if "start" in record:
-                    running = record["start"]
-                else:
-                    results[record["id"]] = (record["outcome"], record.get("detail", ""))
-                    if running == record["id"]:
-                        running = None
+                rc, ended, running = _watch(
+                    subprocess.Popen(
+                        cmd, cwd=tests_dir, env=_worker_env(), stdout=fh, stderr=subprocess.STDOUT
+                    ),
+                    out_file,
+                    results,
+                    suite.timeout,
+                )
             tail = log.read_text(errors="replace")[-3000:]
             if running is not None:
                 results[running] = (ended, f"worker exit {rc}; output:\n{tail}")
-            elif rc != 0 and not any(t in results for t in todo):
-                # Died before the first test: every remaining test is that error.
+            left = [t for t in todo if t not in results]
+            if len(left) == len(todo):
+                # No progress (the worker died before its first test): every
+                # remaining test is that failure, rather than trying forever.
                 for tid in todo:
                     results[tid] = ("crash", f"worker exit {rc} before any test; output:\n{tail}")
-            todo = [t for t in todo if t not in results]
+                left = []
+            todo = left
     return results
+
+
+def _watch(
+    proc: subprocess.Popen[bytes],
+    out_file: Path,
+    results: dict[str, tuple[str, str]],
+    per_test: int,
+) -> tuple[int, str, str | None]:
+    """Follow a worker's records until it exits; kill it when one test runs too long.
+
+    Returns (exit code, "crash" or "timeout", the test running when it ended).
+    """
+    running: str | None = None
+    started = time.monotonic()
+    offset = 0
+    ended = "crash"
+    while True:
+        rc = proc.poll()
+        with out_file.open() as fh:
+            fh.seek(offset)
+            chunk = fh.read()
+        complete = chunk[: chunk.rfind("\n") + 1]
+        offset += len(complete.encode())
+        for line in complete.splitlines():
+            record = json.loads(line)
+            if "start" in record:
+                running, started = record["start"], time.monotonic()
+            else:
+                results[record["id"]] = (record["outcome"], record.get("detail", ""))
+                if running == record["id"]:
+                    running = None
+        if rc is not None:
+            return rc, ended, running
+        # A test gets ``per_test`` seconds; starting Django gets ten times that.
+        limit = per_test if running is not None else per_test * 10
+        if time.monotonic() - started > limit:
+            proc.kill()
+            proc.wait()
+            ended = "timeout"
+            continue
+        time.sleep(0.05)
 
 
 # -- the record and the ratchet ------------------------------------------------------
@@ -308,9 +360,20 @@ def write_record(suite: Suite, outcomes: dict[str, str], total: int, excluded: i
     suite.outcomes_file.write_text(json.dumps(data, indent=1) + "\n")
 
 
-def run_suite(package: str, update: bool, keyword: str | None, verbose: bool) -> bool:
+def ratchet(record: dict[str, str], outcomes: dict[str, str]) -> tuple[list[str], list[str]]:
+    """(tests recorded as passing that do not pass now, passing tests not recorded so).
+
+    A recorded pass that is missing from ``outcomes`` (no longer found, or
+    newly excluded) counts as a regression: the ratchet never loosens silently.
+    """
+    regressions = sorted(t for t, o in record.items() if o == "pass" and outcomes.get(t) != "pass")
+    new_passes = sorted(t for t, o in outcomes.items() if o == "pass" and record.get(t) != "pass")
+    return regressions, new_passes
+
+
+def run_suite(suite: Suite, update: bool, keyword: str | None, verbose: bool) -> bool:
     started = time.monotonic()
-    suite = Suite.load(package)
+    package = suite.title
     source = fetch(suite.django)
     env = ensure_env(suite)
     python = env / "bin" / "python"
@@ -343,8 +406,7 @@ def run_suite(package: str, update: bool, keyword: str | None, verbose: bool) ->
         return not broken and all(o in ("pass", "skip") for o in outcomes.values())
 
     record = read_record(suite)
-    regressions = [t for t, o in record.items() if o == "pass" and outcomes.get(t) != "pass"]
-    new_passes = [t for t in passed if record.get(t) != "pass"]
+    regressions, new_passes = ratchet(record, outcomes)
     for tid in regressions:
         now = outcomes.get(tid, "not found (or now excluded)")
         print(f"    RATCHET: {tid} passed before and now is {now}")
@@ -382,8 +444,12 @@ def main(argv: list[str] | None = None) -> int:
     names = args.packages or configured_packages()
     ok = True
     for name in names:
-        say(f"Django's own tests against manouche-{name}")
-        ok &= run_suite(name, args.update, args.keyword, args.verbose)
+        package, _, only = name.partition("/")
+        for suite in Suite.load_all(package):
+            if only and suite.name != only:
+                continue
+            say(f"Django's own tests against manouche-{package} ({suite.path_label})")
+            ok &= run_suite(suite, args.update, args.keyword, args.verbose)
     return 0 if ok else 1
 
 

@@ -141,3 +141,15 @@ def test_bad_configuration():
         AllowedHostsMiddleware.configure(allowed_hosts="example.com")
     with pytest.raises(ValueError):
         AllowedHostsMiddleware.configure(allowed_hosts=[""])
+
+
+def test_the_refusal_names_the_setting_to_change() -> None:
+    from manouche.httpkit import AllowedHostsMiddleware, DisallowedHost
+
+    mw = AllowedHostsMiddleware(lambda request: None, allowed_hosts=["localhost"])
+    with pytest.raises(DisallowedHost) as info:
+        mw.check({"HTTP_HOST": "127.0.0.1:8000", "SERVER_NAME": "x", "SERVER_PORT": "80"})
+    assert str(info.value) == (
+        "Invalid HTTP_HOST header: '127.0.0.1:8000'. It is not allowed: add '127.0.0.1' to "
+        "allowed_hosts (AllowedHostsMiddleware.configure(allowed_hosts=[...]))."
+    )

@@ -349,3 +349,30 @@ def test_limits_must_be_positive(option, capsys):
     with pytest.raises(SystemExit):
         main(["x:y", option, "0"])
     assert "must be positive" in capsys.readouterr().err
+
+
+def test_a_busy_port_is_one_line_saying_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    (tmp_path / "busyapp.py").write_text(
+        "def application(environ, start_response):\n"
+        "    start_response('200 OK', [])\n"
+        "    return [b'']\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        assert main(["busyapp:application", "--port", str(port)]) == 1
+    finally:
+        taken.close()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == (
+        f"manouche-serve: port {port} on 127.0.0.1 is already in use (another server is "
+        "running?): stop it, or pick another port with --port (0 takes any free one)"
+    )
+    assert not any("Traceback" in line for line in err)

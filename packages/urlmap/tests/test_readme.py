@@ -1,22 +1,14 @@
-"""The README's example runs and prints what the README says it prints."""
+"""Every Python block of the README runs as written, in order, and prints what it shows."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+import pytest
+
+from manouche.testkit.readme import run_readme
 
 
-def test_readme_example_prints_what_it_says() -> None:
-    text = README.read_text(encoding="utf-8")
-    code = re.search(r"```python\n(.*?)```", text, re.S)
-    said = re.search(r"^prints (.*?)\.$", text, re.S | re.M)
-    assert code is not None and said is not None
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code.group(1), str(README), "exec"), {"__name__": "readme"})
-    expected = re.findall(r"`([^`]*)`", said.group(1))
-    assert out.getvalue().splitlines() == expected
+def test_readme_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    run_readme(Path(__file__).parents[1] / "README.md")

@@ -1,10 +1,12 @@
 """``django.urls`` (and ``django.urls.resolvers``/``converters``) for Django's URL tests.
 
-Every name comes from manouche.urlmap. The one piece of Django configuration
-translated is ``settings.ROOT_URLCONF``: it is urlmap's root URLconf
-(``set_root_urlconf``), kept in step when a test overrides the setting.
-A name urlmap does not have is a placeholder that raises when used, so the
-test modules load and only the tests that need it fail.
+Every name comes from manouche.urlmap. Two pieces of Django's state are
+translated: ``settings.ROOT_URLCONF`` is urlmap's root URLconf
+(``set_root_urlconf``), kept in step when a test overrides the setting; and
+Django's ``override_script_prefix`` test helper sets urlmap's script prefix
+(it calls the ``django.urls`` functions it imported, which are urlmap's
+here). A name urlmap does not have is a placeholder that raises when used,
+so the test modules load and only the tests that need it fail.
 """
 
 from __future__ import annotations
@@ -32,8 +34,21 @@ def _missing(name: str) -> Any:
     return missing
 
 
+class _RegisteredConverters:
+    """Django's ``REGISTERED_CONVERTERS`` dict as its tests use it (``pop`` to clean up):
+    urlmap's registry is the ``default_converters`` object."""
+
+    def pop(self, name: str, default: Any = None) -> Any:
+        if name in ("int", "path", "slug", "str", "uuid") or name not in urlmap.default_converters:
+            return default  # Django's dict holds only the converters registered by users
+        converter = urlmap.default_converters.get(name)
+        urlmap.default_converters.unregister(name)
+        return converter
+
+
 for _name in _DJANGO_NAMES:
     globals()[_name] = getattr(urlmap, _name, None) or _missing(_name)
+REGISTERED_CONVERTERS = _RegisteredConverters()
 
 
 def install() -> None:
@@ -50,3 +65,8 @@ def install() -> None:
             set_root(value)
 
     setting_changed.connect(root_changed, weak=False)
+
+    import django.test.utils
+
+    django.test.utils.get_script_prefix = urlmap.get_script_prefix  # type: ignore[attr-defined]
+    django.test.utils.set_script_prefix = urlmap.set_script_prefix  # type: ignore[attr-defined]

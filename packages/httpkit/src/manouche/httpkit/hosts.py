@@ -116,7 +116,10 @@ class AllowedHostsMiddleware(BaseMiddleware):
         if domain and validate_host(domain, self.allowed_hosts):
             return host
         if domain:
-            raise DisallowedHost(f"Invalid HTTP_HOST header: {host!r}. It is not allowed.")
+            raise DisallowedHost(
+                f"Invalid HTTP_HOST header: {host!r}. It is not allowed: add {domain!r} to "
+                "allowed_hosts (AllowedHostsMiddleware.configure(allowed_hosts=[...]))."
+            )
         raise DisallowedHost(f"Invalid HTTP_HOST header: {host!r}. It is malformed.")
 
     def __call__(self, request: webob.Request) -> webob.Response:

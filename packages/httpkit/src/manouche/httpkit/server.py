@@ -40,11 +40,13 @@ running in production.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import importlib.util
 import logging
 import os
 import shlex
+import socket
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -294,6 +296,7 @@ def serve(
        ``max_body_size``, ``request_timeout``, ``idle_timeout``,
        ``connection_limit`` (see :func:`create_server`).
     """
+    _check_bindable(host, port)
     wrapped: WSGIApplication = app
     if static:
         wrapped = StaticMount(wrapped, static)
@@ -322,6 +325,19 @@ def serve(
         pass
     finally:
         server.close()
+
+
+def _check_bindable(host: str, port: int) -> None:
+    """Raise the ``OSError`` of a port that cannot be listened on, before the server is made
+    (waitress would leave the sockets it made behind when its own bind fails)."""
+    if port == 0:
+        return
+    for family, kind, proto, _name, address in socket.getaddrinfo(
+        host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    ):
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as waitress binds
+            probe.bind(address)
 
 
 def _watch_paths(target: str) -> list[str]:
@@ -430,18 +446,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AppNotFound as exc:
         print(f"manouche-serve: {exc}", file=sys.stderr)
         return 2
-    serve(
-        app,
-        args.host,
-        args.port,
-        static=static,
-        threads=args.threads,
-        max_body_size=args.max_body_size,
-        request_timeout=args.request_timeout,
-        idle_timeout=args.idle_timeout,
-        connection_limit=args.connection_limit,
-    )
+    try:
+        serve(
+            app,
+            args.host,
+            args.port,
+            static=static,
+            threads=args.threads,
+            max_body_size=args.max_body_size,
+            request_timeout=args.request_timeout,
+            idle_timeout=args.idle_timeout,
+            connection_limit=args.connection_limit,
+        )
+    except OSError as exc:
+        print(f"manouche-serve: {_bind_error(exc, args.host, args.port)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _bind_error(exc: OSError, host: str, port: int) -> str:
+    """One line saying why the server could not listen, and what to do."""
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} on {host} is already in use (another server is running?): "
+            "stop it, or pick another port with --port (0 takes any free one)"
+        )
+    if exc.errno == errno.EACCES:
+        return f"no permission to listen on {host}:{port} (ports below 1024 need privileges)"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {host}: this machine has no such address (try --host 127.0.0.1)"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
 if __name__ == "__main__":

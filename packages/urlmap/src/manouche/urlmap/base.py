@@ -294,7 +294,7 @@ def reverse_in(
     prefix: str,
 ) -> str:
     """The body of ``URLMap.reverse`` (Django's ``reverse`` and ``_reverse_with_prefix``)."""
-    view, possibilities = _possibilities(root, viewname, current_app)
+    view, possibilities, _translated = _possibilities(root, viewname, current_app)
     url = _reverse_with_prefix(possibilities, view, prefix, args, kwargs)
     if query is not None:
         query_string = _query_string(query)
@@ -373,7 +373,9 @@ def reverse_plan(
     such calls take the full algorithm. Raises ``NoReverseMatch`` for an
     unknown namespace.
     """
-    _view, possibilities = _possibilities(root, viewname, current_app)
+    _view, possibilities, translated = _possibilities(root, viewname, current_app)
+    if translated:
+        return None  # the templates follow the language: no cached plan
     key_set = frozenset(keys)
     out: list[_Candidate] = []
     for possibility in possibilities:
@@ -409,10 +411,12 @@ def reverse_plan(
 
 def _possibilities(
     root: URLResolver, viewname: str | Callable[..., Any], current_app: str | None
-) -> tuple[Any, list[_Possibility]]:
-    """The view (name or callable) and its possibilities, namespaces resolved."""
+) -> tuple[Any, list[_Possibility], bool]:
+    """The view (name or callable), its possibilities, namespaces resolved, and
+    whether translated patterns took part (their templates follow the language)."""
     resolver = root
     tbl = table(root)
+    translated = bool(tbl.translated)
     if isinstance(viewname, str):
         *ns_path, view = viewname.split(":")
     else:
@@ -445,13 +449,14 @@ def _possibilities(
             ns_pattern += extra
             ns_converters.update(converters)
             tbl = table(resolver)
+            translated = translated or bool(tbl.translated) or resolver.pattern.translated
         possibilities = tbl.namespaced(ns_pattern, ns_converters, view)
     else:
         try:
             possibilities = tbl.lookups.get(view, [])
         except TypeError:  # an unhashable view object is never a key
             possibilities = []
-    return view, possibilities
+    return view, possibilities, translated
 
 
 def _reverse_with_prefix(

@@ -62,6 +62,11 @@ class _Info(dict[str, Any]):
         super().__init__(info)
         self._tried_fn = tried
 
+    def __repr__(self) -> str:
+        # str(Resolver404) shows "tried", as Django's does.
+        self["tried"]  # noqa: B018 - computes and stores it
+        return dict.__repr__(self)
+
     def __missing__(self, key: str) -> Any:
         if key != "tried":
             raise KeyError(key)

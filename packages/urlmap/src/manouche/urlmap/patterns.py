@@ -30,6 +30,7 @@ __all__ = [
     "Mount",
     "RegexPattern",
     "RoutePattern",
+    "TranslatedPattern",
     "URLPattern",
     "URLResolver",
     "include",
@@ -58,6 +59,9 @@ class _BasePattern:
     _fullmatch: bool = False
     #: Longer paths are not tried (see ``_regexes.safe_length``); None: no bound.
     _max_length: int | None = None
+    #: True for a translated pattern (its text a lazy string): its regex follows
+    #: the text of the moment, so it is never indexed or combined.
+    translated: bool = False
 
     def match(self, path: str) -> tuple[str, tuple[str, ...], dict[str, Any]] | None:
         raise NotImplementedError
@@ -101,8 +105,30 @@ class _BasePattern:
         return repr(str(self))
 
 
+def _is_lazy_text(obj: object) -> bool:
+    """A lazy string (``gettext_lazy(...)``, ``reverse_lazy(...)``, any such object).
+
+    Not a ``str``, of a class outside the builtins that defines ``__str__``.
+    """
+    cls = type(obj)
+    return (
+        not isinstance(obj, str)
+        and cls.__module__ != "builtins"
+        and any("__str__" in vars(klass) for klass in cls.__mro__[:-1])
+    )
+
+
 class RoutePattern(_BasePattern):
-    """A ``path()`` route: literal text, ``<converter:name>`` and ``{name:regex}`` parts."""
+    """A ``path()`` route: literal text, ``<converter:name>`` and ``{name:regex}`` parts.
+
+    The route may be a lazy string (``gettext_lazy("about/")``): see
+    :class:`TranslatedPattern`.
+    """
+
+    def __new__(cls, route: Any, *args: Any, **kwargs: Any) -> RoutePattern:
+        if cls is RoutePattern and _is_lazy_text(route):
+            return super().__new__(_TranslatedRoutePattern)
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -177,7 +203,15 @@ class RoutePattern(_BasePattern):
 
 
 class RegexPattern(_BasePattern):
-    """A ``re_path()`` regular expression, matched as Django matches it."""
+    """A ``re_path()`` regular expression, matched as Django matches it.
+
+    The regex may be a lazy string: see :class:`TranslatedPattern`.
+    """
+
+    def __new__(cls, regex: Any, *args: Any, **kwargs: Any) -> RegexPattern:
+        if cls is RegexPattern and _is_lazy_text(regex):
+            return super().__new__(_TranslatedRegexPattern)
+        return super().__new__(cls)
 
     def __init__(self, regex: str, name: str | None = None, is_endpoint: bool = False) -> None:
         if not isinstance(regex, str):
@@ -190,12 +224,23 @@ class RegexPattern(_BasePattern):
         try:
             self.regex = re.compile(regex)
         except re.error as exc:
-            raise ImproperlyConfigured(
+            # Raised when the regex is used, as Django does; re_path() checks
+            # at once, so a URLconf shows the mistake where it is written.
+            self._error = ImproperlyConfigured(
                 f'"{regex}" is not a valid regular expression: {exc}'
-            ) from exc
+            )
+            self._error.__cause__ = exc
+            return
         self._fullmatch = is_endpoint and regex.endswith("$")
         anchored = regex.startswith(("^", "\\A")) or self._fullmatch
         self._max_length = safe_length(regex, searched=not anchored)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for 'regex' (and what follows it) of an invalid regex.
+        error = vars(self).get("_error")
+        if error is not None and name in ("regex", "_fullmatch", "_max_length"):
+            raise error
+        raise AttributeError(name)
 
     def match(self, path: str) -> tuple[str, tuple[str, ...], dict[str, Any]] | None:
         if self._max_length is not None and len(path) > self._max_length:
@@ -210,6 +255,90 @@ class RegexPattern(_BasePattern):
 
     def __str__(self) -> str:
         return self._regex
+
+
+class TranslatedPattern:
+    """A pattern whose text is a lazy string, such as ``gettext_lazy("about/")``.
+
+    The text is read (``str()``) each time the pattern is used, and a plain
+    pattern is compiled once per distinct text, so a translated route matches
+    and reverses in the language active at that moment, as in Django. Any
+    lazy string object works (Django's ``gettext_lazy``, urlmap's
+    ``reverse_lazy``, your own class with ``__str__``); urlmap imports no
+    translation library. Nothing is switched in place: each use reads the
+    compiled pattern of its own text, so threads serving different languages
+    at once do not disturb each other. Translated patterns are matched on
+    their own, outside the combined regexes of the index.
+
+    .. versionadded:: 0.2.0
+    """
+
+    translated = True
+    _source: Any
+    _plain_args: tuple[Any, ...]
+    _compiled: dict[str, _BasePattern]
+
+    def _setup(self, source: Any, *args: Any) -> None:
+        self._source = source
+        self._plain_args = args
+        self._compiled = {}
+        self.current()  # the text of the moment must at least make a pattern
+
+    def current(self) -> _BasePattern:
+        """The plain pattern compiled from the text of the moment."""
+        text = str(self._source)
+        plain = self._compiled.get(text)
+        if plain is None:
+            plain = self._plain_class()(text, *self._plain_args)
+            if len(self._compiled) >= 64:
+                self._compiled = {}
+            self._compiled[text] = plain
+        return plain
+
+    def _plain_class(self) -> Callable[..., _BasePattern]:
+        raise NotImplementedError
+
+    def __getattr__(self, name: str) -> Any:
+        # regex, regex_text, converters, ...: those of the text of the moment.
+        if name.startswith("__") or name in ("_source", "_plain_args", "_compiled"):
+            raise AttributeError(name)
+        return getattr(self.current(), name)
+
+    def match(self, path: str) -> tuple[str, tuple[str, ...], dict[str, Any]] | None:
+        return self.current().match(path)
+
+    def index_key(self) -> str | None:
+        return None
+
+    def alternative(self) -> str | None:
+        return None
+
+    def __str__(self) -> str:
+        return str(self._source)
+
+
+class _TranslatedRoutePattern(TranslatedPattern, RoutePattern):
+    def __init__(
+        self,
+        route: Any,
+        name: str | None = None,
+        is_endpoint: bool = False,
+        converters: ConverterRegistry | None = None,
+    ) -> None:
+        self.name = name
+        self._setup(route, name, is_endpoint, converters)
+
+    def _plain_class(self) -> Callable[..., _BasePattern]:
+        return RoutePattern
+
+
+class _TranslatedRegexPattern(TranslatedPattern, RegexPattern):
+    def __init__(self, regex: Any, name: str | None = None, is_endpoint: bool = False) -> None:
+        self.name = name
+        self._setup(regex, name, is_endpoint)
+
+    def _plain_class(self) -> Callable[..., _BasePattern]:
+        return RegexPattern
 
 
 def _routes_part_end(route: str, start: int) -> int:
@@ -362,6 +491,30 @@ class URLPattern:
     def lookup_str(self) -> str:
         return _func_path(self.callback)
 
+    def resolve(self, path: str) -> Any:
+        """Django's ``URLPattern.resolve``: a ``ResolverMatch`` for ``path``, or ``None``.
+
+        ``path`` is what is left below the including resolvers (no leading
+        ``/`` at the root). Host and method restrictions are not applied.
+
+        .. versionadded:: 0.2.0
+        """
+        from manouche.urlmap.resolvers import ResolverMatch
+
+        matched = self.pattern.match(str(path))
+        if matched is None:
+            return None
+        _rest, args, kwargs = matched
+        return ResolverMatch(
+            self.callback,
+            args,
+            {**kwargs, **self.default_args},
+            self.name,
+            route=str(self.pattern),
+            captured_kwargs=kwargs,
+            extra_kwargs=self.default_args,
+        )
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.pattern.describe()}>"
 
@@ -478,6 +631,19 @@ class URLResolver:
 
         return {app: list(namespaces) for app, namespaces in table(self).apps.items()}
 
+    def resolve_error_handler(self, view_type: int) -> Callable[..., Any] | None:
+        """The URLconf's ``handler<view_type>`` (``handler404 = "app.views.not_found"``).
+
+        A dotted path is imported (:func:`~manouche.urlmap.get_callable`);
+        ``None`` when the URLconf sets none (the dispatcher's default answers).
+
+        .. versionadded:: 0.2.0
+        """
+        from manouche.urlmap.base import get_callable
+
+        handler = getattr(self.urlconf_module, f"handler{view_type}", None)
+        return None if handler is None else get_callable(handler)
+
     def __repr__(self) -> str:
         name = self.urlconf_name
         if isinstance(name, list) and name:
@@ -570,6 +736,9 @@ def _make(
         )
     if callable(view):
         return URLPattern(pattern_factory(True), view, kwargs, name, methods=methods, host=host)
+    if hasattr(type(view), "as_view"):  # an instance of a class-based view
+        name = type(view).__name__
+        raise TypeError(f"view must be a callable, pass {name}.as_view(), not {name}().")
     raise TypeError("view must be a callable or a list/tuple in the case of include().")
 
 
@@ -619,10 +788,18 @@ def re_path(
         view,
         kwargs,
         name,
-        lambda endpoint: RegexPattern(route, name, endpoint),
+        lambda endpoint: _checked(RegexPattern(route, name, endpoint)),
         methods,
         _host_pattern(host, None),
     )
+
+
+def _checked(pattern: RegexPattern) -> RegexPattern:
+    plain = pattern.current() if isinstance(pattern, TranslatedPattern) else pattern
+    error = vars(plain).get("_error")
+    if error is not None:
+        raise error
+    return pattern
 
 
 def mount(prefix: str, app: WSGIApp, name: str | None = None, *, host: str | None = None) -> Mount:

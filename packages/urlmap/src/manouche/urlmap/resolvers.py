@@ -12,6 +12,7 @@ would pick is the one picked.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,10 +108,13 @@ class ResolverMatch:
         raise PicklingError(f"Cannot pickle {type(self).__qualname__}.")
 
     def __repr__(self) -> str:
+        func = repr(self.func) if isinstance(self.func, functools.partial) else self._func_path
+        captured = f", captured_kwargs={self.captured_kwargs!r}" if self.captured_kwargs else ""
+        extra = f", extra_kwargs={self.extra_kwargs!r}" if self.extra_kwargs else ""
         return (
-            f"ResolverMatch(func={self._func_path}, args={self.args!r}, kwargs={self.kwargs!r}, "
+            f"ResolverMatch(func={func}, args={self.args!r}, kwargs={self.kwargs!r}, "
             f"url_name={self.url_name!r}, app_names={self.app_names!r}, "
-            f"namespaces={self.namespaces!r}, route={self.route!r})"
+            f"namespaces={self.namespaces!r}, route={self.route!r}{captured}{extra})"
         )
 
 
@@ -408,15 +412,20 @@ _Key = str | Callable[..., Any]
 class ReverseTable:
     """Django's ``reverse_dict``, ``namespace_dict`` and ``app_dict`` for one resolver."""
 
-    __slots__ = ("lookups", "namespaces", "apps", "_ns_cache")
+    __slots__ = ("lookups", "namespaces", "apps", "_ns_cache", "translated", "key")
 
     def __init__(self, node: URLResolver) -> None:
         self.lookups: dict[_Key, list[_Possibility]] = {}
         self.namespaces: dict[str, tuple[str, URLResolver, dict[str, Converter]]] = {}
         self.apps: dict[str, list[str]] = {}
         self._ns_cache: dict[tuple[str, _Key], list[_Possibility]] = {}
+        #: The translated patterns this table's templates were made from: the
+        #: table holds for one combination of their texts (``key``).
+        self.translated: list[Any] = []
         own_converters = node.pattern.converters
         for child in reversed(node.url_patterns):
+            if child.pattern.translated:
+                self.translated.append(child.pattern)
             p_pattern = child.pattern.regex_text.removeprefix("^")
             if isinstance(child, URLPattern | Mount):
                 possibility = _Possibility(
@@ -438,6 +447,7 @@ class ReverseTable:
             # A namespaced include's table is only read when reversing goes
             # through its namespace, so a URLconf may include itself there.
             sub = table(child)
+            self.translated += sub.translated
             for key, possibilities in sub.lookups.items():
                 bucket = self.lookups.setdefault(key, [])
                 for p in possibilities:
@@ -456,6 +466,7 @@ class ReverseTable:
                 )
             for app_name, namespace_list in sub.apps.items():
                 self.apps.setdefault(app_name, []).extend(namespace_list)
+        self.key = tuple(str(p) for p in self.translated)
 
     def namespaced(
         self, ns_pattern: str, ns_converters: dict[str, Converter], key: _Key
@@ -484,8 +495,24 @@ def _hashable(obj: object) -> bool:
 
 
 def table(node: URLResolver) -> ReverseTable:
+    """``node``'s reverse table; with translated patterns, the one for their current texts."""
     found: ReverseTable | None = getattr(node, "_reverse_table", None)
     if found is None:
         found = ReverseTable(node)
         node._reverse_table = found  # type: ignore[attr-defined]
-    return found
+        return found
+    if not found.translated:
+        return found
+    key = tuple(str(p) for p in found.translated)
+    if key == found.key:
+        return found
+    tables: dict[tuple[str, ...], ReverseTable] = node.__dict__.setdefault("_reverse_tables", {})
+    tables[found.key] = found
+    other = tables.get(key)
+    if other is None:
+        other = ReverseTable(node)
+        if len(tables) >= 64:
+            tables.clear()
+        tables[other.key] = other
+    node._reverse_table = other  # type: ignore[attr-defined]
+    return other
