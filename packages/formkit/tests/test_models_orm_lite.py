@@ -295,6 +295,26 @@ def test_meta_options_labels_widgets_and_errors(ours: Any) -> None:
     assert list(factory.base_fields) == ["title"]
 
 
+def test_model_formsets_take_a_renderer(ours: Any) -> None:
+    from manouche.formkit.renderers import Jinja2Renderer
+
+    renderer = Jinja2Renderer()
+    db = ours["db"]
+    AuthorFormSet = formkit.modelformset_factory(
+        ours["Author"], fields=["name"], extra=1, renderer=renderer
+    )
+    formset = AuthorFormSet(db=db)
+    assert formset.renderer is renderer
+    assert all(form.renderer is renderer for form in formset)
+    assert formset.empty_form.renderer is renderer
+    plain = formkit.modelformset_factory(ours["Author"], fields=["name"], extra=1)(db=db)
+    assert_html_equal(str(formset), str(plain))  # the Jinja2 templates, the same HTML
+    BookFormSet = formkit.inlineformset_factory(
+        ours["Author"], ours["Book"], fields=["title"], renderer=renderer
+    )
+    assert BookFormSet(db=db).renderer is renderer
+
+
 def test_model_formset_and_inline_formset(ours: Any) -> None:
     db = ours["db"]
     Author, Book = ours["Author"], ours["Book"]

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 
 from manouche.formkit.exceptions import ValidationError
+from manouche.formkit.renderers import _render_html
 from manouche.formkit.translation import gettext
-from manouche.formkit.utils import ErrorList, flatatt, pretty_name
+from manouche.formkit.utils import ErrorList, pretty_name
 from manouche.formkit.widgets import MultiWidget, Textarea, TextInput, Widget
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ class BoundField:
         self.form = form
         self.field = field
         self.name = name
+        self.renderer: Any = form.renderer
         self.html_name = form.add_prefix(name)
         self.html_initial_name = form.add_initial_prefix(name)
         self.html_initial_id = form.add_initial_prefix(self.auto_id)
@@ -77,7 +79,9 @@ class BoundField:
     @property
     def errors(self) -> ErrorList:
         """The field's errors (an empty ErrorList when none)."""
-        return self.form.errors.get(self.name) or ErrorList(field_id=self.auto_id or None)
+        return self.form.errors.get(self.name) or self.form.error_class(
+            renderer=self.form.renderer, field_id=self.auto_id or None
+        )
 
     # -- identity ------------------------------------------------------------------
 
@@ -175,7 +179,7 @@ class BoundField:
         else:
             value = self.value()
         name = self.html_initial_name if only_initial else self.html_name
-        return widget.render(name, value, final_attrs)
+        return widget.render(name, value, final_attrs, renderer=self.form.renderer)
 
     def as_text(self, attrs: Mapping[str, Any] | None = None, **kwargs: Any) -> Markup:
         return self.as_widget(TextInput(), attrs, **kwargs)
@@ -193,7 +197,11 @@ class BoundField:
         label_suffix: str | None = None,
         tag: str | None = None,
     ) -> Markup:
-        """``<label for="id_x">Label:</label>``, escaped (a Markup label is kept)."""
+        """``<label for="id_x">Label:</label>``, escaped (a Markup label is kept).
+
+        Rendered through the form's ``template_name_label`` with Django's context
+        (``field``, ``label``, ``attrs``, ``use_tag``, ``tag``).
+        """
         text = contents or self.label
         if label_suffix is None:
             label_suffix = (
@@ -201,9 +209,9 @@ class BoundField:
                 if self.field.label_suffix is not None
                 else self.form.label_suffix
             )
-        html: str = str(escape(text))
+        label = escape(text)
         if label_suffix and text and text[-1] not in gettext(":?.!"):
-            html += str(escape(label_suffix))
+            label += escape(label_suffix)
         widget = self.field.widget
         id_ = widget.attrs.get("id") or self.auto_id
         final: dict[str, Any] = dict(attrs or {})
@@ -216,9 +224,14 @@ class BoundField:
                 final["class"] = (
                     f"{final['class']} {required_css}" if "class" in final else required_css
                 )
-            name = tag or "label"
-            return Markup(f"<{name}{flatatt(final)}>{html}</{name}>")
-        return Markup(html)
+        context = {
+            "field": self,
+            "label": label,
+            "attrs": final,
+            "use_tag": bool(id_),
+            "tag": tag or "label",
+        }
+        return self.form.render(self.form.template_name_label, context)
 
     def legend_tag(
         self,
@@ -248,24 +261,33 @@ class BoundField:
         id_attr = f' id="{escape(self.auto_id)}_helptext"' if self.auto_id else ""
         return Markup(f'<{tag} class="helptext"{id_attr}>{escape(self.help_text)}</{tag}>')
 
+    @property
+    def template_name(self) -> str:
+        """The field's ``template_name``, else the renderer's field template."""
+        return str(self.field.template_name or self.form.renderer.field_template_name)
+
+    def get_context(self) -> dict[str, Any]:
+        return {"field": self}
+
+    def render(
+        self,
+        template_name: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> Markup:
+        """The field group through ``template_name`` (the field's template by default).
+
+        .. versionadded:: 0.2
+        """
+        return _render_html(
+            renderer or self.form.renderer,
+            template_name or self.template_name,
+            context or self.get_context(),
+        )
+
     def as_field_group(self) -> Markup:
         """Label (or legend in a fieldset), help text, errors and widget."""
-        parts = []
-        if self.use_fieldset:
-            describedby = self.aria_describedby
-            attr = f' aria-describedby="{escape(describedby)}"' if describedby else ""
-            parts.append(f"<fieldset{attr}>")
-            if self.label:
-                parts.append(str(self.legend_tag()))
-        elif self.label:
-            parts.append(str(self.label_tag()))
-        if self.help_text:
-            parts.append(str(self.help_text_html()))
-        parts.append(str(self.errors.as_ul()))
-        parts.append(str(self))
-        if self.use_fieldset:
-            parts.append("</fieldset>")
-        return Markup("\n".join(parts))
+        return self.render()
 
     # -- containers --------------------------------------------------------------------
 
@@ -298,13 +320,13 @@ class BoundField:
     def __bool__(self) -> bool:
         return True
 
-    def __html__(self) -> str:
-        return str(self.__str__())
+    def __html__(self) -> Markup:
+        return self.__str__()
 
-    def __str__(self) -> str:
+    def __str__(self) -> Markup:
         if self.field.show_hidden_initial:
-            return str(self.as_widget() + self.as_hidden(only_initial=True))
-        return str(self.as_widget())
+            return self.as_widget() + self.as_hidden(only_initial=True)
+        return self.as_widget()
 
     def __repr__(self) -> str:
         return f"<BoundField {self.name!r} of {type(self.form).__name__}>"
@@ -331,10 +353,10 @@ class BoundWidget:
     def choice_label(self) -> Any:
         return self.data["label"]
 
-    def __html__(self) -> str:
-        return str(self.tag(wrap_label=True))
+    def __html__(self) -> Markup:
+        return self.tag(wrap_label=True)
 
-    def __str__(self) -> str:
+    def __str__(self) -> Markup:
         return self.__html__()
 
 

@@ -38,6 +38,9 @@ class ValidationError(Exception):
                 message = message.error_list
             else:
                 message, code, params = message.message, message.code, message.params
+        elif not isinstance(message, (str, dict, list)) and hasattr(message, "as_data"):
+            # An ErrorList: its errors, never its rendered HTML (Django's is a list).
+            message = message.as_data()
         if isinstance(message, dict):
             self.error_dict = {}
             for field, messages in message.items():

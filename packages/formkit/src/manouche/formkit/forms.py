@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from manouche.formkit.boundfield import BoundField, _strip_microseconds
 from manouche.formkit.exceptions import NON_FIELD_ERRORS, ValidationError
 from manouche.formkit.fields import Field, FileField
+from manouche.formkit.media import Media, MediaDefiningClass
+from manouche.formkit.renderers import _render_html, get_default_renderer
 from manouche.formkit.translation import gettext
 from manouche.formkit.utils import ErrorDict, ErrorList
 
@@ -18,7 +20,7 @@ __all__ = ["BaseForm", "DeclarativeFieldsMetaclass", "Form"]
 _EMPTY: Mapping[str, Any] = {}
 
 
-class DeclarativeFieldsMetaclass(type):
+class DeclarativeFieldsMetaclass(MediaDefiningClass):
     """Collects the ``Field`` attributes of a class and its bases into ``base_fields``.
 
     Subclasses inherit fields; setting a name to ``None`` removes one.
@@ -31,7 +33,7 @@ class DeclarativeFieldsMetaclass(type):
         for key in declared:
             attrs.pop(key)
         attrs["declared_fields"] = declared
-        new_class = super().__new__(mcs, name, bases, attrs)
+        new_class: DeclarativeFieldsMetaclass = super().__new__(mcs, name, bases, attrs)
         fields: dict[str, Field] = {}
         for base in reversed(new_class.__mro__):
             if hasattr(base, "declared_fields"):
@@ -62,6 +64,15 @@ class BaseForm:
     label_suffix: str = ":"
     error_css_class: str | None = None
     required_css_class: str | None = None
+    #: A renderer (or renderer class) for this form class; ``None``: the default one.
+    default_renderer: Any = None
+    template_name_div = "django/forms/div.html"
+    template_name_p = "django/forms/p.html"
+    template_name_table = "django/forms/table.html"
+    template_name_ul = "django/forms/ul.html"
+    template_name_label = "django/forms/label.html"
+    #: The BoundField class of this form's fields (a field's own wins).
+    bound_field_class: type[BoundField] | None = None
 
     def __init__(
         self,
@@ -76,6 +87,7 @@ class BaseForm:
         field_order: Sequence[str] | None = None,
         use_required_attribute: bool | None = None,
         renderer: Any = None,
+        bound_field_class: type[BoundField] | None = None,
     ) -> None:
         self.is_bound = data is not None or files is not None
         self.data: Any = _EMPTY if data is None else data
@@ -101,7 +113,18 @@ class BaseForm:
             raise ValueError(
                 "The empty_permitted and use_required_attribute arguments may not both be True."
             )
-        self.renderer = renderer
+        if renderer is None:
+            renderer = self.default_renderer
+            if renderer is None:
+                renderer = get_default_renderer()
+            elif isinstance(renderer, type):
+                renderer = renderer()
+        self.renderer: Any = renderer
+        self.bound_field_class = (
+            bound_field_class
+            or self.bound_field_class
+            or getattr(renderer, "bound_field_class", None)
+        )
 
     def order_fields(self, field_order: Sequence[str] | None) -> None:
         """Put the named fields first, in that order; unknown names are ignored."""
@@ -133,16 +156,17 @@ class BaseForm:
     def __getitem__(self, name: str) -> BoundField:
         """The BoundField of ``name``: ``form["title"]``, ``{{ form.title }}``."""
         try:
-            return self._bound_fields_cache[name]
-        except KeyError:
-            pass
-        try:
             field = self.fields[name]
         except KeyError:
+            # Checked first, so a field deleted from ``fields`` is gone from the cache too.
             raise KeyError(
                 f"Key '{name}' not found in '{type(self).__name__}'. Choices are: "
                 f"{', '.join(sorted(self.fields))}."
             ) from None
+        try:
+            return self._bound_fields_cache[name]
+        except KeyError:
+            pass
         bound = field.get_bound_field(self, name)
         self._bound_fields_cache[name] = bound
         return bound
@@ -169,6 +193,14 @@ class BaseForm:
     def visible_fields(self) -> list[BoundField]:
         return [bf for bf in self if not bf.is_hidden]
 
+    @property
+    def media(self) -> Media:
+        """The media of every field's widget, merged (plus the form's own ``class Media``)."""
+        media = Media()
+        for field in self.fields.values():
+            media += field.widget.media
+        return media
+
     def is_multipart(self) -> bool:
         """Whether the form needs ``enctype="multipart/form-data"``."""
         return any(field.widget.needs_multipart_form for field in self.fields.values())
@@ -188,7 +220,9 @@ class BaseForm:
         return self.is_bound and not self.errors
 
     def non_field_errors(self) -> ErrorList:
-        return self.errors.get(NON_FIELD_ERRORS) or self.error_class(error_class="nonfield")
+        return self.errors.get(NON_FIELD_ERRORS) or self.error_class(
+            error_class="nonfield", renderer=self.renderer
+        )
 
     def add_error(self, field: str | None, error: Any) -> None:
         """Attach ``error`` (message, list, dict or ValidationError) to ``field``.
@@ -214,9 +248,11 @@ class BaseForm:
                 if name != NON_FIELD_ERRORS and name not in self.fields:
                     raise ValueError(f"'{type(self).__name__}' has no field named '{name}'.")
                 if name == NON_FIELD_ERRORS:
-                    current[name] = self.error_class(error_class="nonfield")
+                    current[name] = self.error_class(error_class="nonfield", renderer=self.renderer)
                 else:
-                    current[name] = self.error_class(field_id=self[name].auto_id or None)
+                    current[name] = self.error_class(
+                        field_id=self[name].auto_id or None, renderer=self.renderer
+                    )
             current[name].extend(error_list)
             cleaned.pop(name, None)
 
@@ -227,7 +263,7 @@ class BaseForm:
 
     def full_clean(self) -> None:
         """Clean every field, then the form (``clean()``), then ``_post_clean()``."""
-        self._errors = ErrorDict()
+        self._errors = ErrorDict(renderer=self.renderer)
         if not self.is_bound:
             return
         self.cleaned_data: dict[str, Any] = {}
@@ -240,15 +276,21 @@ class BaseForm:
     def _clean_fields(self) -> None:
         data, files, cleaned = self.data, self.files, self.cleaned_data
         prefix = self.prefix
+        # An overridden add_prefix() names the data read as well as the HTML written.
+        add_prefix = self.add_prefix if type(self).add_prefix is not BaseForm.add_prefix else None
         for name, field in self.fields.items():
             try:
                 if field.disabled:
-                    value = self.get_initial_for_field(field, name)
+                    # The BoundField's initial: a callable initial is called once per form.
+                    value = self[name].initial
                 else:
-                    html_name = f"{prefix}-{name}" if prefix else name
+                    if add_prefix is not None:
+                        html_name = add_prefix(name)
+                    else:
+                        html_name = f"{prefix}-{name}" if prefix else name
                     value = field.widget.value_from_datadict(data, files, html_name)
                 if isinstance(field, FileField):
-                    cleaned[name] = field.clean(value, self.get_initial_for_field(field, name))
+                    cleaned[name] = field.clean(value, self[name].initial)
                 else:
                     cleaned[name] = field.clean(value)
                 hook: Callable[[], Any] | None = getattr(self, f"clean_{name}", None)
@@ -285,11 +327,17 @@ class BaseForm:
 
     # -- rendering ----------------------------------------------------------------------
 
-    def _top_errors_and_fields(
-        self,
-    ) -> tuple[ErrorList, list[BoundField], list[BoundField]]:
+    @property
+    def template_name(self) -> str:
+        """The template of ``render()`` and ``str(form)``: the renderer's form template."""
+        return str(self.renderer.form_template_name)
+
+    def get_context(self) -> dict[str, Any]:
+        """Django's form context: ``form``, ``fields`` as ``(bound field, errors HTML)``
+        pairs, ``hidden_fields`` and ``errors`` (non-field errors, with the hidden
+        fields' errors prefixed)."""
         top = self.non_field_errors().copy()
-        fields: list[BoundField] = []
+        fields: list[tuple[BoundField, Markup]] = []
         hidden: list[BoundField] = []
         for bf in self:
             if bf.is_hidden:
@@ -300,95 +348,45 @@ class BaseForm:
                     )
                 hidden.append(bf)
             else:
-                fields.append(bf)
-        return top, fields, hidden
+                fields.append((bf, bf.errors.__html__()))
+        return {"form": self, "fields": fields, "hidden_fields": hidden, "errors": top}
 
-    @staticmethod
-    def _class_attr(bf: BoundField) -> str:
-        classes = bf.css_classes()
-        return f' class="{escape(classes)}"' if classes else ""
+    def render(
+        self,
+        template_name: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> Markup:
+        """The form through ``template_name`` (the renderer's form template by default).
+
+        .. versionchanged:: 0.2 takes Django's arguments and goes through the renderer.
+        """
+        renderer = renderer or self.renderer
+        return _render_html(
+            renderer, template_name or self.template_name, context or self.get_context()
+        )
 
     def as_div(self) -> Markup:
         """Each field in a ``<div>``: label, help text, errors, widget."""
-        top, fields, hidden = self._top_errors_and_fields()
-        hidden_html = "".join(str(bf) for bf in hidden)
-        out = [str(top.as_ul())]
-        if top and not fields:
-            out.append(f"<div>{hidden_html}</div>")
-        for index, bf in enumerate(fields):
-            tail = hidden_html if index == len(fields) - 1 else ""
-            out.append(f"<div{self._class_attr(bf)}>\n{bf.as_field_group()}\n{tail}</div>")
-        if not fields and not top:
-            out.append(hidden_html)
-        return Markup("\n".join(part for part in out if part))
+        return self.render(self.template_name_div)
 
     def as_p(self) -> Markup:
         """Each field in a ``<p>``, errors above it."""
-        top, fields, hidden = self._top_errors_and_fields()
-        hidden_html = "".join(str(bf) for bf in hidden)
-        out = [str(top.as_ul())]
-        if top and not fields:
-            out.append(f"<p>{hidden_html}</p>")
-        for index, bf in enumerate(fields):
-            out.append(str(bf.errors.as_ul()))
-            label = str(bf.label_tag()) if bf.label else ""
-            help_html = str(bf.help_text_html("span"))
-            tail = hidden_html if index == len(fields) - 1 else ""
-            out.append(f"<p{self._class_attr(bf)}>{label}\n{bf}\n{help_html}{tail}</p>")
-        if not fields and not top:
-            out.append(hidden_html)
-        return Markup("\n".join(part for part in out if part))
+        return self.render(self.template_name_p)
 
     def as_table(self) -> Markup:
         """Table rows (no ``<table>``): label in ``<th>``, the rest in ``<td>``."""
-        top, fields, hidden = self._top_errors_and_fields()
-        hidden_html = "".join(str(bf) for bf in hidden)
-        out = []
-        if top:
-            extra = hidden_html if not fields else ""
-            out.append(f'<tr>\n<td colspan="2">\n{top.as_ul()}\n{extra}</td>\n</tr>')
-        for index, bf in enumerate(fields):
-            label = str(bf.label_tag()) if bf.label else ""
-            help_html = bf.help_text_html("span")
-            help_part = f"<br>\n{help_html}" if help_html else ""
-            tail = hidden_html if index == len(fields) - 1 else ""
-            out.append(
-                f"<tr{self._class_attr(bf)}>\n<th>{label}</th>\n<td>\n{bf.errors.as_ul()}\n"
-                f"{bf}\n{help_part}{tail}</td>\n</tr>"
-            )
-        if not fields and not top:
-            out.append(hidden_html)
-        return Markup("\n".join(part for part in out if part))
+        return self.render(self.template_name_table)
 
     def as_ul(self) -> Markup:
         """List items (no ``<ul>``): errors, label, widget, help text."""
-        top, fields, hidden = self._top_errors_and_fields()
-        hidden_html = "".join(str(bf) for bf in hidden)
-        out = []
-        if top:
-            extra = hidden_html if not fields else ""
-            out.append(f"<li>\n{top.as_ul()}\n{extra}</li>")
-        for index, bf in enumerate(fields):
-            label = str(bf.label_tag()) if bf.label else ""
-            help_html = bf.help_text_html("span")
-            tail = hidden_html if index == len(fields) - 1 else ""
-            out.append(
-                f"<li{self._class_attr(bf)}>\n{bf.errors.as_ul()}\n{label}\n{bf}\n"
-                f"{help_html}{tail}</li>"
-            )
-        if not fields and not top:
-            out.append(hidden_html)
-        return Markup("\n".join(part for part in out if part))
+        return self.render(self.template_name_ul)
 
-    def render(self) -> Markup:
-        """The default rendering (``as_div``)."""
-        return self.as_div()
+    def __html__(self) -> Markup:
+        return self.render()
 
-    def __html__(self) -> str:
-        return str(self.render())
-
-    def __str__(self) -> str:
-        return str(self.render())
+    def __str__(self) -> Markup:
+        return self.render()
 
 
 class Form(BaseForm, metaclass=DeclarativeFieldsMetaclass):

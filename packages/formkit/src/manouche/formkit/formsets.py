@@ -16,6 +16,8 @@ from manouche.formkit._messages import Message, Plural, resolve
 from manouche.formkit.exceptions import ValidationError
 from manouche.formkit.fields import BooleanField, IntegerField
 from manouche.formkit.forms import BaseForm, Form
+from manouche.formkit.media import Media
+from manouche.formkit.renderers import _render_html, get_default_renderer
 from manouche.formkit.translation import gettext
 from manouche.formkit.utils import ErrorList
 from manouche.formkit.widgets import CheckboxInput, HiddenInput, NumberInput, Widget
@@ -81,6 +83,10 @@ class BaseFormSet:
     validate_min = False
     validate_max = False
     renderer: Any = None
+    template_name_div = "django/forms/formsets/div.html"
+    template_name_p = "django/forms/formsets/p.html"
+    template_name_table = "django/forms/formsets/table.html"
+    template_name_ul = "django/forms/formsets/ul.html"
     deletion_widget: type[Widget] = CheckboxInput
     ordering_widget: type[Widget] = NumberInput
     default_error_messages: dict[str, Message] = {
@@ -124,6 +130,9 @@ class BaseFormSet:
             messages.update(getattr(cls, "default_error_messages", {}))
         messages.update(error_messages or {})
         self.error_messages = messages
+        # The forms get the renderer the factory was given (their own default otherwise).
+        self.form_renderer: Any = self.renderer
+        self.renderer = self.renderer or get_default_renderer()
 
     def __iter__(self) -> Iterator[BaseForm]:
         return iter(self.forms)
@@ -154,12 +163,15 @@ class BaseFormSet:
         """The ManagementForm: read from the data when bound, else built to render."""
         if self._management_form is None:
             if self.is_bound:
-                form = ManagementForm(self.data, auto_id=self.auto_id, prefix=self.prefix)
+                form = ManagementForm(
+                    self.data, auto_id=self.auto_id, prefix=self.prefix, renderer=self.renderer
+                )
                 form.full_clean()
             else:
                 form = ManagementForm(
                     auto_id=self.auto_id,
                     prefix=self.prefix,
+                    renderer=self.renderer,
                     initial={
                         TOTAL_FORM_COUNT: self.total_form_count(),
                         INITIAL_FORM_COUNT: self.initial_form_count(),
@@ -209,6 +221,7 @@ class BaseFormSet:
             "prefix": self.add_prefix(i),
             "error_class": self.error_class,
             "use_required_attribute": False,
+            "renderer": self.form_renderer,
         }
         if self.is_bound:
             defaults["data"] = self.data
@@ -233,13 +246,15 @@ class BaseFormSet:
     @property
     def empty_form(self) -> BaseForm:
         """A form with ``__prefix__`` in its names, for scripts adding rows."""
-        form = self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            empty_permitted=True,
-            use_required_attribute=False,
+        form_kwargs = {
             **self.get_form_kwargs(None),
-        )
+            "auto_id": self.auto_id,
+            "prefix": self.add_prefix("__prefix__"),
+            "empty_permitted": True,
+            "use_required_attribute": False,
+            "renderer": self.form_renderer,
+        }
+        form = self.form(**form_kwargs)
         self.add_fields(form, None)
         return form
 
@@ -327,14 +342,14 @@ class BaseFormSet:
         """The errors of each form (deleted forms left out)."""
         if self._errors is None:
             self.full_clean()
-        assert self._errors is not None
-        return self._errors
+        return self._errors or []
 
     def non_form_errors(self) -> ErrorList:
         """Errors of the formset as a whole (counts, ``clean()``, management form)."""
         if self._non_form_errors is None:
             self.full_clean()
-        assert self._non_form_errors is not None
+        if self._non_form_errors is None:  # full_clean() overridden without calling ours
+            return self.error_class(error_class="nonform", renderer=self.renderer)
         return self._non_form_errors
 
     def total_error_count(self) -> int:
@@ -343,8 +358,7 @@ class BaseFormSet:
     def is_valid(self) -> bool:
         if not self.is_bound:
             return False
-        if self._errors is None:
-            self.full_clean()
+        self.errors  # noqa: B018 - cleans the first time only
         forms_valid = all(
             [
                 form.is_valid()
@@ -357,7 +371,7 @@ class BaseFormSet:
     def full_clean(self) -> None:
         """Clean every form, check the counts, then run ``clean()``."""
         self._errors = []
-        self._non_form_errors = self.error_class(error_class="nonform")
+        self._non_form_errors = self.error_class(error_class="nonform", renderer=self.renderer)
         if not self.is_bound:
             return
         management = self.management_form
@@ -401,13 +415,22 @@ class BaseFormSet:
                 )
             self.clean()
         except ValidationError as exc:
-            self._non_form_errors = self.error_class(exc.error_list, error_class="nonform")
+            self._non_form_errors = self.error_class(
+                exc.error_list, error_class="nonform", renderer=self.renderer
+            )
 
     def clean(self) -> None:
         """Cross-form validation hook; errors raised here are non-form errors."""
 
     def has_changed(self) -> bool:
         return any(form.has_changed() for form in self)
+
+    @property
+    def media(self) -> Media:
+        """The media of the forms (of the empty form when there are none)."""
+        if self.forms:
+            return self.forms[0].media
+        return self.empty_form.media
 
     def is_multipart(self) -> bool:
         if self.forms:
@@ -416,31 +439,43 @@ class BaseFormSet:
 
     # -- rendering -------------------------------------------------------------------
 
-    def _render(self, method: str) -> Markup:
-        parts = [str(self.management_form)]
-        parts.extend(str(getattr(form, method)()) for form in self.forms)
-        return Markup("".join(parts))
+    @property
+    def template_name(self) -> str:
+        return str(self.renderer.formset_template_name)
+
+    def get_context(self) -> dict[str, Any]:
+        return {"formset": self}
+
+    def render(
+        self,
+        template_name: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> Markup:
+        """The management form and the forms, through the renderer's formset template."""
+        return _render_html(
+            renderer or self.renderer,
+            template_name or self.template_name,
+            context or self.get_context(),
+        )
 
     def as_div(self) -> Markup:
-        return self._render("as_div")
+        return self.render(self.template_name_div)
 
     def as_p(self) -> Markup:
-        return self._render("as_p")
+        return self.render(self.template_name_p)
 
     def as_table(self) -> Markup:
-        return self._render("as_table")
+        return self.render(self.template_name_table)
 
     def as_ul(self) -> Markup:
-        return self._render("as_ul")
+        return self.render(self.template_name_ul)
 
-    def render(self) -> Markup:
-        return self.as_div()
+    def __html__(self) -> Markup:
+        return self.render()
 
-    def __html__(self) -> str:
-        return str(self.render())
-
-    def __str__(self) -> str:
-        return str(self.render())
+    def __str__(self) -> Markup:
+        return self.render()
 
 
 def formset_factory(
@@ -455,6 +490,7 @@ def formset_factory(
     validate_min: bool = False,
     absolute_max: int | None = None,
     can_delete_extra: bool = True,
+    renderer: Any = None,
 ) -> type[BaseFormSet]:
     """A FormSet class for ``form``, as Django's ``formset_factory``.
 
@@ -480,6 +516,7 @@ def formset_factory(
         "absolute_max": absolute_max,
         "validate_min": validate_min,
         "validate_max": validate_max,
+        "renderer": renderer,
     }
     name = form.__name__
     name = name + "Set" if name.endswith("Form") else name + "FormSet"

@@ -274,6 +274,7 @@ def modelformset_factory(
     field_classes: Mapping[str, type[f.Field]] | None = None,
     absolute_max: int | None = None,
     can_delete_extra: bool = True,
+    renderer: Any = None,
 ) -> type[BaseModelFormSet]:
     """A formset class of ModelForms for ``model``."""
     meta = getattr(form, "Meta", None)
@@ -310,6 +311,7 @@ def modelformset_factory(
         validate_max=validate_max,
         absolute_max=absolute_max,
         can_delete_extra=can_delete_extra,
+        renderer=renderer,
     )
     result.model = model  # type: ignore[attr-defined]
     return result  # type: ignore[return-value]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import UserList
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from manouche.formkit.exceptions import ValidationError
+from manouche.formkit.renderers import _render_html, get_default_renderer
 
 __all__ = ["ErrorDict", "ErrorList", "flatatt", "pretty_name"]
 
@@ -21,7 +23,21 @@ def pretty_name(name: str) -> str:
 
 
 def flatatt(attrs: Mapping[str, Any]) -> Markup:
-    """Render HTML attributes, escaped, each with a leading space.
+    """Django's ``flatatt``: ``name="value"`` pairs sorted, then boolean attributes sorted.
+
+    Escaped, each with a leading space; ``True`` renders a bare attribute,
+    ``False`` and ``None`` drop it.
+    """
+    pairs = sorted((k, v) for k, v in attrs.items() if not isinstance(v, bool) and v is not None)
+    flags = sorted(k for k, v in attrs.items() if v is True)
+    return Markup(
+        "".join(f' {escape(k)}="{escape(v)}"' for k, v in pairs)
+        + "".join(f" {escape(k)}" for k in flags)
+    )
+
+
+def _flatatt(attrs: Mapping[str, Any]) -> Markup:
+    """HTML attributes in their order, escaped, each with a leading space (widgets).
 
     ``True`` renders a bare boolean attribute, ``False`` and ``None`` drop it.
     """
@@ -34,33 +50,50 @@ def flatatt(attrs: Mapping[str, Any]) -> Markup:
     return Markup("".join(parts))
 
 
-class ErrorList:
+_BUILTIN_LIST_TEMPLATES = frozenset(
+    {
+        "django/forms/errors/list/default.html",
+        "django/forms/errors/list/ul.html",
+        "django/forms/errors/list/text.txt",
+    }
+)
+
+
+class ErrorList(UserList, list):  # type: ignore[type-arg,misc]  # Django's shape
     """The errors of one field (or the non-field errors), renderable as HTML.
 
     Iterating gives the messages; :meth:`as_data` the :class:`ValidationError`
-    objects. ``str()`` and ``__html__`` give ``<ul class="errorlist">``.
+    objects. ``str()`` and ``__html__`` give ``<ul class="errorlist">``. As
+    Django's, it is a ``list`` (``isinstance`` and ``json.dumps`` work) whose
+    errors live in ``data``.
     """
 
-    __slots__ = ("data", "error_class", "field_id")
+    template_name = "django/forms/errors/list/default.html"
+    template_name_text = "django/forms/errors/list/text.txt"
+    template_name_ul = "django/forms/errors/list/ul.html"
 
     def __init__(
         self,
         initlist: Iterable[ValidationError | str] | None = None,
         error_class: str | None = None,
+        renderer: Any = None,
         field_id: str | None = None,
     ) -> None:
         self.data: list[ValidationError | str] = list(initlist) if initlist else []
         self.error_class = "errorlist" if error_class is None else f"errorlist {error_class}"
+        self.renderer: Any = renderer or get_default_renderer()
         self.field_id = field_id
 
     # -- list behaviour --------------------------------------------------------
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[Any]:
+        # The messages; an item that is not a ValidationError (a nested ErrorDict,
+        # a lazy string) is given as it is, as Django's list does.
         for error in self.data:
             if isinstance(error, ValidationError):
                 yield from error
             else:
-                yield str(error)
+                yield error
 
     def __len__(self) -> int:
         return len(self.data)
@@ -68,11 +101,17 @@ class ErrorList:
     def __bool__(self) -> bool:
         return bool(self.data)
 
-    def __getitem__(self, index: int) -> str:
+    def __getitem__(self, index: int) -> Any:  # type: ignore[override]
         error = self.data[index]
         if isinstance(error, ValidationError):
-            return str(next(iter(error)))
-        return str(error)
+            return next(iter(error))
+        return error
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # The list part of the class is empty (the errors live in ``data``): copies
+        # and pickles must not add its items a second time.
+        reduced: Any = super(UserList, self).__reduce_ex__(protocol)
+        return (*reduced[:3], None, None)
 
     def __contains__(self, item: object) -> bool:
         return item in list(self)
@@ -84,7 +123,7 @@ class ErrorList:
             return list(self) == other
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def append(self, error: ValidationError | str) -> None:
         self.data.append(error)
@@ -93,7 +132,7 @@ class ErrorList:
         self.data.extend(errors)
 
     def copy(self) -> ErrorList:
-        copy = ErrorList(self.data, field_id=self.field_id)
+        copy = ErrorList(self.data, renderer=self.renderer, field_id=self.field_id)
         copy.error_class = self.error_class
         return copy
 
@@ -121,21 +160,32 @@ class ErrorList:
 
     # -- rendering -------------------------------------------------------------
 
+    def get_context(self) -> dict[str, Any]:
+        return {"errors": self, "error_class": self.error_class}
+
+    def render(
+        self,
+        template_name: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> Markup:
+        """The errors through ``template_name`` (``<ul class="errorlist">`` by default)."""
+        template_name = template_name or self.template_name
+        if not self.data and context is None and template_name in _BUILTIN_LIST_TEMPLATES:
+            return Markup("")  # the built-in templates render nothing for no errors
+        return _render_html(renderer or self.renderer, template_name, context or self.get_context())
+
     def as_ul(self) -> Markup:
-        if not self.data:
-            return Markup("")
-        id_attr = f' id="{escape(self.field_id)}_error"' if self.field_id else ""
-        items = "".join(f"<li>{escape(message)}</li>" for message in self)
-        return Markup(f'<ul class="{escape(self.error_class)}"{id_attr}>{items}</ul>')
+        return self.render(self.template_name_ul)
 
     def as_text(self) -> str:
-        return "\n".join(f"* {message}" for message in self)
+        return str(self.render(self.template_name_text))
 
-    def __html__(self) -> str:
-        return str(self.as_ul())
+    def __html__(self) -> Markup:
+        return self.render()
 
-    def __str__(self) -> str:
-        return str(self.as_ul())
+    def __str__(self) -> Markup:
+        return self.render()
 
     def __repr__(self) -> str:
         return repr(list(self))
@@ -143,6 +193,29 @@ class ErrorList:
 
 class ErrorDict(dict[str, ErrorList]):
     """Errors per field name (``__all__`` for the whole form), renderable as HTML."""
+
+    template_name = "django/forms/errors/dict/default.html"
+    template_name_text = "django/forms/errors/dict/text.txt"
+    template_name_ul = "django/forms/errors/dict/ul.html"
+
+    def __init__(self, *args: Any, renderer: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.renderer: Any = renderer or get_default_renderer()
+
+    def get_context(self) -> dict[str, Any]:
+        return {"errors": self.items(), "error_class": "errorlist"}
+
+    def render(
+        self,
+        template_name: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> Markup:
+        return _render_html(
+            renderer or self.renderer,
+            template_name or self.template_name,
+            context or self.get_context(),
+        )
 
     def as_data(self) -> dict[str, list[ValidationError]]:
         return {field: errors.as_data() for field, errors in self.items()}
@@ -154,22 +227,13 @@ class ErrorDict(dict[str, ErrorList]):
         return json.dumps(self.get_json_data(escape_html))
 
     def as_ul(self) -> Markup:
-        if not self:
-            return Markup("")
-        items = "".join(
-            f"<li>{escape(field)}{errors.as_ul()}</li>" for field, errors in self.items()
-        )
-        return Markup(f'<ul class="errorlist">{items}</ul>')
+        return self.render(self.template_name_ul)
 
     def as_text(self) -> str:
-        lines = []
-        for field, errors in self.items():
-            lines.append(f"* {field}")
-            lines.extend(f"  * {message}" for message in errors)
-        return "\n".join(lines)
+        return str(self.render(self.template_name_text))
 
-    def __html__(self) -> str:
-        return str(self.as_ul())
+    def __html__(self) -> Markup:
+        return self.render()
 
-    def __str__(self) -> str:
-        return str(self.as_ul())
+    def __str__(self) -> Markup:
+        return self.render()

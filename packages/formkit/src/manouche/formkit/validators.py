@@ -34,7 +34,11 @@ __all__ = [
     "RegexValidator",
     "StepValueValidator",
     "URLValidator",
+    "get_available_image_extensions",
+    "int_list_validator",
+    "validate_comma_separated_integer_list",
     "validate_email",
+    "validate_image_file_extension",
     "validate_integer",
     "validate_ipv4_address",
     "validate_ipv46_address",
@@ -438,6 +442,26 @@ def validate_integer(value: Any) -> None:
     _integer_validator(value)
 
 
+def int_list_validator(
+    sep: str = ",",
+    message: Message | None = None,
+    code: str = "invalid",
+    allow_negative: bool = False,
+) -> RegexValidator:
+    """A validator of integers joined by ``sep`` (``"1,2,3"``), negatives if allowed.
+
+    .. versionadded:: 0.2
+    """
+    neg = "(-)?" if allow_negative else ""
+    regex = re.compile(rf"^{neg}\d+(?:{re.escape(sep)}{neg}\d+)*\Z")
+    return RegexValidator(regex, message=message, code=code)
+
+
+validate_comma_separated_integer_list = int_list_validator(
+    message="Enter only digits separated by commas."
+)
+
+
 # -- limits ----------------------------------------------------------------------
 
 
@@ -685,3 +709,24 @@ class FileExtensionValidator:
 
 
 Validator = Callable[[Any], Any]
+
+
+def get_available_image_extensions() -> list[str]:
+    """The file extensions Pillow can open (``[]`` without Pillow: extra ``image``).
+
+    .. versionadded:: 0.2
+    """
+    try:
+        from PIL import Image
+    except ImportError:
+        return []
+    Image.init()
+    return [extension.lower()[1:] for extension in Image.EXTENSION]
+
+
+def validate_image_file_extension(value: Any) -> None:
+    """The file's extension is one Pillow opens (code ``invalid_extension``).
+
+    .. versionadded:: 0.2
+    """
+    FileExtensionValidator(allowed_extensions=get_available_image_extensions())(value)

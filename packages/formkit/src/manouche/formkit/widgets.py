@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import copy
 import datetime
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
 from manouche.formkit.files import wrap_upload
+from manouche.formkit.media import Media, MediaDefiningClass
 from manouche.formkit.translation import gettext
-from manouche.formkit.utils import flatatt
+from manouche.formkit.utils import _flatatt
 
 __all__ = [
     "FILE_INPUT_CONTRADICTION",
@@ -25,6 +27,7 @@ __all__ = [
     "CheckboxSelectMultiple",
     "ChoiceWidget",
     "ClearableFileInput",
+    "ColorInput",
     "DateInput",
     "DateTimeBaseInput",
     "DateTimeInput",
@@ -40,6 +43,7 @@ __all__ = [
     "RadioSelect",
     "SearchInput",
     "Select",
+    "SelectDateWidget",
     "SelectMultiple",
     "SplitDateTimeWidget",
     "SplitHiddenDateTimeWidget",
@@ -73,15 +77,26 @@ def normalize_choices(choices: Any) -> list[tuple[Any, Any]]:
     """Turn choices (pairs, a mapping, groups, a callable) into a list of pairs.
 
     A group is ``(group_label, [(value, label), ...])``; a mapping is read as
-    ``{value: label}`` with nested mappings as groups.
+    ``{value: label}`` with nested mappings as groups. An enumeration class
+    with a ``choices`` attribute (Django's ``TextChoices``/``IntegerChoices``,
+    or any enum that offers the same) gives its ``choices``.
     """
-    if callable(choices) and not isinstance(choices, type):
+    if isinstance(choices, type):
+        if hasattr(choices, "choices"):
+            choices = choices.choices
+    elif callable(choices):
         choices = choices()
     if isinstance(choices, Mapping):
         choices = list(choices.items())
     result: list[tuple[Any, Any]] = []
     for choice in choices or ():
-        value, label = choice
+        try:
+            value, label = choice
+        except (TypeError, ValueError):
+            # Not pairs: kept as given, as Django does (its checks report them).
+            return list(choices)
+        if isinstance(label, type) and hasattr(label, "choices"):
+            label = label.choices
         if isinstance(label, Mapping):
             label = list(label.items())
         if isinstance(label, (list, tuple)):
@@ -91,10 +106,21 @@ def normalize_choices(choices: Any) -> list[tuple[Any, Any]]:
     return result
 
 
-class Widget:
-    """Base class: attributes, value formatting, data reading, rendering."""
+class Widget(metaclass=MediaDefiningClass):
+    """Base class: attributes, value formatting, data reading, rendering.
+
+    An inner ``class Media`` declares the widget's CSS and JavaScript
+    (:class:`~manouche.formkit.media.Media`).
+    """
+
+    if TYPE_CHECKING:
+
+        @property
+        def media(self) -> Media: ...  # made by MediaDefiningClass
 
     input_type: str | None = None
+    #: A template of the form's renderer; ``None``: rendered in Python (the fast path).
+    template_name: str | None = None
     needs_multipart_form = False
     is_localized = False
     is_required = False
@@ -158,8 +184,19 @@ class Widget:
     def render(
         self, name: str, value: Any, attrs: Mapping[str, Any] | None = None, renderer: Any = None
     ) -> Markup:
-        """The widget as escaped HTML."""
-        return self.render_context(self.get_context(name, value, attrs))
+        """The widget as escaped HTML.
+
+        Built in Python, unless the widget has a ``template_name``: then ``renderer``
+        (the form's) renders that template with Django's context ``{"widget": ...}``.
+        """
+        context = self.get_context(name, value, attrs)
+        if self.template_name is None:
+            return self.render_context(context)
+        if renderer is None:
+            from manouche.formkit.renderers import get_default_renderer
+
+            renderer = get_default_renderer()
+        return Markup(renderer.render(self.template_name, {"widget": context}))
 
     def render_context(self, context: Mapping[str, Any]) -> Markup:
         raise NotImplementedError(f"{type(self).__name__} must define render_context()")
@@ -169,7 +206,7 @@ def _input_html(
     input_type: Any, name: str, value: Any, attrs: Mapping[str, Any], label: Any = None
 ) -> str:
     value_attr = "" if value is None else f' value="{escape(value)}"'
-    return f'<input type="{escape(input_type)}" name="{escape(name)}"{value_attr}{flatatt(attrs)}>'
+    return f'<input type="{escape(input_type)}" name="{escape(name)}"{value_attr}{_flatatt(attrs)}>'
 
 
 class Input(Widget):
@@ -205,6 +242,15 @@ class URLInput(Input):
 
 class SearchInput(Input):
     input_type = "search"
+
+
+class ColorInput(Input):
+    """``<input type="color">``.
+
+    .. versionadded:: 0.2
+    """
+
+    input_type = "color"
 
 
 class TelInput(Input):
@@ -331,13 +377,12 @@ class ClearableFileInput(FileInput):
                 checkbox = {"disabled": attrs.get("disabled"), "checked": attrs.get("checked")}
                 html += (
                     f'\n<input type="checkbox" name="{escape(context["checkbox_name"])}" '
-                    f'id="{escape(context["checkbox_id"])}"{flatatt(checkbox)}>\n'
+                    f'id="{escape(context["checkbox_id"])}"{_flatatt(checkbox)}>\n'
                     f'<label for="{escape(context["checkbox_id"])}">'
                     f"{escape(gettext(self.clear_checkbox_label))}</label>"
                 )
             html += f"<br>\n{escape(gettext(self.input_text))}:"
-        input_attrs = {k: v for k, v in attrs.items() if k != "checked"}
-        html += "\n" + _input_html(context["type"], context["name"], None, input_attrs)
+        html += "\n" + _input_html(context["type"], context["name"], None, attrs)
         return Markup(html)
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
@@ -366,7 +411,7 @@ class Textarea(Widget):
     def render_context(self, context: Mapping[str, Any]) -> Markup:
         value = context["value"]
         return Markup(
-            f'<textarea name="{escape(context["name"])}"{flatatt(context["attrs"])}>\n'
+            f'<textarea name="{escape(context["name"])}"{_flatatt(context["attrs"])}>\n'
             f"{escape(value) if value else ''}</textarea>"
         )
 
@@ -448,6 +493,7 @@ class ChoiceWidget(Widget):
     """Base of the widgets offering choices: options, groups, selection."""
 
     allow_multiple_selected = False
+    option_template_name: str | None = None
     add_id_index = True
     checked_attribute: dict[str, Any] = {"checked": True}
     option_inherits_attrs = True
@@ -482,6 +528,13 @@ class ChoiceWidget(Widget):
         self, name: str, value: Any, attrs: Mapping[str, Any] | None = None
     ) -> Iterator[dict[str, Any]]:
         for _group, options, _index in self.optgroups(name, self.format_value(value), attrs):
+            yield from options
+
+    def options(
+        self, name: str, value: Sequence[str], attrs: Mapping[str, Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every option, groups flattened."""
+        for _group, options, _index in self.optgroups(name, value, attrs):
             yield from options
 
     def optgroups(
@@ -543,6 +596,7 @@ class ChoiceWidget(Widget):
             "index": index_str,
             "attrs": option_attrs,
             "type": self.input_type,
+            "template_name": self.option_template_name,
             "wrap_label": True,
         }
 
@@ -582,6 +636,7 @@ class Select(ChoiceWidget):
     """A ``<select>`` with ``<option>``s and ``<optgroup>``s."""
 
     input_type = "select"
+    option_template_name = "django/forms/widgets/select_option.html"
     add_id_index = False
     checked_attribute = {"selected": True}
     option_inherits_attrs = False
@@ -594,12 +649,12 @@ class Select(ChoiceWidget):
 
     def render_option(self, option: Mapping[str, Any], wrap_label: bool = True) -> str:
         return (
-            f'<option value="{escape(option["value"])}"{flatatt(option["attrs"])}>'
+            f'<option value="{escape(option["value"])}"{_flatatt(option["attrs"])}>'
             f"{escape(option['label'])}</option>"
         )
 
     def render_context(self, context: Mapping[str, Any]) -> Markup:
-        parts = [f'<select name="{escape(context["name"])}"{flatatt(context["attrs"])}>']
+        parts = [f'<select name="{escape(context["name"])}"{_flatatt(context["attrs"])}>']
         for group_name, options, _index in context["optgroups"]:
             if group_name:
                 parts.append(f'\n  <optgroup label="{escape(group_name)}">')
@@ -669,6 +724,7 @@ class RadioSelect(ChoiceWidget):
     """Radio buttons in ``<div>``s, each inside its ``<label>``; a fieldset in forms."""
 
     input_type = "radio"
+    option_template_name = "django/forms/widgets/radio_option.html"
     use_fieldset = True
 
     def id_for_label(self, id_: str, index: str | None = None) -> str:
@@ -712,6 +768,7 @@ class CheckboxSelectMultiple(RadioSelect):
 
     allow_multiple_selected = True
     input_type = "checkbox"
+    option_template_name = "django/forms/widgets/checkbox_option.html"
 
     def use_required_attribute(self, initial: Any) -> bool:
         return False
@@ -742,6 +799,14 @@ class MultiWidget(Widget):
     @property
     def is_hidden(self) -> bool:
         return all(w.is_hidden for w in self.widgets)
+
+    @property
+    def media(self) -> Media:
+        """The media of every subwidget, merged."""
+        media = Media()
+        for widget in self.widgets:
+            media += widget.media
+        return media
 
     def decompress(self, value: Any) -> list[Any]:
         raise NotImplementedError("Subclasses must implement decompress().")
@@ -836,3 +901,135 @@ class SplitHiddenDateTimeWidget(SplitDateTimeWidget):
         super().__init__(attrs, date_format, time_format, date_attrs, time_attrs)
         for widget in self.widgets:
             widget.input_type = "hidden"
+
+
+_MONTHS = {
+    1: "January",
+    2: "February",
+    3: "March",
+    4: "April",
+    5: "May",
+    6: "June",
+    7: "July",
+    8: "August",
+    9: "September",
+    10: "October",
+    11: "November",
+    12: "December",
+}
+_PSEUDO_ISO_DATE = re.compile(r"(\d{4}|0)-(\d\d?)-(\d\d?)$")
+
+
+class SelectDateWidget(Widget):
+    """Three ``<select>``s, month, day and year (Django's English order).
+
+    ``years`` defaults to this year and the nine after; ``months`` maps month
+    numbers to labels; ``empty_label`` is one label or three (year, month,
+    day) for the empty option of a field that is not required. An impossible
+    date (February 31) comes back as the pseudo-ISO ``"2024-2-31"`` so the
+    field rejects it and the form shows it again as chosen.
+
+    .. versionadded:: 0.2
+    """
+
+    none_value: tuple[Any, Any] = ("", "---")
+    month_field = "%s_month"
+    day_field = "%s_day"
+    year_field = "%s_year"
+    input_type = "select"
+    select_widget: type[Select]
+    use_fieldset = True
+
+    def __init__(
+        self,
+        attrs: Mapping[str, Any] | None = None,
+        years: Iterable[int] | None = None,
+        months: Mapping[int, str] | None = None,
+        empty_label: Any = None,
+    ) -> None:
+        super().__init__(attrs)
+        if years:
+            self.years: Iterable[int] = years
+        else:
+            this_year = datetime.date.today().year
+            self.years = range(this_year, this_year + 10)
+        self.months: Mapping[int, str] = months or _MONTHS
+        if isinstance(empty_label, (list, tuple)):
+            if len(empty_label) != 3:
+                raise ValueError("empty_label list/tuple must have 3 elements.")
+            self.year_none_value = ("", empty_label[0])
+            self.month_none_value = ("", empty_label[1])
+            self.day_none_value = ("", empty_label[2])
+        else:
+            if empty_label is not None:
+                self.none_value = ("", empty_label)
+            self.year_none_value = self.month_none_value = self.day_none_value = self.none_value
+
+    def format_value(self, value: Any) -> Any:
+        """``{"year": ..., "month": ..., "day": ...}``; an impossible date shows as chosen."""
+        year: Any = None
+        month: Any = None
+        day: Any = None
+        if isinstance(value, datetime.date):
+            year, month, day = value.year, value.month, value.day
+        elif isinstance(value, str):
+            match = _PSEUDO_ISO_DATE.match(value)
+            if match:
+                year, month, day = (int(part) or "" for part in match.groups())
+            else:
+                try:
+                    parsed = datetime.datetime.strptime(value, _DATE_FORMAT)
+                except ValueError:
+                    pass
+                else:
+                    year, month, day = parsed.year, parsed.month, parsed.day
+        return {"year": year, "month": month, "day": day}
+
+    def _selects(self, name: str, value: Mapping[str, Any], attrs: Mapping[str, Any]) -> list[Any]:
+        parts: dict[str, tuple[str, list[tuple[Any, Any]], tuple[Any, Any]]] = {
+            "year": (self.year_field, [(y, str(y)) for y in self.years], self.year_none_value),
+            "month": (self.month_field, list(self.months.items()), self.month_none_value),
+            "day": (self.day_field, [(d, d) for d in range(1, 32)], self.day_none_value),
+        }
+        result = []
+        for part in ("month", "day", "year"):
+            field_pattern, choices, none_value = parts[part]
+            if not self.is_required:
+                choices.insert(0, none_value)
+            sub_name = field_pattern % name
+            select = self.select_widget(self.attrs, choices=choices)
+            context = select.get_context(sub_name, value[part], {**attrs, "id": f"id_{sub_name}"})
+            result.append((select, context))
+        return result
+
+    def get_context(self, name: str, value: Any, attrs: Mapping[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["subwidgets"] = self._selects(name, context["value"], context["attrs"])
+        return context
+
+    def render_context(self, context: Mapping[str, Any]) -> Markup:
+        return Markup("".join(w.render_context(c) for w, c in context["subwidgets"]))
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_month"
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        y = data.get(self.year_field % name)
+        m = data.get(self.month_field % name)
+        d = data.get(self.day_field % name)
+        if y == m == d == "":
+            return None
+        if y is not None and m is not None and d is not None:
+            try:
+                return datetime.date(int(y), int(m), int(d)).strftime(_DATE_FORMAT)
+            except ValueError:
+                return f"{y or 0}-{m or 0}-{d or 0}"
+            except OverflowError:
+                return "0-0-0"
+        return data.get(name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return not any(f"{name}_{part}" in data for part in ("year", "month", "day"))
+
+
+SelectDateWidget.select_widget = Select

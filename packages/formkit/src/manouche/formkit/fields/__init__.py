@@ -18,9 +18,10 @@ from manouche.formkit.fields._choices import (
     TypedChoiceField,
     TypedMultipleChoiceField,
 )
-from manouche.formkit.fields._files import FileField
-from manouche.formkit.fields._multi import MultiValueField, SplitDateTimeField
+from manouche.formkit.fields._files import FileField, ImageField
+from manouche.formkit.fields._multi import ComboField, MultiValueField, SplitDateTimeField
 from manouche.formkit.fields._numbers import DecimalField, FloatField, IntegerField
+from manouche.formkit.fields._paths import FilePathField
 from manouche.formkit.fields._temporal import DateField, DateTimeField, DurationField, TimeField
 from manouche.formkit.fields._text import (
     EmailField,
@@ -40,6 +41,7 @@ __all__ = [
     "BooleanField",
     "CharField",
     "ChoiceField",
+    "ComboField",
     "DateField",
     "DateTimeField",
     "DecimalField",
@@ -47,8 +49,10 @@ __all__ = [
     "EmailField",
     "Field",
     "FileField",
+    "FilePathField",
     "FloatField",
     "GenericIPAddressField",
+    "ImageField",
     "IntegerField",
     "JSONField",
     "MultiValueField",

@@ -30,7 +30,9 @@ class Field:
     instance), ``label``, ``initial`` (a value or a callable), ``help_text``,
     ``error_messages`` (code -> message), ``show_hidden_initial``,
     ``validators``, ``localize``, ``disabled`` (the submitted value is
-    ignored, the initial one used), ``label_suffix``.
+    ignored, the initial one used), ``label_suffix``, ``template_name`` (the
+    field group's template, see :mod:`manouche.formkit.renderers`) and
+    ``bound_field_class``.
     """
 
     widget: Any = TextInput
@@ -39,6 +41,7 @@ class Field:
     default_error_messages: dict[str, Message] = {"required": "This field is required."}
     empty_values: tuple[Any, ...] = v.EMPTY_VALUES
     template_name: str | None = None
+    bound_field_class: type[BoundField] | None = None
 
     def __init__(
         self,
@@ -54,8 +57,14 @@ class Field:
         localize: bool = False,
         disabled: bool = False,
         label_suffix: str | None = None,
+        template_name: str | None = None,
+        bound_field_class: type[BoundField] | None = None,
     ) -> None:
         self.required, self.label, self.initial = required, label, initial
+        if template_name is not None:
+            self.template_name = template_name
+        if bound_field_class is not None:
+            self.bound_field_class = bound_field_class
         self.show_hidden_initial = show_hidden_initial
         self.help_text = help_text
         self.disabled = disabled
@@ -74,6 +83,7 @@ class Field:
         messages.update(error_messages or {})
         self.error_messages = messages
         self.validators: list[Validator] = [*self.default_validators, *validators]
+        super().__init__()  # cooperative: a mixin after Field in the bases is initialised
 
     # -- cleaning ----------------------------------------------------------------
 
@@ -138,9 +148,12 @@ class Field:
         return bool(initial_value != data_value)
 
     def get_bound_field(self, form: BaseForm, field_name: str) -> BoundField:
-        from manouche.formkit.boundfield import BoundField
+        bound_field_class = self.bound_field_class or form.bound_field_class
+        if bound_field_class is None:
+            from manouche.formkit.boundfield import BoundField
 
-        return BoundField(form, self, field_name)
+            bound_field_class = BoundField
+        return bound_field_class(form, self, field_name)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Field:
         # A shallow copy by hand: copy.copy() costs several times more, and a

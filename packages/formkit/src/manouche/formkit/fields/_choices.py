@@ -178,6 +178,9 @@ class MultipleChoiceField(ChoiceField):
         return {str(x) for x in initial} != {str(x) for x in data}
 
 
+_EMPTY_LIST: Any = object()
+
+
 class TypedMultipleChoiceField(MultipleChoiceField):
     """A MultipleChoiceField whose values are passed through ``coerce``."""
 
@@ -185,11 +188,12 @@ class TypedMultipleChoiceField(MultipleChoiceField):
         self,
         *,
         coerce: Callable[[Any], Any] = lambda val: val,
-        empty_value: Any = None,
+        empty_value: Any = _EMPTY_LIST,
         **kwargs: Any,
     ) -> None:
         self.coerce = coerce
-        self.empty_value = [] if empty_value is None else empty_value
+        # Django's default is a fresh []; an explicit None (or anything) is kept.
+        self.empty_value = [] if empty_value is _EMPTY_LIST else empty_value
         super().__init__(**kwargs)
 
     def _coerce(self, value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Fields made of several fields: MultiValueField, SplitDateTimeField."""
+"""Fields made of several fields: ComboField, MultiValueField, SplitDateTimeField."""
 
 from __future__ import annotations
 
@@ -14,6 +14,32 @@ from manouche.formkit.widgets import (
     SplitDateTimeWidget,
     SplitHiddenDateTimeWidget,
 )
+
+
+class ComboField(Field):
+    """A value that every one of ``fields`` accepts, cleaned by each in turn.
+
+    .. versionadded:: 0.2
+    """
+
+    def __init__(self, fields: Sequence[Field], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Only the ComboField itself says whether a value is required.
+        for field in fields:
+            field.required = False
+        self.fields = list(fields)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Field:
+        result = super().__deepcopy__(memo)
+        assert isinstance(result, ComboField)
+        result.fields = [copy.deepcopy(f, memo) for f in self.fields]
+        return result
+
+    def clean(self, value: Any) -> Any:
+        super().clean(value)
+        for field in self.fields:
+            value = field.clean(value)
+        return value
 
 
 class MultiValueField(Field):
