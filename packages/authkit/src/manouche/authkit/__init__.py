@@ -1,5 +1,15 @@
 """manouche.authkit: Django's passwords, users, sessions, CSRF and messages on WebOb."""
 
+from manouche.authkit.csrf import (
+    CsrfViewMiddleware,
+    csrf_exempt,
+    csrf_failure,
+    csrf_input,
+    csrf_protect,
+    ensure_csrf_cookie,
+    get_token,
+    rotate_token,
+)
 from manouche.authkit.errors import ValidationError
 from manouche.authkit.hashers import (
     Argon2PasswordHasher,
@@ -33,6 +43,14 @@ from manouche.authkit.password_validation import (
 )
 
 __all__ = [
+    "CsrfViewMiddleware",
+    "csrf_exempt",
+    "csrf_failure",
+    "csrf_input",
+    "csrf_protect",
+    "ensure_csrf_cookie",
+    "get_token",
+    "rotate_token",
     "Argon2PasswordHasher",
     "BCryptPasswordHasher",
     "BCryptSHA256PasswordHasher",
