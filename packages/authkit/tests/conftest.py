@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
 
 DJANGO_DB = os.path.join(tempfile.mkdtemp(prefix="authkit-parity-"), "django.sqlite3")
 SECRET = "authkit-test-secret-" + "x" * 40
@@ -39,3 +43,74 @@ def pytest_configure() -> None:
             ALLOWED_HOSTS=["*"],
         )
         django.setup()
+
+
+# -- databases and caches for the conformance suites --------------------------
+
+BACKENDS = ["sqlite", "postgresql", "mariadb"]
+
+
+class Databases:
+    """orm-lite Databases with authkit's tables, one per backend, made on first use."""
+
+    def __init__(self, request: pytest.FixtureRequest, tmp: pytest.TempPathFactory) -> None:
+        self.request = request
+        self.tmp = tmp
+        self.made: dict[str, Any] = {}
+
+    def get(self, backend: str) -> Any:
+        from manouche import orm_lite
+
+        if backend not in self.made:
+            if backend == "sqlite":
+                url = f"sqlite:///{self.tmp.mktemp('sqlite') / 'auth.sqlite3'}"
+            else:
+                url = str(self.request.getfixturevalue(f"{backend}_url"))
+            db = orm_lite.Database(url, default=False)
+            db.create_all(all_models())
+            self.made[backend] = db
+        db = self.made[backend]
+        empty_tables(db)
+        return db
+
+    def close(self) -> None:
+        # The server databases are fresh ones, dropped whole by testkit.
+        for db in self.made.values():
+            db.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Databases]:
+    made = Databases(request, tmp_path_factory)
+    yield made
+    made.close()
+
+
+def all_models() -> list[Any]:
+    from manouche.authkit.sessions.models import Session
+
+    return [Session]
+
+
+def empty_tables(db: Any) -> None:
+    with db.engine.begin() as conn:
+        for model in reversed(all_models()):
+            conn.execute(model.__table__.delete())
+
+
+@pytest.fixture
+def redis_cache(redis_url: str) -> Iterator[Any]:
+    """A cachelib RedisCache on the test Redis, under a unique prefix (cleared after)."""
+    import secrets
+
+    import redis
+    from cachelib import RedisCache
+
+    client = redis.Redis.from_url(redis_url)
+    prefix = f"authkit-test-{secrets.token_hex(4)}:"
+    yield RedisCache(host=client, key_prefix=prefix)
+    for key in client.scan_iter(prefix + "*"):
+        client.delete(key)
+    client.close()

@@ -41,8 +41,35 @@ from manouche.authkit.password_validation import (
     password_validators_help_texts,
     validate_password,
 )
+from manouche.authkit.sessions import (
+    BaseSessionEngine,
+    CacheSessions,
+    DatabaseSessions,
+    Session,
+    SessionBase,
+    SessionInterrupted,
+    SessionMiddleware,
+    SessionStore,
+    SignedCookieSessions,
+    get_session,
+)
+from manouche.authkit.signing import BadSignature, SignatureExpired, Signer, TimestampSigner
 
 __all__ = [
+    "BadSignature",
+    "BaseSessionEngine",
+    "CacheSessions",
+    "DatabaseSessions",
+    "Session",
+    "SessionBase",
+    "SessionInterrupted",
+    "SessionMiddleware",
+    "SessionStore",
+    "SignatureExpired",
+    "Signer",
+    "SignedCookieSessions",
+    "TimestampSigner",
+    "get_session",
     "CsrfViewMiddleware",
     "csrf_exempt",
     "csrf_failure",
