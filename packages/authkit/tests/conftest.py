@@ -89,15 +89,34 @@ def databases(
 
 
 def all_models() -> list[Any]:
+    from manouche.authkit.models import ContentType, Group, Permission, User
     from manouche.authkit.sessions.models import Session
 
-    return [Session]
+    return [ContentType, Permission, Group, User, Session]
+
+
+def all_tables() -> list[Any]:
+    metadata = all_models()[0].__table__.metadata
+    return [t for t in metadata.sorted_tables if t.name.startswith(("auth_", "django_"))]
 
 
 def empty_tables(db: Any) -> None:
     with db.engine.begin() as conn:
-        for model in reversed(all_models()):
-            conn.execute(model.__table__.delete())
+        for table in reversed(all_tables()):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def fast_hashers() -> Iterator[Any]:
+    """Cheap hashers as the default (tests that are not about hashing cost)."""
+    from manouche.authkit import hashers
+
+    fast = hashers.PasswordHashers(
+        [hashers.PBKDF2PasswordHasher(iterations=1000), hashers.MD5PasswordHasher]
+    )
+    previous = hashers.set_default_hashers(fast)
+    yield fast
+    hashers.set_default_hashers(previous)
 
 
 @pytest.fixture
@@ -114,3 +133,16 @@ def redis_cache(redis_url: str) -> Iterator[Any]:
     for key in client.scan_iter(prefix + "*"):
         client.delete(key)
     client.close()
+
+
+@pytest.fixture(scope="session")
+def django_db() -> Iterator[Any]:
+    """Django's tables made by Django's migrate in its SQLite file, opened by orm-lite."""
+    from django.core.management import call_command
+
+    from manouche import orm_lite
+
+    call_command("migrate", verbosity=0)
+    db = orm_lite.Database(f"sqlite:///{DJANGO_DB}", default=False)
+    yield db
+    db.dispose()

@@ -228,19 +228,6 @@ def test_engine_options_are_checked() -> None:
 # -- Django interop -------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def django_db() -> Any:
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from manouche import orm_lite
-    from tests.conftest import DJANGO_DB
-
-    db = orm_lite.Database(f"sqlite:///{DJANGO_DB}", default=False)
-    yield db
-    db.dispose()
-
-
 def test_django_db_sessions_read_here_and_ours_in_django(django_db: Any) -> None:
     from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 

@@ -1,5 +1,20 @@
 """manouche.authkit: Django's passwords, users, sessions, CSRF and messages on WebOb."""
 
+from manouche.authkit.auth import (
+    AllowAllUsersModelBackend,
+    Auth,
+    AuthenticationMiddleware,
+    BaseBackend,
+    ModelBackend,
+    authenticate,
+    get_default_auth,
+    get_user,
+    login,
+    logout,
+    request_user,
+    set_default_auth,
+    update_session_auth_hash,
+)
 from manouche.authkit.csrf import (
     CsrfViewMiddleware,
     csrf_exempt,
@@ -9,6 +24,12 @@ from manouche.authkit.csrf import (
     ensure_csrf_cookie,
     get_token,
     rotate_token,
+)
+from manouche.authkit.decorators import (
+    login_required,
+    permission_required,
+    redirect_to_login,
+    user_passes_test,
 )
 from manouche.authkit.errors import ValidationError
 from manouche.authkit.hashers import (
@@ -33,6 +54,19 @@ from manouche.authkit.hashers import (
     set_default_hashers,
     verify_password,
 )
+from manouche.authkit.models import (
+    AbstractBaseUser,
+    AbstractUser,
+    AnonymousUser,
+    BaseUserManager,
+    ContentType,
+    Group,
+    Permission,
+    PermissionsMixin,
+    User,
+    UserManager,
+    create_permissions,
+)
 from manouche.authkit.password_validation import (
     CommonPasswordValidator,
     MinimumLengthValidator,
@@ -53,9 +87,44 @@ from manouche.authkit.sessions import (
     SignedCookieSessions,
     get_session,
 )
+from manouche.authkit.signals import user_logged_in, user_logged_out, user_login_failed
 from manouche.authkit.signing import BadSignature, SignatureExpired, Signer, TimestampSigner
+from manouche.authkit.urls import get_safe_redirect, url_has_allowed_host_and_scheme
 
 __all__ = [
+    "AbstractBaseUser",
+    "AbstractUser",
+    "AllowAllUsersModelBackend",
+    "AnonymousUser",
+    "Auth",
+    "AuthenticationMiddleware",
+    "BaseBackend",
+    "BaseUserManager",
+    "ContentType",
+    "Group",
+    "ModelBackend",
+    "Permission",
+    "PermissionsMixin",
+    "User",
+    "UserManager",
+    "authenticate",
+    "create_permissions",
+    "get_default_auth",
+    "get_safe_redirect",
+    "get_user",
+    "login",
+    "login_required",
+    "logout",
+    "permission_required",
+    "redirect_to_login",
+    "request_user",
+    "set_default_auth",
+    "update_session_auth_hash",
+    "url_has_allowed_host_and_scheme",
+    "user_logged_in",
+    "user_logged_out",
+    "user_login_failed",
+    "user_passes_test",
     "BadSignature",
     "BaseSessionEngine",
     "CacheSessions",

@@ -1,0 +1,121 @@
+"""A small site for the attack tests: login, logout, a private page, a password change.
+
+``create_app(database_url)`` builds it; gunicorn loads ``tests.siteapp:application``
+with ``AUTHKIT_SITE_DB`` (and ``AUTHKIT_SITE_REDIS`` for a shared throttle) set.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from typing import Any
+
+import webob
+from webob.exc import HTTPFound
+
+from manouche import orm_lite as models
+from manouche.authkit import auth, csrf, hashers, sessions
+from manouche.authkit.decorators import login_required, permission_required
+from manouche.authkit.urls import get_safe_redirect
+from manouche.httpkit import make_wsgi_app
+
+SECRET = "site-secret-" + "s" * 40
+FAST = hashers.PasswordHashers(
+    [hashers.PBKDF2PasswordHasher(iterations=2000), hashers.MD5PasswordHasher]
+)
+
+
+def page(body: str) -> webob.Response:
+    return webob.Response(f"<!doctype html><body>{body}</body>", charset="utf-8")
+
+
+def login_view(request: webob.Request) -> webob.Response:
+    session = sessions.get_session(request)
+    if request.method == "POST":
+        user = auth.authenticate(
+            request,
+            username=request.POST.get("username", ""),
+            password=request.POST.get("password", ""),
+        )
+        if user is not None:
+            auth.login(request, user)
+            target = get_safe_redirect(request.POST.get("next"), {request.host}, "/me")
+            return HTTPFound(location=target)
+        return page("invalid login")
+    session.set_test_cookie()
+    nxt = html.escape(request.GET.get("next", ""))
+    return page(
+        f'<form method="post">{csrf.csrf_input(request)}'
+        f'<input name="next" value="{nxt}"><input name="username"><input name="password">'
+        "</form>"
+    )
+
+
+def logout_view(request: webob.Request) -> webob.Response:
+    auth.logout(request)
+    return HTTPFound(location="/login")
+
+
+@login_required(login_url="/login")
+def me(request: webob.Request) -> webob.Response:
+    user = auth.request_user(request)
+    return page(f"hello {html.escape(user.get_username())} {csrf.csrf_input(request)}")
+
+
+@permission_required("auth.change_user", raise_exception=True)
+def admin_only(request: webob.Request) -> webob.Response:
+    return page("admin area")
+
+
+@login_required(login_url="/login")
+def change_password(request: webob.Request) -> webob.Response:
+    user = auth.request_user(request)
+    user.set_password(request.POST["new"])
+    user.save()
+    auth.update_session_auth_hash(request, user)
+    return page("changed")
+
+
+VIEWS: dict[str, Any] = {
+    "/login": login_view,
+    "/logout": logout_view,
+    "/me": me,
+    "/admin": admin_only,
+    "/password": change_password,
+}
+
+
+def dispatch(request: webob.Request) -> webob.Response:
+    view = VIEWS.get(request.path_info)
+    if view is None:
+        return webob.Response("not found", status=404)
+    return view(request)  # type: ignore[no-any-return]
+
+
+def create_app(database_url: str, *, middleware_extra: list[Any] | None = None) -> Any:
+    from manouche.authkit.models import ContentType, Group, Permission, User, create_permissions
+    from manouche.authkit.sessions.models import Session
+
+    hashers.set_default_hashers(FAST)
+    db = models.Database(database_url)
+    db.create_all([ContentType, Permission, Group, User, Session])
+    create_permissions([User, Group])
+    site_auth = auth.Auth(secret_key=SECRET)
+    engine = sessions.DatabaseSessions(db=db, secret_key=SECRET)
+    return make_wsgi_app(
+        dispatch,
+        [
+            sessions.SessionMiddleware.configure(engine=engine),
+            csrf.CsrfViewMiddleware,
+            auth.AuthenticationMiddleware.configure(auth=site_auth),
+            *(middleware_extra or []),
+        ],
+    )
+
+
+def _from_environment() -> Any:
+    url = os.environ.get("AUTHKIT_SITE_DB")
+    return create_app(url) if url else None
+
+
+application = _from_environment()
