@@ -1,5 +1,6 @@
 """manouche.authkit: Django's passwords, users, sessions, CSRF and messages on WebOb."""
 
+from manouche.authkit import messages
 from manouche.authkit.auth import (
     AllowAllUsersModelBackend,
     Auth,
@@ -54,6 +55,7 @@ from manouche.authkit.hashers import (
     set_default_hashers,
     verify_password,
 )
+from manouche.authkit.messages import MessageMiddleware, get_messages
 from manouche.authkit.models import (
     AbstractBaseUser,
     AbstractUser,
@@ -92,6 +94,9 @@ from manouche.authkit.signing import BadSignature, SignatureExpired, Signer, Tim
 from manouche.authkit.urls import get_safe_redirect, url_has_allowed_host_and_scheme
 
 __all__ = [
+    "MessageMiddleware",
+    "get_messages",
+    "messages",
     "AbstractBaseUser",
     "AbstractUser",
     "AllowAllUsersModelBackend",
