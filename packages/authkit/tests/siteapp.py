@@ -92,7 +92,26 @@ def dispatch(request: webob.Request) -> webob.Response:
     return view(request)  # type: ignore[no-any-return]
 
 
-def create_app(database_url: str, *, middleware_extra: list[Any] | None = None) -> Any:
+def worker_header(get_response: Any) -> Any:
+    """Say which process answered (the multi-worker tests check both served)."""
+
+    def middleware(request: webob.Request) -> webob.Response:
+        response = get_response(request)
+        response.headers["X-Worker"] = str(os.getpid())
+        return response
+
+    return middleware
+
+
+def create_app(
+    database_url: str,
+    *,
+    redis_url: str | None = None,
+    account_limit: int = 5,
+    throttle_prefix: str = "site:",
+    signed_cookies: bool = False,
+    middleware_extra: list[Any] | None = None,
+) -> Any:
     from manouche.authkit.models import ContentType, Group, Permission, User, create_permissions
     from manouche.authkit.sessions.models import Session
 
@@ -100,11 +119,27 @@ def create_app(database_url: str, *, middleware_extra: list[Any] | None = None) 
     db = models.Database(database_url)
     db.create_all([ContentType, Permission, Group, User, Session])
     create_permissions([User, Group])
-    site_auth = auth.Auth(secret_key=SECRET)
-    engine = sessions.DatabaseSessions(db=db, secret_key=SECRET)
+    throttle = None
+    if redis_url:
+        import redis
+        from cachelib import RedisCache
+
+        from manouche.authkit.throttling import LoginThrottle
+
+        cache = RedisCache(host=redis.Redis.from_url(redis_url), key_prefix=throttle_prefix)
+        throttle = LoginThrottle(cache, account_limit=account_limit, address_limit=1000)
+    site_auth = auth.Auth(secret_key=SECRET, throttle=throttle)
+    engine: sessions.BaseSessionEngine = (
+        sessions.SignedCookieSessions(secret_key=SECRET)
+        if signed_cookies
+        else sessions.DatabaseSessions(db=db, secret_key=SECRET)
+    )
+    # Worker processes forked after this (gunicorn --preload) open their own connections.
+    db.engine.dispose()
     return make_wsgi_app(
         dispatch,
         [
+            worker_header,
             sessions.SessionMiddleware.configure(engine=engine),
             csrf.CsrfViewMiddleware,
             auth.AuthenticationMiddleware.configure(auth=site_auth),
@@ -115,7 +150,14 @@ def create_app(database_url: str, *, middleware_extra: list[Any] | None = None) 
 
 def _from_environment() -> Any:
     url = os.environ.get("AUTHKIT_SITE_DB")
-    return create_app(url) if url else None
+    if not url:
+        return None
+    return create_app(
+        url,
+        redis_url=os.environ.get("AUTHKIT_SITE_REDIS"),
+        account_limit=int(os.environ.get("AUTHKIT_SITE_LIMIT", "5")),
+        throttle_prefix=os.environ.get("AUTHKIT_SITE_PREFIX", "site:"),
+    )
 
 
 application = _from_environment()

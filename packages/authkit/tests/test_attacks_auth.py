@@ -147,3 +147,36 @@ def test_unknown_user_and_wrong_password_do_the_same_hashing_work(
     calls.clear()
     log_in(Browser(site), "no-such-user", "wrong-guess")
     assert wrong == calls == [2000]
+
+
+def test_tampered_signed_session_cookie_is_anonymous(tmp_path: Any) -> None:
+    import base64
+    import json
+
+    previous = hashers.get_default_hashers()
+    app = create_app(f"sqlite:///{tmp_path / 'signed.sqlite3'}", signed_cookies=True)
+    User.objects.create_user("low", password="low-pass")
+    User.objects.create_superuser("high", password="high-pass")
+    high_id = str(User.objects.get(username="high").pk)
+    try:
+        with LiveServer(app) as server:
+            b = Browser(server.url)
+            log_in(b, "low", "low-pass")
+            assert "hello low" in b.get("/me")[2]
+            payload, stamp, sig = b.cookies["sessionid"].rsplit(":", 2)
+            compressed = payload.startswith(".")
+            raw = payload.lstrip(".")
+            data = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+            if compressed:
+                import zlib
+
+                data = zlib.decompress(data)
+            session = json.loads(data)
+            session["_auth_user_id"] = high_id  # become the superuser, keeping the signature
+            forged = base64.urlsafe_b64encode(json.dumps(session).encode()).decode().rstrip("=")
+            b.cookies["sessionid"] = f"{forged}:{stamp}:{sig}"
+            status, _, _ = b.get("/me")
+            assert status == 302  # anonymous: sent to the login page
+            assert b.get("/admin")[0] == 403
+    finally:
+        hashers.set_default_hashers(previous)

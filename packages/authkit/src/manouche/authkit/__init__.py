@@ -91,9 +91,20 @@ from manouche.authkit.sessions import (
 )
 from manouche.authkit.signals import user_logged_in, user_logged_out, user_login_failed
 from manouche.authkit.signing import BadSignature, SignatureExpired, Signer, TimestampSigner
+from manouche.authkit.throttling import LoginThrottle, LoginThrottled
+from manouche.authkit.tokens import (
+    PasswordResetTokenGenerator,
+    password_reset_link,
+    user_from_uidb64,
+)
 from manouche.authkit.urls import get_safe_redirect, url_has_allowed_host_and_scheme
 
 __all__ = [
+    "LoginThrottle",
+    "LoginThrottled",
+    "PasswordResetTokenGenerator",
+    "password_reset_link",
+    "user_from_uidb64",
     "MessageMiddleware",
     "get_messages",
     "messages",

@@ -20,6 +20,7 @@ from manouche.authkit.csrf import rotate_token
 from manouche.authkit.models import AnonymousUser, Permission, User, _now
 from manouche.authkit.sessions.middleware import get_session
 from manouche.authkit.signals import user_logged_in, user_logged_out, user_login_failed
+from manouche.authkit.throttling import LoginThrottle
 from manouche.httpkit import BaseMiddleware, PermissionDenied
 
 if TYPE_CHECKING:
@@ -186,6 +187,8 @@ class Auth:
         ``AbstractBaseUser``).
     :param backends: backend instances, tried in order (``ModelBackend()``).
     :param update_last_login: set ``last_login`` on login (Django's receiver).
+    :param throttle: a :class:`~manouche.authkit.throttling.LoginThrottle`;
+        ``authenticate`` then raises ``LoginThrottled`` (429) past its limits.
     :param default: make this the default ``Auth``.
     """
 
@@ -197,6 +200,7 @@ class Auth:
         backends: Iterable[BaseBackend] | None = None,
         fallback_keys: Iterable[str | bytes] = (),
         update_last_login: bool = True,
+        throttle: LoginThrottle | None = None,
         default: bool = True,
     ) -> None:
         global _default
@@ -215,6 +219,7 @@ class Auth:
                 raise TypeError(f"{backend!r} is not an authentication backend (a BaseBackend)")
             backend.auth = self
         self.update_last_login = update_last_login
+        self.throttle = throttle
         if default or _default is None:
             _default = self
 
@@ -267,6 +272,12 @@ class Auth:
 
     def authenticate(self, request: webob.Request | None = None, **credentials: Any) -> Any:
         """The user the credentials name, from the first backend that accepts them, or None."""
+        username = credentials.get("username")
+        if username is None:
+            username = credentials.get(getattr(self.user_model, "USERNAME_FIELD", "username"))
+        username = None if username is None else str(username)
+        if self.throttle is not None:
+            self.throttle.attempt(username, self.throttle.address_of(request))
         for backend in self.backends:
             try:
                 user = backend.authenticate(request, **credentials)
@@ -277,6 +288,8 @@ class Auth:
             if user is None:
                 continue
             user.backend = backend.path
+            if self.throttle is not None:
+                self.throttle.succeeded(username)
             return self._bind(user)
         user_login_failed.send(
             sender=__name__, credentials=_clean_credentials(credentials), request=request
