@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -149,7 +150,7 @@ def test_unknown_user_and_wrong_password_do_the_same_hashing_work(
     assert wrong == calls == [2000]
 
 
-def test_tampered_signed_session_cookie_is_anonymous(tmp_path: Any) -> None:
+def test_tampered_signed_session_cookie_is_anonymous(tmp_path: Path) -> None:
     import base64
     import json
 
