@@ -3,6 +3,7 @@ calls the deprecated ``datetime.utcnow``)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from email.utils import formatdate
@@ -10,6 +11,12 @@ from email.utils import formatdate
 import webob
 
 __all__ = ["delete_cookie", "set_cookie"]
+
+
+@functools.lru_cache(maxsize=8)
+def _http_date(when: int) -> str:
+    return formatdate(when, usegmt=True)
+
 
 # RFC 6265 cookie-octet: visible ASCII without space, DQUOTE, comma, semicolon, backslash.
 _COOKIE_VALUE = re.compile(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*")
@@ -35,7 +42,7 @@ def set_cookie(
         raise ValueError(f"cookie {name!r}: the value has characters a cookie cannot hold")
     parts = [f"{name}={value}"]
     if max_age is not None:
-        parts.append(f"expires={formatdate(time.time() + max_age, usegmt=True)}")
+        parts.append(f"expires={_http_date(int(time.time()) + int(max_age))}")
         parts.append(f"Max-Age={max(0, int(max_age))}")
     if domain:
         parts.append(f"Domain={domain}")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
-from typing import Any
 
 __all__ = [
     "RANDOM_STRING_CHARS",
@@ -14,6 +13,7 @@ __all__ = [
     "force_bytes",
     "get_random_string",
     "salted_hmac",
+    "salted_hmac_digest",
 ]
 
 RANDOM_STRING_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -34,6 +34,14 @@ def constant_time_compare(val1: str | bytes, val2: str | bytes) -> bool:
     return hmac.compare_digest(force_bytes(val1), force_bytes(val2))
 
 
+@functools.lru_cache(maxsize=128)
+def _derived_key(algorithm: str, key_salt: bytes, secret: bytes) -> bytes:
+    try:
+        return hashlib.new(algorithm, key_salt + secret).digest()
+    except ValueError:
+        raise ValueError(f"{algorithm!r} is not an algorithm accepted by hashlib") from None
+
+
 def salted_hmac(
     key_salt: str,
     value: str | bytes,
@@ -42,9 +50,13 @@ def salted_hmac(
     algorithm: str = "sha1",
 ) -> hmac.HMAC:
     """Django's ``salted_hmac``: HMAC of ``value`` keyed by hash(key_salt + secret)."""
-    try:
-        hasher: Callable[..., Any] = getattr(hashlib, algorithm)
-    except AttributeError:
-        raise ValueError(f"{algorithm!r} is not an algorithm accepted by hashlib") from None
-    key = hasher(force_bytes(key_salt) + force_bytes(secret)).digest()
-    return hmac.new(key, msg=force_bytes(value), digestmod=hasher)
+    key = _derived_key(algorithm, force_bytes(key_salt), force_bytes(secret))
+    return hmac.new(key, msg=force_bytes(value), digestmod=algorithm)
+
+
+def salted_hmac_digest(
+    key_salt: str, value: str | bytes, secret: str | bytes, algorithm: str = "sha1"
+) -> bytes:
+    """``salted_hmac(...).digest()`` in one call (the derived key is computed once)."""
+    key = _derived_key(algorithm, force_bytes(key_salt), force_bytes(secret))
+    return hmac.digest(key, force_bytes(value), algorithm)

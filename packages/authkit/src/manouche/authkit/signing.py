@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any, Protocol
 
-from manouche.authkit._crypto import constant_time_compare, salted_hmac
+from manouche.authkit._crypto import constant_time_compare, salted_hmac_digest
 
 __all__ = [
     "BadSignature",
@@ -82,7 +82,7 @@ def b64_decode(s: bytes) -> bytes:
 
 
 def base64_hmac(salt: str, value: str | bytes, key: str | bytes, algorithm: str = "sha1") -> str:
-    return b64_encode(salted_hmac(salt, value, key, algorithm=algorithm).digest()).decode()
+    return b64_encode(salted_hmac_digest(salt, value, key, algorithm)).decode()
 
 
 class Serializer(Protocol):
