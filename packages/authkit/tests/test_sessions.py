@@ -13,7 +13,15 @@ from cachelib import SimpleCache
 from manouche.authkit import sessions
 from tests.conftest import SECRET
 
-ENGINES = ["db-sqlite", "db-postgresql", "db-mariadb", "cache-simple", "cache-redis", "signed"]
+ENGINES = [
+    "db-sqlite",
+    "db-postgresql",
+    "db-mariadb",
+    "cache-simple",
+    "cache-redis",
+    "signed",
+    "file",
+]
 
 
 @pytest.fixture(params=ENGINES)
@@ -28,6 +36,8 @@ def engine(request: pytest.FixtureRequest) -> Iterator[sessions.BaseSessionEngin
         yield sessions.CacheSessions(
             cache=request.getfixturevalue("redis_cache"), secret_key=SECRET
         )
+    elif kind == "file":
+        yield sessions.FileSessions(path=request.getfixturevalue("tmp_path"), secret_key=SECRET)
     else:
         yield sessions.SignedCookieSessions(secret_key=SECRET)
 
@@ -132,11 +142,15 @@ def test_expired_sessions_are_not_loaded(engine: sessions.BaseSessionEngine) -> 
         pytest.skip("the cache itself expires entries (its timeout is the expiry age)")
     s = engine.store()
     s["user"] = 1
-    if isinstance(engine, sessions.DatabaseSessions):
+    if isinstance(engine, sessions.DatabaseSessions | sessions.FileSessions):
         s.set_expiry(datetime.now(UTC) - timedelta(seconds=5))
         s.save()
-        assert engine.store(s.session_key).get("user") is None
+        live = engine.store()
+        live["user"] = 2
+        live.save()
         assert engine.clear_expired() == 1
+        assert engine.store(s.session_key).get("user") is None
+        assert engine.store(live.session_key).get("user") == 2
     else:
         short = sessions.SignedCookieSessions(secret_key=SECRET, cookie_age=1)
         t = short.store()
@@ -262,3 +276,14 @@ def test_django_signed_cookies_both_ways() -> None:
     mine["user"] = 6
     mine.save()
     assert DjangoSigned(mine.session_key)["user"] == 6
+
+
+def test_file_keys_cannot_leave_the_directory(tmp_path: Any) -> None:
+    engine = sessions.FileSessions(path=tmp_path / "s", secret_key=SECRET)
+    secret = tmp_path / "sessionidsecretfile"
+    secret.write_text("x")
+    for key in ("../sessionidsecretfile", "..%2Fsecret", "ABCDEFGH12345678", "a/b/c/d/e/f"):
+        s = engine.store(key)
+        assert s.session_key is None and dict(s.items()) == {}
+        assert not engine.exists(key)
+    assert secret.read_text() == "x"

@@ -4,6 +4,7 @@ from manouche.authkit.sessions.backends import (
     BaseSessionEngine,
     CacheSessions,
     DatabaseSessions,
+    FileSessions,
     SignedCookieSessions,
 )
 from manouche.authkit.sessions.base import (
@@ -21,6 +22,7 @@ __all__ = [
     "CacheSessions",
     "CreateError",
     "DatabaseSessions",
+    "FileSessions",
     "Session",
     "SessionBase",
     "SessionInterrupted",

@@ -7,6 +7,8 @@
   ``MemcachedCache``, ``FileSystemCache``, ``SimpleCache`` for one process).
 - :class:`SignedCookieSessions`: the data itself, signed, in the cookie
   (Django's ``signed_cookies`` format).
+- :class:`FileSessions`: a file per session in a directory (Django's
+  ``file`` engine); several processes on one machine share it.
 
 Every engine takes the signing ``secret_key`` explicitly (Django's
 ``SECRET_KEY``) and the cookie age (``SESSION_COOKIE_AGE``, two weeks).
@@ -15,14 +17,18 @@ Every engine takes the signing ``secret_key`` explicitly (Django's
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 
 from manouche.authkit import signing
 from manouche.authkit.sessions.base import (
+    VALID_KEY_CHARS,
     CreateError,
     SessionBase,
     SessionStore,
@@ -37,6 +43,7 @@ __all__ = [
     "BaseSessionEngine",
     "CacheSessions",
     "DatabaseSessions",
+    "FileSessions",
     "SignedCookieSessions",
 ]
 
@@ -336,3 +343,118 @@ class SignedCookieSessions(BaseSessionEngine):
         session._session_key = ""
         session._cache = {}
         session.modified = True
+
+
+class FileSessions(BaseSessionEngine):
+    """A file per session (the signed, encoded data) in ``path``.
+
+    Keys are checked to be made of lowercase letters and digits only, so a
+    cookie can never name a file outside the directory. Files are written to
+    a temporary name and renamed into place, so a reader never sees half a
+    session. ``clear_expired()`` removes the files of expired sessions.
+
+    :param path: the directory (made if missing); the system's temporary
+        directory by default, as Django's ``SESSION_FILE_PATH``.
+    :param prefix: the file name prefix.
+    """
+
+    def __init__(
+        self,
+        *,
+        path: str | os.PathLike[str] | None = None,
+        prefix: str = "sessionid",
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        self.path = Path(path) if path is not None else Path(tempfile.gettempdir())
+        self.path.mkdir(parents=True, exist_ok=True)
+        if not self.path.is_dir():
+            raise ValueError(f"the session path {self.path} is not a directory")
+        self.prefix = prefix
+
+    def validate_key(self, key: str | None) -> bool:
+        return super().validate_key(key) and set(str(key)) <= _KEY_CHARS
+
+    def _file(self, key: str) -> Path:
+        if not self.validate_key(key):
+            raise ValueError("invalid session key")
+        return self.path / f"{self.prefix}{key}"
+
+    def load(self, session: SessionBase, key: str) -> dict[str, Any] | None:
+        try:
+            file = self._file(key)
+            text = file.read_text("ascii")
+            modified = datetime.fromtimestamp(file.stat().st_mtime, UTC)
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        data = session.decode(text)
+        if not data and text:
+            return None
+        if self._expires_at(data, modified) <= utcnow():
+            self.delete(session, key)
+            return None
+        return data
+
+    def _expires_at(self, data: dict[str, Any], modified: datetime) -> datetime:
+        expiry = data.get("_session_expiry")
+        if isinstance(expiry, str):
+            try:
+                when = datetime.fromisoformat(expiry)
+            except ValueError:
+                return modified
+            return when if when.tzinfo else when.replace(tzinfo=UTC)
+        seconds = expiry if isinstance(expiry, int | float) and expiry else self.cookie_age
+        return modified + timedelta(seconds=seconds)
+
+    def exists(self, key: str) -> bool:
+        try:
+            return self._file(key).exists()
+        except ValueError:
+            return False
+
+    def save(self, session: SessionBase, must_create: bool) -> None:
+        if session.session_key is None:
+            self.create(session)
+            return
+        file = self._file(session._get_or_create_session_key())
+        encoded = session.encode(session._data(no_load=must_create))
+        if must_create:
+            try:
+                fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                raise CreateError from None
+            os.close(fd)
+        elif not file.exists():
+            raise UpdateError("the session no longer exists")
+        fd, tmp = tempfile.mkstemp(dir=self.path, prefix=f".{self.prefix}")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(encoded)
+            os.replace(tmp, file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def delete(self, session: SessionBase, key: str | None) -> None:
+        if key is None:
+            key = session.session_key
+            if key is None:
+                return
+        try:
+            self._file(key).unlink(missing_ok=True)
+        except ValueError:
+            pass
+
+    def clear_expired(self) -> int:
+        removed = 0
+        for file in self.path.glob(f"{self.prefix}*"):
+            key = file.name[len(self.prefix) :]
+            if not self.validate_key(key):
+                continue
+            store = self.store(key)
+            if self.load(store, key) is None and not file.exists():
+                removed += 1
+        return removed
+
+
+_KEY_CHARS = frozenset(VALID_KEY_CHARS)
