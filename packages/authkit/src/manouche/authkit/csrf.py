@@ -356,6 +356,17 @@ class CsrfViewMiddleware(BaseMiddleware):
         )
         patch_vary_headers(response, ["Cookie"])
 
+    def cookie_header(self, request: webob.Request) -> str | None:
+        """The ``Set-Cookie`` value to send when a token was used (for non-WebOb responses)."""
+        environ = request.environ
+        if not environ.get(_NEEDS_UPDATE) or self.use_sessions:
+            return None
+        response = webob.Response()
+        response.headerlist.clear()
+        self._save_secret(request, response)
+        environ[_NEEDS_UPDATE] = False
+        return next(v for k, v in response.headerlist if k == "Set-Cookie")
+
     # -- the checks ---------------------------------------------------------
 
     def _origin_verified(self, request: webob.Request, secure: bool) -> bool:
@@ -416,9 +427,13 @@ class CsrfViewMiddleware(BaseMiddleware):
             source = f"the {self.header_name.title()!r} HTTP header"
         return f"CSRF token from {source} {reason}."
 
-    def _request_token(self, request: webob.Request) -> tuple[str, str]:
+    def _request_token(
+        self, request: webob.Request, form_token: str | None = None
+    ) -> tuple[str, str]:
         token = ""
-        if request.method == "POST":
+        if form_token is not None:
+            token = form_token
+        elif request.method == "POST":
             try:
                 post = request.POST
                 value = post.get(self.field_name, "") if hasattr(post, "get") else ""
@@ -432,14 +447,14 @@ class CsrfViewMiddleware(BaseMiddleware):
             return str(header), self.header_key
         return token, "POST"
 
-    def _check_token(self, request: webob.Request) -> None:
+    def _check_token(self, request: webob.Request, form_token: str | None = None) -> None:
         try:
             secret = self._get_secret(request)
         except InvalidTokenFormat as exc:
             raise RejectRequest(f"CSRF cookie {exc.reason}.") from None
         if secret is None:
             raise RejectRequest(REASON_NO_CSRF_COOKIE)
-        token, source = self._request_token(request)
+        token, source = self._request_token(request, form_token)
         try:
             _check_token_format(token)
         except InvalidTokenFormat as exc:
@@ -447,8 +462,12 @@ class CsrfViewMiddleware(BaseMiddleware):
         if not _does_token_match(token, secret):
             raise RejectRequest(self._bad_token_message("incorrect", source))
 
-    def check(self, request: webob.Request) -> str | None:
-        """The reason to reject ``request``, or None when it passes."""
+    def check(self, request: webob.Request, form_token: str | None = None) -> str | None:
+        """The reason to reject ``request``, or None when it passes.
+
+        ``form_token`` is the form field's value when the caller has parsed
+        the body already (Flask's ``request.form``); otherwise the body is read.
+        """
         if request.method in _SAFE_METHODS:
             return None
         try:
@@ -458,7 +477,7 @@ class CsrfViewMiddleware(BaseMiddleware):
                     return REASON_BAD_ORIGIN % str(request.environ["HTTP_ORIGIN"])
             elif secure:
                 self._check_referer(request)
-            self._check_token(request)
+            self._check_token(request, form_token)
         except RejectRequest as exc:
             return exc.reason
         return None
