@@ -81,6 +81,7 @@ from manouche.authkit.sessions import (
     BaseSessionEngine,
     CacheSessions,
     DatabaseSessions,
+    FileSessions,
     Session,
     SessionBase,
     SessionInterrupted,
@@ -91,6 +92,7 @@ from manouche.authkit.sessions import (
 )
 from manouche.authkit.signals import user_logged_in, user_logged_out, user_login_failed
 from manouche.authkit.signing import BadSignature, SignatureExpired, Signer, TimestampSigner
+from manouche.authkit.sqlalchemy_users import SQLAlchemyUser, SQLAlchemyUserBackend
 from manouche.authkit.throttling import LoginThrottle, LoginThrottled
 from manouche.authkit.tokens import (
     PasswordResetTokenGenerator,
@@ -100,6 +102,9 @@ from manouche.authkit.tokens import (
 from manouche.authkit.urls import get_safe_redirect, url_has_allowed_host_and_scheme
 
 __all__ = [
+    "FileSessions",
+    "SQLAlchemyUser",
+    "SQLAlchemyUserBackend",
     "LoginThrottle",
     "LoginThrottled",
     "PasswordResetTokenGenerator",

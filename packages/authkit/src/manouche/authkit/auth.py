@@ -327,9 +327,13 @@ class Auth:
         session[HASH_SESSION_KEY] = auth_hash
         request.environ[USER_ENVIRON_KEY] = self._bind(user)
         rotate_token(request)
-        if self.update_last_login and hasattr(user, "last_login") and user.pk is not None:
-            user.last_login = _now()
-            user.save(update_fields=["last_login"])
+        if self.update_last_login and user.pk is not None:
+            record = getattr(user, "record_login", None)
+            if callable(record):
+                record(_now())
+            elif hasattr(user, "last_login") and callable(getattr(user, "save", None)):
+                user.last_login = _now()
+                user.save(update_fields=["last_login"])
         user_logged_in.send(sender=type(user), request=request, user=user)
 
     def logout(self, request: webob.Request) -> None:
