@@ -9,6 +9,7 @@ module-level functions (``login(request, user)``) find it there.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -280,11 +281,13 @@ class Auth:
             self.throttle.attempt(username, self.throttle.address_of(request))
         for backend in self.backends:
             try:
+                inspect.signature(backend.authenticate).bind(request, **credentials)
+            except TypeError:
+                continue  # this backend does not take these credentials
+            try:
                 user = backend.authenticate(request, **credentials)
             except PermissionDenied:
                 break
-            except TypeError:
-                continue  # this backend does not take these credentials
             if user is None:
                 continue
             user.backend = backend.path
