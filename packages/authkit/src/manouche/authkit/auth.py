@@ -128,9 +128,11 @@ class ModelBackend(BaseBackend):
             if user_obj.is_superuser:
                 perms = Permission.objects.all()
             elif from_name == "user":
-                perms = Permission.objects.filter(user=user_obj)
+                perms = user_obj.user_permissions.all()
             else:
-                perms = Permission.objects.filter(group__user=user_obj)
+                # Through the user's groups, whatever the user model names its relation.
+                group_ids = list(user_obj.groups.values_list("pk", flat=True))
+                perms = Permission.objects.filter(group__in=group_ids)
             rows = perms.values_list("content_type__app_label", "codename").order_by()
             cached = {f"{ct}.{name}" for ct, name in rows}
             user_obj.__dict__[cache_name] = cached
