@@ -110,6 +110,7 @@ def create_app(
     account_limit: int = 5,
     throttle_prefix: str = "site:",
     signed_cookies: bool = False,
+    redis_sessions: bool = False,
     middleware_extra: list[Any] | None = None,
 ) -> Any:
     from manouche.authkit.models import ContentType, Group, Permission, User, create_permissions
@@ -134,6 +135,12 @@ def create_app(
         if signed_cookies
         else sessions.DatabaseSessions(db=db, secret_key=SECRET)
     )
+    if redis_sessions and redis_url:
+        import redis
+        from cachelib import RedisCache
+
+        store = RedisCache(host=redis.Redis.from_url(redis_url), key_prefix=throttle_prefix + "s:")
+        engine = sessions.CacheSessions(cache=store, secret_key=SECRET)
     # Worker processes forked after this (gunicorn --preload) open their own connections.
     db.engine.dispose()
     return make_wsgi_app(
@@ -157,6 +164,7 @@ def _from_environment() -> Any:
         redis_url=os.environ.get("AUTHKIT_SITE_REDIS"),
         account_limit=int(os.environ.get("AUTHKIT_SITE_LIMIT", "5")),
         throttle_prefix=os.environ.get("AUTHKIT_SITE_PREFIX", "site:"),
+        redis_sessions=os.environ.get("AUTHKIT_SITE_SESSIONS") == "redis",
     )
 
 

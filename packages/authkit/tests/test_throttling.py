@@ -95,8 +95,8 @@ def test_options() -> None:
 # -- two gunicorn workers sharing Redis ----------------------------------------------
 
 
-@pytest.fixture
-def gunicorn_site(tmp_path: Path, redis_url: str) -> Iterator[str]:
+@pytest.fixture(params=["database", "redis"])
+def gunicorn_site(tmp_path: Path, redis_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
     from manouche.authkit import hashers
     from manouche.authkit.models import User
     from tests.siteapp import create_app
@@ -113,6 +113,7 @@ def gunicorn_site(tmp_path: Path, redis_url: str) -> Iterator[str]:
         "AUTHKIT_SITE_REDIS": redis_url,
         "AUTHKIT_SITE_PREFIX": prefix,
         "AUTHKIT_SITE_LIMIT": "5",
+        "AUTHKIT_SITE_SESSIONS": request.param,
     }
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     proc = subprocess.Popen(
@@ -198,3 +199,26 @@ def test_brute_force_is_throttled_across_two_workers(gunicorn_site: str) -> None
         "/login", {"username": "ann", "password": "ann-pass", "csrfmiddlewaretoken": token.group(1)}
     )
     assert status == 429 and int(headers["Retry-After"]) > 0
+
+
+def test_a_login_holds_on_every_worker(gunicorn_site: str) -> None:
+    b = Browser(gunicorn_site)
+    page = b.get("/login")[2]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token
+    status, _, _ = b.post(
+        "/login", {"username": "ann", "password": "ann-pass", "csrfmiddlewaretoken": token.group(1)}
+    )
+    assert status == 302
+    workers = set()
+    for _ in range(16):
+        status, headers, body = b.get("/me")
+        assert status == 200 and "hello ann" in body
+        workers.add(headers["X-Worker"])
+    assert len(workers) == 2  # the session, stored in the database or Redis, is seen by both
+    me = b.get("/me")[2]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', me)
+    assert token
+    b.post("/logout", {"csrfmiddlewaretoken": token.group(1)})
+    for _ in range(6):
+        assert b.get("/me")[0] == 302  # logged out everywhere
