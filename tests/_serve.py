@@ -58,13 +58,18 @@ def serving(cmd: list[str], url_pattern: str, env: dict[str, str] | None = None)
 
 
 def request(
-    base: str, method: str, path: str, form: dict[str, str] | None = None
+    base: str,
+    method: str,
+    path: str,
+    form: dict[str, str] | None = None,
+    extra_headers: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, str], str]:
     """One real HTTP request; returns status, headers and the decoded body."""
     parts = urllib.parse.urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     body = urllib.parse.urlencode(form) if form is not None else None
     headers = {"Content-Type": "application/x-www-form-urlencoded"} if form is not None else {}
+    headers.update(extra_headers or {})
     try:
         conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()

@@ -15,6 +15,7 @@ from tests._serve import BIN, ROOT, request, serving
 
 SERVE = [str(BIN / "manouche-serve"), "examples.polls.app:application", "--host", "127.0.0.1"]
 SERVING_ON = r"Serving on (http://127\.0\.0\.1:\d+/)"
+DEMO_PASSWORD = "demo-pass-for-tests"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -27,7 +28,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        for table in ("polls_choice", "polls_question", "polls_activity", "alembic_version"):
+        for table in (
+            "polls_choice",
+            "polls_question",
+            "polls_activity",
+            "alembic_version",
+            "auth_user_groups",
+            "auth_user_user_permissions",
+            "auth_group_permissions",
+            "auth_user",
+            "auth_group",
+            "auth_permission",
+            "django_content_type",
+            "django_session",
+        ):
             conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     engine.dispose()
     return url
@@ -35,8 +49,26 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def site(database_url: str) -> Iterator[str]:
-    with serving([*SERVE, "--port", "0"], SERVING_ON, {"DATABASE_URL": database_url}) as url:
+    env = {"DATABASE_URL": database_url, "POLLS_DEMO_PASSWORD": DEMO_PASSWORD}
+    with serving([*SERVE, "--port", "0"], SERVING_ON, env) as url:
         yield url
+
+
+def csrf_of(base: str, page: str) -> dict[str, str]:
+    """GET ``page``; the CSRF cookie and form token it hands out, to send back."""
+    status, headers, body = request(base, "GET", page)
+    assert status == 200, body
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert token, body
+    return {"Cookie": headers["Set-Cookie"].split(";", 1)[0], "token": token.group(1)}
+
+
+def post(
+    base: str, path: str, form: dict[str, str], csrf: dict[str, str]
+) -> tuple[int, dict[str, str], str]:
+    """POST ``form`` with the CSRF token and cookie from :func:`csrf_of`."""
+    fields = {**form, "csrfmiddlewaretoken": csrf["token"]}
+    return request(base, "POST", path, fields, {"Cookie": csrf["Cookie"]})
 
 
 def votes(base: str, question: int) -> dict[str, int]:
@@ -60,17 +92,18 @@ def test_list_detail_vote_results(site: str) -> None:
     assert status == 200
     spaces = int(re.search(r'value="(\d+)"[^>]*> Spaces', body).group(1))  # type: ignore[union-attr]
 
-    status, headers, _ = request(site, "POST", f"/{question}/vote/", {"choice": str(spaces)})
+    csrf = csrf_of(site, f"/{question}/")
+    status, headers, _ = post(site, f"/{question}/vote/", {"choice": str(spaces)}, csrf)
     assert status == 303
     assert headers["Location"].endswith(f"/{question}/results/")
     assert votes(site, question) == {"Tabs": 0, "Spaces": 1}
 
     # No choice: the error is shown next to the field and nothing is counted.
-    status, _, body = request(site, "POST", f"/{question}/vote/", {})
+    status, _, body = post(site, f"/{question}/vote/", {}, csrf)
     assert status == 400
     assert '<ul class="errorlist" id="id_choice_error"><li>You didn&#39;t select a choice.' in body
     # A choice of another question is not a valid choice of this one.
-    status, _, body = request(site, "POST", f"/{question}/vote/", {"choice": "1"})
+    status, _, body = post(site, f"/{question}/vote/", {"choice": "1"}, csrf)
     assert status == 400 and "Select a valid choice." in body
     assert votes(site, question) == {"Tabs": 0, "Spaces": 1}
 
@@ -86,9 +119,10 @@ def test_votes_sent_at_once_are_all_counted(site: str) -> None:
 
     def voter() -> None:
         try:
+            csrf = csrf_of(site, "/1/")
             barrier.wait()
             for _ in range(per_thread):
-                assert request(site, "POST", "/1/vote/", {"choice": "1"})[0] == 303
+                assert post(site, "/1/vote/", {"choice": "1"}, csrf)[0] == 303
         except BaseException as exc:  # reported below
             errors.append(exc)
 
@@ -101,6 +135,59 @@ def test_votes_sent_at_once_are_all_counted(site: str) -> None:
     assert sum(votes(site, 1).values()) == per_thread * threads
 
 
+def test_votes_need_the_csrf_token_and_this_origin(site: str) -> None:
+    assert request(site, "POST", "/1/vote/", {"choice": "1"})[0] == 403  # no token
+    csrf = csrf_of(site, "/1/")
+    evil = {"Cookie": csrf["Cookie"], "Origin": "http://evil.example"}
+    fields = {"choice": "1", "csrfmiddlewaretoken": csrf["token"]}
+    status, _, body = request(site, "POST", "/1/vote/", fields, evil)
+    assert status == 403 and "Origin checking failed" in body
+    other = csrf_of(site, "/1/")  # another visitor's token does not fit this cookie
+    stolen = {"Cookie": csrf["Cookie"]}
+    assert (
+        request(
+            site, "POST", "/1/vote/", {**fields, "csrfmiddlewaretoken": other["token"]}, stolen
+        )[0]
+        == 403
+    )
+    assert sum(votes(site, 1).values()) == 0
+
+
+def test_adding_a_poll_needs_a_login(site: str) -> None:
+    status, headers, _ = request(site, "GET", "/add/")
+    assert status == 302 and headers["Location"].endswith("/login/?next=/add/")
+    csrf = csrf_of(site, "/login/?next=/add/")
+    status, _, body = post(site, "/login/?next=/add/", {"username": "demo", "password": "x"}, csrf)
+    assert status == 400 and "didn&#39;t match" in body
+    # An open redirect through next is refused: the login lands on the site.
+    status, headers, _ = post(
+        site, "/login/?next=//evil.example/", {"username": "demo", "password": DEMO_PASSWORD}, csrf
+    )
+    assert status == 303 and headers["Location"].startswith(site.rstrip("/"))
+    assert "evil" not in headers["Location"]
+    status, headers, _ = post(
+        site, "/login/?next=/add/", {"username": "demo", "password": DEMO_PASSWORD}, csrf
+    )
+    assert status == 303 and headers["Location"].endswith("/add/")
+    session = headers["Set-Cookie"].split(";", 1)[0]
+    assert session.startswith("sessionid=")
+    # The login rotated the CSRF secret: the page hands out the new cookie and token.
+    status, headers, body = request(site, "GET", "/add/", None, {"Cookie": session})
+    assert status == 200 and "Add a poll" in body
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert token
+    cookies = f"{session}; {headers['Set-Cookie'].split(';', 1)[0]}"
+    fields = {
+        "question_text": "Cheese or chocolate?",
+        "choices": "Cheese\nChocolate\n",
+        "csrfmiddlewaretoken": token.group(1),
+    }
+    status, headers, _ = request(site, "POST", "/add/", fields, {"Cookie": cookies})
+    assert status == 303
+    status, _, body = request(site, "GET", "/")
+    assert "Cheese or chocolate?" in body
+
+
 @pytest.mark.skipif(
     shutil.which("gunicorn", path=str(BIN)) is None, reason="gunicorn not installed"
 )
@@ -111,8 +198,9 @@ def test_under_gunicorn_with_several_workers(tmp_path: Path) -> None:
     with serving(
         cmd, r"Listening at: (http://127\.0\.0\.1:\d+)", {"DATABASE_URL": database_url}
     ) as url:
+        csrf = csrf_of(url, "/2/")  # one secret, checked by every worker
         for _ in range(12):  # spread over the workers
-            assert request(url, "POST", "/2/vote/", {"choice": "4"})[0] == 303
+            assert post(url, "/2/vote/", {"choice": "4"}, csrf)[0] == 303
         assert votes(url, 2)["gunicorn"] == 12
 
 

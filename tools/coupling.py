@@ -14,6 +14,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "serial": frozenset({"signals"}),
     "adminkit": frozenset({"formkit", "tplkit", "urlmap", "httpkit"}),
     "restkit": frozenset({"urlmap"}),
+    "authkit": frozenset({"signals", "httpkit", "orm_lite"}),
 }
 
 # Optional integrations: an import of a sibling that sits behind an extra and

@@ -8,9 +8,22 @@ gunicorn -w 4 --preload examples.polls.app:application
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from manouche import orm_lite as models
+from manouche.authkit import (
+    Auth,
+    AuthenticationMiddleware,
+    ContentType,
+    CsrfViewMiddleware,
+    DatabaseSessions,
+    Group,
+    Permission,
+    Session,
+    SessionMiddleware,
+    User,
+)
 from manouche.httpkit import (
     CSP,
     AllowedHostsMiddleware,
@@ -39,6 +52,8 @@ def setup_database(url: str) -> models.Database:
     """Open the database, bring its schema up to date, seed it on first start."""
     db = models.Database(url)
     models.Migrations(db, apps={"polls": HERE / "migrations"}).migrate()
+    # authkit's tables (Django's auth_* and django_session); skipped when present.
+    db.create_all([ContentType, Permission, Group, User, Session])
     with db.atomic():
         if not Question.objects.exists():
             for text, choices in SEED.items():
@@ -46,6 +61,10 @@ def setup_database(url: str) -> models.Database:
                 Choice.objects.bulk_create(
                     [Choice(question=question, choice_text=c) for c in choices]
                 )
+        # A login for the "add a poll" page when the environment gives a password.
+        password = os.environ.get("POLLS_DEMO_PASSWORD")
+        if password and not User.objects.filter(username="demo").exists():
+            User.objects.create_user("demo", password=password)
     # Worker processes forked after this (gunicorn --preload) open their own connections.
     db.engine.dispose()
     return db
@@ -53,8 +72,12 @@ def setup_database(url: str) -> models.Database:
 
 def create_app(database_url: str | None = None, *, debug: bool = False) -> WSGIApplication:
     url = database_url or os.environ.get("DATABASE_URL") or f"sqlite:///{HERE / 'polls.sqlite3'}"
-    setup_database(url)
+    db = setup_database(url)
     urls = URLMap([path("", include("examples.polls.urls", namespace="polls"))], debug=debug)
+    # Signs sessions and the session's password check. Several workers must share it:
+    # set SECRET_KEY, or serve with --preload so the workers inherit this random one.
+    secret = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
+    auth = Auth(secret_key=secret)
     return make_wsgi_app(
         urls,
         [
@@ -70,6 +93,9 @@ def create_app(database_url: str | None = None, *, debug: bool = False) -> WSGIA
             ),
             CommonMiddleware,
             ConditionalGetMiddleware,
+            SessionMiddleware.configure(engine=DatabaseSessions(db=db, secret_key=secret)),
+            CsrfViewMiddleware,
+            AuthenticationMiddleware.configure(auth=auth),
         ],
         debug=debug,
     )

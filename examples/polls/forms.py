@@ -19,3 +19,20 @@ class VoteForm(forms.Form):
     def __init__(self, question: Question, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["choice"].choices = [(c.pk, c.choice_text) for c in question.choice_set.all()]
+
+
+class AddPollForm(forms.Form):
+    question_text = forms.CharField(label="Question", max_length=200)
+    choices = forms.CharField(label="Choices, one a line", widget=forms.Textarea, max_length=2000)
+
+    def clean_choices(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["choices"].splitlines()]
+        choices = [line[:200] for line in lines if line]
+        if len(choices) < 2:
+            raise forms.ValidationError("Give at least two choices.")
+        return choices
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    password = forms.CharField(widget=forms.PasswordInput, max_length=4096)

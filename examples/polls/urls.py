@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:question_id>/", views.detail, name="detail", methods=["GET"]),
     path("<int:question_id>/results/", views.results, name="results", methods=["GET"]),
     path("<int:question_id>/vote/", views.vote, name="vote", methods=["POST"]),
+    path("add/", views.add_poll, name="add", methods=["GET", "POST"]),
+    path("login/", views.login_view, name="login", methods=["GET", "POST"]),
+    path("logout/", views.logout_view, name="logout", methods=["POST"]),
 ]

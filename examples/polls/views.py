@@ -8,11 +8,12 @@ import webob
 from webob.exc import HTTPSeeOther
 
 from manouche import orm_lite as models
+from manouche.authkit import authenticate, get_safe_redirect, login, login_required, logout
 from manouche.httpkit import Http404
 from manouche.tplkit import render as _render
 from manouche.urlmap import reverse
 
-from .forms import VoteForm
+from .forms import AddPollForm, LoginForm, VoteForm
 from .models import Activity, Choice, Question, now
 from .templating import env
 
@@ -67,3 +68,36 @@ def results(request: webob.Request, question_id: int) -> webob.Response:
     return render(
         request, "polls/results.html", {"question": question, "choices": choices, "total": total}
     )
+
+
+@login_required(login_url="/login/")
+def add_poll(request: webob.Request) -> webob.Response:
+    form = AddPollForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with models.atomic():
+            question = Question.objects.create(question_text=form.cleaned_data["question_text"])
+            Choice.objects.bulk_create(
+                [Choice(question=question, choice_text=c) for c in form.cleaned_data["choices"]]
+            )
+        raise HTTPSeeOther(location=reverse("polls:detail", args=[question.pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "polls/add.html", {"form": form}, status=status)
+
+
+def login_view(request: webob.Request) -> webob.Response:
+    form = LoginForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, **form.cleaned_data)
+        if user is not None:
+            login(request, user)
+            # Only a path of this site: no open redirect through ?next=.
+            target = get_safe_redirect(request.GET.get("next"), {request.host}, "/")
+            raise HTTPSeeOther(location=target)
+        form.add_error(None, "Your username and password didn't match. Please try again.")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "polls/login.html", {"form": form}, status=status)
+
+
+def logout_view(request: webob.Request) -> webob.Response:
+    logout(request)
+    raise HTTPSeeOther(location=reverse("polls:index"))
