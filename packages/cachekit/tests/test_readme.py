@@ -1,27 +1,18 @@
-"""The README's example runs and prints what the README says it prints."""
+"""Every Python block of the README runs as written, in order, and prints what it shows."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
 from pathlib import Path
 
+import pytest
+
 from manouche.cachekit import caches
+from manouche.testkit.readme import run_readme
 
-README = Path(__file__).parent.parent / "README.md"
 
-
-def test_readme_example_runs() -> None:
-    text = README.read_text(encoding="utf-8")
-    code = re.search(r"## Example\n\n```python\n(.*?)```", text, re.S)
-    expected = re.search(r"```\n\nprints\n\n(.*?)\n\n##", text, re.S)
-    assert code and expected
-    out = io.StringIO()
+def test_readme_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     try:
-        with contextlib.redirect_stdout(out):
-            exec(compile(code.group(1), str(README), "exec"), {"__name__": "readme"})
+        run_readme(Path(__file__).parents[1] / "README.md")
     finally:
         caches.configure(None)
-    lines = [line.removeprefix("    ") for line in expected.group(1).splitlines()]
-    assert out.getvalue().splitlines() == lines
