@@ -14,12 +14,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+import webob
 from flask import Flask, redirect, render_template, request, url_for
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from werkzeug.wrappers import Response
 
 from manouche import formkit as forms
 from manouche import orm_lite as models
+from manouche.authkit import CsrfViewMiddleware, csrf_input
+from manouche.httpkit import make_wsgi_app
 from manouche.signals import post_save, receiver
 from manouche.tplkit import Library
 
@@ -79,6 +82,14 @@ def create_app(database_url: str | None = None) -> Flask:
     Base.metadata.create_all(engine)
     db.create_all([Bookmark])
     register.install(app.jinja_env)  # Manouche
+
+    # Manouche: authkit's CSRF protection around the whole Flask app (every unsafe
+    # request needs the token of the page's form), and {{ csrf_input() }} in templates.
+    flask_app = app.wsgi_app
+    app.wsgi_app = make_wsgi_app(  # type: ignore[method-assign]
+        lambda req: req.get_response(flask_app), [CsrfViewMiddleware]
+    )
+    app.jinja_env.globals["csrf_input"] = lambda: csrf_input(webob.Request(request.environ))
 
     def page(form: BookmarkForm) -> str:
         with Session(engine) as session:

@@ -84,3 +84,29 @@ def request(
     host: str = "127.0.0.1",
 ) -> Reply:
     return send(base, build(method, target, headers, body, host))
+
+
+def csrf_headers(base: str, page: str = "/1/") -> dict[str, str]:
+    """What a browser sends back after loading ``page``: its CSRF cookie and form token.
+
+    For requests that must reach the view (the CSRF check passed), as a page's
+    own script would send them (``X-CSRFToken``), whatever the body.
+    """
+    import re
+
+    data = build("GET", page, {}, b"")
+    with socket.create_connection(address(base), timeout=30) as sock:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+        raw = b""
+        while chunk := sock.recv(65536):
+            raw += chunk
+    head, _, body = raw.partition(b"\r\n\r\n")
+    cookies = [
+        line.split(":", 1)[1].strip().split(";", 1)[0]
+        for line in head.decode("latin-1").split("\r\n")
+        if line.lower().startswith("set-cookie:")
+    ]
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert token is not None, f"no CSRF token in {page}"
+    return {"Cookie": "; ".join(cookies), "X-CSRFToken": token.group(1).decode()}
