@@ -22,6 +22,7 @@ from manouche.orm_lite._async import AsyncDatabaseMixin
 from manouche.orm_lite._exceptions import TransactionManagementError
 from manouche.orm_lite._options import metadata as default_metadata
 from manouche.orm_lite._options import registry
+from manouche.orm_lite._signals import request_finished
 
 if TYPE_CHECKING:
     from manouche.orm_lite._base import Model
@@ -729,14 +730,25 @@ if hasattr(os, "register_at_fork"):  # (POSIX)
 def close_connections(*databases: Database) -> None:
     """Give the current thread's connections back to their pools: of ``databases``, or of
     every open ``Database``. Call it when a request (or any unit of work of a long-lived
-    thread) is done; :class:`CloseConnectionsMiddleware` does it for a WSGI app. A
-    database in an ``atomic()`` block of this thread keeps its connection.
+    thread) is done; :class:`CloseConnectionsMiddleware` does it for any WSGI app, and it
+    runs on its own when ``manouche.signals.request_finished`` is sent (httpkit sends it
+    when the server closes a response, as Django closes its connections). A database in
+    an ``atomic()`` block of this thread keeps its connection.
 
     .. versionadded:: 0.3
     """
     for db in databases or list(_DATABASES):
         if not db._state.stack:
             db.close()
+
+
+def _close_at_request_end(sender: Any, **kwargs: Any) -> None:
+    close_connections()
+
+
+request_finished.connect(
+    _close_at_request_end, weak=False, dispatch_uid="manouche.orm_lite.close_connections"
+)
 
 
 class CloseConnectionsMiddleware:
