@@ -453,6 +453,38 @@ def test_sqlite_immediate_takes_the_write_lock_at_begin(tmp_path: Path) -> None:
         db.dispose()
 
 
+def test_init_command_runs_on_every_connection(url: str) -> None:
+    if url.startswith("sqlite"):
+        command, probe = "PRAGMA cache_size = -4321", "PRAGMA cache_size"
+    elif url.startswith("postgresql"):
+        command = "SET application_name = 'orm_lite_init'; SET search_path = public"
+        probe = "SELECT current_setting('application_name')"
+    else:
+        command, probe = "SET @orm_lite_init = 'orm_lite_init'", "SELECT @orm_lite_init"
+    db = models.Database(url, default=False, init_command=command)
+    expected = -4321 if url.startswith("sqlite") else "orm_lite_init"
+
+    def on_a_new_thread() -> Any:
+        try:
+            return db.execute(probe)[0][0]
+        finally:
+            db.close()
+
+    async def on_the_async_engine() -> Any:
+        try:
+            return (await db.aexecute(probe))[0][0]
+        finally:
+            await db.adispose()
+
+    try:
+        assert db.execute(probe)[0][0] == expected
+        with ThreadPoolExecutor(1) as pool:
+            assert pool.submit(on_a_new_thread).result() == expected
+        assert asyncio.run(on_the_async_engine()) == expected
+    finally:
+        db.dispose()
+
+
 def test_option_errors_name_the_problem(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'bad.sqlite3'}"
     with pytest.raises(ValueError, match="DEFERRED, IMMEDIATE, EXCLUSIVE"):
