@@ -172,6 +172,31 @@ async def _child_async(db: models.Database) -> tuple[Any, int]:
         await db.adispose()
 
 
+def test_a_forked_child_keeps_its_copy_of_an_in_memory_database() -> None:
+    """Nothing of an in-memory database is shared with the parent: the child's copy of
+    its connection is its own, and keeps the rows (a new connection would be empty)."""
+    db = models.Database("sqlite://", default=False)
+    db.create_all(md)
+    Counter.objects.using(db).create(name="memory", n=7)
+
+    def child(pipe: Any) -> None:
+        try:
+            pipe.send(Counter.objects.using(db).get(name="memory").n)
+        except BaseException as exc:  # noqa: BLE001 - sent to the parent
+            pipe.send(repr(exc))
+
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=child, args=(send,))
+    proc.start()
+    try:
+        assert receive.poll(60)
+        assert receive.recv() == 7
+    finally:
+        proc.join(60)
+    db.dispose()
+
+
 def test_the_pool_refuses_a_connection_opened_by_another_process(cdb: models.Database) -> None:
     """SQLAlchemy's checkout pid check: a pooled connection recorded as another process's
     is set aside (not closed) and a new one is opened in its place."""

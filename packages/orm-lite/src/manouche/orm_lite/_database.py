@@ -198,10 +198,12 @@ class Database(AsyncDatabaseMixin):
         """In a child process after ``fork()``: set aside what the parent opened (its
         connections, its pool, its async engine) without touching it; the child opens
         its own connections on first use."""
-        _ABANDONED.append(self._state)  # (this thread's connection, referenced as it was)
-        self._state = _ThreadState()
-        _ABANDONED.append(self.engine.pool)
-        self.engine.dispose(close=False)  # a new, empty pool; the old one left alone
+        if not _in_memory(self.engine):  # (an in-memory database is the child's own copy)
+            _ABANDONED.append(self._state)  # (this thread's connection, referenced as it was)
+            self._state = _ThreadState()
+            _ABANDONED.append(self.engine.pool)
+            self.engine.dispose(close=False)  # a new, empty pool; the old one left alone
+        # aiosqlite's threads do not survive a fork, even for an in-memory database.
         from manouche.orm_lite._async import forget_async_engine
 
         forget_async_engine(self, _ABANDONED)
@@ -697,11 +699,20 @@ def _forbid_parent_connections(engine: sa.Engine) -> None:
     """SQLAlchemy's pattern for pools used across ``fork()``: each pooled connection
     records the process that opened it, and a checkout in another process sets it
     aside and opens a new one (the pool treats it as disconnected)."""
-    if getattr(engine, "_manouche_pid_checks", False):
+    if getattr(engine, "_manouche_pid_checks", False) or _in_memory(engine):
         return
     engine._manouche_pid_checks = True  # type: ignore[attr-defined]
     event.listen(engine, "connect", _record_pid)
     event.listen(engine, "checkout", _check_pid)
+
+
+def _in_memory(engine: sa.Engine) -> bool:
+    """Whether ``engine`` is an in-memory SQLite database (a forked child's copy of it is
+    its own: nothing is shared with the parent, and a new connection would be empty)."""
+    url = engine.url
+    return engine.dialect.name == "sqlite" and (
+        url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+    )
 
 
 def _record_pid(dbapi_conn: Any, record: Any) -> None:
