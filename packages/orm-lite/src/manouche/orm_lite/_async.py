@@ -251,7 +251,8 @@ async def run(db: Database, fn: Callable[[Database], T], *also: Any, read: bool 
                 # Begun here, so the commit below reaches the driver even when orm-lite's
                 # fast paths used the driver's cursor directly.
                 await conn.begin()
-                if not read and conn.dialect.name == "sqlite":
+                if not read and db._options.transaction_mode and conn.dialect.name == "sqlite":
+                    # Asked for: the write lock when the call begins, not at its first write.
                     await _sqlite_begin(db, conn)
             try:
                 result, bound = await conn.run_sync(_in_greenlet, db, fn)
