@@ -15,6 +15,8 @@ import http.cookies
 import random
 import re
 import shutil
+import socket
+import sys
 import threading
 import time
 import urllib.parse
@@ -30,10 +32,6 @@ from tests._serve import BIN, request, serving
 
 CLIENTS = 50
 SECONDS = 15
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("gunicorn", path=str(BIN)) is None, reason="gunicorn not installed"
-)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -118,48 +116,70 @@ def stored_votes(url: str) -> dict[int, int]:
     return {pk: votes for pk, votes in rows if votes}
 
 
-def test_preloaded_workers_count_every_vote_under_load(database_url: str) -> None:
+@pytest.mark.skipif(
+    shutil.which("gunicorn", path=str(BIN)) is None, reason="gunicorn not installed"
+)
+def test_preloaded_gunicorn_workers_count_every_vote_under_load(database_url: str) -> None:
     cmd = [str(BIN / "gunicorn"), "-w", "3", "--preload", "-b", "127.0.0.1:0"]
     cmd += ["examples.polls.app:application"]
     with serving(
         cmd, r"Listening at: (http://127\.0\.0\.1:\d+)", {"DATABASE_URL": database_url}
     ) as url:
-        status, _, body = request(url, "GET", "/")
-        assert status == 200, body
-        questions = sorted({int(n) for n in re.findall(r'href="/(\d+)/"', body)})
-        assert len(questions) == 3
-
-        acknowledged: Counter[int] = Counter()
-        statuses: Counter[int] = Counter()
-        failures: list[BaseException] = []
-        lock = threading.Lock()
-        start = threading.Barrier(CLIENTS)
-        stop_at: list[float] = []
-
-        def client(n: int) -> None:
-            rng = random.Random(n)
-            browser = Browser(url)
-            try:
-                start.wait()
-                while time.monotonic() < stop_at[0]:
-                    status, choice = browser.vote(rng.choice(questions), rng)
-                    with lock:
-                        statuses[status] += 1
-                        if status == 303 and choice is not None:
-                            acknowledged[choice] += 1
-            except BaseException as exc:  # reported below
-                with lock:
-                    failures.append(exc)
-
-        stop_at.append(time.monotonic() + SECONDS)
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-
-        assert not failures, failures[:3]
-        assert sum(acknowledged.values()) > 0
-        assert {s for s in statuses if s >= 500} == set(), statuses
-        assert set(statuses) <= {200, 303}, statuses
+        acknowledged = vote_under_load(url)
     assert stored_votes(database_url) == dict(acknowledged)
+
+
+@pytest.mark.skipif(shutil.which("uwsgi", path=str(BIN)) is None, reason="uWSGI not installed")
+def test_uwsgi_workers_forked_from_the_loaded_app_count_every_vote(database_url: str) -> None:
+    """uWSGI loads the app in its master and forks the workers in C (no lazy-apps)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cmd = [str(BIN / "uwsgi"), "--master", "--processes", "3", "--die-on-term"]
+    cmd += ["--http-socket", f"127.0.0.1:{port}", "--module", "examples.polls.app:application"]
+    cmd += ["--need-app", "--disable-logging", "--virtualenv", sys.prefix]
+    with serving(cmd, r"(spawned uWSGI worker 3)", {"DATABASE_URL": database_url}):
+        acknowledged = vote_under_load(f"http://127.0.0.1:{port}")
+    assert stored_votes(database_url) == dict(acknowledged)
+
+
+def vote_under_load(url: str) -> Counter[int]:
+    """CLIENTS browsers vote for SECONDS; no 5xx. The votes answered 303, per choice."""
+    status, _, body = request(url, "GET", "/")
+    assert status == 200, body
+    questions = sorted({int(n) for n in re.findall(r'href="/(\d+)/"', body)})
+    assert len(questions) == 3
+
+    acknowledged: Counter[int] = Counter()
+    statuses: Counter[int] = Counter()
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+    deadline: list[float] = []  # set when every client is ready
+    start = threading.Barrier(CLIENTS, action=lambda: deadline.append(time.monotonic() + SECONDS))
+
+    def client(n: int) -> None:
+        rng = random.Random(n)
+        browser = Browser(url)
+        try:
+            start.wait()
+            while time.monotonic() < deadline[0]:
+                status, choice = browser.vote(rng.choice(questions), rng)
+                with lock:
+                    statuses[status] += 1
+                    if status == 303 and choice is not None:
+                        acknowledged[choice] += 1
+        except BaseException as exc:  # reported below
+            with lock:
+                failures.append(exc)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert not failures, failures[:3]
+    assert sum(acknowledged.values()) > 0
+    assert {s for s in statuses if s >= 500} == set(), statuses
+    assert set(statuses) <= {200, 303}, statuses
+    return acknowledged

@@ -729,13 +729,33 @@ def _check_pid(dbapi_conn: Any, record: Any, proxy: Any) -> None:
         )
 
 
+_forgotten_in: list[int] = []  # the process whose parent's connections were set aside
+
+
 def _after_fork() -> None:
+    pid = os.getpid()
+    if _forgotten_in and _forgotten_in[0] == pid:
+        return  # (both hooks below ran in this child)
+    _forgotten_in[:] = [pid]
     for db in list(_DATABASES):
         db._forget_parent()
 
 
-if hasattr(os, "register_at_fork"):  # (POSIX)
-    os.register_at_fork(after_in_child=_after_fork)
+def _register_fork_hooks() -> None:
+    if hasattr(os, "register_at_fork"):  # (POSIX: os.fork(), multiprocessing, gunicorn)
+        os.register_at_fork(after_in_child=_after_fork)
+    try:  # uWSGI forks its workers in C, where Python's at-fork hooks run only when
+        # asked (py-call-uwsgi-fork-hooks): its own post-fork hook always runs.
+        import importlib
+
+        importlib.import_module("uwsgi")  # (only inside a uWSGI process)
+        decorators = importlib.import_module("uwsgidecorators")
+    except ImportError:
+        return
+    decorators.postfork(_after_fork)
+
+
+_register_fork_hooks()
 
 
 def close_connections(*databases: Database) -> None:
