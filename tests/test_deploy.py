@@ -1,4 +1,5 @@
-"""The polls site deployed as its docstring says (``gunicorn -w 3 --preload``), under load.
+"""The polls site deployed as its docstring says (``gunicorn -w 3 --preload``), under load;
+also from uWSGI's forked workers and from one waitress process with 32 threads.
 
 Fifty clients vote at once for fifteen seconds over real HTTP, each as a browser
 does: it GETs the question's page, then POSTs the form it found there (every
@@ -139,6 +140,22 @@ def test_uwsgi_workers_forked_from_the_loaded_app_count_every_vote(database_url:
     cmd += ["--http-socket", f"127.0.0.1:{port}", "--module", "examples.polls.app:application"]
     cmd += ["--need-app", "--disable-logging", "--virtualenv", sys.prefix]
     with serving(cmd, r"(spawned uWSGI worker 3)", {"DATABASE_URL": database_url}):
+        acknowledged = vote_under_load(f"http://127.0.0.1:{port}")
+    assert stored_votes(database_url) == dict(acknowledged)
+
+
+@pytest.mark.skipif(
+    shutil.which("waitress-serve", path=str(BIN)) is None, reason="waitress not installed"
+)
+def test_32_server_threads_on_the_default_pool_count_every_vote(database_url: str) -> None:
+    """One process, 32 threads, the default pool (5 + 10): each request's connection goes
+    back to the pool when its response is closed (httpkit's request_finished)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cmd = [str(BIN / "waitress-serve"), "--threads=32", f"--listen=127.0.0.1:{port}"]
+    cmd += ["examples.polls.app:application"]
+    with serving(cmd, r"Serving on (http://127\.0\.0\.1:\d+)", {"DATABASE_URL": database_url}):
         acknowledged = vote_under_load(f"http://127.0.0.1:{port}")
     assert stored_votes(database_url) == dict(acknowledged)
 
