@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests._serve import BIN, request, serving
+from tests._serve import BIN, ROOT, request, serving
 
 CLIENTS = 50
 SECONDS = 15
@@ -137,7 +137,10 @@ def test_uwsgi_workers_forked_from_the_loaded_app_count_every_vote(database_url:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     cmd = [str(BIN / "uwsgi"), "--master", "--processes", "3", "--die-on-term"]
-    cmd += ["--http-socket", f"127.0.0.1:{port}", "--module", "examples.polls.app:application"]
+    # (uWSGI reads the callable from the module's dict: the app's lazy ``application``
+    # is built by --eval, in the master, before the fork.)
+    app = "from examples.polls.app import create_app; application = create_app()"
+    cmd += ["--http-socket", f"127.0.0.1:{port}", "--eval", app, "--pythonpath", str(ROOT)]
     cmd += ["--need-app", "--disable-logging", "--virtualenv", sys.prefix]
     with serving(cmd, r"(spawned uWSGI worker 3)", {"DATABASE_URL": database_url}):
         acknowledged = vote_under_load(f"http://127.0.0.1:{port}")
