@@ -31,6 +31,7 @@ def serving(cmd: list[str], url_pattern: str, env: dict[str, str] | None = None)
         text=True,
         start_new_session=True,
     )
+    reader: threading.Thread | None = None
     try:
         assert proc.stdout is not None
         deadline = time.monotonic() + 60
@@ -43,8 +44,9 @@ def serving(cmd: list[str], url_pattern: str, env: dict[str, str] | None = None)
             seen.append(line)
             match = re.search(url_pattern, line)
         assert match, f"{cmd[0]} printed no URL:\n" + "".join(seen)
-        # Keep reading its output, or a server that logs every request blocks on a full pipe.
-        threading.Thread(target=proc.stdout.read, daemon=True).start()
+        # Keep reading what the server prints: a full pipe would block its logging.
+        reader = threading.Thread(target=seen.extend, args=(proc.stdout,), daemon=True)
+        reader.start()
         yield match.group(1).rstrip("/")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -53,6 +55,8 @@ def serving(cmd: list[str], url_pattern: str, env: dict[str, str] | None = None)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        if reader is not None:
+            reader.join(15)  # (the server is gone: its output ends)
         if proc.stdout is not None:
             proc.stdout.close()
 

@@ -75,6 +75,8 @@ def note_bookmark(sender: type[Bookmark], instance: Bookmark, created: bool, **k
 
 def create_app(database_url: str | None = None) -> Flask:
     app = Flask(__name__)
+    # Manouche: each request's connection goes back to the pool when its response is done.
+    app.wsgi_app = models.CloseConnectionsMiddleware(app.wsgi_app)  # type: ignore[method-assign]
     engine = sa.create_engine(
         database_url or os.environ.get("DATABASE_URL", "sqlite:///notes.sqlite3")
     )

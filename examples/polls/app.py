@@ -50,7 +50,12 @@ SEED = {
 
 def setup_database(url: str) -> models.Database:
     """Open the database, bring its schema up to date, seed it on first start."""
-    db = models.Database(url)
+    if url.startswith("sqlite"):
+        # Several worker processes write the same file: readers do not block the
+        # writer (WAL), and a writer waits for another's lock instead of failing.
+        db = models.Database(url, init_command="PRAGMA journal_mode=WAL", timeout=20)
+    else:
+        db = models.Database(url)
     models.Migrations(db, apps={"polls": HERE / "migrations"}).migrate()
     # authkit's tables (Django's auth_* and django_session); skipped when present.
     db.create_all([ContentType, Permission, Group, User, Session])
@@ -65,8 +70,9 @@ def setup_database(url: str) -> models.Database:
         password = os.environ.get("POLLS_DEMO_PASSWORD")
         if password and not User.objects.filter(username="demo").exists():
             User.objects.create_user("demo", password=password)
-    # Worker processes forked after this (gunicorn --preload) open their own connections.
-    db.engine.dispose()
+    # Nothing to do before gunicorn --preload forks its workers: each one sets the
+    # connections opened here aside and opens its own. httpkit's request_finished
+    # gives a request's connection back to the pool when its response is closed.
     return db
 
 

@@ -1,4 +1,4 @@
-"""The async API on aiosqlite and on PostgreSQL (psycopg's async mode)."""
+"""The async API on aiosqlite, on PostgreSQL (psycopg's async mode) and on MariaDB (aiomysql)."""
 
 from __future__ import annotations
 
@@ -49,14 +49,14 @@ class Piece(models.Model):
         metadata = md
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=["sqlite", "postgresql", "mariadb"])
 def adb(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[models.Database]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('async') / 'async.sqlite3'}"
     else:
-        url = request.getfixturevalue("postgresql_url")
+        url = request.getfixturevalue(f"{request.param}_url")
     db = models.Database(url, default=False)
     db.drop_all(md)
     db.create_all(md)

@@ -6,7 +6,15 @@
 from manouche.orm_lite._async import AsyncAtomic
 from manouche.orm_lite._base import Model, ModelBase, ModelState
 from manouche.orm_lite._constraints import BaseConstraint, CheckConstraint, Index, UniqueConstraint
-from manouche.orm_lite._database import Atomic, Database, atomic, get_default_database, on_commit
+from manouche.orm_lite._database import (
+    Atomic,
+    CloseConnectionsMiddleware,
+    Database,
+    atomic,
+    close_connections,
+    get_default_database,
+    on_commit,
+)
 from manouche.orm_lite._deletion import (
     CASCADE,
     DO_NOTHING,
@@ -187,6 +195,7 @@ __all__ = [
     "Cast",
     "CharField",
     "CheckConstraint",
+    "CloseConnectionsMiddleware",
     "Coalesce",
     "Collector",
     "CombinedExpression",
@@ -315,6 +324,7 @@ __all__ = [
     "Window",
     "app_label_from_module",
     "atomic",
+    "close_connections",
     "count_queries",
     "detect_n_plus_one",
     "get_default_database",

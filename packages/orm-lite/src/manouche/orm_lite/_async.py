@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from manouche.orm_lite._exceptions import TransactionManagementError
 from manouche.orm_lite._hints import explain
@@ -58,6 +57,25 @@ ASYNC_DRIVERS = {
     "mysql+pymysql": "mysql+aiomysql",
     "mariadb+pymysql": "mariadb+aiomysql",
 }
+
+
+def async_extra(url: sa.URL) -> str:
+    """The extra of manouche-orm-lite that installs the async driver of ``url``."""
+    backend = url.get_backend_name()
+    if backend in ("mysql", "mariadb"):
+        return "asyncio-mysql"
+    if backend == "postgresql":
+        return "asyncio-postgresql"
+    return "asyncio"
+
+
+def forget_async_engine(db: Database, abandoned: list[Any]) -> None:
+    """In a child process after ``fork()``: set aside the parent's async engine and the
+    connections kept for it (never closed here); the child makes its own on first use."""
+    for key in ("_async_engine", "_async_connections", "_async_read_mode"):
+        found = db.__dict__.pop(key, None)
+        if found is not None:
+            abandoned.append(found)
 
 
 def async_url(url: sa.URL) -> sa.URL:
@@ -115,6 +133,8 @@ class AsyncAtomic:
                 if conn.in_transaction():  # (a read left SQLAlchemy's transaction open)
                     await conn.commit()
                 self._tx = await conn.begin()
+                if conn.dialect.name == "sqlite":
+                    await _sqlite_begin(self.db, conn)
             except BaseException:
                 await _checkin(self.db, conn, False)
                 raise
@@ -160,6 +180,16 @@ class AsyncAtomic:
                 _call(func, robust)
 
 
+async def _sqlite_begin(db: Database, conn: AsyncConnection) -> None:
+    """BEGIN now, on the driver (as the sync ``atomic()``): the sqlite3 module would begin
+    only before the first write, so the block's reads would run outside its transaction
+    and its first SAVEPOINT would become the transaction (its RELEASE committing)."""
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    if driver is not None and not driver.in_transaction:
+        await driver.execute(db._options.begin)
+
+
 # -- running orm-lite's sync code on an async connection ---------------------------------------
 
 
@@ -175,12 +205,12 @@ def _engine(db: Database) -> AsyncEngine:
         except ImportError as exc:  # the async driver is an extra
             raise ImportError(
                 f"The async API on {url.drivername} needs its driver: "
-                f"pip install 'manouche-orm-lite[asyncio]' ({exc})"
+                f"pip install 'manouche-orm-lite[{async_extra(url)}]' ({exc})"
             ) from exc
-        if engine.dialect.name == "sqlite":
-            from manouche.orm_lite._database import _sqlite_on_connect
+        from manouche.orm_lite._database import _forbid_parent_connections
 
-            event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        db._options.listen(engine.sync_engine)
+        _forbid_parent_connections(engine.sync_engine)
         from manouche.orm_lite._observability import attach_async
 
         attach_async(db, engine.sync_engine)
@@ -222,6 +252,9 @@ async def run(db: Database, fn: Callable[[Database], T], *also: Any, read: bool 
                 # Begun here, so the commit below reaches the driver even when orm-lite's
                 # fast paths used the driver's cursor directly.
                 await conn.begin()
+                if not read and db._options.transaction_mode and conn.dialect.name == "sqlite":
+                    # Asked for: the write lock when the call begins, not at its first write.
+                    await _sqlite_begin(db, conn)
             try:
                 result, bound = await conn.run_sync(_in_greenlet, db, fn)
             except BaseException:
@@ -509,7 +542,7 @@ async def _reader(db: Database, engine: AsyncEngine) -> _Reader | None:
         if len(pool.readers) + pool.opening < limit:
             pool.opening += 1
             try:
-                reader = await _open_reader(engine)
+                reader = await _open_reader(db, engine)
             finally:
                 pool.opening -= 1
                 pool.wake()
@@ -523,8 +556,11 @@ async def _reader(db: Database, engine: AsyncEngine) -> _Reader | None:
     return None
 
 
-async def _open_reader(engine: AsyncEngine) -> _Reader:
-    conn = await engine.connect()
+async def _open_reader(db: Database, engine: AsyncEngine) -> _Reader:
+    """A read connection: an idle one when kept (a pool of few connections may have
+    none left for it), else one from the engine's pool, waited for as a write waits
+    (so that connections coming back go to the pool, not to the idle list)."""
+    conn = await _checkout(db)
     try:
         if engine.dialect.name != "sqlite":
             # No transaction to end after each read; reset when the connection goes back.

@@ -1,8 +1,13 @@
-"""``Database``: an engine, per-thread connections, transactions and ``on_commit``."""
+"""``Database``: an engine, per-thread connections, transactions and ``on_commit``.
+
+Connections are safe across ``fork()``: a child process never uses (nor closes) a
+connection its parent opened, it opens its own on first use (see ``_after_fork``).
+"""
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 import threading
 import weakref
@@ -18,6 +23,7 @@ from manouche.orm_lite._exceptions import TransactionManagementError
 from manouche.orm_lite._hints import explain
 from manouche.orm_lite._options import metadata as default_metadata
 from manouche.orm_lite._options import registry
+from manouche.orm_lite._signals import request_finished
 
 if TYPE_CHECKING:
     from manouche.orm_lite._base import Model
@@ -42,42 +48,114 @@ def _regexp(pattern: str | None, value: Any) -> bool | None:
     return re.search(pattern, str(value)) is not None
 
 
+class _Held:
+    """A thread's own connection, given back to the pool when the thread ends.
+
+    It lives in the thread's ``_ThreadState``, whose values Python frees when the
+    thread finishes (whether or not its ``Thread`` object is still referenced), so
+    a finished thread never keeps a connection out of the pool. In a child process
+    that inherited it from ``fork()`` the connection is the parent's: it is set
+    aside, never closed (closing would talk on the parent's socket).
+    """
+
+    __slots__ = ("conn", "pid")
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn: sa.Connection | None = conn
+        self.pid = os.getpid()
+
+    def release(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is None:
+            return
+        if self.pid != os.getpid():
+            _ABANDONED.append(conn)
+            return
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - a connection already lost: nothing to give back
+            pass
+
+    def __del__(self) -> None:
+        self.release()
+
+
 class _ThreadState(threading.local):
     def __init__(self) -> None:
         self.conn: sa.Connection | None = None
+        self.held: _Held | None = None
         self.bound = False
         self.stack: list[Atomic] = []
         self.callbacks: list[tuple[Callable[[], Any], bool]] = []
+
+
+#: What a forked child inherited from its parent (connections, pools, async engines):
+#: kept referenced, so that nothing is closed or reset on the parent's sockets and files,
+#: and never used again.
+_ABANDONED: list[Any] = []
+
+#: Every open ``Database``, for the fork handler and ``close_connections()``.
+_DATABASES: weakref.WeakSet[Database] = weakref.WeakSet()
+
+#: SQLite's transaction modes (``BEGIN <mode>``), as Django's ``transaction_mode`` option.
+TRANSACTION_MODES = ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")
 
 
 class Database(AsyncDatabaseMixin):
     """A database orm-lite models read and write: ``Database("sqlite:///app.db")``.
 
     It owns an SQLAlchemy ``Engine`` and gives each thread its own connection
-    (a threaded WSGI server works). Outside ``atomic()`` every statement
+    (a threaded WSGI server works), given back to the pool when the thread ends
+    or :func:`close_connections` is called (at the end of each request:
+    :class:`CloseConnectionsMiddleware`). Outside ``atomic()`` every statement
     commits on its own, as Django's autocommit. The first ``Database`` (and
     every later one unless ``default=False``) becomes the default of
     ``Model.objects``.
 
+    A ``Database`` opened before ``fork()`` (``gunicorn --preload``,
+    ``multiprocessing``, uWSGI) is safe to use in the child: the child sets the
+    parent's connections aside untouched and opens its own on first use.
+
     :param url: an SQLAlchemy URL (``postgresql+psycopg://...``) or an ``Engine``.
     :param default: make this the default database (``True``).
+    :param transaction_mode: SQLite only: ``"IMMEDIATE"`` (or ``"EXCLUSIVE"``) begins
+        every transaction with ``BEGIN IMMEDIATE``, taking the write lock at once, so
+        that concurrent writers wait for each other (up to ``timeout``) instead of
+        failing with ``database is locked``; Django's option of the same name.
+    :param init_command: SQL run on every new connection, statements separated by
+        ``;`` (``"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"``).
+    :param timeout: SQLite only: seconds a statement waits for another connection's
+        lock before ``database is locked`` (SQLite's busy timeout; 5 by default).
     :param engine_kwargs: passed to ``sqlalchemy.create_engine``.
+
+    .. versionchanged:: 0.3
+        ``transaction_mode``, ``init_command`` and ``timeout``; fork safety; a
+        finished thread's connection goes back to the pool.
     """
 
     def __init__(
-        self, url: str | sa.URL | sa.Engine, *, default: bool = True, **engine_kwargs: Any
+        self,
+        url: str | sa.URL | sa.Engine,
+        *,
+        default: bool = True,
+        transaction_mode: str | None = None,
+        init_command: str | None = None,
+        timeout: float | None = None,
+        **engine_kwargs: Any,
     ) -> None:
         global _default
         self.engine: sa.Engine = (
             url if isinstance(url, sa.Engine) else sa.create_engine(url, **engine_kwargs)
         )
         self.vendor = self.engine.dialect.name
+        self._options = _ConnectOptions(self.vendor, transaction_mode, init_command, timeout)
         self.metadata = default_metadata
         self._state = _ThreadState()
         # Compiled SQL per query shape (see _plan): key -> _Plan.
         self._plans: dict[Any, _Plan] = {}
-        if self.vendor == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_on_connect)
+        self._options.listen(self.engine)
+        _forbid_parent_connections(self.engine)
+        _DATABASES.add(self)
         if default:
             _default = self
 
@@ -97,25 +175,39 @@ class Database(AsyncDatabaseMixin):
         if conn is None or conn.closed:
             conn = self.engine.connect()
             st.conn = conn
-            thread = threading.current_thread()
-            if thread is not threading.main_thread():
-                weakref.finalize(thread, conn.close)
+            st.held = _Held(conn)
         return conn
 
     def close(self) -> None:
-        """Close this thread's connection (a web app may call it at the end of a request)."""
+        """Give this thread's connection back to the pool (at the end of a request, say:
+        see :func:`close_connections`); the next statement of the thread takes one again."""
         st = self._state
         if st.stack:
             raise TransactionManagementError("Cannot close the connection inside atomic()")
-        if st.conn is not None and not st.bound:
-            st.conn.close()
-        if not st.bound:
-            st.conn = None
+        if st.bound:
+            return
+        held, st.held, st.conn = st.held, None, None
+        if held is not None:
+            held.release()
 
     def dispose(self) -> None:
         """Close this thread's connection and every pooled one."""
         self.close()
         self.engine.dispose()
+
+    def _forget_parent(self) -> None:
+        """In a child process after ``fork()``: set aside what the parent opened (its
+        connections, its pool, its async engine) without touching it; the child opens
+        its own connections on first use."""
+        if not _in_memory(self.engine):  # (an in-memory database is the child's own copy)
+            _ABANDONED.append(self._state)  # (this thread's connection, referenced as it was)
+            self._state = _ThreadState()
+            _ABANDONED.append(self.engine.pool)
+            self.engine.dispose(close=False)  # a new, empty pool; the old one left alone
+        # aiosqlite's threads do not survive a fork, even for an in-memory database.
+        from manouche.orm_lite._async import forget_async_engine
+
+        forget_async_engine(self, _ABANDONED)
 
     @contextmanager
     def bind_connection(self, conn: sa.Connection) -> Iterator[sa.Connection]:
@@ -125,12 +217,12 @@ class Database(AsyncDatabaseMixin):
         transaction, so the caller can roll everything back (testkit's ``db``).
         """
         st = self._state
-        saved = (st.conn, st.bound, st.stack, st.callbacks)
-        st.conn, st.bound, st.stack, st.callbacks = conn, True, [], []
+        saved = (st.conn, st.held, st.bound, st.stack, st.callbacks)
+        st.conn, st.held, st.bound, st.stack, st.callbacks = conn, None, True, [], []
         try:
             yield conn
         finally:
-            st.conn, st.bound, st.stack, st.callbacks = saved
+            st.conn, st.held, st.bound, st.stack, st.callbacks = saved
 
     @property
     def in_atomic_block(self) -> bool:
@@ -543,6 +635,205 @@ def _sqlite_on_connect(dbapi_conn: Any, record: Any) -> None:
     cur.close()
 
 
+class _ConnectOptions:
+    """What every new connection of a database is set up with (sync and async engines)."""
+
+    def __init__(
+        self,
+        vendor: str,
+        transaction_mode: str | None,
+        init_command: str | None,
+        timeout: float | None,
+    ) -> None:
+        self.vendor = vendor
+        mode = None
+        if transaction_mode is not None:
+            mode = str(transaction_mode).upper()
+            if vendor != "sqlite":
+                raise ValueError(
+                    f"transaction_mode is an SQLite option; {vendor} takes "
+                    "SELECT ... FOR UPDATE (select_for_update()) to lock the rows it will write"
+                )
+            if mode not in TRANSACTION_MODES:
+                raise ValueError(
+                    f"transaction_mode must be one of {', '.join(TRANSACTION_MODES)}, "
+                    f"not {transaction_mode!r}"
+                )
+        if timeout is not None:
+            if vendor != "sqlite":
+                raise ValueError(
+                    f"timeout is an SQLite option (its busy timeout); on {vendor} "
+                    "pass the driver's own, e.g. connect_args={'connect_timeout': 10}"
+                )
+            if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout < 0:
+                raise ValueError(f"timeout must be a number of seconds >= 0, not {timeout!r}")
+        self.transaction_mode = mode
+        self.timeout = timeout
+        self.init_sql = [part.strip() for part in (init_command or "").split(";") if part.strip()]
+        #: The statement that begins an atomic() block on SQLite.
+        self.begin = f"BEGIN {mode}" if mode else "BEGIN"
+
+    def listen(self, engine: sa.Engine) -> None:
+        """Set up every new connection of ``engine`` (a sync engine, or an async one's)."""
+        if self.vendor == "sqlite":
+            event.listen(engine, "connect", _sqlite_on_connect)
+        if self.vendor == "sqlite" and (self.transaction_mode or self.timeout is not None):
+            event.listen(engine, "connect", self._sqlite_setup)
+        if self.init_sql:
+            event.listen(engine, "connect", self._init_command)
+
+    def _sqlite_setup(self, dbapi_conn: Any, record: Any) -> None:
+        if self.transaction_mode:
+            # The sqlite3 module's own BEGIN (before a write outside atomic()) too.
+            dbapi_conn.isolation_level = self.transaction_mode
+        if self.timeout is not None:
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            cur.close()
+
+    def _init_command(self, dbapi_conn: Any, record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        try:
+            for sql in self.init_sql:
+                cur.execute(sql)
+                if cur.description is not None:
+                    cur.fetchall()  # (PRAGMA journal_mode answers a row)
+        finally:
+            cur.close()
+        if self.vendor != "sqlite":
+            dbapi_conn.commit()  # servers' drivers began a transaction for it
+
+
+def _forbid_parent_connections(engine: sa.Engine) -> None:
+    """SQLAlchemy's pattern for pools used across ``fork()``: each pooled connection
+    records the process that opened it, and a checkout in another process sets it
+    aside and opens a new one (the pool treats it as disconnected)."""
+    if getattr(engine, "_manouche_pid_checks", False) or _in_memory(engine):
+        return
+    engine._manouche_pid_checks = True  # type: ignore[attr-defined]
+    event.listen(engine, "connect", _record_pid)
+    event.listen(engine, "checkout", _check_pid)
+
+
+def _in_memory(engine: sa.Engine) -> bool:
+    """Whether ``engine`` is an in-memory SQLite database (a forked child's copy of it is
+    its own: nothing is shared with the parent, and a new connection would be empty)."""
+    url = engine.url
+    return engine.dialect.name == "sqlite" and (
+        url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+    )
+
+
+def _record_pid(dbapi_conn: Any, record: Any) -> None:
+    record.info["pid"] = os.getpid()
+
+
+def _check_pid(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+    pid = record.info.get("pid")
+    if pid is not None and pid != os.getpid():
+        _ABANDONED.append(dbapi_conn)  # never closed here: it is the parent's
+        record.dbapi_connection = proxy.dbapi_connection = None
+        raise sa.exc.DisconnectionError(
+            f"Connection opened by process {pid}, checked out in process {os.getpid()}"
+        )
+
+
+_forgotten_in: list[int] = []  # the process whose parent's connections were set aside
+
+
+def _after_fork() -> None:
+    pid = os.getpid()
+    if _forgotten_in and _forgotten_in[0] == pid:
+        return  # (both hooks below ran in this child)
+    _forgotten_in[:] = [pid]
+    for db in list(_DATABASES):
+        db._forget_parent()
+
+
+def _register_fork_hooks() -> None:
+    if hasattr(os, "register_at_fork"):  # (POSIX: os.fork(), multiprocessing, gunicorn)
+        os.register_at_fork(after_in_child=_after_fork)
+    try:  # uWSGI forks its workers in C, where Python's at-fork hooks run only when
+        # asked (py-call-uwsgi-fork-hooks): its own post-fork hook always runs.
+        import importlib
+
+        importlib.import_module("uwsgi")  # (only inside a uWSGI process)
+        decorators = importlib.import_module("uwsgidecorators")
+    except ImportError:
+        return
+    decorators.postfork(_after_fork)
+
+
+_register_fork_hooks()
+
+
+def close_connections(*databases: Database) -> None:
+    """Give the current thread's connections back to their pools: of ``databases``, or of
+    every open ``Database``. Call it when a request (or any unit of work of a long-lived
+    thread) is done; :class:`CloseConnectionsMiddleware` does it for any WSGI app, and it
+    runs on its own when ``manouche.signals.request_finished`` is sent (httpkit sends it
+    when the server closes a response, as Django closes its connections). A database in
+    an ``atomic()`` block of this thread keeps its connection.
+
+    .. versionadded:: 0.3
+    """
+    for db in databases or list(_DATABASES):
+        if not db._state.stack:
+            db.close()
+
+
+def _close_at_request_end(sender: Any, **kwargs: Any) -> None:
+    close_connections()
+
+
+request_finished.connect(
+    _close_at_request_end, weak=False, dispatch_uid="manouche.orm_lite.close_connections"
+)
+
+
+class CloseConnectionsMiddleware:
+    """A WSGI middleware that gives the thread's connections back to the pool when each
+    response is done (after its body is sent, when the server closes it), so that a
+    threaded server's idle threads hold none: ``app = CloseConnectionsMiddleware(app)``.
+
+    :param app: the WSGI application to wrap.
+    :param databases: the databases to close (default: every open ``Database``).
+
+    .. versionadded:: 0.3
+    """
+
+    def __init__(self, app: Callable[..., Any], databases: Iterable[Database] = ()) -> None:
+        self.app = app
+        self.databases = tuple(databases)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        try:
+            body = self.app(environ, start_response)
+        except BaseException:
+            close_connections(*self.databases)
+            raise
+        return _ClosingBody(body, self.databases)
+
+
+class _ClosingBody:
+    """A WSGI response body that closes the connections when the server closes it."""
+
+    def __init__(self, body: Iterable[bytes], databases: tuple[Database, ...]) -> None:
+        self.body = body
+        self.databases = databases
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            close_connections(*self.databases)
+
+
 class Atomic:
     """One ``atomic()`` block; see :meth:`Database.atomic`."""
 
@@ -566,12 +857,13 @@ class Atomic:
                 conn.commit()
             self._tx = conn.begin()
             if db.vendor == "sqlite":
-                # The sqlite3 module would BEGIN only before the first write, so a
-                # SAVEPOINT opened first would itself become the transaction and its
-                # RELEASE would commit the outer block: begin now, on the driver.
+                # The sqlite3 module would BEGIN only before the first write, so reads
+                # would run outside the transaction and a SAVEPOINT opened first would
+                # itself become the transaction (its RELEASE committing the outer
+                # block): begin now, on the driver, in the database's transaction mode.
                 dbapi = conn.connection.dbapi_connection
                 if dbapi is not None and not getattr(dbapi, "in_transaction", True):
-                    dbapi.execute("BEGIN")
+                    dbapi.execute(db._options.begin)
         elif self.savepoint or not st.stack:
             self._tx = conn.begin_nested()
         else:

@@ -10,6 +10,7 @@ from manouche.signals import (
     pre_delete,
     pre_init,
     pre_save,
+    request_finished,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "pre_delete",
     "pre_init",
     "pre_save",
+    "request_finished",
 ]
