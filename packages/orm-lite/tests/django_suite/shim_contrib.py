@@ -4,7 +4,8 @@ orm-lite has no admin and no generic relations (contenttypes). A test app's
 ``admin.py`` registers its models on an ``AdminSite``: here a site that
 accepts them and does nothing, so the app's test module loads; the tests of
 the admin itself are excluded in ``suite.toml`` (Django's admin is not
-orm-lite). ``GenericForeignKey``/``GenericRelation`` are placeholders: in a
+orm-lite). ``ContentType`` is a table the test models' foreign keys can
+point at. ``GenericForeignKey``/``GenericRelation`` are placeholders: in a
 model's class body they leave the model without that field.
 """
 
@@ -15,9 +16,25 @@ from typing import Any
 
 import _ormlite_suite
 
-# orm-lite has no ContentType model: a relation to it is a lazy reference that
-# never resolves, so the model holding it gets no table (its tests fail).
-ContentType = "contenttypes.ContentType"
+from manouche import orm_lite
+
+
+class ContentType(orm_lite.Model):
+    """A table for the test models' foreign keys to Django's content types.
+
+    Only the columns (Django's ``django_content_type``): no ``get_for_model``
+    and no generic relations, which are Django's contenttypes app, not orm-lite.
+    """
+
+    app_label = orm_lite.CharField(max_length=100)
+    model = orm_lite.CharField(max_length=100)
+
+    class Meta:
+        app_label = "contenttypes"
+        db_table = "django_content_type"
+        unique_together = [("app_label", "model")]
+
+
 GenericForeignKey = _ormlite_suite.missing("GenericForeignKey")
 GenericRelation = _ormlite_suite.missing("GenericRelation")
 

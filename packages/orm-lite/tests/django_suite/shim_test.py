@@ -81,6 +81,11 @@ class _NumQueries:
         self.seen = self._cm.__enter__()
         return self
 
+    @property
+    def captured_queries(self) -> list[dict[str, str]]:
+        """As Django's ``CaptureQueriesContext``: ``{"sql": ..., "time": ...}`` a statement."""
+        return [{"sql": e.sql, "time": f"{e.duration:.3f}"} for e in self.seen.events]
+
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         self._cm.__exit__(exc_type, exc, tb)
         if exc_type is not None:

@@ -1,8 +1,10 @@
 """``django.test.utils`` for Django's ORM tests: query capture and lookups on orm-lite.
 
 Everything is Django's but ``CaptureQueriesContext`` (the statements orm-lite
-runs on the suite's database) and ``register_lookup`` (registers on orm-lite's
-fields and transforms).
+runs on the suite's database), ``register_lookup`` (registers on orm-lite's
+fields and transforms) and ``isolate_apps``: Django's, without importing the
+apps named (their models are orm-lite's, which Django's registry cannot load);
+the models a test defines under it are orm-lite models all the same.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import _ormlite_suite
 from django.test.utils import *  # noqa: F403 - the names orm-lite does not replace
+from django.test.utils import isolate_apps as _django_isolate_apps
 
 from manouche.orm_lite import watch
 
@@ -58,3 +61,8 @@ def register_lookup(field: Any, *lookups: Any, lookup_name: str | None = None) -
                 field.unregister_lookup(lookup, lookup_name)
             except KeyError:
                 pass
+
+
+def isolate_apps(*installed_apps: str, **kwargs: Any) -> Any:
+    """Django's ``isolate_apps`` with an empty app registry (the apps' models are orm-lite's)."""
+    return _django_isolate_apps(**kwargs)
