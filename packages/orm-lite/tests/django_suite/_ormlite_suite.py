@@ -19,6 +19,8 @@ import sys
 import tempfile
 from typing import Any
 
+import sqlalchemy as sa
+
 from manouche import orm_lite
 
 _state: dict[str, Any] = {}
@@ -46,19 +48,36 @@ def ensure_tables() -> None:
     """
     db = database()
     done: set[str] = _state.setdefault("created", set())
+    # The models of the apps' models modules, as Django's test runner creates
+    # the tables of the installed apps (and shim_contrib's ContentType); a
+    # model a test defines is the test's.
     todo = [
         m
         for m in orm_lite.registry.get_models()
-        if not m._meta.abstract and m._meta.db_table not in done
+        if (m.__module__.endswith(".models") or m.__module__ == "shim_contrib")
+        and not m._meta.abstract
+        and m._meta.db_table not in done
     ]
     if not todo:
         return
+    ready = []
     for model in todo:
         try:
-            db.create_all([model])
+            model._default_manager.get_queryset()  # checks that its relations resolve
         except orm_lite.ImproperlyConfigured:
             continue
-        done.add(model._meta.db_table)
+        ready.append(model)
+    # Together, so that the database sees the tables in dependency order
+    # (PostgreSQL and MariaDB check a foreign key's table when creating it).
+    try:
+        db.create_all(ready)
+    except sa.exc.DBAPIError:
+        for model in ready:  # one at a time: the others get their tables
+            try:
+                db.create_all([model])
+            except sa.exc.DBAPIError:
+                continue
+    done.update(model._meta.db_table for model in ready)
 
 
 def resolve(using: Any) -> orm_lite.Database:
