@@ -108,6 +108,9 @@ class Connection:
         }  # fmt: skip
         from django.db import connections as django_connections
 
+        if engine.endswith("mysql"):
+            _pymysql_as_mysqldb()
+
         # Django's "default" connection becomes a wrapper of the same database,
         # so the features that probe it (supports_json_field, ...) find it.
         wrapper = load_backend(engine).DatabaseWrapper(settings, alias=DEFAULT_DB_ALIAS)
@@ -140,6 +143,18 @@ class Connection:
 
     def __getattr__(self, name: str) -> Any:
         raise NotImplementedError(f"the orm-lite suite's connection has no {name!r}")
+
+
+def _pymysql_as_mysqldb() -> None:
+    """Django's MySQL backend on PyMySQL (the driver orm-lite uses), for its features.
+
+    Django asks for mysqlclient 2.2.1 or later; PyMySQL speaks the same API
+    and says it is mysqlclient 1.4.6, so it is presented as 2.2.1.
+    """
+    import pymysql
+
+    pymysql.version_info = (2, 2, 1, "final", 0)
+    pymysql.install_as_MySQLdb()
 
 
 connection = Connection()
