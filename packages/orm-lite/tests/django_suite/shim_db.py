@@ -5,7 +5,7 @@ database errors are SQLAlchemy's (what orm-lite raises); ``connection`` is the
 suite's orm-lite database seen as Django's connection: its ``vendor``, a raw
 DB-API ``cursor()`` on the connection orm-lite uses in this thread (the test's
 transaction), and the ``features``/``ops`` of Django's backend for the same
-database, which ``skipUnlessDBFeature`` reads (:mod:`shim_test`).
+database, which ``skipUnlessDBFeature`` reads (:mod:`shim_testing`).
 """
 
 from __future__ import annotations
