@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
@@ -234,13 +235,13 @@ class CombinedExpression(Expression):
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         left = self.lhs.resolve(query, reuse)
         right = self.rhs.resolve(query, reuse)
-        ops = {
+        ops: dict[str, Callable[[Any, Any], Any]] = {
             "+": lambda a, b: a + b,
             "-": lambda a, b: a - b,
             "*": lambda a, b: a * b,
             "/": lambda a, b: a / b,
             "%": lambda a, b: a % b,
-            "^": sa.func.power,
+            "^": lambda a, b: sa.func.power(a, b),
             "&": lambda a, b: a.op("&")(b),
             "|": lambda a, b: a.op("|")(b),
             "<<": lambda a, b: a.op("<<")(b),
