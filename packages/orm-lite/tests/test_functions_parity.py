@@ -558,6 +558,37 @@ case(
 )
 
 
+# -- bitwise operations and powers ----------------------------------------------------------
+case(
+    "bitwise_methods",
+    lambda m: (
+        m.Book.objects.annotate(
+            a=m.F("pages").bitand(56),
+            o=m.F("pages").bitor(48),
+            x=m.F("pages").bitxor(48),
+            l=m.F("pages").bitleftshift(2),
+            r=m.F("pages").bitrightshift(2),
+            x_null=m.F("editor").bitxor(3),
+        )
+        .order_by("pk")
+        .values_list("pk", "a", "o", "x", "l", "r", "x_null")
+    ),
+)
+case(
+    "bitwise_filter",
+    lambda m: m.Book.objects.filter(pages__gt=m.F("pages").bitand(255)).order_by("pk"),
+)
+case(
+    "power",
+    lambda m: (
+        m.Book.objects.filter(rating__isnull=False)
+        .annotate(sq=m.F("rating") ** 2.0, back=2.0 ** m.F("rating"), ints=m.F("pages") ** 2)
+        .order_by("pk")
+        .values_list("pk", "sq", "back", "ints")
+    ),
+)
+
+
 def _run(fn: Case_, side: Any) -> Any:
     try:
         return normalize(fn(side))
@@ -692,3 +723,20 @@ def test_an_alias_cannot_be_selected(fn_sides: Any) -> None:
 
     with pytest.raises(DjFieldError, match="Cannot select the 'n' alias"):
         list(dj.Author.objects.alias(n=dj.Count("books")).values("n"))
+
+
+@pytest.mark.parametrize("op", ["and", "or", "xor", "rand", "ror", "rxor"])
+def test_logical_operators_on_expressions_say_use_the_bit_methods(fn_sides: Any, op: str) -> None:
+    """``F("a") & F("b")`` (and ``|``, ``^``, reversed) is Django's NotImplementedError."""
+    import operator
+
+    apply = {"and": operator.and_, "or": operator.or_, "xor": operator.xor}[op.removeprefix("r")]
+    messages = []
+    for side in fn_sides[:2]:
+        lhs, rhs = side.F("pages"), side.F("rating")
+        if op.startswith("r"):
+            lhs, rhs = 1, side.F("rating")
+        with pytest.raises(NotImplementedError) as err:
+            apply(lhs, rhs)
+        messages.append(str(err.value))
+    assert messages[0] == messages[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
@@ -132,6 +133,42 @@ class Combinable:
     def __neg__(self) -> CombinedExpression:
         return CombinedExpression(Value(0), "-", self)  # type: ignore[arg-type]
 
+    def __pow__(self, other: Any) -> CombinedExpression:
+        return self._combine(other, "^", False)
+
+    def __rpow__(self, other: Any) -> CombinedExpression:
+        return self._combine(other, "^", True)
+
+    # Bitwise operations on integers: methods, as in Django (``&`` and ``|`` are Q's).
+    def bitand(self, other: Any) -> CombinedExpression:
+        return self._combine(other, "&", False)
+
+    def bitor(self, other: Any) -> CombinedExpression:
+        return self._combine(other, "|", False)
+
+    def bitxor(self, other: Any) -> CombinedExpression:
+        return self._combine(other, "#", False)
+
+    def bitleftshift(self, other: Any) -> CombinedExpression:
+        return self._combine(other, "<<", False)
+
+    def bitrightshift(self, other: Any) -> CombinedExpression:
+        return self._combine(other, ">>", False)
+
+    def _logical(self, other: Any) -> Any:
+        if (
+            isinstance(other, Q)
+            or getattr(self, "conditional", False)
+            or getattr(other, "conditional", False)
+            or not isinstance(other, Combinable | int | float | str)
+        ):
+            return NotImplemented  # a condition with a condition: not combined here
+        raise NotImplementedError(
+            "Use .bitand(), .bitor(), and .bitxor() for bitwise logical operations."
+        )
+
+    __and__ = __or__ = __xor__ = __rand__ = __ror__ = __rxor__ = _logical
+
 
 class Expression(Combinable):
     """The base of expressions a query can compile."""
@@ -198,12 +235,19 @@ class CombinedExpression(Expression):
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         left = self.lhs.resolve(query, reuse)
         right = self.rhs.resolve(query, reuse)
-        ops = {
+        ops: dict[str, Callable[[Any, Any], Any]] = {
             "+": lambda a, b: a + b,
             "-": lambda a, b: a - b,
             "*": lambda a, b: a * b,
             "/": lambda a, b: a / b,
             "%": lambda a, b: a % b,
+            "^": lambda a, b: sa.func.power(a, b),
+            "&": lambda a, b: a.op("&")(b),
+            "|": lambda a, b: a.op("|")(b),
+            "<<": lambda a, b: a.op("<<")(b),
+            ">>": lambda a, b: a.op(">>")(b),
+            # XOR has no operator common to SQLite, PostgreSQL (#) and MySQL (^).
+            "#": lambda a, b: a.op("|")(b) - a.op("&")(b),
         }
         expr = ops[self.connector](left.expr, right.expr)
         field = left.field or right.field

@@ -247,6 +247,8 @@ class Subquery(Expression):
 class Exists(Expression):
     """Whether another query has rows: ``Exists(Book.objects.filter(author=OuterRef("pk")))``."""
 
+    conditional = True
+
     def __init__(self, queryset: Any, negated: bool = False) -> None:
         self.queryset = queryset
         self.negated = negated
