@@ -191,7 +191,7 @@ class Sitemap:
         """The newest ``lastmod`` of all items (the index's ``<lastmod>``), or None."""
         if not hasattr(self, "lastmod"):
             return None
-        lastmod = getattr(self, "lastmod")
+        lastmod = self.lastmod
         if not callable(lastmod):
             return lastmod  # type: ignore[no-any-return]
         try:
@@ -239,7 +239,9 @@ class GenericSitemap(Sitemap):
     def items(self) -> Iterable[Any]:
         clone = getattr(self.queryset, "all", None)
         # A queryset is cloned, so its result cache is never filled by the sitemap.
-        return clone() if callable(clone) and not isinstance(self.queryset, dict) else self.queryset
+        if callable(clone) and not isinstance(self.queryset, dict):
+            return clone()  # type: ignore[no-any-return]
+        return self.queryset  # type: ignore[no-any-return]
 
     def lastmod(self, item: Any) -> Any:
         return None if self.date_field is None else getattr(item, self.date_field)

@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from email.utils import format_datetime
-from typing import Any, Union
+from typing import Any, TypeAlias
 
 import webob
 import webob.exc
@@ -24,7 +24,7 @@ from manouche.sitemaps.sitemaps import Sitemap
 
 __all__ = ["index", "sitemap"]
 
-SitemapSource = Union[Sitemap, Callable[[], Sitemap]]
+SitemapSource: TypeAlias = Sitemap | Callable[[], Sitemap]
 
 ROBOTS = "noindex, noodp, noarchive"
 

@@ -1,4 +1,4 @@
-"""The XML writer both feed formats use: stdlib SAX output, sorted attributes, no control characters."""
+"""The XML writer of both feed formats: stdlib SAX output, sorted attributes, no control chars."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class XMLWriter(XMLGenerator):
     """
 
     def __init__(self, out: IO[str], encoding: str) -> None:
-        super().__init__(out, encoding, short_empty_elements=True)
+        super().__init__(out, encoding, short_empty_elements=True)  # type: ignore[arg-type]
         self._element = ""
 
     def startElement(self, name: str, attrs: dict[str, str] | None) -> None:  # type: ignore[override]  # noqa: N802

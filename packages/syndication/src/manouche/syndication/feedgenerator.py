@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import mimetypes
-from html import escape
 from collections.abc import Iterable
+from html import escape
 from io import StringIO
 from typing import IO, Any
 from urllib.parse import urlparse

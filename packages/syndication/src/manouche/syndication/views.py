@@ -219,7 +219,11 @@ class Feed:
                 description=get("item_description", item),
                 unique_id=get("item_guid", item, link),
                 unique_id_is_permalink=get("item_guid_is_permalink", item),
-                enclosures=get("item_enclosures", item),
+                enclosures=[
+                    # RSS requires an absolute enclosure URL; Django leaves a path as it is.
+                    feedgenerator.Enclosure(absolute(e.url), e.length, e.mime_type)
+                    for e in get("item_enclosures", item) or ()
+                ],
                 pubdate=self._aware(get("item_pubdate", item)),
                 updateddate=self._aware(get("item_updateddate", item)),
                 author_name=author_name,
