@@ -24,6 +24,13 @@ INDEX_CLOSE = "\n</sitemapindex>\n"
 CHUNK = 500
 
 
+def _utc(value: dt.date) -> dt.date:
+    """An aware datetime in UTC (Django shows it in ``TIME_ZONE``); others as they are."""
+    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+        return value.astimezone(dt.UTC)
+    return value
+
+
 def _text(value: object) -> str:
     return escape(str(value), quote=True)
 
@@ -31,7 +38,7 @@ def _text(value: object) -> str:
 def url_element(url: dict[str, Any]) -> str:
     parts = ["<url><loc>", _text(url["location"]), "</loc>"]
     if url["lastmod"]:
-        parts += ["<lastmod>", url["lastmod"].strftime("%Y-%m-%d"), "</lastmod>"]
+        parts += ["<lastmod>", _utc(url["lastmod"]).strftime("%Y-%m-%d"), "</lastmod>"]
     if url["changefreq"]:
         parts += ["<changefreq>", _text(url["changefreq"]), "</changefreq>"]
     if url["priority"]:
@@ -60,7 +67,7 @@ def urlset(urls: Iterable[dict[str, Any]]) -> Iterator[bytes]:
 
 
 def isoformat(value: dt.date) -> str:
-    return value.isoformat()
+    return _utc(value).isoformat()
 
 
 def index(entries: Iterable[tuple[str, dt.date | None]]) -> bytes:

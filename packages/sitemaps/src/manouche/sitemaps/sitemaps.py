@@ -201,13 +201,23 @@ class Sitemap:
             return None
 
 
+def comparable(value: dt.date) -> dt.datetime:
+    """A lastmod as an aware datetime, so dates, naive and aware datetimes compare (naive = UTC)."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time.min)
+    if value.utcoffset() is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
 def page_lastmod(urls: Iterable[dict[str, Any]]) -> dt.date | None:
+    """The newest lastmod of the URLs, or None as soon as one has none."""
     latest = None
     for url in urls:
         value = url["lastmod"]
         if value is None:
             return None
-        if latest is None or value > latest:
+        if latest is None or comparable(value) > comparable(latest):
             latest = value
     return latest
 
