@@ -20,7 +20,7 @@ import webob.exc
 
 from manouche.sitemaps import _render
 from manouche.sitemaps._pages import EmptyPage, PageNotAnInteger
-from manouche.sitemaps.sitemaps import Sitemap
+from manouche.sitemaps.sitemaps import Sitemap, comparable
 
 __all__ = ["index", "sitemap"]
 
@@ -46,20 +46,11 @@ def _site(request: webob.Request, site: object) -> object:
     return host
 
 
-def _aware(value: dt.date) -> dt.datetime:
-    """A lastmod as an aware datetime, for comparing dates with datetimes (naive = UTC)."""
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time.min)
-    if value.utcoffset() is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
-
-
 def _latest(values: list[dt.date | None]) -> dt.datetime | None:
     """The newest of the values when every one is known, else None."""
     if not values or any(v is None for v in values):
         return None
-    return max(_aware(v) for v in values if v is not None)
+    return max(comparable(v) for v in values if v is not None)
 
 
 def _fresh(request: webob.Request, last_modified: dt.datetime | None, etag: str | None) -> bool:
