@@ -248,3 +248,21 @@ def test_dates_mixed_with_datetimes() -> None:
     response = sitemap(_request("/s.xml"), {"m": Mixed()})
     assert response.headers["Last-Modified"] == "Sat, 09 May 2026 00:00:00 GMT"
     assert b"<lastmod>2026-05-09</lastmod>" in _body(response)
+
+
+def test_get_urls_as_django(django_ready: None) -> None:
+    for name in ("things", "i18n", "static"):
+        ours = _ours()[name]
+        theirs = _theirs()[name]
+        for page in (1, 2):
+            if page > ours.num_pages:
+                continue
+            mine = ours.get_urls(page=page, site="example.com", protocol="http")
+
+            class Site:
+                domain = "example.com"
+
+            django_urls = theirs.get_urls(page=page, site=Site(), protocol="http")
+            assert mine == django_urls
+            assert getattr(ours, "latest_lastmod", None) == getattr(theirs, "latest_lastmod", None)
+        assert ours.get_latest_lastmod() == theirs.get_latest_lastmod()

@@ -223,3 +223,28 @@ def test_generic_sitemap_over_a_list() -> None:
     assert body.count("<priority>0.3</priority>") == 2 and "<changefreq>never" in body
     assert smap.get_latest_lastmod() == Page(3).updated
     assert GenericSitemap({"queryset": items}).get_latest_lastmod() is None
+
+
+def test_index_of_a_million_rows_in_flat_memory() -> None:
+    stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+    class Million(Sitemap):
+        def items(self) -> Iterator[int]:
+            # A generator: counted and searched for the newest date one item at a time.
+            return (n for n in range(1_000_000))
+
+        def lastmod(self, item: int) -> dt.datetime:
+            return stamp + dt.timedelta(seconds=item % 1000)
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        response = index(_request("/sitemap.xml"), {"rows": Million()})
+        body = _body(response)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert body.count(b"<sitemap>") == 20
+    assert b"<loc>http://example.com/sitemap-rows.xml?p=20</loc>" in body
+    assert body.count(b"<lastmod>2026-01-01T00:16:39+00:00</lastmod>") == 20
+    assert peak < 1_000_000, peak
