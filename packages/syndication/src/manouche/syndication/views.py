@@ -238,10 +238,19 @@ class Feed:
 
 
 def _takes_argument(func: Callable[..., Any]) -> bool:
-    """Whether a bound method (or callable) wants the object: one positional parameter."""
+    """Whether a bound method (or callable) wants the object: a positional parameter.
+
+    Django counts the positional parameters (``co_argcount``), defaults or not;
+    the code object is read directly (fast: this runs for every attribute of every
+    item), ``inspect.signature`` only for other callables.
+    """
+    target = inspect.unwrap(getattr(func, "__func__", func))
+    code = getattr(target, "__code__", None)
+    if code is not None:
+        bound = 1 if getattr(func, "__self__", None) is not None else 0
+        return bool(code.co_argcount - bound >= 1)
     try:
         params = inspect.signature(func).parameters.values()
     except (TypeError, ValueError):
         return False
-    # Django counts the positional parameters (co_argcount), defaults or not.
     return any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
