@@ -248,3 +248,42 @@ def test_index_of_a_million_rows_in_flat_memory() -> None:
     assert b"<loc>http://example.com/sitemap-rows.xml?p=20</loc>" in body
     assert body.count(b"<lastmod>2026-01-01T00:16:39+00:00</lastmod>") == 20
     assert peak < 1_000_000, peak
+
+
+def test_body_written_in_the_views_context() -> None:
+    """reverse() and the like in location() work though the body is read after the view returned."""
+    import contextvars
+
+    current: contextvars.ContextVar[str] = contextvars.ContextVar("current", default="unset")
+    closed = []
+
+    class Contextual(Sitemap):
+        def items(self) -> Iterator[int]:
+            try:
+                yield from range(3)
+            finally:
+                closed.append(True)
+
+        def location(self, item: int) -> str:
+            return f"/{current.get()}/{item}"
+
+    token = current.set("mounted")
+    try:
+        response = sitemap(_request("/s.xml"), {"c": Contextual()})
+    finally:
+        current.reset(token)
+    assert current.get() == "unset"
+    body = _body(response)
+    assert b"<loc>http://example.com/mounted/2</loc>" in body
+
+    token = current.set("again")
+    try:
+        response = sitemap(_request("/s.xml"), {"c": Contextual()})
+    finally:
+        current.reset(token)
+    closed.clear()
+    chunks = iter(response.app_iter)
+    next(chunks)
+    next(chunks)
+    response.app_iter.close()  # the server gives up mid-body
+    assert closed == [True]

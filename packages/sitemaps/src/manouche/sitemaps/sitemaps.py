@@ -136,8 +136,11 @@ class Sitemap:
     def iter_urls(
         self, page: int = 1, site: object = None, protocol: str | None = None
     ) -> Iterator[dict[str, Any]]:
-        """The URL descriptions of a page, one at a time (what the sitemap view streams)."""
-        page = self.validate_page(page)
+        """The URL descriptions of a page, one at a time (what the sitemap view streams).
+
+        ``page`` is not checked here (that would count the items again): pass a
+        number :meth:`validate_page` returned. :meth:`get_urls` checks it.
+        """
         scheme = self.get_protocol(protocol)
         domain = self.get_domain(site)
         origin = f"{scheme}://{domain}"

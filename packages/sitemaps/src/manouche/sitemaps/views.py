@@ -8,6 +8,7 @@ Django's ``path("sitemap.xml", sitemap, {"sitemaps": sitemaps})`` does.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
 import re
@@ -81,6 +82,32 @@ def _headers(response: webob.Response, last_modified: dt.datetime | None) -> Non
         )
 
 
+def _in_context(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Iterate ``chunks`` in a copy of the current context, whenever the server reads them.
+
+    The body is written after the view has returned, when whatever the view ran
+    under (urlmap's current URL map for ``reverse()``, the active language) may
+    have been reset: each step runs in the context captured here, at view time.
+    """
+    context = contextvars.copy_context()
+
+    def steps() -> Iterator[bytes]:
+        try:
+            while True:
+                try:
+                    chunk = context.run(next, chunks)
+                except StopIteration:
+                    return
+                yield chunk
+        finally:
+            # A client gone mid-body: the items' generator (a database cursor) is closed.
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                context.run(close)
+
+    return steps()
+
+
 def sitemap(
     request: webob.Request,
     sitemaps: Mapping[str, SitemapSource],
@@ -126,7 +153,7 @@ def sitemap(
             yield from smap.iter_urls(page, site=domain, protocol=request.scheme)
 
     response = webob.Response(content_type=content_type, charset="utf-8")
-    response.app_iter = _render.urlset(urls())
+    response.app_iter = _in_context(_render.urlset(urls()))
     _headers(response, last_modified)
     return response
 
