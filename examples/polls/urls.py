@@ -2,7 +2,7 @@
 
 from manouche.urlmap import path
 
-from . import views
+from . import feeds, views
 
 app_name = "polls"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:question_id>/", views.detail, name="detail", methods=["GET"]),
     path("<int:question_id>/results/", views.results, name="results", methods=["GET"]),
     path("<int:question_id>/vote/", views.vote, name="vote", methods=["POST"]),
+    path("feeds/latest/", feeds.LatestQuestions(), name="feed", methods=["GET"]),
+    path("sitemap.xml", feeds.sitemap_index, name="sitemap-index", methods=["GET"]),
+    path("sitemap-<section>.xml", feeds.sitemap_section, name="sitemap", methods=["GET"]),
 ]
