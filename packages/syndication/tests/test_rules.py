@@ -130,7 +130,9 @@ def test_date_objects_in_the_generator() -> None:
     assert "<pubDate>Tue, 03 Feb 2026 04:05:06 -0000</pubDate>" in xml
 
 
-@pytest.mark.parametrize("host", ["example.com", "shop.test:8443", "[::1]:8000", "127.0.0.1"])
+@pytest.mark.parametrize(
+    "host", ["example.com", "shop.test:8443", "[::1]:8000", "127.0.0.1", "Example.COM.", "[::1]"]
+)
 def test_hosts_accepted(host: str) -> None:
     body = _get(OurLatest(), host=host)
     assert f"<link>http://{host}/entries/</link>".encode() in body

@@ -29,9 +29,8 @@ SitemapSource: TypeAlias = Sitemap | Callable[[], Sitemap]
 
 ROBOTS = "noindex, noodp, noarchive"
 
-_HOST = re.compile(
-    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$"
-)
+# A well-formed Host (the syntax Django's get_host() accepts); anything else is a 400.
+_HOST = re.compile(r"^(?:[a-z0-9.\-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::\d{1,5})?$", re.IGNORECASE)
 
 
 def _instance(source: SitemapSource) -> Sitemap:

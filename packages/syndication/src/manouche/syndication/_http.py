@@ -7,11 +7,10 @@ import re
 
 import webob
 
-# A host as the Host header may carry it: a name or an IPv4 address, or an IPv6
-# literal in brackets, and an optional port. Anything else is refused with a 400.
-_HOST = re.compile(
-    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$"
-)
+# A host as the Host header may carry it (the syntax Django's get_host() accepts): a
+# name or an IPv4 address, or an IPv6 literal in brackets, and an optional port.
+# Anything else is refused with a 400.
+_HOST = re.compile(r"^(?:[a-z0-9.\-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::\d{1,5})?$", re.IGNORECASE)
 
 
 def request_host(request: webob.Request) -> str | None:
