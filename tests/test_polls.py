@@ -213,3 +213,41 @@ def test_readme_demo_command_serves_the_polls_site(tmp_path: Path) -> None:
     with serving([sys.executable, "dev.py", "demo"], SERVING_ON, env) as url:
         status, _, body = request(url, "GET", "/")
         assert status == 200 and "What&#x27;s your favourite batteries-included part?" in body
+
+
+def test_feed_and_sitemaps(site: str) -> None:
+    """The latest-questions feed and the sitemaps (syndication, sitemaps) over real HTTP."""
+    import http.client
+    import urllib.parse
+    import xml.etree.ElementTree as ET
+
+    status, headers, body = request(site, "GET", "/feeds/latest/")
+    assert status == 200
+    assert headers["Content-Type"] == "application/rss+xml; charset=utf-8", headers
+    channel = ET.fromstring(body).find("channel")
+    assert channel is not None
+    titles = [item.findtext("title") for item in channel.iter("item")]
+    assert "Tabs or spaces?" in titles and len(titles) == 3
+    host = urllib.parse.urlsplit(site).netloc
+    links = [item.findtext("link") or "" for item in channel.iter("item")]
+    assert all(re.fullmatch(rf"http://{re.escape(host)}/\d+/", link) for link in links), links
+
+    etag = {k.lower(): v for k, v in headers.items()}["etag"]
+    parts = urllib.parse.urlsplit(site)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        conn.request("GET", "/feeds/latest/", headers={"If-None-Match": etag})
+        again = conn.getresponse()
+        assert again.status == 304 and again.read() == b""
+    finally:
+        conn.close()
+
+    status, headers, body = request(site, "GET", "/sitemap.xml")
+    assert status == 200 and headers["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    assert f"<loc>http://{host}/sitemap-questions.xml</loc>" in body
+    assert f"<loc>http://{host}/sitemap-static.xml</loc>" in body
+    status, _, body = request(site, "GET", "/sitemap-questions.xml")
+    assert status == 200
+    assert sorted(re.findall(r"<loc>([^<]+)</loc>", body)) == sorted(links)
+    assert request(site, "GET", "/sitemap-questions.xml?p=2")[0] == 404
+    assert request(site, "GET", "/sitemap-nope.xml")[0] == 404

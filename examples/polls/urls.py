@@ -2,7 +2,7 @@
 
 from manouche.urlmap import path
 
-from . import views
+from . import feeds, views
 
 app_name = "polls"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("add/", views.add_poll, name="add", methods=["GET", "POST"]),
     path("login/", views.login_view, name="login", methods=["GET", "POST"]),
     path("logout/", views.logout_view, name="logout", methods=["POST"]),
+    path("feeds/latest/", feeds.LatestQuestions(), name="feed", methods=["GET"]),
+    path("sitemap.xml", feeds.sitemap_index, name="sitemap-index", methods=["GET"]),
+    path("sitemap-<section>.xml", feeds.sitemap_section, name="sitemap", methods=["GET"]),
 ]
