@@ -146,13 +146,19 @@ def _translations(domain: str = DEFAULT_DOMAIN) -> Any:
 
 
 def gettext(message: str) -> str:
-    """``message`` translated into the active language."""
-    t = _translations()
-    return message if t is None else t.gettext(message)  # type: ignore[no-any-return]
+    """``message`` translated into the active language.
+
+    Line endings are normalized to ``\n`` first (as Django does); the empty
+    message stays empty (plain gettext would return the catalog's header).
+    """
+    return dgettext(DEFAULT_DOMAIN, message)
 
 
 def dgettext(domain: str, message: str) -> str:
     """``message`` translated with the catalogs of ``domain``."""
+    message = message.replace("\r\n", "\n").replace("\r", "\n")
+    if not message:
+        return message
     t = _translations(domain)
     return message if t is None else t.gettext(message)  # type: ignore[no-any-return]
 
