@@ -20,6 +20,7 @@ from __future__ import annotations
 import gettext as gettext_module
 import importlib.resources
 import os
+import struct
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -101,7 +102,7 @@ def _read_mo(source: Traversable, locale: str, domain: str) -> gettext_module.GN
     with mo.open("rb") as fh:
         try:
             return gettext_module.GNUTranslations(fh)
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, struct.error) as exc:
             raise ValueError(f"{mo}: not a valid compiled message catalog ({exc})") from exc
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -41,6 +42,12 @@ def compile_catalog(po_path: str | os.PathLike[str], *, use_fuzzy: bool = False)
         for error in errors
         if message.string and (use_fuzzy or not message.fuzzy)
     ]
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not message.id or not any(strings) or (message.fuzzy and not use_fuzzy):
+            continue
+        for error in placeholder_errors(message.id, message.string):
+            problems.append(f"{po}:{message.lineno}: {error}")
     if problems:
         raise CompileError("\n".join(problems))
     mo = po.with_suffix(".mo")
@@ -49,6 +56,47 @@ def compile_catalog(po_path: str | os.PathLike[str], *, use_fuzzy: bool = False)
         write_mo(out, catalog, use_fuzzy=use_fuzzy)
     tmp.replace(mo)
     return mo
+
+
+_PERCENT = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?P<conv>[diouxXeEfFgGcrsa%])")
+_BRACE = re.compile(r"(?<!\{)\{(?P<name>[A-Za-z_][A-Za-z0-9_]*|\d*)(?:[!:][^{}]*)?\}(?!\})")
+
+
+def placeholders(text: str) -> list[str]:
+    """The ``%``-style and ``{}``-style placeholders of a message, in order (``%%`` left out)."""
+    found = [
+        f"%({m['name']}){m['conv']}" if m["name"] is not None else f"%{m['conv']}"
+        for m in _PERCENT.finditer(text)
+        if m["conv"] != "%"
+    ]
+    found += ["{" + m["name"] + "}" for m in _BRACE.finditer(text)]
+    return found
+
+
+def placeholder_errors(msgid: str | tuple[str, ...], msgstr: str | tuple[str, ...]) -> list[str]:
+    """What a translation does wrong with its message's placeholders (empty when nothing).
+
+    A singular translation has exactly the message's placeholders; every
+    plural form uses only placeholders of the message, and the last form has
+    all of the plural message's (a language's singular form may leave the count
+    out, as "one file" does).
+    """
+    errors: list[str] = []
+    if isinstance(msgid, str):
+        wanted, got = sorted(placeholders(msgid)), sorted(placeholders(str(msgstr)))
+        if wanted != got:
+            errors.append(f"placeholders {got} do not match the message's {wanted}")
+        return errors
+    allowed = set(placeholders(msgid[0])) | set(placeholders(msgid[-1]))
+    forms = msgstr if isinstance(msgstr, tuple) else (msgstr,)
+    for i, form in enumerate(forms):
+        extra = set(placeholders(form)) - allowed
+        if extra:
+            errors.append(f"plural form {i} has placeholders not in the message: {sorted(extra)}")
+    missing = set(placeholders(msgid[-1])) - set(placeholders(forms[-1]))
+    if missing:
+        errors.append(f"the last plural form drops placeholders: {sorted(missing)}")
+    return errors
 
 
 def compilemessages(
