@@ -80,7 +80,8 @@ def _script_fallback(code: str) -> str | None:
     if not region or len(region) != 2 or "-" in region:
         return None
     likely: dict[str, str] = get_global("likely_subtags")
-    full = likely.get(f"{lang}_{region.upper()}")
+    # CLDR's likely-subtags lookup: the language-region pair, else the language.
+    full = likely.get(f"{lang}_{region.upper()}") or likely.get(lang)
     if not full:
         return None
     parts = full.split("_")
