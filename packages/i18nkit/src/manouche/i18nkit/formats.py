@@ -9,6 +9,7 @@ what was compared.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import decimal
 import re
@@ -69,13 +70,12 @@ def number_format(
         number = decimal.Decimal(str(number)).quantize(
             decimal.Decimal(1).scaleb(-decimal_pos), rounding=decimal.ROUND_HALF_EVEN
         )
-        pattern = "#,##0" if use_grouping else "0"
-        if decimal_pos:
-            pattern += "." + "0" * decimal_pos
-        return babel_numbers.format_decimal(
-            number, format=pattern, locale=locale, decimal_quantization=False,
-            group_separator=use_grouping,
-        )
+        if not number:
+            number = number.copy_abs()  # "-0,00" reads as a sign error: Django drops it too
+        # The locale's own pattern (its grouping: 12,34,567 in Hindi) with fixed decimals.
+        pattern = copy.copy(locale.decimal_formats[None])
+        pattern.frac_prec = (decimal_pos, decimal_pos)
+        return pattern.apply(number, locale, group_separator=use_grouping)
     return babel_numbers.format_decimal(
         number, locale=locale, decimal_quantization=False, group_separator=use_grouping
     )
