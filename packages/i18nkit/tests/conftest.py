@@ -9,6 +9,7 @@ import pytest
 
 from manouche import i18nkit
 
+
 @pytest.fixture
 def use_catalogs() -> Iterator[Callable[..., i18nkit.Catalogs]]:
     """Install a Catalogs for the test, restore the previous one afterwards."""

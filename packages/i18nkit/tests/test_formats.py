@@ -1,4 +1,4 @@
-"""Localized formatting and parsing: against Babel's CLDR data and, where Django formats the same, Django."""
+"""Localized formatting and parsing, against CLDR (Babel) and, where it formats the same, Django."""
 
 from __future__ import annotations
 

@@ -60,9 +60,7 @@ HEADERS = [
 
 @pytest.mark.parametrize("header", HEADERS)
 def test_parse_accept_lang_header_as_django(header: str, django_trans) -> None:
-    assert i18nkit.parse_accept_lang_header(header) == django_trans.parse_accept_lang_header(
-        header
-    )
+    assert i18nkit.parse_accept_lang_header(header) == django_trans.parse_accept_lang_header(header)
 
 
 def test_parse_accept_lang_header_fuzzed_against_django(django_trans) -> None:

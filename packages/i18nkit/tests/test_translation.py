@@ -7,9 +7,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from i18n_helpers import write_catalog
 
 from manouche import i18nkit
-from i18n_helpers import write_catalog
 
 
 def test_package_catalog_translates_in_the_active_language() -> None:
@@ -247,7 +247,9 @@ def test_asyncio_tasks_each_keep_their_language() -> None:
         langs = ["fr", "en", "fr", "de"] * 5
         events = [asyncio.Event() for _ in langs]
         go = asyncio.Event()
-        tasks = [asyncio.create_task(task(lang, ev, go)) for lang, ev in zip(langs, events)]
+        tasks = [
+            asyncio.create_task(task(lang, ev, go)) for lang, ev in zip(langs, events, strict=True)
+        ]
         for ev in events:
             await ev.wait()
         go.set()

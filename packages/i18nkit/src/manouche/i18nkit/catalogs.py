@@ -95,7 +95,9 @@ def package_locale_dirs() -> list[Traversable]:
     return [found[name] for name in sorted(found)]
 
 
-def _read_mo(source: Traversable, locale: str, domain: str) -> gettext_module.GNUTranslations | None:
+def _read_mo(
+    source: Traversable, locale: str, domain: str
+) -> gettext_module.GNUTranslations | None:
     mo = source / locale / "LC_MESSAGES" / f"{domain}.mo"
     if not mo.is_file():
         return None
@@ -217,12 +219,17 @@ class Catalogs:
 
 
 def _valid_language(language: str) -> bool:
-    """A language code of letters, digits, ``-``, ``_`` and ``@``, as Django's ``language_code_re``."""
+    """A language code of letters, digits, ``-``, ``_``, ``@`` (Django's ``language_code_re``)."""
     if not language or len(language) > 15:
         return False
     parts = language.replace("_", "-").split("-")
-    return parts[0].isascii() and parts[0].isalpha() and 1 <= len(parts[0]) <= 8 and all(
-        p.isascii() and p.replace("@", "").isalnum() and 1 <= len(p) <= 8 for p in parts[1:]
+    return (
+        parts[0].isascii()
+        and parts[0].isalpha()
+        and 1 <= len(parts[0]) <= 8
+        and all(
+            p.isascii() and p.replace("@", "").isalnum() and 1 <= len(p) <= 8 for p in parts[1:]
+        )
     )
 
 

@@ -43,10 +43,15 @@ def compile_catalog(po_path: str | os.PathLike[str], *, use_fuzzy: bool = False)
         if message.string and (use_fuzzy or not message.fuzzy)
     ]
     for message in catalog:
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        raw = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        strings = tuple(str(form or "") for form in raw)
         if not message.id or not any(strings) or (message.fuzzy and not use_fuzzy):
             continue
-        for error in placeholder_errors(message.id, message.string):
+        msgid: str | tuple[str, ...] = (
+            message.id if isinstance(message.id, str) else tuple(message.id)
+        )
+        msgstr = strings[0] if isinstance(msgid, str) else strings
+        for error in placeholder_errors(msgid, msgstr):
             problems.append(f"{po}:{message.lineno}: {error}")
     if problems:
         raise CompileError("\n".join(problems))
@@ -58,7 +63,9 @@ def compile_catalog(po_path: str | os.PathLike[str], *, use_fuzzy: bool = False)
     return mo
 
 
-_PERCENT = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?P<conv>[diouxXeEfFgGcrsa%])")
+_PERCENT = re.compile(
+    r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?P<conv>[diouxXeEfFgGcrsa%])"
+)
 _BRACE = re.compile(r"(?<!\{)\{(?P<name>[A-Za-z_][A-Za-z0-9_]*|\d*)(?:[!:][^{}]*)?\}(?!\})")
 
 
@@ -141,7 +148,10 @@ def compilemessages_main(argv: Sequence[str] | None = None) -> int:
     for mo in written:
         print(mo)
     count = len(written)
-    print(ngettext("Compiled %(count)d catalog.", "Compiled %(count)d catalogs.", count) % {"count": count})
+    print(
+        ngettext("Compiled %(count)d catalog.", "Compiled %(count)d catalogs.", count)
+        % {"count": count}
+    )
     return 0
 
 

@@ -75,7 +75,7 @@ def number_format(
         # The locale's own pattern (its grouping: 12,34,567 in Hindi) with fixed decimals.
         pattern = copy.copy(locale.decimal_formats[None])
         pattern.frac_prec = (decimal_pos, decimal_pos)
-        return pattern.apply(number, locale, group_separator=use_grouping)
+        return str(pattern.apply(number, locale, group_separator=use_grouping))
     return babel_numbers.format_decimal(
         number, locale=locale, decimal_quantization=False, group_separator=use_grouping
     )

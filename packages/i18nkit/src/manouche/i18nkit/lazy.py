@@ -88,7 +88,7 @@ class LazyString:
         return str(self) * n
 
     def __mod__(self, rhs: Any) -> str:
-        return str(self) % rhs
+        return str(str(self) % rhs)
 
     def __format__(self, spec: str) -> str:
         return format(str(self), spec)
@@ -159,8 +159,8 @@ class _LazyPlural(LazyString):
                 raise KeyError(
                     f"the number for this lazy plural is missing: key {self._number!r}"
                 ) from None
-            return self._pick(number) % rhs
-        return self._pick(self._number) % rhs
+            return str(self._pick(number) % rhs)
+        return str(self._pick(self._number) % rhs)
 
     def format(self, *args: Any, **kwargs: Any) -> str:
         if isinstance(self._number, str) and self._number in kwargs:
@@ -181,5 +181,5 @@ def ngettext_lazy(singular: str, plural: str, number: int | str) -> LazyString:
 
 
 def npgettext_lazy(context: str, singular: str, plural: str, number: int | str) -> LazyString:
-    """:func:`~manouche.i18nkit.npgettext`, evaluated on use (``number`` as in :func:`ngettext_lazy`)."""
+    """:func:`~manouche.i18nkit.npgettext`, on use (``number`` as in ``ngettext_lazy``)."""
     return _LazyPlural(translation.npgettext, number, context, singular, plural)

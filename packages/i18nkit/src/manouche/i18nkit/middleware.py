@@ -152,7 +152,9 @@ class LocaleMiddleware:
         )
 
     def _redirect(self, request: Any, language: str) -> Any:
-        location = request.script_name + "/" + language + quote(request.path_info, safe="/;:@&=+$,%")
+        location = (
+            request.script_name + "/" + language + quote(request.path_info, safe="/;:@&=+$,%")
+        )
         if request.query_string:
             location += "?" + request.query_string
         response = request.ResponseClass(status=302)

@@ -79,12 +79,12 @@ def _script_fallback(code: str) -> str | None:
     lang, _, region = code.partition("-")
     if not region or len(region) != 2 or "-" in region:
         return None
-    likely: dict[str, str] = get_global("likely_subtags")
+    likely = get_global("likely_subtags")
     # CLDR's likely-subtags lookup: the language-region pair, else the language.
     full = likely.get(f"{lang}_{region.upper()}") or likely.get(lang)
     if not full:
         return None
-    parts = full.split("_")
+    parts = str(full).split("_")
     if len(parts) == 3 and len(parts[1]) == 4:
         return f"{lang}-{parts[1].lower()}"
     return None

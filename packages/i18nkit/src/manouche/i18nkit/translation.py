@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import gettext as gettext_module
 from collections.abc import Callable
 from contextlib import ContextDecorator
 from typing import Any, Final, TypeVar
@@ -138,7 +139,7 @@ class override(ContextDecorator):  # noqa: N801 - Django's name
             _active.reset(token)
 
 
-def _translations(domain: str = DEFAULT_DOMAIN) -> Any:
+def _translations(domain: str = DEFAULT_DOMAIN) -> gettext_module.NullTranslations | None:
     value = _active.get()
     if isinstance(value, _Null):
         return None
@@ -160,7 +161,7 @@ def dgettext(domain: str, message: str) -> str:
     if not message:
         return message
     t = _translations(domain)
-    return message if t is None else t.gettext(message)  # type: ignore[no-any-return]
+    return message if t is None else t.gettext(message)
 
 
 def gettext_noop(message: str) -> str:
@@ -173,13 +174,13 @@ def ngettext(singular: str, plural: str, number: int) -> str:
     t = _translations()
     if t is None:
         return singular if number == 1 else plural
-    return t.ngettext(singular, plural, number)  # type: ignore[no-any-return]
+    return t.ngettext(singular, plural, number)
 
 
 def pgettext(context: str, message: str) -> str:
     """``message`` translated in ``context`` (``msgctxt``), the bare message if untranslated."""
     t = _translations()
-    return message if t is None else t.pgettext(context, message)  # type: ignore[no-any-return]
+    return message if t is None else t.pgettext(context, message)
 
 
 def npgettext(context: str, singular: str, plural: str, number: int) -> str:
@@ -187,7 +188,7 @@ def npgettext(context: str, singular: str, plural: str, number: int) -> str:
     t = _translations()
     if t is None:
         return singular if number == 1 else plural
-    return t.npgettext(context, singular, plural, number)  # type: ignore[no-any-return]
+    return t.npgettext(context, singular, plural, number)
 
 
 @functools.lru_cache(maxsize=256)
@@ -205,7 +206,7 @@ def _language_info(language: str) -> tuple[str, str, str, bool]:
 
 
 def get_language_info(language: str) -> dict[str, Any]:
-    """What is known of a language: ``code``, ``name``, ``name_local``, ``name_translated``, ``bidi``.
+    """What is known of a language: code, names (English, own, the active language's), bidi.
 
     Names come from the Unicode CLDR through Babel (Django keeps its own
     table; the wording can differ, see the README). ``name_translated`` is the
