@@ -17,6 +17,7 @@ message id itself. Every domain has its own chain, so a message missing from a
 
 from __future__ import annotations
 
+import functools
 import gettext as gettext_module
 import importlib.resources
 import os
@@ -233,8 +234,9 @@ def _valid_language(language: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=512)
 def babel_locale(language: str) -> Locale:
-    """The Babel locale for a language code, or ``ValueError`` naming the code."""
+    """The Babel locale for a language code, or ``ValueError`` naming the code (kept once built)."""
     try:
         return Locale.parse(to_locale(language))
     except (UnknownLocaleError, ValueError) as exc:

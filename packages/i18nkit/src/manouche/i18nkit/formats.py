@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime
 import decimal
+import functools
 import re
 from typing import Any, Literal
 
@@ -97,7 +98,18 @@ def date_format(
     value: datetime.date, format: Width | str = "medium", *, language: str | None = None
 ) -> str:
     """A date in the active language: a CLDR width (``short`` ... ``full``) or a CLDR pattern."""
-    return babel_dates.format_date(value, format=format, locale=get_locale(language))
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    locale = get_locale(language)
+    return _date_pattern(locale, format).apply(value, locale)
+
+
+@functools.lru_cache(maxsize=512)
+def _date_pattern(locale: Locale, format: str) -> babel_dates.DateTimePattern:
+    # What babel.dates.format_date looks up on every call, once per locale and format.
+    if format in ("full", "long", "medium", "short"):
+        return babel_dates.parse_pattern(babel_dates.get_date_format(format, locale=locale))
+    return babel_dates.parse_pattern(format)
 
 
 def time_format(
