@@ -107,9 +107,12 @@ def date_format(
 @functools.lru_cache(maxsize=512)
 def _date_pattern(locale: Locale, format: str) -> babel_dates.DateTimePattern:
     # What babel.dates.format_date looks up on every call, once per locale and format.
-    if format in ("full", "long", "medium", "short"):
-        return babel_dates.parse_pattern(babel_dates.get_date_format(format, locale=locale))
+    if format in _WIDTHS:
+        return babel_dates.parse_pattern(locale.date_formats[format])
     return babel_dates.parse_pattern(format)
+
+
+_WIDTHS = frozenset({"full", "long", "medium", "short"})
 
 
 def time_format(
