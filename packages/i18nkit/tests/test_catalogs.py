@@ -152,3 +152,14 @@ def test_placeholder_check(msgid, msgstr, ok: bool) -> None:
     from manouche.i18nkit.commands import placeholder_errors
 
     assert (placeholder_errors(msgid, msgstr) == []) is ok
+
+
+def test_merged_catalog_cache_stays_bounded() -> None:
+    from manouche.i18nkit.catalogs import MAX_CACHED
+
+    catalogs = i18nkit.Catalogs()
+    for i in range(MAX_CACHED * 3):
+        code = "x" + "".join(chr(ord("a") + int(d)) for d in str(i))
+        catalogs.translation(code)
+    assert len(catalogs._cache) <= MAX_CACHED
+    assert catalogs.translation("fr").gettext("Enter a number.") == "Saisissez un nombre."

@@ -42,6 +42,9 @@ __all__ = [
 
 DEFAULT_DOMAIN = "messages"
 
+# Merged catalogs kept per Catalogs, at most (each is one language of one domain).
+MAX_CACHED = 256
+
 
 def to_locale(language: str) -> str:
     """Turn a language code (``pt-br``, ``sr-latn``) into a locale name (``pt_BR``, ``sr_Latn``).
@@ -193,6 +196,9 @@ class Catalogs:
             if cached is not None:
                 return cached
             built = self._build(language, domain)
+            if len(self._cache) >= MAX_CACHED:
+                # Codes can come from users (activate(request.GET["lang"])): stay bounded.
+                self._cache.clear()
             self._cache[key] = built
             return built
 
