@@ -159,3 +159,44 @@ def test_number_format_arguments() -> None:
     assert i18nkit.number_format("1234.5", 2, language="de") == "1234,50"
     with pytest.raises(ValueError, match="unknown language code"):
         i18nkit.number_format(1, language="xx")
+
+
+# Where Django's DATE_FORMAT / TIME_FORMAT writes what CLDR's long date / short
+# time does, every day of 2024 and 96 times of day must come out the same.
+DATES_AGREE = [
+    "cs",
+    "da",
+    "de",
+    "es",
+    "fi",
+    "fr",
+    "he",
+    "hu",
+    "ja",
+    "ko",
+    "nl",
+    "pl",
+    "sv",
+    "zh-hans",
+]
+TIMES_AGREE = ["ar", "de", "fr", "it", "ja", "nl", "pt-br", "tr", "uk", "vi", "zh-hans"]
+
+
+@pytest.mark.parametrize("lang", DATES_AGREE)
+def test_long_dates_as_django(lang: str, django_formats) -> None:
+    formats, translation = django_formats
+    days = [datetime.date(2024, 1, 1) + datetime.timedelta(days=n) for n in range(366)]
+    with translation.override(lang):
+        expected = [formats.date_format(day) for day in days]
+    with i18nkit.override(lang):
+        assert [i18nkit.date_format(day, "long") for day in days] == expected
+
+
+@pytest.mark.parametrize("lang", TIMES_AGREE)
+def test_short_times_as_django(lang: str, django_formats) -> None:
+    formats, translation = django_formats
+    times = [datetime.time(h, m) for h in range(24) for m in (0, 7, 30, 59)]
+    with translation.override(lang):
+        expected = [formats.time_format(t) for t in times]
+    with i18nkit.override(lang):
+        assert [i18nkit.time_format(t, "short") for t in times] == expected
