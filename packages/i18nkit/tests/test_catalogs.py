@@ -163,3 +163,24 @@ def test_merged_catalog_cache_stays_bounded() -> None:
         catalogs.translation(code)
     assert len(catalogs._cache) <= MAX_CACHED
     assert catalogs.translation("fr").gettext("Enter a number.") == "Saisissez un nombre."
+
+
+def test_first_use_from_many_threads_builds_one_catalog() -> None:
+    import threading
+
+    catalogs = i18nkit.Catalogs()
+    barrier = threading.Barrier(16)
+    got: list[object] = []
+
+    def first_use() -> None:
+        barrier.wait()
+        got.append(catalogs.translation("fr"))
+
+    threads = [threading.Thread(target=first_use) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 16
+    assert len({id(t) for t in got}) == 1
+    assert got[0].gettext("Enter a number.") == "Saisissez un nombre."  # type: ignore[attr-defined]
