@@ -1,0 +1,106 @@
+"""Translations, lazy strings, locale selection and localized formatting on Babel.
+
+Django's ``django.utils.translation`` and ``django.utils.formats`` names, as a
+library: see the README.
+"""
+
+from manouche.i18nkit.catalogs import DEFAULT_DOMAIN, Catalogs, to_language, to_locale
+from manouche.i18nkit.commands import CompileError, compile_catalog, compilemessages
+from manouche.i18nkit.formats import (
+    date_format,
+    datetime_format,
+    format_currency,
+    format_percent,
+    localize,
+    localize_input,
+    number_format,
+    parse_date,
+    parse_datetime,
+    parse_number,
+    parse_time,
+    time_format,
+    unlocalize,
+)
+from manouche.i18nkit.lazy import (
+    LazyString,
+    gettext_lazy,
+    ngettext_lazy,
+    npgettext_lazy,
+    pgettext_lazy,
+)
+from manouche.i18nkit.middleware import (
+    LANGUAGE_COOKIE_NAME,
+    LocaleMiddleware,
+    get_language_from_request,
+)
+from manouche.i18nkit.negotiation import (
+    get_language_from_path,
+    get_supported_language_variant,
+    parse_accept_lang_header,
+)
+from manouche.i18nkit.translation import (
+    activate,
+    deactivate,
+    deactivate_all,
+    dgettext,
+    get_catalogs,
+    get_language,
+    get_language_bidi,
+    get_language_info,
+    gettext,
+    gettext_noop,
+    ngettext,
+    npgettext,
+    override,
+    pgettext,
+    set_catalogs,
+)
+
+__all__ = [
+    "DEFAULT_DOMAIN",
+    "LANGUAGE_COOKIE_NAME",
+    "Catalogs",
+    "CompileError",
+    "LazyString",
+    "LocaleMiddleware",
+    "activate",
+    "compile_catalog",
+    "compilemessages",
+    "date_format",
+    "datetime_format",
+    "deactivate",
+    "deactivate_all",
+    "dgettext",
+    "format_currency",
+    "format_percent",
+    "get_catalogs",
+    "get_language",
+    "get_language_bidi",
+    "get_language_from_path",
+    "get_language_from_request",
+    "get_language_info",
+    "get_supported_language_variant",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "localize",
+    "localize_input",
+    "ngettext",
+    "ngettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+    "number_format",
+    "override",
+    "parse_accept_lang_header",
+    "parse_date",
+    "parse_datetime",
+    "parse_number",
+    "parse_time",
+    "pgettext",
+    "pgettext_lazy",
+    "set_catalogs",
+    "time_format",
+    "to_language",
+    "to_locale",
+    "unlocalize",
+]
