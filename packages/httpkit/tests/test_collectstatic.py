@@ -69,7 +69,7 @@ def _tree(root: Path, files: dict[str, bytes]) -> Path:
 
 
 def _django_collect(src: Path, dest: Path) -> dict[str, bytes]:
-    """Django's ManifestStaticFilesStorage on the same files: collectstatic's copy then post_process."""
+    """Django's ManifestStaticFilesStorage on the same files: the copy, then post_process."""
     from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
     from django.core.files.storage import FileSystemStorage
     from django.test import override_settings
@@ -108,7 +108,7 @@ def test_same_names_css_and_manifest_as_djangos_manifest_storage(tmp_path, djang
     assert f'url("../img/{Path(result.manifest["img/bg.png"]).name}")' in site
     assert "url(/elsewhere/logo.png)" in site and "url(data:image/png" in site
     assert f'@import url("{Path(result.manifest["css/base.css"]).name}")' in site
-    assert ".eot?#iefix\"" in site and "sourceMappingURL=site.css." in site
+    assert '.eot?#iefix"' in site and "sourceMappingURL=site.css." in site
 
 
 def test_chained_imports_settle_like_django(tmp_path, django_settings):

@@ -130,7 +130,11 @@ def find_package_static_dirs() -> list[Path]:
             continue
         for child in base_path.iterdir():
             folder = child / "static"
-            if child.name not in found and not child.name.startswith((".", "_")) and folder.is_dir():
+            if (
+                child.name not in found
+                and not child.name.startswith((".", "_"))
+                and folder.is_dir()
+            ):
                 found[child.name] = folder
     return [found[name] for name in sorted(found)]
 
@@ -446,7 +450,9 @@ class StaticManifest:
                 f"no static manifest at {str(path)!r}: run collectstatic first"
             ) from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"the static manifest {str(path)!r} is not valid JSON: {exc}") from None
+            raise ValueError(
+                f"the static manifest {str(path)!r} is not valid JSON: {exc}"
+            ) from None
         paths = payload.get("paths") if isinstance(payload, dict) else None
         if not isinstance(paths, dict) or payload.get("version") != _MANIFEST_VERSION:
             raise ValueError(f"{str(path)!r} is not a version {_MANIFEST_VERSION} static manifest")
@@ -526,4 +532,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
-
