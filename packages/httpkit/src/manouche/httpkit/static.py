@@ -25,7 +25,7 @@ import json
 import mimetypes
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -200,16 +200,11 @@ class _Entry:
     identity: _Variant
     encoded: tuple[_Variant, ...]
     immutable: bool
-
-    def pick(self, environ: WSGIEnvironment) -> _Variant:
-        if self.encoded:
-            chosen = _choose_coding(
-                environ.get("HTTP_ACCEPT_ENCODING", ""), [v.coding or "" for v in self.encoded]
-            )
-            for variant in self.encoded:
-                if variant.coding == chosen:
-                    return variant
-        return self.identity
+    codings: tuple[str, ...]
+    #: Per variant (by coding): the headers of a 304, and of a 200 without Content-Length.
+    prepared: dict[str | None, tuple[list[tuple[str, str]], list[tuple[str, str]]]]
+    #: Accept-Encoding header -> the variant chosen (bounded, see ``_pick``).
+    choices: dict[str, _Variant] = field(default_factory=dict)
 
 
 def _none_match(header: str, etag: str) -> bool:
@@ -312,12 +307,50 @@ class StaticFiles:
                 if alternate.is_file():
                     encoded.append(_variant(alternate, coding))
         relative = path.relative_to(self.root).as_posix()
+        immutable = relative in self.immutable
+        content_type = content_type or "application/octet-stream"
+        identity = _variant(path, encoding)
+        prepared = {}
+        for variant in (identity, *encoded):
+            validators = [
+                ("ETag", variant.etag),
+                ("Last-Modified", variant.last_modified),
+                *self.headers,
+            ]
+            if immutable:
+                validators.append(("Cache-Control", IMMUTABLE_CACHE_CONTROL))
+            if encoded:
+                validators.append(("Vary", "Accept-Encoding"))
+            full = [*validators, ("Content-Type", content_type)]
+            if variant.coding:
+                full.append(("Content-Encoding", variant.coding))
+            full.append(("Accept-Ranges", "bytes"))
+            prepared[variant.coding] = (validators, full)
         return _Entry(
-            content_type=content_type or "application/octet-stream",
-            identity=_variant(path, encoding),
+            content_type=content_type,
+            identity=identity,
             encoded=tuple(encoded),
-            immutable=relative in self.immutable,
+            immutable=immutable,
+            codings=tuple(v.coding or "" for v in encoded),
+            prepared=prepared,
         )
+
+    def _pick(self, entry: _Entry, environ: WSGIEnvironment) -> _Variant:
+        """The representation to send: a precompressed copy the client takes, or the file."""
+        if not entry.encoded:
+            return entry.identity
+        header = environ.get("HTTP_ACCEPT_ENCODING", "")
+        variant = entry.choices.get(header)
+        if variant is None:
+            chosen = _choose_coding(header, entry.codings)
+            variant = entry.identity
+            for candidate in entry.encoded:
+                if candidate.coding == chosen:
+                    variant = candidate
+            if len(entry.choices) >= 64:  # bounded: the header is the client's to choose
+                entry.choices.clear()
+            entry.choices[header] = variant
+        return variant
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
@@ -345,29 +378,18 @@ class StaticFiles:
     def _respond(
         self, entry: _Entry, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
-        variant = entry.pick(environ)
-        headers = [
-            ("ETag", variant.etag),
-            ("Last-Modified", variant.last_modified),
-            *self.headers,
-        ]
-        if entry.immutable:
-            headers.append(("Cache-Control", IMMUTABLE_CACHE_CONTROL))
-        if entry.encoded:
-            headers.append(("Vary", "Accept-Encoding"))
+        variant = self._pick(entry, environ)
+        validators, full = entry.prepared[variant.coding]
         none_match = environ.get("HTTP_IF_NONE_MATCH")
         if none_match is not None:
-            not_modified = _none_match(none_match, variant.etag)
+            not_modified = none_match == variant.etag or _none_match(none_match, variant.etag)
         else:
             since = environ.get("HTTP_IF_MODIFIED_SINCE")
             not_modified = since is not None and _not_modified_since(since, variant.mtime)
         if not_modified:
-            start_response("304 Not Modified", headers)
+            start_response("304 Not Modified", list(validators))
             return []
-        headers.append(("Content-Type", entry.content_type))
-        if variant.coding:
-            headers.append(("Content-Encoding", variant.coding))
-        headers.append(("Accept-Ranges", "bytes"))
+        headers = list(full)
         size = variant.size
         ranged = None
         range_header = environ.get("HTTP_RANGE")
@@ -462,8 +484,21 @@ class StaticMount:
         path = environ.get("PATH_INFO", "")
         for prefix, files in self.mounts:
             if path == prefix or path.startswith(prefix + "/") or not prefix:
-                inner = dict(environ)
-                inner["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
-                inner["PATH_INFO"] = path[len(prefix) :] or "/"
-                return files(inner, start_response)
+                # A hashed name seen before: answered from its cached entry at once.
+                entry = files._cache.get(path[len(prefix) :])
+                if entry is not None and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+                    try:
+                        return files._respond(entry, environ, start_response)
+                    except FileNotFoundError:
+                        files._cache.pop(path[len(prefix) :], None)
+                # Moved in place for the call and put back after (cheaper than a
+                # copy of the environ): the server's log still sees the full path.
+                script_name = environ.get("SCRIPT_NAME", "")
+                environ["SCRIPT_NAME"] = script_name + prefix
+                environ["PATH_INFO"] = path[len(prefix) :] or "/"
+                try:
+                    return files(environ, start_response)
+                finally:
+                    environ["SCRIPT_NAME"] = script_name
+                    environ["PATH_INFO"] = path
         return self.app(environ, start_response)
