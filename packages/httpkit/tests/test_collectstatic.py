@@ -266,3 +266,25 @@ def test_writes_are_atomic_no_temporary_left(tmp_path):
     collectstatic(tmp_path / "out", [src], packages=False)
     leftovers = [n for n in os.listdir(tmp_path / "out") if n.startswith(".tmp-")]
     assert leftovers == []
+
+
+def test_concurrent_runs_into_one_root_leave_whole_files(tmp_path):
+    """Three processes collecting into the same folder at once (a deploy run twice)."""
+    import subprocess
+    import sys
+
+    src = _tree(tmp_path / "src", FILES)
+    root = tmp_path / "out"
+    command = [sys.executable, "-m", "manouche.httpkit.collectstatic", str(root), str(src)]
+    pipe = subprocess.PIPE
+    procs = [
+        subprocess.Popen([*command, "--no-packages"], stdout=pipe, stderr=pipe) for _ in range(3)
+    ]
+    results = [proc.communicate(timeout=120) + (proc.returncode,) for proc in procs]
+    assert [code for _, _, code in results] == [0, 0, 0], results
+    manifest = json.loads((root / MANIFEST_NAME).read_text())["paths"]
+    alone = collectstatic(tmp_path / "alone", [src], packages=False)
+    assert manifest == alone.manifest
+    for name in alone.written:
+        assert (root / name).read_bytes() == (tmp_path / "alone" / name).read_bytes(), name
+    assert not [p for p in root.rglob(".tmp-*")]
