@@ -154,12 +154,16 @@ def test_content_encoding_by_accept_encoding(collected, call, hashed):
         assert gzip.decompress(zipped.body) == CSS
         assert int(zipped.headers["Content-Length"]) == len(zipped.body) < len(CSS)
         assert zipped.content_type == "text/css"
-    for header in ("identity", "gzip;q=0", "gzip;q=abc", "deflate", ""):
+    for header in ("identity", "gzip;q=0", "gzip; Q=0", "gzip;q=abc", "gzip;q=nan", "deflate", ""):
         plain = call(app, path, headers={"Accept-Encoding": header})
         assert "Content-Encoding" not in plain.headers and plain.body == CSS, header
         assert plain.headers["Vary"] == "Accept-Encoding"
         assert plain.headers["ETag"] != zipped.headers["ETag"]
     assert call(app, path, headers={"Accept-Encoding": "*"}).headers["Content-Encoding"] == "gzip"
+    odd = call(app, path, headers={"Accept-Encoding": "gzip;level=9;q=0.5, *;q=0"})
+    assert odd.headers["Content-Encoding"] == "gzip"
+    huge = call(app, path, headers={"Accept-Encoding": "gzip," * 1000})
+    assert "Content-Encoding" not in huge.headers and huge.body == CSS
     # No compressed copy of a PNG: no Vary either.
     png = call(app, "/" + manifest["img/a.png"], headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in png.headers and "Vary" not in png.headers

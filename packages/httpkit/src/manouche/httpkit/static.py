@@ -105,14 +105,15 @@ def _accepted_codings(header: str) -> dict[str, float]:
         if not coding:
             continue
         quality = 1.0
-        params = params.strip().lower()
-        if params.startswith("q="):
-            try:
-                quality = float(params[2:])
-            except ValueError:
-                quality = 0.0
-            if not 0.0 <= quality <= 1.0:
-                quality = 0.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+                if not 0.0 <= quality <= 1.0:  # NaN too
+                    quality = 0.0
         accepted[coding] = quality
     return accepted
 
