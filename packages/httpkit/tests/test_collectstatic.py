@@ -288,3 +288,46 @@ def test_concurrent_runs_into_one_root_leave_whole_files(tmp_path):
     for name in alone.written:
         assert (root / name).read_bytes() == (tmp_path / "alone" / name).read_bytes(), name
     assert not [p for p in root.rglob(".tmp-*")]
+
+
+EDGE_CSS = b"""@import url("sub/x.css") screen;
+@import url('sub/x.css?v=1#frag');
+.b { background: url(  sub/img.png  ) }
+.c { background: url('/static/sub/img.png#top') }
+.d { background: url(sub/img.png?#q) }
+.e { background: url("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg'/>") }
+.f { background: url(https://example.com/a.png), url(mailto:x@example.com) }
+.g { background: url(./sub/./img.png), url(sub/../sub/img.png) }
+.h { background: url() }
+.i { content: "url(sub/img.png)" }
+/*# sourceMappingURL=data:application/json;base64,e30= */
+"""
+
+
+def test_edge_cases_match_django(tmp_path, django_settings):
+    files = {
+        "edge.css": EDGE_CSS,
+        "sub/x.css": b".x { background: url(img.png) }",
+        "sub/img.png": b"png",
+        "mod.js": b"let a = 1;\n//# sourceMappingURL=mod.js.map\n",
+        "mod.js.map": b"{}",
+    }
+    src = _tree(tmp_path / "src", files)
+    try:
+        django_files = _django_collect(src, tmp_path / "django")
+    except Exception as exc:  # Django refuses: so must we, naming a file
+        with pytest.raises(CollectStaticError):
+            collectstatic(tmp_path / "ours", [src], packages=False, compress=[])
+        pytest.fail(f"Django refused the edge cases: {exc}")
+    collectstatic(tmp_path / "ours", [src], packages=False, compress=[])
+    for name, data in django_files.items():
+        assert (tmp_path / "ours" / name).read_bytes() == data, name
+
+
+def test_uppercase_scheme_left_alone(tmp_path):
+    # Django matches schemes in lower case only and fails on HTTPS://...; a scheme
+    # is case-insensitive (RFC 3986), so the reference is left as written.
+    src = _tree(tmp_path / "src", {"a.css": b".f { background: url(HTTPS://EXAMPLE.COM/a.png) }"})
+    result = collectstatic(tmp_path / "out", [src], packages=False, compress=[])
+    rewritten = (tmp_path / "out" / result.manifest["a.css"]).read_bytes()
+    assert rewritten == b".f { background: url(HTTPS://EXAMPLE.COM/a.png) }"

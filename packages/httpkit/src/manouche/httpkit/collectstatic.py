@@ -74,6 +74,7 @@ class CollectStaticError(ValueError):
     """collectstatic could not finish: the message names the file and the problem."""
 
 
+_SCHEME = re.compile(r"^[a-z]+:", re.IGNORECASE)
 _DEFAULT_TEMPLATE = 'url("%(url)s")'
 _PATTERNS: tuple[tuple[str, tuple[tuple[re.Pattern[str], str], ...]], ...] = (
     (
@@ -217,7 +218,9 @@ class _Hasher:
             groups = match.groupdict()
             matched = groups["matched"]
             url = groups["url"]
-            if re.match(r"^[a-z]+:", url) or url.startswith("//"):
+            # Any scheme, in any case (Django's test is lower case only, and
+            # fails on "HTTPS://..." as on a missing file).
+            if _SCHEME.match(url) or url.startswith("//"):
                 return matched
             if url.startswith("/") and not url.startswith(static_url):
                 return matched
