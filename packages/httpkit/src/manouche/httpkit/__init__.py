@@ -1,6 +1,12 @@
 """manouche.httpkit: views, Django-style middleware, security headers and a dev server, on WebOb."""
 
 from manouche.httpkit._base import BaseMiddleware
+from manouche.httpkit.collectstatic import (
+    CollectResult,
+    CollectStaticError,
+    StaticManifest,
+    collectstatic,
+)
 from manouche.httpkit.common import CommonMiddleware
 from manouche.httpkit.compression import GZipMiddleware, compress_string, patch_vary_headers
 from manouche.httpkit.conditional import (
@@ -78,6 +84,8 @@ __all__ = [
     "AllowedHostsMiddleware",
     "BadRequest",
     "BaseMiddleware",
+    "CollectResult",
+    "CollectStaticError",
     "CommonMiddleware",
     "ConditionalGetMiddleware",
     "DisallowedHost",
@@ -96,6 +104,7 @@ __all__ = [
     "SecurityMiddleware",
     "StartResponse",
     "StaticFiles",
+    "StaticManifest",
     "StaticMount",
     "SuspiciousOperation",
     "TooManyFieldsSent",
@@ -107,6 +116,7 @@ __all__ = [
     "WSGIHandler",
     "XFrameOptionsMiddleware",
     "bad_request",
+    "collectstatic",
     "compress_string",
     "get_conditional_response",
     "get_csp_nonce",
