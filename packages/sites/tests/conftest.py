@@ -26,6 +26,7 @@ from manouche.sites import (
     Site,
     flatpage,
 )
+from manouche.sites._http import path_info
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -45,6 +46,7 @@ REDIRECTS = [
     (1, "/caf%C3%A9/", "/café-new/"),
     (1, "/exists/", "/never-used/"),
     (1, "/noslash/", "/slashed/"),
+    (1, "/bad%25FF/", "/fixed/"),
     (2, "/old/", "/other-new/"),
     (3, "/old/", "/port-new/"),
 ]
@@ -68,6 +70,10 @@ PATHS = [
     "/away/",
     "/js/",
     "/café/",
+    "/bad%FF/",
+    "/bad%FF",
+    "/x%FF%FE/",
+    "/pages/x%FF/",
     "/exists/",
     "/noslash",
     "/about/",
@@ -209,7 +215,7 @@ def our_app(db: models.Database | None = None) -> Callable[[webob.Request], webo
     """The same site as sites_djurls, with our middleware around it."""
 
     def app(request: webob.Request) -> webob.Response:
-        path = request.path_info
+        path = path_info(request)  # Django's repercenting of bytes that are not UTF-8
         if path == "/exists/":
             return webob.Response("exists")
         if path.startswith("/pages/"):
@@ -228,7 +234,7 @@ def our_app(db: models.Database | None = None) -> Callable[[webob.Request], webo
 def ask_ours(
     app: Callable[[webob.Request], webob.Response], host: str, path: str, user: bool = False
 ) -> tuple[int, str | None, bytes]:
-    request = webob.Request.blank(quote(path, safe="/?=&"), headers={"Host": host})
+    request = webob.Request.blank(quote(path, safe="/?=&%"), headers={"Host": host})
     if user:
         request.headers["X-User"] = "yes"
     response = app(request)

@@ -17,7 +17,30 @@ _ALLOWED_SCHEMES = frozenset({"http", "https", "ftp"})
 
 def request_path(request: webob.Request) -> str:
     """Django's ``request.path``: the script name and path info, percent-decoded."""
-    return request.script_name + request.path_info
+    return _decode(request.environ.get("SCRIPT_NAME", "")) + path_info(request)
+
+
+def path_info(request: webob.Request) -> str:
+    """The path info as text; bytes that are not UTF-8 stay percent-encoded.
+
+    WebOb's ``request.path_info`` raises ``UnicodeDecodeError`` on such a
+    path (a 500); Django re-percent-encodes the broken bytes
+    (``repercent_broken_unicode``), and so do we.
+    """
+    return _decode(request.environ.get("PATH_INFO", ""))
+
+
+def _decode(wsgi_text: str) -> str:
+    raw = wsgi_text.encode("latin-1", "replace")
+    parts = []
+    while True:
+        try:
+            parts.append(raw.decode("utf-8"))
+            return "".join(parts)
+        except UnicodeDecodeError as exc:
+            parts.append(raw[: exc.start].decode("utf-8"))
+            parts.append(quote(raw[exc.start : exc.end], safe=""))
+            raw = raw[exc.end :]
 
 
 def full_path(request: webob.Request, force_append_slash: bool = False) -> str:

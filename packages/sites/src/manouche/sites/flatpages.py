@@ -27,6 +27,7 @@ from manouche import orm_lite as models
 from manouche.sites._http import (
     GetResponse,
     not_found,
+    path_info,
     redirect,
     redirect_to_login,
     request_path,
@@ -178,7 +179,7 @@ def FlatpageFallbackMiddleware(  # noqa: N802 - Django's name for the middleware
             return response
         answer = flatpage(
             request,
-            request.path_info,
+            path_info(request),
             render=render,
             login_url=login_url,
             append_slash=append_slash,
