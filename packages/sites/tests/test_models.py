@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -9,7 +10,13 @@ import webob
 from conftest import create_tables, fill_with_ours
 
 from manouche import orm_lite as models
-from manouche.sites import RequestSite, Site, get_current_site, split_domain_port
+from manouche.sites import (
+    RequestSite,
+    Site,
+    configure_site_cache,
+    get_current_site,
+    split_domain_port,
+)
 from manouche.sites import models as site_models
 
 
@@ -79,10 +86,15 @@ def test_cached_site_needs_no_query_and_saving_clears_it(db: models.Database) ->
         manager.get_current(_request("other.test"))
 
 
-def test_cache_is_bounded_whatever_the_hosts(
-    db: models.Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(site_models._cache, "size", 16)
+@pytest.fixture
+def restore_cache() -> Iterator[None]:
+    yield
+    configure_site_cache()
+    site_models._cache.clock = time.monotonic
+
+
+def test_cache_is_bounded_whatever_the_hosts(db: models.Database, restore_cache: None) -> None:
+    configure_site_cache(size=16)
     manager = Site.objects.db_manager(db)
     for port in range(1, 200):
         assert manager.get_current(_request(f"example.com:{port}")).pk == 1
@@ -118,3 +130,32 @@ def test_request_site() -> None:
 def test_domain_with_spaces_is_invalid() -> None:
     with pytest.raises(models.ValidationError, match="spaces or tabs"):
         Site(domain="exa mple.com", name="x").full_clean(validate_unique=False)
+
+
+def test_cached_sites_expire_so_other_processes_changes_are_seen(
+    db: models.Database, restore_cache: None
+) -> None:
+    ticks = [1000.0]
+    configure_site_cache(ttl=30)
+    site_models._cache.clock = lambda: ticks[0]
+    manager = Site.objects.db_manager(db)
+    assert manager.get_current(_request("other.test")).name == "Other"
+    # Another process renames the site: no signal reaches this one.
+    with db.engine.begin() as conn:
+        conn.execute(Site.__table__.update().where(Site.__table__.c.id == 2).values(name="New"))
+    ticks[0] += 29.9
+    assert manager.get_current(_request("other.test")).name == "Other"  # still cached
+    ticks[0] += 0.1
+    assert manager.get_current(_request("other.test")).name == "New"
+
+
+def test_cache_off(db: models.Database, restore_cache: None) -> None:
+    configure_site_cache(ttl=0)
+    manager = Site.objects.db_manager(db)
+    for _ in range(3):
+        with models.count_queries(db) as seen:
+            assert manager.get_current(_request("other.test")).pk == 2
+        assert len(seen) == 1
+    assert len(site_models._cache) == 0
+    with pytest.raises(ValueError, match="size and a ttl"):
+        configure_site_cache(size=-1)

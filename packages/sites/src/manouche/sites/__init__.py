@@ -10,10 +10,12 @@ from manouche.sites.flatpages import (
 )
 from manouche.sites.models import (
     SITE_CACHE_SIZE,
+    SITE_CACHE_TTL,
     RequestSite,
     Site,
     SiteManager,
     clear_site_cache,
+    configure_site_cache,
     get_current_site,
     split_domain_port,
 )
@@ -22,6 +24,7 @@ from manouche.sites.redirects import Redirect, RedirectFallbackMiddleware
 __all__ = [
     "DEFAULT_LOGIN_URL",
     "SITE_CACHE_SIZE",
+    "SITE_CACHE_TTL",
     "FlatPage",
     "FlatpageFallbackMiddleware",
     "Redirect",
@@ -30,6 +33,7 @@ __all__ = [
     "Site",
     "SiteManager",
     "clear_site_cache",
+    "configure_site_cache",
     "default_render",
     "flatpage",
     "get_current_site",

@@ -6,14 +6,18 @@ domain is the request's host (first with the port, then without it, ignoring
 case) and keeps it in a per-process cache that saving or deleting a ``Site``
 clears, as Django's ``SITE_CACHE`` does. Unlike Django's, the cache is keyed
 by the normalised host and bounded, so requests with endless ``Host``
-variants (ports, letter case) cannot grow it without limit.
+variants (ports, letter case) cannot grow it without limit, and its entries
+expire (60 seconds by default), so a site changed by another worker process
+is seen without a restart.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from manouche import orm_lite as models
@@ -24,10 +28,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SITE_CACHE_SIZE",
+    "SITE_CACHE_TTL",
     "RequestSite",
     "Site",
     "SiteManager",
     "clear_site_cache",
+    "configure_site_cache",
     "get_current_site",
     "split_domain_port",
 ]
@@ -37,6 +43,9 @@ _HOST_RE = re.compile(r"^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]+))?$"
 
 SITE_CACHE_SIZE = 1024
 """How many hosts the per-process cache of :func:`get_current_site` remembers."""
+
+SITE_CACHE_TTL = 60.0
+"""Seconds a cached site is trusted before it is read again (see :func:`configure_site_cache`)."""
 
 
 def split_domain_port(host: str) -> tuple[str, str]:
@@ -64,23 +73,38 @@ def _simple_domain_name_validator(value: str) -> None:
 
 
 class _SiteCache:
-    """A bounded, thread-safe map of host -> Site (least recently used dropped first)."""
+    """A bounded, thread-safe map of host -> Site whose entries expire.
 
-    def __init__(self, size: int) -> None:
+    The least recently used entry goes first when it is full; an entry older
+    than ``ttl`` seconds is read again from the database, so another worker
+    process's change to a site is seen within ``ttl`` seconds (saving or
+    deleting a site in this process clears the cache at once).
+    """
+
+    def __init__(self, size: int, ttl: float | None) -> None:
         self.size = size
-        self._items: OrderedDict[Any, Site] = OrderedDict()
+        self.ttl = ttl
+        self.clock: Callable[[], float] = time.monotonic
+        self._items: OrderedDict[Any, tuple[Site, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Any) -> Site | None:
         with self._lock:
-            site = self._items.get(key)
-            if site is not None:
-                self._items.move_to_end(key)
+            item = self._items.get(key)
+            if item is None:
+                return None
+            site, stored = item
+            if self.ttl is not None and self.clock() - stored >= self.ttl:
+                del self._items[key]
+                return None
+            self._items.move_to_end(key)
             return site
 
     def put(self, key: Any, site: Site) -> None:
+        if self.size <= 0 or self.ttl == 0:
+            return
         with self._lock:
-            self._items[key] = site
+            self._items[key] = (site, self.clock())
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
@@ -93,7 +117,20 @@ class _SiteCache:
         return len(self._items)
 
 
-_cache = _SiteCache(SITE_CACHE_SIZE)
+def configure_site_cache(size: int = SITE_CACHE_SIZE, ttl: float | None = SITE_CACHE_TTL) -> None:
+    """Set how many hosts the site cache keeps and for how many seconds.
+
+    ``ttl=None`` keeps them until a ``Site`` is saved or deleted in this
+    process (Django's behaviour); ``ttl=0`` or ``size=0`` turns the cache off.
+    The cache is emptied.
+    """
+    if size < 0 or (ttl is not None and ttl < 0):
+        raise ValueError(f"the site cache needs a size and a ttl of 0 or more, got {size}, {ttl}")
+    _cache.size, _cache.ttl = size, ttl
+    _cache.clear()
+
+
+_cache = _SiteCache(SITE_CACHE_SIZE, SITE_CACHE_TTL)
 
 
 class SiteManager(models.Manager):
