@@ -15,6 +15,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "adminkit": frozenset({"formkit", "tplkit", "urlmap", "httpkit"}),
     "restkit": frozenset({"urlmap"}),
     "authkit": frozenset({"signals", "httpkit", "orm_lite"}),
+    "sites": frozenset({"orm_lite", "signals"}),
 }
 
 # Optional integrations: an import of a sibling that sits behind an extra and
