@@ -11,7 +11,7 @@ from manouche.formkit.boundfield import BoundField, _strip_microseconds
 from manouche.formkit.exceptions import NON_FIELD_ERRORS, ValidationError
 from manouche.formkit.fields import Field, FileField
 from manouche.formkit.media import Media, MediaDefiningClass
-from manouche.formkit.renderers import _render_html, get_default_renderer
+from manouche.formkit.renderers import RenderableMixin, get_default_renderer
 from manouche.formkit.translation import gettext
 from manouche.formkit.utils import ErrorDict, ErrorList
 
@@ -46,7 +46,7 @@ class DeclarativeFieldsMetaclass(MediaDefiningClass):
         return new_class
 
 
-class BaseForm:
+class BaseForm(RenderableMixin):
     """A form without the declarative syntax: ``base_fields`` set by the caller.
 
     ``data`` is any mapping of submitted values: a WebOb or Werkzeug
@@ -350,21 +350,6 @@ class BaseForm:
             else:
                 fields.append((bf, bf.errors.__html__()))
         return {"form": self, "fields": fields, "hidden_fields": hidden, "errors": top}
-
-    def render(
-        self,
-        template_name: str | None = None,
-        context: Mapping[str, Any] | None = None,
-        renderer: Any = None,
-    ) -> Markup:
-        """The form through ``template_name`` (the renderer's form template by default).
-
-        .. versionchanged:: 0.2 takes Django's arguments and goes through the renderer.
-        """
-        renderer = renderer or self.renderer
-        return _render_html(
-            renderer, template_name or self.template_name, context or self.get_context()
-        )
 
     def as_div(self) -> Markup:
         """Each field in a ``<div>``: label, help text, errors, widget."""

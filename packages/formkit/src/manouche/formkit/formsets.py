@@ -17,7 +17,7 @@ from manouche.formkit.exceptions import ValidationError
 from manouche.formkit.fields import BooleanField, IntegerField
 from manouche.formkit.forms import BaseForm, Form
 from manouche.formkit.media import Media
-from manouche.formkit.renderers import _render_html, get_default_renderer
+from manouche.formkit.renderers import RenderableMixin, get_default_renderer
 from manouche.formkit.translation import gettext
 from manouche.formkit.utils import ErrorList
 from manouche.formkit.widgets import CheckboxInput, HiddenInput, NumberInput, Widget
@@ -64,7 +64,7 @@ class ManagementForm(Form):
         return cleaned
 
 
-class BaseFormSet:
+class BaseFormSet(RenderableMixin):
     """A list of forms of one class (``form``), bound and validated together.
 
     Built by :func:`formset_factory`, which sets ``form``, ``extra``,
@@ -445,19 +445,6 @@ class BaseFormSet:
 
     def get_context(self) -> dict[str, Any]:
         return {"formset": self}
-
-    def render(
-        self,
-        template_name: str | None = None,
-        context: Mapping[str, Any] | None = None,
-        renderer: Any = None,
-    ) -> Markup:
-        """The management form and the forms, through the renderer's formset template."""
-        return _render_html(
-            renderer or self.renderer,
-            template_name or self.template_name,
-            context or self.get_context(),
-        )
 
     def as_div(self) -> Markup:
         return self.render(self.template_name_div)

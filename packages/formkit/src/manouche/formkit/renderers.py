@@ -34,6 +34,7 @@ __all__ = [
     "BaseRenderer",
     "Jinja2Renderer",
     "PythonRenderer",
+    "RenderableMixin",
     "TemplateDoesNotExist",
     "get_default_renderer",
     "set_default_renderer",
@@ -379,3 +380,33 @@ def _render_html(renderer: Any, template_name: str, context: Mapping[str, Any]) 
         if function is not None:
             return Markup(function(context).strip())
     return Markup(renderer.render(template_name, context))
+
+
+class RenderableMixin:
+    """``render()`` as Django's ``RenderableMixin``: forms, formsets and error dicts share it.
+
+    The class gives ``renderer``, ``template_name`` and ``get_context()``.
+    """
+
+    renderer: Any
+
+    @property
+    def template_name(self) -> str:
+        raise NotImplementedError
+
+    def get_context(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def render(
+        self,
+        template_name: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> Markup:
+        """Through ``template_name`` (the object's own template by default), with ``context``
+        (``get_context()``) and ``renderer`` (the object's)."""
+        return _render_html(
+            renderer or self.renderer,
+            template_name or self.template_name,
+            context or self.get_context(),
+        )

@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from manouche.formkit.exceptions import ValidationError
-from manouche.formkit.renderers import _render_html, get_default_renderer
+from manouche.formkit.renderers import RenderableMixin, _render_html, get_default_renderer
 
 __all__ = ["ErrorDict", "ErrorList", "flatatt", "pretty_name"]
 
@@ -191,7 +191,7 @@ class ErrorList(UserList, list):  # type: ignore[type-arg,misc]  # Django's shap
         return repr(list(self))
 
 
-class ErrorDict(dict[str, ErrorList]):
+class ErrorDict(RenderableMixin, dict[str, ErrorList]):
     """Errors per field name (``__all__`` for the whole form), renderable as HTML."""
 
     template_name = "django/forms/errors/dict/default.html"
@@ -204,18 +204,6 @@ class ErrorDict(dict[str, ErrorList]):
 
     def get_context(self) -> dict[str, Any]:
         return {"errors": self.items(), "error_class": "errorlist"}
-
-    def render(
-        self,
-        template_name: str | None = None,
-        context: Mapping[str, Any] | None = None,
-        renderer: Any = None,
-    ) -> Markup:
-        return _render_html(
-            renderer or self.renderer,
-            template_name or self.template_name,
-            context or self.get_context(),
-        )
 
     def as_data(self) -> dict[str, list[ValidationError]]:
         return {field: errors.as_data() for field, errors in self.items()}
