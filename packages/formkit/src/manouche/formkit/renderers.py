@@ -392,10 +392,12 @@ class RenderableMixin:
 
     @property
     def template_name(self) -> str:
-        raise NotImplementedError
+        raise NotImplementedError("Subclasses of RenderableMixin must provide a template_name.")
 
     def get_context(self) -> dict[str, Any]:
-        raise NotImplementedError
+        raise NotImplementedError(
+            "Subclasses of RenderableMixin must provide a get_context() method."
+        )
 
     def render(
         self,
