@@ -228,6 +228,19 @@ def update_with_expressions(m: Any) -> Any:
 
 
 @scenario
+def save_with_expressions(m: Any) -> Any:
+    # An expression assigned to a field is computed by the database on save (never bound
+    # as a value: its repr was once stored).
+    b = m.Book.objects.get(pk=3)
+    b.pages = m.F("pages") + 10
+    b.title = m.Lower(m.Value("SHOUTED Title"))
+    b.save()
+    p = m.Publisher(name=m.Upper(m.Value("made upper")), country="FR")
+    p.save()
+    return list(m.Book.objects.filter(pk=3).values_list("pages", "title")) + [p.pk]
+
+
+@scenario
 def bulk_create_and_update(m: Any) -> Any:
     made = m.Tag.objects.bulk_create([m.Tag(name=f"bulk-{i}") for i in range(5)])
     books = list(m.Book.objects.filter(pk__lte=10).order_by("pk"))

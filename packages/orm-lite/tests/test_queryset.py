@@ -275,3 +275,42 @@ def test_chains_of_one_shape_share_a_plan_and_bind_new_values(db: Any, library: 
     with count_queries(db) as q:
         assert chain(150, "Bob") == [b.title for b in expected[(160, "Bob")]]
     assert len(q) == 1
+
+
+def test_save_computes_an_assigned_expression(db: Any, library: Any) -> None:
+    book = library["books"][0]
+    book.pages = models.F("pages") + 5
+    book.title = models.Lower(models.Value("SHOUT"))
+    book.save()
+    book.refresh_from_db()
+    assert (book.pages, book.title) == (105, "shout")
+    tag = Tag(name=models.Upper(models.Value("new")))
+    tag.save()
+    assert Tag.objects.get(pk=tag.pk).name == "NEW"
+    with pytest.raises(ValueError, match="F\\(\\) expressions can only be used to update"):
+        Tag.objects.create(name=models.F("name"))
+
+
+def test_queryset_operators_merge_the_conditions(db: Any, library: Any) -> None:
+    young = Author.objects.filter(age__lt=35)
+    bob = Author.objects.filter(name="Bob")
+    assert sorted(a.name for a in young | bob) == ["Ann", "Bob"]
+    assert list(young & bob) == []
+    assert sorted(a.name for a in (young | bob) ^ bob) == ["Ann"]
+    long_ = Book.objects.filter(pages__gte=150)
+    by_ann = Book.objects.filter(author__name="Ann")
+    assert sorted(b.title for b in long_ & by_ann) == ["B5"]
+    assert (long_ | by_ann).count() == 10
+    assert sorted(b.title for b in long_ ^ by_ann) == [f"B{i}" for i in range(10) if i != 5]
+    assert list((young | bob).values_list("name", flat=True).order_by("name")) == ["Ann", "Bob"]
+    assert list(young | Author.objects.none()) == list(young)
+    with pytest.raises(TypeError, match="different base models"):
+        young | Book.objects.all()
+    with pytest.raises(TypeError, match="unique query with a non-unique"):
+        young | bob.distinct()
+    with pytest.raises(TypeError, match="once a slice has been taken"):
+        young.all()[:1] & bob
+    if db.vendor not in ("mysql", "mariadb"):  # (no LIMIT in an IN subquery there, as Django)
+        assert [a.name for a in young.all()[:1] | bob.order_by("name")] == ["Ann", "Bob"]
+    with pytest.raises(TypeError, match="combined queryset"):
+        young.union(bob) | bob

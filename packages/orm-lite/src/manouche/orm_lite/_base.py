@@ -14,6 +14,7 @@ from manouche.orm_lite._async import AsyncModelMixin
 from manouche.orm_lite._exceptions import (
     NON_FIELD_ERRORS,
     FieldDoesNotExist,
+    FieldError,
     MultipleObjectsReturned,
     ObjectDoesNotExist,
     ValidationError,
@@ -247,6 +248,15 @@ def _add_constraints(cls: type[Model]) -> None:
         if not isinstance(idx, Index):
             raise TypeError(f"{cls.__name__}.Meta.indexes: {idx!r} is not an Index")
         idx.attach(cls)
+
+
+def _computed(values: dict[str, Any]) -> dict[str, Any]:
+    """Move the SQL expressions out of ``values`` (the bound parameters) into their own dict:
+    the statement computes those, the rest stay bound parameters."""
+    exprs = {k: v for k, v in values.items() if isinstance(v, sa.ClauseElement)}
+    for k in exprs:
+        del values[k]
+    return exprs
 
 
 class Model(AsyncModelMixin, metaclass=ModelBase):
@@ -569,10 +579,13 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             and not force_insert
             and not (adding and pk.has_default() and not force_update)
         ):
-            values = {f.column: f.get_prep_value(f.pre_save(self, False)) for f in fields}
+            values = {f.column: self._save_value(f, False, table) for f in fields}
             pkcol = table.c[pk.column]
             if values:
                 stmt = table.update().where(pkcol == sa.bindparam("_orm_pk", type_=pkcol.type))
+                exprs = _computed(values)
+                if exprs:
+                    stmt = stmt.values(exprs)
                 _, n, _ = db._run(stmt, {**values, "_orm_pk": pk_val})
                 updated = n > 0
             else:
@@ -587,12 +600,42 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             for f in all_fields:
                 if f.primary_key and self.__dict__.get(f.attname) is None:
                     continue
-                values[f.column] = f.get_prep_value(f.pre_save(self, True))
-            _, _, inserted = db._run(table.insert(), values)
+                values[f.column] = self._save_value(f, True, table)
+            exprs = _computed(values)
+            insert = table.insert().values(exprs) if exprs else table.insert()
+            _, _, inserted = db._run(insert, values)
             if self.__dict__.get(pk.attname) is None and inserted:
                 self.__dict__[pk.attname] = inserted[0]
             created = True
         return created
+
+    def _save_value(self, f: Field, add: bool, table: sa.Table) -> Any:
+        """The value ``f`` writes: its prepared Python value, or an expression compiled
+        into the statement (``obj.n = F("n") + 1``, ``obj.name = Lower(Value("X"))``), as
+        Django does; an expression is never bound as a parameter (its repr would be stored).
+        """
+        from manouche.orm_lite._expressions import Expression
+        from manouche.orm_lite._query import Query
+
+        value = f.pre_save(self, add)
+        if not isinstance(value, Expression):
+            return f.get_prep_value(value)
+        scratch = Query(f.model)
+        res = value.resolve(scratch, None)
+        if scratch.joins:
+            raise FieldError("Joined field references are not permitted in this query")
+        if res.is_aggregate:
+            raise FieldError(
+                f"Aggregate functions are not allowed in this query ({f.name}={value!r})."
+            )
+        if add and any(
+            isinstance(e, sa.Column) and e.table is table for e in sa.sql.visitors.iterate(res.expr)
+        ):
+            raise ValueError(
+                f'Failed to insert expression "{value!r}" on {f}. F() expressions can only be '
+                "used to update, not to insert."
+            )
+        return res.expr
 
     save_base = save
 

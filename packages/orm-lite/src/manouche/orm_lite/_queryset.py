@@ -6,7 +6,7 @@ import collections
 import datetime
 import decimal
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import sqlalchemy as sa
 
@@ -753,6 +753,85 @@ class QuerySet(AsyncQuerySetMixin):
         q.values_exprs = exprs
         qs._prefetch_lookups = []
         return qs
+
+    # -- the & | ^ operators -------------------------------------------------------------
+
+    def _merge_check(self, other: Any, op: str) -> TypeGuard[QuerySet]:
+        """Django's checks before ``qs1 op qs2``; False when ``other`` is no QuerySet."""
+        if not isinstance(other, QuerySet):
+            return False
+        if self._query.combinator is not None or other._query.combinator is not None:
+            raise TypeError(f"Cannot use {op} operator with combined queryset.")
+        if self._kind != other._kind or (
+            self._kind != MODELS
+            and set(self._query.values_names or ()) != set(other._query.values_names or ())
+        ):
+            raise TypeError(
+                f"Merging '{type(self).__name__}' classes must involve the same values in "
+                "each case."
+            )
+        if self.model is not other.model:
+            raise TypeError("Cannot combine queries on two different base models.")
+        if bool(self._query.distinct) != bool(other._query.distinct):
+            raise TypeError("Cannot combine a unique query with a non-unique query.")
+        if self._query.distinct != other._query.distinct:
+            raise TypeError("Cannot combine queries with different distinct fields.")
+        return True
+
+    def _pk_condition(self, other: QuerySet) -> Any:
+        """``pk IN (other's keys)``, compiled on this QuerySet's query (a WHERE term)."""
+        keys = other if other._query.is_sliced else other.order_by()
+        probe = self.model._base_manager.filter(pk__in=keys.values("pk"))._query
+        return sa.and_(*probe.where)
+
+    def _merged(self, other: QuerySet, op: str) -> QuerySet:
+        lhs = self
+        if op != "&" and (self._query.is_sliced or self._query.having):
+            lhs = self.model._base_manager.filter(pk__in=self.values("pk"))
+            lhs.__class__ = self.__class__
+        elif self._query.is_sliced:
+            raise TypeError("Cannot combine queries once a slice has been taken.")
+        combined = lhs._clone()
+        q = combined._query
+        q.capture = None  # a hand-made WHERE: no compiled plan for this chain
+        mine = sa.and_(*q.where) if q.where else sa.true()
+        theirs = self._pk_condition(other)
+        if op == "&":
+            q.where = [*q.where, theirs]
+        elif op == "|":
+            q.where = [sa.or_(mine, theirs)]
+        else:
+            q.where = [sa.and_(sa.or_(mine, theirs), sa.not_(sa.and_(mine, theirs)))]
+        if other._query.order_by and not other._query.joins:
+            q.order_by = list(other._query.order_by)
+        return combined
+
+    def __and__(self, other: Any) -> QuerySet:
+        if not self._merge_check(other, "&"):
+            return NotImplemented
+        if other._query.empty:
+            return other
+        if self._query.empty:
+            return self
+        return self._merged(other, "&")
+
+    def __or__(self, other: Any) -> QuerySet:
+        if not self._merge_check(other, "|"):
+            return NotImplemented
+        if self._query.empty:
+            return other
+        if other._query.empty:
+            return self
+        return self._merged(other, "|")
+
+    def __xor__(self, other: Any) -> QuerySet:
+        if not self._merge_check(other, "^"):
+            return NotImplemented
+        if self._query.empty:
+            return other
+        if other._query.empty:
+            return self
+        return self._merged(other, "^")
 
     # -- combinators ---------------------------------------------------------------------
 
