@@ -588,6 +588,34 @@ case(
     ),
 )
 
+# -- arithmetic output types (Django's CombinedExpression rules) -----------------------------
+case(
+    "integer_division_stays_integer",
+    lambda m: (
+        m.Book.objects.annotate(
+            by_int=m.F("pages") / 7,
+            by_col=m.F("pages") / m.F("author__age"),
+            by_value=m.F("pages") / m.Value(3),
+        )
+        .order_by("pk")
+        .values_list("pk", "by_int", "by_col", "by_value")
+    ),
+)
+case(
+    "mixed_numbers_widen",
+    lambda m: (
+        m.Book.objects.filter(rating__isnull=False)
+        .annotate(
+            int_dec=m.F("pages") + m.F("price"),
+            dec_int=m.F("price") * 2,
+            int_float=m.F("pages") * m.F("rating"),
+            float_int=m.F("rating") / 2,
+        )
+        .order_by("pk")
+        .values_list("pk", "int_dec", "dec_int", "int_float", "float_int")
+    ),
+)
+
 
 def _run(fn: Case_, side: Any) -> Any:
     try:

@@ -314,3 +314,13 @@ def test_queryset_operators_merge_the_conditions(db: Any, library: Any) -> None:
         assert [a.name for a in young.all()[:1] | bob.order_by("name")] == ["Ann", "Bob"]
     with pytest.raises(TypeError, match="combined queryset"):
         young.union(bob) | bob
+
+
+def test_exists_combines_with_q_in_one_filter(db: Any, library: Any) -> None:
+    long_books = models.Exists(Book.objects.filter(author=models.OuterRef("pk"), pages__gte=170))
+    assert [a.name for a in Author.objects.filter(long_books & models.Q(age__gt=35))] == ["Bob"]
+    assert sorted(a.name for a in Author.objects.filter(models.Q(name="Ann") | long_books)) == [
+        "Ann",
+        "Bob",
+    ]
+    assert [a.name for a in Author.objects.filter(~long_books & models.Q(age__lt=35))] == ["Ann"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import decimal
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -35,58 +36,141 @@ class Resolved(NamedTuple):
     nullable: bool = False
 
 
+def _hashable(value: Any) -> Any:
+    """``value`` made hashable as Django's ``make_hashable``: dicts and unhashable iterables
+    become tuples (so ``Q(pk__in=[1, 2]) == Q(pk__in=(1, 2))``)."""
+    if isinstance(value, dict):
+        return tuple((k, _hashable(v)) for k, v in sorted(value.items()))
+    try:
+        hash(value)
+    except TypeError:
+        if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+            raise
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
 class Q:
     """A condition tree: ``Q(a=1) | ~Q(b__in=[2, 3]) & Q(c__isnull=True)``."""
 
     AND = "AND"
     OR = "OR"
     XOR = "XOR"
+    default = AND
+    conditional = True
 
     def __init__(
         self, *args: Any, _connector: str | None = None, _negated: bool = False, **kwargs: Any
     ) -> None:
+        if _connector not in (None, self.AND, self.OR, self.XOR):
+            raise ValueError(
+                f"_connector must be one of {self.AND!r}, {self.OR!r}, {self.XOR!r}, or None."
+            )
         self.children: list[Any] = [*args, *sorted(kwargs.items())]
         self.connector = _connector or self.AND
         self.negated = _negated
 
-    def _combine(self, other: Any, conn: str) -> Q:
-        if not isinstance(other, Q):
-            raise TypeError(f"Cannot combine a Q with {type(other).__name__}")
-        if not other.children:
-            return copy.deepcopy(self)
-        if not self.children:
-            return copy.deepcopy(other)
-        obj = Q(_connector=conn)
-        obj.children = [self, other]
+    @classmethod
+    def create(cls, children: Any = None, connector: str | None = None, negated: bool = False) -> Q:
+        """A Q of ``children`` joined by ``connector`` (Django's ``Node.create``)."""
+        obj = cls(_connector=connector, _negated=negated)
+        obj.children = list(children or ())
         return obj
 
-    def __and__(self, other: Any) -> Q:
+    def copy(self) -> Q:
+        obj = self.create(connector=self.connector, negated=self.negated)
+        obj.children = list(self.children)
+        return obj
+
+    __copy__ = copy
+
+    def __len__(self) -> int:
+        return len(self.children)
+
+    def add(self, data: Any, conn_type: str) -> Any:
+        """Add ``data`` joined by ``conn_type``, flattening as Django's ``Node.add``."""
+        if self.connector != conn_type:
+            obj = self.copy()
+            self.connector = conn_type
+            self.children = [obj, data]
+            return data
+        if (
+            isinstance(data, Q)
+            and not data.negated
+            and (data.connector == conn_type or len(data) == 1)
+        ):
+            self.children.extend(data.children)
+            return self
+        self.children.append(data)
+        return data
+
+    def _combine(self, other: Any, conn: str) -> Any:
+        if getattr(other, "conditional", False) is False:
+            raise TypeError(other)
+        if not self:
+            return other.copy() if hasattr(other, "copy") else copy.copy(other)
+        if isinstance(other, Q) and not other:
+            return self.copy()
+        obj = self.create(connector=conn)
+        obj.add(self, conn)
+        obj.add(other, conn)
+        return obj
+
+    def __and__(self, other: Any) -> Any:
         return self._combine(other, self.AND)
 
-    def __or__(self, other: Any) -> Q:
+    def __or__(self, other: Any) -> Any:
         return self._combine(other, self.OR)
 
-    def __xor__(self, other: Any) -> Q:
+    def __xor__(self, other: Any) -> Any:
         return self._combine(other, self.XOR)
 
     def __invert__(self) -> Q:
-        obj = Q(_connector=self.connector, _negated=not self.negated)
-        obj.children = list(self.children)
+        obj = self.copy()
+        obj.negated = not self.negated
         return obj
 
     def __bool__(self) -> bool:
         return bool(self.children)
 
+    def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+        """(import path, args, kwargs) that rebuild this Q, as Django's ``Q.deconstruct``."""
+        path = f"{type(self).__module__}.{type(self).__name__}"
+        if path == "manouche.orm_lite._expressions.Q":
+            path = "manouche.orm_lite.Q"
+        kwargs: dict[str, Any] = {}
+        if self.connector != self.default:
+            kwargs["_connector"] = self.connector
+        if self.negated:
+            kwargs["_negated"] = True
+        return path, tuple(self.children), kwargs
+
+    def flatten(self) -> Any:
+        """This Q and everything under it, depth first (Django's ``Q.flatten``)."""
+        yield self
+        for child in self.children:
+            if isinstance(child, tuple):
+                child = child[1]
+            if hasattr(child, "flatten"):
+                yield from child.flatten()
+            else:
+                yield child
+
+    @property
+    def identity(self) -> tuple[Any, ...]:
+        kids = tuple(
+            (c[0], _hashable(c[1])) if isinstance(c, tuple) and len(c) == 2 else c
+            for c in self.children
+        )
+        return (type(self), self.connector, self.negated, *kids)
+
     def __eq__(self, other: object) -> bool:
         return (
-            isinstance(other, Q)
-            and other.children == self.children
-            and other.connector == self.connector
-            and other.negated == self.negated
+            isinstance(other, Q) and type(other) is type(self) and other.identity == self.identity
         )
 
     def __hash__(self) -> int:
-        return hash((self.connector, self.negated, repr(self.children)))
+        return hash(self.identity)
 
     def __repr__(self) -> str:
         inner = f" {self.connector} ".join(repr(c) for c in self.children)
@@ -95,6 +179,19 @@ class Q:
 
 class Combinable:
     """Arithmetic between expressions and plain values: ``F("price") * 2``."""
+
+    # The connectors of ``CombinedExpression``, Django's names.
+    ADD = "+"
+    SUB = "-"
+    MUL = "*"
+    DIV = "/"
+    POW = "^"
+    MOD = "%%"
+    BITAND = "&"
+    BITOR = "|"
+    BITLEFTSHIFT = "<<"
+    BITRIGHTSHIFT = ">>"
+    BITXOR = "#"
 
     def _combine(self, other: Any, op: str, reversed_: bool) -> CombinedExpression:
         if not isinstance(other, Expression):
@@ -155,19 +252,38 @@ class Combinable:
     def bitrightshift(self, other: Any) -> CombinedExpression:
         return self._combine(other, ">>", False)
 
-    def _logical(self, other: Any) -> Any:
+    def _logical(self, other: Any, conn: str) -> Any:
+        if getattr(self, "conditional", False) and getattr(other, "conditional", False):
+            # conditions combine as Q does: Exists(...) & Q(...), Q(...) | ~Exists(...)
+            return Q(self)._combine(other if isinstance(other, Q) else Q(other), conn)
         if (
             isinstance(other, Q)
             or getattr(self, "conditional", False)
             or getattr(other, "conditional", False)
             or not isinstance(other, Combinable | int | float | str)
         ):
-            return NotImplemented  # a condition with a condition: not combined here
+            return NotImplemented  # a condition with a non-condition: not combined here
         raise NotImplementedError(
             "Use .bitand(), .bitor(), and .bitxor() for bitwise logical operations."
         )
 
-    __and__ = __or__ = __xor__ = __rand__ = __ror__ = __rxor__ = _logical
+    def __and__(self, other: Any) -> Any:
+        return self._logical(other, Q.AND)
+
+    def __or__(self, other: Any) -> Any:
+        return self._logical(other, Q.OR)
+
+    def __xor__(self, other: Any) -> Any:
+        return self._logical(other, Q.XOR)
+
+    def __rand__(self, other: Any) -> Any:
+        return self._logical(other, Q.AND)
+
+    def __ror__(self, other: Any) -> Any:
+        return self._logical(other, Q.OR)
+
+    def __rxor__(self, other: Any) -> Any:
+        return self._logical(other, Q.XOR)
 
 
 class Expression(Combinable):
@@ -222,6 +338,31 @@ class Value(Expression):
         return f"Value({self.value!r})"
 
 
+def _numeric_kind(expression: Any, resolved: Resolved) -> str | None:
+    """ "int", "dec", "float" for a number typed expression (a field or a Python value)."""
+    from manouche.orm_lite._fields import AutoField, DecimalField, FloatField, IntegerField
+
+    field = resolved.field
+    if field is None and isinstance(expression, Value):
+        value = expression.value
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            return "int"
+        if isinstance(value, float):
+            return "float"
+        if isinstance(value, decimal.Decimal):
+            return "dec"
+        return None
+    if isinstance(field, IntegerField | AutoField):
+        return "int"
+    if isinstance(field, DecimalField):
+        return "dec"
+    if isinstance(field, FloatField):
+        return "float"
+    return None
+
+
 class CombinedExpression(Expression):
     def __init__(self, lhs: Expression, connector: str, rhs: Expression) -> None:
         self.lhs = lhs
@@ -241,6 +382,7 @@ class CombinedExpression(Expression):
             "*": lambda a, b: a * b,
             "/": lambda a, b: a / b,
             "%": lambda a, b: a % b,
+            "%%": lambda a, b: a % b,
             "^": lambda a, b: sa.func.power(a, b),
             "&": lambda a, b: a.op("&")(b),
             "|": lambda a, b: a.op("|")(b),
@@ -249,8 +391,25 @@ class CombinedExpression(Expression):
             # XOR has no operator common to SQLite, PostgreSQL (#) and MySQL (^).
             "#": lambda a, b: a.op("|")(b) - a.op("&")(b),
         }
-        expr = ops[self.connector](left.expr, right.expr)
+        lkind, rkind = _numeric_kind(self.lhs, left), _numeric_kind(self.rhs, right)
         field = left.field or right.field
+        if self.connector == "/" and lkind == rkind == "int":
+            # integer operands divide as integers, as Django's on SQLite and PostgreSQL
+            # (SQLAlchemy's ``/`` casts to NUMERIC; ``//`` is ``/`` there, ``DIV`` on MySQL)
+            expr = sa.type_coerce(left.expr, sa.Integer()) // sa.type_coerce(
+                right.expr, sa.Integer()
+            )
+        else:
+            expr = ops[self.connector](left.expr, right.expr)
+        if lkind and rkind and lkind != rkind:
+            # Django's output field of mixed numbers: with a float, a float; else a decimal
+            wider = "float" if "float" in (lkind, rkind) else "dec"
+            field = left.field if lkind == wider else right.field
+            if field is None:
+                from manouche.orm_lite._fields import DecimalField, FloatField
+
+                field = FloatField() if wider == "float" else DecimalField()
+            expr = sa.type_coerce(expr, field.sa_type())
         return Resolved(
             expr, field, left.is_aggregate or right.is_aggregate, left.nullable or right.nullable
         )

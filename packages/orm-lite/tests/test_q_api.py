@@ -1,0 +1,58 @@
+"""Q's own API (combining, deconstruct, equality, hashing) against Django's Q."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import models as djm
+
+from manouche import orm_lite as olm
+
+BUILDS = {
+    "or_flattens": lambda m: m.Q(a=1) | m.Q(b=2) | m.Q(c=3),
+    "and_of_or": lambda m: (m.Q(a=1) | m.Q(b=2)) & m.Q(c=3),
+    "xor": lambda m: m.Q(a=1) ^ m.Q(b=2),
+    "negated": lambda m: ~(m.Q(a=1) & m.Q(b__in=[1, 2])),
+    "empty_left": lambda m: m.Q() & m.Q(a=1),
+    "empty_right": lambda m: m.Q(a=1) | m.Q(),
+    "kwargs_sorted": lambda m: m.Q(z=1, a=2),
+    "nested": lambda m: m.Q(m.Q(a=1), b=2),
+    "create": lambda m: m.Q.create([("a", 1), ("b", 2)], connector=m.Q.OR),
+}
+
+
+def _shape(q: Any) -> Any:
+    _, args, kwargs = q.deconstruct()
+    return tuple(_shape(a) if hasattr(a, "deconstruct") else a for a in args), kwargs
+
+
+@pytest.mark.parametrize("name", list(BUILDS))
+def test_deconstruct_matches_django(name: str) -> None:
+    ours, theirs = BUILDS[name](olm), BUILDS[name](djm)
+    assert _shape(ours) == _shape(theirs)
+    path, args, kwargs = ours.deconstruct()
+    assert path == "manouche.orm_lite.Q"
+    assert olm.Q(*args, **kwargs) == ours
+
+
+def test_equality_and_hash_ignore_the_container_of_values() -> None:
+    assert olm.Q(pk__in=[1, 2]) == olm.Q(("pk__in", (1, 2))) == olm.Q(pk__in={1: 0, 2: 0}.keys())
+    assert hash(olm.Q(pk__in=[1, 2])) == hash(olm.Q(("pk__in", (1, 2))))
+    assert olm.Q(a=1) != olm.Q(a=2)
+
+
+def test_bad_connector_and_non_conditions_are_refused() -> None:
+    with pytest.raises(ValueError, match="_connector must be one of 'AND', 'OR', 'XOR', or None"):
+        olm.Q(_connector="evil")
+    obj = object()
+    with pytest.raises(TypeError, match=str(obj).replace("(", r"\(").replace(")", r"\)")):
+        olm.Q(a=1) | obj
+
+
+def test_conditions_combine_with_q() -> None:
+    exists = olm.Exists(None)  # only combined here, never run
+    combined = exists & olm.Q(a=1)
+    assert isinstance(combined, olm.Q) and combined.children == [exists, ("a", 1)]
+    combined = olm.Q(a=1) | ~exists
+    assert isinstance(combined, olm.Q) and combined.connector == olm.Q.OR
