@@ -139,3 +139,29 @@ def test_ratchet() -> None:
     # A recorded pass that is gone (no longer found, or excluded) is a regression too.
     assert ratchet({"gone": "pass"}, {}) == (["gone"], [])
     assert ratchet({}, {}) == ([], [])
+
+
+def test_a_toml_with_backends_is_one_suite_per_backend_with_its_own_record(
+    tmp_path: Path,
+) -> None:
+    toml = tmp_path / "suite.toml"
+    toml.write_text(
+        'django = "5.2"\nlabels = ["app.tests"]\nbackends = ["sqlite", "postgresql", "mariadb"]\n'
+        '[shim]\n"django.x" = "shim_x"\n'
+    )
+    suites = Suite.load("fake", toml)
+    assert [s.backend for s in suites] == ["sqlite", "postgresql", "mariadb"]
+    assert [s.outcomes_file.name for s in suites] == [
+        "outcomes.json",
+        "outcomes-postgresql.json",
+        "outcomes-mariadb.json",
+    ]
+    assert [s.title for s in suites] == ["fake", "fake/postgresql", "fake/mariadb"]
+    assert [s.selected_by("mariadb") for s in suites] == [False, False, True]
+    assert all(s.selected_by("") and s.selected_by("suite") for s in suites)
+    other = tmp_path / "django60.toml"
+    other.write_text(toml.read_text())
+    assert Suite.load("fake", other)[1].outcomes_file.name == "outcomes-django60-postgresql.json"
+    toml.write_text(toml.read_text().replace('"mariadb"', '"oracle"'))
+    with pytest.raises(SystemExit, match="unknown backends \\['oracle'\\]"):
+        Suite.load("fake", toml)

@@ -37,6 +37,8 @@ WORKER = Path(__file__).resolve().parent / "worker.py"
 # parts derived from it).
 KEPT = ("tests/", "LICENSE", "LICENSE.python", "AUTHORS")
 OUTCOMES = ("pass", "fail", "error", "skip", "crash", "timeout")
+#: Where a suite may run: SQLite (the shim's file) or a server named as in manouche.testkit.
+BACKENDS = ("sqlite", "postgresql", "mariadb")
 
 
 def say(msg: str) -> None:
@@ -59,19 +61,30 @@ class Suite:
     requirements: list[str]
     exclude: dict[str, str]
     timeout: int
+    #: "sqlite" (the shim's own file), or a server the suite runs on in a fresh
+    #: database ("postgresql", "mariadb"), each with its own record.
+    backend: str = "sqlite"
     outcomes_file: Path = field(init=False)
 
     def __post_init__(self) -> None:
         stem = "outcomes" if self.name == "suite" else f"outcomes-{self.name}"
+        if self.backend != "sqlite":
+            stem += f"-{self.backend}"
         self.outcomes_file = self.folder / f"{stem}.json"
 
     @property
     def path_label(self) -> str:
-        return str((self.folder / f"{self.name}.toml").relative_to(ROOT))
+        label = str((self.folder / f"{self.name}.toml").relative_to(ROOT))
+        return label if self.backend == "sqlite" else f"{label} on {self.backend}"
 
     @property
     def title(self) -> str:
-        return self.package if self.name == "suite" else f"{self.package}/{self.name}"
+        title = self.package if self.name == "suite" else f"{self.package}/{self.name}"
+        return title if self.backend == "sqlite" else f"{title}/{self.backend}"
+
+    def selected_by(self, only: str) -> bool:
+        """Whether ``package/ONLY`` names this suite: its name, its backend, or both."""
+        return not only or only in (self.name, self.backend, f"{self.name}/{self.backend}")
 
     @classmethod
     def load_all(cls, package: str) -> list[Suite]:
@@ -80,16 +93,17 @@ class Suite:
         paths = sorted(folder.glob("*.toml"))
         if not paths:
             raise SystemExit(f"packages/{package} has no tests/django_suite/suite.toml")
-        return [cls.load(package, path) for path in paths]
+        return [suite for path in paths for suite in cls.load(package, path)]
 
     @classmethod
-    def load(cls, package: str, path: Path) -> Suite:
+    def load(cls, package: str, path: Path) -> list[Suite]:
+        """The suite of one ``.toml``, once per backend it lists."""
         folder = path.parent
         with path.open("rb") as fh:
             data = tomllib.load(fh)
         unknown = set(data) - {
             "django", "labels", "shim", "apps", "scope", "settings",
-            "requirements", "exclude", "timeout",
+            "requirements", "exclude", "timeout", "backends",
         }  # fmt: skip
         if unknown:
             raise SystemExit(f"{path}: unknown keys {sorted(unknown)}")
@@ -99,20 +113,28 @@ class Suite:
         for key, reason in exclude.items():
             if not isinstance(reason, str) or not reason.strip():
                 raise SystemExit(f"{path}: the exclusion of {key!r} needs a reason")
-        return cls(
-            package=package,
-            name=path.stem,
-            folder=folder,
-            django=str(data["django"]),
-            labels=labels,
-            shim=dict(data["shim"]),
-            apps=apps,
-            scope=list(data.get("scope") or apps),
-            settings=dict(data.get("settings", {})),
-            requirements=list(data.get("requirements", [])),
-            exclude=exclude,
-            timeout=int(data.get("timeout", 120)),
-        )
+        backends = list(data.get("backends", ["sqlite"]))
+        bad = sorted(set(backends) - set(BACKENDS))
+        if bad:
+            raise SystemExit(f"{path}: unknown backends {bad}; known: {', '.join(BACKENDS)}")
+        return [
+            cls(
+                package=package,
+                name=path.stem,
+                folder=folder,
+                django=str(data["django"]),
+                labels=labels,
+                shim=dict(data["shim"]),
+                apps=apps,
+                scope=list(data.get("scope") or apps),
+                settings=dict(data.get("settings", {})),
+                requirements=list(data.get("requirements", [])),
+                exclude=exclude,
+                timeout=int(data.get("timeout", 120)),
+                backend=backend,
+            )
+            for backend in backends
+        ]
 
     def excluded(self, test_id: str) -> str | None:
         for key, reason in self.exclude.items():
@@ -372,6 +394,41 @@ def ratchet(record: dict[str, str], outcomes: dict[str, str]) -> tuple[list[str]
 
 
 def run_suite(suite: Suite, update: bool, keyword: str | None, verbose: bool) -> bool:
+    """Run one suite; on a server, in a database of its own made for the run."""
+    if suite.backend == "sqlite":
+        return _run_suite(suite, update, keyword, verbose)
+    from manouche.testkit.services import (
+        fresh_database,
+        get_service,
+        service_answers,
+        services_required,
+    )
+
+    if not service_answers(suite.backend):
+        host, port = get_service(suite.backend).address
+        reason = f"{get_service(suite.backend).label} does not answer on {host}:{port}"
+        if services_required():
+            print(f"    {suite.title}: {reason} (MANOUCHE_REQUIRE_SERVICES is set)")
+            return False
+        print(f"    {suite.title}: skipped, {reason}")
+        return True
+    with fresh_database(suite.backend, prefix="djsuite") as url:
+        before = os.environ.get(DATABASE_URL_VAR)
+        os.environ[DATABASE_URL_VAR] = url
+        try:
+            return _run_suite(suite, update, keyword, verbose)
+        finally:
+            if before is None:
+                os.environ.pop(DATABASE_URL_VAR, None)
+            else:
+                os.environ[DATABASE_URL_VAR] = before
+
+
+#: The database a server suite's shim runs on (read by the package's shim).
+DATABASE_URL_VAR = "MANOUCHE_DJANGO_SUITE_DATABASE_URL"
+
+
+def _run_suite(suite: Suite, update: bool, keyword: str | None, verbose: bool) -> bool:
     started = time.monotonic()
     package = suite.title
     source = fetch(suite.django)
@@ -446,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         package, _, only = name.partition("/")
         for suite in Suite.load_all(package):
-            if only and suite.name != only:
+            if not suite.selected_by(only):
                 continue
             say(f"Django's own tests against manouche-{package} ({suite.path_label})")
             ok &= run_suite(suite, args.update, args.keyword, args.verbose)

@@ -324,3 +324,32 @@ def test_exists_combines_with_q_in_one_filter(db: Any, library: Any) -> None:
         "Bob",
     ]
     assert [a.name for a in Author.objects.filter(~long_books & models.Q(age__lt=35))] == ["Ann"]
+
+
+def test_raw_sql_and_extra_bind_their_parameters(db: Any, library: Any) -> None:
+    n_long = models.RawSQL(
+        "SELECT COUNT(*) FROM conf_book WHERE conf_book.author_id = conf_author.id "
+        "AND conf_book.pages > %s",
+        (150,),
+    )
+    rows = Author.objects.annotate(n=n_long).order_by("name").values_list("name", "n")
+    assert list(rows) == [("Ann", 0), ("Bob", 4)]
+    qs = Author.objects.extra(
+        select={"older": "age + %s", "text": "'50%% off: %%s'"},
+        select_params=(5,),
+        where=["age > %s", "name <> %s"],
+        params=(20, "Nobody'; DROP TABLE conf_author; --"),
+        order_by=["-conf_author.age"],
+    )
+    assert [(a.name, a.older, a.text) for a in qs] == [
+        ("Bob", 45, "50% off: %s"),
+        ("Ann", 35, "50% off: %s"),
+    ]
+    assert list(qs.values_list("name", "older")) == [("Bob", 45), ("Ann", 35)]
+    assert Author.objects.extra(select={"one": "1"}).count() == 2
+    with pytest.raises(models.NotSupportedError, match="extra\\(tables=...\\)"):
+        Author.objects.extra(tables=["conf_book"])
+    with pytest.raises(TypeError, match="slice"):
+        Author.objects.all()[:1].extra(select={"one": "1"})
+    with pytest.raises(TypeError, match="more %s than its 0 params"):
+        list(Author.objects.annotate(x=models.RawSQL("age + %s")))

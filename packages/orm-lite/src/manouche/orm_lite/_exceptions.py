@@ -53,6 +53,10 @@ class TransactionManagementError(Exception):
 NON_FIELD_ERRORS = "__all__"
 
 
+class NotSupportedError(Exception):
+    """A Django feature orm-lite refuses rather than answer differently (named in the message)."""
+
+
 class ValidationError(Exception):
     """Invalid data: one message, a list of messages or a dict of field -> messages.
 

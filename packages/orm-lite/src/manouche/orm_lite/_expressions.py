@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import decimal
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 
 from manouche.orm_lite._exceptions import FieldError
@@ -416,6 +418,78 @@ class CombinedExpression(Expression):
 
     def __repr__(self) -> str:
         return f"{self.lhs!r} {self.connector} {self.rhs!r}"
+
+
+_RAW_PARAM = re.compile(r"%%|%s|:(?=\w)")
+
+
+class _RawColumn(ColumnElement[Any]):
+    """A ``TextClause`` (SQL text with its bound parameters) usable as a column."""
+
+    __visit_name__ = "orm_lite_raw_column"
+    inherit_cache = False
+
+    def __init__(self, text: Any, type_: Any) -> None:
+        self.text = text
+        self.type = sa.types.to_instance(type_)
+
+
+@compiles(_RawColumn)
+def _compile_raw_column(element: _RawColumn, compiler: Any, **kw: Any) -> str:
+    return f"({compiler.process(element.text, **kw)})"
+
+
+class RawSQL(Expression):
+    """SQL written by hand, with ``%s`` placeholders bound to ``params`` (never pasted in):
+    ``annotate(n=RawSQL("SELECT COUNT(*) FROM t WHERE t.x = %s", (x,)))``, as Django's."""
+
+    def __init__(self, sql: str, params: Any = (), output_field: Field | None = None) -> None:
+        if not isinstance(sql, str):
+            raise TypeError(f"RawSQL needs SQL text, got {sql!r}")
+        self.sql = sql
+        self.params = tuple(params)
+        self.output_field = output_field
+        self.conditional = output_field is not None and type(output_field).__name__ == (
+            "BooleanField"
+        )
+
+    def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
+        params = list(self.params)
+        binds: list[Any] = []
+
+        def sub(match: re.Match[str]) -> str:
+            token = match.group(0)
+            if token == "%%":
+                return "%"
+            if token == ":":
+                return "\\:"  # a literal colon, not a named parameter
+            if not params:
+                raise TypeError(
+                    f"RawSQL {self.sql!r} has more %s than its {len(self.params)} params"
+                )
+            binds.append(sa.bindparam(f"raw{len(binds)}", params.pop(0), unique=True))
+            return f":raw{len(binds) - 1}"
+
+        text = _RAW_PARAM.sub(sub, self.sql)
+        if params:
+            raise TypeError(f"RawSQL {self.sql!r} has fewer %s than its {len(self.params)} params")
+        clause = sa.text(text).bindparams(*binds) if binds else sa.text(text)
+        field = self.output_field
+        type_ = field.sa_type() if field is not None else sa.types.NULLTYPE
+        return Resolved(_RawColumn(clause, type_), field, False, True)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, RawSQL)
+            and (other.sql, other.params) == (self.sql, self.params)
+            and type(other.output_field) is type(self.output_field)
+        )
+
+    def __hash__(self) -> int:
+        return hash((RawSQL, self.sql, self.params))
+
+    def __repr__(self) -> str:
+        return f"RawSQL({self.sql}, {self.params!r})"
 
 
 class OrderBy:

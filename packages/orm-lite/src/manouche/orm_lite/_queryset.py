@@ -506,6 +506,61 @@ class QuerySet(AsyncQuerySetMixin):
         qs._recipe = (*qs._recipe, shape)
         return qs
 
+    def extra(
+        self,
+        select: dict[str, Any] | None = None,
+        where: Iterable[str] | None = None,
+        params: Iterable[Any] | None = None,
+        tables: Iterable[str] | None = None,
+        order_by: Iterable[str] | None = None,
+        select_params: Iterable[Any] | None = None,
+    ) -> QuerySet:
+        """Django's ``extra()``: hand-written SQL added to the query, each ``%s`` bound to
+        the next of ``select_params`` (for ``select``) or ``params`` (for ``where``).
+
+        ``select`` adds named values (as ``annotate(name=RawSQL(...))``), ``where`` ANDs
+        conditions, ``order_by`` takes names, ``-names`` and ``table.column``. ``tables``
+        (extra FROM entries) is refused with ``NotSupportedError``: a join is a filter
+        across a relation, or ``RawSQL`` in a subquery.
+        """
+        from manouche.orm_lite._exceptions import NotSupportedError
+        from manouche.orm_lite._expressions import RawSQL
+
+        self._not_sliced("change")
+        self._not_combined("extra")
+        if tables:
+            raise NotSupportedError(
+                "extra(tables=...) is not supported: filter across a relation, or use "
+                "RawSQL in a subquery"
+            )
+        qs = self._clone()
+        if select:
+            values = list(select_params or ())
+            added: dict[str, Any] = {}
+            for name, sql in select.items():
+                sql = str(sql)
+                n = sql.replace("%%", "").count("%s")
+                added[name] = RawSQL(sql, values[:n])
+                del values[:n]
+            qs = qs.annotate(**added)
+        if where:
+            from manouche.orm_lite._fields import BooleanField
+
+            conds = [f"({w})" for w in where]
+            qs = qs.filter(RawSQL(" AND ".join(conds), tuple(params or ()), BooleanField()))
+        if order_by:
+            terms: list[Any] = []
+            for term in order_by:
+                desc = term.startswith("-")
+                name = term.lstrip("-")
+                if "." in name:
+                    raw = RawSQL(name)
+                    terms.append(raw.desc() if desc else raw.asc())
+                else:
+                    terms.append(term)
+            qs = qs.order_by(*terms)
+        return qs
+
     def alias(self, *args: Any, **kwargs: Any) -> QuerySet:
         """Like ``annotate()``, but the value is not selected: it is there for
         ``filter()``, ``exclude()``, ``order_by()`` and later annotations, as Django's."""
