@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db import models as djm
+from django.db.models import expressions as dje
 from django.db.models import functions as djf
+from django.db.models import lookups as djl
 
 from manouche import orm_lite
 from manouche.orm_lite import _functions as olf
@@ -87,6 +89,12 @@ NAMES = [
     "Lower",
     "Coalesce",
     "Func",
+    "Exact",
+    "GreaterThan",
+    "LessThan",
+    "IsNull",
+    "In",
+    "RawSQL",
 ]
 
 
@@ -128,7 +136,7 @@ def fn_sides(
                     editor.create_model(m)
             load(DJ)
         db = orm_lite.Database(f"sqlite:///{DJANGO_DB}", default=False)
-    yield _side(DJ, djm, djf), _side(OL, orm_lite, olf), db
+    yield _side(DJ, djm, djf, djl, dje), _side(OL, orm_lite, olf), db
     if shared is None:
         db.dispose()
     if created:  # leave the file as the parity suite expects to find it
@@ -613,6 +621,43 @@ case(
         )
         .order_by("pk")
         .values_list("pk", "int_dec", "dec_int", "int_float", "float_int")
+    ),
+)
+
+# -- lookups as expressions, hand-written SQL --------------------------------------------------
+case(
+    "lookups_as_conditions",
+    lambda m: (
+        m.Book.objects.filter(
+            m.GreaterThan(m.F("pages"), 300) | m.Exact(m.F("genre"), "his"),
+            ~m.IsNull(m.F("rating"), True),
+            m.In(m.F("author__age"), [25, 31, 44, 58, 62, 70]) | m.LessThan(m.F("price"), 20),
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ),
+)
+case(
+    "lookup_annotated_and_in_when",
+    lambda m: (
+        m.Book.objects.annotate(
+            long=m.GreaterThan(m.F("pages"), 400),
+            size=m.Case(
+                m.When(m.LessThan(m.F("pages"), 200), then=m.Value("short")),
+                default=m.Value("other"),
+            ),
+        )
+        .order_by("pk")
+        .values_list("pk", "long", "size")
+    ),
+)
+case(
+    "raw_sql_bound",
+    lambda m: (
+        m.Book.objects.annotate(twice=m.RawSQL("pages * %s", (2,)))
+        .filter(m.RawSQL("pages > %s", (400,), m.BooleanField()))
+        .order_by("pk")
+        .values_list("pk", "twice")
     ),
 )
 

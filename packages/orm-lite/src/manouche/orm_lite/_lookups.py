@@ -25,10 +25,12 @@ import sqlalchemy as sa
 from sqlalchemy.sql.expression import ColumnElement
 
 from manouche.orm_lite._exceptions import FieldError
+from manouche.orm_lite._expressions import Expression, Q, Resolved, Value, _hashable
 from manouche.orm_lite._types import DateOf, DatePart, PatternMatch, RegexMatch, escape_like
 
 if TYPE_CHECKING:
     from manouche.orm_lite._fields import Field
+    from manouche.orm_lite._query import Query
 
 
 #: Bumped on every (un)registration: what compiled before may no longer.
@@ -91,16 +93,72 @@ class RegisterLookupMixin:
         return None
 
 
-class Lookup:
-    """A condition ``lhs <lookup> rhs``. Subclasses set ``lookup_name`` and ``as_sqlalchemy``."""
+_FIELD_MODE = object()
+
+
+class Lookup(Expression):
+    """A condition ``lhs <lookup> rhs``. Subclasses set ``lookup_name`` and ``as_sqlalchemy``.
+
+    Registered on a field, a lookup is made with that field (``Lookup(field)``) for
+    ``filter(field__name=value)``; made with two operands, ``GreaterThan(F("a"), 1)``,
+    it is a condition expression, as Django's, for ``filter()``, ``annotate()``,
+    ``When()`` and ``Q`` (combined with ``&``, ``|``, ``^``, ``~``).
+    """
 
     lookup_name: ClassVar[str] = ""
     #: Convert the right-hand side with the field's ``get_prep_value`` (False for
     #: lookups whose value is not of the field's type, e.g. ``isnull``).
     prepare_rhs: ClassVar[bool] = True
+    conditional = True
 
-    def __init__(self, field: Field | None) -> None:
-        self.field = field
+    def __init__(self, field: Any, rhs: Any = _FIELD_MODE) -> None:
+        if rhs is _FIELD_MODE:
+            self.field = field
+            self.lhs: Any = None
+            self.rhs: Any = None
+            return
+        self.field = None
+        self.lhs = field if hasattr(field, "resolve") else Value(field)
+        self.rhs = rhs
+
+    def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
+        if self.lhs is None:
+            raise TypeError(
+                f"{type(self).__name__}(field) is a registered lookup, not an expression"
+            )
+        from manouche.orm_lite._fields import BooleanField
+
+        left = self.lhs.resolve(query, reuse)
+        bound = type(self)(left.field)
+        agg = left.is_aggregate
+        if hasattr(self.rhs, "resolve"):
+            right = self.rhs.resolve(query, reuse)
+            rhs = right.expr
+            agg = agg or right.is_aggregate
+        else:
+            rhs = bound.prep_value(self.rhs)
+        return Resolved(bound.as_sqlalchemy(left.expr, rhs), BooleanField(), agg, False)
+
+    def __invert__(self) -> Q:
+        return ~Q(self)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return False
+        assert isinstance(other, Lookup)
+        if self.lhs is None:
+            return other.lhs is None and other.field is self.field
+        return (self.lhs, _hashable(self.rhs)) == (other.lhs, _hashable(other.rhs))
+
+    def __hash__(self) -> int:
+        if self.lhs is None:
+            return hash((type(self), id(self.field)))
+        return hash((type(self), repr(self.lhs), repr(self.rhs)))
+
+    def __repr__(self) -> str:
+        if self.lhs is None:
+            return f"{type(self).__name__}({self.field!r})"
+        return f"{type(self).__name__}({self.lhs!r}, {self.rhs!r})"
 
     def prep_value(self, value: Any) -> Any:
         if not self.prepare_rhs or self.field is None or isinstance(value, ColumnElement):
