@@ -60,6 +60,7 @@ from manouche.orm_lite._expressions import (
     Sum,
     Upper,
     Value,
+    Variance,
 )
 from manouche.orm_lite._fields import (
     NOT_PROVIDED,
@@ -364,6 +365,7 @@ __all__ = [
     "ValidationError",
     "Value",
     "ValueRange",
+    "Variance",
     "When",
     "Window",
     "app_label_from_module",

@@ -13,7 +13,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -628,8 +628,41 @@ def _call(func: Callable[[], Any], robust: bool) -> None:
         logging.getLogger("manouche.orm_lite").exception("on_commit callback %r failed", func)
 
 
+class _Spread:
+    """SQLite aggregates SQLite lacks (``STDDEV_POP`` ...), as Django registers them."""
+
+    name: ClassVar[str] = "pvariance"
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+
+    def step(self, value: Any) -> None:
+        if value is not None:
+            self.values.append(float(value))
+
+    def finalize(self) -> float | None:
+        import statistics
+
+        try:
+            result: float = getattr(statistics, self.name)(self.values)
+        except statistics.StatisticsError:
+            return None
+        return result
+
+
+_SPREADS = {
+    "STDDEV_POP": "pstdev",
+    "STDDEV_SAMP": "stdev",
+    "VAR_POP": "pvariance",
+    "VAR_SAMP": "variance",
+}
+
+
 def _sqlite_on_connect(dbapi_conn: Any, record: Any) -> None:
     dbapi_conn.create_function("REGEXP", 2, _regexp, deterministic=True)
+    if hasattr(dbapi_conn, "create_aggregate"):
+        for sql_name, stat in _SPREADS.items():
+            dbapi_conn.create_aggregate(sql_name, 1, type(sql_name, (_Spread,), {"name": stat}))
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys = ON")
     cur.close()

@@ -650,11 +650,37 @@ class Max(Aggregate):
 
 
 class StdDev(Aggregate):
+    """The standard deviation: of the population, or of a sample with ``sample=True``."""
+
     function = "STDDEV_POP"
     name = "StdDev"
 
+    def __init__(self, expression: Any, sample: bool = False, **extra: Any) -> None:
+        super().__init__(expression, **extra)
+        self.sample = sample
+        self.function = self.function.replace("_POP", "_SAMP") if sample else self.function
+
     def output_type(self, field: Field | None) -> Any:
+        # a decimal's spread is a decimal, anything else's a float, as Django's
+        if self.output_field is not None:
+            return self.output_field.sa_type()
+        if field is not None and field.django_name == "DecimalField":
+            return sa.Numeric(asdecimal=True)  # not rounded to the column's places
         return _FLOAT
+
+    def result_field(self, field: Field | None) -> Field | None:
+        from manouche.orm_lite._fields import FloatField
+
+        if self.output_field is None and field is not None and field.django_name == "DecimalField":
+            return field
+        return self.output_field or FloatField()
+
+
+class Variance(StdDev):
+    """The variance: of the population, or of a sample with ``sample=True``."""
+
+    function = "VAR_POP"
+    name = "Variance"
 
 
 class Func(Expression):

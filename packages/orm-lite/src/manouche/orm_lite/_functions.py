@@ -157,8 +157,10 @@ class _OuterColumn(ColumnElement[Any]):
     inherit_cache = True
     type = sa.types.NullType()
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: Any) -> None:
+        #: The outer field's name (a nested ``OuterRef``'s repr, whose ``ref`` it is).
+        self.name = name if isinstance(name, str) else repr(name)
+        self.ref = name
 
     _traverse_internals = [("name", visitors.InternalTraversal.dp_string)]
 
@@ -201,7 +203,13 @@ def bind_outer(stmt: Any, outer: Query, reuse: set[str] | None) -> Any:
     def replace(el: Any) -> Any:
         if isinstance(el, _OuterColumn):
             if el.name not in outer_cols:
-                outer_cols[el.name] = outer.resolve_ref(el.name, reuse).expr
+                ref = el.ref
+                # OuterRef(OuterRef("pk")): a reference one query further out
+                outer_cols[el.name] = (
+                    ref.resolve(outer, reuse).expr
+                    if isinstance(ref, OuterRef)
+                    else outer.resolve_ref(el.name, reuse).expr
+                )
             return outer_cols[el.name]
         if isinstance(el, sa.Table) or (
             isinstance(el, sa.sql.Alias) and isinstance(el.element, sa.Table)
@@ -213,6 +221,17 @@ def bind_outer(stmt: Any, outer: Query, reuse: set[str] | None) -> Any:
 
     opts: dict[str, Any] = {}
     bound: Any = visitors.replacement_traverse(stmt, opts, replace)  # type: ignore[call-overload]
+    if outer_cols:
+        # A reference from two or more levels down (OuterRef(OuterRef(...))) names a table
+        # of this outer query inside a nested subquery: correlate it there too (SQLAlchemy
+        # correlates with the enclosing SELECT only).
+        outer_tables = [t for t in outer.tables.values()]
+
+        def correlate(select: Any) -> None:
+            if select is not bound:
+                select._correlate = (*select._correlate, *outer_tables)
+
+        visitors.traverse(bound, {}, {"select": correlate})
     return bound
 
 

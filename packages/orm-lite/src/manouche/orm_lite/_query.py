@@ -1093,6 +1093,9 @@ def _contains_aggregate(expr: Any) -> bool:
         "min",
         "max",
         "stddev_pop",
+        "stddev_samp",
+        "var_pop",
+        "var_samp",
     ):
         return True
     return (
