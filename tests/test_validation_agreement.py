@@ -156,3 +156,14 @@ def test_the_weak_email_check_is_gone() -> None:
     # orm-lite used to accept this with its own regular expression; a form did not.
     assert _model_outcome("email", "ann@example..com") == ["invalid"]
     assert _form_outcome("email", "ann@example..com") == ["invalid"]
+
+
+def test_one_validation_error_class_everywhere() -> None:
+    from manouche import validation
+    from manouche.formkit import exceptions as formkit_exceptions
+
+    assert models.ValidationError is validation.ValidationError
+    assert formkit.ValidationError is validation.ValidationError
+    assert formkit_exceptions.ValidationError is validation.ValidationError
+    assert formkit.validators.validate_email is validation.validate_email
+    assert models.NON_FIELD_ERRORS == formkit.NON_FIELD_ERRORS == validation.NON_FIELD_ERRORS

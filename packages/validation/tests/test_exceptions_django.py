@@ -73,16 +73,6 @@ def test_equality_and_hash_like_django() -> None:
     assert len({a, ValidationError("x %(n)s", code="c", params={"n": 1})}) == 1
 
 
-def test_same_class_everywhere() -> None:
-    from manouche import formkit, orm_lite
-    from manouche.formkit import exceptions as formkit_exceptions
-
-    assert orm_lite.ValidationError is ValidationError
-    assert formkit.ValidationError is ValidationError
-    assert formkit_exceptions.ValidationError is ValidationError
-    assert orm_lite.NON_FIELD_ERRORS == formkit.NON_FIELD_ERRORS == NON_FIELD_ERRORS == "__all__"
-
-
 def test_a_placeholder_without_its_param_shows_the_message_as_written() -> None:
     # Django raises KeyError while listing the messages (a 500 in a view);
     # here the message is shown unformatted.
