@@ -8,12 +8,15 @@ added to ARCHITECTURE.md first, in an issue, then here.
 from __future__ import annotations
 
 # import name -> sibling import names it may import at module level.
+# validation is the ground floor with signals: Django's validators, ValidationError,
+# date parsing and the one model reader; it imports no sibling itself.
 ALLOWED: dict[str, frozenset[str]] = {
-    "orm_lite": frozenset({"signals"}),
+    "orm_lite": frozenset({"signals", "validation"}),
     "httpkit": frozenset({"signals"}),
-    "serial": frozenset({"signals"}),
-    "adminkit": frozenset({"formkit", "tplkit", "urlmap", "httpkit"}),
-    "restkit": frozenset({"urlmap"}),
+    "serial": frozenset({"signals", "validation"}),
+    "formkit": frozenset({"validation"}),
+    "adminkit": frozenset({"formkit", "tplkit", "urlmap", "httpkit", "validation"}),
+    "restkit": frozenset({"urlmap", "validation"}),
     "authkit": frozenset({"signals", "httpkit", "orm_lite"}),
     "sites": frozenset({"orm_lite", "signals"}),
 }

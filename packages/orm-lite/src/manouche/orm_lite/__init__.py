@@ -80,13 +80,9 @@ from manouche.orm_lite._fields import (
     GenericIPAddressField,
     IntegerField,
     JSONField,
-    MaxLengthValidator,
-    MaxValueValidator,
-    MinValueValidator,
     PositiveBigIntegerField,
     PositiveIntegerField,
     PositiveSmallIntegerField,
-    RegexValidator,
     SlugField,
     SmallAutoField,
     SmallIntegerField,
@@ -194,6 +190,12 @@ from manouche.orm_lite._related import (
     OneToOneRel,
 )
 from manouche.orm_lite._routers import ConnectionRouter, ReplicaRouter, RoutedDatabase, routers
+from manouche.validation import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 
 __all__ = [
     "CASCADE",

@@ -695,7 +695,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
 
     def clean_fields(self, exclude: Iterable[str] | None = None) -> None:
         excluded = set(exclude or ())
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[ValidationError]] = {}
         for f in self._meta.init_fields:
             if f.name in excluded:
                 continue
@@ -705,7 +705,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             try:
                 setattr(self, f.attname, f.clean(raw, self))
             except ValidationError as exc:
-                errors[f.name] = exc.messages
+                errors[f.name] = exc.error_list
         if errors:
             raise ValidationError(errors)
 
@@ -725,7 +725,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             for c in opts.constraints
             if isinstance(c, UniqueConstraint) and c.condition is None and c.fields
         )
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[ValidationError]] = {}
         for names in checks:
             if any(n in excluded for n in names):
                 continue
@@ -747,27 +747,29 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
                             f"{opts.verbose_name.capitalize()} with this "
                             f"{str(label).capitalize()} already exists."
                         )
-                        errors.setdefault(names[0], []).append(msg)
+                        errors.setdefault(names[0], []).append(ValidationError(msg, code="unique"))
                     else:
                         labels = [str(opts.get_field(n).verbose_name).capitalize() for n in names]
                         msg = (
                             f"{opts.verbose_name.capitalize()} with this "
                             f"{' and '.join(labels)} already exists."
                         )
-                        errors.setdefault(NON_FIELD_ERRORS, []).append(msg)
+                        errors.setdefault(NON_FIELD_ERRORS, []).append(
+                            ValidationError(msg, code="unique_together")
+                        )
         if errors:
             raise ValidationError(errors)
 
     def validate_constraints(self, exclude: Iterable[str] | None = None) -> None:
         from manouche.orm_lite._constraints import CheckConstraint
 
-        errors: list[str] = []
+        errors: list[ValidationError] = []
         for c in self._meta.constraints:
             if isinstance(c, CheckConstraint):
                 try:
                     c.validate(type(self), self, self._db_for(None))
                 except ValidationError as exc:
-                    errors.extend(exc.messages)
+                    errors.extend(exc.error_list)
         if errors:
             raise ValidationError({NON_FIELD_ERRORS: errors})
 
@@ -778,7 +780,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         validate_constraints: bool = True,
     ) -> None:
         """Run ``clean_fields``, ``clean``, ``validate_unique`` and ``validate_constraints``."""
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[ValidationError]] = {}
         excluded = set(exclude or ())
         for step in (
             lambda: self.clean_fields(excluded),

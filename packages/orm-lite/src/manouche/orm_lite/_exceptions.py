@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
+
+from manouche.validation import NON_FIELD_ERRORS, ValidationError
 
 
 class ObjectDoesNotExist(Exception):
@@ -50,65 +52,23 @@ class TransactionManagementError(Exception):
     """A transaction was used in a way that cannot work (e.g. ``select_for_update`` outside one)."""
 
 
-NON_FIELD_ERRORS = "__all__"
-
-
 class NotSupportedError(Exception):
     """A Django feature orm-lite refuses rather than answer differently (named in the message)."""
 
 
-class ValidationError(Exception):
-    """Invalid data: one message, a list of messages or a dict of field -> messages.
-
-    Mirrors Django's ``ValidationError``: ``messages`` is the flat list and,
-    when built from a dict, ``message_dict`` maps field names to lists.
-    """
-
-    def __init__(
-        self,
-        message: str | list[Any] | Mapping[str, Any] | ValidationError,
-        code: str | None = None,
-        params: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.code = code
-        self.params = params
-        self.error_dict: dict[str, list[str]] | None = None
-        if isinstance(message, ValidationError):
-            self.error_dict = message.error_dict
-            self.error_list: list[str] = list(message.error_list)
-        elif isinstance(message, Mapping):
-            self.error_dict = {}
-            for key, value in message.items():
-                self.error_dict[key] = ValidationError(value).messages
-            self.error_list = [m for msgs in self.error_dict.values() for m in msgs]
-        elif isinstance(message, list):
-            self.error_list = []
-            for item in message:
-                self.error_list.extend(ValidationError(item).messages)
-        else:
-            text = str(message)
-            if params:
-                text = text % dict(params)
-            self.error_list = [text]
-        super().__init__(self.error_dict if self.error_dict is not None else self.error_list)
-
-    @property
-    def messages(self) -> list[str]:
-        return list(self.error_list)
-
-    @property
-    def message_dict(self) -> dict[str, list[str]]:
-        if self.error_dict is None:
-            raise AttributeError("This ValidationError has no message_dict (it is not per field)")
-        return self.error_dict
-
-    def update_error_dict(self, error_dict: dict[str, list[str]]) -> dict[str, list[str]]:
-        if self.error_dict is not None:
-            for key, msgs in self.error_dict.items():
-                error_dict.setdefault(key, []).extend(msgs)
-        else:
-            error_dict.setdefault(NON_FIELD_ERRORS, []).extend(self.error_list)
-        return error_dict
-
-    def __repr__(self) -> str:
-        return f"ValidationError({self.error_dict or self.error_list!r})"
+# One ValidationError for every package (manouche-validation's, Django's API):
+# a model's full_clean() and a form raise and catch the same class.
+__all__ = [
+    "NON_FIELD_ERRORS",
+    "EmptyResultSet",
+    "FieldDoesNotExist",
+    "FieldError",
+    "ImproperlyConfigured",
+    "MultipleObjectsReturned",
+    "NotSupportedError",
+    "ObjectDoesNotExist",
+    "ProtectedError",
+    "RestrictedError",
+    "TransactionManagementError",
+    "ValidationError",
+]

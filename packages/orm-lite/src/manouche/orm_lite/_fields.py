@@ -7,7 +7,6 @@ import decimal
 import ipaddress
 import itertools
 import math
-import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -25,6 +24,17 @@ from manouche.orm_lite._types import (
     TimeType,
     json_type,
 )
+from manouche.validation import (
+    DecimalValidator,
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+    URLValidator,
+    validate_email,
+    validate_slug,
+)
+from manouche.validation.dateparse import parse_date, parse_datetime, parse_duration, parse_time
 
 if TYPE_CHECKING:
     from manouche.orm_lite._base import Model
@@ -310,12 +320,12 @@ class Field(lk.RegisterLookupMixin):
     def run_validators(self, value: Any) -> None:
         if value in self.empty_values():
             return
-        errors: list[str] = []
+        errors: list[ValidationError | str] = []
         for validator in self.validators:
             try:
                 validator(value)
             except ValidationError as exc:
-                errors.extend(exc.messages)
+                errors.extend(exc.error_list)
             except ValueError as exc:
                 errors.append(str(exc))
         if errors:
@@ -331,60 +341,9 @@ class Field(lk.RegisterLookupMixin):
 # -- validators -----------------------------------------------------------------
 
 
-class MaxLengthValidator:
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
+validate_url = URLValidator()
 
-    def __call__(self, value: Any) -> None:
-        if len(value) > self.limit:
-            raise ValidationError(
-                f"Ensure this value has at most {self.limit} characters (it has {len(value)}).",
-                code="max_length",
-            )
-
-
-class MinValueValidator:
-    def __init__(self, limit: Any) -> None:
-        self.limit = limit
-
-    def __call__(self, value: Any) -> None:
-        if value < self.limit:
-            raise ValidationError(
-                f"Ensure this value is greater than or equal to {self.limit}.", code="min_value"
-            )
-
-
-class MaxValueValidator:
-    def __init__(self, limit: Any) -> None:
-        self.limit = limit
-
-    def __call__(self, value: Any) -> None:
-        if value > self.limit:
-            raise ValidationError(
-                f"Ensure this value is less than or equal to {self.limit}.", code="max_value"
-            )
-
-
-class RegexValidator:
-    def __init__(self, regex: str, message: str, flags: int = 0) -> None:
-        self.regex = re.compile(regex, flags)
-        self.message = message
-
-    def __call__(self, value: Any) -> None:
-        if not self.regex.search(str(value)):
-            raise ValidationError(self.message, code="invalid")
-
-
-validate_email = RegexValidator(
-    r"^[^@\s]+@([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$", "Enter a valid email address."
-)
-validate_url = RegexValidator(
-    r"^(https?|ftps?)://[^\s/$.?#][^\s]*$", "Enter a valid URL.", re.IGNORECASE
-)
-validate_slug = RegexValidator(
-    r"^[-a-zA-Z0-9_]+\Z",
-    "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
-)
+_INVALID_DATE = "“%(value)s” value has the correct format (YYYY-MM-DD) but it is an invalid date."
 
 
 # -- concrete fields ------------------------------------------------------------
@@ -414,7 +373,7 @@ class AutoField(Field):
         return _to_int(self, value, truncate=True)
 
     def to_python(self, value: Any) -> Any:
-        return None if value is None else _to_int(self, value, ValidationError)
+        return None if value is None else _clean_int(self, value)
 
     def validate(self, value: Any, instance: Model | None) -> None:
         pass
@@ -452,6 +411,16 @@ def _to_int(
     raise exc(f"Field '{field.name}' expected a number but got {value!r}.")
 
 
+def _clean_int(field: Field, value: Any) -> int:
+    """``value`` as an int, or Django's ``invalid`` error for the field."""
+    try:
+        return _to_int(field, value)
+    except ValueError:
+        raise ValidationError(
+            "“%(value)s” value must be an integer.", code="invalid", params={"value": value}
+        ) from None
+
+
 class IntegerField(Field):
     django_name = "IntegerField"
     passthrough = (int,)
@@ -465,7 +434,7 @@ class IntegerField(Field):
         return _to_int(self, value, truncate=True)
 
     def to_python(self, value: Any) -> Any:
-        return None if value is None else _to_int(self, value, ValidationError)
+        return None if value is None else _clean_int(self, value)
 
     def default_validators(self) -> list[Callable[[Any], None]]:
         if self._range is None:
@@ -556,14 +525,21 @@ class DecimalField(Field):
     def to_python(self, value: Any) -> Any:
         if value is None:
             return None
-        if isinstance(value, float):
-            return decimal.Context(prec=self.max_digits or 28).create_decimal_from_float(value)
         try:
-            return decimal.Decimal(str(value))
-        except decimal.InvalidOperation:
+            if isinstance(value, float):
+                context = decimal.Context(prec=self.max_digits or 28)
+                result = context.create_decimal_from_float(value)
+            else:
+                result = decimal.Decimal(str(value))
+        except (decimal.InvalidOperation, ValueError):
+            result = None
+        if result is None or not result.is_finite():
             raise ValidationError(
-                f"“{value}” value must be a decimal number.", code="invalid"
-            ) from None
+                "“%(value)s” value must be a decimal number.",
+                code="invalid",
+                params={"value": value},
+            )
+        return result
 
     def prep(self, value: Any) -> Any:
         try:
@@ -572,25 +548,7 @@ class DecimalField(Field):
             raise ValueError(f"Field '{self.name}': {exc.messages[0]}") from None
 
     def default_validators(self) -> list[Callable[[Any], None]]:
-        field = self
-
-        def digits(value: Any) -> None:
-            if not isinstance(value, decimal.Decimal) or not value.is_finite():
-                return
-            _sign, digit_tuple, exponent = value.as_tuple()
-            assert isinstance(exponent, int)
-            decimals = -exponent if exponent < 0 else 0
-            whole = len(digit_tuple) - decimals if exponent < 0 else len(digit_tuple) + exponent
-            if field.max_digits is not None and whole + decimals > field.max_digits:
-                raise ValidationError(
-                    f"Ensure that there are no more than {field.max_digits} digits in total."
-                )
-            if field.decimal_places is not None and decimals > field.decimal_places:
-                raise ValidationError(
-                    f"Ensure that there are no more than {field.decimal_places} decimal places."
-                )
-
-        return [digits]
+        return [DecimalValidator(self.max_digits, self.decimal_places)]
 
 
 class BooleanField(Field):
@@ -647,7 +605,8 @@ class CharField(Field):
         return self.to_python(value)
 
     def default_validators(self) -> list[Callable[[Any], None]]:
-        return [MaxLengthValidator(self.max_length)] if self.max_length is not None else []
+        limit = [MaxLengthValidator(self.max_length)] if self.max_length is not None else []
+        return [*limit, ProhibitNullCharactersValidator()]
 
 
 class EmailField(CharField):
@@ -778,12 +737,17 @@ class DateField(_TemporalField):
             return value
         if isinstance(value, str):
             try:
-                return datetime.date.fromisoformat(value.strip())
+                parsed = parse_date(value.strip())
             except ValueError:
-                pass
+                raise ValidationError(
+                    _INVALID_DATE, code="invalid_date", params={"value": value}
+                ) from None
+            if parsed is not None:
+                return parsed
         raise ValidationError(
-            f"“{value}” value has an invalid date format. It must be in YYYY-MM-DD format.",
+            "“%(value)s” value has an invalid date format. It must be in YYYY-MM-DD format.",
             code="invalid",
+            params={"value": value},
         )
 
 
@@ -802,14 +766,31 @@ class DateTimeField(_TemporalField):
         if isinstance(value, datetime.date):
             return datetime.datetime(value.year, value.month, value.day)
         if isinstance(value, str):
+            text = value.strip()
             try:
-                return datetime.datetime.fromisoformat(value.strip())
+                parsed = parse_datetime(text)
             except ValueError:
-                pass
+                raise ValidationError(
+                    "“%(value)s” value has the correct format (YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ]) "
+                    "but it is an invalid date/time.",
+                    code="invalid_datetime",
+                    params={"value": value},
+                ) from None
+            if parsed is not None:
+                return parsed
+            try:
+                day = parse_date(text)
+            except ValueError:
+                raise ValidationError(
+                    _INVALID_DATE, code="invalid_date", params={"value": value}
+                ) from None
+            if day is not None:
+                return datetime.datetime(day.year, day.month, day.day)
         raise ValidationError(
-            f"“{value}” value has an invalid format. It must be in "
+            "“%(value)s” value has an invalid format. It must be in "
             "YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.",
             code="invalid",
+            params={"value": value},
         )
 
 
@@ -829,12 +810,20 @@ class TimeField(_TemporalField):
             return value.time()
         if isinstance(value, str):
             try:
-                return datetime.time.fromisoformat(value.strip())
+                parsed = parse_time(value.strip())
             except ValueError:
-                pass
+                raise ValidationError(
+                    "“%(value)s” value has the correct format (HH:MM[:ss[.uuuuuu]]) "
+                    "but it is an invalid time.",
+                    code="invalid_time",
+                    params={"value": value},
+                ) from None
+            if parsed is not None:
+                return parsed
         raise ValidationError(
-            f"“{value}” value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format.",
+            "“%(value)s” value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format.",
             code="invalid",
+            params={"value": value},
         )
 
 
@@ -850,7 +839,19 @@ class DurationField(Field):
             return value
         if isinstance(value, int | float):
             return datetime.timedelta(seconds=value)
-        raise ValidationError(f"“{value}” value has an invalid duration format.", code="invalid")
+        if isinstance(value, str):
+            try:
+                parsed = parse_duration(value)
+            except ValueError:  # days out of range
+                parsed = None
+            if parsed is not None:
+                return parsed
+        raise ValidationError(
+            "“%(value)s” value has an invalid format. It must be in [DD] [[HH:]MM:]ss[.uuuuuu] "
+            "format.",
+            code="invalid",
+            params={"value": value},
+        )
 
     def prep(self, value: Any) -> Any:
         try:

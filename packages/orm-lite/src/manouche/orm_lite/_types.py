@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,27 +21,18 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-_DT_RE = re.compile(
-    r"(\d+)-(\d+)-(\d+)(?:[ T](\d+):(\d+):(\d+)(?:\.(\d{1,6})\d*)?)?(?:([+-]\d\d):?(\d\d)|Z)?$"
-)
-_TIME_RE = re.compile(r"(\d+):(\d+)(?::(\d+)(?:\.(\d{1,6})\d*)?)?$")
+from manouche.validation.dateparse import parse_date, parse_datetime, parse_time
 
 
 def _parse_datetime(value: str) -> datetime.datetime:
-    m = _DT_RE.match(value)
-    if m is None:
-        raise ValueError(f"Invalid datetime string in the database: {value!r}")
-    y, mo, d, h, mi, s, frac, tzh, tzm = m.groups()
-    micro = int((frac or "0").ljust(6, "0"))
-    result = datetime.datetime(
-        int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), micro
-    )
-    if tzh is not None:
-        offset = datetime.timedelta(
-            hours=int(tzh), minutes=int(tzm or 0) * (-1 if tzh[0] == "-" else 1)
-        )
-        result = (result - offset).replace(tzinfo=None)
-    return result
+    """A datetime (or a date, at midnight) as SQLite's functions spell it, naive UTC."""
+    result = parse_datetime(value)
+    if result is None:
+        day = parse_date(value)
+        if day is None:
+            raise ValueError(f"Invalid datetime string in the database: {value!r}")
+        return datetime.datetime(day.year, day.month, day.day)
+    return _naive_utc(result)
 
 
 def _naive_utc(value: datetime.datetime) -> datetime.datetime:
@@ -100,11 +90,10 @@ class _SqliteTime(sqlite.TIME):
         def process(value: Any) -> Any:
             if value is None or isinstance(value, datetime.time):
                 return value
-            m = _TIME_RE.match(str(value))
-            if m is None:
+            result = parse_time(str(value))
+            if result is None:
                 raise ValueError(f"Invalid time string in the database: {value!r}")
-            h, mi, s, frac = m.groups()
-            return datetime.time(int(h), int(mi), int(s or 0), int((frac or "0").ljust(6, "0")))
+            return result
 
         return process
 

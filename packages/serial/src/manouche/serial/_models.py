@@ -1,11 +1,11 @@
 """Models as serial sees them: read from SQLAlchemy metadata, nothing else.
 
 A model is anything with a ``__table__`` (an orm-lite model, a declarative
-SQLAlchemy class) or a bare ``sqlalchemy.Table``. :func:`describe` turns it
-into a :class:`ModelSpec`: the fields in column order with their Django kind,
-the foreign keys and their targets, the many-to-many relations and the
-natural-key hooks. :class:`ModelRegistry` finds specs by Django label
-(``"app_label.model_name"``).
+SQLAlchemy class) or a bare ``sqlalchemy.Table``. manouche-validation's reader
+(``describe_model``) gives its fields, foreign keys and many-to-many relations;
+:func:`describe` adds what serialization needs into a :class:`ModelSpec`: each
+field's value writers and readers, the natural-key hooks and fast builders.
+:class:`ModelRegistry` finds specs by Django label (``"app_label.model_name"``).
 """
 
 from __future__ import annotations
@@ -28,54 +28,22 @@ from manouche.serial._values import (
     python_reader,
 )
 from manouche.serial.exceptions import ModelNotFound
+from manouche.validation.modelinfo import ModelField, base_type, describe_model, table_label
+from manouche.validation.modelinfo import internal_type as column_kind
 
-__all__ = ["FieldSpec", "M2MSpec", "ModelRegistry", "ModelSpec", "describe"]
-
-# SQLAlchemy type -> Django internal type, most specific first (Float is a
-# Numeric, Text and Enum are Strings, BigInteger is an Integer).
-_TYPE_KINDS: list[tuple[type[Any], str]] = [
-    (sa.Boolean, "BooleanField"),
-    (sa.BigInteger, "BigIntegerField"),
-    (sa.SmallInteger, "SmallIntegerField"),
-    (sa.Integer, "IntegerField"),
-    (sa.Float, "FloatField"),
-    (sa.Numeric, "DecimalField"),
-    (sa.Text, "TextField"),
-    (sa.String, "CharField"),
-    (sa.DateTime, "DateTimeField"),
-    (sa.Date, "DateField"),
-    (sa.Time, "TimeField"),
-    (sa.Interval, "DurationField"),
-    (sa.LargeBinary, "BinaryField"),
-    (sa.Uuid, "UUIDField"),
-    (sa.JSON, "JSONField"),
+__all__ = [
+    "FieldSpec",
+    "M2MSpec",
+    "ModelRegistry",
+    "ModelSpec",
+    "column_kind",
+    "describe",
+    "table_label",
 ]
-_AUTO = {
-    "IntegerField": "AutoField",
-    "BigIntegerField": "BigAutoField",
-    "SmallIntegerField": "SmallAutoField",
-}
 
 
 def _base_type(col: sa.Column[Any]) -> Any:
-    t: Any = col.type
-    while isinstance(t, sa.TypeDecorator):
-        t = t.impl_instance
-    return t
-
-
-def column_kind(col: sa.Column[Any]) -> str:
-    """The Django internal type of a column: ``Column.info["django_field"]`` or its SQL type."""
-    kind = col.info.get("django_field")
-    if isinstance(kind, str):
-        return kind
-    t = _base_type(col)
-    for sa_type, name in _TYPE_KINDS:
-        if isinstance(t, sa_type):
-            if col.primary_key and name in _AUTO and col.autoincrement in (True, "auto"):
-                return _AUTO[name]
-            return name
-    return "TextField"
+    return base_type(col)
 
 
 def _stores_timezone(col: sa.Column[Any]) -> bool:
@@ -202,15 +170,6 @@ class M2MSpec:
         return f"<M2MSpec {self.name} via {self.through.name}>"
 
 
-def table_label(table: sa.Table) -> str:
-    """``"app_label.model_name"`` from ``Table.info``, else the table name."""
-    info = table.info
-    app, name = info.get("app_label"), info.get("model_name")
-    if app and name:
-        return f"{app}.{name}".lower()
-    return table.name.lower()
-
-
 class ModelSpec:
     """Everything serial needs to know about one model."""
 
@@ -221,41 +180,33 @@ class ModelSpec:
         self.pk: FieldSpec
         self.fields: list[FieldSpec] = []
         self.m2m: list[M2MSpec] = []
-        mapper = sa.inspect(model, raiseerr=False) if model is not None else None
-        meta = getattr(model, "_meta", None)
+        info = describe_model(model if model is not None else table)
+        if info.stale():
+            info = describe_model(model if model is not None else table, refresh=True)
+        #: The model as manouche-validation's reader describes it.
+        self.info = info
         pks = list(table.primary_key.columns)
         if len(pks) != 1:
             raise TypeError(
                 f"{self.label}: serial needs exactly one primary key column, found {len(pks)}"
             )
-        for col in table.columns:
-            kind = column_kind(col)
-            name = col.info.get("field_name")
-            if not isinstance(name, str):
-                name = str(col.name)
-                if (
-                    col.foreign_keys
-                    and not col.primary_key
-                    and name.endswith("_id")
-                    and len(name) > 3
-                ):
-                    name = name[:-3]
-            attr = _instance_attr(model, meta, mapper, name, col)
-            spec = FieldSpec(str(name), str(attr), col, kind)
+        for mf in info.concrete_fields:
+            spec = FieldSpec(_fixture_name(mf), mf.attname, mf.column, mf.internal_type)
             if spec.target is not None:
-                spec.related_model = _related_model(meta, mapper, spec.name, col)
-            if col.primary_key:
+                spec.related_model = mf.related_model
+            if mf.primary_key:
                 self.pk = spec
             else:
                 self.fields.append(spec)
-        self.m2m = _m2m_specs(model, meta, mapper, table)
+        for mf in info.many_to_many:
+            if mf.viewonly or mf.source_column is None or mf.target_column is None:
+                continue
+            m2m = M2MSpec(mf.name, mf.through, mf.source_column, mf.target_column, mf.auto_created)
+            m2m.related_model = mf.related_model
+            self.m2m.append(m2m)
         self.fields_by_name: dict[str, FieldSpec] = {f.name: f for f in self.fields}
         self.fields_by_name.setdefault(self.pk.name, self.pk)
         self.m2m_by_name: dict[str, M2MSpec] = {m.name: m for m in self.m2m}
-        # What the spec was built from, to notice a later change of Column.info.
-        self._infos = [(table.info, dict(table.info))] + [
-            (col.info, dict(col.info)) for col in table.columns
-        ]
         # Attribute names accepted as field names too (Django accepts ``author_id``).
         self.attrs: dict[str, FieldSpec] = {f.attr: f for f in self.fields}
         nk_fields = getattr(model, "natural_key_fields", None) or table.info.get("natural_key")
@@ -282,7 +233,7 @@ class ModelSpec:
 
     def stale(self) -> bool:
         """Whether ``Table.info`` or a ``Column.info`` changed since the spec was built."""
-        return any(info != seen for info, seen in self._infos)
+        return self.info.stale()
 
     # -- natural keys -----------------------------------------------------------
 
@@ -446,6 +397,21 @@ class ModelSpec:
         return fn
 
 
+def _fixture_name(mf: ModelField) -> str:
+    """The field's name in fixtures: Django's ``author`` for a bare ``author_id`` key column."""
+    name = mf.name
+    if (
+        mf.related_column is not None
+        and name == mf.attname
+        and "field_name" not in mf.info
+        and not mf.primary_key
+        and name.endswith("_id")
+        and len(name) > 3
+    ):
+        return name[:-3]
+    return name
+
+
 def _positional_order(model: type[Any], attrs: list[str]) -> list[str] | None:
     """The attnames of ``model._meta.concrete_fields`` if they are exactly ``attrs``.
 
@@ -484,80 +450,6 @@ def _natural_lookup(model: type[Any] | None, using: Any = None) -> Callable[...,
             return fn  # type: ignore[no-any-return]
     fn = getattr(model, "get_by_natural_key", None)
     return fn if callable(fn) else None
-
-
-def _instance_attr(model: Any, meta: Any, mapper: Any, name: str, col: sa.Column[Any]) -> str:
-    if meta is not None and hasattr(meta, "get_field"):
-        try:
-            return str(meta.get_field(name).attname)
-        except Exception:
-            pass
-    if mapper is not None and hasattr(mapper, "get_property_by_column"):
-        try:
-            return str(mapper.get_property_by_column(col).key)
-        except Exception:
-            pass
-    return col.key
-
-
-def _related_model(meta: Any, mapper: Any, name: str, col: sa.Column[Any]) -> type[Any] | None:
-    """The class a foreign key points to, when the model says (orm-lite field, relationship)."""
-    if meta is not None and hasattr(meta, "get_field"):
-        try:
-            related = meta.get_field(name).related_model
-            return related if isinstance(related, type) else None
-        except Exception:
-            return None
-    if mapper is not None and hasattr(mapper, "relationships"):
-        for rel in mapper.relationships:
-            if (
-                rel.secondary is None
-                and col in rel.local_columns
-                and rel.direction.name == "MANYTOONE"
-            ):
-                return rel.mapper.class_  # type: ignore[no-any-return]
-    return None
-
-
-def _m2m_specs(model: Any, meta: Any, mapper: Any, table: sa.Table) -> list[M2MSpec]:
-    out: list[M2MSpec] = []
-    if meta is not None and hasattr(meta, "many_to_many"):
-        for f in meta.many_to_many:
-            through = f.through
-            ttable: sa.Table = through if isinstance(through, sa.Table) else through.__table__
-            auto = isinstance(through, sa.Table) or bool(
-                getattr(getattr(through, "_meta", None), "auto_created", True)
-            )
-            spec = M2MSpec(
-                f.name, ttable, ttable.c[f.m2m_column_name()], ttable.c[f.m2m_reverse_name()], auto
-            )
-            related = getattr(f, "related_model", None)
-            spec.related_model = related if isinstance(related, type) else None
-            out.append(spec)
-        return out
-    if mapper is None or not hasattr(mapper, "relationships"):
-        return out
-    for rel in mapper.relationships:
-        secondary = rel.secondary
-        if not isinstance(secondary, sa.Table) or rel.viewonly:
-            continue
-        source = target = None
-        remote = rel.mapper.local_table
-        for col in secondary.columns:
-            for fk in col.foreign_keys:
-                if (
-                    fk.column.table is table
-                    and source is None
-                    and (remote is not table or target is not None)
-                ):
-                    source = col
-                elif fk.column.table is remote and target is None:
-                    target = col
-        if source is not None and target is not None:
-            spec = M2MSpec(rel.key, secondary, source, target)
-            spec.related_model = rel.mapper.class_
-            out.append(spec)
-    return out
 
 
 def related_spec(registry: ModelRegistry | None, table: Any, model: type[Any] | None) -> ModelSpec:

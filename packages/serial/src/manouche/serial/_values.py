@@ -14,11 +14,12 @@ import binascii
 import datetime as dt
 import decimal
 import json
-import re
 import uuid
 from collections.abc import Callable
 
 from manouche.serial.exceptions import DeserializationError
+from manouche.validation import dateparse
+from manouche.validation.dateparse import duration_iso_string, duration_string
 
 ToJson = Callable[[object], object]
 FromValue = Callable[[object, bool], object]
@@ -55,34 +56,6 @@ def time_json(value: dt.time) -> str:
     if value.microsecond:
         r = r[:12]
     return r
-
-
-def duration_string(value: dt.timedelta) -> str:
-    """Django's ``[DD] [HH:]MM:SS[.uuuuuu]`` spelling of a timedelta."""
-    days = value.days
-    seconds = value.seconds
-    microseconds = value.microseconds
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    out = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
-    if days:
-        out = f"{days} " + out
-    if microseconds:
-        out += f".{microseconds:06d}"
-    return out
-
-
-def duration_iso_string(value: dt.timedelta) -> str:
-    """ISO 8601 duration, as DjangoJSONEncoder writes a bare timedelta."""
-    sign = ""
-    if value < dt.timedelta(0):
-        sign = "-"
-        value = -value
-    days = value.days
-    minutes, seconds = divmod(value.seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    ms = f".{value.microseconds:06d}" if value.microseconds else ""
-    return f"{sign}P{days}DT{hours:02d}H{minutes:02d}M{seconds:02d}{ms}S"
 
 
 def json_default(value: object) -> object:
@@ -148,43 +121,13 @@ def text_value(kind: str, value: object, timezone: bool) -> str:
 
 # -- reading ---------------------------------------------------------------
 
-_DURATION_RE = re.compile(
-    r"^(?:(?P<days>-?\d+) (days?, )?)?(?P<sign>-?)((?:(?P<hours>\d+):)(?=\d+:\d+))?"
-    r"(?:(?P<minutes>\d+):)?(?P<seconds>\d+)(?:[.,](?P<microseconds>\d{1,6})\d{0,6})?$"
-)
-_ISO_DURATION_RE = re.compile(
-    r"^(?P<sign>[-+]?)P(?:(?P<days>\d+(?:[.,]\d+)?)D)?(?:T(?:(?P<hours>\d+(?:[.,]\d+)?)H)?"
-    r"(?:(?P<minutes>\d+(?:[.,]\d+)?)M)?(?:(?P<seconds>\d+(?:[.,]\d+)?)S)?)?$"
-)
-
 
 def parse_duration(text: str) -> dt.timedelta:
-    """Django's duration format or ISO 8601; ``ValueError`` otherwise."""
-    m = _DURATION_RE.match(text)
-    if m:
-        g = m.groupdict()
-        micro = int((g["microseconds"] or "0").ljust(6, "0"))
-        sign = -1 if g["sign"] == "-" else 1
-        days = dt.timedelta(days=int(g["days"] or 0))
-        rest = dt.timedelta(
-            hours=int(g["hours"] or 0),
-            minutes=int(g["minutes"] or 0),
-            seconds=int(g["seconds"]),
-            microseconds=micro,
-        )
-        return days + sign * rest
-    m = _ISO_DURATION_RE.match(text)
-    if m and text not in ("P", "-P", "+P") and not text.endswith("T"):
-        g = m.groupdict()
-        sign = -1 if g["sign"] == "-" else 1
-
-        def num(key: str) -> float:
-            return float((g[key] or "0").replace(",", "."))
-
-        return sign * dt.timedelta(
-            days=num("days"), hours=num("hours"), minutes=num("minutes"), seconds=num("seconds")
-        )
-    raise ValueError(f"{text!r} is not a duration ([DD] [HH:[MM:]]ss[.uuuuuu] or ISO 8601)")
+    """Django's duration format, ISO 8601 or PostgreSQL's; ``ValueError`` otherwise."""
+    result = dateparse.parse_duration(text)
+    if result is None:
+        raise ValueError(f"{text!r} is not a duration ([DD] [HH:[MM:]]ss[.uuuuuu] or ISO 8601)")
+    return result
 
 
 _TRUE = {"t", "True", "true", "1"}
@@ -250,16 +193,25 @@ def _str(value: object, text: bool) -> object:
     raise ValueError(f"expected a string, got {type(value).__name__}")
 
 
+def _parsed(parse: Callable[[str], object], value: str) -> object:
+    """``parse(value)`` (surrounding spaces ignored), ``None`` for a bad date (Feb 30)."""
+    try:
+        return parse(value.strip())
+    except ValueError:
+        return None
+
+
 def _datetime(value: object, text: bool) -> object:
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     if isinstance(value, str):
-        try:
-            return dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        parsed = _parsed(dateparse.parse_datetime, value) or _parsed(dateparse.parse_date, value)
+        if isinstance(parsed, dt.datetime):
+            return parsed
+        if isinstance(parsed, dt.date):
+            return dt.datetime(parsed.year, parsed.month, parsed.day)
     raise ValueError(f"{value!r} value has an invalid format. It must be in ISO 8601 format.")
 
 
@@ -269,10 +221,9 @@ def _date(value: object, text: bool) -> object:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        parsed = _parsed(dateparse.parse_date, value)
+        if parsed is not None:
+            return parsed
     raise ValueError(
         f"{value!r} value has an invalid date format. It must be in YYYY-MM-DD format."
     )
@@ -282,10 +233,9 @@ def _time(value: object, text: bool) -> object:
     if isinstance(value, dt.time):
         return value
     if isinstance(value, str):
-        try:
-            return dt.time.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        parsed = _parsed(dateparse.parse_time, value)
+        if parsed is not None:
+            return parsed
     raise ValueError(f"{value!r} value has an invalid time format (HH:MM[:ss[.uuuuuu]]).")
 
 

@@ -10,10 +10,7 @@ from manouche.formkit._dates import (
     DATE_INPUT_FORMATS,
     DATETIME_INPUT_FORMATS,
     TIME_INPUT_FORMATS,
-    duration_string,
     parse_date_format,
-    parse_datetime,
-    parse_duration,
 )
 from manouche.formkit._messages import resolve
 from manouche.formkit.exceptions import ValidationError
@@ -23,6 +20,7 @@ from manouche.formkit.widgets import (
     DateTimeInput,
     TimeInput,
 )
+from manouche.validation.dateparse import duration_string, parse_datetime, parse_duration
 
 
 class BaseTemporalField(Field):
