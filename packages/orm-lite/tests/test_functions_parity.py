@@ -97,6 +97,7 @@ NAMES = [
     "RawSQL",
     "StdDev",
     "Variance",
+    "Substr",
 ]
 
 
@@ -699,6 +700,31 @@ case(
         )
         .order_by("pk")
         .values_list("pk", "tagged_long")
+    ),
+)
+
+# -- F() slicing and negation ----------------------------------------------------------------
+case(
+    "f_slicing",
+    lambda m: (
+        m.Book.objects.annotate(
+            head=m.F("title")[:3],
+            one=m.F("title")[2],
+            mid=m.F("title")[1:4],
+            rest=m.F("title")[5:],
+            sub=m.Substr("title", 2, 3),
+        )
+        .order_by("pk")
+        .values_list("pk", "head", "one", "mid", "rest", "sub")
+    ),
+)
+case(
+    "f_negated",
+    lambda m: (
+        m.Book.objects.filter(~m.F("in_print"))
+        .annotate(out=~m.F("in_print"))
+        .order_by("pk")
+        .values_list("pk", "out")
     ),
 )
 

@@ -56,3 +56,33 @@ def test_conditions_combine_with_q() -> None:
     assert isinstance(combined, olm.Q) and combined.children == [exists, ("a", 1)]
     combined = olm.Q(a=1) | ~exists
     assert isinstance(combined, olm.Q) and combined.connector == olm.Q.OR
+
+
+@pytest.mark.parametrize("alias", ["x y", "a;b", "a--b", "a/*b*/", "q'uote", 'dq"', "h#sh", "nl\n"])
+def test_column_aliases_that_could_carry_sql_are_refused(alias: str) -> None:
+    from tests.conf_models import Author
+
+    msg = "Column aliases cannot contain whitespace characters, hashes, control characters"
+    with pytest.raises(ValueError, match=msg):
+        Author.objects.annotate(**{alias: olm.F("age")})
+    with pytest.raises(ValueError, match=msg):
+        Author.objects.values(**{alias: olm.F("age")})
+    with pytest.raises(ValueError, match=msg):
+        Author.objects.extra(select={alias: "1"})
+    with pytest.raises(ValueError, match=msg):
+        Author.objects.aggregate(**{alias: olm.Max("age")})
+
+
+def test_bad_slices_of_f_are_djangos_errors() -> None:
+    with pytest.raises(ValueError, match="Negative indexing is not supported."):
+        olm.F("name")[-1]
+    with pytest.raises(ValueError, match="Step argument is not supported."):
+        olm.F("name")[1:5:2]
+    with pytest.raises(ValueError, match="Slice stop must be greater than slice start."):
+        olm.F("name")[5:2]
+    with pytest.raises(TypeError, match="Argument to slice must be either int or slice instance."):
+        olm.F("name")["x"]
+    with pytest.raises(TypeError, match="argument of type 'F' is not iterable"):
+        "" in olm.F("name")  # noqa: B015 - the check is that it raises (and does not loop)
+    with pytest.raises(TypeError, match="not iterable"):
+        list(olm.F("name"))

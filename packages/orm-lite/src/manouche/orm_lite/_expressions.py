@@ -179,6 +179,20 @@ class Q:
         return f"<Q: {'NOT ' if self.negated else ''}({inner})>"
 
 
+#: Django's rule for column aliases: no whitespace, quotes, semicolons, hashes, control
+#: characters or SQL comments (an alias is written into the SQL, not bound).
+FORBIDDEN_ALIAS = re.compile(r"['`\"\]\[;\s\x00-\x1F\x7F-\x9F]|#|--|/\*|\*/")
+
+
+def check_alias(alias: str) -> None:
+    """Refuse a column alias that could smuggle SQL, with Django's message."""
+    if FORBIDDEN_ALIAS.search(alias):
+        raise ValueError(
+            "Column aliases cannot contain whitespace characters, hashes, "
+            "control characters, quotation marks, semicolons, or SQL comments."
+        )
+
+
 class Combinable:
     """Arithmetic between expressions and plain values: ``F("price") * 2``."""
 
@@ -312,6 +326,21 @@ class F(Expression):
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         return query.resolve_ref(self.name, reuse)
 
+    def __getitem__(self, subscript: int | slice) -> Sliced:
+        """``F("name")[:3]``: a substring of a text field, as Django's (SQL ``SUBSTR``)."""
+        return Sliced(self, subscript)
+
+    def __contains__(self, other: Any) -> bool:
+        # (without it, ``x in F(...)`` would iterate F[0], F[1], ... for ever)
+        raise TypeError(f"argument of type '{type(self).__name__}' is not iterable")
+
+    def __iter__(self) -> Any:
+        raise TypeError(f"'{type(self).__name__}' object is not iterable")
+
+    def __invert__(self) -> NegatedExpression:
+        """``~F("is_active")``: NOT of a boolean field, as Django's."""
+        return NegatedExpression(self)
+
     def __repr__(self) -> str:
         return f"F({self.name})"
 
@@ -363,6 +392,91 @@ def _numeric_kind(expression: Any, resolved: Resolved) -> str | None:
     if isinstance(field, FloatField):
         return "float"
     return None
+
+
+class Sliced(Expression):
+    """``F("name")[1:4]``: ``SUBSTR`` of a text field (1-based start, a length or the rest)."""
+
+    def __init__(self, obj: Any, subscript: Any) -> None:
+        self.obj = obj
+        self.start: int
+        self.length: int | None
+        if isinstance(subscript, int) and not isinstance(subscript, bool):
+            if subscript < 0:
+                raise ValueError("Negative indexing is not supported.")
+            self.start, self.length = subscript + 1, 1
+        elif isinstance(subscript, slice):
+            if (subscript.start is not None and subscript.start < 0) or (
+                subscript.stop is not None and subscript.stop < 0
+            ):
+                raise ValueError("Negative indexing is not supported.")
+            if subscript.step is not None:
+                raise ValueError("Step argument is not supported.")
+            if subscript.stop and subscript.start and subscript.stop < subscript.start:
+                raise ValueError("Slice stop must be greater than slice start.")
+            self.start = 1 if subscript.start is None else subscript.start + 1
+            self.length = (
+                None if subscript.stop is None else subscript.stop - (subscript.start or 0)
+            )
+        else:
+            raise TypeError("Argument to slice must be either int or slice instance.")
+
+    def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
+        from manouche.orm_lite._exceptions import NotSupportedError
+
+        res = self.obj.resolve(query, reuse)
+        name = getattr(res.field, "django_name", "")
+        if res.field is not None and name not in (
+            "CharField",
+            "TextField",
+            "EmailField",
+            "SlugField",
+            "URLField",
+        ):
+            raise NotSupportedError("This field does not support slicing.")
+        args = [res.expr, sa.literal(self.start)]
+        if self.length is not None:
+            args.append(sa.literal(self.length))
+        expr = sa.func.substr(*args, type_=res.expr.type)
+        return Resolved(expr, res.field, res.is_aggregate, res.nullable)
+
+    def __getitem__(self, subscript: int | slice) -> Sliced:
+        return Sliced(self, subscript)
+
+    def __contains__(self, other: Any) -> bool:
+        raise TypeError(f"argument of type '{type(self).__name__}' is not iterable")
+
+    def __iter__(self) -> Any:
+        raise TypeError(f"'{type(self).__name__}' object is not iterable")
+
+    def __repr__(self) -> str:
+        start = self.start - 1
+        stop = None if self.length is None else start + self.length
+        return f"Sliced({self.obj!r}, {slice(start, stop)!r})"
+
+
+class NegatedExpression(Expression):
+    """``~F("flag")``, ``~Exists(...)`` in Django's words: NOT of a condition."""
+
+    conditional = True
+
+    def __init__(self, expression: Any) -> None:
+        self.expression = expression
+
+    def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
+        res = self.expression.resolve(query, reuse)
+        field = res.field
+        if not getattr(self.expression, "conditional", False) and (
+            field is None or getattr(field, "django_name", "") != "BooleanField"
+        ):
+            raise TypeError("Cannot negate non-conditional expressions.")
+        return Resolved(sa.not_(res.expr), field, res.is_aggregate, res.nullable)
+
+    def __invert__(self) -> Any:
+        return self.expression
+
+    def __repr__(self) -> str:
+        return f"NOT {self.expression!r}"
 
 
 class CombinedExpression(Expression):
@@ -721,6 +835,30 @@ class Lower(Func):
 
 class Upper(Func):
     function = "UPPER"
+
+
+class Substr(Expression):
+    """``Substr("name", 2, 3)``: ``length`` characters from 1-based ``pos`` (the rest if None)."""
+
+    def __init__(self, expression: Any, pos: Any, length: Any = None, **extra: Any) -> None:
+        self.source = F(expression) if isinstance(expression, str) else expression
+        if isinstance(pos, int) and pos <= 0:
+            raise ValueError("'pos' must be greater than 0")
+        self.pos = pos
+        self.length = length
+
+    def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
+        res = self.source.resolve(query, reuse)
+        args = [res.expr]
+        for part in (self.pos, self.length):
+            if part is None:
+                continue
+            args.append(
+                part.resolve(query, reuse).expr
+                if isinstance(part, Expression)
+                else sa.literal(part)
+            )
+        return Resolved(sa.func.substr(*args, type_=res.expr.type), res.field, False, True)
 
 
 class Length(Func):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError
-from manouche.orm_lite._expressions import Expression, F, OrderBy, Q, Resolved
+from manouche.orm_lite._expressions import Expression, F, OrderBy, Q, Resolved, check_alias
 from manouche.orm_lite._fields import Field
 from manouche.orm_lite._lookups import (
     Exact,
@@ -611,6 +611,7 @@ class Query:
     # -- annotations, ordering ----------------------------------------------------------
 
     def add_annotation(self, name: str, expr: Any) -> None:
+        check_alias(name)
         self.agg_sources.pop(name, None)
         if isinstance(expr, str):
             raise TypeError(f"annotate() argument {name!r} must be an expression, not a string")

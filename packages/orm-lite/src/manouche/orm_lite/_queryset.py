@@ -10,7 +10,15 @@ import sqlalchemy as sa
 
 from manouche.orm_lite._async import AsyncQuerySetMixin
 from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError, TransactionManagementError
-from manouche.orm_lite._expressions import Aggregate, Expression, F, OrderBy, Q, Resolved
+from manouche.orm_lite._expressions import (
+    Aggregate,
+    Expression,
+    F,
+    OrderBy,
+    Q,
+    Resolved,
+    check_alias,
+)
 from manouche.orm_lite._managers import BaseManager
 from manouche.orm_lite._plans import (
     _PLAIN,
@@ -602,6 +610,8 @@ class QuerySet(AsyncQuerySetMixin):
         return qs
 
     def _values(self, fields: tuple[str, ...], expressions: dict[str, Any]) -> QuerySet:
+        for alias in expressions:
+            check_alias(alias)
         qs = self._clone()
         q = qs._query
         exprs: dict[str, Resolved] = {}
@@ -870,6 +880,7 @@ class QuerySet(AsyncQuerySetMixin):
                 raise TypeError("Complex aggregates require an alias")
             kwargs[a.default_alias()] = a
         for name, a in kwargs.items():
+            check_alias(name)
             if not isinstance(a, Expression) or not getattr(a, "contains_aggregate", False):
                 raise TypeError(f"{name} is not an aggregate expression")
         if self._query.empty:
