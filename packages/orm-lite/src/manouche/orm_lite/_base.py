@@ -19,6 +19,7 @@ from manouche.orm_lite._exceptions import (
     ObjectDoesNotExist,
     ValidationError,
 )
+from manouche.orm_lite._expressions import Expression
 from manouche.orm_lite._fields import NOT_PROVIDED, BigAutoField, Field
 from manouche.orm_lite._managers import BaseManager
 from manouche.orm_lite._options import Options, registry
@@ -614,12 +615,11 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         into the statement (``obj.n = F("n") + 1``, ``obj.name = Lower(Value("X"))``), as
         Django does; an expression is never bound as a parameter (its repr would be stored).
         """
-        from manouche.orm_lite._expressions import Expression
-        from manouche.orm_lite._query import Query
-
         value = f.pre_save(self, add)
         if not isinstance(value, Expression):
             return f.get_prep_value(value)
+        from manouche.orm_lite._query import Query
+
         scratch = Query(f.model)
         res = value.resolve(scratch, None)
         if scratch.joins:
