@@ -353,3 +353,8 @@ def test_raw_sql_and_extra_bind_their_parameters(db: Any, library: Any) -> None:
         Author.objects.all()[:1].extra(select={"one": "1"})
     with pytest.raises(TypeError, match="more %s than its 0 params"):
         list(Author.objects.annotate(x=models.RawSQL("age + %s")))
+
+
+def test_iterator_refuses_a_bad_chunk_size_at_the_call(db: Any) -> None:
+    with pytest.raises(ValueError, match="Chunk size must be strictly positive."):
+        Author.objects.iterator(chunk_size=0)

@@ -261,8 +261,11 @@ class QuerySet(AsyncQuerySetMixin):
     def iterator(self, chunk_size: int | None = None) -> Iterator[Any]:
         """Rows as they arrive, ``chunk_size`` at a time, without filling the cache."""
         if chunk_size is not None and chunk_size <= 0:
+            # at the call, as Django's (not at the first next() of a generator)
             raise ValueError("Chunk size must be strictly positive.")
-        size = chunk_size or 2000
+        return self._iterator(chunk_size or 2000)
+
+    def _iterator(self, size: int) -> Iterator[Any]:
         if self._query.empty:
             return
         self._check_for_update()
