@@ -212,13 +212,72 @@ def check_layout() -> list[str]:
             problems.append(f"packages/{folder}/tests/ is missing")
         changelog = base / "CHANGELOG.md"
         if changelog.exists():
-            released = re.findall(r"^## \[?(\d+\.\d+\.\d+)\]?", changelog.read_text(), re.M)
-            version = project.get("version")
-            if not released or released[0] != version:
+            problems += check_changelog(folder, changelog.read_text(), project.get("version"))
+    problems += check_sibling_ranges()
+    return problems
+
+
+_RELEASE = re.compile(r"\[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}")
+_SECTIONS = {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+
+
+def check_changelog(folder: str, text: str, version: object) -> list[str]:
+    """One CHANGELOG format (Keep a Changelog): ``## [Unreleased]`` first, then
+    ``## [X.Y.Z] - YYYY-MM-DD`` releases, newest (the pyproject version) first,
+    with ``### Added`` / ``Changed`` / ``Deprecated`` / ``Removed`` / ``Fixed`` /
+    ``Security`` sections."""
+    where = f"packages/{folder}/CHANGELOG.md"
+    problems = []
+    headings = re.findall(r"^## (.*?)\s*$", text, re.M)
+    if not headings or headings[0] != "[Unreleased]":
+        problems.append(f"{where}: the first section must be '## [Unreleased]'")
+    released = []
+    for index, heading in enumerate(headings):
+        if index == 0 and heading == "[Unreleased]":
+            continue
+        match = _RELEASE.fullmatch(heading)
+        if match is None:
+            problems.append(f"{where}: '## {heading}' is not '## [X.Y.Z] - YYYY-MM-DD'")
+        else:
+            released.append(match[1])
+    if not released or released[0] != version:
+        problems.append(
+            f"{where}: newest release ({released[0] if released else 'none'}) "
+            f"is not the pyproject version ({version})"
+        )
+    for section in re.findall(r"^### (.*?)\s*$", text, re.M):
+        if section not in _SECTIONS:
+            problems.append(f"{where}: '### {section}' is not one of {sorted(_SECTIONS)}")
+    return problems
+
+
+def check_sibling_ranges() -> list[str]:
+    """A package's runtime dependency on a sibling is bounded on both sides around the
+    sibling's current version (``>=0.2,<0.3``): a range a release of both can honour."""
+    pkgs = packages()
+    versions = {}
+    for meta in pkgs.values():
+        project = meta.get("project", {})
+        assert isinstance(project, dict)
+        versions[str(project.get("name"))] = str(project.get("version"))
+    problems = []
+    for folder, meta in pkgs.items():
+        project = meta.get("project", {})
+        assert isinstance(project, dict)
+        for dep in project.get("dependencies", []):
+            match = re.match(r"(manouche-[a-z0-9-]+)(\[[^\]]*\])?\s*(.*)$", str(dep))
+            if match is None or match[1] not in versions:
+                continue
+            name, spec, current = match[1], match[3].replace(" ", ""), versions[match[1]]
+            bounds = re.fullmatch(r">=(\d+)\.(\d+),<(\d+)\.(\d+)", spec)
+            now = tuple(int(x) for x in current.split(".")[:2])
+            if bounds is None or not (
+                (int(bounds[1]), int(bounds[2])) <= now < (int(bounds[3]), int(bounds[4]))
+            ):
+                major, minor = now
                 problems.append(
-                    f"packages/{folder}: newest released version in CHANGELOG.md "
-                    f"({released[0] if released else 'none'}) is not the pyproject "
-                    f"version ({version})"
+                    f"packages/{folder}: depends on {name}{spec or ' (any version)'}; "
+                    f"write {name}>={major}.{minor},<{major}.{minor + 1} (its version is {current})"
                 )
     return problems
 

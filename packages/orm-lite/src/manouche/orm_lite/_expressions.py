@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.expression import ColumnElement
 
 from manouche.orm_lite._exceptions import FieldError
-from manouche.orm_lite._types import CoerceFloat, CoerceInt
+from manouche.orm_lite._sqltypes import CoerceFloat, CoerceInt
 
 if TYPE_CHECKING:
     from manouche.orm_lite._fields import Field
@@ -393,7 +393,7 @@ class Avg(Aggregate):
 
     def output_type(self, field: Field | None) -> Any:
         if field is not None and field.django_name == "DecimalField":
-            from manouche.orm_lite._types import UNSIZED_DECIMAL
+            from manouche.orm_lite._sqltypes import UNSIZED_DECIMAL
 
             return UNSIZED_DECIMAL  # not quantized to the column's places: Django's precision
         return _FLOAT

@@ -21,7 +21,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from manouche.orm_lite._exceptions import FieldError
 from manouche.orm_lite._expressions import Aggregate, Expression, F, Q, Resolved, Value
-from manouche.orm_lite._types import CoerceInt, DatePart, DateTimeType, DateTrunc, DateType
+from manouche.orm_lite._sqltypes import CoerceInt, DatePart, DateTimeType, DateTrunc, DateType
 
 if TYPE_CHECKING:
     from manouche.orm_lite._fields import Field

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.expression import ColumnElement
 
 from manouche.orm_lite._exceptions import FieldError
-from manouche.orm_lite._types import DateOf, DatePart, PatternMatch, RegexMatch, escape_like
+from manouche.orm_lite._sqltypes import DateOf, DatePart, PatternMatch, RegexMatch, escape_like
 
 if TYPE_CHECKING:
     from manouche.orm_lite._fields import Field

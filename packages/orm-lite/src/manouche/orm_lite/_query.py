@@ -38,7 +38,7 @@ from manouche.orm_lite._lookups import (
     Lookup,
     unknown_lookup,
 )
-from manouche.orm_lite._types import LogicalXor
+from manouche.orm_lite._sqltypes import LogicalXor
 
 if TYPE_CHECKING:
     from manouche.orm_lite._base import Model

@@ -804,7 +804,7 @@ class QuerySet(AsyncQuerySetMixin):
 
     def _truncated(self, field_name: str, kind: str, order: str, is_date: bool) -> QuerySet:
         from manouche.orm_lite._fields import DateField, DateTimeField
-        from manouche.orm_lite._types import DateTrunc
+        from manouche.orm_lite._sqltypes import DateTrunc
 
         if order not in ("ASC", "DESC"):
             raise ValueError("'order' must be either 'ASC' or 'DESC'.")
