@@ -11,8 +11,10 @@ joins and columns of ``select_related``.
 
 from __future__ import annotations
 
+import collections
 import datetime
 import decimal
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -30,6 +32,51 @@ _PLAIN = frozenset({int, str, float, bool, decimal.Decimal, datetime.date, datet
 
 #: Primary-key values that are neither an instance nor an expression (checked first: quick).
 _PLAIN_PK_TYPES = frozenset({int, str})
+
+
+class PlanCache:
+    """A database's compiled plans, by frozen query shape; the least recently used go first.
+
+    A key says everything the SQL depends on (the model, the chain's steps with
+    their field names and lookups, never their values), so the number of keys is
+    the number of query shapes an application runs, which is bounded by its code.
+    Slices with changing bounds and the like are shapes too: past ``maxsize`` the
+    plan used least recently is dropped, as SQLAlchemy's own compiled cache does.
+    """
+
+    __slots__ = ("_plans", "maxsize")
+
+    def __init__(self, maxsize: int = 1000) -> None:
+        self._plans: collections.OrderedDict[Any, Any] = collections.OrderedDict()
+        self.maxsize = maxsize
+
+    def get(self, key: Any) -> Any:
+        plans = self._plans
+        plan = plans.get(key)
+        if plan is not None:
+            plans.move_to_end(key)
+        return plan
+
+    def put(self, key: Any, plan: Any) -> None:
+        plans = self._plans
+        plans[key] = plan
+        if len(plans) > self.maxsize:
+            plans.popitem(last=False)
+
+    def discard(self, key: Any) -> None:
+        self._plans.pop(key, None)
+
+    def clear(self) -> None:
+        self._plans.clear()
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(list(self._plans))
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._plans
 
 
 def chain_plan(qs: QuerySet, db: Database) -> tuple[Any, Any] | None:
@@ -56,7 +103,11 @@ def chain_plan(qs: QuerySet, db: Database) -> tuple[Any, Any] | None:
             return None
         names, _ = q.model_columns()
         plan = db._plan(key, qs._statement)
-        plan.extra = (tuple(name for name, _ in capture), tuple(p for _, p in capture))
+        bind_names = tuple(plan.bind_keys.get(param) for param, _ in capture)
+        if None in bind_names:  # (a value's parameter did not reach the statement as made)
+            db._plans.discard(key)
+            return None
+        plan.extra = (bind_names, tuple(p for _, p in capture))
         plan.names = (*names, *q.annotation_order)
     bind_names, preps = plan.extra
     params = {
