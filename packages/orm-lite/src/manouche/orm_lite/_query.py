@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import datetime
 import decimal
-import itertools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -134,7 +133,7 @@ class Query:
         self.empty = False
         #: GROUP BY the primary key only for model rows (set per database by the QuerySet).
         self.group_by_pk = False
-        #: [(bind name, prep)] of the filter values bound as named parameters, in order;
+        #: [(bind name, prep)] of the filter values bound as parameters of their own, in order;
         #: None when a value could not be (the chain then gets no compiled plan).
         self.capture: list[tuple[str, Any]] | None = None
         #: Aggregate annotations over a joined relation: name -> (the value on a row
@@ -585,10 +584,13 @@ class Query:
                 value = True
             rhs = lookup.prep_value(value)
             if self.capture is not None:
-                # A named parameter: a compiled plan of this chain rebinds it.
-                name = f"__v{next(_bind_names)}"
+                # A parameter of its own, which a compiled plan of this chain rebinds. It is
+                # anonymous (``unique``): SQLAlchemy names it by its place in the statement,
+                # so the same shape is the same SQL and one entry of its compiled cache, and
+                # two QuerySets nested in one statement never share a name.
+                name = f"v{len(self.capture)}"
                 self.capture.append((name, lookup.prep_value))
-                rhs = sa.bindparam(name, rhs, type_=expr.type)
+                rhs = sa.bindparam(name, rhs, type_=expr.type, unique=True)
         cond = lookup.as_sqlalchemy(expr, rhs)
         if negated and not isinstance(lookup, IsNull) and rhs is not None:
             extra = []
@@ -1051,7 +1053,6 @@ class Query:
         return compound
 
 
-_bind_names = itertools.count()
 _CAPTURABLE = frozenset({int, str, float, bool, decimal.Decimal, datetime.date, datetime.datetime})
 _SIMPLE_LOOKUPS = frozenset({Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual})
 
