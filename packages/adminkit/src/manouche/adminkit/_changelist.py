@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
-from manouche.adminkit._meta import Opts, opts_of
+from manouche.adminkit._meta import Opts, base_type, opts_of
 from manouche.adminkit.filters import (
     FieldListFilter,
     IncorrectLookupParameters,
@@ -172,9 +172,9 @@ class ChangeList:
             end = start.replace(year=start.year + 1)
         lo: Any = start
         hi: Any = end
-        if isinstance(column.type, sa.DateTime):
+        if isinstance(base_type(column), sa.DateTime):
             lo, hi = dt.datetime.combine(start, dt.time()), dt.datetime.combine(end, dt.time())
-            if getattr(column.type, "timezone", False):
+            if getattr(base_type(column), "timezone", False):
                 lo, hi = lo.replace(tzinfo=dt.UTC), hi.replace(tzinfo=dt.UTC)
         return statement.where(column >= lo, column < hi)
 
@@ -227,7 +227,7 @@ class ChangeList:
         order = self.params.get(ORDER_VAR)
         if order:
             for part in order.split("."):
-                sign, _, num = part.rpartition("-")
+                sign, num = ("-", part[1:]) if part.startswith("-") else ("", part)
                 try:
                     index = int(num)
                     item = self.list_display[index]
@@ -283,8 +283,8 @@ class ChangeList:
     # -- counting and the page ---------------------------------------------
 
     def count(self, statement: Any) -> int:
-        sub = statement.with_only_columns(sa.literal(1)).order_by(None).subquery()
-        return int(self.store.scalar(self.model, sa.select(sa.func.count()).select_from(sub)) or 0)
+        counting = statement.with_only_columns(sa.func.count(), maintain_column_froms=True)
+        return int(self.store.scalar(self.model, counting.order_by(None)) or 0)
 
     def get_results(self) -> None:
         self.result_count = self.count(self.statement)
@@ -396,7 +396,7 @@ class ChangeList:
 
 
 def _text(column: Any) -> Any:
-    return column if isinstance(column.type, sa.String) else sa.cast(column, sa.String)
+    return column if isinstance(base_type(column), sa.String) else sa.cast(column, sa.String)
 
 
 def _matcher(name: str, term: str, dialect: str) -> Any:

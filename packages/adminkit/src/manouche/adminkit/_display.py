@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from manouche.adminkit._i18n import gettext
-from manouche.adminkit._meta import Opts, capfirst, opts_of
+from manouche.adminkit._meta import Opts, base_type, capfirst, opts_of
 from manouche.formkit._modelmeta import ModelField
 
 EMPTY = "-"
@@ -51,7 +51,7 @@ def display_value(value: Any, field: ModelField | None, empty: str = EMPTY) -> A
 def _is_bool(field: ModelField) -> bool:
     import sqlalchemy as sa
 
-    return isinstance(field.column.type, sa.Boolean)
+    return isinstance(base_type(field.column), sa.Boolean)
 
 
 def _flat(choices: Any) -> list[tuple[Any, Any]]:

@@ -90,3 +90,22 @@ def _words(name: str) -> str:
 def capfirst(text: Any) -> str:
     value = str(text)
     return value[:1].upper() + value[1:]
+
+
+def base_type(column: Any) -> Any:
+    """The column's SQL type under any ``TypeDecorator`` (orm-lite wraps dates and decimals)."""
+    import sqlalchemy as sa
+
+    kind = column.type
+    while isinstance(kind, sa.types.TypeDecorator):
+        kind = kind.impl_instance if hasattr(kind, "impl_instance") else kind.impl
+    return kind
+
+
+def python_type(column: Any) -> Any:
+    """The Python type of the column's values, or None when SQLAlchemy cannot say."""
+    try:
+        found = base_type(column).python_type
+    except NotImplementedError:
+        return None
+    return None if found is object else found

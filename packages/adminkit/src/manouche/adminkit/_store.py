@@ -77,8 +77,9 @@ class Store:
             statement = statement.with_only_columns(*columns)
             return [model.from_db(db, names, row) for row in self.execute(model, statement)]
         if hasattr(db, "scalars") and hasattr(db, "get_bind"):
-            statement = statement.with_only_columns(model)
-            return list(db.scalars(statement).unique().all())
+            # The Core statement's rows, mapped to instances by the ORM (identity map kept).
+            columns = statement.with_only_columns(*table.columns, maintain_column_froms=True)
+            return list(db.scalars(sa.select(model).from_statement(columns)).unique().all())
         mapper = sa.inspect(model)
         keys = [mapper.get_property_by_column(c).key for c in table.columns]
         statement = statement.with_only_columns(*table.columns)

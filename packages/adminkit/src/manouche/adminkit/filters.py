@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from manouche.adminkit._i18n import gettext
-from manouche.adminkit._meta import capfirst, opts_of
+from manouche.adminkit._meta import base_type, capfirst, opts_of, python_type
 
 if TYPE_CHECKING:
     from manouche.adminkit._changelist import ChangeList
@@ -191,20 +191,19 @@ class FieldListFilter(ListFilter):
 
 
 def _coerce(column: Any, value: str) -> Any:
-    try:
-        python_type = column.type.python_type
-    except NotImplementedError:
+    kind = python_type(column)
+    if kind is None:
         return value
     try:
-        if python_type is bool:
+        if kind is bool:
             if value in ("1", "True", "true"):
                 return True
             if value in ("0", "False", "false"):
                 return False
             raise ValueError(value)
-        if python_type in (dt.date, dt.datetime):
-            return python_type.fromisoformat(value)
-        return python_type(value)
+        if kind in (dt.date, dt.datetime):
+            return kind.fromisoformat(value)
+        return kind(value)
     except (ValueError, TypeError, ArithmeticError) as exc:
         raise IncorrectLookupParameters(f"{value!r} is not a valid value for {column.key}") from exc
 
@@ -246,7 +245,9 @@ class BooleanFieldListFilter(FieldListFilter):
                 "query_string": changelist.get_query_string(
                     {self.lookup_kwarg: value}, [self.lookup_kwarg2]
                 ),
-                "display": self._label(title, counts.get(value == "1") if counts else None),
+                "display": self._label(
+                    title, counts.get(value == "1", 0) if changelist.add_facets else None
+                ),
             }
         if self.nullable:
             yield {
@@ -254,7 +255,9 @@ class BooleanFieldListFilter(FieldListFilter):
                 "query_string": changelist.get_query_string(
                     {self.lookup_kwarg2: "True"}, [self.lookup_kwarg]
                 ),
-                "display": self._label(gettext("Unknown"), counts.get(None, 0) if counts else None),
+                "display": self._label(
+                    gettext("Unknown"), counts.get(None, 0) if changelist.add_facets else None
+                ),
             }
 
 
@@ -289,7 +292,9 @@ class ChoicesFieldListFilter(FieldListFilter):
                 "query_string": changelist.get_query_string(
                     {self.lookup_kwarg: value}, [self.lookup_kwarg_isnull]
                 ),
-                "display": self._label(title, counts.get(value, 0) if counts else None),
+                "display": self._label(
+                    title, counts.get(value, 0) if changelist.add_facets else None
+                ),
             }
 
 
@@ -310,7 +315,7 @@ class DateFieldListFilter(FieldListFilter):
         self.lookup_kwarg_until = f"{path}__lt"
         self.lookup_kwarg_isnull = f"{path}__isnull"
         super().__init__(*args)
-        self.is_datetime = isinstance(self.column.type, sa.DateTime)
+        self.is_datetime = isinstance(base_type(self.column), sa.DateTime)
         today = dt.date.today()
         tomorrow = today + dt.timedelta(days=1)
         first_month = today.replace(day=1)
@@ -358,7 +363,7 @@ class DateFieldListFilter(FieldListFilter):
             raise IncorrectLookupParameters(f"{value!r} is not a date") from exc
         if self.is_datetime:
             moment = dt.datetime.combine(day, dt.time())
-            if getattr(self.column.type, "timezone", False):
+            if getattr(base_type(self.column), "timezone", False):
                 moment = moment.replace(tzinfo=dt.UTC)
             return moment
         return day
@@ -440,7 +445,9 @@ class RelatedFieldListFilter(FieldListFilter):
                 "query_string": changelist.get_query_string(
                     {self.lookup_kwarg: value}, [self.lookup_kwarg_isnull]
                 ),
-                "display": self._label(obj, counts.get(value, 0) if counts else None),
+                "display": self._label(
+                    obj, counts.get(value, 0) if changelist.add_facets else None
+                ),
             }
         if self.field.null:
             yield {
@@ -448,7 +455,7 @@ class RelatedFieldListFilter(FieldListFilter):
                 "query_string": changelist.get_query_string(
                     {self.lookup_kwarg_isnull: "True"}, [self.lookup_kwarg]
                 ),
-                "display": self._label("-", counts.get(None, 0) if counts else None),
+                "display": self._label("-", counts.get(None, 0) if changelist.add_facets else None),
             }
 
 
@@ -512,16 +519,18 @@ class AllValuesFieldListFilter(FieldListFilter):
                 "query_string": changelist.get_query_string(
                     {self.lookup_kwarg: value}, [self.lookup_kwarg_isnull]
                 ),
-                "display": self._label(value, counts.get(value, 0) if counts else None),
+                "display": self._label(
+                    value, counts.get(value, 0) if changelist.add_facets else None
+                ),
             }
 
 
 def _is_boolean(field: ModelField) -> bool:
-    return field.column is not None and isinstance(field.column.type, sa.Boolean)
+    return field.column is not None and isinstance(base_type(field.column), sa.Boolean)
 
 
 def _is_date(field: ModelField) -> bool:
-    return field.column is not None and isinstance(field.column.type, (sa.Date, sa.DateTime))
+    return field.column is not None and isinstance(base_type(field.column), (sa.Date, sa.DateTime))
 
 
 FieldListFilter.register(lambda f: f.kind == "fk", RelatedFieldListFilter)

@@ -21,11 +21,12 @@ from markupsafe import Markup
 from manouche.adminkit import _deletion, _display
 from manouche.adminkit._changelist import ChangeList, related_condition, search_terms
 from manouche.adminkit._i18n import gettext, ngettext
-from manouche.adminkit._meta import Opts, capfirst, opts_of
+from manouche.adminkit._meta import Opts, base_type, capfirst, opts_of
 from manouche.adminkit._store import is_orm_lite
 from manouche.adminkit.filters import IncorrectLookupParameters
 from manouche.adminkit.history import ADDITION, CHANGE, DELETION
 from manouche.formkit import (
+    BaseInlineFormSet,
     ModelForm,
     TextInput,
     inlineformset_factory,
@@ -346,7 +347,8 @@ class ModelAdmin(BaseModelAdmin):
             for obj in objects:
                 value = by_key.get(getattr(obj, field.attname))
                 if value is not None:
-                    obj._state.fields_cache[field.name] = value
+                    # orm-lite's foreign key descriptor reads this cache first.
+                    obj.__dict__[f"_{field.name}_cache"] = value
 
     # -- actions ------------------------------------------------------------------
 
@@ -940,7 +942,7 @@ class ModelAdmin(BaseModelAdmin):
 
 def _icontains(column: Any, word: str) -> Any:
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    text = column if isinstance(column.type, sa.String) else sa.cast(column, sa.String)
+    text = column if isinstance(base_type(column), sa.String) else sa.cast(column, sa.String)
     return text.ilike("%" + escaped + "%", escape="\\")
 
 
@@ -973,6 +975,22 @@ def _change_message(form: Any, formsets: list[Any], add: bool) -> list[dict[str,
         for obj in getattr(formset, "deleted_objects", []):
             message.append({"deleted": {"name": name, "object": str(obj)}})
     return message
+
+
+class AdminInlineFormSet(BaseInlineFormSet):
+    """An inline formset giving a SQLAlchemy-mapped row its parent's key, not the parent.
+
+    Assigning the parent object would put every extra (never saved) row into
+    the parent's relationship collection, which the Session would then flush.
+    """
+
+    def _set_parent(self, obj: Any) -> None:
+        if is_orm_lite(self.model) or not self.fk.assign_instance:
+            super()._set_parent(obj)
+            return
+        pk = getattr(self.instance, opts_of(type(self.instance)).pk_field.attname, None)
+        if pk is not None:
+            setattr(obj, self.fk.attname, pk)
 
 
 class InlineModelAdmin(BaseModelAdmin):
@@ -1028,6 +1046,7 @@ class InlineModelAdmin(BaseModelAdmin):
                 self.parent_model,
                 self.model,
                 form=self.form,
+                formset=AdminInlineFormSet,
                 fk_name=self.fk_name,
                 fields=names,
                 extra=self.get_extra(request, obj) if can_add else 0,
@@ -1040,6 +1059,7 @@ class InlineModelAdmin(BaseModelAdmin):
             else inlineformset_factory(
                 self.parent_model,
                 self.model,
+                formset=AdminInlineFormSet,
                 fk_name=self.fk_name,
                 fields=names,
                 extra=0,

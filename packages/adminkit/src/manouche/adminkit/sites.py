@@ -189,7 +189,8 @@ class AdminSite:
         )
 
     def name_users(self, entries: list[Any]) -> None:
-        if _security.authkit is None:
+        """Put authkit's usernames on history entries (under ``authorize``, the ids stay)."""
+        if _security.authkit is None or self.authorize is not None:
             return
         ids = {e.user_id for e in entries if e.user_id is not None}
         names = {}
