@@ -8,8 +8,9 @@ returned as written.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["get_language", "gettext", "ngettext"]
+__all__ = ["get_language", "gettext", "locale_middleware", "ngettext"]
 
 
 def _english(message: str) -> str:
@@ -38,3 +39,18 @@ def get_language() -> str:
     except ImportError:  # pragma: no cover - depends on the extra
         return "en"
     return str(i18nkit.get_language() or "en")
+
+
+def locale_middleware(languages: list[str]) -> Any:
+    """i18nkit's ``LocaleMiddleware`` for ``languages``, as a middleware factory."""
+    try:
+        from manouche.i18nkit import LocaleMiddleware  # type: ignore[attr-defined,unused-ignore]
+    except ImportError as exc:  # pragma: no cover - depends on the extra
+        raise ImportError(
+            "AdminSite(languages=...) needs i18nkit: pip install 'manouche-adminkit[i18n]'"
+        ) from exc
+
+    def factory(get_response: Any) -> Any:
+        return LocaleMiddleware(get_response, languages=languages)
+
+    return factory

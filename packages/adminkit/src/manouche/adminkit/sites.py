@@ -19,7 +19,7 @@ import webob
 from markupsafe import Markup
 
 from manouche.adminkit import _security
-from manouche.adminkit._i18n import get_language, gettext
+from manouche.adminkit._i18n import get_language, gettext, locale_middleware
 from manouche.adminkit._meta import Opts, capfirst
 from manouche.adminkit._store import Store
 from manouche.adminkit.history import History
@@ -56,6 +56,8 @@ class AdminSite:
         model's pages also need authkit's ``<app>.<action>_<model>`` permission.
     :param user_id: ``user_id(request)`` for the history, when ``authorize`` is used.
     :param language: ``language(request) -> str`` (default: i18nkit's active language, else "en").
+    :param languages: serve the site in these languages, chosen from ``Accept-Language``
+        (i18nkit's ``LocaleMiddleware``; needs the ``[i18n]`` extra), e.g. ``["en", "fr", "ar"]``.
     """
 
     site_header = "Administration"
@@ -73,6 +75,7 @@ class AdminSite:
         authorize: Callable[[webob.Request], bool] | None = None,
         user_id: Callable[[webob.Request], Any] | None = None,
         language: Callable[[webob.Request], str] | None = None,
+        languages: list[str] | None = None,
         require_authorization: bool = True,
     ) -> None:
         self.name = name
@@ -84,6 +87,7 @@ class AdminSite:
         self.history = History(self.store)
         self._actions: dict[str, Any] = {"delete_selected": delete_selected}
         self._require = require_authorization
+        self.languages = list(languages or ())
         self._handler: Any = None
         self._env: Any = None
 
@@ -518,7 +522,10 @@ class AdminSite:
     def wsgi(self) -> Any:
         self._check_configured()
         if self._handler is None:
-            self._handler = make_wsgi_app(self.urls, [_security.csrf_middleware()])
+            middleware = [_security.csrf_middleware()]
+            if self.languages:
+                middleware.insert(0, locale_middleware(self.languages))
+            self._handler = make_wsgi_app(self.urls, middleware)
         return self._handler
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
