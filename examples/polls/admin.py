@@ -52,7 +52,8 @@ class ActivityAdmin(ModelAdmin):
 
 
 def create_site(db: Any) -> AdminSite:
-    site = AdminSite(db=db)
+    # Served in the browser's language among these (i18nkit), right to left in Arabic.
+    site = AdminSite(db=db, languages=["en", "fr", "ar"])
     site.site_header = "Polls administration"
     site.register(Question, QuestionAdmin)
     site.register(Choice, ChoiceAdmin)

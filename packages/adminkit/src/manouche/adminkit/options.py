@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 import webob
-from markupsafe import Markup
 
 from manouche.adminkit import _deletion, _display
 from manouche.adminkit._changelist import ChangeList, related_condition, search_terms
@@ -817,41 +816,33 @@ class ModelAdmin(BaseModelAdmin):
         return response
 
     def _response_after_save(self, request: webob.Request, obj: Any, add: bool) -> webob.Response:
+        # Messages are plain text (escaped when shown): they may travel through a
+        # cookie or the session, where markup would not survive as markup.
         site = self.admin_site
-        name = self.opts.verbose_name
-        link = Markup('<a href="{}">{}</a>').format(self.obj_url(request, obj), str(obj))
+        words = {"name": self.opts.verbose_name, "obj": str(obj)}
         post = request.POST
         if "_continue" in post:
-            site.message(
-                request,
-                Markup(
-                    gettext(
-                        "The {name} “{obj}” was changed successfully. You may edit it again below."
-                    )
-                    if not add
-                    else gettext(
-                        "The {name} “{obj}” was added successfully. You may edit it again below."
-                    )
-                ).format(name=name, obj=link),
+            text = (
+                gettext("The {name} “{obj}” was added successfully. You may edit it again below.")
+                if add
+                else gettext(
+                    "The {name} “{obj}” was changed successfully. You may edit it again below."
+                )
             )
+            site.message(request, text.format(**words))
             return site.redirect(self.obj_url(request, obj))
         if "_addanother" in post:
-            site.message(
-                request,
-                Markup(
-                    gettext(
-                        "The {name} “{obj}” was added successfully. "
-                        "You may add another {name} below."
-                    )
-                ).format(name=name, obj=link),
+            text = gettext(
+                "The {name} “{obj}” was added successfully. You may add another {name} below."
             )
+            site.message(request, text.format(**words))
             return site.redirect(self.url(request, "add/"))
-        verb = (
+        text = (
             gettext("The {name} “{obj}” was added successfully.")
             if add
             else gettext("The {name} “{obj}” was changed successfully.")
         )
-        site.message(request, Markup(verb).format(name=name, obj=link))
+        site.message(request, text.format(**words))
         filters = request.GET.get("_changelist_filters")
         return site.redirect(self.url(request) + ("?" + filters if filters else ""))
 

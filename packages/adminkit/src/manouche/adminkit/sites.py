@@ -19,7 +19,7 @@ import webob
 from markupsafe import Markup
 
 from manouche.adminkit import _security
-from manouche.adminkit._i18n import get_language, gettext, locale_middleware
+from manouche.adminkit._i18n import get_language, gettext, locale_middleware, ngettext
 from manouche.adminkit._meta import Opts, capfirst
 from manouche.adminkit._store import Store
 from manouche.adminkit.history import History
@@ -265,6 +265,7 @@ class AdminSite:
         if self._env is None:
             env = create_environment(packages=[("manouche.adminkit", "templates")], autoescape=True)
             env.globals["_"] = gettext
+            env.globals["ngettext"] = ngettext
             env.globals["capfirst"] = capfirst
             self._env = env
         return self._env
