@@ -198,3 +198,22 @@ def test_list_editable(admin_app: webtest.TestApp) -> None:
     response = form.submit("_save")
     assert response.status_int == 200 and "errorlist" in response.text
     assert Category.objects.get(name="Tools").slug == "all-tools"
+
+
+def test_bounded_count(admin_app: webtest.TestApp, db: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(ProductAdmin, "show_full_result_count", False)
+    monkeypatch.setattr(ProductAdmin, "list_count_limit", 6)
+    seen = count_statements(db)
+    page = admin_app.get("/admin/shop/product/")
+    assert "More than 6 products" in page.html.find(class_="paginator").get_text(" ", strip=True)
+    counted = [s for s in seen if "count(" in s.lower()]
+    assert counted and all("LIMIT" in s for s in counted)
+    # The pages go on past the rows counted: page 3 has the last three.
+    assert len(names(admin_app.get("/admin/shop/product/?p=3"))) == 3
+    links = [
+        a.get_text() for a in admin_app.get("/admin/shop/product/?p=2").html.select(".paginator a")
+    ]
+    assert "3" in links
+    # Under the limit the count is exact.
+    page = admin_app.get("/admin/shop/product/?status__exact=live")
+    assert "4 products" in page.html.find(class_="paginator").get_text(" ", strip=True)

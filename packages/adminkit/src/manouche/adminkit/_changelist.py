@@ -286,8 +286,23 @@ class ChangeList:
         counting = statement.with_only_columns(sa.func.count(), maintain_column_froms=True)
         return int(self.store.scalar(self.model, counting.order_by(None)) or 0)
 
+    def bounded_count(self, statement: Any, limit: int) -> int:
+        """The number of matching rows, reading at most ``limit + 1`` of them."""
+        ones = statement.with_only_columns(sa.literal_column("1"), maintain_column_froms=True)
+        sub = ones.order_by(None).limit(limit + 1).subquery()
+        counting = sa.select(sa.func.count()).select_from(sub)
+        return int(self.store.scalar(self.model, counting) or 0)
+
     def get_results(self) -> None:
-        self.result_count = self.count(self.statement)
+        limit = self.model_admin.list_count_limit
+        #: True when there are more matching rows than ``list_count_limit`` (not counted).
+        self.count_capped = False
+        if not self.model_admin.show_full_result_count and limit:
+            self.result_count = self.bounded_count(self.statement, limit)
+            if self.result_count > limit:
+                self.result_count, self.count_capped = limit, True
+        else:
+            self.result_count = self.count(self.statement)
         if self.model_admin.show_full_result_count:
             self.full_result_count: int | None = (
                 self.count(self.base)
@@ -297,10 +312,12 @@ class ChangeList:
         else:
             self.full_result_count = None
         per_page = self.list_per_page
-        self.can_show_all = self.result_count <= self.model_admin.list_max_show_all
+        self.can_show_all = (
+            self.result_count <= self.model_admin.list_max_show_all and not self.count_capped
+        )
         self.multi_page = self.result_count > per_page
         self.num_pages = max(1, -(-self.result_count // per_page))
-        if self.page_num > self.num_pages:
+        if self.page_num > self.num_pages and not self.count_capped:
             self.page_num = self.num_pages
         statement = self.statement.order_by(*self.order_by())
         if not (self.show_all and self.can_show_all):
@@ -317,17 +334,29 @@ class ChangeList:
     def page_range(self) -> list[int | None]:
         """Page numbers around the current one and at both ends; None is an ellipsis."""
         total, current = self.num_pages, self.page_num
+        if getattr(self, "count_capped", False):
+            # Beyond the rows counted: the pages near this one, and no last page.
+            total = max(total, current + 1)
+            wanted = {1, 2, *range(current - 3, current + 2)}
+            out: list[int | None] = []
+            last = 0
+            for n in sorted(w for w in wanted if 1 <= w <= total):
+                if n != last + 1:
+                    out.append(None)
+                out.append(n)
+                last = n
+            return [*out, None]
         if total <= 10:
             return list(range(1, total + 1))
         wanted = {1, 2, total - 1, total, *range(current - 3, current + 4)}
-        out: list[int | None] = []
+        found: list[int | None] = []
         last = 0
         for n in sorted(w for w in wanted if 1 <= w <= total):
             if n != last + 1:
-                out.append(None)
-            out.append(n)
+                found.append(None)
+            found.append(n)
             last = n
-        return out
+        return found
 
     def get_query_string(
         self, new: dict[str, Any] | None = None, remove: Sequence[str] | None = None

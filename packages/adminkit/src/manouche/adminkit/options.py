@@ -196,6 +196,10 @@ class ModelAdmin(BaseModelAdmin):
     preserve_filters = True
     show_facets = ShowFacets.ALLOW
     show_full_result_count = True
+    #: With ``show_full_result_count = False``, count matching rows only up to this
+    #: many ("more than 10000"): a filter matching most of a big table stays fast.
+    #: None counts them all, as Django does.
+    list_count_limit: int | None = 10_000
     inlines: Sequence[type[InlineModelAdmin]] = ()
     actions: Sequence[Any] | None = ()
     actions_on_top = True
