@@ -43,7 +43,7 @@ def db(tmp_path: Path) -> Iterator[models.Database]:
     create_permissions(shop.MODELS)
     shop.fill(database)
     yield database
-    database.close() if hasattr(database, "close") else database.engine.dispose()
+    database.dispose()
 
 
 def wrap(site: Any) -> Any:
