@@ -1,4 +1,4 @@
-"""The same pages on PostgreSQL and MariaDB (skipped, naming the server, when it does not answer)."""
+"""The same pages on PostgreSQL and MariaDB (skipped, naming the server, when not answering)."""
 
 from __future__ import annotations
 
