@@ -173,3 +173,31 @@ def test_user_with_change_only_on_inline_parent(app: webtest.TestApp, db: Any) -
 
 def test_object_history_for_deleted_view_is_404(admin_app: webtest.TestApp) -> None:
     admin_app.get("/admin/shop/product/424242/history/", status=404)
+
+
+def test_many_to_many_through_inline(db: Any) -> None:
+    from shop import Tag
+
+    from manouche.adminkit import TabularInline
+
+    class TagInline(TabularInline):
+        model = Product.tags.through
+        extra = 1
+
+    class Admin(ModelAdmin):
+        fields = ["name", "slug", "price"]
+        inlines = [TagInline]
+
+    red = Tag.objects.create(label="red")
+    app = site_with(db, Product, Admin)
+    hammer = Product.objects.get(slug="hammer")
+    page = app.get(f"/admin/shop/product/{hammer.pk}/change/")
+    prefix = (
+        TagInline(Product, AdminSite(authorize=lambda r: True))
+        .get_formset(page.request)
+        .get_default_prefix()
+    )
+    form = page.forms["product_form"]
+    form[f"{prefix}-0-tag"] = str(red.pk)
+    form.submit("_save")
+    assert [t.label for t in hammer.tags.all()] == ["red"]
