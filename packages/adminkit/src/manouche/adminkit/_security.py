@@ -4,12 +4,15 @@ With manouche-authkit installed the site uses authkit's user (active staff
 users; per-model ``add``/``change``/``view``/``delete`` permissions) and
 authkit's CSRF middleware. Without it, the site needs an ``authorize``
 callable and checks CSRF with a token of its own: a random secret in an
-HttpOnly cookie, repeated in every form, compared in constant time, and an
-``Origin`` that must be the site's own host.
+HttpOnly cookie, put in every form under a fresh random mask (so compression
+attacks cannot recover it), compared in constant time, and an ``Origin``
+that must be the site's own host.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import secrets
 from collections.abc import Callable
@@ -79,9 +82,29 @@ class OwnCsrf:
         if fresh:
             return "no CSRF cookie"
         token = request.POST.get(CSRF_FIELD) or request.headers.get("X-CSRFToken") or ""
-        if not hmac.compare_digest(str(token).encode(), secret.encode()):
+        if not hmac.compare_digest(unmask(str(token)), secret.encode()):
             return "CSRF token missing or incorrect"
         return ""
+
+
+def mask(secret: str) -> str:
+    """The secret under a fresh random mask: a different token in every page (BREACH)."""
+    raw = secret.encode()
+    pad = secrets.token_bytes(len(raw))
+    return base64.urlsafe_b64encode(
+        pad + bytes(a ^ b for a, b in zip(raw, pad, strict=True))
+    ).decode()
+
+
+def unmask(token: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(token.encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return b""
+    half = len(raw) // 2
+    if len(raw) != 86 or half * 2 != len(raw):
+        return b""
+    return bytes(a ^ b for a, b in zip(raw[half:], raw[:half], strict=True))
 
 
 def csrf_middleware() -> Any:
@@ -93,4 +116,5 @@ def csrf_middleware() -> Any:
 def csrf_token(request: webob.Request) -> str:
     if authkit is not None:
         return str(authkit.get_token(request))
-    return str(request.environ.get(_SECRET_KEY, ""))
+    secret = str(request.environ.get(_SECRET_KEY, ""))
+    return mask(secret) if secret else ""
