@@ -217,3 +217,13 @@ def test_bounded_count(admin_app: webtest.TestApp, db: Any, monkeypatch: Any) ->
     # Under the limit the count is exact.
     page = admin_app.get("/admin/shop/product/?status__exact=live")
     assert "4 products" in page.html.find(class_="paginator").get_text(" ", strip=True)
+
+
+def test_filter_class_given_with_the_field(admin_app: webtest.TestApp, monkeypatch: Any) -> None:
+    from manouche.adminkit import AllValuesFieldListFilter
+
+    monkeypatch.setattr(ProductAdmin, "list_filter", [("status", AllValuesFieldListFilter)])
+    page = admin_app.get("/admin/shop/product/?status__exact=gone&all=")
+    side = page.html.find(id="changelist-filter").get_text(" ", strip=True)
+    assert "draft" in side and "gone" in side and "Withdrawn" not in side  # stored values
+    assert len(names(page)) == 4

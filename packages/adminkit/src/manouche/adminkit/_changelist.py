@@ -117,15 +117,14 @@ class ChangeList:
                 if isinstance(item, (list, tuple)):
                     path, cls = item
                 else:
-                    path, cls = item, None
+                    path, cls = item, FieldListFilter
                 field = self.opts.get_field(path)
-                factory = cls.__init__ and cls if cls is not None else None
-                if factory is not None:
-                    spec = factory(field, self.request, lookup, self.model, self.model_admin, path)
-                else:
+                if cls is FieldListFilter:
                     spec = FieldListFilter.create(
                         field, self.request, lookup, self.model, self.model_admin, path
                     )
+                else:
+                    spec = cls(field, self.request, lookup, self.model, self.model_admin, path)
             if spec.has_output():
                 specs.append(spec)
         if lookup:

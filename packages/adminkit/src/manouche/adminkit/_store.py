@@ -87,10 +87,6 @@ class Store:
             model(**dict(zip(keys, row, strict=True))) for row in self.execute(model, statement)
         ]
 
-    def get(self, model: Any, pk_column: Any, pk: Any) -> Any:
-        found = self.instances(model, sa.select(model.__table__).where(pk_column == pk).limit(1))
-        return found[0] if found else None
-
     def by_pks(self, model: Any, pk_column: Any, pks: Sequence[Any]) -> list[Any]:
         if not pks:
             return []

@@ -9,7 +9,7 @@ number of rows it would leave.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -538,7 +538,3 @@ FieldListFilter.register(_is_boolean, BooleanFieldListFilter)
 FieldListFilter.register(lambda f: bool(f.choices), ChoicesFieldListFilter)
 FieldListFilter.register(_is_date, DateFieldListFilter)
 FieldListFilter.register(lambda f: f.column is not None, AllValuesFieldListFilter)
-
-
-def as_mapping(params: Mapping[str, str]) -> dict[str, str]:
-    return dict(params)

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterable
 from importlib import resources
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import webob
 from markupsafe import Markup
@@ -537,10 +537,6 @@ class AdminSite:
     ) -> None:
         pk = getattr(obj, opts.pk_field.attname)
         self.history.log(opts, self.current_user_id(request), pk, str(obj), flag, message)
-
-
-def _quote(value: Any) -> str:
-    return quote(str(value), safe="")
 
 
 site = AdminSite()
