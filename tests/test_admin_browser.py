@@ -77,6 +77,7 @@ def test_admin_in_a_browser(browser: Any, polls: tuple[str, Path], shots: Path) 
     page.set_default_timeout(30_000)
     log_in(page, site, "admin", ADMIN_PASSWORD)
     assert page.locator("h1").inner_text() == "Site administration"
+    page.screenshot(path=str(shots / "1-index.png"), full_page=True)
     # The keyboard: the first Tab reaches the skip link, shown with a visible outline;
     # following it puts the focus on the main content.
     page.keyboard.press("Tab")
@@ -86,7 +87,6 @@ def test_admin_in_a_browser(browser: Any, polls: tuple[str, Path], shots: Path) 
     assert focused == ["skip-link", "solid"]
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "content-start"
-    page.screenshot(path=str(shots / "1-index.png"), full_page=True)
 
     # The list, with a filter and a search.
     page.get_by_role("link", name="Questions").first.click()
