@@ -73,3 +73,16 @@ def test_writes_on_server(server_app: tuple[webtest.TestApp, Any]) -> None:
     assert not Product.objects.filter(slug="saw").exists()
     flags = [r.action_flag for r in db.execute(log_table.select().order_by(log_table.c.id))]
     assert flags == [1, 3]
+
+
+def test_full_text_search(server_app: tuple[webtest.TestApp, Any], monkeypatch: Any) -> None:
+    from shop import ProductAdmin
+
+    app, db = server_app
+    monkeypatch.setattr(ProductAdmin, "search_fields", ["@description"])
+    page = app.get("/admin/shop/product/?q=descriptions+11")
+    names = [th.get_text(strip=True) for th in page.html.select("#result_list tbody th")]
+    if db.engine.dialect.name == "postgresql":
+        assert names == ["Item 11"]  # to_tsvector: "descriptions" is stemmed to "descript"
+    else:
+        assert names == []  # elsewhere "@" is a substring search
