@@ -437,6 +437,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd += ["--port", str(args.port)]
     if args.reload:
         cmd.append("--reload")
+    if DEMO_TARGET.startswith("examples.polls.") and not os.environ.get("POLLS_ADMIN_PASSWORD"):
+        # The polls app creates (or resets) the "admin" superuser with this password.
+        import secrets
+
+        os.environ["POLLS_ADMIN_PASSWORD"] = secrets.token_urlsafe(12)
+    if os.environ.get("POLLS_ADMIN_PASSWORD"):
+        say(
+            f"admin: http://{args.host}:{args.port}/admin/ -- log in as admin, "
+            f"password {os.environ['POLLS_ADMIN_PASSWORD']}"
+        )
     say(" ".join(cmd[1:]))
     os.chdir(ROOT)
     os.execv(cmd[0], cmd)

@@ -27,6 +27,9 @@ ALLOWED: dict[str, frozenset[str]] = {
 OPTIONAL: tuple[tuple[str, str], ...] = (
     # Rule 1, translations: a package's private _i18n.py uses i18nkit when installed.
     ("manouche.authkit._i18n", "manouche.i18nkit"),
+    ("manouche.adminkit._i18n", "manouche.i18nkit"),
+    # adminkit's users, permissions, login and CSRF when authkit is installed.
+    ("manouche.adminkit._security", "manouche.authkit"),
 )
 
 

@@ -19,10 +19,12 @@ from manouche.authkit import (
     CsrfViewMiddleware,
     DatabaseSessions,
     Group,
+    MessageMiddleware,
     Permission,
     Session,
     SessionMiddleware,
     User,
+    create_permissions,
 )
 from manouche.httpkit import (
     CSP,
@@ -35,10 +37,11 @@ from manouche.httpkit import (
     XFrameOptionsMiddleware,
     make_wsgi_app,
 )
-from manouche.urlmap import URLMap, include, path
+from manouche.urlmap import URLMap, include, mount, path
 
 from . import receivers  # noqa: F401  (connects the signal receivers)
-from .models import Choice, Question
+from .admin import create_site
+from .models import Activity, Choice, Question
 
 HERE = Path(__file__).parent
 SEED = {
@@ -70,6 +73,17 @@ def setup_database(url: str) -> models.Database:
         password = os.environ.get("POLLS_DEMO_PASSWORD")
         if password and not User.objects.filter(username="demo").exists():
             User.objects.create_user("demo", password=password)
+        # The admin's permissions, and its login when the environment gives a password
+        # (`python3 dev.py demo` makes one and prints it).
+        create_permissions([Question, Choice, Activity])
+        admin_password = os.environ.get("POLLS_ADMIN_PASSWORD")
+        if admin_password:
+            admin = User.objects.filter(username="admin").first()
+            if admin is None:
+                User.objects.create_superuser("admin", password=admin_password)
+            elif not admin.check_password(admin_password):
+                admin.set_password(admin_password)
+                admin.save()
     # Nothing to do before gunicorn --preload forks its workers: each one sets the
     # connections opened here aside and opens its own. httpkit's request_finished
     # gives a request's connection back to the pool when its response is closed.
@@ -79,7 +93,13 @@ def setup_database(url: str) -> models.Database:
 def create_app(database_url: str | None = None, *, debug: bool = False) -> WSGIApplication:
     url = database_url or os.environ.get("DATABASE_URL") or f"sqlite:///{HERE / 'polls.sqlite3'}"
     db = setup_database(url)
-    urls = URLMap([path("", include("examples.polls.urls", namespace="polls"))], debug=debug)
+    urls = URLMap(
+        [
+            mount("admin/", create_site(db)),
+            path("", include("examples.polls.urls", namespace="polls")),
+        ],
+        debug=debug,
+    )
     # Signs sessions and the session's password check. Several workers must share it:
     # set SECRET_KEY, or serve with --preload so the workers inherit this random one.
     secret = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
@@ -100,6 +120,7 @@ def create_app(database_url: str | None = None, *, debug: bool = False) -> WSGIA
             CommonMiddleware,
             ConditionalGetMiddleware,
             SessionMiddleware.configure(engine=DatabaseSessions(db=db, secret_key=secret)),
+            MessageMiddleware.configure(secret_key=secret),
             CsrfViewMiddleware,
             AuthenticationMiddleware.configure(auth=auth),
         ],
