@@ -47,9 +47,12 @@ __all__ = [
     "validate_unicode_slug",
 ]
 
+#: The values a field treats as empty: ``None``, ``""``, ``[]``, ``()``, ``{}``.
 EMPTY_VALUES: tuple[Any, ...] = (None, "", [], (), {})
 
+#: The longest URL ``URLValidator`` accepts (2048 characters).
 MAX_URL_LENGTH = 2048
+#: The longest IPv6 address text accepted (39 characters).
 MAX_IPV6_ADDRESS_LENGTH = 39
 
 
@@ -418,14 +421,17 @@ class EmailValidator:
     __hash__ = object.__hash__
 
 
+#: Accepts an email address (an ``EmailValidator`` with Django's rules).
 validate_email = EmailValidator()
 
+#: Accepts a slug of ASCII letters, digits, underscores and hyphens.
 validate_slug = RegexValidator(
     re.compile(r"^[-a-zA-Z0-9_]+\Z"),
     "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
     "invalid",
 )
 
+#: Accepts a slug of Unicode letters, digits, underscores and hyphens.
 validate_unicode_slug = RegexValidator(
     re.compile(r"^[-\w]+\Z"),
     "Enter a valid “slug” consisting of Unicode letters, numbers, underscores, or hyphens.",
@@ -457,6 +463,7 @@ def int_list_validator(
     return RegexValidator(regex, message=message, code=code)
 
 
+#: Accepts integers separated by commas (``"1,2,3"``).
 validate_comma_separated_integer_list = int_list_validator(
     message="Enter only digits separated by commas."
 )
@@ -502,6 +509,8 @@ class BaseValidator:
 
 
 class MaxValueValidator(BaseValidator):
+    """Rejects a value greater than ``limit_value``."""
+
     message = "Ensure this value is less than or equal to %(limit_value)s."
     code = "max_value"
 
@@ -510,6 +519,8 @@ class MaxValueValidator(BaseValidator):
 
 
 class MinValueValidator(BaseValidator):
+    """Rejects a value less than ``limit_value``."""
+
     message = "Ensure this value is greater than or equal to %(limit_value)s."
     code = "min_value"
 
@@ -549,6 +560,8 @@ class StepValueValidator(BaseValidator):
 
 
 class MinLengthValidator(BaseValidator):
+    """Rejects a value shorter than ``limit_value`` characters."""
+
     message = Plural(
         "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
         "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
@@ -564,6 +577,8 @@ class MinLengthValidator(BaseValidator):
 
 
 class MaxLengthValidator(BaseValidator):
+    """Rejects a value longer than ``limit_value`` characters."""
+
     message = Plural(
         "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
         "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",

@@ -50,6 +50,7 @@ class TransactionManagementError(Exception):
     """A transaction was used in a way that cannot work (e.g. ``select_for_update`` outside one)."""
 
 
+#: The key of the errors that belong to no field (``"__all__"``), as Django's.
 NON_FIELD_ERRORS = "__all__"
 
 

@@ -35,6 +35,7 @@ class _NotProvided:
         return "NOT_PROVIDED"
 
 
+#: The default of a field given no ``default`` (Django's ``NOT_PROVIDED``).
 NOT_PROVIDED: Any = _NotProvided()
 _counter = itertools.count()
 
@@ -332,6 +333,8 @@ class Field(lk.RegisterLookupMixin):
 
 
 class MaxLengthValidator:
+    """Rejects a value longer than ``limit`` characters."""
+
     def __init__(self, limit: int) -> None:
         self.limit = limit
 
@@ -344,6 +347,8 @@ class MaxLengthValidator:
 
 
 class MinValueValidator:
+    """Rejects a value less than ``limit``."""
+
     def __init__(self, limit: Any) -> None:
         self.limit = limit
 
@@ -355,6 +360,8 @@ class MinValueValidator:
 
 
 class MaxValueValidator:
+    """Rejects a value greater than ``limit``."""
+
     def __init__(self, limit: Any) -> None:
         self.limit = limit
 
@@ -366,6 +373,8 @@ class MaxValueValidator:
 
 
 class RegexValidator:
+    """Rejects a value the regular expression does not match, with ``message``."""
+
     def __init__(self, regex: str, message: str, flags: int = 0) -> None:
         self.regex = re.compile(regex, flags)
         self.message = message
@@ -391,6 +400,8 @@ validate_slug = RegexValidator(
 
 
 class AutoField(Field):
+    """An integer primary key the database assigns (Django's default ``id``)."""
+
     django_name = "AutoField"
     passthrough = (int,)
     empty_strings_allowed = False
@@ -421,6 +432,8 @@ class AutoField(Field):
 
 
 class BigAutoField(AutoField):
+    """A 64-bit integer primary key the database assigns."""
+
     django_name = "BigAutoField"
 
     def sa_type(self) -> TypeEngine[Any]:
@@ -428,6 +441,8 @@ class BigAutoField(AutoField):
 
 
 class SmallAutoField(AutoField):
+    """A 16-bit integer primary key the database assigns."""
+
     django_name = "SmallAutoField"
 
     def sa_type(self) -> TypeEngine[Any]:
@@ -453,6 +468,8 @@ def _to_int(
 
 
 class IntegerField(Field):
+    """An integer (32-bit on the databases that distinguish)."""
+
     django_name = "IntegerField"
     passthrough = (int,)
     empty_strings_allowed = False
@@ -475,6 +492,8 @@ class IntegerField(Field):
 
 
 class BigIntegerField(IntegerField):
+    """A 64-bit integer."""
+
     django_name = "BigIntegerField"
     _range = (-9223372036854775808, 9223372036854775807)
 
@@ -483,6 +502,8 @@ class BigIntegerField(IntegerField):
 
 
 class SmallIntegerField(IntegerField):
+    """A 16-bit integer."""
+
     django_name = "SmallIntegerField"
     _range = (-32768, 32767)
 
@@ -491,21 +512,29 @@ class SmallIntegerField(IntegerField):
 
 
 class PositiveIntegerField(IntegerField):
+    """An integer that is zero or more (a CHECK constraint)."""
+
     django_name = "PositiveIntegerField"
     _range = (0, 2147483647)
 
 
 class PositiveBigIntegerField(BigIntegerField):
+    """A 64-bit integer that is zero or more (a CHECK constraint)."""
+
     django_name = "PositiveBigIntegerField"
     _range = (0, 9223372036854775807)
 
 
 class PositiveSmallIntegerField(SmallIntegerField):
+    """A 16-bit integer that is zero or more (a CHECK constraint)."""
+
     django_name = "PositiveSmallIntegerField"
     _range = (0, 32767)
 
 
 class FloatField(Field):
+    """A floating-point number."""
+
     django_name = "FloatField"
     passthrough = (float,)
     empty_strings_allowed = False
@@ -529,6 +558,8 @@ class FloatField(Field):
 
 
 class DecimalField(Field):
+    """A ``decimal.Decimal`` with ``max_digits`` and ``decimal_places``."""
+
     django_name = "DecimalField"
     empty_strings_allowed = False
 
@@ -594,6 +625,8 @@ class DecimalField(Field):
 
 
 class BooleanField(Field):
+    """``True`` or ``False`` (``null=True`` for a third state)."""
+
     django_name = "BooleanField"
     passthrough = (bool,)
     empty_strings_allowed = False
@@ -628,6 +661,8 @@ class BooleanField(Field):
 
 
 class CharField(Field):
+    """A string of at most ``max_length`` characters (``VARCHAR``)."""
+
     django_name = "CharField"
     passthrough = (str,)
 
@@ -651,6 +686,8 @@ class CharField(Field):
 
 
 class EmailField(CharField):
+    """A ``CharField`` validated as an email address (``max_length`` 254)."""
+
     django_name = "EmailField"
     default_max_length = 254
 
@@ -659,6 +696,8 @@ class EmailField(CharField):
 
 
 class URLField(CharField):
+    """A ``CharField`` validated as a URL (``max_length`` 200)."""
+
     django_name = "URLField"
     default_max_length = 200
 
@@ -667,6 +706,8 @@ class URLField(CharField):
 
 
 class SlugField(CharField):
+    """A ``CharField`` validated as a slug and indexed (``max_length`` 50)."""
+
     django_name = "SlugField"
     default_max_length = 50
 
@@ -679,6 +720,8 @@ class SlugField(CharField):
 
 
 class TextField(Field):
+    """A string of any length (``TEXT``)."""
+
     django_name = "TextField"
     passthrough = (str,)
 
@@ -695,6 +738,8 @@ class TextField(Field):
 
 
 class GenericIPAddressField(Field):
+    """An IPv4 or IPv6 address as text (``protocol``, ``unpack_ipv4`` as Django's)."""
+
     django_name = "GenericIPAddressField"
 
     def __init__(self, *args: Any, protocol: str = "both", **kwargs: Any) -> None:
@@ -761,6 +806,8 @@ class _TemporalField(Field):
 
 
 class DateField(_TemporalField):
+    """A ``datetime.date`` (``auto_now``, ``auto_now_add`` as Django's)."""
+
     django_name = "DateField"
 
     def sa_type(self) -> TypeEngine[Any]:
@@ -788,6 +835,8 @@ class DateField(_TemporalField):
 
 
 class DateTimeField(_TemporalField):
+    """A ``datetime.datetime`` (``auto_now``, ``auto_now_add`` as Django's)."""
+
     django_name = "DateTimeField"
 
     def sa_type(self) -> TypeEngine[Any]:
@@ -814,6 +863,8 @@ class DateTimeField(_TemporalField):
 
 
 class TimeField(_TemporalField):
+    """A ``datetime.time``."""
+
     django_name = "TimeField"
 
     def sa_type(self) -> TypeEngine[Any]:
@@ -839,6 +890,8 @@ class TimeField(_TemporalField):
 
 
 class DurationField(Field):
+    """A ``datetime.timedelta`` (an interval where the database has one, else microseconds)."""
+
     django_name = "DurationField"
     empty_strings_allowed = False
 
@@ -862,6 +915,8 @@ class DurationField(Field):
 
 
 class UUIDField(Field):
+    """A ``uuid.UUID`` (a native UUID column where the database has one)."""
+
     django_name = "UUIDField"
     empty_strings_allowed = False
 
@@ -890,6 +945,10 @@ class UUIDField(Field):
 
 
 class JSONField(Field):
+    """Any JSON value (a JSON column where the database has one); ``encoder``/``decoder`` as
+    Django's.
+    """
+
     django_name = "JSONField"
     empty_strings_allowed = False
 
@@ -906,6 +965,8 @@ class JSONField(Field):
 
 
 class BinaryField(Field):
+    """Raw bytes (``bytes``); not editable in forms by default."""
+
     django_name = "BinaryField"
     empty_strings_allowed = True
 
