@@ -77,16 +77,17 @@ def test_package_page_documents_all_names_and_changelog(site: Path, folder: str)
 
 
 def test_a_missing_reference_fails_the_build(tmp_path: Path) -> None:
-    """The strictness is real: a page naming a public name that does not exist fails."""
+    """The strictness is real: with the site's configuration, a page naming a public
+    name that does not exist, or linking to a page that does not exist, fails."""
     import subprocess
 
     src = tmp_path / "src"
-    shutil.copytree(DOCS, src, ignore=shutil.ignore_patterns("_build", "_generated"))
-    (src / "broken.md").write_text(
+    src.mkdir()
+    shutil.copy(DOCS / "conf.py", src / "conf.py")
+    shutil.copytree(DOCS / "_ext", src / "_ext")
+    (src / "index.md").write_text(
         "# Broken\n\n{py:class}`manouche.signals.NoSuchSignal`\n\n[gone](nowhere.md)\n"
     )
-    index = src / "index.md"
-    index.write_text(index.read_text().replace("about\n```", "about\nbroken\n```"))
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-q"]
     proc = subprocess.run(
         [*cmd, str(src), str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT
@@ -288,7 +289,8 @@ def test_every_page_in_a_browser(served: str, site: Path) -> None:
                 current["url"] = name
                 response = page.goto(f"{served}/{name}", wait_until="load")
                 assert response is not None and response.status == 200, name
-                assert page.locator("article h1").count() >= 1, f"{name} has no heading"
+                if name not in ("search.html", "genindex.html", "py-modindex.html"):
+                    assert page.locator("article h1").count() >= 1, f"{name} has no heading"
                 if name == "index.html":
                     page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=False)
                 if name == "guides/porting.html":

@@ -72,7 +72,7 @@ def svg(result: Result) -> str:
     ours = rows[0][1]
     title = html.escape(f"{result.module}: {result.workload}")
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 110} {height}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 200} {height}"'
         f' role="img" aria-label="{title}" font-family="system-ui, sans-serif" font-size="13">',
         f"<title>{title} (operations per second, higher is better)</title>",
         f'<text x="4" y="18" font-weight="bold" fill="#333">{title}</text>',
@@ -81,7 +81,7 @@ def svg(result: Result) -> str:
         y = top + index * (bar_h + gap)
         w = max(1.0, width * rate / peak)
         colour = "#2a7ab0" if index == 0 else "#9aa5b1"
-        note = "" if index == 0 else f" (x{ours / rate:.2f})" if rate else ""
+        note = "" if index == 0 else f" (Manouche x{ours / rate:.2f})" if rate else ""
         out += [
             f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" fill="#333">'
             f"{html.escape(label)}</text>",

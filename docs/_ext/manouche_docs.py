@@ -123,17 +123,13 @@ def _changelog(folder: str) -> list[str]:
     return _unlink(text[start.start() if start else 0 :]).splitlines()
 
 
-#: The README sections the porting guide gathers: the Django names a package
-#: keeps and where it differs from Django on purpose.
-DIFFERENCES = re.compile(r"differ|mirrors", re.I)
-
-
-def readme_differences(folder: str) -> str:
-    """The README sections of ``folder`` on Django's names and the differences, as Markdown."""
+def readme_sections(folder: str, pattern: str) -> str:
+    """The README sections of ``folder`` whose heading matches ``pattern``, as Markdown."""
     text = (PACKAGES / folder / "README.md").read_text(encoding="utf-8")
+    wanted = re.compile(pattern, re.I)
     found: list[str] = []
     for match in re.finditer(r"^(#{2,3}) (.+)$", text, re.M):
-        if not DIFFERENCES.search(match.group(2)):
+        if not wanted.search(match.group(2)):
             continue
         level = len(match.group(1))
         end = re.compile(rf"^#{{2,{level}}} ", re.M).search(text, match.end())
@@ -228,23 +224,49 @@ def _lookup(dotted: str) -> tuple[bool, Any]:
     return False, None
 
 
-class DifferencesDirective(PackageDirective):
-    """``.. manouche-differences::``: every package's README sections on Django's
-    names and the differences on purpose, one section per package."""
+class ReadmeSectionsDirective(PackageDirective):
+    """``.. manouche-readme-sections:: <regex>``: the sections of every package's
+    README whose heading matches, one section per package, in name order.
 
-    required_arguments = 0
+    The porting guide gathers the differences from Django this way
+    (``differ|mirrors``) and the Flask guide the "With Flask" sections, so a
+    README and the site never disagree. The blocks shown run in the README's
+    own tests.
+    """
+
+    required_arguments = 1
+    final_argument_whitespace = True
 
     def run(self) -> list[nodes.Node]:
         folders = sorted(p.parent.name for p in PACKAGES.glob("*/pyproject.toml"))
         md: list[str] = []
         for folder in folders:
             self.env.note_dependency(str(PACKAGES / folder / "README.md"))
-            text = readme_differences(folder)
+            text = readme_sections(folder, self.arguments[0])
             if not text:
                 continue
             md += [f"# manouche-{folder}", "", f"Reference: {{doc}}`/packages/{folder}`.", ""]
             md += [text, ""]
+        if not md:
+            raise self.error(f"no README section matches {self.arguments[0]!r}")
         return self._markdown(md, PACKAGES / "README.md")
+
+
+def _lookup(dotted: str) -> tuple[bool, Any]:
+    """``(True, object)`` when ``dotted`` names a module or an attribute path that exists."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj: Any = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return False, None
+        return True, obj
+    return False, None
 
 
 def resolve_private(app: Sphinx, env: Any, node: Any, contnode: Any) -> Any:
@@ -293,7 +315,7 @@ def public_bases(app: Sphinx, name: str, obj: Any, options: Any, bases: list[Any
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("autodoc-process-bases", public_bases)
     app.add_directive("manouche-package", PackageDirective)
-    app.add_directive("manouche-differences", DifferencesDirective)
+    app.add_directive("manouche-readme-sections", ReadmeSectionsDirective)
     # The READMEs' ``output`` blocks: what a block prints, shown as plain text.
     app.add_lexer("output", TextLexer)
     app.connect("missing-reference", resolve_private)
