@@ -41,7 +41,8 @@ autoclass_content = "class"
 
 html_theme = "furo"
 html_title = "Manouche"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
 html_show_sourcelink = False
 pygments_style = "sphinx"
 

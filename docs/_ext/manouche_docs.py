@@ -252,23 +252,6 @@ class ReadmeSectionsDirective(PackageDirective):
         return self._markdown(md, PACKAGES / "README.md")
 
 
-def _lookup(dotted: str) -> tuple[bool, Any]:
-    """``(True, object)`` when ``dotted`` names a module or an attribute path that exists."""
-    parts = dotted.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            obj: Any = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        try:
-            for attr in parts[cut:]:
-                obj = getattr(obj, attr)
-        except AttributeError:
-            return False, None
-        return True, obj
-    return False, None
-
-
 def resolve_private(app: Sphinx, env: Any, node: Any, contnode: Any) -> Any:
     """References to our own names that the public reference does not document.
 
