@@ -6,6 +6,7 @@
     python3 dev.py test -p NAME    one package's tests in the workspace environment (quick)
     python3 dev.py check           lint, format, types and import contracts only
     python3 dev.py bench [NAME]    the benchmarks, side by side with the peers
+    python3 dev.py docs [--serve]  build the documentation site (strict) into docs/_build/html
     python3 dev.py django-suite [NAME] [--update]
                                    Django's own tests against the packages, with a ratchet
     python3 dev.py env             (re)build the workspace environment only
@@ -458,6 +459,30 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run([vpy(), "-m", "bench", *args.names], cwd=ROOT)
 
 
+def build_docs(out: Path, python: str | None = None) -> int:
+    """Build the site from docs/ into ``out``, strictly: a warning, a broken
+    reference or a missing target fails the build (sphinx-build -W -n)."""
+    cmd = [python or vpy(), "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-E"]
+    cmd += ["-q", "-d", str(out.parent / "doctrees"), str(ROOT / "docs"), str(out)]
+    return run(cmd, cwd=ROOT)
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    ensure_env()
+    out = Path(args.output).resolve() if args.output else ROOT / "docs" / "_build" / "html"
+    say(f"sphinx-build (strict) docs/ -> {out}")
+    rc = build_docs(out)
+    if rc != 0:
+        print("the documentation has warnings or broken references (see above)", flush=True)
+        return rc
+    say(f"built: {out / 'index.html'}")
+    if args.serve:
+        say(f"serving {out} on http://{args.host}:{args.port}/ (Ctrl-C stops)")
+        cmd = [vpy(), "-m", "http.server", "-b", args.host, "-d", str(out), str(args.port)]
+        return run(cmd)
+    return 0
+
+
 def cmd_django_suite(args: argparse.Namespace) -> int:
     ensure_env()
     return run([vpy(), "-m", "tools.django_suite", *args.suite_args], cwd=ROOT)
@@ -489,6 +514,12 @@ def main() -> int:
     b = sub.add_parser("bench", help="benchmarks against the peers")
     b.add_argument("names", nargs="*")
     b.set_defaults(func=cmd_bench)
+    o = sub.add_parser("docs", help="build the documentation site (strict)")
+    o.add_argument("-o", "--output", help="output folder (docs/_build/html)")
+    o.add_argument("--serve", action="store_true", help="then serve it over HTTP")
+    o.add_argument("--host", default="127.0.0.1")
+    o.add_argument("--port", type=int, default=8001)
+    o.set_defaults(func=cmd_docs)
     sub.add_parser("env", help="rebuild .venv").set_defaults(func=cmd_env)
     sub.add_parser("django-suite", help="Django's own tests against the packages (ratchet)")
     argv = sys.argv[1:]

@@ -34,6 +34,7 @@ __all__ = [
 
 T = TypeVar("T")
 
+#: The longest key memcached accepts; longer keys warn, as Django's.
 MEMCACHE_MAX_KEY_LENGTH: Final = 250
 
 _bad_key_chars = re.compile(r"[\x00-\x20\x7f]").search

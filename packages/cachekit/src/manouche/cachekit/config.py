@@ -33,6 +33,7 @@ from manouche.cachekit.exceptions import InvalidCacheBackendError
 
 __all__ = ["DEFAULT_CACHE_ALIAS", "CacheHandler", "cache", "caches", "create_cache"]
 
+#: The alias of the default cache (Django's ``"default"``).
 DEFAULT_CACHE_ALIAS = "default"
 
 _DJANGO_BACKENDS = {
@@ -347,4 +348,6 @@ class _DefaultCache:
         return f"<default cache: {caches[DEFAULT_CACHE_ALIAS]!r}>"
 
 
+#: The default cache, ``caches["default"]``, looked up on each use (Django's
+#: ``django.core.cache.cache``).
 cache: Any = _DefaultCache()

@@ -223,6 +223,8 @@ class Value(Expression):
 
 
 class CombinedExpression(Expression):
+    """Two expressions joined by an operator (``F("votes") + 1``)."""
+
     def __init__(self, lhs: Expression, connector: str, rhs: Expression) -> None:
         self.lhs = lhs
         self.connector = connector
@@ -356,6 +358,8 @@ class Aggregate(Expression):
 
 
 class Count(Aggregate):
+    """The number of rows, or of values of an expression (``distinct=True`` for distinct ones)."""
+
     function = "COUNT"
     name = "Count"
 
@@ -383,11 +387,15 @@ class Count(Aggregate):
 
 
 class Sum(Aggregate):
+    """The sum of an expression (``SUM``)."""
+
     function = "SUM"
     name = "Sum"
 
 
 class Avg(Aggregate):
+    """The average of an expression (``AVG``)."""
+
     function = "AVG"
     name = "Avg"
 
@@ -407,16 +415,22 @@ class Avg(Aggregate):
 
 
 class Min(Aggregate):
+    """The smallest value of an expression (``MIN``)."""
+
     function = "MIN"
     name = "Min"
 
 
 class Max(Aggregate):
+    """The largest value of an expression (``MAX``)."""
+
     function = "MAX"
     name = "Max"
 
 
 class StdDev(Aggregate):
+    """The standard deviation of an expression (``sample=True`` for the sample's)."""
+
     function = "STDDEV_POP"
     name = "StdDev"
 
@@ -457,14 +471,20 @@ class Func(Expression):
 
 
 class Lower(Func):
+    """A string in lower case."""
+
     function = "LOWER"
 
 
 class Upper(Func):
+    """A string in upper case."""
+
     function = "UPPER"
 
 
 class Length(Func):
+    """The length of a string in characters (NULL stays NULL)."""
+
     function = "LENGTH"
 
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
@@ -480,4 +500,6 @@ class Length(Func):
 
 
 class Coalesce(Func):
+    """The first of its expressions that is not NULL (at least two)."""
+
     function = "COALESCE"
