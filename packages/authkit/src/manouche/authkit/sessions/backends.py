@@ -295,6 +295,16 @@ class CacheSessions(BaseSessionEngine):
                 raise TypeError(f"cache must be a cachelib cache (it has no {name}() method)")
         self.cache = cache
         self.key_prefix = key_prefix
+        # On cachelib's RedisCache an update is one atomic command, SET ... XX
+        # ("only if it still exists"), instead of a GET then a SET (Django's two
+        # round trips, between which another request could delete the session).
+        self._redis: Any = None
+        try:
+            from cachelib import RedisCache
+        except ImportError:  # pragma: no cover - cachelib is a dependency
+            RedisCache = None  # noqa: N806
+        if RedisCache is not None and isinstance(cache, RedisCache):
+            self._redis = cache
 
     def load(self, session: SessionBase, key: str) -> dict[str, Any] | None:
         try:
@@ -326,6 +336,13 @@ class CacheSessions(BaseSessionEngine):
         if must_create:
             if not self.cache.add(key, text, timeout):
                 raise CreateError
+            return
+        redis_cache = self._redis
+        if redis_cache is not None:
+            name = redis_cache._get_prefix() + key
+            dump = redis_cache.serializer.dumps(text)
+            if not redis_cache._write_client.set(name, dump, ex=timeout, xx=True):
+                raise UpdateError("the session no longer exists")
             return
         if self.cache.get(key) is None:
             raise UpdateError("the session no longer exists")
