@@ -298,13 +298,9 @@ class CacheSessions(BaseSessionEngine):
         # On cachelib's RedisCache an update is one atomic command, SET ... XX
         # ("only if it still exists"), instead of a GET then a SET (Django's two
         # round trips, between which another request could delete the session).
-        self._redis: Any = None
-        try:
-            from cachelib import RedisCache
-        except ImportError:  # pragma: no cover - cachelib is a dependency
-            RedisCache = None  # noqa: N806
-        if RedisCache is not None and isinstance(cache, RedisCache):
-            self._redis = cache
+        from cachelib import RedisCache
+
+        self._redis: Any = cache if isinstance(cache, RedisCache) else None
 
     def load(self, session: SessionBase, key: str) -> dict[str, Any] | None:
         try:
