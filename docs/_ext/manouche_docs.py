@@ -139,6 +139,16 @@ def readme_sections(folder: str, pattern: str) -> str:
     return _unlink("\n\n".join(found))
 
 
+def _elsewhere(module: str, obj: Any) -> list[str]:
+    """Options for a name another Manouche package defines and this one re-exports
+    (formkit's ``ValidationError`` is validation's): documented here too, indexed
+    only on the page of the package that defines it."""
+    home = str(getattr(obj, "__module__", "") or "")
+    if home.startswith("manouche.") and not (home == module or home.startswith(module + ".")):
+        return ["   :no-index:"]
+    return []
+
+
 class PackageDirective(SphinxDirective):
     """``.. manouche-package:: <folder>``: the package's summary, API reference and changelog."""
 
@@ -175,9 +185,10 @@ class PackageDirective(SphinxDirective):
                 doc = data_doc(folder, name, obj)
                 rst += ["   " + line if line else "" for line in doc.splitlines()] + [""]
             elif what == "function":
-                rst += [f".. autofunction:: {module}.{name}", ""]
+                rst += [f".. autofunction:: {module}.{name}", *_elsewhere(module, obj), ""]
             else:
-                rst += [f".. auto{what}:: {module}.{name}", "   :members:", ""]
+                rst += [f".. auto{what}:: {module}.{name}", "   :members:"]
+                rst += [*_elsewhere(module, obj), ""]
         body = nodes.section()
         nested_parse_with_titles(
             self.state, StringList(rst, source=f"<manouche-package {folder}>"), body
