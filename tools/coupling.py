@@ -13,7 +13,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "httpkit": frozenset({"signals"}),
     "serial": frozenset({"signals"}),
     "adminkit": frozenset({"formkit", "tplkit", "urlmap", "httpkit"}),
-    "restkit": frozenset({"urlmap"}),
+    "restkit": frozenset({"urlmap", "httpkit"}),
     "authkit": frozenset({"signals", "httpkit", "orm_lite"}),
     "sites": frozenset({"orm_lite", "signals"}),
 }
