@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from manouche.restkit.exceptions import ValidationError
+from manouche.restkit.queries import SQLAlchemyQuery
 
 
 class _Limit:
@@ -222,92 +223,6 @@ class URLValidator:
 # -- uniqueness ----------------------------------------------------------------
 
 
-class SQLAlchemyQuery:
-    """What the unique validators and generic views query for a plain SQLAlchemy model.
-
-    ``SQLAlchemyQuery(Book, session)``: ``session`` is a ``Session`` or a
-    callable returning one (a Flask-SQLAlchemy ``db.session`` scoped session
-    is both). ``where`` is an optional SQLAlchemy clause that narrows it.
-    """
-
-    def __init__(self, model: Any, session: Any, where: Any = None) -> None:
-        self.model = model
-        self._session = session
-        self.where = where
-
-    @property
-    def session(self) -> Any:
-        session = self._session
-        if callable(session) and not hasattr(session, "execute"):
-            session = session()
-        return session
-
-    def _select(self) -> Any:
-        import sqlalchemy as sa
-
-        statement = sa.select(self.model)
-        if self.where is not None:
-            statement = statement.where(self.where)
-        return statement
-
-    def _clause(self, key: str, value: Any) -> Any:
-        import sqlalchemy as sa
-
-        name = key.removesuffix("__exact")
-        if name == "pk":
-            column = next(iter(sa.inspect(self.model).primary_key))
-        else:
-            column = getattr(self.model, name)
-        if value is not None and not isinstance(value, (list, dict)):
-            try:
-                python_type = column.type.python_type
-            except (AttributeError, NotImplementedError):
-                python_type = None
-            if python_type in (int, float, str) and not isinstance(value, python_type):
-                value = python_type(value)  # ValueError for "abc" as an integer key
-        return column == value
-
-    def filter(self, **lookups: Any) -> SQLAlchemyQuery:
-        import sqlalchemy as sa
-
-        clauses = [self._clause(key, value) for key, value in lookups.items()]
-        where = sa.and_(*clauses) if self.where is None else sa.and_(self.where, *clauses)
-        return SQLAlchemyQuery(self.model, self._session, where)
-
-    def exclude_instance(self, instance: Any) -> SQLAlchemyQuery:
-        import sqlalchemy as sa
-
-        mapper = sa.inspect(self.model)
-        clauses = [
-            column != getattr(instance, mapper.get_property_by_column(column).key)
-            for column in mapper.primary_key
-        ]
-        where = sa.or_(*clauses)
-        where = where if self.where is None else sa.and_(self.where, where)
-        return SQLAlchemyQuery(self.model, self._session, where)
-
-    def exists(self) -> bool:
-        import sqlalchemy as sa
-
-        statement = sa.select(sa.literal(1)).select_from(self.model)
-        if self.where is not None:
-            statement = statement.where(self.where)
-        return self.session.execute(statement.limit(1)).first() is not None
-
-    def all(self) -> SQLAlchemyQuery:
-        return self
-
-    def __iter__(self) -> Any:
-        return iter(self.session.scalars(self._select()).all())
-
-    def get(self, **lookups: Any) -> Any:
-        narrowed = self.filter(**lookups)
-        found = narrowed.session.scalars(narrowed._select().limit(2)).all()
-        if not found:
-            raise LookupError(f"no {self.model.__name__} matches {lookups!r}")
-        return found[0]
-
-
 def _exclude_instance(queryset: Any, instance: Any) -> Any:
     if instance is None:
         return queryset
@@ -385,3 +300,18 @@ class UniqueTogetherValidator:
 
 
 Validator = Callable[..., None]
+__all__ = [
+    "EmailValidator",
+    "MaxLengthValidator",
+    "MaxValueValidator",
+    "MinLengthValidator",
+    "MinValueValidator",
+    "ProhibitNullCharactersValidator",
+    "ProhibitSurrogateCharactersValidator",
+    "RegexValidator",
+    "SQLAlchemyQuery",
+    "URLValidator",
+    "UniqueTogetherValidator",
+    "UniqueValidator",
+    "Validator",
+]
