@@ -30,6 +30,8 @@ class JSONEncoder(json.JSONEncoder):
             return sorted(o, key=str)
         if isinstance(o, bytes):
             return o.decode()
+        if isinstance(o, Mapping):
+            return dict(o.items())
         if hasattr(o, "tolist"):
             return o.tolist()
         if hasattr(o, "__iter__") and not isinstance(o, Mapping):
