@@ -27,7 +27,8 @@ def test_document_is_valid_openapi_31(app: webtest.TestApp) -> None:  # noqa: F8
     detail = doc["paths"]["/api/books/{pk}/"]
     assert set(detail) == {"get", "put", "patch", "delete"}
     assert detail["get"]["parameters"][0] == {
-        "name": "pk", "in": "path", "required": True, "schema": {"type": "string"},
+        "name": "pk", "in": "path", "required": True,
+        "schema": {"type": "string", "pattern": "^[^/.]+$"},
     }  # fmt: skip
     assert "204" in detail["delete"]["responses"]
     assert doc["paths"]["/api/books/{pk}/double/"]["post"]["operationId"] == "doubleBook"

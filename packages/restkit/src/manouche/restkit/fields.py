@@ -800,7 +800,12 @@ class DateTimeField(Field):
 
     def enforce_timezone(self, value: datetime.datetime) -> datetime.datetime:
         if self.timezone is not None and value.tzinfo is None:
-            return value.replace(tzinfo=self.timezone)
+            value = value.replace(tzinfo=self.timezone)
+        if value.tzinfo is not None:
+            try:  # a database stores it in UTC: it must be representable there
+                value.astimezone(datetime.UTC)
+            except (OverflowError, ValueError):
+                self.fail("overflow")
         return value
 
     def to_internal_value(self, value: Any) -> Any:
@@ -829,6 +834,8 @@ class DateTimeField(Field):
             return None
         if self.format is None or isinstance(value, str):
             return value
+        if self.timezone is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=self.timezone)
         if self.format.lower() == ISO_8601:
             text = value.isoformat()
             return text[:-6] + "Z" if text.endswith("+00:00") else text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from sqlalchemy.exc import DataError
+
 from manouche.restkit import mixins
 from manouche.restkit.exceptions import NotFound
 from manouche.restkit.response import Response
@@ -14,7 +16,7 @@ def get_object_or_404(queryset: Any, **filter_kwargs: Any) -> Any:
     """``queryset.get(**filter_kwargs)``, or NotFound (also for a value of the wrong type)."""
     try:
         return queryset.get(**filter_kwargs)
-    except (TypeError, ValueError, LookupError):
+    except (TypeError, ValueError, LookupError, OverflowError, DataError):
         raise NotFound() from None
     except Exception as exc:
         names = {cls.__name__ for cls in type(exc).__mro__}

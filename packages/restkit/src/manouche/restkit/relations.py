@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from sqlalchemy.exc import DataError
+
 from manouche.restkit.exceptions import SkipField
 from manouche.restkit.fields import Field, _is_html_input, empty, get_attribute
 
@@ -135,6 +137,8 @@ class PrimaryKeyRelatedField(RelatedField):
             return queryset.get(pk=data)
         except (TypeError, ValueError):
             self.fail("incorrect_type", data_type=type(data).__name__)
+        except (OverflowError, DataError):  # a number no column can hold
+            self.fail("does_not_exist", pk_value=data)
         except Exception as exc:
             if _is_does_not_exist(exc):
                 self.fail("does_not_exist", pk_value=data)

@@ -96,7 +96,9 @@ class SchemaGenerator:
         description: str = "",
         patterns: Any = None,
         servers: list[dict[str, str]] | None = None,
+        prefix: str = "/",
     ) -> None:
+        self.prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
         self.title = title
         self.version = version
         self.description = description
@@ -113,7 +115,7 @@ class SchemaGenerator:
         self._component_classes = {}
         self._operation_ids = set()
         paths: dict[str, Any] = {}
-        for template, callback in endpoints(self.patterns):
+        for template, callback in endpoints(self.patterns, self.prefix):
             item = paths.setdefault(template, {})
             for method, operation in self.operations(template, callback):
                 item[method] = operation
@@ -167,10 +169,14 @@ class SchemaGenerator:
         if description:
             op["description"] = description
         op["tags"] = [self._tag(template)]
-        parameters = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            for name in re.findall(r"{(\w+)}", template)
-        ]
+        lookup_regex = getattr(cls, "lookup_value_regex", None)
+        parameters = []
+        for name in re.findall(r"{(\w+)}", template):
+            schema: dict[str, Any] = {"type": "string"}
+            lookup = getattr(cls, "lookup_url_kwarg", None) or getattr(cls, "lookup_field", None)
+            if name == lookup:
+                schema["pattern"] = f"^{lookup_regex or '[^/.]+'}$"
+            parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
         if is_list:
             paginator = getattr(view, "paginator", None)
             if paginator is not None:
@@ -388,6 +394,8 @@ class SchemaGenerator:
         if isinstance(field, f.UUIDField):
             return {"type": "string", "format": "uuid"}
         if isinstance(field, f.DateTimeField):
+            if field.timezone is None:  # naive values carry no offset: not RFC 3339
+                return {"type": "string"}
             return {"type": "string", "format": "date-time"}
         if isinstance(field, f.DateField):
             return {"type": "string", "format": "date"}
@@ -517,11 +525,12 @@ def get_schema_view(
     description: str = "",
     patterns: Any = None,
     generator_class: type[SchemaGenerator] = SchemaGenerator,
+    prefix: str = "/",
     **view_attrs: Any,
 ) -> Any:
     """A view answering the OpenAPI document as JSON (``?format=openapi-json`` too)."""
     generator = generator_class(
-        title=title, version=version, description=description, patterns=patterns
+        title=title, version=version, description=description, patterns=patterns, prefix=prefix
     )
 
     class SchemaView(APIView):
@@ -544,10 +553,11 @@ def get_docs_view(
     description: str = "",
     patterns: Any = None,
     generator_class: type[SchemaGenerator] = SchemaGenerator,
+    prefix: str = "/",
 ) -> Any:
     """A view answering a self-contained HTML page of the document (no CDN, no scripts)."""
     generator = generator_class(
-        title=title, version=version, description=description, patterns=patterns
+        title=title, version=version, description=description, patterns=patterns, prefix=prefix
     )
 
     class DocsView(APIView):

@@ -9,6 +9,7 @@ that ``many=True`` over thousands of objects does the per-object work only.
 from __future__ import annotations
 
 import copy
+import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
@@ -852,6 +853,9 @@ class ModelSerializer(Serializer):
             kwargs["decimal_places"] = mf.info.get(
                 "decimal_places", getattr(mf.column.type, "scale", None)
             )
+        if field_class is DateTimeField and type(mf.column.type).__name__ == "DateTimeType":
+            # orm-lite stores naive UTC: say so on the way out, read naive input as UTC.
+            kwargs["default_timezone"] = datetime.UTC
         if issubclass(field_class, IntegerField) and mf.django_field.startswith("Positive"):
             kwargs["min_value"] = 0
         validators: list[Any] = list(mf.info.get("validators") or [])

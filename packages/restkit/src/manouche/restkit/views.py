@@ -15,6 +15,7 @@ from http import HTTPStatus
 from typing import Any, ClassVar
 
 import webob
+from sqlalchemy.exc import DataError
 
 from manouche.httpkit import exceptions as http_exceptions
 from manouche.restkit import exceptions, status
@@ -48,6 +49,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.RequestEntityTooLarge(str(exc) or None)
     elif isinstance(exc, http_exceptions.BadRequest):
         exc = exceptions.ParseError(str(exc) or None)
+    elif isinstance(exc, (OverflowError, DataError)):
+        # A number (or text) no column can store reached the database: the input is bad.
+        exc = exceptions.ValidationError(
+            {"detail": "A value is out of the range the database can store."}, code="out_of_range"
+        )
     if not isinstance(exc, exceptions.APIException):
         return None
     headers: dict[str, str] = {}
@@ -383,6 +389,27 @@ class APIView:
         except Exception as exc:
             response = self.handle_exception(exc)
         return self.finalize_response(api_request, response, *args, **kwargs)
+
+
+def _json(data: dict[str, Any], status_code: int) -> webob.Response:
+    response = webob.Response(status=status_code, content_type="application/json", charset=None)
+    response.body = JSONRenderer().render(data)
+    return response
+
+
+def not_found(request: webob.Request, exception: Exception | None = None) -> webob.Response:
+    """A JSON 404 for a URL no view answers (``URLMap(..., handler404=not_found)``)."""
+    return _json({"detail": "Not found."}, status.HTTP_404_NOT_FOUND)
+
+
+def server_error(request: webob.Request, *args: Any, **kwargs: Any) -> webob.Response:
+    """A JSON 500 (DRF's ``rest_framework.exceptions.server_error``)."""
+    return _json({"error": "Server Error (500)"}, status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def bad_request(request: webob.Request, exception: Exception | None = None) -> webob.Response:
+    """A JSON 400 (DRF's ``rest_framework.exceptions.bad_request``)."""
+    return _json({"error": "Bad Request (400)"}, status.HTTP_400_BAD_REQUEST)
 
 
 # -- function views -------------------------------------------------------------
