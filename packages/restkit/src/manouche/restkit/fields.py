@@ -29,6 +29,9 @@ class empty:
     """Marks that no value was given (``None`` is a value)."""
 
 
+_MISSING: Any = object()
+
+
 _creation_counter = itertools.count()
 _SIMPLE_CALLABLES = (types.FunctionType, types.MethodType, functools.partial)
 
@@ -318,7 +321,13 @@ class Field:
         raise ValidationError(msg.format(**kwargs) if kwargs else msg, code=key)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Field:
-        clone = copy.copy(self)
+        # A shallow copy with its own validator list: a field holds no other mutable
+        # state of its own (DRF deep-copies every field of every serializer it makes).
+        if "_validators" not in self.__dict__:
+            self._validators = self.get_validators()
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone._validators = list(self._validators)
         clone.parent = None
         memo[id(self)] = clone
         child = self.__dict__.get("child")
@@ -707,6 +716,19 @@ class DecimalField(_NumberField):
     def to_representation(self, value: Any) -> Any:
         if not isinstance(value, decimal.Decimal):
             value = decimal.Decimal(str(value).strip())
+        places = self.decimal_places
+        if places is not None and self.coerce_to_string and not self.normalize_output:
+            # Already at the field's precision (as a database gives it): no quantize.
+            text = str(value)
+            dot = text.find(".")
+            digits = len(text) - (dot >= 0) - (text[0] == "-")
+            if (
+                text[-1].isdigit()
+                and "E" not in text
+                and (len(text) - dot - 1 == places if dot >= 0 else places == 0)
+                and (self.max_digits is None or digits <= self.max_digits)
+            ):
+                return text
         quantized = self.quantize(value)
         if self.normalize_output:
             quantized = quantized.normalize()
@@ -1019,6 +1041,12 @@ class ChoiceField(Field):
     def choices(self, choices: Any) -> None:
         self._choices = _flatten_choices(choices)
         self.choice_strings_to_values = {str(key): key for key in self._choices}
+        self._as_output: dict[Any, Any] = dict(self.choice_strings_to_values)
+        for key in self._choices:
+            try:
+                self._as_output.setdefault(key, key)
+            except TypeError:  # an unhashable choice
+                pass
 
     def to_internal_value(self, data: Any) -> Any:
         if data == "" and self.allow_blank:
@@ -1031,6 +1059,12 @@ class ChoiceField(Field):
     def to_representation(self, value: Any) -> Any:
         if value in ("", None):
             return value
+        try:
+            found = self._as_output.get(value, _MISSING)
+        except TypeError:
+            found = _MISSING
+        if found is not _MISSING and (type(found) is type(value) or isinstance(value, str)):
+            return found
         return self.choice_strings_to_values.get(str(value), value)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from manouche.restkit import fields as f
+from manouche.restkit._compiled import compile_reader
 from manouche.restkit.exceptions import ErrorDetail, SkipField, ValidationError
 from manouche.restkit.fields import (  # noqa: F401 - DRF re-exports fields from serializers
     BooleanField,
@@ -102,6 +103,11 @@ def as_serializer_error(exc: Exception) -> dict[str, Any]:
 _SIMPLE: frozenset[type] = frozenset(f._SIMPLE_CALLABLES)
 
 
+def _copy_field(field: Field) -> Field:
+    """A field's copy for one serializer (its own ``__deepcopy__``, without copy's machinery)."""
+    return field.__deepcopy__({})
+
+
 class BaseSerializer(Field):
     """What every serializer offers: ``is_valid``, ``errors``, ``data``, ``save``."""
 
@@ -138,6 +144,7 @@ class BaseSerializer(Field):
         clone = super().__deepcopy__(memo)
         clone.__dict__.pop("_fields", None)
         clone.__dict__.pop("_plan", None)
+        clone.__dict__.pop("_read", None)
         return clone
 
     def to_internal_value(self, data: Any) -> Any:
@@ -268,7 +275,7 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
         return bound
 
     def get_fields(self) -> dict[str, Field]:
-        return {name: copy.deepcopy(field) for name, field in self._declared_fields.items()}
+        return {name: _copy_field(field) for name, field in self._declared_fields.items()}
 
     @property
     def _writable_fields(self) -> Iterable[Field]:
@@ -282,34 +289,26 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
             if not field.write_only:
                 yield field
 
-    def _get_plan(self) -> tuple[list[Any], list[Any]]:
+    def _writable_plan(self) -> list[Any]:
         try:
             return self.__dict__["_plan"]  # type: ignore[no-any-return]
         except KeyError:
             pass
-        readable = []
-        for field in self._readable_fields:
-            attr = None
-            if len(field.source_attrs) == 1 and type(field).get_attribute is Field.get_attribute:
-                attr = field.source_attrs[0]
-            method = type(field).to_representation
-            conv: Callable[[Any], Any] | None = field.to_representation
-            if method is f.CharField.to_representation:
-                conv = str
-            elif method is f.IntegerField.to_representation:
-                conv = int
-            elif method is f.FloatField.to_representation:
-                conv = float
-            elif method in (f.ReadOnlyField.to_representation, f.ModelField.to_representation):
-                conv = None
-            readable.append((field.field_name, attr, conv, field))
         writable = []
         for field in self._writable_fields:
             validate = getattr(self, "validate_" + field.field_name, None)
             writable.append((field, validate, field.source_attrs))
-        plan = (readable, writable)
-        self.__dict__["_plan"] = plan
-        return plan
+        self.__dict__["_plan"] = writable
+        return writable
+
+    def _reader(self) -> Callable[[Any], dict[str, Any]]:
+        try:
+            return self.__dict__["_read"]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        read = compile_reader([(field.field_name, field) for field in self._readable_fields])
+        self.__dict__["_read"] = read
+        return read
 
     def get_initial(self) -> Any:
         if hasattr(self, "initial_data"):
@@ -382,7 +381,7 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
             raise ValidationError({NON_FIELD_ERRORS_KEY: [message]}, code="invalid")
         result: dict[str, Any] = {}
         errors: dict[str, Any] = {}
-        for field, validate_method, attrs in self._get_plan()[1]:
+        for field, validate_method, attrs in self._writable_plan():
             primitive = field.get_value(data)
             try:
                 value = field.run_validation(primitive)
@@ -407,32 +406,7 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
         return result
 
     def to_representation(self, instance: Any) -> Any:
-        result: dict[str, Any] = {}
-        plain = not isinstance(instance, Mapping)
-        for name, attr, conv, field in self._get_plan()[0]:
-            if attr is not None and plain:
-                try:
-                    value = getattr(instance, attr)
-                except AttributeError:
-                    try:
-                        value = field.get_attribute(instance)
-                    except SkipField:
-                        continue
-                else:
-                    if type(value) in _SIMPLE:
-                        value = value()
-            else:
-                try:
-                    value = field.get_attribute(instance)
-                except SkipField:
-                    continue
-            if value is None:
-                result[name] = None
-            elif conv is None:
-                result[name] = value
-            else:
-                result[name] = conv(value)
-        return result
+        return self._reader()(instance)
 
     def validate(self, attrs: Any) -> Any:
         return attrs
@@ -761,7 +735,7 @@ class ModelSerializer(Serializer):
         if cached is None:
             cached = self._build_fields()
             cls._model_field_cache = cached  # type: ignore[attr-defined]
-        return {name: copy.deepcopy(field) for name, field in cached.items()}
+        return {name: _copy_field(field) for name, field in cached.items()}
 
     def _build_fields(self) -> dict[str, Field]:
         meta = self.Meta  # type: ignore[attr-defined]

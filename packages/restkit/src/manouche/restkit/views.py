@@ -392,7 +392,8 @@ class APIView:
 
 
 def _json(data: dict[str, Any], status_code: int) -> webob.Response:
-    response = webob.Response(status=status_code, content_type="application/json", charset=None)
+    response = webob.Response(status=status_code)
+    response.headers["Content-Type"] = "application/json"
     response.body = JSONRenderer().render(data)
     return response
 
