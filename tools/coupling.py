@@ -24,6 +24,10 @@ ALLOWED: dict[str, frozenset[str]] = {
 OPTIONAL: tuple[tuple[str, str], ...] = (
     # Rule 1, translations: a package's private _i18n.py uses i18nkit when installed.
     ("manouche.authkit._i18n", "manouche.i18nkit"),
+    # restkit: HTTP Basic checks passwords and sessions check CSRF through authkit
+    # when it is installed; throttles count in cachekit's default cache when configured.
+    ("manouche.restkit.authentication", "manouche.authkit"),
+    ("manouche.restkit.throttling", "manouche.cachekit"),
 )
 
 
