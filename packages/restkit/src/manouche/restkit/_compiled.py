@@ -94,43 +94,45 @@ def _is_mapping(cls: type) -> bool:
 @functools.lru_cache(maxsize=512)
 def _factory(shape: tuple[tuple[str, str | None, str], ...]) -> Callable[..., Any]:
     """Compile ``make(field0, conv0, field1, conv1, ...) -> read`` for one shape."""
-    args = []
-    body = ["    def read(instance):", "        result = {}"]
-    body.append("        plain = not (_mapping.get(type(instance)) or _is_mapping(type(instance)))")
+    args: list[str] = []
+    fast = ["    def read(instance):"]
+    fast.append(
+        "        if _mapping.get(type(instance)) is not False and _is_mapping(type(instance)):"
+    )
+    fast.append("            return read_mapping(instance)")
+    fast.append("        result = {}")
+    mapping = ["    def read_mapping(instance):", "        result = {}"]
     for i, (name, attr, kind) in enumerate(shape):
         args += [f"field{i}", f"conv{i}"]
         key = repr(name)
         slow = [
-            "            try:",
-            f"                result[{key}] = _fallback(field{i}, instance)",
-            "            except SkipField:",
-            "                pass",
+            "        try:",
+            f"            result[{key}] = _fallback(field{i}, instance)",
+            "        except SkipField:",
+            "            pass",
         ]
+        mapping += slow
         if attr is None:
-            body += ["        if True:", *slow]
+            fast += slow
             continue
         if attr.isidentifier() and not keyword.iskeyword(attr):
             read = f"instance.{attr}"
         else:
             read = f"getattr(instance, {attr!r})"
         convert = _INLINE[kind].format(i=i)
-        body += [
-            "        if plain:",
-            "            try:",
-            f"                value = {read}",
-            "            except AttributeError:",
-            "                value = SkipField",
-            "            if value is SkipField:",
+        fast += [
+            "        try:",
+            f"            value = {read}",
+            "        except AttributeError:",
             *["    " + line for line in slow],
-            "            else:",
-            "                if type(value) in _SIMPLE:",
-            "                    value = value()",
-            f"                result[{key}] = None if value is None else {convert}",
             "        else:",
-            *slow,
+            "            if type(value) in _SIMPLE:",
+            "                value = value()",
+            f"            result[{key}] = None if value is None else {convert}",
         ]
-    body.append("        return result")
-    source = "\n".join([f"def make({', '.join(args)}):", *body, "    return read"])
+    fast.append("        return result")
+    mapping.append("        return result")
+    source = "\n".join([f"def make({', '.join(args)}):", *mapping, *fast, "    return read"])
     namespace: dict[str, Any] = {
         "SkipField": SkipField,
         "_SIMPLE": _SIMPLE,

@@ -518,7 +518,14 @@ class ListSerializer(BaseSerializer):
 
     def to_representation(self, data: Any) -> Any:
         iterable = data.all() if hasattr(data, "all") and not isinstance(data, list) else data
-        represent = self.child.to_representation
+        child = self.child
+        if (
+            isinstance(child, Serializer)
+            and type(child).to_representation is Serializer.to_representation
+        ):
+            read = child._reader()
+            return [read(item) for item in iterable]
+        represent = child.to_representation
         return [represent(item) for item in iterable]
 
     def validate(self, attrs: Any) -> Any:
