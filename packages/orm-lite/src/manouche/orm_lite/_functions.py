@@ -9,7 +9,6 @@ way Django writes it for the backend, so the results are Django's.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -181,9 +180,6 @@ class OuterRef(F):
         return f"OuterRef({self.name})"
 
 
-_names = itertools.count()
-
-
 def bind_outer(stmt: Any, outer: Query, reuse: set[str] | None) -> Any:
     """Put ``stmt`` inside ``outer``: its tables get aliases of their own, its OuterRefs
     become the outer query's columns (joined there as needed)."""
@@ -194,7 +190,9 @@ def bind_outer(stmt: Any, outer: Query, reuse: set[str] | None) -> Any:
         found = tables.get(table)
         if found is None:
             original = table.element if isinstance(table, sa.sql.Alias) else table
-            found = original.alias(f"sq{next(_names)}")
+            # Anonymous: SQLAlchemy names it as it compiles (``conf_book_1``), so that the
+            # statement is the same for every call and nested subqueries never clash.
+            found = original.alias()
             tables[table] = found
         return found
 

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 
 _PLAIN = frozenset({int, str, float, bool, decimal.Decimal, datetime.date, datetime.datetime})
 
+#: The steps after which a chain's ``count()``/``exists()`` is a plain COUNT/SELECT 1 of
+#: its rows (a slice, an aggregate or ``values()`` need the rows as a subquery).
+COUNTABLE_STEPS = frozenset({"filter", "exclude", "order_by", "select_related"})
+
 #: Primary-key values that are neither an instance nor an expression (checked first: quick).
 _PLAIN_PK_TYPES = frozenset({int, str})
 
@@ -79,7 +83,7 @@ class PlanCache:
         return key in self._plans
 
 
-def chain_plan(qs: QuerySet, db: Database) -> tuple[Any, Any] | None:
+def chain_plan(qs: QuerySet, db: Database, what: str = "rows") -> tuple[Any, Any] | None:
     """This chain's compiled plan and its driver arguments (None: the chain has no plan).
 
     Shared by ``_run_recipe`` and the async API, which runs the plan on its own connection.
@@ -87,7 +91,15 @@ def chain_plan(qs: QuerySet, db: Database) -> tuple[Any, Any] | None:
     from manouche.orm_lite._lookups import REGISTRY_VERSION
 
     # The model is part of the key: proxies share a table but not their ordering.
-    key = ("chain", qs.model._meta.table, qs._recipe, REGISTRY_VERSION[0], qs.model, qs._kind)
+    key = (
+        "chain",
+        qs.model._meta.table,
+        qs._recipe,
+        REGISTRY_VERSION[0],
+        qs.model,
+        qs._kind,
+        what,
+    )
     plan = db._plans.get(key)
     if plan is None:
         q = qs._query
@@ -100,10 +112,17 @@ def chain_plan(qs: QuerySet, db: Database) -> tuple[Any, Any] | None:
             or q.combinator is not None
         ):
             return None
-        statement, layout = qs._compile()
-        related = related_spec(layout)
-        if related is None:
-            return None
+        if what == "rows":
+            statement, layout = qs._compile()
+            related = related_spec(layout)
+            if related is None:
+                return None
+        else:  # count() and exists() of a chain that filters, orders and joins only
+            head = sa.func.count() if what == "count" else sa.literal(1)
+            statement = q.apply_clauses(sa.select(head).select_from(q.from_clause()), order=False)
+            if what == "exists":
+                statement = statement.limit(1)
+            related = ()
         names, _ = q.model_columns()
         plan = db._plan(key, lambda: statement)
         bind_names = tuple(plan.bind_keys.get(param) for param, _ in capture)

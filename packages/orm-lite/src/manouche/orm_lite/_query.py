@@ -28,13 +28,21 @@ from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError
 from manouche.orm_lite._expressions import Expression, F, OrderBy, Q, Resolved
 from manouche.orm_lite._fields import Field
 from manouche.orm_lite._lookups import (
+    Contains,
+    EndsWith,
     Exact,
     GreaterThan,
     GreaterThanOrEqual,
+    IContains,
+    IEndsWith,
+    IExact,
     IsNull,
+    IStartsWith,
     LessThan,
     LessThanOrEqual,
     Lookup,
+    StartsWith,
+    _Pattern,
     unknown_lookup,
 )
 from manouche.orm_lite._sqltypes import LogicalXor
@@ -566,8 +574,10 @@ class Query:
             assert lookup_cls is not None
         lookup = lookup_cls(fld)
         rhs_nullable = False
+        cond: Any = None
         if self.capture is not None and not (
-            type(value) in _CAPTURABLE and type(lookup) in _SIMPLE_LOOKUPS
+            type(value) in _CAPTURABLE
+            and (type(lookup) in _SIMPLE_LOOKUPS or type(lookup) in _PATTERN_LOOKUPS)
         ):
             self.capture = None
         if isinstance(value, Expression):
@@ -589,9 +599,17 @@ class Query:
                 # so the same shape is the same SQL and one entry of its compiled cache, and
                 # two QuerySets nested in one statement never share a name.
                 name = f"v{len(self.capture)}"
-                self.capture.append((name, lookup.prep_value))
-                rhs = sa.bindparam(name, rhs, type_=expr.type, unique=True)
-        cond = lookup.as_sqlalchemy(expr, rhs)
+                if isinstance(lookup, _Pattern) and type(lookup) in _PATTERN_LOOKUPS:
+                    # The bound value is the whole LIKE pattern, escaped, with its wildcards.
+                    pattern = lookup.pattern
+                    self.capture.append((name, pattern))
+                    rhs = sa.bindparam(name, pattern(value), type_=sa.String(), unique=True)
+                    cond = lookup.match(expr, rhs)
+                else:
+                    self.capture.append((name, lookup.prep_value))
+                    rhs = sa.bindparam(name, rhs, type_=expr.type, unique=True)
+        if cond is None:
+            cond = lookup.as_sqlalchemy(expr, rhs)
         if negated and not isinstance(lookup, IsNull) and rhs is not None:
             extra = []
             if path.nullable and not path.is_aggregate:
@@ -1055,6 +1073,10 @@ class Query:
 
 _CAPTURABLE = frozenset({int, str, float, bool, decimal.Decimal, datetime.date, datetime.datetime})
 _SIMPLE_LOOKUPS = frozenset({Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual})
+#: LIKE lookups whose bound pattern a compiled plan makes from each new value.
+_PATTERN_LOOKUPS = frozenset(
+    {Contains, IContains, StartsWith, IStartsWith, EndsWith, IEndsWith, IExact}
+)
 
 
 _NO_EMPTY = object()

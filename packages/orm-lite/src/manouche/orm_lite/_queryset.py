@@ -13,6 +13,7 @@ from manouche.orm_lite._expressions import Aggregate, Expression, OrderBy, Q, Re
 from manouche.orm_lite._managers import BaseManager
 from manouche.orm_lite._plans import (
     _PLAIN,
+    COUNTABLE_STEPS,
     _add_annotations,
     _annotate_shape,
     _apply_step,
@@ -670,6 +671,9 @@ class QuerySet(AsyncQuerySetMixin):
         """The number of rows (a ``COUNT(*)`` unless the results are already loaded)."""
         if self._result_cache is not None:
             return len(self._result_cache)
+        found = self._run_countable("count")
+        if found is not None:
+            return int(found[0][0])
         q = self._query
         if q.empty:
             return 0
@@ -696,6 +700,9 @@ class QuerySet(AsyncQuerySetMixin):
     def exists(self) -> bool:
         if self._result_cache is not None:
             return bool(self._result_cache)
+        found = self._run_countable("exists")
+        if found is not None:
+            return bool(found)
         q = self._query
         if q.empty:
             return False
@@ -716,6 +723,21 @@ class QuerySet(AsyncQuerySetMixin):
                 sa.select(sa.literal(1)).select_from(q.from_clause()), order=False
             ).limit(1)
         return bool(self.db._fetch(stmt))
+
+    def _run_countable(self, what: str) -> list[Any] | None:
+        """The rows of this chain's ``count``/``exists`` plan (None: the chain has none)."""
+        recipe = self._recipe
+        if recipe is None or self._q.empty or type(self) is not QuerySet:
+            return None
+        if any(step[0] not in COUNTABLE_STEPS for step in recipe):
+            return None
+        db = self.db
+        prepared = chain_plan(self, db, what)
+        if prepared is None:
+            return None
+        plan, args = prepared
+        rows, _ = db._raw_rows(plan.sql, args)
+        return rows
 
     def contains(self, obj: Model) -> bool:
         if not isinstance(obj, self.model):
