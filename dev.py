@@ -6,6 +6,7 @@
     python3 dev.py test -p NAME    one package's tests in the workspace environment (quick)
     python3 dev.py check           lint, format, types and import contracts only
     python3 dev.py bench [NAME]    the benchmarks, side by side with the peers
+    python3 dev.py docs [--serve]  build the documentation site (strict) into docs/_build/html
     python3 dev.py django-suite [NAME] [--update]
                                    Django's own tests against the packages, with a ratchet
     python3 dev.py env             (re)build the workspace environment only
@@ -212,13 +213,72 @@ def check_layout() -> list[str]:
             problems.append(f"packages/{folder}/tests/ is missing")
         changelog = base / "CHANGELOG.md"
         if changelog.exists():
-            released = re.findall(r"^## \[?(\d+\.\d+\.\d+)\]?", changelog.read_text(), re.M)
-            version = project.get("version")
-            if not released or released[0] != version:
+            problems += check_changelog(folder, changelog.read_text(), project.get("version"))
+    problems += check_sibling_ranges()
+    return problems
+
+
+_RELEASE = re.compile(r"\[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}")
+_SECTIONS = {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+
+
+def check_changelog(folder: str, text: str, version: object) -> list[str]:
+    """One CHANGELOG format (Keep a Changelog): ``## [Unreleased]`` first, then
+    ``## [X.Y.Z] - YYYY-MM-DD`` releases, newest (the pyproject version) first,
+    with ``### Added`` / ``Changed`` / ``Deprecated`` / ``Removed`` / ``Fixed`` /
+    ``Security`` sections."""
+    where = f"packages/{folder}/CHANGELOG.md"
+    problems = []
+    headings = re.findall(r"^## (.*?)\s*$", text, re.M)
+    if not headings or headings[0] != "[Unreleased]":
+        problems.append(f"{where}: the first section must be '## [Unreleased]'")
+    released = []
+    for index, heading in enumerate(headings):
+        if index == 0 and heading == "[Unreleased]":
+            continue
+        match = _RELEASE.fullmatch(heading)
+        if match is None:
+            problems.append(f"{where}: '## {heading}' is not '## [X.Y.Z] - YYYY-MM-DD'")
+        else:
+            released.append(match[1])
+    if not released or released[0] != version:
+        problems.append(
+            f"{where}: newest release ({released[0] if released else 'none'}) "
+            f"is not the pyproject version ({version})"
+        )
+    for section in re.findall(r"^### (.*?)\s*$", text, re.M):
+        if section not in _SECTIONS:
+            problems.append(f"{where}: '### {section}' is not one of {sorted(_SECTIONS)}")
+    return problems
+
+
+def check_sibling_ranges() -> list[str]:
+    """A package's runtime dependency on a sibling is bounded on both sides around the
+    sibling's current version (``>=0.2,<0.3``): a range a release of both can honour."""
+    pkgs = packages()
+    versions = {}
+    for meta in pkgs.values():
+        project = meta.get("project", {})
+        assert isinstance(project, dict)
+        versions[str(project.get("name"))] = str(project.get("version"))
+    problems = []
+    for folder, meta in pkgs.items():
+        project = meta.get("project", {})
+        assert isinstance(project, dict)
+        for dep in project.get("dependencies", []):
+            match = re.match(r"(manouche-[a-z0-9-]+)(\[[^\]]*\])?\s*(.*)$", str(dep))
+            if match is None or match[1] not in versions:
+                continue
+            name, spec, current = match[1], match[3].replace(" ", ""), versions[match[1]]
+            bounds = re.fullmatch(r">=(\d+)\.(\d+),<(\d+)\.(\d+)", spec)
+            now = tuple(int(x) for x in current.split(".")[:2])
+            if bounds is None or not (
+                (int(bounds[1]), int(bounds[2])) <= now < (int(bounds[3]), int(bounds[4]))
+            ):
+                major, minor = now
                 problems.append(
-                    f"packages/{folder}: newest released version in CHANGELOG.md "
-                    f"({released[0] if released else 'none'}) is not the pyproject "
-                    f"version ({version})"
+                    f"packages/{folder}: depends on {name}{spec or ' (any version)'}; "
+                    f"write {name}>={major}.{minor},<{major}.{minor + 1} (its version is {current})"
                 )
     return problems
 
@@ -378,6 +438,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd += ["--port", str(args.port)]
     if args.reload:
         cmd.append("--reload")
+    if DEMO_TARGET.startswith("examples.polls.") and not os.environ.get("POLLS_ADMIN_PASSWORD"):
+        # The polls app creates (or resets) the "admin" superuser with this password.
+        import secrets
+
+        os.environ["POLLS_ADMIN_PASSWORD"] = secrets.token_urlsafe(12)
+    if os.environ.get("POLLS_ADMIN_PASSWORD"):
+        say(
+            f"admin: http://{args.host}:{args.port}/admin/ -- log in as admin, "
+            f"password {os.environ['POLLS_ADMIN_PASSWORD']}"
+        )
     say(" ".join(cmd[1:]))
     os.chdir(ROOT)
     os.execv(cmd[0], cmd)
@@ -387,6 +457,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     ensure_env()
     return run([vpy(), "-m", "bench", *args.names], cwd=ROOT)
+
+
+def build_docs(out: Path, python: str | None = None) -> int:
+    """Build the site from docs/ into ``out``, strictly: a warning, a broken
+    reference or a missing target fails the build (sphinx-build -W -n)."""
+    cmd = [python or vpy(), "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-E"]
+    cmd += ["-q", "-d", str(out.parent / "doctrees"), str(ROOT / "docs"), str(out)]
+    return run(cmd, cwd=ROOT)
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    ensure_env()
+    out = Path(args.output).resolve() if args.output else ROOT / "docs" / "_build" / "html"
+    say(f"sphinx-build (strict) docs/ -> {out}")
+    rc = build_docs(out)
+    if rc != 0:
+        print("the documentation has warnings or broken references (see above)", flush=True)
+        return rc
+    say(f"built: {out / 'index.html'}")
+    if args.serve:
+        say(f"serving {out} on http://{args.host}:{args.port}/ (Ctrl-C stops)")
+        cmd = [vpy(), "-m", "http.server", "-b", args.host, "-d", str(out), str(args.port)]
+        return run(cmd)
+    return 0
 
 
 def cmd_django_suite(args: argparse.Namespace) -> int:
@@ -420,6 +514,12 @@ def main() -> int:
     b = sub.add_parser("bench", help="benchmarks against the peers")
     b.add_argument("names", nargs="*")
     b.set_defaults(func=cmd_bench)
+    o = sub.add_parser("docs", help="build the documentation site (strict)")
+    o.add_argument("-o", "--output", help="output folder (docs/_build/html)")
+    o.add_argument("--serve", action="store_true", help="then serve it over HTTP")
+    o.add_argument("--host", default="127.0.0.1")
+    o.add_argument("--port", type=int, default=8001)
+    o.set_defaults(func=cmd_docs)
     sub.add_parser("env", help="rebuild .venv").set_defaults(func=cmd_env)
     sub.add_parser("django-suite", help="Django's own tests against the packages (ratchet)")
     argv = sys.argv[1:]

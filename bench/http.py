@@ -1,6 +1,6 @@
 """HTTP workloads: one request through WSGI, in process, for each contender.
 
-Two workloads, each run by Manouche (httpkit), Django's WSGI handler, Flask
+The first two workloads, each run by Manouche (httpkit), Django's WSGI handler, Flask
 and raw WebOb (the floor httpkit stands on):
 
 - hello world: a view answering "Hello, World!";
@@ -9,6 +9,12 @@ and raw WebOb (the floor httpkit stands on):
   for Flask and raw WebOb the same headers and ETag/304 logic written
   inline, as a user of those would).
 
+Then the database-backed page of ``bench/_page.py`` (URL, a ``select_related``
+query, a template, the middlewares) on SQLite and on PostgreSQL (the server of
+``MANOUCHE_BENCH_POSTGRESQL_URL``, else ``MANOUCHE_TEST_POSTGRESQL_URL``; SQLite
+only without either), against Django, Flask with SQLAlchemy Core, Flask with
+Flask-SQLAlchemy and raw WSGI on the raw driver.
+
 Each call builds a fresh WSGI environ and consumes and closes the body, as a
 server does.
 """
@@ -16,10 +22,14 @@ server does.
 from __future__ import annotations
 
 import io
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
+from bench import _page
 from bench._runner import Workload
 
 OPS = 2000
@@ -184,16 +194,16 @@ def django_apps() -> tuple[Any, Any]:
             ROOT_URLCONF=__name__,
             MIDDLEWARE=[],
             INSTALLED_APPS=[],
-            DATABASES={},
+            DATABASES=_page_databases(),
             USE_I18N=False,
-            USE_TZ=True,
+            USE_TZ=False,
         )
         django.setup()
     from django.core.handlers.wsgi import WSGIHandler
     from django.test.utils import override_settings
     from django.urls import path
 
-    urlpatterns[:] = [path("", _django_hello)]
+    urlpatterns[:] = [path("", _django_hello), path("books/<int:after>/", _page.django_view())]
     plain = WSGIHandler()
     with override_settings(
         MIDDLEWARE=[
@@ -204,6 +214,132 @@ def django_apps() -> tuple[Any, Any]:
     ):
         with_mw = WSGIHandler()
     return plain, with_mw
+
+
+# -- the database-backed page (bench/_page.py) --------------------------------------------
+
+_PAGE_FILE = Path(tempfile.mkdtemp(prefix="bench-page-")) / "page.sqlite3"
+
+
+def _postgresql_url() -> str | None:
+    """Where the PostgreSQL page runs: MANOUCHE_BENCH_POSTGRESQL_URL (else the tests' server)."""
+    return os.environ.get("MANOUCHE_BENCH_POSTGRESQL_URL") or os.environ.get(
+        "MANOUCHE_TEST_POSTGRESQL_URL"
+    )
+
+
+def _page_databases() -> dict[str, Any]:
+    import sqlalchemy as sa
+
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(_PAGE_FILE)}
+    found: dict[str, Any] = {"default": dict(sqlite), "page_sqlite": dict(sqlite)}
+    url = _postgresql_url()
+    if url:
+        u = sa.engine.make_url(url)
+        found["page_postgresql"] = {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": u.database,
+            "USER": u.username or "",
+            "PASSWORD": u.password or "",
+            "HOST": u.host or "",
+            "PORT": str(u.port or ""),
+            "CONN_MAX_AGE": None,  # one connection kept, as the other contenders do
+        }
+    return found
+
+
+def _page_workloads(django_handler: Any) -> list[Workload]:
+    import sqlite3
+
+    import sqlalchemy as sa
+    from django.apps import AppConfig, apps
+    from django.db import connections
+    from django.db import models as dj_models
+
+    from manouche import orm_lite
+
+    if _page.APP not in apps.app_configs:
+        config = AppConfig(_page.__name__, _page)
+        config.label = _page.APP
+        config.apps = apps
+        config.models = apps.all_models[_page.APP]
+        apps.app_configs[_page.APP] = config
+        apps.clear_cache()
+    dj_author, dj_book = _page.define(dj_models)
+    ol_author, ol_book = _page.define(orm_lite)
+    authors, books = _page.rows()
+    targets: list[tuple[str, str, str, Callable[[], Any], str]] = [
+        (
+            "SQLite",
+            "page_sqlite",
+            f"sqlite:///{_PAGE_FILE}",
+            lambda: sqlite3.connect(_PAGE_FILE),
+            "?",
+        )
+    ]
+    pg = _postgresql_url()
+    if pg:
+        import psycopg
+
+        u = sa.engine.make_url(pg)
+        dsn = u.set(drivername="postgresql").render_as_string(hide_password=False)
+        targets.append(("PostgreSQL", "page_postgresql", pg, lambda: psycopg.connect(dsn), "%s"))
+    else:
+        print("  (no MANOUCHE_BENCH_POSTGRESQL_URL / MANOUCHE_TEST_POSTGRESQL_URL: SQLite only)")
+    result = []
+    for label, alias, url, connect, mark in targets:
+        with connections[alias].schema_editor() as editor:
+            for m in (dj_book, dj_author):
+                editor.execute(f"DROP TABLE IF EXISTS {m._meta.db_table}")
+            for m in (dj_author, dj_book):
+                editor.create_model(m)
+        raw = connect()
+        cur = raw.cursor()
+        cur.executemany(
+            f"INSERT INTO {_page.APP}_author (id, name, email) VALUES ({mark}, {mark}, {mark})",
+            authors,
+        )
+        cur.executemany(
+            f"INSERT INTO {_page.APP}_book (id, title, author_id, pages, price, published) "
+            f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, {mark})",
+            books,
+        )
+        raw.commit()
+        sql = _page.SQL.format(mark=mark)
+
+        def fetch(after: int, raw: Any = raw, sql: str = sql) -> list[tuple[Any, ...]]:
+            cur = raw.cursor()
+            cur.execute(sql, (after,))
+            found = list(cur.fetchall())
+            raw.commit()
+            return found
+
+        expect = _page.checker(fetch)
+        db = orm_lite.Database(url, default=False)
+        result.append(
+            Workload(
+                name=(
+                    f"the books page on {label}: URL, select_related query of 20 rows, template, "
+                    f"3 middlewares ({_page.PAGE_OPS} requests through WSGI)"
+                ),
+                contenders={
+                    "Manouche": _page.runner(_page.manouche_app(ol_book, db), expect),
+                    "Django": _page.django_runner(
+                        django_handler, dj_book.objects.using(alias), expect
+                    ),
+                    "Flask + SQLAlchemy Core": _page.runner(_page.flask_core_app(url), expect),
+                    "Flask + Flask-SQLAlchemy": _page.runner(
+                        _page.flask_sqlalchemy_app(url), expect
+                    ),
+                    f"raw WSGI + {'sqlite3' if mark == '?' else 'psycopg'}": _page.runner(
+                        _page.raw_app(connect, mark), expect
+                    ),
+                },
+                ops=_page.PAGE_OPS,
+                goals={"Django": 4.0, "Flask + SQLAlchemy Core": 1.0},
+            )
+        )
+    return result
 
 
 def workloads() -> list[Workload]:
@@ -226,4 +362,4 @@ def workloads() -> list[Workload]:
                 goals={"Django": 3.0, "raw WebOb": 0.67},
             )
         )
-    return result
+    return result + _page_workloads(django_[1])

@@ -11,7 +11,11 @@ the same kind of storage:
 - database in WAL mode (``journal_mode=WAL``, ``synchronous=NORMAL``, the
   usual production setting of SQLite), the same for both: the write costs
   less than the rollback journal's two syncs, so the libraries' own work shows;
+- database on PostgreSQL (``MANOUCHE_TEST_POSTGRESQL_URL``; skipped, with the
+  reason printed, when the server does not answer), the same database for both;
 - cache: an in-process cache (cachelib's SimpleCache; Django's locmem cache);
+- cache on Redis (``MANOUCHE_TEST_REDIS_URL``): cachelib's RedisCache and
+  Django's RedisCache on the same server;
 - signed cookies: the data in the cookie (Django's format in both).
 
 Each request carries the cookie of an existing session, builds a fresh WSGI
@@ -22,6 +26,8 @@ connections (``CONN_MAX_AGE=None``), as orm-lite keeps one per thread.
 from __future__ import annotations
 
 import io
+import os
+import secrets
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -33,6 +39,11 @@ from bench._runner import Workload
 OPS = 1000
 SECRET = "bench-only-secret-" + "x" * 40
 TMP = Path(tempfile.mkdtemp(prefix="manouche-bench-sessions-"))
+POSTGRESQL_URL = os.environ.get(
+    "MANOUCHE_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("MANOUCHE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+RUN = secrets.token_hex(3)  # keys of this run (the servers are shared)
 
 
 def _environ(cookie: str) -> dict[str, Any]:
@@ -155,15 +166,37 @@ def manouche_apps() -> dict[str, Any]:
         return make_wsgi_app(view, [SessionMiddleware.configure(engine=engine)])
 
     database = DatabaseSessions(db=db, secret_key=SECRET)
-    return {
+    apps = {
         "database": app(counting, database),
         "database, read only": app(reading, database),
         "database in WAL mode": app(counting, DatabaseSessions(db=wal, secret_key=SECRET)),
-        "cache": app(
-            counting, CacheSessions(cache=SimpleCache(threshold=100_000), secret_key=SECRET)
-        ),
-        "signed cookies": app(counting, SignedCookieSessions(secret_key=SECRET)),
     }
+    try:
+        pg = models.Database(POSTGRESQL_URL, default=False)
+        pg.execute(sa.text("SELECT 1"))
+        with pg.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS django_session"))
+        pg.create_all([Session])
+        apps["database on PostgreSQL"] = app(counting, DatabaseSessions(db=pg, secret_key=SECRET))
+    except Exception as exc:  # the server is down: say so, run the rest
+        print(f"  PostgreSQL: {type(exc).__name__}: {exc}")
+    apps["cache"] = app(
+        counting, CacheSessions(cache=SimpleCache(threshold=100_000), secret_key=SECRET)
+    )
+    try:
+        import redis
+        from cachelib import RedisCache
+
+        client = redis.Redis.from_url(REDIS_URL)
+        client.ping()
+        on_redis = CacheSessions(
+            cache=RedisCache(client, key_prefix=f"bench{RUN}"), secret_key=SECRET
+        )
+        apps["cache on Redis"] = app(counting, on_redis)
+    except Exception as exc:
+        print(f"  Redis: {type(exc).__name__}: {exc}")
+    apps["signed cookies"] = app(counting, SignedCookieSessions(secret_key=SECRET))
+    return apps
 
 
 # -- Django ---------------------------------------------------------------------------
@@ -214,8 +247,16 @@ def django_apps() -> dict[str, Any]:
                         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
                     },
                 },
+                **_django_postgresql(),
             },
-            CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+            CACHES={
+                "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+                "redis": {
+                    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": REDIS_URL,
+                    "KEY_PREFIX": f"benchdj{RUN}",
+                },
+            },
             USE_I18N=False,
             USE_TZ=True,
         )
@@ -224,39 +265,77 @@ def django_apps() -> dict[str, Any]:
     from django.db import connections
     from django.urls import path
 
-    for alias in ("default", "wal"):
+    for alias in connections:
         conn = connections[alias]
         if Session._meta.db_table not in conn.introspection.table_names():
             with conn.schema_editor() as editor:
                 editor.create_model(Session)
     apps: dict[str, Any] = {}
-    for label, view, engine in (
-        ("database", _django_counting, "django.contrib.sessions.backends.db"),
-        ("database, read only", _django_reading, "django.contrib.sessions.backends.db"),
-        ("database in WAL mode", _django_counting, "bench.sessions"),
-        ("cache", _django_counting, "django.contrib.sessions.backends.cache"),
-        ("signed cookies", _django_counting, "django.contrib.sessions.backends.signed_cookies"),
+    for label, view, engine, store in (
+        ("database", _django_counting, "django.contrib.sessions.backends.db", None),
+        ("database, read only", _django_reading, "django.contrib.sessions.backends.db", None),
+        ("database in WAL mode", _django_counting, "bench.sessions", "wal"),
+        ("database on PostgreSQL", _django_counting, "bench.sessions", "postgresql"),
+        ("cache", _django_counting, "django.contrib.sessions.backends.cache", None),
+        ("cache on Redis", _django_counting, "bench.sessions", "redis"),
+        (
+            "signed cookies",
+            _django_counting,
+            "django.contrib.sessions.backends.signed_cookies",
+            None,
+        ),
     ):
-        handler = _Handler(view, engine)
-        apps[label] = handler
+        if store == "postgresql" and "postgresql" not in connections:
+            continue
+        _store_for[0] = store
+        apps[label] = _Handler(view, engine)
     urlpatterns[:] = [path("", _dispatch)]
     return apps
 
 
 _current: dict[str, Any] = {}
+# The store the next handler made gets (``SESSION_ENGINE = "bench.sessions"``).
+_store_for: list[str | None] = [None]
 
 
-def _wal_store() -> Any:
-    """Django's database store on the WAL database (``SESSION_ENGINE = "bench.sessions"``)."""
+def _django_postgresql() -> dict[str, Any]:
+    """Django's settings for the PostgreSQL database of the bench (none if it is down)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(POSTGRESQL_URL)
+    try:
+        import psycopg
+
+        psycopg.connect(
+            host=url.host, port=url.port or 5432, user=url.username, dbname=url.database,
+            password=url.password or "", connect_timeout=3,
+        ).close()  # fmt: skip
+    except Exception:
+        return {}
+    return {
+        "postgresql": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": url.database,
+            "USER": url.username,
+            "PASSWORD": url.password or "",
+            "HOST": url.host,
+            "PORT": url.port or 5432,
+            "CONN_MAX_AGE": None,
+        }
+    }
+
+
+def _aliased_store(alias: str) -> Any:
+    """Django's database store pinned to the database ``alias``."""
     from django.contrib.sessions.backends import db
 
-    class WalStore(db.SessionStore):
+    class AliasedStore(db.SessionStore):
         def save(self, must_create: bool = False) -> None:
-            # The store writes through the router's alias: pin it to "wal".
+            # The store writes through the router's alias: pin it.
             from django.db import router
 
             real = router.db_for_write
-            router.db_for_write = lambda *a, **k: "wal"  # type: ignore[method-assign]
+            router.db_for_write = lambda *a, **k: alias  # type: ignore[method-assign]
             try:
                 super().save(must_create)
             finally:
@@ -266,7 +345,7 @@ def _wal_store() -> Any:
             from django.utils import timezone
 
             try:
-                return self.model.objects.using("wal").get(
+                return self.model.objects.using(alias).get(
                     session_key=self.session_key, expire_date__gt=timezone.now()
                 )
             except self.model.DoesNotExist:
@@ -274,9 +353,22 @@ def _wal_store() -> Any:
                 return None
 
         def exists(self, session_key: str) -> bool:
-            return bool(self.model.objects.using("wal").filter(session_key=session_key).exists())
+            return bool(self.model.objects.using(alias).filter(session_key=session_key).exists())
 
-    return WalStore
+    return AliasedStore
+
+
+def _redis_store() -> Any:
+    """Django's cache store on the "redis" cache (``SESSION_CACHE_ALIAS``, pinned)."""
+    from django.contrib.sessions.backends import cache
+    from django.core.cache import caches
+
+    class RedisStore(cache.SessionStore):
+        def __init__(self, session_key: str | None = None) -> None:
+            super().__init__(session_key)
+            self._cache = caches["redis"]
+
+    return RedisStore
 
 
 def _dispatch(request: Any) -> Any:
@@ -305,6 +397,9 @@ def workloads() -> list[Workload]:
     theirs = django_apps()
     result = []
     for label in ours:
+        if label not in theirs:
+            print(f"  {label}: no Django contender (its server is down)")
+            continue
         writes = label != "database, read only"
         result.append(
             Workload(
@@ -324,5 +419,6 @@ def workloads() -> list[Workload]:
 def __getattr__(name: str) -> Any:
     # Django imports SESSION_ENGINE and reads its SessionStore.
     if name == "SessionStore":
-        return _wal_store()
+        store = _store_for[0]
+        return _redis_store() if store == "redis" else _aliased_store(str(store))
     raise AttributeError(name)

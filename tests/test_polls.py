@@ -41,6 +41,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
             "auth_permission",
             "django_content_type",
             "django_session",
+            "django_flatpage_sites",
+            "django_flatpage",
+            "django_site",
         ):
             conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     engine.dispose()
@@ -251,3 +254,89 @@ def test_feed_and_sitemaps(site: str) -> None:
     assert sorted(re.findall(r"<loc>([^<]+)</loc>", body)) == sorted(links)
     assert request(site, "GET", "/sitemap-questions.xml?p=2")[0] == 404
     assert request(site, "GET", "/sitemap-nope.xml")[0] == 404
+
+
+def test_about_is_a_flat_page(site: str) -> None:
+    """The "about" page is a row of django_flatpage, served in the site's layout."""
+    status, headers, body = request(site, "GET", "/about/")
+    assert status == 200, body
+    assert headers["Content-Type"].startswith("text/html")
+    assert headers["Content-Security-Policy"] == "default-src 'self'"
+    assert "<title>About Polls · Manouche</title>" in body
+    assert "<h1>About Polls</h1>" in body
+    assert "a <em>flat page</em>: a row of Django's <code>django_flatpage</code>" in body
+    assert re.search(r'<link rel="stylesheet" href="/static/polls/style\.[0-9a-f]{12}\.css">', body)
+    # Django's APPEND_SLASH for flat pages; other unknown paths stay 404.
+    status, headers, _ = request(site, "GET", "/about")
+    assert status == 301 and headers["Location"].endswith("/about/")
+    assert request(site, "GET", "/no-such-page/")[0] == 404
+    # Every page links to it.
+    assert '<a href="/about/">About this site</a>' in request(site, "GET", "/")[2]
+
+
+def test_collected_static_files_are_served_with_their_headers(tmp_path: Path) -> None:
+    """collectstatic on the example, then every hashed URL of its manifest over HTTP."""
+    import gzip
+    import http.client
+    import json
+    import subprocess
+    import urllib.parse
+
+    root = tmp_path / "static_root"
+    done = subprocess.run(
+        [str(BIN / "manouche-collectstatic"), str(root), "examples/polls/static"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    paths = json.loads((root / "staticfiles.json").read_text())["paths"]
+    assert set(paths) >= {"polls/style.css", "polls/ballot.svg"}
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'polls.sqlite3'}", "STATIC_ROOT": str(root)}
+    with serving([*SERVE, "--port", "0"], SERVING_ON, env) as site:
+        # The pages link the hashed stylesheet, whose url() names the hashed image.
+        page = request(site, "GET", "/")[2]
+        assert f'href="/static/{paths["polls/style.css"]}"' in page
+        css = (root / paths["polls/style.css"]).read_text()
+        assert f'url("{paths["polls/ballot.svg"].split("/")[-1]}")' in css
+        parts = urllib.parse.urlsplit(site)
+        types = {".css": "text/css", ".svg": "image/svg+xml"}
+        for name, hashed in paths.items():
+            url = f"/static/{hashed}"
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+            try:
+                conn.request("GET", url)
+                answer = conn.getresponse()
+                body = answer.read()
+                assert answer.status == 200, (url, answer.status)
+                assert body == (root / hashed).read_bytes(), url
+                assert answer.getheader("Cache-Control") == "max-age=31536000, public, immutable"
+                assert answer.getheader("Content-Type", "").startswith(types[Path(name).suffix]), (
+                    answer.getheader("Content-Type")
+                )
+                assert answer.getheader("X-Content-Type-Options") == "nosniff"
+                etag = answer.getheader("ETag")
+                assert etag and answer.getheader("Last-Modified")
+                # A revalidation costs nothing: 304, no body.
+                conn.request("GET", url, headers={"If-None-Match": etag})
+                again = conn.getresponse()
+                assert again.status == 304 and again.read() == b""
+                # The precompressed copy when the client takes gzip.
+                if (root / f"{hashed}.gz").exists():
+                    conn.request("GET", url, headers={"Accept-Encoding": "gzip"})
+                    zipped = conn.getresponse()
+                    assert zipped.getheader("Content-Encoding") == "gzip"
+                    assert "Accept-Encoding" in (zipped.getheader("Vary") or "")
+                    assert gzip.decompress(zipped.read()) == body
+                # One byte range.
+                conn.request("GET", url, headers={"Range": "bytes=0-9"})
+                ranged = conn.getresponse()
+                assert ranged.status == 206 and ranged.read() == body[:10]
+                assert ranged.getheader("Content-Range") == f"bytes 0-9/{len(body)}"
+            finally:
+                conn.close()
+        # The unhashed names are served too, but not as immutable.
+        status, headers, _ = request(site, "GET", "/static/polls/style.css")
+        assert status == 200 and "immutable" not in headers.get("Cache-Control", "")
+        assert request(site, "GET", "/static/../app.py")[0] == 404

@@ -16,7 +16,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "serial": frozenset({"signals", "validation"}),
     "formkit": frozenset({"validation"}),
     "adminkit": frozenset({"formkit", "tplkit", "urlmap", "httpkit", "validation"}),
-    "restkit": frozenset({"urlmap", "validation"}),
+    "restkit": frozenset({"urlmap", "httpkit", "validation"}),
     "authkit": frozenset({"signals", "httpkit", "orm_lite"}),
     "sites": frozenset({"orm_lite", "signals"}),
 }
@@ -27,6 +27,13 @@ ALLOWED: dict[str, frozenset[str]] = {
 OPTIONAL: tuple[tuple[str, str], ...] = (
     # Rule 1, translations: a package's private _i18n.py uses i18nkit when installed.
     ("manouche.authkit._i18n", "manouche.i18nkit"),
+    ("manouche.adminkit._i18n", "manouche.i18nkit"),
+    # adminkit's users, permissions, login and CSRF when authkit is installed.
+    ("manouche.adminkit._security", "manouche.authkit"),
+    # restkit: HTTP Basic checks passwords and sessions check CSRF through authkit
+    # when it is installed; throttles count in cachekit's default cache when configured.
+    ("manouche.restkit.authentication", "manouche.authkit"),
+    ("manouche.restkit.throttling", "manouche.cachekit"),
 )
 
 

@@ -7,9 +7,12 @@ gunicorn -w 4 --preload examples.polls.app:application
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from manouche import orm_lite as models
 from manouche.authkit import (
@@ -19,10 +22,12 @@ from manouche.authkit import (
     CsrfViewMiddleware,
     DatabaseSessions,
     Group,
+    MessageMiddleware,
     Permission,
     Session,
     SessionMiddleware,
     User,
+    create_permissions,
 )
 from manouche.httpkit import (
     CSP,
@@ -31,16 +36,31 @@ from manouche.httpkit import (
     ConditionalGetMiddleware,
     RequestBodyLimitMiddleware,
     SecurityMiddleware,
-    WSGIApplication,
+    StaticManifest,
+    StaticMount,
     XFrameOptionsMiddleware,
+    collectstatic,
     make_wsgi_app,
 )
-from manouche.urlmap import URLMap, include, path
+from manouche.sites import FlatPage, FlatpageFallbackMiddleware, Site
+from manouche.urlmap import URLMap, get_urlconf, include, mount, path, set_urlconf
 
-from . import receivers  # noqa: F401  (connects the signal receivers)
-from .models import Choice, Question
+from . import (
+    receivers,  # noqa: F401  (connects the signal receivers)
+    views,
+)
+from .admin import create_site
+from .models import Activity, Choice, Question
+from .templating import use_static
 
 HERE = Path(__file__).parent
+STATIC_DIR = HERE / "static"
+ABOUT = (
+    "<p>A small polling site: Django's tutorial app, built on Manouche's "
+    "libraries (orm-lite, urlmap, formkit, tplkit, authkit, sites) on bare WSGI.</p>"
+    "<p>This page is a <em>flat page</em>: a row of Django's <code>django_flatpage</code> "
+    "table, served by <code>manouche.sites</code>.</p>"
+)
 SEED = {
     "What's your favourite batteries-included part?": ["The ORM", "Forms", "The admin"],
     "Which server do you deploy on?": ["gunicorn", "waitress", "uWSGI"],
@@ -57,9 +77,16 @@ def setup_database(url: str) -> models.Database:
     else:
         db = models.Database(url)
     models.Migrations(db, apps={"polls": HERE / "migrations"}).migrate()
-    # authkit's tables (Django's auth_* and django_session); skipped when present.
-    db.create_all([ContentType, Permission, Group, User, Session])
+    # authkit's tables (Django's auth_* and django_session) and the sites framework's
+    # (django_site, django_flatpage and its link table); skipped when present.
+    db.create_all([ContentType, Permission, Group, User, Session, Site, FlatPage])
     with db.atomic():
+        if not FlatPage.objects.filter(url="/about/").exists():
+            site = Site.objects.filter(pk=1).first() or Site.objects.create(
+                pk=1, domain="localhost", name="Polls"
+            )
+            about = FlatPage.objects.create(url="/about/", title="About Polls", content=ABOUT)
+            about.sites.add(site)
         if not Question.objects.exists():
             for text, choices in SEED.items():
                 question = Question.objects.create(question_text=text)
@@ -70,28 +97,76 @@ def setup_database(url: str) -> models.Database:
         password = os.environ.get("POLLS_DEMO_PASSWORD")
         if password and not User.objects.filter(username="demo").exists():
             User.objects.create_user("demo", password=password)
+        # The admin's permissions, and its login when the environment gives a password
+        # (`python3 dev.py demo` makes one and prints it).
+        create_permissions([Question, Choice, Activity])
+        admin_password = os.environ.get("POLLS_ADMIN_PASSWORD")
+        if admin_password:
+            admin = User.objects.filter(username="admin").first()
+            if admin is None:
+                User.objects.create_superuser("admin", password=admin_password)
+            elif not admin.check_password(admin_password):
+                admin.set_password(admin_password)
+                admin.save()
     # Nothing to do before gunicorn --preload forks its workers: each one sets the
     # connections opened here aside and opens its own. httpkit's request_finished
     # gives a request's connection back to the pool when its response is closed.
     return db
 
 
-def create_app(database_url: str | None = None, *, debug: bool = False) -> WSGIApplication:
+def collect_static(static_root: str | os.PathLike[str] | None = None) -> Path:
+    """The folder the static files are served from, collected when it has no manifest.
+
+    In production run ``manouche-collectstatic $STATIC_ROOT examples/polls/static``
+    at deploy time and set ``STATIC_ROOT``; without it, the files are collected
+    into a fresh temporary folder when the site starts.
+    """
+    root = static_root or os.environ.get("STATIC_ROOT")
+    folder = Path(root) if root else Path(tempfile.mkdtemp(prefix="polls-static-"))
+    if not (folder / "staticfiles.json").is_file():
+        collectstatic(folder, [STATIC_DIR])
+    return folder
+
+
+def create_app(
+    database_url: str | None = None,
+    *,
+    debug: bool = False,
+    static_root: str | os.PathLike[str] | None = None,
+) -> StaticMount:
     url = database_url or os.environ.get("DATABASE_URL") or f"sqlite:///{HERE / 'polls.sqlite3'}"
     db = setup_database(url)
-    urls = URLMap([path("", include("examples.polls.urls", namespace="polls"))], debug=debug)
+    static_files = collect_static(static_root)
+    # static("polls/style.css") in templates: the hashed name from the manifest.
+    use_static(StaticManifest(static_files, "/static/"))
+    urls = URLMap(
+        [
+            mount("admin/", create_site(db)),
+            path("", include("examples.polls.urls", namespace="polls")),
+        ],
+        debug=debug,
+    )
     # Signs sessions and the session's password check. Several workers must share it:
     # set SECRET_KEY, or serve with --preload so the workers inherit this random one.
     secret = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
     auth = Auth(secret_key=secret)
-    return make_wsgi_app(
+
+    def render_flatpage(request: Any, page: FlatPage) -> str:
+        # The page is rendered after the URL map answered 404: its url() calls
+        # (the layout's links) need the map made current again.
+        previous = get_urlconf()
+        set_urlconf(urls)
+        try:
+            return views.flatpage(request, page)
+        finally:
+            set_urlconf(previous)
+
+    site = make_wsgi_app(
         urls,
         [
             # Outermost, so every response gets the security headers, the 400 of
             # a bad Host and the 413 of a large body included.
-            SecurityMiddleware.configure(
-                csp={"default-src": [CSP.SELF], "style-src": [CSP.SELF, CSP.NONCE]}
-            ),
+            SecurityMiddleware.configure(csp={"default-src": [CSP.SELF]}),
             XFrameOptionsMiddleware,
             AllowedHostsMiddleware.configure(allowed_hosts=["localhost", "127.0.0.1", "[::1]"]),
             RequestBodyLimitMiddleware.configure(
@@ -100,14 +175,19 @@ def create_app(database_url: str | None = None, *, debug: bool = False) -> WSGIA
             CommonMiddleware,
             ConditionalGetMiddleware,
             SessionMiddleware.configure(engine=DatabaseSessions(db=db, secret_key=secret)),
+            MessageMiddleware.configure(secret_key=secret),
             CsrfViewMiddleware,
             AuthenticationMiddleware.configure(auth=auth),
+            # Innermost: a 404 of the URL map becomes the flat page of that path.
+            functools.partial(FlatpageFallbackMiddleware, render=render_flatpage, site_id=1),
         ],
         debug=debug,
     )
+    # /static/...: the collected files (hashed names cached for a year, immutable).
+    return StaticMount(site, {"/static": static_files})
 
 
-def __getattr__(name: str) -> WSGIApplication:
+def __getattr__(name: str) -> StaticMount:
     # ``application`` is built on first use, so importing create_app opens nothing.
     if name == "application":
         app = create_app()

@@ -11,6 +11,7 @@ from manouche import orm_lite as models
 from manouche.authkit import authenticate, get_safe_redirect, login, login_required, logout
 from manouche.httpkit import Http404
 from manouche.tplkit import render as _render
+from manouche.tplkit import render_to_string
 from manouche.urlmap import reverse
 
 from .forms import AddPollForm, LoginForm, VoteForm
@@ -101,3 +102,8 @@ def login_view(request: webob.Request) -> webob.Response:
 def logout_view(request: webob.Request) -> webob.Response:
     logout(request)
     raise HTTPSeeOther(location=reverse("polls:index"))
+
+
+def flatpage(request: webob.Request, page: Any) -> str:
+    """How manouche.sites renders a flat page here: in the site's own layout."""
+    return render_to_string("polls/flatpage.html", {"flatpage": page}, request, env=env)

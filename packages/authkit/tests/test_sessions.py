@@ -287,3 +287,39 @@ def test_file_keys_cannot_leave_the_directory(tmp_path: Any) -> None:
         assert s.session_key is None and dict(s.items()) == {}
         assert not engine.exists(key)
     assert secret.read_text() == "x"
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_database_session_statements_outside_and_inside_a_transaction(
+    kind: str, databases: Any
+) -> None:
+    """Outside a transaction, a load and a save are one statement each (on PostgreSQL
+    without BEGIN/COMMIT round trips, as Django's autocommit); inside ``atomic()`` the
+    save belongs to the caller's transaction, and what follows still runs in one."""
+    import sqlalchemy as sa
+
+    db = databases.get(kind)
+    engine = sessions.DatabaseSessions(db=db, secret_key=SECRET)
+    s = engine.store()
+    s["n"] = 1
+    s.save()
+    sent: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        sent.append(statement.split()[0].upper())
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        again = engine.store(s.session_key)
+        again["n"] = again["n"] + 1
+        again.save()
+        assert sent == ["SELECT", "UPDATE"]
+        # The connection is back in its transaction mode: a rolled back block undoes.
+        with pytest.raises(RuntimeError), db.atomic():
+            inner = engine.store(s.session_key)
+            inner["n"] = 100
+            inner.save()
+            raise RuntimeError("roll back")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert engine.store(s.session_key)["n"] == 2

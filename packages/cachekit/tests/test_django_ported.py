@@ -1,6 +1,8 @@
 """Django's own cache tests (tests/cache/tests.py, BaseCacheTests), ported where they apply.
 
 Each runs on every backend through the ``cache`` fixture; names follow Django's.
+More of them, with the dummy, file-based and default-timeout classes, are in
+test_django_ported_base.py.
 """
 
 from __future__ import annotations
@@ -145,18 +147,6 @@ def test_cache_versioning_get_set(
     assert v2.incr_version("answer2") == 3
     assert v2.get("answer2") is None
     assert v2.get("answer2", version=3) == 37
-
-
-def test_cache_versioning_incr_decr(cache: Cache) -> None:
-    cache.set("answer1", 37, version=1)
-    cache.set("answer1", 42, version=2)
-    assert cache.incr("answer1") == 38
-    assert cache.get("answer1", version=1) == 38
-    assert cache.get("answer1", version=2) == 42
-    assert cache.decr("answer1") == 37
-    assert cache.incr("answer1", version=2) == 43
-    assert cache.get("answer1", version=1) == 37
-    assert cache.decr("answer1", version=2) == 42
 
 
 def test_custom_key_func(kind: str, url_for: Callable[[str], str]) -> None:

@@ -118,3 +118,29 @@ def test_unsafe_redirect_target_is_a_400_not_a_500(db: models.Database) -> None:
     app = our_app(db)
     status, location, _ = ask_ours(app, "example.com", "/js/")
     assert (status, location) == (400, None)
+
+
+def test_a_nul_in_the_path_is_the_apps_404_on_postgresql() -> None:
+    """PostgreSQL refuses a NUL in a text parameter: no lookup is made, the 404 stays."""
+    from conftest import drop_tables
+
+    from manouche.testkit.services import require_service
+
+    database = models.Database(require_service("postgresql"), default=False)
+    try:
+        drop_tables(database)
+        create_tables(database)
+        fill_with_ours(database)
+        Site.objects.clear_cache()
+        handler = FlatpageFallbackMiddleware(
+            RedirectFallbackMiddleware(_app404, using=database), using=database
+        )
+        for path in ("/%00/", "/about%00/", "/old%00"):
+            request = webob.Request.blank(path, headers={"Host": "example.com"})
+            response = handler(request)
+            assert response.status_code == 404, path
+            assert response.body == b"app 404"
+    finally:
+        Site.objects.clear_cache()
+        drop_tables(database)
+        database.dispose()

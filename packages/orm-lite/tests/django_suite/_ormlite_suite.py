@@ -54,7 +54,11 @@ def ensure_tables() -> None:
     todo = [
         m
         for m in orm_lite.registry.get_models()
-        if (m.__module__.endswith(".models") or m.__module__ == "shim_contrib")
+        if (
+            m.__module__.endswith(".models")
+            or ".models." in m.__module__  # a models package (serializers.models.base)
+            or m.__module__ == "shim_contrib"
+        )
         and not m._meta.abstract
         and m._meta.db_table not in done
     ]

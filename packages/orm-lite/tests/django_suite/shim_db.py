@@ -10,6 +10,8 @@ database, which ``skipUnlessDBFeature`` reads (:mod:`shim_testing`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
 
@@ -140,6 +142,19 @@ class Connection:
     @property
     def in_atomic_block(self) -> bool:
         return bool(self.db.in_atomic_block)
+
+    @contextmanager
+    def constraint_checks_disabled(self) -> Iterator[None]:
+        """Foreign keys checked at commit, not per statement (Django's, for loading
+        rows in any order); the test's transaction is rolled back, never checked."""
+        if self.vendor != "sqlite":
+            raise NotImplementedError("constraint_checks_disabled() on this database")
+        raw = self.db.connection().connection.driver_connection
+        raw.execute("PRAGMA defer_foreign_keys = ON")
+        try:
+            yield
+        finally:
+            raw.execute("PRAGMA defer_foreign_keys = OFF")
 
     def __getattr__(self, name: str) -> Any:
         raise NotImplementedError(f"the orm-lite suite's connection has no {name!r}")

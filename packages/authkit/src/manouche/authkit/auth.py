@@ -391,6 +391,10 @@ USER_ENVIRON_KEY = "manouche.user"
 
 
 def get_default_auth() -> Auth:
+    """The default :class:`Auth` (set by ``set_default_auth``); raises ``RuntimeError`` when
+    none is configured.
+    """
+
     if _default is None:
         raise RuntimeError("no Auth configured: make one, Auth(secret_key=..., user_model=User)")
     return _default
@@ -421,22 +425,38 @@ def request_user(request: webob.Request) -> Any:
 
 
 def authenticate(request: webob.Request | None = None, **credentials: Any) -> Any:
+    """The user the credentials identify, or ``None``: the request's ``Auth`` (or the default)
+    asks each backend in turn.
+    """
+
     return _auth_of(request).authenticate(request, **credentials)
 
 
 def login(request: webob.Request, user: Any, backend: str | None = None) -> None:
+    """Log ``user`` in on ``request``'s session: a new session key, the user's id and password
+    hash stored, ``user_logged_in`` sent.
+    """
+
     _auth_of(request).login(request, user, backend)
 
 
 def logout(request: webob.Request) -> None:
+    """Log the request's user out: the session is flushed and ``user_logged_out`` sent."""
+
     _auth_of(request).logout(request)
 
 
 def get_user(request: webob.Request) -> Any:
+    """The user logged in on ``request``'s session, or an ``AnonymousUser``."""
+
     return _auth_of(request).get_user(request)
 
 
 def update_session_auth_hash(request: webob.Request, user: Any) -> None:
+    """Keep ``request``'s session logged in after ``user`` changed their password (other
+    sessions are logged out).
+    """
+
     _auth_of(request).update_session_auth_hash(request, user)
 
 

@@ -640,10 +640,16 @@ def _pick(hashers: PasswordHashers | None) -> PasswordHashers:
 def get_hasher(
     algorithm: str = "default", *, hashers: PasswordHashers | None = None
 ) -> BasePasswordHasher:
+    """The password hasher named ``algorithm`` (``"default"``: the preferred one)."""
+
     return _pick(hashers).get(algorithm)
 
 
 def identify_hasher(encoded: str, *, hashers: PasswordHashers | None = None) -> BasePasswordHasher:
+    """The password hasher that made ``encoded`` (``pbkdf2_sha256$...``, ``argon2$...``);
+    ``ValueError`` when none did.
+    """
+
     return _pick(hashers).identify(encoded)
 
 

@@ -223,6 +223,8 @@ def password_changed(
 def password_validators_help_texts(
     password_validators: Iterable[PasswordValidator] | None = None,
 ) -> list[str]:
+    """The help texts of the password validators, to show beside a password field."""
+
     if password_validators is None:
         password_validators = get_default_password_validators()
     return [v.get_help_text() for v in password_validators]

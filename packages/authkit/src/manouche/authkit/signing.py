@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any, Protocol
 
-from manouche.authkit._crypto import constant_time_compare, salted_hmac_digest
+from manouche.authkit._crypto import constant_time_compare, keyed_hmac, salted_hmac_digest
 
 __all__ = [
     "BadSignature",
@@ -91,14 +91,36 @@ class Serializer(Protocol):
     def loads(self, data: bytes) -> Any: ...
 
 
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
 class JSONSerializer:
     """Django's ``JSONSerializer``: compact JSON, ASCII only."""
 
     def dumps(self, obj: Any) -> bytes:
-        return json.dumps(obj, separators=(",", ":")).encode("latin-1")
+        # One encoder for every call (json.dumps() with separators makes a new one).
+        return _compact_json(obj).encode("latin-1")
 
     def loads(self, data: bytes) -> Any:
         return json.loads(data.decode("latin-1"))
+
+
+# A zlib stream is at least 8 bytes: data this short never compresses by the
+# 2 bytes the "." marker costs, so it is not tried (the result is the same).
+_NEVER_SMALLER = 9
+
+
+def _deflate(data: bytes) -> bytes:
+    """zlib data any zlib reader (Django's ``zlib.decompress``) inflates.
+
+    A 4 KiB window and a smaller hash table than ``zlib.compress``'s: a
+    signed value lives in a cookie or a session row, where they compress as
+    well, and the compressor's memory is a few KiB instead of about 256 KiB
+    allocated and touched on every call (most of the cost of signing a
+    session under load).
+    """
+    deflater = zlib.compressobj(6, zlib.DEFLATED, 12, 4)
+    return deflater.compress(data) + deflater.flush()
 
 
 class Signer:
@@ -129,9 +151,24 @@ class Signer:
         self.sep = sep
         self.salt = salt or f"{type(self).__module__}.{type(self).__name__}"
         self.algorithm = algorithm
+        self._macs: tuple[Any, ...] | None = None
+
+    def _keyed(self) -> tuple[Any, ...]:
+        """The HMACs of the key and the fallback keys, keyed once per signer."""
+        macs = self._macs
+        if macs is None:
+            salt = self.salt + "signer"
+            macs = self._macs = tuple(
+                keyed_hmac(salt, key, self.algorithm) for key in (self.key, *self.fallback_keys)
+            )
+        return macs
 
     def signature(self, value: str | bytes, key: str | bytes | None = None) -> str:
-        return base64_hmac(self.salt + "signer", value, key or self.key, algorithm=self.algorithm)
+        if key is not None and key != self.key:
+            return base64_hmac(self.salt + "signer", value, key, algorithm=self.algorithm)
+        mac = self._keyed()[0].copy()
+        mac.update(value.encode() if isinstance(value, str) else value)
+        return b64_encode(mac.digest()).decode()
 
     def sign(self, value: str) -> str:
         return f"{value}{self.sep}{self.signature(value)}"
@@ -140,8 +177,12 @@ class Signer:
         if self.sep not in signed_value:
             raise BadSignature(f'No "{self.sep}" found in value')
         value, sig = signed_value.rsplit(self.sep, 1)
-        for key in (self.key, *self.fallback_keys):
-            if constant_time_compare(sig, self.signature(value, key)):
+        signed = value.encode()
+        given = sig.encode("utf-8")
+        for keyed in self._keyed():
+            mac = keyed.copy()
+            mac.update(signed)
+            if constant_time_compare(given, b64_encode(mac.digest())):
                 return value
         raise BadSignature(f'Signature "{sig}" does not match')
 
@@ -150,8 +191,8 @@ class Signer:
     ) -> str:
         data = serializer().dumps(obj)
         compressed = False
-        if compress:
-            smaller = zlib.compress(data)
+        if compress and len(data) > _NEVER_SMALLER:
+            smaller = _deflate(data)
             if len(smaller) < len(data) - 1:
                 data = smaller
                 compressed = True

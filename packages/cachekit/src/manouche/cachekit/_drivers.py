@@ -20,6 +20,7 @@ Timeouts reaching a driver are cachelib's: whole seconds, ``0`` = forever.
 
 from __future__ import annotations
 
+import collections
 import fcntl
 import os
 import pickle
@@ -44,8 +45,13 @@ __all__ = ["Driver", "driver_for"]
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 
+class UnpicklableValue(TypeError, pickle.PicklingError):
+    """A value that does not pickle: a ``TypeError`` that ``except pickle.PickleError``
+    also catches (Django lets the pickle module's own error through)."""
+
+
 def unpicklable(value: Any, exc: Exception) -> TypeError:
-    return TypeError(
+    return UnpicklableValue(
         f"cannot cache a {type(value).__module__}.{type(value).__qualname__} value: "
         f"cache values must pickle, and this one does not ({exc})"
     )
@@ -345,12 +351,36 @@ class FileDriver(Driver):
     # second early; one more second makes it last at least ``timeout``.
 
     def writer(self) -> Any:
-        fs_set = self.fs.set
+        fs_set, path = self.fs.set, self.fs._path
 
         def set_(key: str, value: Any, timeout: int) -> bool:
-            return bool(fs_set(key, value, timeout + 1 if timeout > 0 else 0))
+            ttl = timeout + 1 if timeout > 0 else 0
+            if fs_set(key, value, ttl):
+                return True
+            # The directory was removed under us (as Django does, make it again).
+            if not os.path.isdir(path):
+                os.makedirs(path, 0o700, exist_ok=True)
+                return bool(fs_set(key, value, ttl))
+            return False
 
         return set_
+
+    def clear(self, prefix: str | None = None) -> None:
+        """Remove the cache's files only: other files in the directory stay (as in Django)."""
+        width = len(self.fs._hash_method(b"").hexdigest())
+        hexdigits = frozenset("0123456789abcdef")
+        with self.locked():
+            try:
+                names = os.listdir(self.fs._path)
+            except FileNotFoundError:
+                return
+            for name in names:
+                if len(name) == width and hexdigits.issuperset(name):
+                    try:
+                        os.remove(os.path.join(self.fs._path, name))
+                    except FileNotFoundError:
+                        pass
+            self.fs._update_count(value=0)
 
     def set_many(self, mapping: dict[str, Any], timeout: int) -> list[str]:
         write = self.writer()
@@ -404,6 +434,102 @@ return 0
 """
 
 
+class _Lease:
+    """Kept in a thread's local storage beside its connection: when the thread
+    ends and its storage goes, the connection goes back to the free list."""
+
+    __slots__ = ("connection", "free")
+
+    def __init__(self, connection: Any, free: collections.deque[Any]) -> None:
+        self.connection, self.free = connection, free
+
+    def __del__(self) -> None:
+        self.free.append(self.connection)
+
+
+class _HeldConnections:
+    """One redis-py connection per thread, kept for the thread's life.
+
+    A command through ``redis.Redis`` takes a connection from the pool, polls
+    its socket to check that no stale reply waits on it, sends, reads, and
+    gives the connection back, each step under the pool's lock, and reports
+    to redis-py's event and metrics hooks: about a third of a cache hit on a
+    local server. A connection that stays with its thread needs none of
+    that. No stale reply can wait on it either: redis-py's ``Connection``
+    drops its socket whenever a send or a read fails or is interrupted, and
+    the next command reconnects. The connections are made as the pool makes
+    its own (same class and options: address, database, credentials, TLS,
+    timeouts, protocol); when a thread ends, its connection waits for the
+    next new thread (a server starting a thread per request does not connect
+    per request); a forked child starts with none.
+    """
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+        self.local = threading.local()
+        self._free: collections.deque[Any] = collections.deque()
+        self._all: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._lock = threading.Lock()
+        _forgotten_at_fork.add(self)
+
+    def new(self) -> Any:
+        """The calling thread's connection, made or taken from an ended thread."""
+        try:
+            connection = self._free.pop()
+        except IndexError:
+            connection = self.pool.connection_class(**self.pool.connection_kwargs)
+            with self._lock:
+                self._all.add(connection)
+        self.local.lease = _Lease(connection, self._free)
+        self.local.connection = connection
+        return connection
+
+    def forget(self) -> None:
+        """After a fork: the parent's sockets are not ours (redis-py shuts a
+        socket down only in the process that opened it)."""
+        self.local = threading.local()
+        self._free = collections.deque()
+        self._all = weakref.WeakSet()
+
+    def close(self) -> None:
+        with self._lock:
+            connections = list(self._all)
+        for connection in connections:
+            connection.disconnect()
+
+
+_forgotten_at_fork: weakref.WeakSet[_HeldConnections] = weakref.WeakSet()
+
+
+def _forget_held_connections() -> None:
+    for held in list(_forgotten_at_fork):
+        held.forget()
+
+
+os.register_at_fork(after_in_child=_forget_held_connections)
+
+
+def _holdable(client: Any) -> Any:
+    """The pool of ``client`` when its commands can run on held connections, else None.
+
+    Only a plain ``redis.Redis`` on a plain ``ConnectionPool``: a cluster or
+    sentinel client, a single-connection client, a pool with client-side
+    caching, or a subclass that changes how commands run keeps redis-py's path.
+    """
+    import redis
+
+    pool = getattr(client, "connection_pool", None)
+    if (
+        type(client) is not redis.Redis
+        or type(pool) is not redis.ConnectionPool
+        or getattr(client, "connection", None) is not None
+        or getattr(pool, "cache", None) is not None
+        or pool.connection_kwargs.get("decode_responses")
+    ):
+        return None
+    return pool
+
+
 class RedisDriver(Driver):
     """cachelib's ``RedisCache``: every operation one atomic command or script."""
 
@@ -411,11 +537,98 @@ class RedisDriver(Driver):
 
     def __init__(self, backend: RedisCache) -> None:
         super().__init__(backend)
+        self.redis = backend
         self.serializer = backend.serializer = StrictRedisSerializer()
         self.client = backend._write_client
         self.prefix = backend._get_prefix
         self._incr = self.client.register_script(_INCR_EXISTING)
         self._release = self.client.register_script(_RELEASE)
+        read_pool, write_pool = _holdable(backend._read_client), _holdable(self.client)
+        self._held_read = None if read_pool is None else _HeldConnections(read_pool)
+        self._held_write = (
+            None
+            if write_pool is None
+            else self._held_read
+            if write_pool is read_pool
+            else _HeldConnections(write_pool)
+        )
+
+    def reader(self) -> tuple[Any, Any]:
+        held = self._held_read
+        if held is None:
+            return super().reader()
+        import redis
+
+        loads, prefix, read_client = self.serializer.loads, self.prefix, self.redis._read_client
+        fixed = self.redis.key_prefix if isinstance(self.redis.key_prefix, str) else None
+        lost = (redis.ConnectionError, redis.TimeoutError)
+        encoding = held.pool.connection_kwargs.get("encoding", "utf-8")
+        errors = held.pool.connection_kwargs.get("encoding_errors", "strict")
+
+        def get(key: str) -> Any:
+            name = f"{fixed if fixed is not None else prefix()}{key}"
+            encoded = name.encode(encoding, errors)
+            # GET <name> in the protocol's framing (RESP), as redis-py packs it.
+            command = b"*2\r\n$3\r\nGET\r\n$%d\r\n%b\r\n" % (len(encoded), encoded)
+            try:
+                connection = held.local.connection
+            except AttributeError:
+                connection = held.new()
+            try:
+                connection.send_packed_command((command,))
+                data = connection.read_response()
+            except lost:
+                # The connection is closed by now; redis-py's own path retries
+                # as the client is configured to and raises what it raises.
+                return loads(read_client.get(name))
+            return loads(data)
+
+        return get, self.backend.get_many
+
+    def writer(self) -> Any:
+        held = self._held_write
+        if held is None:
+            return super().writer()
+        import redis
+
+        dumps_, prefix, client = self.serializer.dumps, self.prefix, self.client
+        fixed = self.redis.key_prefix if isinstance(self.redis.key_prefix, str) else None
+        lost = (redis.ConnectionError, redis.TimeoutError)
+        encoding = held.pool.connection_kwargs.get("encoding", "utf-8")
+        errors = held.pool.connection_kwargs.get("encoding_errors", "strict")
+
+        def set_(key: str, value: Any, timeout: int) -> bool:
+            name = f"{fixed if fixed is not None else prefix()}{key}"
+            data = dumps_(value)
+            args = ("SET", name, data, "EX", timeout) if timeout > 0 else ("SET", name, data)
+            try:
+                connection = held.local.connection
+            except AttributeError:
+                connection = held.new()
+            if len(data) < 6000:
+                # SET <name> <data> [EX <seconds>] framed in one buffer (redis-py
+                # sends a large value as a buffer of its own, to copy it less).
+                encoded = name.encode(encoding, errors)
+                command: Any = b"*%d\r\n$3\r\nSET\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n" % (
+                    5 if timeout > 0 else 3,
+                    len(encoded),
+                    encoded,
+                    len(data),
+                    data,
+                )
+                if timeout > 0:
+                    seconds = b"%d" % timeout
+                    command += b"$2\r\nEX\r\n$%d\r\n%b\r\n" % (len(seconds), seconds)
+                command = (command,)
+            else:
+                command = connection.pack_command(*args)
+            try:
+                connection.send_packed_command(command)
+                return bool(connection.read_response())
+            except lost:
+                return bool(client.execute_command(*args))
+
+        return set_
 
     def release(self, key: str, token: str) -> None:
         self._release(keys=[self.prefix() + key], args=[self.serializer.dumps(token)])
@@ -461,6 +674,9 @@ class RedisDriver(Driver):
             self.client.flushdb()
 
     def close(self) -> None:
+        for held in {self._held_read, self._held_write}:
+            if held is not None:
+                held.close()
         self.client.close()
 
 

@@ -34,6 +34,7 @@ __all__ = [
 
 T = TypeVar("T")
 
+#: The longest key memcached accepts; longer keys warn, as Django's.
 MEMCACHE_MAX_KEY_LENGTH: Final = 250
 
 _bad_key_chars = re.compile(r"[\x00-\x20\x7f]").search
@@ -114,7 +115,7 @@ class Cache:
         self.default_timeout = timeout
         self._key_prefix = key_prefix
         self._version = version
-        self.key_func = key_func or default_key_func
+        self._key_func = key_func or default_key_func
         self._custom_key_func = key_func is not None and key_func is not default_key_func
         self._get, self._get_many = self.driver.reader()
         self._set = self.driver.writer()
@@ -134,6 +135,17 @@ class Cache:
     def _refresh_head(self) -> None:
         custom = self._custom_key_func
         self._head = None if custom else f"{self._key_prefix}:{self._version}:"
+
+    @property
+    def key_func(self) -> Callable[[Any, str, Any], str]:
+        return self._key_func
+
+    @key_func.setter
+    def key_func(self, value: Callable[[Any, str, Any], str]) -> None:
+        # Django's tests (and some users) swap a cache's key function in place.
+        self._key_func = value
+        self._custom_key_func = value is not default_key_func
+        self._refresh_head()
 
     @property
     def key_prefix(self) -> str:
@@ -191,7 +203,15 @@ class Cache:
         return math.ceil(timeout)
 
     def get_backend_timeout(self, timeout: Any = DEFAULT_TIMEOUT) -> int | None:
-        """The backend's timeout for ``timeout``: seconds, ``0`` forever, ``None`` expired."""
+        """Seconds a value set with ``timeout`` lasts, as Django's Redis cache says it:
+        ``None`` for ever, ``0`` not at all, else whole seconds (rounded up)."""
+        ttl = self._backend_ttl(timeout)
+        if ttl is None:
+            return 0
+        return None if ttl == 0 else ttl
+
+    def _backend_ttl(self, timeout: Any = DEFAULT_TIMEOUT) -> int | None:
+        """cachelib's timeout for ``timeout``: seconds, ``0`` forever, ``None`` expired."""
         if timeout is DEFAULT_TIMEOUT:
             return self._default_ttl
         return self._ttl(timeout)
@@ -248,7 +268,7 @@ class Cache:
         a file cache and within the process on an in-process cache.
         """
         made = self.make_and_validate_key(key, version)
-        ttl = self.get_backend_timeout(timeout)
+        ttl = self._backend_ttl(timeout)
         if ttl is None:
             return not self.driver.has(made)
         return self.driver.add(made, self._prepare(value), ttl)
@@ -256,7 +276,7 @@ class Cache:
     def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
         """Give ``key`` a new timeout; ``False`` when the key is missing."""
         made = self.make_and_validate_key(key, version)
-        ttl = self.get_backend_timeout(timeout)
+        ttl = self._backend_ttl(timeout)
         if ttl is None:
             return self.driver.expire(made)
         return self.driver.touch(made, ttl)
@@ -281,7 +301,7 @@ class Cache:
     ) -> list[Any]:
         """Store every pair of ``data``; the keys that could not be stored."""
         made = {self.make_and_validate_key(k, version): k for k in data}
-        ttl = self.get_backend_timeout(timeout)
+        ttl = self._backend_ttl(timeout)
         if ttl is None:
             self.driver.delete_many(list(made))
             return []
@@ -448,7 +468,7 @@ class Cache:
         ``lock_timeout`` seconds. Values are stored with their freshness, so a
         key written here is read here, not with :meth:`get`.
         """
-        ttl = self.get_backend_timeout(timeout)
+        ttl = self._backend_ttl(timeout)
         if ttl is None:
             return compute()
         seconds = self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout

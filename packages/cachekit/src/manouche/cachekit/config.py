@@ -33,6 +33,7 @@ from manouche.cachekit.exceptions import InvalidCacheBackendError
 
 __all__ = ["DEFAULT_CACHE_ALIAS", "CacheHandler", "cache", "caches", "create_cache"]
 
+#: The alias of the default cache (Django's ``"default"``).
 DEFAULT_CACHE_ALIAS = "default"
 
 _DJANGO_BACKENDS = {
@@ -252,8 +253,11 @@ def create_cache(config: str | Mapping[str, Any] | BaseCache | Cache, **override
     """A :class:`Cache` from a URL, a Django ``CACHES`` entry or a cachelib backend.
 
     ``overrides`` are :class:`Cache` arguments (``timeout``, ``key_prefix``,
-    ``version``, ``key_func``) that win over the configuration's.
+    ``version``, ``key_func``: a callable or, as Django's ``KEY_FUNCTION``, its
+    dotted path) that win over the configuration's.
     """
+    if isinstance(overrides.get("key_func"), str):
+        overrides["key_func"] = _key_func(overrides["key_func"], "create_cache(key_func=...)")
     if isinstance(config, Cache):
         if overrides:
             raise TypeError("overrides cannot be applied to an existing Cache")
@@ -347,4 +351,6 @@ class _DefaultCache:
         return f"<default cache: {caches[DEFAULT_CACHE_ALIAS]!r}>"
 
 
+#: The default cache, ``caches["default"]``, looked up on each use (Django's
+#: ``django.core.cache.cache``).
 cache: Any = _DefaultCache()

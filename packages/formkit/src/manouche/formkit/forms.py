@@ -375,13 +375,15 @@ class BaseForm(RenderableMixin):
 
 
 class Form(BaseForm, metaclass=DeclarativeFieldsMetaclass):
-    """A form declared as a class, Django style::
+    """A form declared as a class, Django style.
 
-    class ContactForm(Form):
-        subject = CharField(max_length=100)
-        email = EmailField()
+    For example::
 
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        send(form.cleaned_data["subject"])
+        class ContactForm(Form):
+            subject = CharField(max_length=100)
+            email = EmailField()
+
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            send(form.cleaned_data["subject"])
     """

@@ -37,13 +37,21 @@ __all__ = [
     "formset_factory",
 ]
 
+#: The management form's field of the number of forms sent (``"TOTAL_FORMS"``).
 TOTAL_FORM_COUNT = "TOTAL_FORMS"
+#: The management form's field of the number of initial forms (``"INITIAL_FORMS"``).
 INITIAL_FORM_COUNT = "INITIAL_FORMS"
+#: The management form's field of ``min_num`` (``"MIN_NUM_FORMS"``).
 MIN_NUM_FORM_COUNT = "MIN_NUM_FORMS"
+#: The management form's field of ``max_num`` (``"MAX_NUM_FORMS"``).
 MAX_NUM_FORM_COUNT = "MAX_NUM_FORMS"
+#: The name of a formset form's ordering field (``"ORDER"``).
 ORDERING_FIELD_NAME = "ORDER"
+#: The name of a formset form's deletion checkbox (``"DELETE"``).
 DELETION_FIELD_NAME = "DELETE"
+#: A formset's default ``min_num`` (0).
 DEFAULT_MIN_NUM = 0
+#: A formset's default ``max_num`` (1000, as Django's).
 DEFAULT_MAX_NUM = 1000
 
 

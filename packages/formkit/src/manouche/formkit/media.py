@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 __all__ = ["MEDIA_TYPES", "Media", "MediaDefiningClass", "MediaOrderConflictWarning"]
 
+#: The kinds of assets a ``Media`` holds: ``("css", "js")``.
 MEDIA_TYPES = ("css", "js")
 
 

@@ -58,6 +58,7 @@ __all__ = [
     "modelform_factory",
 ]
 
+#: ``Meta.fields = ALL_FIELDS`` (``"__all__"``): a model form with every editable field.
 ALL_FIELDS = "__all__"
 
 
@@ -360,6 +361,8 @@ def construct_instance(
 
 
 class ModelFormOptions:
+    """A model form's ``Meta``, read: model, fields, exclude, widgets, labels and the rest."""
+
     def __init__(self, options: Any = None) -> None:
         self.model = getattr(options, "model", None)
         self.fields = getattr(options, "fields", None)
@@ -670,16 +673,18 @@ def _text_list(items: Sequence[str]) -> str:
 
 
 class ModelForm(BaseModelForm, metaclass=ModelFormMetaclass):
-    """A form for a model, Django style::
+    """A form for a model, Django style.
 
-    class BookForm(ModelForm):
-        class Meta:
-            model = Book
-            fields = ["title", "author", "tags"]
+    For example::
 
-    form = BookForm(request.POST, db=db)
-    if form.is_valid():
-        book = form.save()
+        class BookForm(ModelForm):
+            class Meta:
+                model = Book
+                fields = ["title", "author", "tags"]
+
+        form = BookForm(request.POST, db=db)
+        if form.is_valid():
+            book = form.save()
     """
 
 

@@ -225,22 +225,32 @@ class Input(Widget):
 
 
 class TextInput(Input):
+    """``<input type="text">``."""
+
     input_type = "text"
 
 
 class NumberInput(Input):
+    """``<input type="number">``."""
+
     input_type = "number"
 
 
 class EmailInput(Input):
+    """``<input type="email">``."""
+
     input_type = "email"
 
 
 class URLInput(Input):
+    """``<input type="url">``."""
+
     input_type = "url"
 
 
 class SearchInput(Input):
+    """``<input type="search">``."""
+
     input_type = "search"
 
 
@@ -254,6 +264,8 @@ class ColorInput(Input):
 
 
 class TelInput(Input):
+    """``<input type="tel">``."""
+
     input_type = "tel"
 
 
@@ -273,6 +285,8 @@ class PasswordInput(Input):
 
 
 class HiddenInput(Input):
+    """``<input type="hidden">``."""
+
     input_type = "hidden"
 
 
@@ -435,14 +449,20 @@ class DateTimeBaseInput(TextInput):
 
 
 class DateInput(DateTimeBaseInput):
+    """``<input type="text">`` showing a date in the widget's ``format``."""
+
     format_default = _DATE_FORMAT
 
 
 class DateTimeInput(DateTimeBaseInput):
+    """``<input type="text">`` showing a date and time in the widget's ``format``."""
+
     format_default = _DATETIME_FORMAT
 
 
 class TimeInput(DateTimeBaseInput):
+    """``<input type="text">`` showing a time in the widget's ``format``."""
+
     format_default = _TIME_FORMAT
 
 
@@ -633,7 +653,7 @@ class _LazyChoices:
 
 
 class Select(ChoiceWidget):
-    """A ``<select>`` with ``<option>``s and ``<optgroup>``s."""
+    """A ``<select>`` with ``<option>`` and ``<optgroup>`` elements."""
 
     input_type = "select"
     option_template_name = "django/forms/widgets/select_option.html"
@@ -714,6 +734,8 @@ class NullBooleanSelect(Select):
 
 
 class SelectMultiple(Select):
+    """``<select multiple>``: the value is the list of the chosen options."""
+
     allow_multiple_selected = True
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
@@ -921,7 +943,7 @@ _PSEUDO_ISO_DATE = re.compile(r"(\d{4}|0)-(\d\d?)-(\d\d?)$")
 
 
 class SelectDateWidget(Widget):
-    """Three ``<select>``s, month, day and year (Django's English order).
+    """Three ``<select>`` elements, month, day and year (Django's English order).
 
     ``years`` defaults to this year and the nine after; ``months`` maps month
     numbers to labels; ``empty_label`` is one label or three (year, month,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import wsgiref.types
 from collections.abc import Callable
 from types import TracebackType
 from typing import TypeAlias
-from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import webob
 
@@ -34,3 +34,13 @@ Middleware: TypeAlias = Callable[[Handler], Handler]
 ErrorHandler: TypeAlias = Callable[[webob.Request, BaseException], webob.Response]
 
 ExcInfo: TypeAlias = tuple[type[BaseException], BaseException, TracebackType | None]
+
+#: PEP 3333's ``start_response`` callable type (from ``wsgiref.types``).
+StartResponse: TypeAlias = wsgiref.types.StartResponse
+
+#: PEP 3333's application type, ``app(environ, start_response) -> iterable of bytes``
+#: (from ``wsgiref.types``).
+WSGIApplication: TypeAlias = wsgiref.types.WSGIApplication
+
+#: PEP 3333's ``environ`` dictionary type (from ``wsgiref.types``).
+WSGIEnvironment: TypeAlias = wsgiref.types.WSGIEnvironment

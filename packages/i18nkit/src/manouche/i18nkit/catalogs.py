@@ -40,6 +40,7 @@ __all__ = [
     "to_locale",
 ]
 
+#: The gettext domain catalogs are read from (``"messages"``).
 DEFAULT_DOMAIN = "messages"
 
 # Merged catalogs kept per Catalogs, at most (each is one language of one domain).

@@ -22,6 +22,7 @@ from manouche.i18nkit.negotiation import (
 
 __all__ = ["LANGUAGE_COOKIE_NAME", "LocaleMiddleware", "get_language_from_request"]
 
+#: The cookie a language switcher sets (Django's ``"django_language"``).
 LANGUAGE_COOKIE_NAME = "django_language"
 
 

@@ -149,7 +149,7 @@ def _translations(domain: str = DEFAULT_DOMAIN) -> gettext_module.NullTranslatio
 def gettext(message: str) -> str:
     """``message`` translated into the active language.
 
-    Line endings are normalized to ``\n`` first (as Django does); the empty
+    Line endings are normalized to ``\\n`` first (as Django does); the empty
     message stays empty (plain gettext would return the catalog's header).
     """
     return dgettext(DEFAULT_DOMAIN, message)

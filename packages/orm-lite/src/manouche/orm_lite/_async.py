@@ -756,7 +756,7 @@ class AsyncQuerySetMixin:
             self._acheck_for_update()
             return await run(db, self._iterate_on, read=True)
         plain = self._kind == MODELS and builds_without_init(self.model)
-        if self._recipe is not None and plain:
+        if self._recipe is not None and (plain or self._kind != MODELS):
             prepared = chain_plan(self, db)  # type: ignore[arg-type]
             if prepared is not None:
                 plan, args = prepared

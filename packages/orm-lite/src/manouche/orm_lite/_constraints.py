@@ -101,6 +101,8 @@ def _column(model: type[Model], name: str) -> sa.Column[Any]:
 
 
 class BaseConstraint:
+    """The base of ``Meta.constraints`` entries: a ``name`` and the message of a violation."""
+
     def __init__(self, *, name: str, violation_error_message: str | None = None) -> None:
         if not name:
             raise ValueError("A constraint needs a name")

@@ -23,6 +23,7 @@ from manouche.orm_lite._exceptions import TransactionManagementError
 from manouche.orm_lite._hints import explain
 from manouche.orm_lite._options import metadata as default_metadata
 from manouche.orm_lite._options import registry
+from manouche.orm_lite._plans import PlanCache
 from manouche.orm_lite._signals import request_finished
 
 if TYPE_CHECKING:
@@ -151,8 +152,8 @@ class Database(AsyncDatabaseMixin):
         self._options = _ConnectOptions(self.vendor, transaction_mode, init_command, timeout)
         self.metadata = default_metadata
         self._state = _ThreadState()
-        # Compiled SQL per query shape (see _plan): key -> _Plan.
-        self._plans: dict[Any, _Plan] = {}
+        # Compiled SQL per query shape (see _plan and _plans.py), least recently used first out.
+        self._plans = PlanCache()
         self._options.listen(self.engine)
         _forbid_parent_connections(self.engine)
         _DATABASES.add(self)
@@ -286,12 +287,10 @@ class Database(AsyncDatabaseMixin):
 
     def _plan(self, key: Any, build: Callable[[], Any]) -> _Plan:
         """The compiled SQL of the statement ``build()`` makes, compiled once per ``key``."""
-        plan = self._plans.get(key)
+        plan: _Plan | None = self._plans.get(key)
         if plan is None:
             plan = _Plan(build(), self.engine.dialect)
-            if len(self._plans) >= 2000:  # many shapes (slices of every page): start over
-                self._plans.clear()
-            self._plans[key] = plan
+            self._plans.put(key, plan)
         return plan
 
     def _run_plan(self, plan: _Plan, params: dict[str, Any]) -> list[Any]:
@@ -576,6 +575,7 @@ class _Plan:
         "types",
         "extra",
         "names",
+        "bind_keys",
         "_typeless",
     )
 
@@ -588,6 +588,14 @@ class _Plan:
         self.binders: tuple[tuple[str, Any], ...] = tuple(
             (name, proc) for name, proc in compiled._bind_processors.items() if proc is not None
         )
+        #: The compiled name of each parameter by the name it was made with: the anonymous
+        #: parameters of a chain's values (``v0``, ``v1``...) are named by SQLAlchemy as it
+        #: compiles (``v0_1``). None for a name made twice (the plan cannot rebind it).
+        keys: dict[str, str | None] = {}
+        for param, name in compiled.bind_names.items():
+            made = getattr(param, "_orig_key", None) or param.key
+            keys[made] = name if keys.get(made, name) == name else None
+        self.bind_keys = keys
         self.types = tuple(c.type for c in statement.selected_columns)
         self.extra: Any = None
         self.names: tuple[str, ...] = ()

@@ -13,7 +13,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 
 from manouche.orm_lite._exceptions import FieldError
-from manouche.orm_lite._types import CoerceFloat, CoerceInt
+from manouche.orm_lite._sqltypes import CoerceFloat, CoerceInt
 
 if TYPE_CHECKING:
     from manouche.orm_lite._fields import Field
@@ -480,6 +480,8 @@ class NegatedExpression(Expression):
 
 
 class CombinedExpression(Expression):
+    """Two expressions joined by an operator (``F("votes") + 1``)."""
+
     def __init__(self, lhs: Expression, connector: str, rhs: Expression) -> None:
         self.lhs = lhs
         self.connector = connector
@@ -703,6 +705,8 @@ class Aggregate(Expression):
 
 
 class Count(Aggregate):
+    """The number of rows, or of values of an expression (``distinct=True`` for distinct ones)."""
+
     function = "COUNT"
     name = "Count"
 
@@ -730,17 +734,21 @@ class Count(Aggregate):
 
 
 class Sum(Aggregate):
+    """The sum of an expression (``SUM``)."""
+
     function = "SUM"
     name = "Sum"
 
 
 class Avg(Aggregate):
+    """The average of an expression (``AVG``)."""
+
     function = "AVG"
     name = "Avg"
 
     def output_type(self, field: Field | None) -> Any:
         if field is not None and field.django_name == "DecimalField":
-            from manouche.orm_lite._types import UNSIZED_DECIMAL
+            from manouche.orm_lite._sqltypes import UNSIZED_DECIMAL
 
             return UNSIZED_DECIMAL  # not quantized to the column's places: Django's precision
         return _FLOAT
@@ -754,11 +762,15 @@ class Avg(Aggregate):
 
 
 class Min(Aggregate):
+    """The smallest value of an expression (``MIN``)."""
+
     function = "MIN"
     name = "Min"
 
 
 class Max(Aggregate):
+    """The largest value of an expression (``MAX``)."""
+
     function = "MAX"
     name = "Max"
 
@@ -830,10 +842,14 @@ class Func(Expression):
 
 
 class Lower(Func):
+    """A string in lower case."""
+
     function = "LOWER"
 
 
 class Upper(Func):
+    """A string in upper case."""
+
     function = "UPPER"
 
 
@@ -862,6 +878,8 @@ class Substr(Expression):
 
 
 class Length(Func):
+    """The length of a string in characters (NULL stays NULL)."""
+
     function = "LENGTH"
 
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
@@ -877,4 +895,6 @@ class Length(Func):
 
 
 class Coalesce(Func):
+    """The first of its expressions that is not NULL (at least two)."""
+
     function = "COALESCE"

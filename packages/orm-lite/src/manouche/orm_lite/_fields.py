@@ -16,7 +16,7 @@ from sqlalchemy.types import TypeEngine
 
 from manouche.orm_lite import _lookups as lk
 from manouche.orm_lite._exceptions import ValidationError
-from manouche.orm_lite._types import (
+from manouche.orm_lite._sqltypes import (
     DateTimeType,
     DateType,
     DecimalType,

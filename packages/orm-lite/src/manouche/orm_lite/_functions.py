@@ -9,7 +9,6 @@ way Django writes it for the backend, so the results are Django's.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +20,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from manouche.orm_lite._exceptions import FieldError
 from manouche.orm_lite._expressions import Aggregate, Expression, F, Q, Resolved, Value
-from manouche.orm_lite._types import CoerceInt, DatePart, DateTimeType, DateTrunc, DateType
+from manouche.orm_lite._sqltypes import CoerceInt, DatePart, DateTimeType, DateTrunc, DateType
 
 if TYPE_CHECKING:
     from manouche.orm_lite._fields import Field
@@ -183,9 +182,6 @@ class OuterRef(F):
         return f"OuterRef({self.name})"
 
 
-_names = itertools.count()
-
-
 def bind_outer(stmt: Any, outer: Query, reuse: set[str] | None) -> Any:
     """Put ``stmt`` inside ``outer``: its tables get aliases of their own, its OuterRefs
     become the outer query's columns (joined there as needed)."""
@@ -196,7 +192,9 @@ def bind_outer(stmt: Any, outer: Query, reuse: set[str] | None) -> Any:
         found = tables.get(table)
         if found is None:
             original = table.element if isinstance(table, sa.sql.Alias) else table
-            found = original.alias(f"sq{next(_names)}")
+            # Anonymous: SQLAlchemy names it as it compiles (``conf_book_1``), so that the
+            # statement is the same for every call and nested subqueries never clash.
+            found = original.alias()
             tables[table] = found
         return found
 
@@ -505,42 +503,62 @@ def _iso_week_sqlite(element: _IsoWeek, compiler: SQLCompiler, **kw: Any) -> str
 
 
 class ExtractYear(Extract):
+    """The year of a date or datetime, as a number (Django's ``__year`` lookup)."""
+
     lookup_name = "year"
 
 
 class ExtractQuarter(Extract):
+    """The quarter of a date or datetime, as a number (Django's ``__quarter`` lookup)."""
+
     lookup_name = "quarter"
 
 
 class ExtractMonth(Extract):
+    """The month of a date or datetime, as a number (Django's ``__month`` lookup)."""
+
     lookup_name = "month"
 
 
 class ExtractWeek(Extract):
+    """The week of a date or datetime, as a number (Django's ``__week`` lookup)."""
+
     lookup_name = "week"
 
 
 class ExtractWeekDay(Extract):
+    """The week day of a date or datetime, as a number (Django's ``__week_day`` lookup)."""
+
     lookup_name = "week_day"
 
 
 class ExtractIsoWeekDay(Extract):
+    """The ISO week day of a date or datetime, as a number (Django's ``__iso_week_day`` lookup)."""
+
     lookup_name = "iso_week_day"
 
 
 class ExtractDay(Extract):
+    """The day of a date or datetime, as a number (Django's ``__day`` lookup)."""
+
     lookup_name = "day"
 
 
 class ExtractHour(Extract):
+    """The hour of a date or datetime, as a number (Django's ``__hour`` lookup)."""
+
     lookup_name = "hour"
 
 
 class ExtractMinute(Extract):
+    """The minute of a date or datetime, as a number (Django's ``__minute`` lookup)."""
+
     lookup_name = "minute"
 
 
 class ExtractSecond(Extract):
+    """The second of a date or datetime, as a number (Django's ``__second`` lookup)."""
+
     lookup_name = "second"
 
 
@@ -617,34 +635,50 @@ class Trunc(Expression):
 
 
 class TruncYear(Trunc):
+    """A date or datetime truncated to its year."""
+
     kind = "year"
 
 
 class TruncQuarter(Trunc):
+    """A date or datetime truncated to its quarter."""
+
     kind = "quarter"
 
 
 class TruncMonth(Trunc):
+    """A date or datetime truncated to its month."""
+
     kind = "month"
 
 
 class TruncWeek(Trunc):
+    """A date or datetime truncated to its week."""
+
     kind = "week"
 
 
 class TruncDay(Trunc):
+    """A date or datetime truncated to its day."""
+
     kind = "day"
 
 
 class TruncHour(Trunc):
+    """A date or datetime truncated to its hour."""
+
     kind = "hour"
 
 
 class TruncMinute(Trunc):
+    """A date or datetime truncated to its minute."""
+
     kind = "minute"
 
 
 class TruncSecond(Trunc):
+    """A date or datetime truncated to its second."""
+
     kind = "second"
 
 
@@ -690,21 +724,29 @@ class WindowFunction(Expression):
 
 
 class RowNumber(WindowFunction):
+    """A window function: the row's number in its partition, from 1."""
+
     function = "ROW_NUMBER"
     ranking = True
 
 
 class Rank(WindowFunction):
+    """A window function: the rank of the row, with gaps after ties."""
+
     function = "RANK"
     ranking = True
 
 
 class DenseRank(WindowFunction):
+    """A window function: the rank of the row, without gaps."""
+
     function = "DENSE_RANK"
     ranking = True
 
 
 class Ntile(WindowFunction):
+    """A window function: which of ``num_buckets`` groups the row falls into."""
+
     function = "NTILE"
     ranking = True
 
@@ -715,6 +757,8 @@ class Ntile(WindowFunction):
 
 
 class PercentRank(WindowFunction):
+    """A window function: the relative rank of the row, from 0 to 1."""
+
     function = "PERCENT_RANK"
 
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
@@ -724,6 +768,8 @@ class PercentRank(WindowFunction):
 
 
 class CumeDist(WindowFunction):
+    """A window function: the cumulative distribution of the row in its partition."""
+
     function = "CUME_DIST"
 
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
@@ -767,22 +813,32 @@ def _offset_default(element: _OffsetFunction, compiler: SQLCompiler, **kw: Any) 
 
 
 class Lag(_Offset):
+    """A window function: an expression's value ``offset`` rows before this one."""
+
     function = "LAG"
 
 
 class Lead(_Offset):
+    """A window function: an expression's value ``offset`` rows after this one."""
+
     function = "LEAD"
 
 
 class FirstValue(WindowFunction):
+    """A window function: an expression's value on the first row of the frame."""
+
     function = "FIRST_VALUE"
 
 
 class LastValue(WindowFunction):
+    """A window function: an expression's value on the last row of the frame."""
+
     function = "LAST_VALUE"
 
 
 class NthValue(WindowFunction):
+    """A window function: an expression's value on the ``nth`` row of the frame."""
+
     function = "NTH_VALUE"
 
     def __init__(self, expression: Any, nth: int = 1, **extra: Any) -> None:

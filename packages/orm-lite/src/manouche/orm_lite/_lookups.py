@@ -26,7 +26,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from manouche.orm_lite._exceptions import FieldError
 from manouche.orm_lite._expressions import Expression, Q, Resolved, Value, _hashable
-from manouche.orm_lite._types import DateOf, DatePart, PatternMatch, RegexMatch, escape_like
+from manouche.orm_lite._sqltypes import DateOf, DatePart, PatternMatch, RegexMatch, escape_like
 
 if TYPE_CHECKING:
     from manouche.orm_lite._fields import Field
@@ -269,7 +269,12 @@ class In(Lookup):
         if isinstance(rhs, list):
             if not rhs:
                 return sa.false()
-            return lhs.in_([sa.literal(v, type_=lhs.type) for v in dict.fromkeys(rhs)])
+            # One expanding parameter (typed as ``lhs``): the same statement for any length.
+            return lhs.in_(list(dict.fromkeys(rhs)))
+        if isinstance(rhs, sa.sql.elements.TypeCoerce):  # a Subquery() (typed as its column)
+            rhs = rhs.clause
+        if isinstance(rhs, sa.sql.selectable.ScalarSelect):
+            rhs = rhs.element
         return lhs.in_(rhs)
 
 
@@ -312,6 +317,14 @@ class _Pattern(Lookup):
         if self.field is not None and not isinstance(value, str):
             value = self.field.get_prep_value(value)
         return str(value)
+
+    def pattern(self, value: Any) -> str:
+        """The LIKE pattern of a plain ``value``: escaped, between the lookup's wildcards."""
+        return self.prefix + escape_like(self.prep_value(value)) + self.suffix
+
+    def match(self, lhs: ColumnElement[Any], pattern: Any) -> ColumnElement[bool]:
+        """``lhs`` matched against a finished ``pattern`` (a bound ``pattern()``)."""
+        return PatternMatch(lhs, pattern, self.insensitive)
 
     def as_sqlalchemy(self, lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
         if isinstance(rhs, ColumnElement):

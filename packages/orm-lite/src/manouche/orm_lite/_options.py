@@ -368,4 +368,6 @@ class Registry:
         return sorted(self._waiting)
 
 
+#: Every model class defined, by ``app_label.ModelName`` (Django's app registry, for lookups by
+#: name).
 registry = Registry()

@@ -11,14 +11,16 @@ joins and columns of ``select_related``.
 
 from __future__ import annotations
 
+import collections
 import datetime
 import decimal
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError
-from manouche.orm_lite._expressions import Aggregate, Expression, Q
+from manouche.orm_lite._expressions import Aggregate, Expression, F, Q, Resolved
 from manouche.orm_lite._query import Query
 
 if TYPE_CHECKING:
@@ -28,11 +30,60 @@ if TYPE_CHECKING:
 
 _PLAIN = frozenset({int, str, float, bool, decimal.Decimal, datetime.date, datetime.datetime})
 
+#: The steps after which a chain's ``count()``/``exists()`` is a plain COUNT/SELECT 1 of
+#: its rows (a slice, an aggregate or ``values()`` need the rows as a subquery).
+COUNTABLE_STEPS = frozenset({"filter", "exclude", "order_by", "select_related"})
+
 #: Primary-key values that are neither an instance nor an expression (checked first: quick).
 _PLAIN_PK_TYPES = frozenset({int, str})
 
 
-def chain_plan(qs: QuerySet, db: Database) -> tuple[Any, Any] | None:
+class PlanCache:
+    """A database's compiled plans, by frozen query shape; the least recently used go first.
+
+    A key says everything the SQL depends on (the model, the chain's steps with
+    their field names and lookups, never their values), so the number of keys is
+    the number of query shapes an application runs, which is bounded by its code.
+    Slices with changing bounds and the like are shapes too: past ``maxsize`` the
+    plan used least recently is dropped, as SQLAlchemy's own compiled cache does.
+    """
+
+    __slots__ = ("_plans", "maxsize")
+
+    def __init__(self, maxsize: int = 1000) -> None:
+        self._plans: collections.OrderedDict[Any, Any] = collections.OrderedDict()
+        self.maxsize = maxsize
+
+    def get(self, key: Any) -> Any:
+        plans = self._plans
+        plan = plans.get(key)
+        if plan is not None:
+            plans.move_to_end(key)
+        return plan
+
+    def put(self, key: Any, plan: Any) -> None:
+        plans = self._plans
+        plans[key] = plan
+        if len(plans) > self.maxsize:
+            plans.popitem(last=False)
+
+    def discard(self, key: Any) -> None:
+        self._plans.pop(key, None)
+
+    def clear(self) -> None:
+        self._plans.clear()
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(list(self._plans))
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._plans
+
+
+def chain_plan(qs: QuerySet, db: Database, what: str = "rows") -> tuple[Any, Any] | None:
     """This chain's compiled plan and its driver arguments (None: the chain has no plan).
 
     Shared by ``_run_recipe`` and the async API, which runs the plan on its own connection.
@@ -40,7 +91,15 @@ def chain_plan(qs: QuerySet, db: Database) -> tuple[Any, Any] | None:
     from manouche.orm_lite._lookups import REGISTRY_VERSION
 
     # The model is part of the key: proxies share a table but not their ordering.
-    key = ("chain", qs.model._meta.table, qs._recipe, REGISTRY_VERSION[0], qs.model)
+    key = (
+        "chain",
+        qs.model._meta.table,
+        qs._recipe,
+        REGISTRY_VERSION[0],
+        qs.model,
+        qs._kind,
+        what,
+    )
     plan = db._plans.get(key)
     if plan is None:
         q = qs._query
@@ -49,20 +108,55 @@ def chain_plan(qs: QuerySet, db: Database) -> tuple[Any, Any] | None:
             capture is None
             or len(capture) != len(qs._bound)
             or q.empty
-            or q.select_related
             or q.for_update is not None
             or q.combinator is not None
         ):
             return None
+        if what == "rows":
+            statement, layout = qs._compile()
+            related = related_spec(layout)
+            if related is None:
+                return None
+        else:  # count() and exists() of a chain that filters, orders and joins only
+            head = sa.func.count() if what == "count" else sa.literal(1)
+            statement = q.apply_clauses(sa.select(head).select_from(q.from_clause()), order=False)
+            if what == "exists":
+                statement = statement.limit(1)
+            related = ()
         names, _ = q.model_columns()
-        plan = db._plan(key, qs._statement)
-        plan.extra = (tuple(name for name, _ in capture), tuple(p for _, p in capture))
-        plan.names = (*names, *q.annotation_order)
-    bind_names, preps = plan.extra
+        plan = db._plan(key, lambda: statement)
+        bind_names = tuple(plan.bind_keys.get(param) for param, _ in capture)
+        if None in bind_names:  # (a value's parameter did not reach the statement as made)
+            db._plans.discard(key)
+            return None
+        plan.extra = (bind_names, tuple(p for _, p in capture), related)
+        plan.names = (
+            (*names, *q.annotation_order) if q.values_names is None else tuple(q.values_names)
+        )
+    bind_names, preps, _ = plan.extra
     params = {
         name: prep(value) for name, prep, value in zip(bind_names, preps, qs._bound, strict=True)
     }
     return plan, plan.arguments(params)
+
+
+def related_spec(layout: list[tuple[Any, ...]]) -> tuple[tuple[Any, ...], ...] | None:
+    """What a plan's row builder needs of a ``related_plan`` layout (None: it cannot build it).
+
+    Per related object: its model, its attribute names, the first of its columns, the
+    index of the object it hangs on (-1: the row's own), the cache attribute it is
+    stored in there, and where its primary key is among its columns.
+    """
+    from manouche.orm_lite._base import builds_without_init
+
+    spec = []
+    for name, f, target, tnames, start, _stop, parent in layout:
+        if not builds_without_init(target):
+            return None
+        cache = f"_{f.get_accessor_name()}_cache" if f.auto_created else f"_{name}_cache"
+        pk_index = tnames.index(target._meta.pk.attname)
+        spec.append((target, tuple(tnames), start, parent, cache, pk_index))
+    return tuple(spec)
 
 
 def pk_get_plan(qs: QuerySet, db: Database, kwargs: dict[str, Any]) -> tuple[Any, Any] | None:
@@ -213,7 +307,9 @@ def _add_annotations(q: Query, model: type[Model], kwargs: dict[str, Any]) -> No
 def _apply_step(q: Query, step: tuple[Any, ...]) -> None:
     """Apply a recorded chain step (filter/exclude/order_by/annotate/slice) to ``q``."""
     kind = step[0]
-    if kind == "annotate":
+    if kind == "values":
+        add_values(q, step[1], {})
+    elif kind == "annotate":
         _add_annotations(q, q.model, dict(step[1]))
     elif kind == "filter":
         q.add_q(Q(**dict(step[1])))
@@ -228,3 +324,35 @@ def _apply_step(q: Query, step: tuple[Any, ...]) -> None:
             q.high = min(q.high, q.low + high) if q.high is not None else q.low + high
         if low is not None:
             q.low = min(q.high, q.low + low) if q.high is not None else q.low + low
+
+
+def add_values(q: Query, fields: tuple[str, ...], expressions: dict[str, Any]) -> None:
+    """Make ``q`` select ``fields`` and ``expressions`` (``values()``; all fields if neither)."""
+    exprs: dict[str, Resolved] = {}
+    if not fields and not expressions:
+        names, cols = q.model_columns()
+        by_attname = {f.attname: f for f in q.model._meta.init_fields}
+        for attname, col in zip(names, cols, strict=True):
+            exprs[attname] = Resolved(col, by_attname[attname], False)
+        for name in q.annotation_order:
+            exprs[name] = q.annotations[name]
+    for name in fields:
+        if not isinstance(name, str):
+            raise TypeError(f"values() arguments must be field names, got {name!r}")
+        if name in q.annotations and name not in q.annotation_order:
+            raise FieldError(f"Cannot select the '{name}' alias. Use annotate() to promote it.")
+        exprs[name] = (
+            q.resolve_ref(name, None, allow_relation=True)
+            if name not in q.annotations
+            else q.annotations[name]
+        )
+    for name, expr in expressions.items():
+        if isinstance(expr, str):
+            expr = F(expr)
+        exprs[name] = expr.resolve(q, None)
+    if q.combinator is not None:
+        for sub in q.combinator[1]:
+            sub.values_names = list(exprs)
+            sub.values_exprs = {k: sub.resolve_ref(k, None, allow_relation=True) for k in exprs}
+    q.values_names = list(exprs)
+    q.values_exprs = exprs

@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import datetime
 import decimal
-import itertools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,16 +28,24 @@ from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError
 from manouche.orm_lite._expressions import Expression, F, OrderBy, Q, Resolved, check_alias
 from manouche.orm_lite._fields import Field
 from manouche.orm_lite._lookups import (
+    Contains,
+    EndsWith,
     Exact,
     GreaterThan,
     GreaterThanOrEqual,
+    IContains,
+    IEndsWith,
+    IExact,
     IsNull,
+    IStartsWith,
     LessThan,
     LessThanOrEqual,
     Lookup,
+    StartsWith,
+    _Pattern,
     unknown_lookup,
 )
-from manouche.orm_lite._types import LogicalXor
+from manouche.orm_lite._sqltypes import LogicalXor
 
 if TYPE_CHECKING:
     from manouche.orm_lite._base import Model
@@ -134,7 +141,7 @@ class Query:
         self.empty = False
         #: GROUP BY the primary key only for model rows (set per database by the QuerySet).
         self.group_by_pk = False
-        #: [(bind name, prep)] of the filter values bound as named parameters, in order;
+        #: [(bind name, prep)] of the filter values bound as parameters of their own, in order;
         #: None when a value could not be (the chain then gets no compiled plan).
         self.capture: list[tuple[str, Any]] | None = None
         #: Aggregate annotations over a joined relation: name -> (the value on a row
@@ -567,8 +574,10 @@ class Query:
             assert lookup_cls is not None
         lookup = lookup_cls(fld)
         rhs_nullable = False
+        cond: Any = None
         if self.capture is not None and not (
-            type(value) in _CAPTURABLE and type(lookup) in _SIMPLE_LOOKUPS
+            type(value) in _CAPTURABLE
+            and (type(lookup) in _SIMPLE_LOOKUPS or type(lookup) in _PATTERN_LOOKUPS)
         ):
             self.capture = None
         if isinstance(value, Expression):
@@ -585,11 +594,22 @@ class Query:
                 value = True
             rhs = lookup.prep_value(value)
             if self.capture is not None:
-                # A named parameter: a compiled plan of this chain rebinds it.
-                name = f"__v{next(_bind_names)}"
-                self.capture.append((name, lookup.prep_value))
-                rhs = sa.bindparam(name, rhs, type_=expr.type)
-        cond = lookup.as_sqlalchemy(expr, rhs)
+                # A parameter of its own, which a compiled plan of this chain rebinds. It is
+                # anonymous (``unique``): SQLAlchemy names it by its place in the statement,
+                # so the same shape is the same SQL and one entry of its compiled cache, and
+                # two QuerySets nested in one statement never share a name.
+                name = f"v{len(self.capture)}"
+                if isinstance(lookup, _Pattern) and type(lookup) in _PATTERN_LOOKUPS:
+                    # The bound value is the whole LIKE pattern, escaped, with its wildcards.
+                    pattern = lookup.pattern
+                    self.capture.append((name, pattern))
+                    rhs = sa.bindparam(name, pattern(value), type_=sa.String(), unique=True)
+                    cond = lookup.match(expr, rhs)
+                else:
+                    self.capture.append((name, lookup.prep_value))
+                    rhs = sa.bindparam(name, rhs, type_=expr.type, unique=True)
+        if cond is None:
+            cond = lookup.as_sqlalchemy(expr, rhs)
         if negated and not isinstance(lookup, IsNull) and rhs is not None:
             extra = []
             if path.nullable and not path.is_aggregate:
@@ -1052,9 +1072,12 @@ class Query:
         return compound
 
 
-_bind_names = itertools.count()
 _CAPTURABLE = frozenset({int, str, float, bool, decimal.Decimal, datetime.date, datetime.datetime})
 _SIMPLE_LOOKUPS = frozenset({Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual})
+#: LIKE lookups whose bound pattern a compiled plan makes from each new value.
+_PATTERN_LOOKUPS = frozenset(
+    {Contains, IContains, StartsWith, IStartsWith, EndsWith, IEndsWith, IExact}
+)
 
 
 _NO_EMPTY = object()

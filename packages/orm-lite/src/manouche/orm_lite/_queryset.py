@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -13,7 +12,6 @@ from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError, Transac
 from manouche.orm_lite._expressions import (
     Aggregate,
     Expression,
-    F,
     OrderBy,
     Q,
     Resolved,
@@ -22,9 +20,11 @@ from manouche.orm_lite._expressions import (
 from manouche.orm_lite._managers import BaseManager
 from manouche.orm_lite._plans import (
     _PLAIN,
+    COUNTABLE_STEPS,
     _add_annotations,
     _annotate_shape,
     _apply_step,
+    add_values,
     chain_plan,
     pk_get_plan,
     related_plan,
@@ -42,6 +42,7 @@ from manouche.orm_lite._rows import (
     convert,
     get_instance,
     plan_models,
+    row_class,
 )
 from manouche.orm_lite._writes import _conflict_insert, _insert_values, _value_expr
 
@@ -148,12 +149,17 @@ class QuerySet(AsyncQuerySetMixin):
         return self._statement()
 
     def _statement(self) -> Any:
+        return self._compile()[0]
+
+    def _compile(self) -> tuple[Any, list[tuple[Any, ...]]]:
+        """This QuerySet's SELECT and the layout of its ``select_related`` columns."""
+        layout: list[tuple[Any, ...]] = []
         extra: list[Any] = []
         if self._kind == MODELS and self._query.select_related:
-            extra = related_plan(self)[1]
+            layout, extra = related_plan(self)
         q = self._query
         q.group_by_pk = q.has_aggregates and self.db.vendor in ("sqlite", "postgresql")
-        return q.select_statement(extra_cols=extra)
+        return q.select_statement(extra_cols=extra), layout
 
     def __repr__(self) -> str:
         data = list(self[: REPR_OUTPUT_SIZE + 1])
@@ -234,16 +240,17 @@ class QuerySet(AsyncQuerySetMixin):
 
         db = self.db
         plain = self._kind == MODELS and builds_without_init(self.model)
-        if self._recipe is not None and plain:
+        if self._recipe is not None and (plain or self._kind != MODELS):
             found = self._run_recipe(db)
             if found is not None:
                 return iter(found)
         self._check_for_update()
-        raw, converters = db._fetch_raw(self._statement())
+        statement, layout = self._compile()
+        raw, converters = db._fetch_raw(statement)
         q = self._query
         if plain and not q.select_related:
             return iter(build_plain_models(self, raw, converters.procs, db))
-        return iter(convert(self, converters.convert(raw)))
+        return iter(convert(self, converters.convert(raw), layout))
 
     def _run_recipe(self, db: Database) -> list[Any] | None:
         """Rows of this chain through its plan, compiled once per chain shape and database.
@@ -430,7 +437,9 @@ class QuerySet(AsyncQuerySetMixin):
         self._not_combined("select_related")
         if self._kind != MODELS:
             raise TypeError("Cannot call select_related() after .values() or .values_list()")
-        qs = self._clone()
+        qs = self._clone(keep_recipe=True)
+        if qs._recipe is not None:  # a step of the chain's shape: its plan follows the relations
+            qs._recipe = (*qs._recipe, ("select_related", fields))
         if fields == (None,):
             qs._query.select_related = False
             return qs
@@ -605,46 +614,34 @@ class QuerySet(AsyncQuerySetMixin):
         qs = self._values(fields, {})
         qs._kind = FLAT if flat else (NAMED if named else VALUES_LIST)
         if named:
-            names = [
-                n if n.isidentifier() and not n.startswith("_") else f"_{i}"
-                for i, n in enumerate(qs._query.values_names or [])
-            ]
-            qs._row_class = collections.namedtuple("Row", names)  # type: ignore[misc]
+            selected = list(dict.fromkeys(fields)) if fields else qs._query.values_names
+            qs._row_class = row_class(tuple(selected or ()))
         return qs
 
     def _values(self, fields: tuple[str, ...], expressions: dict[str, Any]) -> QuerySet:
         for alias in expressions:
             check_alias(alias)
-        qs = self._clone()
-        q = qs._query
-        exprs: dict[str, Resolved] = {}
-        if not fields and not expressions:
-            names, cols = q.model_columns()
-            by_attname = {f.attname: f for f in self.model._meta.init_fields}
-            for attname, col in zip(names, cols, strict=True):
-                exprs[attname] = Resolved(col, by_attname[attname], False)
-            for name in q.annotation_order:
-                exprs[name] = q.annotations[name]
-        for name in fields:
-            if not isinstance(name, str):
-                raise TypeError(f"values() arguments must be field names, got {name!r}")
-            if name in q.annotations and name not in q.annotation_order:
-                raise FieldError(f"Cannot select the '{name}' alias. Use annotate() to promote it.")
-            exprs[name] = (
-                q.resolve_ref(name, None, allow_relation=True)
-                if name not in q.annotations
-                else q.annotations[name]
-            )
-        for name, expr in expressions.items():
-            if isinstance(expr, str):
-                expr = F(expr)
-            exprs[name] = expr.resolve(q, None)
-        if q.combinator is not None:
-            for sub in q.combinator[1]:
-                sub.values_names = list(exprs)
-                sub.values_exprs = {k: sub.resolve_ref(k, None, allow_relation=True) for k in exprs}
-        q.values_names = list(exprs)
-        q.values_exprs = exprs
+        lazy = (
+            self._recipe is not None
+            and bool(fields)
+            and not expressions
+            and all(type(f) is str for f in fields)
+        )
+        qs = self._clone(keep_recipe=lazy)
+        if lazy and qs._recipe is not None:
+            from manouche.orm_lite._lookups import REGISTRY_VERSION
+
+            step = ("values", fields)
+            known = self.model._meta.known_shapes
+            if (step, REGISTRY_VERSION[0]) in known:
+                qs._steps = (*qs._steps, step)  # applied when needed, if ever
+            else:
+                # First time: resolve now, so a wrong field name fails here, as in Django.
+                add_values(qs._query, fields, {})
+                known.add((step, REGISTRY_VERSION[0]))
+            qs._recipe = (*qs._recipe, step)
+        else:
+            add_values(qs._query, fields, expressions)
         qs._prefetch_lookups = []
         return qs
 
@@ -820,6 +817,9 @@ class QuerySet(AsyncQuerySetMixin):
         """The number of rows (a ``COUNT(*)`` unless the results are already loaded)."""
         if self._result_cache is not None:
             return len(self._result_cache)
+        found = self._run_countable("count")
+        if found is not None:
+            return int(found[0][0])
         q = self._query
         if q.empty:
             return 0
@@ -846,6 +846,9 @@ class QuerySet(AsyncQuerySetMixin):
     def exists(self) -> bool:
         if self._result_cache is not None:
             return bool(self._result_cache)
+        found = self._run_countable("exists")
+        if found is not None:
+            return bool(found)
         q = self._query
         if q.empty:
             return False
@@ -866,6 +869,21 @@ class QuerySet(AsyncQuerySetMixin):
                 sa.select(sa.literal(1)).select_from(q.from_clause()), order=False
             ).limit(1)
         return bool(self.db._fetch(stmt))
+
+    def _run_countable(self, what: str) -> list[Any] | None:
+        """The rows of this chain's ``count``/``exists`` plan (None: the chain has none)."""
+        recipe = self._recipe
+        if recipe is None or self._q.empty or type(self) is not QuerySet:
+            return None
+        if any(step[0] not in COUNTABLE_STEPS for step in recipe):
+            return None
+        db = self.db
+        prepared = chain_plan(self, db, what)
+        if prepared is None:
+            return None
+        plan, args = prepared
+        rows, _ = db._raw_rows(plan.sql, args)
+        return rows
 
     def contains(self, obj: Model) -> bool:
         if not isinstance(obj, self.model):
@@ -952,7 +970,7 @@ class QuerySet(AsyncQuerySetMixin):
 
     def _truncated(self, field_name: str, kind: str, order: str, is_date: bool) -> QuerySet:
         from manouche.orm_lite._fields import DateField, DateTimeField
-        from manouche.orm_lite._types import DateTrunc
+        from manouche.orm_lite._sqltypes import DateTrunc
 
         if order not in ("ASC", "DESC"):
             raise ValueError("'order' must be either 'ASC' or 'DESC'.")

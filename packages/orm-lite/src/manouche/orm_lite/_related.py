@@ -162,16 +162,22 @@ class ForeignObjectRel:
 
 
 class ManyToOneRel(ForeignObjectRel):
+    """The reverse side of a ``ForeignKey`` (``question.choice_set``), as in ``Model._meta``."""
+
     pass
 
 
 class OneToOneRel(ForeignObjectRel):
+    """The reverse side of a ``OneToOneField``, as in ``Model._meta``."""
+
     one_to_many = False
     one_to_one = True
     multiple = False
 
 
 class ManyToManyRel(ForeignObjectRel):
+    """The reverse side of a ``ManyToManyField``, as in ``Model._meta``."""
+
     one_to_many = False
     many_to_many = True
 
@@ -352,6 +358,8 @@ class ForeignKey(RelatedField):
 
 
 class OneToOneField(ForeignKey):
+    """A ``ForeignKey`` with a unique constraint; the reverse side is one object, not a manager."""
+
     django_name = "OneToOneField"
     many_to_one = False
     one_to_one = True

@@ -7,6 +7,8 @@ after the model's own.
 
 from __future__ import annotations
 
+import collections
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -23,11 +25,19 @@ MODELS, VALUES, VALUES_LIST, FLAT, NAMED = range(5)
 def plan_models(
     qs: QuerySet, plan: Any, rows: Sequence[Any], description: Any, db: Database
 ) -> list[Any]:
-    """Instances from the DBAPI rows of this chain's plan."""
+    """What this chain yields (instances, dicts, tuples...) from the DBAPI rows of its plan."""
     from manouche.orm_lite._base import ModelState
 
+    if qs._kind != MODELS:
+        converted = plan.converters(db.engine.dialect, description).convert(rows)
+        return values_rows(qs._kind, plan.names, converted, qs._row_class)
     procs = plan_converters(plan, db, description)
-    build = row_builder(plan.names, procs)
+    related = plan.extra[2]
+    build = (
+        related_row_builder(plan.names, procs, related)
+        if related
+        else row_builder(plan.names, procs)
+    )
     objs: list[Any] = build(rows, qs.model, db, ModelState)
     return objs
 
@@ -42,23 +52,40 @@ def build_plain_models(qs: QuerySet, raw: Sequence[Any], procs: Any, db: Databas
     return objs
 
 
-def convert(qs: QuerySet, rows: Sequence[Any]) -> list[Any]:
+def convert(
+    qs: QuerySet, rows: Sequence[Any], layout: list[tuple[Any, ...]] | None = None
+) -> list[Any]:
+    """What ``qs`` yields for converted ``rows``; ``layout``: its ``related_plan``, if known."""
     kind = qs._kind
     if kind == MODELS:
-        return build_models(qs, rows)
-    names = qs._query.values_names or []
+        return build_models(qs, rows, layout)
+    return values_rows(kind, qs._query.values_names or [], rows, qs._row_class)
+
+
+def values_rows(kind: int, names: Sequence[str], rows: Sequence[Any], cls: Any) -> list[Any]:
+    """``values()``/``values_list()`` results of converted rows selecting ``names`` first."""
     n = len(names)
     if kind == VALUES:
         return [dict(zip(names, row, strict=False)) for row in rows]
     if kind == FLAT:
         return [row[0] for row in rows]
     if kind == NAMED:
-        cls = qs._row_class
         return [cls(*row[:n]) for row in rows]
     return [tuple(row[:n]) for row in rows]
 
 
-def build_models(qs: QuerySet, rows: Sequence[Any]) -> list[Any]:
+@functools.lru_cache(maxsize=256)
+def row_class(names: tuple[str, ...]) -> Any:
+    """The namedtuple class of ``values_list(named=True)`` rows, made once per field list."""
+    fields = [
+        n if n.isidentifier() and not n.startswith("_") else f"_{i}" for i, n in enumerate(names)
+    ]
+    return collections.namedtuple("Row", fields)
+
+
+def build_models(
+    qs: QuerySet, rows: Sequence[Any], layout: list[tuple[Any, ...]] | None = None
+) -> list[Any]:
     from manouche.orm_lite._base import ModelState, builds_without_init
 
     cls = qs.model
@@ -85,7 +112,7 @@ def build_models(qs: QuerySet, rows: Sequence[Any]) -> list[Any]:
             for i, name in enumerate(annotations, n):
                 d[name] = row[i]
     if q.select_related and objs:
-        plan, _ = related_plan(qs)
+        plan = layout if layout else related_plan(qs)[0]
         plain = {target: builds_without_init(target) for _, _, target, *_ in plan}
         for obj, row in zip(objs, rows, strict=True):
             made: list[Any] = []
@@ -185,6 +212,65 @@ def row_builder(names: tuple[str, ...], procs: tuple[tuple[int, Any], ...]) -> A
     )
     namespace: dict[str, Any] = {f"p{i}": proc for i, proc in procs}
     exec(compile(source, "<orm-lite row builder>", "exec"), namespace)  # noqa: S102
+    if len(_builders) > 1024:
+        _builders.clear()
+    found = _builders[key] = namespace["build"]
+    return found
+
+
+def related_row_builder(
+    names: tuple[str, ...], procs: tuple[tuple[int, Any], ...], related: tuple[Any, ...]
+) -> Any:
+    """``row_builder`` for rows with ``select_related`` columns after the model's own.
+
+    ``related`` is a plan's ``related_spec``: each related object is made from
+    its columns (None when its primary key is NULL, or when the object it hangs
+    on is None) and stored in that object's relation cache, written out once.
+    """
+    key = (names, procs, related)
+    found = _builders.get(key)
+    if found is not None:
+        return found
+    converted = dict(procs)
+    namespace: dict[str, Any] = {f"p{i}": proc for i, proc in procs}
+
+    def value(i: int) -> str:
+        return f"(None if (x := row[{i}]) is None else p{i}(x))" if i in converted else f"row[{i}]"
+
+    def display(attnames: Sequence[str], start: int) -> str:
+        items = [f"{name!r}: {value(start + j)}" for j, name in enumerate(attnames)]
+        return "{" + ", ".join([*items, "'_state': state(db, False)"]) + "}"
+
+    lines = [
+        "def build(raw, cls, db, state):",
+        "    new = cls.__new__",
+        "    out = []",
+        "    append = out.append",
+        "    for row in raw:",
+        "        obj = new(cls)",
+        f"        obj.__dict__ = {display(names, 0)}",
+    ]
+    for k, (target, tnames, start, parent, cache, pk_index) in enumerate(related):
+        namespace[f"T{k}"] = target
+        namespace[f"n{k}"] = target.__new__
+        owner = "obj" if parent < 0 else f"r{parent}"
+        empty = f"row[{start + pk_index}] is None"
+        if parent >= 0:
+            empty = f"{owner} is None or {empty}"
+        lines += [
+            f"        if {empty}:",
+            f"            r{k} = None",
+            "        else:",
+            f"            r{k} = n{k}(T{k})",
+            f"            r{k}.__dict__ = {display(tnames, start)}",
+        ]
+        if parent < 0:
+            lines.append(f"        obj.__dict__[{cache!r}] = r{k}")
+        else:
+            lines.append(f"        if {owner} is not None:")
+            lines.append(f"            {owner}.__dict__[{cache!r}] = r{k}")
+    lines += ["        append(obj)", "    return out"]
+    exec(compile("\n".join(lines) + "\n", "<orm-lite related row builder>", "exec"), namespace)  # noqa: S102
     if len(_builders) > 1024:
         _builders.clear()
     found = _builders[key] = namespace["build"]

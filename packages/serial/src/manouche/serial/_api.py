@@ -44,6 +44,8 @@ def get_deserializer(format: str) -> type[BaseDeserializer]:
 
 
 def get_serializer_formats() -> list[str]:
+    """The names of the registered serialization formats (``json``, ``jsonl``, ``xml``, ...)."""
+
     return formats.names()
 
 

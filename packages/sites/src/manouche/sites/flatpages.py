@@ -124,6 +124,10 @@ def render_flatpage(
 
 
 def _find(url: str, site: Site, using: Any) -> FlatPage | None:
+    if "\x00" in url:
+        # No flat page has a NUL in its URL, and PostgreSQL refuses one in a
+        # text parameter (an error, where this is a plain 404).
+        return None
     manager = FlatPage.objects.db_manager(using) if using is not None else FlatPage.objects
     return manager.filter(url=url, sites=site.pk).first()  # type: ignore[no-any-return]
 

@@ -82,6 +82,10 @@ def RedirectFallbackMiddleware(  # noqa: N802 - Django's name for the middleware
                 site = get_current_site(request, site_id=site_id)
         except Site.DoesNotExist:
             return response
+        if "\x00" in full_path(request):
+            # No redirect has a NUL in its path, and PostgreSQL refuses one in a
+            # text parameter (an error, where this is the application's 404).
+            return response
         manager = Redirect.objects.db_manager(using) if using is not None else Redirect.objects
         found = manager.filter(site=site, old_path=full_path(request)).first()
         if found is None and append_slash and not request_path(request).endswith("/"):

@@ -37,6 +37,8 @@ class Service:
         return parts.hostname or "127.0.0.1", parts.port or 0
 
 
+#: The servers the plugin knows, by name (``postgresql``, ``mariadb``, ``redis``, ``memcached``):
+#: where each is looked for and the environment variable that overrides it.
 SERVICES: dict[str, Service] = {
     s.name: s
     for s in (

@@ -26,4 +26,6 @@ class DjangoLibrary(Library):
         return env
 
 
+#: The library of Django's built-in filters (``date``, ``timesince``, ``pluralize``, ...),
+#: installed by ``create_environment``.
 django_filters = DjangoLibrary("django_filters")

@@ -42,6 +42,7 @@ from jinja2.runtime import Context
 
 __all__ = ["ENTRY_POINT_GROUP", "Library", "LibraryError", "load_libraries"]
 
+#: The entry point group through which installed packages offer template libraries.
 ENTRY_POINT_GROUP = "manouche.tplkit.libraries"
 
 # Jinja2's own statements: the parser handles them before any extension sees them.

@@ -50,7 +50,9 @@ __all__ = [
     "render_to_string",
 ]
 
+#: The ``request.environ`` key of the CSRF token the templates' ``csrf_token`` reads.
 CSRF_TOKEN_KEY = "manouche.csrf_token"
+#: The ``request.environ`` key of the CSP nonce the templates' ``csp_nonce`` reads.
 CSP_NONCE_KEY = "manouche.csp_nonce"
 
 

@@ -77,6 +77,8 @@ def set_urlconf(urlconf: Any) -> contextvars.Token[URLMap | None]:
 
 
 def get_urlconf() -> URLMap | None:
+    """The URL map set for this context by ``set_urlconf``, or ``None``."""
+
     return _urlconf.get()
 
 

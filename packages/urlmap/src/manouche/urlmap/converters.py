@@ -66,6 +66,8 @@ class IntConverter:
 
 
 class StringConverter:
+    """``<str:name>`` (and ``<name>``): any text without a slash."""
+
     regex = "[^/]+"
 
     def to_python(self, value: str) -> str:
@@ -76,6 +78,10 @@ class StringConverter:
 
 
 class UUIDConverter:
+    """``<uuid:name>``: a UUID in lower-case hex with hyphens, given to the view as
+    ``uuid.UUID``.
+    """
+
     regex = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
     def to_python(self, value: str) -> uuid.UUID:
@@ -86,10 +92,14 @@ class UUIDConverter:
 
 
 class SlugConverter(StringConverter):
+    """``<slug:name>``: ASCII letters, digits, hyphens and underscores."""
+
     regex = "[-a-zA-Z0-9_]+"
 
 
 class PathConverter(StringConverter):
+    """``<path:name>``: any text, slashes included."""
+
     regex = ".+"
 
 

@@ -89,6 +89,20 @@ class BaseSessionEngine:
         self.cookie_age = cookie_age
         self.expire_at_browser_close = expire_at_browser_close
         self.salt = salt
+        self._signer: tuple[tuple[Any, ...], signing.TimestampSigner] | None = None
+
+    @property
+    def signer(self) -> signing.TimestampSigner:
+        """One signer for every request (its HMACs are keyed once), made again
+        if the key, the fallback keys or the salt are changed."""
+        made = self._signer
+        wanted = (self.secret_key, self.salt, self.fallback_keys)
+        if made is None or made[0] != wanted:
+            signer = signing.TimestampSigner(
+                key=self.secret_key, salt=self.salt, fallback_keys=self.fallback_keys
+            )
+            made = self._signer = (wanted, signer)
+        return made[1]
 
     def store(self, session_key: str | None = None) -> SessionStore:
         """A lazy session for ``session_key`` (None: a new session)."""
@@ -101,14 +115,12 @@ class BaseSessionEngine:
 
     def encode(self, data: dict[str, Any]) -> str:
         try:
-            return signing.dumps(data, self.secret_key, salt=self.salt, compress=True)
+            return self.signer.sign_object(data, compress=True)
         except TypeError as exc:
             raise TypeError(f"session data must be JSON-serializable: {exc}") from None
 
     def decode(self, text: str) -> dict[str, Any]:
-        value = signing.loads(
-            text, self.secret_key, salt=self.salt, fallback_keys=self.fallback_keys
-        )
+        value = self.signer.unsign_object(text)
         if not isinstance(value, dict):
             raise signing.BadSignature("session data is not an object")
         return value
@@ -182,14 +194,47 @@ class DatabaseSessions(BaseSessionEngine):
 
         return get_default_database()
 
+    def _alone(self, db: orm_lite.Database, statement: Any, params: dict[str, Any]) -> Any:
+        """Run one statement in the server's autocommit, or None when it cannot be.
+
+        Outside any transaction, one statement is atomic by itself: on
+        PostgreSQL it is then one round trip, where a transaction around it
+        (orm-lite's autocommit) is three (``BEGIN``, the statement,
+        ``COMMIT``), as Django's autocommit does. psycopg switches autocommit
+        on the client, without a round trip; other drivers send a command to
+        switch (MySQL) or reset the connection's transaction mode (SQLite),
+        so they keep the transaction.
+        """
+        if not db.autocommits or db.engine.dialect.name != "postgresql":
+            return None
+        conn = db.connection()
+        if conn.in_transaction():
+            return None
+        level = conn.get_execution_options().get("isolation_level")
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            result = conn.execute(statement, params)
+            return list(result.all()) if result.returns_rows else int(result.rowcount)
+        finally:
+            conn.commit()  # ends SQLAlchemy's record of a transaction; nothing is sent
+            conn.execution_options(isolation_level=level or conn.default_isolation_level)
+
     def _write(self, statement: Any, params: dict[str, Any] | None = None) -> int:
         """Run a write in a transaction (a savepoint inside the caller's); its row count."""
         db = self.db
+        if params is not None:
+            alone = self._alone(db, statement, params)
+            if alone is not None:
+                return int(alone)
         with db.atomic():
             return int(db.connection().execute(statement, params).rowcount)
 
     def load(self, session: SessionBase, key: str) -> dict[str, Any] | None:
-        rows = self.db.execute(self._select, {"key": key, "now": _naive_utc(utcnow())})
+        db = self.db
+        params = {"key": key, "now": _naive_utc(utcnow())}
+        rows = self._alone(db, self._select, params)
+        if rows is None:
+            rows = db.execute(self._select, params)
         if not rows:
             return None
         return session.decode(rows[0][0])
@@ -250,6 +295,12 @@ class CacheSessions(BaseSessionEngine):
                 raise TypeError(f"cache must be a cachelib cache (it has no {name}() method)")
         self.cache = cache
         self.key_prefix = key_prefix
+        # On cachelib's RedisCache an update is one atomic command, SET ... XX
+        # ("only if it still exists"), instead of a GET then a SET (Django's two
+        # round trips, between which another request could delete the session).
+        from cachelib import RedisCache
+
+        self._redis: Any = cache if isinstance(cache, RedisCache) else None
 
     def load(self, session: SessionBase, key: str) -> dict[str, Any] | None:
         try:
@@ -282,6 +333,13 @@ class CacheSessions(BaseSessionEngine):
             if not self.cache.add(key, text, timeout):
                 raise CreateError
             return
+        redis_cache = self._redis
+        if redis_cache is not None:
+            name = redis_cache._get_prefix() + key
+            dump = redis_cache.serializer.dumps(text)
+            if not redis_cache._write_client.set(name, dump, ex=timeout, xx=True):
+                raise UpdateError("the session no longer exists")
+            return
         if self.cache.get(key) is None:
             raise UpdateError("the session no longer exists")
         self.cache.set(key, text, timeout)
@@ -312,13 +370,7 @@ class SignedCookieSessions(BaseSessionEngine):
 
     def load(self, session: SessionBase, key: str) -> dict[str, Any] | None:
         try:
-            value = signing.loads(
-                key,
-                self.secret_key,
-                salt=self.salt,
-                max_age=session.get_session_cookie_age(),
-                fallback_keys=self.fallback_keys,
-            )
+            value = self.signer.unsign_object(key, max_age=session.get_session_cookie_age())
         except signing.BadSignature:
             return None
         return value if isinstance(value, dict) else None
@@ -332,9 +384,7 @@ class SignedCookieSessions(BaseSessionEngine):
     def save(self, session: SessionBase, must_create: bool) -> None:
         data = session._data()
         try:
-            session._session_key = signing.dumps(
-                data, self.secret_key, salt=self.salt, compress=True
-            )
+            session._session_key = self.signer.sign_object(data, compress=True)
         except TypeError as exc:
             raise TypeError(f"session data must be JSON-serializable: {exc}") from None
         session.modified = True

@@ -49,6 +49,8 @@ class BaseTemporalField(Field):
 
 
 class DateField(BaseTemporalField):
+    """A date; accepts ``input_formats`` (ISO 8601 first) and cleans to ``datetime.date``."""
+
     widget = DateInput
     input_formats = DATE_INPUT_FORMATS
     default_error_messages = {"invalid": "Enter a valid date."}
@@ -67,6 +69,8 @@ class DateField(BaseTemporalField):
 
 
 class TimeField(BaseTemporalField):
+    """A time of day; accepts ``input_formats`` and cleans to ``datetime.time``."""
+
     widget = TimeInput
     input_formats = TIME_INPUT_FORMATS
     default_error_messages = {"invalid": "Enter a valid time."}

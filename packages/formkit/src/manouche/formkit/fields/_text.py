@@ -41,6 +41,8 @@ class RegexField(CharField):
 
 
 class EmailField(CharField):
+    """A ``CharField`` that validates an email address."""
+
     widget = EmailInput
     default_validators = (v.validate_email,)
 
@@ -79,6 +81,8 @@ class URLField(CharField):
 
 
 class SlugField(CharField):
+    """A ``CharField`` that validates a slug (``allow_unicode`` for Unicode letters)."""
+
     default_validators = (v.validate_slug,)
 
     def __init__(self, *, allow_unicode: bool = False, **kwargs: Any) -> None:
@@ -89,6 +93,8 @@ class SlugField(CharField):
 
 
 class UUIDField(CharField):
+    """A UUID in any of the usual spellings; cleans to ``uuid.UUID``."""
+
     default_error_messages = {"invalid": "Enter a valid UUID."}
 
     def prepare_value(self, value: Any) -> Any:

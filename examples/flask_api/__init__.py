@@ -1,0 +1,1 @@
+"""A Flask app with its own routes and a restkit API router mounted at /api/."""

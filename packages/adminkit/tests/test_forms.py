@@ -1,0 +1,203 @@
+"""The add and change pages: fieldsets, exclusions, form overrides, hooks, inlines, widgets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import webtest
+from conftest import login, make_user, wrap
+from shop import Category, Product, Review, ReviewStacked
+
+from manouche.adminkit import AdminSite, ModelAdmin
+from manouche.formkit import ModelForm, ValidationError
+
+
+def site_with(db: Any, model: Any, admin: type[ModelAdmin]) -> webtest.TestApp:
+    site = AdminSite(db=db, authorize=lambda request: True, user_id=lambda request: None)
+    site.register(model, admin)
+    if model is not Category:
+        site.register(Category, search_fields=["name"])
+    return webtest.TestApp(wrap(site))
+
+
+def test_fieldsets_and_readonly(db: Any) -> None:
+    class Admin(ModelAdmin):
+        fieldsets = [
+            (None, {"fields": ["name", ("price", "stock")]}),
+            (
+                "Details",
+                {
+                    "fields": ["description", "created"],
+                    "classes": ["collapse"],
+                    "description": "More <b>",
+                },
+            ),
+        ]
+        readonly_fields = ["created"]
+
+    app = site_with(db, Product, Admin)
+    page = app.get("/admin/shop/product/1/change/")
+    fieldsets = page.html.find_all("fieldset", class_="module")
+    assert [
+        fs.find("legend").get_text(strip=True) if fs.find("legend") else None for fs in fieldsets
+    ] == [None, "Details"]
+    assert "collapse" in fieldsets[1]["class"]
+    assert "More &lt;b&gt;" in str(fieldsets[1])
+    assert page.html.find(class_="form-row multi") is not None
+    form = page.forms["product_form"]
+    assert set(k for k in form.fields if k != "csrfmiddlewaretoken") >= {
+        "name",
+        "price",
+        "stock",
+        "description",
+    }
+    assert "status" not in form.fields and "created" not in form.fields
+    # Labels are tied to their inputs.
+    for label in page.html.select("fieldset.module label[for]"):
+        assert page.html.find(id=label["for"]) is not None
+
+
+def test_exclude(db: Any) -> None:
+    class Admin(ModelAdmin):
+        exclude = ["description", "tags", "website"]
+
+    form = site_with(db, Product, Admin).get("/admin/shop/product/add/").forms["product_form"]
+    assert (
+        "description" not in form.fields and "website" not in form.fields and "name" in form.fields
+    )
+
+
+def test_form_override_and_save_model_hook(db: Any) -> None:
+    class ProductForm(ModelForm):
+        class Meta:
+            model = Product
+            fields = ["name", "slug", "price"]
+
+        def clean_name(self) -> str:
+            name = str(self.cleaned_data["name"])
+            if name.lower() == "forbidden":
+                raise ValidationError("That name is not allowed.")
+            return name
+
+    seen: list[Any] = []
+
+    class Admin(ModelAdmin):
+        form = ProductForm
+        fields = ["name", "slug", "price"]
+
+        def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+            obj.description = "set by save_model"
+            seen.append(change)
+            super().save_model(request, obj, form, change)
+
+    app = site_with(db, Product, Admin)
+    form = app.get("/admin/shop/product/add/").forms["product_form"]
+    form["name"], form["slug"], form["price"] = "forbidden", "f", "1"
+    response = form.submit("_save", status=400)
+    assert "That name is not allowed." in response.text
+    form = response.forms["product_form"]
+    form["name"] = "Allowed"
+    form.submit("_save")
+    assert Product.objects.get(name="Allowed").description == "set by save_model"
+    assert seen == [False]
+
+
+def test_get_queryset_hides_rows_everywhere(db: Any) -> None:
+    class Admin(ModelAdmin):
+        def get_queryset(self, request: Any) -> Any:
+            return super().get_queryset(request).where(Product.__table__.c.status == "live")
+
+    app = site_with(db, Product, Admin)
+    page = app.get("/admin/shop/product/?all=")
+    assert "4 products" in page.text
+    hidden = Product.objects.filter(status="draft").first()
+    assert hidden is not None
+    app.get(f"/admin/shop/product/{hidden.pk}/change/", status=404)
+    app.get(f"/admin/shop/product/{hidden.pk}/delete/", status=404)
+
+
+def test_stacked_inline(db: Any) -> None:
+    class Admin(ModelAdmin):
+        inlines = [ReviewStacked]
+
+    app = site_with(db, Product, Admin)
+    hammer = Product.objects.get(slug="hammer")
+    page = app.get(f"/admin/shop/product/{hammer.pk}/change/")
+    assert len(page.html.select("fieldset.inline-related")) == 3  # two rows and one extra
+    form = page.forms["product_form"]
+    form["review_set-2-author"], form["review_set-2-text"] = "eve", "Fine"
+    form.submit("_save")
+    assert sorted(r.author for r in Review.objects.filter(product=hammer)) == ["ann", "bob", "eve"]
+
+
+def test_raw_id_and_prepopulated_and_autocomplete_widgets(admin_app: webtest.TestApp) -> None:
+    page = admin_app.get("/admin/shop/review/1/change/")
+    assert page.forms["review_form"]["product"].value == str(Review.objects.get(pk=1).product_id)
+    assert page.html.find("template", class_="raw-id-source")["data-url"] == "/admin/shop/product/"
+    form = page.forms["review_form"]
+    form["product"] = "99999"
+    assert "Select a valid choice" in form.submit("_save", status=400).text
+    page = admin_app.get("/admin/shop/product/add/")
+    assert (
+        page.html.find("form", id="product_form")["data-prepopulated"] == '{"id_slug": ["id_name"]}'
+    )
+    source = page.html.find("template", class_="autocomplete-source")
+    assert source["data-field"] == "id_category" and "field_name=category" in source["data-url"]
+
+
+def test_add_prefills_from_query(admin_app: webtest.TestApp) -> None:
+    form = admin_app.get("/admin/shop/product/add/?name=Pre&nonsense=1").forms["product_form"]
+    assert form["name"].value == "Pre"
+
+
+def test_change_buttons(admin_app: webtest.TestApp) -> None:
+    form = admin_app.get("/admin/shop/category/1/change/").forms["category_form"]
+    response = form.submit("_addanother")
+    assert response.location.endswith("/admin/shop/category/add/")
+    form = admin_app.get(
+        "/admin/shop/product/1/change/?_changelist_filters=status__exact%3Dlive"
+    ).forms["product_form"]
+    assert form.submit("_save").location.endswith("/admin/shop/product/?status__exact=live")
+
+
+def test_user_with_change_only_on_inline_parent(app: webtest.TestApp, db: Any) -> None:
+    make_user("editor", perms=("shop.change_product", "shop.view_review"))
+    login(app, "editor")
+    hammer = Product.objects.get(slug="hammer")
+    page = app.get(f"/admin/shop/product/{hammer.pk}/change/")
+    form = page.forms["product_form"]
+    # The reviews are shown but cannot be added or deleted without those permissions.
+    assert "review_set-2-author" not in form.fields and "review_set-0-DELETE" not in form.fields
+    app.get("/admin/shop/product/add/", status=403)
+
+
+def test_object_history_for_deleted_view_is_404(admin_app: webtest.TestApp) -> None:
+    admin_app.get("/admin/shop/product/424242/history/", status=404)
+
+
+def test_many_to_many_through_inline(db: Any) -> None:
+    from shop import Tag
+
+    from manouche.adminkit import TabularInline
+
+    class TagInline(TabularInline):
+        model = Product.tags.through
+        extra = 1
+
+    class Admin(ModelAdmin):
+        fields = ["name", "slug", "price"]
+        inlines = [TagInline]
+
+    red = Tag.objects.create(label="red")
+    app = site_with(db, Product, Admin)
+    hammer = Product.objects.get(slug="hammer")
+    page = app.get(f"/admin/shop/product/{hammer.pk}/change/")
+    prefix = (
+        TagInline(Product, AdminSite(authorize=lambda r: True))
+        .get_formset(page.request)
+        .get_default_prefix()
+    )
+    form = page.forms["product_form"]
+    form[f"{prefix}-0-tag"] = str(red.pk)
+    form.submit("_save")
+    assert [t.label for t in hammer.tags.all()] == ["red"]

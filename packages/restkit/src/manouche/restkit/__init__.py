@@ -1,0 +1,110 @@
+"""manouche.restkit: Django REST framework's serializers, API views and routers, on WebOb.
+
+The modules carry DRF's names (``serializers``, ``viewsets``, ``routers``,
+``permissions``...), so ``from manouche.restkit import serializers`` reads as
+``from rest_framework import serializers`` does.
+"""
+
+from manouche.restkit import (
+    authentication,
+    decorators,
+    exceptions,
+    fields,
+    filters,
+    generics,
+    mixins,
+    negotiation,
+    pagination,
+    parsers,
+    permissions,
+    queries,
+    relations,
+    renderers,
+    request,
+    response,
+    routers,
+    schemas,
+    serializers,
+    status,
+    throttling,
+    validators,
+    versioning,
+    views,
+    viewsets,
+)
+from manouche.restkit.decorators import action, api_view
+from manouche.restkit.exceptions import (
+    APIException,
+    AuthenticationFailed,
+    ErrorDetail,
+    MethodNotAllowed,
+    NotAcceptable,
+    NotAuthenticated,
+    NotFound,
+    ParseError,
+    PermissionDenied,
+    RequestEntityTooLarge,
+    Throttled,
+    UnsupportedMediaType,
+    ValidationError,
+)
+from manouche.restkit.queries import SQLAlchemyQuery
+from manouche.restkit.request import Request
+from manouche.restkit.response import Response
+from manouche.restkit.reverse import reverse
+from manouche.restkit.routers import DefaultRouter, SimpleRouter
+from manouche.restkit.schemas import SchemaGenerator, get_docs_view, get_schema_view
+from manouche.restkit.views import APIView
+
+__all__ = [
+    "APIException",
+    "APIView",
+    "AuthenticationFailed",
+    "DefaultRouter",
+    "ErrorDetail",
+    "MethodNotAllowed",
+    "NotAcceptable",
+    "NotAuthenticated",
+    "NotFound",
+    "ParseError",
+    "PermissionDenied",
+    "Request",
+    "RequestEntityTooLarge",
+    "Response",
+    "SQLAlchemyQuery",
+    "SchemaGenerator",
+    "SimpleRouter",
+    "Throttled",
+    "UnsupportedMediaType",
+    "ValidationError",
+    "action",
+    "api_view",
+    "authentication",
+    "decorators",
+    "exceptions",
+    "fields",
+    "filters",
+    "generics",
+    "get_docs_view",
+    "get_schema_view",
+    "mixins",
+    "negotiation",
+    "pagination",
+    "parsers",
+    "permissions",
+    "queries",
+    "relations",
+    "renderers",
+    "request",
+    "response",
+    "reverse",
+    "routers",
+    "schemas",
+    "serializers",
+    "status",
+    "throttling",
+    "validators",
+    "versioning",
+    "views",
+    "viewsets",
+]

@@ -1,0 +1,1 @@
+"""A Django app of reference models mirroring the tests' orm-lite models, for DRF."""

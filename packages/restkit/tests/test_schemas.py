@@ -1,0 +1,80 @@
+"""The generated OpenAPI document validates against the 3.1 meta-schema and describes the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import webtest
+from openapi_spec_validator import validate
+from test_views import app, make_app, models  # noqa: F401 - fixtures
+
+from manouche.restkit.schemas import SchemaGenerator, get_docs_view, get_schema_view
+from manouche.urlmap import URLMap, include, path
+
+
+def test_document_is_valid_openapi_31(app: webtest.TestApp) -> None:  # noqa: F811
+    doc = SchemaGenerator(title="Library", patterns=app.urls).get_schema()  # type: ignore[attr-defined]
+    validate(doc)
+    assert doc["openapi"] == "3.1.0"
+    books = doc["paths"]["/api/books/"]
+    assert set(books) == {"get", "post"}
+    assert books["get"]["operationId"] == "listBooks"
+    assert books["post"]["operationId"] == "createBook"
+    names = [p["name"] for p in books["get"]["parameters"]]
+    assert names == ["page", "size", "search", "ordering", "author", "pages"]
+    page = books["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert page["properties"]["results"]["items"] == {"$ref": "#/components/schemas/Book"}
+    detail = doc["paths"]["/api/books/{pk}/"]
+    assert set(detail) == {"get", "put", "patch", "delete"}
+    assert detail["get"]["parameters"][0] == {
+        "name": "pk", "in": "path", "required": True,
+        "schema": {"type": "string", "pattern": "^[^/.]+$"},
+    }  # fmt: skip
+    assert "204" in detail["delete"]["responses"]
+    assert doc["paths"]["/api/books/{pk}/double/"]["post"]["operationId"] == "doubleBook"
+    book = doc["components"]["schemas"]["Book"]
+    assert book["properties"]["id"] == {"type": "integer", "readOnly": True}
+    assert book["properties"]["title"]["maxLength"] == 100
+    assert book["properties"]["genre"] == {"enum": ["f", "n"]}
+    assert book["properties"]["author"] == {"type": "integer"}
+    assert book["properties"]["pages"] == {"type": "integer", "minimum": 0}
+    request = doc["components"]["schemas"]["BookRequest"]
+    assert request["required"] == ["title", "author", "genre"]
+    assert "id" not in request["properties"]
+    assert doc["paths"]["/api/authors/"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ] == {"type": "array", "items": {"$ref": "#/components/schemas/Author"}}
+    assert doc["components"]["schemas"]["Author"]["properties"]["url"] == {
+        "type": "string", "format": "uri", "readOnly": True,
+    }  # fmt: skip
+
+
+def test_schema_and_docs_views(app: webtest.TestApp) -> None:  # noqa: F811
+    urls = app.urls  # type: ignore[attr-defined]
+    site = webtest.TestApp(
+        URLMap(
+            [
+                path("openapi.json", get_schema_view(title="Library", patterns=urls)),
+                path("docs/", get_docs_view(title="Library <&>", patterns=urls)),
+                path("", include(urls._root.url_patterns)),
+            ]
+        )
+    )
+    doc = site.get("/openapi.json").json
+    validate(doc)
+    page = site.get("/docs/")
+    assert page.content_type == "text/html"
+    assert "Library &lt;&amp;&gt;" in page.text
+    assert "/api/books/{pk}/" in page.text
+    assert (
+        "<script" not in page.text
+        and "<link" not in page.text
+        and "//" not in page.text.replace("://", "")
+    )
+
+
+def test_plain_views_and_function_views_are_documented(models: Any) -> None:  # noqa: F811
+    doc = SchemaGenerator(patterns=make_app(models).urls).get_schema()  # type: ignore[attr-defined]
+    validate(doc)
+    assert set(doc["paths"]["/echo/"]) == {"get", "post"}
+    assert doc["paths"]["/guarded/"]["get"]["operationId"] == "listBooks2"
