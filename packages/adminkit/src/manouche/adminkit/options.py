@@ -20,7 +20,7 @@ import webob
 from manouche.adminkit import _deletion, _display
 from manouche.adminkit._changelist import ChangeList, related_condition, search_terms
 from manouche.adminkit._i18n import gettext, ngettext
-from manouche.adminkit._meta import Opts, base_type, capfirst, opts_of
+from manouche.adminkit._meta import Opts, capfirst, opts_of
 from manouche.adminkit._store import is_orm_lite
 from manouche.adminkit.filters import IncorrectLookupParameters
 from manouche.adminkit.history import ADDITION, CHANGE, DELETION
@@ -32,6 +32,7 @@ from manouche.formkit import (
     modelform_factory,
     modelformset_factory,
 )
+from manouche.validation import base_type
 
 if TYPE_CHECKING:
     from manouche.adminkit.sites import AdminSite
