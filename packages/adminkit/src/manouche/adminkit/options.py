@@ -742,17 +742,8 @@ class ModelAdmin(BaseModelAdmin):
             if save_as_new:
                 kwargs["save_as_new"] = True
             if bound:
-                data: Any = request.POST
-                if save_as_new:
-                    # The rows become new rows of the new parent: no keys of the old ones.
-                    data = data.copy()
-                    prefix = FormSet.get_default_prefix()
-                    names = {inline.opts.pk_field.name, FormSet.fk.name}
-                    for key in list(data.keys()):
-                        head, _, name = key.rpartition("-")
-                        if head.startswith(prefix + "-") and name in names:
-                            data[key] = ""
-                formset = FormSet(data, None, **kwargs)
+                # With save_as_new, the formset drops the old rows' keys itself.
+                formset = FormSet(request.POST, None, **kwargs)
             else:
                 formset = FormSet(**kwargs)
             found.append((inline, formset))
@@ -957,36 +948,18 @@ def _change_message(form: Any, formsets: list[Any], add: bool) -> list[dict[str,
     for formset in formsets:
         opts = opts_of(formset.model)
         name = opts.verbose_name
-        skip = {opts.pk_field.name, getattr(getattr(formset, "fk", None), "name", None)}
         for obj in getattr(formset, "new_objects", []):
             message.append({"added": {"name": name, "object": str(obj)}})
         for obj, changed in getattr(formset, "changed_objects", []):
             fields = [
                 str(formset.form.base_fields[n].label or n) if n in formset.form.base_fields else n
                 for n in changed
-                if n not in skip
             ]
             if fields:
                 message.append({"changed": {"name": name, "object": str(obj), "fields": fields}})
         for obj in getattr(formset, "deleted_objects", []):
             message.append({"deleted": {"name": name, "object": str(obj)}})
     return message
-
-
-class AdminInlineFormSet(BaseInlineFormSet):
-    """An inline formset giving a SQLAlchemy-mapped row its parent's key, not the parent.
-
-    Assigning the parent object would put every extra (never saved) row into
-    the parent's relationship collection, which the Session would then flush.
-    """
-
-    def _set_parent(self, obj: Any) -> None:
-        if is_orm_lite(self.model) or not self.fk.assign_instance:
-            super()._set_parent(obj)
-            return
-        pk = getattr(self.instance, opts_of(type(self.instance)).pk_field.attname, None)
-        if pk is not None:
-            setattr(obj, self.fk.attname, pk)
 
 
 class InlineModelAdmin(BaseModelAdmin):
@@ -1042,7 +1015,7 @@ class InlineModelAdmin(BaseModelAdmin):
                 self.parent_model,
                 self.model,
                 form=self.form,
-                formset=AdminInlineFormSet,
+                formset=BaseInlineFormSet,
                 fk_name=self.fk_name,
                 fields=names,
                 extra=self.get_extra(request, obj) if can_add else 0,
@@ -1055,7 +1028,7 @@ class InlineModelAdmin(BaseModelAdmin):
             else inlineformset_factory(
                 self.parent_model,
                 self.model,
-                formset=AdminInlineFormSet,
+                formset=BaseInlineFormSet,
                 fk_name=self.fk_name,
                 fields=names,
                 extra=0,
