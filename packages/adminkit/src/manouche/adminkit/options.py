@@ -20,7 +20,7 @@ import webob
 from manouche.adminkit import _deletion, _display
 from manouche.adminkit._changelist import ChangeList, related_condition, search_terms
 from manouche.adminkit._i18n import gettext, ngettext
-from manouche.adminkit._meta import Opts, capfirst, opts_of
+from manouche.adminkit._meta import Opts, capfirst, opts_of, python_type
 from manouche.adminkit._store import is_orm_lite
 from manouche.adminkit.filters import IncorrectLookupParameters
 from manouche.adminkit.history import ADDITION, CHANGE, DELETION
@@ -441,6 +441,17 @@ class ModelAdmin(BaseModelAdmin):
             cl = ChangeList(request, self, site.store)
         except IncorrectLookupParameters as exc:
             return site.bad_request(request, str(exc))
+        # A raw-id lookup (``?_popup=1&_to_field=id``): each row offers the value of
+        # ``_to_field`` back to the page that opened the list.
+        popup_field: str | None = None
+        if "_popup" in request.GET:
+            popup_field = self._popup_field(request.GET.get("_to_field") or "pk")
+            if popup_field is None:
+                return site.bad_request(
+                    request,
+                    gettext("The field %(name)s cannot be referenced.")
+                    % {"name": request.GET.get("_to_field", "")},
+                )
         actions = self.get_actions(request)
         if request.method == "POST" and "action" in request.POST and "_save" not in request.POST:
             return self._run_action(request, cl, actions)
@@ -502,6 +513,10 @@ class ModelAdmin(BaseModelAdmin):
         if formset is None and self.list_editable and self.has_change_permission(request):
             formset = FormSet(queryset=cl.result_list, db=site.store.form_db(self.model))
         rows = self._rows(request, cl, formset)
+        if popup_field is not None:
+            for row in rows:
+                value = getattr(row["obj"], popup_field, None)
+                row["popup_value"] = "" if value is None else str(value)
         context = {
             "title": gettext("Select %(name)s to change") % {"name": self.opts.verbose_name}
             if self.has_change_permission(request)
@@ -555,6 +570,31 @@ class ModelAdmin(BaseModelAdmin):
                 }
             )
         return headers
+
+    def _popup_field(self, name: str) -> str | None:
+        """The attribute a raw-id lookup may send back for ``_to_field=name``, else None.
+
+        The primary key, or a column that a foreign key of a registered model
+        points at (Django's rule), so a lookup cannot read any other column.
+        """
+        pk = self.opts.pk_field
+        if name in ("pk", pk.name, pk.attname):
+            return pk.attname
+        try:
+            wanted = self.opts.get_field(name)
+        except LookupError:
+            return None
+        if wanted.column is None:
+            return None
+        for model in self.admin_site._registry:
+            for f in opts_of(model).info.fields:
+                if (
+                    f.kind == "fk"
+                    and f.related_model is self.model
+                    and f.related_column is wanted.column
+                ):
+                    return wanted.attname
+        return None
 
     def _rows(self, request: webob.Request, cl: ChangeList, formset: Any) -> list[dict[str, Any]]:
         links = set(cl.list_display_links or ())
@@ -700,18 +740,22 @@ class ModelAdmin(BaseModelAdmin):
             "history_url": self.obj_url(request, obj, "history") if obj is not None else None,
             "delete_url": self.obj_url(request, obj, "delete") if obj is not None else None,
             "changelist_url": self.url(request),
-            "autocomplete": {
-                form[name].auto_id: self.admin_site.url(request, "autocomplete/")
-                + "?"
-                + "app_label="
-                + quote(self.opts.app_label)
-                + "&model_name="
-                + quote(self.opts.model_name)
-                + "&field_name="
-                + quote(name)
+            "autocomplete": [
+                {
+                    "field": form[name].auto_id,
+                    "url": self.admin_site.url(request, "autocomplete/")
+                    + "?"
+                    + "app_label="
+                    + quote(self.opts.app_label)
+                    + "&model_name="
+                    + quote(self.opts.model_name)
+                    + "&field_name="
+                    + quote(name),
+                    "text": self._autocomplete_text(name, form[name].value()),
+                }
                 for name in self.autocomplete_fields
                 if name in form.fields
-            },
+            ],
             "raw_id": {
                 form[name].auto_id: self._raw_id_url(request, name)
                 for name in self.raw_id_fields
@@ -719,10 +763,31 @@ class ModelAdmin(BaseModelAdmin):
             },
         }
 
+    def _autocomplete_text(self, name: str, value: Any) -> str:
+        """What the autocomplete box shows for the field's current key ("" for none)."""
+        if value in (None, "") or isinstance(value, (list, tuple)):
+            return ""
+        related = opts_of(self.opts.get_field(name).related_model)
+        kind = python_type(related.pk_column)
+        try:
+            key = kind(value) if kind is not None and not isinstance(value, kind) else value
+        except (TypeError, ValueError):
+            return ""
+        found = self.admin_site.store.by_pks(related.model, related.pk_column, [key])
+        return str(found[0]) if found else ""
+
     def _raw_id_url(self, request: webob.Request, name: str) -> str:
         field = self.opts.get_field(name)
         related = opts_of(field.related_model)
-        return self.admin_site.url(request, f"{related.app_label}/{related.model_name}/")
+        to_field = related.pk_field.name
+        if field.related_column is not None:
+            for f in related.info.fields:
+                if f.column is field.related_column:
+                    to_field = f.name
+        return self.admin_site.url(
+            request,
+            f"{related.app_label}/{related.model_name}/?_popup=1&_to_field={quote(to_field)}",
+        )
 
     def _readonly_value(self, obj: Any, name: Any) -> Any:
         if obj is None:
