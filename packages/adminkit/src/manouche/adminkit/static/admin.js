@@ -62,7 +62,9 @@
     box.setAttribute("aria-expanded", "false");
     box.setAttribute("autocomplete", "off");
     box.value = tpl.getAttribute("data-text") || "";
-    if (input.getAttribute("aria-describedby")) { box.setAttribute("aria-describedby", input.getAttribute("aria-describedby")); }
+    ["aria-describedby", "aria-invalid"].forEach(function (name) {
+      if (input.getAttribute(name)) { box.setAttribute(name, input.getAttribute(name)); }
+    });
     if (input.required) { box.setAttribute("aria-required", "true"); }
     var list = document.createElement("ul");
     list.id = "autocomplete-list-" + n;
