@@ -224,3 +224,81 @@ def make_viewer(database: Path) -> None:
             user.user_permissions.add(Permission.objects.get(codename="view_question"))
     finally:
         db.engine.dispose()
+
+
+def test_autocomplete_is_a_combobox_driven_by_the_keyboard(
+    browser: Any, polls: tuple[str, Path], shots: Path
+) -> None:
+    site, database = polls
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.set_default_timeout(30_000)
+    log_in(page, site, "admin", ADMIN_PASSWORD)
+    (wanted,) = rows(
+        database, "select id from polls_question where question_text like '%favourite%'"
+    )
+    page.goto(f"{site}/admin/polls/choice/add/")
+    # The field's label names the search box, which is an ARIA combobox.
+    box = page.get_by_role("combobox", name="Question:")
+    assert box.get_attribute("aria-expanded") == "false"
+    box.focus()
+    box.press_sequentially("favour")
+    listbox = page.get_by_role("listbox")
+    option = listbox.get_by_role("option")
+    option.first.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    assert option.count() == 1 and "favourite" in option.first.inner_text()
+    assert "1 result" in page.locator("[role=status]").inner_text()
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == option.first.get_attribute("id")
+    assert option.first.get_attribute("aria-selected") == "true"
+    page.screenshot(path=str(shots / "10-autocomplete.png"), full_page=True)
+    box.press("Enter")
+    assert box.get_attribute("aria-expanded") == "false"
+    assert "favourite" in box.input_value()
+    assert page.locator("#id_question").input_value() == str(wanted[0])
+    # Escape closes the list and keeps the choice.
+    box.press("ArrowDown")
+    option.first.wait_for()
+    box.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+    assert page.locator("#id_question").input_value() == str(wanted[0])
+    page.get_by_label("Choice text:").fill("Picked with the keyboard")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(re.compile(r".*/admin/polls/choice/$"))
+    picked = "select question_id from polls_choice where choice_text='Picked with the keyboard'"
+    assert rows(database, picked) == [wanted]
+    # The change page shows the current choice by its name.
+    page.goto(f"{site}/admin/polls/choice/")
+    page.get_by_role("link", name="Picked with the keyboard").click()
+    assert "favourite" in page.get_by_role("combobox", name="Question:").input_value()
+    page.close()
+
+
+def test_raw_id_lookup_sends_the_key_back_to_the_opener(browser: Any, tmp_path: Path) -> None:
+    database = tmp_path / "lookup.sqlite3"
+    env = {"DATABASE_URL": f"sqlite:///{database}"}
+    app = "tests._admin_lookup_app:application"
+    cmd = [str(BIN / "manouche-serve"), app, "--host", "127.0.0.1"]
+    with serving([*cmd, "--port", "0"], r"Serving on (http://127\.0\.0\.1:\d+/)", env) as url:
+        site = url.rstrip("/")
+        (wanted,) = rows(
+            database, "select id from polls_question where question_text like '%Tabs%'"
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.set_default_timeout(30_000)
+        page.goto(f"{site}/polls/choice/add/")
+        with page.expect_popup() as opened:
+            page.get_by_role("link", name="Look up").click()
+        popup = opened.value
+        popup.wait_for_load_state()
+        assert "_popup=1" in popup.url and "_to_field=id" in popup.url
+        # Searching inside the popup keeps it a lookup.
+        popup.get_by_label("Search").fill("Tabs")
+        popup.get_by_role("button", name="Search").click()
+        popup.wait_for_url(re.compile(r".*q=Tabs.*"))
+        assert "_popup=1" in popup.url
+        with popup.expect_event("close"):
+            popup.get_by_role("link", name="Tabs or spaces?").click()
+        assert page.locator("#id_question").input_value() == str(wanted[0])
+        assert page.evaluate("document.activeElement.id") == "id_question"
+        page.close()

@@ -133,7 +133,10 @@ def test_stacked_inline(db: Any) -> None:
 def test_raw_id_and_prepopulated_and_autocomplete_widgets(admin_app: webtest.TestApp) -> None:
     page = admin_app.get("/admin/shop/review/1/change/")
     assert page.forms["review_form"]["product"].value == str(Review.objects.get(pk=1).product_id)
-    assert page.html.find("template", class_="raw-id-source")["data-url"] == "/admin/shop/product/"
+    assert (
+        page.html.find("template", class_="raw-id-source")["data-url"]
+        == "/admin/shop/product/?_popup=1&_to_field=id"
+    )
     form = page.forms["review_form"]
     form["product"] = "99999"
     assert "Select a valid choice" in form.submit("_save", status=400).text
@@ -143,6 +146,28 @@ def test_raw_id_and_prepopulated_and_autocomplete_widgets(admin_app: webtest.Tes
     )
     source = page.html.find("template", class_="autocomplete-source")
     assert source["data-field"] == "id_category" and "field_name=category" in source["data-url"]
+    assert source["data-text"] == ""
+    # The change page names the current choice, so the search box can show it.
+    hammer = Product.objects.get(slug="hammer")
+    page = admin_app.get(f"/admin/shop/product/{hammer.pk}/change/")
+    source = page.html.find("template", class_="autocomplete-source")
+    assert source["data-text"] == str(hammer.category) == "Tools"
+    assert source["data-none"] == "No results found"
+
+
+def test_raw_id_lookup_popup_offers_keys(admin_app: webtest.TestApp) -> None:
+    page = admin_app.get("/admin/shop/product/?_popup=1&_to_field=id")
+    links = page.html.select("#result_list a[data-popup-value]")
+    offered = {a.get_text(strip=True): a["data-popup-value"] for a in links}
+    assert offered and all(
+        value == str(Product.objects.get(name=name).pk) for name, value in offered.items()
+    )
+    # Not a lookup: the rows are plain links.
+    assert not admin_app.get("/admin/shop/product/").html.select("a[data-popup-value]")
+    # Only the key (or a column a foreign key points at) can be asked for.
+    page = admin_app.get("/admin/shop/product/?_popup=1&_to_field=description", status=400)
+    assert "cannot be referenced" in page.text
+    admin_app.get("/admin/shop/product/?_popup=1&_to_field=nothing", status=400)
 
 
 def test_add_prefills_from_query(admin_app: webtest.TestApp) -> None:

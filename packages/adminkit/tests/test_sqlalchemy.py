@@ -54,6 +54,7 @@ class AuthorAdmin(ModelAdmin):
     list_filter = ["active"]
     search_fields = ["name"]
     inlines = [BookInline]
+    save_as = True
 
 
 class BookAdmin(ModelAdmin):
@@ -121,6 +122,39 @@ def test_add_change_with_inline_and_history(sa_app: webtest.TestApp, session: Se
         "Changed Pages for book “Kindred”."
         in sa_app.get(f"/admin/library/author/{butler.id}/history/").text
     )
+
+
+def test_unchanged_inline_rows_are_not_changes(sa_app: webtest.TestApp, session: Session) -> None:
+    page = sa_app.get("/admin/library/author/1/change/")
+    # The extra (empty) inline row was never added to the author's books, so the
+    # Session has nothing to flush from showing the page.
+    assert not session.new
+    session.commit()
+    assert session.scalar(sa.select(sa.func.count()).select_from(Book)) == 2
+    page.forms["author_form"].submit("_save")
+    rows = session.execute(log_table.select().order_by(log_table.c.id)).all()
+    assert [(r.action_flag, r.change_message) for r in rows] == [(2, "[]")]
+    assert "No fields changed." in sa_app.get("/admin/library/author/1/history/").text
+
+
+def test_save_as_new_copies_inline_rows(sa_app: webtest.TestApp, session: Session) -> None:
+    form = sa_app.get("/admin/library/author/1/change/").forms["author_form"]
+    form["name"] = "Ursula (copy)"
+    form["book_set-0-pages"] = "400"
+    assert form.submit("_saveasnew").status_int == 302
+    session.expire_all()
+    copy = session.scalars(sa.select(Author).where(Author.name == "Ursula (copy)")).one()
+    original = session.get(Author, 1)
+    assert original is not None and original.name == "Ursula K. Le Guin"
+    assert sorted((b.title, b.pages) for b in copy.books) == [
+        ("A Wizard of Earthsea", 183),
+        ("The Dispossessed", 400),
+    ]
+    assert sorted((b.title, b.pages) for b in original.books) == [
+        ("A Wizard of Earthsea", 183),
+        ("The Dispossessed", 387),
+    ]
+    assert session.scalar(sa.select(sa.func.count()).select_from(Book)) == 4
 
 
 def test_validation_error_saves_nothing(sa_app: webtest.TestApp, session: Session) -> None:

@@ -582,6 +582,65 @@ def test_model_formsets_without_db(dj: Any, theirs: Any, ours: Any) -> None:
     ]
 
 
+def _inline_outcome(formset: Any) -> dict[str, Any]:
+    valid = formset.is_valid()
+    return {
+        "valid": valid,
+        "errors": [form.errors.get_json_data() for form in formset.forms],
+        "non_form": list(formset.non_form_errors()),
+        "changed": [form.changed_data for form in formset.forms],
+        "initial": formset.initial_form_count(),
+    }
+
+
+def test_inline_formsets_like_django(dj: Any, theirs: Any, ours: Any) -> None:
+    from django.db import transaction
+    from django.forms import inlineformset_factory as django_factory
+
+    Mine = formkit.inlineformset_factory(Writer, Essay, fields=["title"], extra=2)
+    Theirs = django_factory(theirs["Writer"], theirs["Essay"], fields=["title"], extra=2)
+    unchanged = {
+        "essay_set-TOTAL_FORMS": "3",
+        "essay_set-INITIAL_FORMS": "1",
+        "essay_set-0-id": "1",
+        "essay_set-0-writer": "3",
+        "essay_set-0-title": "Intro",
+        "essay_set-1-title": "",
+        "essay_set-2-title": "",
+    }
+    # An unchanged row is not changed (its hidden key included): nothing is saved.
+    mine = Mine(_query(unchanged)[0], instance=Writer.objects.get(pk=3))
+    their = Theirs(_query(unchanged)[1], instance=theirs["Writer"].objects.get(pk=3))
+    assert _inline_outcome(mine) == _inline_outcome(their)
+    assert _inline_outcome(mine)["changed"] == [[], [], []]
+    assert mine.save() == [] and mine.changed_objects == [] and mine.new_objects == []
+    # Save as new: the posted rows (with the old rows' and old parent's keys)
+    # become rows of a new parent; they validate, and the old rows stay.
+    mine = Mine(_query(unchanged)[0], instance=Writer(name="Eve"), save_as_new=True)
+    their = Theirs(_query(unchanged)[1], instance=theirs["Writer"](name="Eve"), save_as_new=True)
+    assert _inline_outcome(mine) == _inline_outcome(their)
+    assert _inline_outcome(mine)["valid"] and _inline_outcome(mine)["initial"] == 0
+    # A key of another parent, outside save as new, is refused as Django refuses it.
+    foreign = dict(unchanged, **{"essay_set-0-writer": "1"})
+    mine = Mine(_query(foreign)[0], instance=Writer.objects.get(pk=3))
+    their = Theirs(_query(foreign)[1], instance=theirs["Writer"].objects.get(pk=3))
+    assert _inline_outcome(mine) == _inline_outcome(their)
+    assert not _inline_outcome(mine)["valid"]
+    # A changed row reports only the field that changed; saved, as Django saves it.
+    edited = dict(unchanged, **{"essay_set-0-title": "Preface", "essay_set-1-title": "Coda"})
+    mine = Mine(_query(edited)[0], instance=Writer.objects.get(pk=3))
+    their = Theirs(_query(edited)[1], instance=theirs["Writer"].objects.get(pk=3))
+    assert _inline_outcome(mine) == _inline_outcome(their)
+    with transaction.atomic():
+        their.save()
+        expected = [(o.title, names) for o, names in their.changed_objects]
+        expected_new = [o.title for o in their.new_objects]
+        transaction.set_rollback(True)
+    mine.save()
+    assert [(o.title, names) for o, names in mine.changed_objects] == expected
+    assert [o.title for o in mine.new_objects] == expected_new == ["Coda"]
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mariadb"])
 def test_without_db_on_each_database(request: Any, backend: str, tmp_path: Any) -> None:
     if backend == "sqlite":

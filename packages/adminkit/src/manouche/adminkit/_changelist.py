@@ -16,13 +16,14 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
-from manouche.adminkit._meta import Opts, base_type, opts_of
+from manouche.adminkit._meta import Opts, opts_of
 from manouche.adminkit.filters import (
     FieldListFilter,
     IncorrectLookupParameters,
     ListFilter,
     SimpleListFilter,
 )
+from manouche.validation import base_type
 
 if TYPE_CHECKING:
     from manouche.adminkit._store import Store

@@ -9,8 +9,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from manouche.adminkit._i18n import gettext
-from manouche.adminkit._meta import Opts, base_type, capfirst, opts_of
-from manouche.formkit._modelmeta import ModelField
+from manouche.adminkit._meta import Opts, capfirst, opts_of
+from manouche.validation import ModelField, base_type
 
 EMPTY = "-"
 

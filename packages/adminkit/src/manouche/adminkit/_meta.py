@@ -1,7 +1,7 @@
 """What the admin needs to know about a model, read from its SQLAlchemy metadata.
 
-Fields, labels, choices and foreign keys come from formkit's model reader
-(the same description ModelForm uses), so orm-lite models and plain
+Fields, labels, choices and foreign keys come from manouche-validation's
+model reader (the same description formkit's ModelForm uses), so orm-lite models and plain
 SQLAlchemy declarative models look the same here.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from manouche.formkit._modelmeta import ModelField, ModelInfo, describe
+from manouche.validation import ModelField, ModelInfo, base_type, describe_model
 
 
 @dataclass
@@ -54,7 +54,7 @@ def opts_of(model: Any) -> Opts:
         return _cache[model]
     except KeyError:
         pass
-    info = describe(model)
+    info = describe_model(model)
     meta = getattr(model, "_meta", None)
     table_info = dict(model.__table__.info)
     object_name = model.__name__
@@ -90,16 +90,6 @@ def _words(name: str) -> str:
 def capfirst(text: Any) -> str:
     value = str(text)
     return value[:1].upper() + value[1:]
-
-
-def base_type(column: Any) -> Any:
-    """The column's SQL type under any ``TypeDecorator`` (orm-lite wraps dates and decimals)."""
-    import sqlalchemy as sa
-
-    kind = column.type
-    while isinstance(kind, sa.types.TypeDecorator):
-        kind = kind.impl_instance if hasattr(kind, "impl_instance") else kind.impl
-    return kind
 
 
 def python_type(column: Any) -> Any:

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from manouche.adminkit._i18n import gettext
-from manouche.adminkit._meta import base_type, capfirst, opts_of, python_type
+from manouche.adminkit._meta import capfirst, opts_of, python_type
+from manouche.validation import base_type
 
 if TYPE_CHECKING:
     from manouche.adminkit._changelist import ChangeList
-    from manouche.formkit._modelmeta import ModelField
+    from manouche.validation import ModelField
 
 __all__ = [
     "AllValuesFieldListFilter",

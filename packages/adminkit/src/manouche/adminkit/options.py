@@ -20,7 +20,7 @@ import webob
 from manouche.adminkit import _deletion, _display
 from manouche.adminkit._changelist import ChangeList, related_condition, search_terms
 from manouche.adminkit._i18n import gettext, ngettext
-from manouche.adminkit._meta import Opts, base_type, capfirst, opts_of
+from manouche.adminkit._meta import Opts, capfirst, opts_of, python_type
 from manouche.adminkit._store import is_orm_lite
 from manouche.adminkit.filters import IncorrectLookupParameters
 from manouche.adminkit.history import ADDITION, CHANGE, DELETION
@@ -32,6 +32,7 @@ from manouche.formkit import (
     modelform_factory,
     modelformset_factory,
 )
+from manouche.validation import base_type
 
 if TYPE_CHECKING:
     from manouche.adminkit.sites import AdminSite
@@ -440,6 +441,17 @@ class ModelAdmin(BaseModelAdmin):
             cl = ChangeList(request, self, site.store)
         except IncorrectLookupParameters as exc:
             return site.bad_request(request, str(exc))
+        # A raw-id lookup (``?_popup=1&_to_field=id``): each row offers the value of
+        # ``_to_field`` back to the page that opened the list.
+        popup_field: str | None = None
+        if "_popup" in request.GET:
+            popup_field = self._popup_field(request.GET.get("_to_field") or "pk")
+            if popup_field is None:
+                return site.bad_request(
+                    request,
+                    gettext("The field %(name)s cannot be referenced.")
+                    % {"name": request.GET.get("_to_field", "")},
+                )
         actions = self.get_actions(request)
         if request.method == "POST" and "action" in request.POST and "_save" not in request.POST:
             return self._run_action(request, cl, actions)
@@ -501,6 +513,10 @@ class ModelAdmin(BaseModelAdmin):
         if formset is None and self.list_editable and self.has_change_permission(request):
             formset = FormSet(queryset=cl.result_list, db=site.store.form_db(self.model))
         rows = self._rows(request, cl, formset)
+        if popup_field is not None:
+            for row in rows:
+                value = getattr(row["obj"], popup_field, None)
+                row["popup_value"] = "" if value is None else str(value)
         context = {
             "title": gettext("Select %(name)s to change") % {"name": self.opts.verbose_name}
             if self.has_change_permission(request)
@@ -554,6 +570,31 @@ class ModelAdmin(BaseModelAdmin):
                 }
             )
         return headers
+
+    def _popup_field(self, name: str) -> str | None:
+        """The attribute a raw-id lookup may send back for ``_to_field=name``, else None.
+
+        The primary key, or a column that a foreign key of a registered model
+        points at (Django's rule), so a lookup cannot read any other column.
+        """
+        pk = self.opts.pk_field
+        if name in ("pk", pk.name, pk.attname):
+            return pk.attname
+        try:
+            wanted = self.opts.get_field(name)
+        except LookupError:
+            return None
+        if wanted.column is None:
+            return None
+        for model in self.admin_site._registry:
+            for f in opts_of(model).info.fields:
+                if (
+                    f.kind == "fk"
+                    and f.related_model is self.model
+                    and f.related_column is wanted.column
+                ):
+                    return wanted.attname
+        return None
 
     def _rows(self, request: webob.Request, cl: ChangeList, formset: Any) -> list[dict[str, Any]]:
         links = set(cl.list_display_links or ())
@@ -699,18 +740,22 @@ class ModelAdmin(BaseModelAdmin):
             "history_url": self.obj_url(request, obj, "history") if obj is not None else None,
             "delete_url": self.obj_url(request, obj, "delete") if obj is not None else None,
             "changelist_url": self.url(request),
-            "autocomplete": {
-                form[name].auto_id: self.admin_site.url(request, "autocomplete/")
-                + "?"
-                + "app_label="
-                + quote(self.opts.app_label)
-                + "&model_name="
-                + quote(self.opts.model_name)
-                + "&field_name="
-                + quote(name)
+            "autocomplete": [
+                {
+                    "field": form[name].auto_id,
+                    "url": self.admin_site.url(request, "autocomplete/")
+                    + "?"
+                    + "app_label="
+                    + quote(self.opts.app_label)
+                    + "&model_name="
+                    + quote(self.opts.model_name)
+                    + "&field_name="
+                    + quote(name),
+                    "text": self._autocomplete_text(name, form[name].value()),
+                }
                 for name in self.autocomplete_fields
                 if name in form.fields
-            },
+            ],
             "raw_id": {
                 form[name].auto_id: self._raw_id_url(request, name)
                 for name in self.raw_id_fields
@@ -718,10 +763,31 @@ class ModelAdmin(BaseModelAdmin):
             },
         }
 
+    def _autocomplete_text(self, name: str, value: Any) -> str:
+        """What the autocomplete box shows for the field's current key ("" for none)."""
+        if value in (None, "") or isinstance(value, (list, tuple)):
+            return ""
+        related = opts_of(self.opts.get_field(name).related_model)
+        kind = python_type(related.pk_column)
+        try:
+            key = kind(value) if kind is not None and not isinstance(value, kind) else value
+        except (TypeError, ValueError):
+            return ""
+        found = self.admin_site.store.by_pks(related.model, related.pk_column, [key])
+        return str(found[0]) if found else ""
+
     def _raw_id_url(self, request: webob.Request, name: str) -> str:
         field = self.opts.get_field(name)
         related = opts_of(field.related_model)
-        return self.admin_site.url(request, f"{related.app_label}/{related.model_name}/")
+        to_field = related.pk_field.name
+        if field.related_column is not None:
+            for f in related.info.fields:
+                if f.column is field.related_column:
+                    to_field = f.name
+        return self.admin_site.url(
+            request,
+            f"{related.app_label}/{related.model_name}/?_popup=1&_to_field={quote(to_field)}",
+        )
 
     def _readonly_value(self, obj: Any, name: Any) -> Any:
         if obj is None:
@@ -741,17 +807,8 @@ class ModelAdmin(BaseModelAdmin):
             if save_as_new:
                 kwargs["save_as_new"] = True
             if bound:
-                data: Any = request.POST
-                if save_as_new:
-                    # The rows become new rows of the new parent: no keys of the old ones.
-                    data = data.copy()
-                    prefix = FormSet.get_default_prefix()
-                    names = {inline.opts.pk_field.name, FormSet.fk.name}
-                    for key in list(data.keys()):
-                        head, _, name = key.rpartition("-")
-                        if head.startswith(prefix + "-") and name in names:
-                            data[key] = ""
-                formset = FormSet(data, None, **kwargs)
+                # With save_as_new, the formset drops the old rows' keys itself.
+                formset = FormSet(request.POST, None, **kwargs)
             else:
                 formset = FormSet(**kwargs)
             found.append((inline, formset))
@@ -956,36 +1013,18 @@ def _change_message(form: Any, formsets: list[Any], add: bool) -> list[dict[str,
     for formset in formsets:
         opts = opts_of(formset.model)
         name = opts.verbose_name
-        skip = {opts.pk_field.name, getattr(getattr(formset, "fk", None), "name", None)}
         for obj in getattr(formset, "new_objects", []):
             message.append({"added": {"name": name, "object": str(obj)}})
         for obj, changed in getattr(formset, "changed_objects", []):
             fields = [
                 str(formset.form.base_fields[n].label or n) if n in formset.form.base_fields else n
                 for n in changed
-                if n not in skip
             ]
             if fields:
                 message.append({"changed": {"name": name, "object": str(obj), "fields": fields}})
         for obj in getattr(formset, "deleted_objects", []):
             message.append({"deleted": {"name": name, "object": str(obj)}})
     return message
-
-
-class AdminInlineFormSet(BaseInlineFormSet):
-    """An inline formset giving a SQLAlchemy-mapped row its parent's key, not the parent.
-
-    Assigning the parent object would put every extra (never saved) row into
-    the parent's relationship collection, which the Session would then flush.
-    """
-
-    def _set_parent(self, obj: Any) -> None:
-        if is_orm_lite(self.model) or not self.fk.assign_instance:
-            super()._set_parent(obj)
-            return
-        pk = getattr(self.instance, opts_of(type(self.instance)).pk_field.attname, None)
-        if pk is not None:
-            setattr(obj, self.fk.attname, pk)
 
 
 class InlineModelAdmin(BaseModelAdmin):
@@ -1041,7 +1080,7 @@ class InlineModelAdmin(BaseModelAdmin):
                 self.parent_model,
                 self.model,
                 form=self.form,
-                formset=AdminInlineFormSet,
+                formset=BaseInlineFormSet,
                 fk_name=self.fk_name,
                 fields=names,
                 extra=self.get_extra(request, obj) if can_add else 0,
@@ -1054,7 +1093,7 @@ class InlineModelAdmin(BaseModelAdmin):
             else inlineformset_factory(
                 self.parent_model,
                 self.model,
-                formset=AdminInlineFormSet,
+                formset=BaseInlineFormSet,
                 fk_name=self.fk_name,
                 fields=names,
                 extra=0,

@@ -143,7 +143,7 @@ class BaseModelFormSet(BaseFormSet):
 
         instance = getattr(form, "instance", None)
         initial = _pk_value(instance) if instance is not None else None
-        form.fields[pk_name] = f.CharField(
+        form.fields[pk_name] = _KeyField(
             required=False,
             widget=HiddenInput,
             initial=initial,
@@ -180,7 +180,7 @@ class BaseModelFormSet(BaseFormSet):
                 row = tuple(
                     n if n in self.unique_fields else _hashable(form.cleaned_data[n])
                     for n in names
-                    if n in self.unique_fields or n in form.cleaned_data
+                    if n in form.cleaned_data
                 )
                 if not row or None in row:
                     continue
@@ -317,6 +317,17 @@ def modelformset_factory(
     return result  # type: ignore[return-value]
 
 
+class _KeyField(f.CharField):
+    """The hidden primary key of a row: unchanged when its text is (``5`` and ``"5"``)."""
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        if self.disabled:
+            return False
+        initial_value = "" if initial is None else str(initial)
+        data_value = "" if data is None else str(data)
+        return initial_value != data_value
+
+
 def _hashable(value: Any) -> Any:
     if hasattr(value, "__table__"):
         return _pk_value(value)
@@ -362,6 +373,33 @@ class BaseInlineFormSet(BaseModelFormSet):
             where = self.fk.column == parent_pk
             queryset = Data(kwargs["db"]).instances(self.model, where)
         super().__init__(data, files, prefix=prefix, queryset=queryset, **kwargs)
+        if save_as_new and self.is_bound:
+            self.data = self._without_keys(self.data)
+
+    def _without_keys(self, data: Any) -> Any:
+        """A copy of ``data`` without the rows' primary and parent keys (Django's save as new).
+
+        The submitted rows become new rows of the new parent, so the keys of
+        the rows they were copied from (and of their old parent) are dropped.
+        """
+        copy = data.copy() if hasattr(data, "copy") else dict(data)
+        names = {self._pk_name(), self.fk.name}
+        start = self.prefix + "-"
+        for key in list(copy.keys()):
+            if not key.startswith(start):
+                continue
+            index, _, name = key[len(start) :].partition("-")
+            if index.isdigit() and name in names:
+                copy[key] = ""
+        return copy
+
+    def _parent_key(self) -> Any:
+        """The parent's value the foreign key holds (its primary key, or its ``to_field``)."""
+        parent = self.instance
+        for mf in describe(type(parent)).fields:
+            if mf.column is not None and mf.column is self.fk.related_column:
+                return getattr(parent, mf.attname, None)
+        return _pk_value(parent)
 
     def initial_form_count(self) -> int:
         if self.save_as_new:
@@ -379,16 +417,24 @@ class BaseInlineFormSet(BaseModelFormSet):
     def _construct_form(self, i: int, **kwargs: Any) -> BaseForm:
         form = super()._construct_form(i, **kwargs)
         assert isinstance(form, BaseModelForm)
-        self._set_parent(form.instance)
+        # The parent's key only (Django's): assigning the parent itself would put
+        # every extra, never saved row into a SQLAlchemy relationship collection
+        # of the parent, and so into its Session.
+        setattr(form.instance, self.fk.attname, self._parent_key())
         return form
 
     def _set_parent(self, obj: Any) -> None:
         if self.fk.assign_instance:
             setattr(obj, self.fk.name, self.instance)
         else:
-            setattr(obj, self.fk.attname, _pk_value(self.instance))
+            setattr(obj, self.fk.attname, self._parent_key())
 
     def save_new(self, form: BaseModelForm, commit: bool = True) -> Any:
+        # A saved row gets the parent itself, which may have no key until it is
+        # flushed; in a Session the row joins it first, so that the flush that
+        # opens the save finds it there rather than only in the parent's collection.
+        if commit and self.db is not None and Data(self.db).is_session:
+            self.db.add(form.instance)
         self._set_parent(form.instance)
         return super().save_new(form, commit)
 
