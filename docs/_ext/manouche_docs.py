@@ -139,14 +139,31 @@ def readme_sections(folder: str, pattern: str) -> str:
     return _unlink("\n\n".join(found))
 
 
-def _elsewhere(module: str, obj: Any) -> list[str]:
-    """Options for a name another Manouche package defines and this one re-exports
-    (formkit's ``ValidationError`` is validation's): documented here too, indexed
-    only on the page of the package that defines it."""
+def _defined_elsewhere(module: str, obj: Any) -> bool:
+    """Whether ``obj`` is another Manouche package's, re-exported by ``module``
+    (formkit's and orm-lite's ``ValidationError`` is validation's)."""
     home = str(getattr(obj, "__module__", "") or "")
-    if home.startswith("manouche.") and not (home == module or home.startswith(module + ".")):
-        return ["   :no-index:"]
-    return []
+    return home.startswith("manouche.") and not (home == module or home.startswith(module + "."))
+
+
+def _reexport(module: str, name: str, obj: Any, what: str) -> list[str]:
+    """A re-exported name: an entry of its own on this page that points to the
+    full reference on the page of the package defining it (documenting it twice
+    would give two descriptions of one object)."""
+    home = ".".join(str(obj.__module__).split(".")[:2])
+    owner = sys.modules.get(home)
+    public = name in getattr(owner, "__all__", ())
+    target = f"{home}.{name}" if public else f"{obj.__module__}.{name}"
+    role = "func" if what == "function" else "class"
+    directive = {"function": "function", "exception": "exception"}.get(what, "class")
+    return [
+        f".. py:{directive}:: {name}",
+        f"   :module: {module}",
+        "",
+        f"   The same object as :py:{role}:`{target}`, re-exported here so that",
+        f"   ``from {module} import {name}`` keeps working.",
+        "",
+    ]
 
 
 class PackageDirective(SphinxDirective):
@@ -184,11 +201,12 @@ class PackageDirective(SphinxDirective):
                 rst += [f".. py:data:: {name}", f"   :module: {module}", ""]
                 doc = data_doc(folder, name, obj)
                 rst += ["   " + line if line else "" for line in doc.splitlines()] + [""]
+            elif _defined_elsewhere(module, obj):
+                rst += _reexport(module, name, obj, what)
             elif what == "function":
-                rst += [f".. autofunction:: {module}.{name}", *_elsewhere(module, obj), ""]
+                rst += [f".. autofunction:: {module}.{name}", ""]
             else:
-                rst += [f".. auto{what}:: {module}.{name}", "   :members:"]
-                rst += [*_elsewhere(module, obj), ""]
+                rst += [f".. auto{what}:: {module}.{name}", "   :members:", ""]
         body = nodes.section()
         nested_parse_with_titles(
             self.state, StringList(rst, source=f"<manouche-package {folder}>"), body
