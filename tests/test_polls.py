@@ -301,7 +301,8 @@ def test_collected_static_files_are_served_with_their_headers(tmp_path: Path) ->
         css = (root / paths["polls/style.css"]).read_text()
         assert f'url("{paths["polls/ballot.svg"].split("/")[-1]}")' in css
         parts = urllib.parse.urlsplit(site)
-        types = {".css": "text/css", ".svg": "image/svg+xml"}
+        # Installed packages' static folders are collected too (adminkit's admin.css, admin.js).
+        types = {".css": "text/css", ".svg": "image/svg+xml", ".js": "text/javascript"}
         for name, hashed in paths.items():
             url = f"/static/{hashed}"
             conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
