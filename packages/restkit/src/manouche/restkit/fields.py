@@ -342,9 +342,24 @@ class Field:
 
 
 def _foreign_validation_error(exc: Exception) -> list[Any] | None:
-    """Messages of another library's ValidationError (Django's, formkit's), or None."""
+    """Messages of another library's ValidationError (validation's, Django's), or None.
+
+    Each message keeps its own code (``max_length``, ``invalid``), as DRF keeps
+    the codes of Django's validators.
+    """
     if type(exc).__name__ != "ValidationError":
         return None
+    error_list = getattr(exc, "error_list", None)
+    if isinstance(error_list, list) and not hasattr(exc, "error_dict"):
+        found = []
+        for error in error_list:
+            message, params = getattr(error, "message", None), getattr(error, "params", None)
+            if message is None:
+                break
+            text = str(message) % params if params else str(message)
+            found.append(ErrorDetail(text, getattr(error, "code", None) or "invalid"))
+        else:
+            return found
     messages = getattr(exc, "messages", None)
     if messages is None:
         return None
