@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from manouche.restkit import fields as f
 from manouche.restkit._compiled import compile_reader
+from manouche.restkit._i18n import gettext_noop as _
 from manouche.restkit.exceptions import ErrorDetail, SkipField, ValidationError
 from manouche.restkit.fields import (  # noqa: F401 - DRF re-exports fields from serializers
     BooleanField,
@@ -238,7 +239,7 @@ class SerializerMetaclass(type):
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
         own = [(key, value) for key, value in attrs.items() if isinstance(value, Field)]
         own.sort(key=lambda item: item[1]._creation_counter)
-        for key, _ in own:
+        for key, _field in own:
             attrs.pop(key)
         known: set[str] = set()
         inherited: list[tuple[str, Field]] = []
@@ -259,7 +260,9 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
     """A serializer of declared fields (DRF's ``serializers.Serializer``)."""
 
     _declared_fields: ClassVar[dict[str, Field]]
-    default_error_messages = {"invalid": "Invalid data. Expected a dictionary, but got {datatype}."}
+    default_error_messages = {
+        "invalid": _("Invalid data. Expected a dictionary, but got {datatype}.")
+    }
 
     @property
     def fields(self) -> dict[str, Field]:
@@ -442,10 +445,10 @@ class ListSerializer(BaseSerializer):
     child: Any = None
     many = True
     default_error_messages = {
-        "not_a_list": 'Expected a list of items but got type "{input_type}".',
-        "empty": "This list may not be empty.",
-        "max_length": "Ensure this field has no more than {max_length} elements.",
-        "min_length": "Ensure this field has at least {min_length} elements.",
+        "not_a_list": _('Expected a list of items but got type "{input_type}".'),
+        "empty": _("This list may not be empty."),
+        "max_length": _("Ensure this field has no more than {max_length} elements."),
+        "min_length": _("Ensure this field has at least {min_length} elements."),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
