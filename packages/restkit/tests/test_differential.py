@@ -196,6 +196,16 @@ CASES: list[tuple[str, dict[str, tuple[str, dict[str, Any]]], list[Any]]] = [
             {"dt": "2024-05-01T10:00:00"},
             {"dt": "2024-05-01 10:00"},
             {"dt": "yesterday"},
+            # Django's dateparse (manouche-validation's): commas, long fractions, short
+            # parts. (Aware input stays aware here, unlike DRF without USE_TZ: README.)
+            {"t": "10:30:15,25"},
+            {"t": "10:30:15.1234567"},
+            {"t": "7:5"},
+            {"d": "2024-W01-1"},
+            {"d": "20240105"},
+            {"dt": "2024-05-01T24:00:00"},
+            {"dt": "2024-05-01T10:00:00,5"},
+            {"dt": "2024-05-01 7:5"},
             {"dt": "2024-05-01"},
             {"dt": 3},
         ],

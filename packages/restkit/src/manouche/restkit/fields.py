@@ -25,6 +25,7 @@ from manouche.restkit import validators as v
 from manouche.restkit._i18n import Messages
 from manouche.restkit._i18n import gettext_noop as _
 from manouche.restkit.exceptions import ErrorDetail, SkipField, ValidationError
+from manouche.validation import parse_date, parse_datetime, parse_time
 
 
 class empty:
@@ -760,63 +761,6 @@ class DecimalField(_NumberField):
 # -- dates and times ---------------------------------------------------------------
 
 ISO_8601 = "iso-8601"
-_DATE_RE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
-_TIME_RE = re.compile(
-    r"(?P<hour>\d{1,2}):(?P<minute>\d{1,2})(?::(?P<second>\d{1,2})(?:[.,](?P<microsecond>\d{1,6})\d*)?)?$"
-)
-_DATETIME_RE = re.compile(
-    r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
-    r"[T ](?P<hour>\d{1,2}):(?P<minute>\d{1,2})"
-    r"(?::(?P<second>\d{1,2})(?:[.,](?P<microsecond>\d{1,6})\d*)?)?"
-    r"\s*(?P<tzinfo>Z|[+-]\d{2}(?::?\d{2})?)?$"
-)
-
-
-def parse_date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        match = _DATE_RE.match(value)
-        if match:
-            return datetime.date(**{k: int(x) for k, x in match.groupdict().items()})
-    return None
-
-
-def parse_time(value: str) -> datetime.time | None:
-    try:
-        return datetime.time.fromisoformat(value).replace(tzinfo=None)
-    except ValueError:
-        match = _TIME_RE.match(value)
-        if match:
-            kw = match.groupdict()
-            kw["microsecond"] = kw["microsecond"] and kw["microsecond"].ljust(6, "0")
-            parts: dict[str, Any] = {k: int(x) for k, x in kw.items() if x is not None}
-            return datetime.time(**parts)
-    return None
-
-
-def parse_datetime(value: str) -> datetime.datetime | None:
-    try:
-        return datetime.datetime.fromisoformat(value)
-    except ValueError:
-        match = _DATETIME_RE.match(value)
-        if not match:
-            return None
-        kw: dict[str, Any] = match.groupdict()
-        kw["microsecond"] = kw["microsecond"] and kw["microsecond"].ljust(6, "0")
-        tz = kw.pop("tzinfo")
-        tzinfo: datetime.tzinfo | None = None
-        if tz == "Z":
-            tzinfo = datetime.UTC
-        elif tz is not None:
-            offset_mins = int(tz[-2:]) if len(tz) > 3 else 0
-            offset = 60 * int(tz[1:3]) + offset_mins
-            tzinfo = datetime.timezone(
-                datetime.timedelta(minutes=-offset if tz[0] == "-" else offset)
-            )
-        return datetime.datetime(
-            **{k: int(x) for k, x in kw.items() if x is not None}, tzinfo=tzinfo
-        )
 
 
 class DateTimeField(Field):
