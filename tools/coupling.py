@@ -28,6 +28,7 @@ OPTIONAL: tuple[tuple[str, str], ...] = (
     # Rule 1, translations: a package's private _i18n.py uses i18nkit when installed.
     ("manouche.authkit._i18n", "manouche.i18nkit"),
     ("manouche.adminkit._i18n", "manouche.i18nkit"),
+    ("manouche.restkit._i18n", "manouche.i18nkit"),
     # adminkit's users, permissions, login and CSRF when authkit is installed.
     ("manouche.adminkit._security", "manouche.authkit"),
     # restkit: HTTP Basic checks passwords and sessions check CSRF through authkit

@@ -70,11 +70,18 @@ def django_side() -> Iterator[Any]:
             editor.delete_model(model)
 
 
-@pytest.fixture(scope="module")
-def orm_side() -> Iterator[Any]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql", "mariadb"])
+def orm_side(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The orm-lite models on each database (PostgreSQL and MariaDB through testkit's
+    fixtures: a fresh database each, skipped when the server does not answer)."""
     import models as m
 
-    db = orm_lite.Database("sqlite://")
+    url = (
+        "sqlite://"
+        if request.param == "sqlite"
+        else request.getfixturevalue(f"{request.param}_url")
+    )
+    db = orm_lite.Database(url)
     db.create_all()
     ann = m.Author.objects.create(name="Ann")
     m.Author.objects.create(name="Bob", email="bob@example.com")
@@ -86,7 +93,7 @@ def orm_side() -> Iterator[Any]:
     )  # fmt: skip
     book.tags.set([m.Tag.objects.get(pk=1)])
     yield m
-    db.close()
+    db.dispose()
 
 
 def serializers_for(module: Any, models: Any, fields: Any = "__all__") -> tuple[Any, Any]:
@@ -118,14 +125,25 @@ def outcome(serializer: Any) -> Any:
     return "invalid", plain(serializer.errors)
 
 
-def test_create_validation_same_as_drf(django_side: Any, orm_side: Any) -> None:
+def test_create_validation_same_as_drf(
+    django_side: Any, orm_side: Any, request: pytest.FixtureRequest
+) -> None:
     from rest_framework import serializers as drf
 
     mine_book, mine_author = serializers_for(ours, orm_side)
     theirs_book, theirs_author = serializers_for(drf, django_side)
     for data in PAYLOADS:
         assert outcome(mine_book(data=data)) == outcome(theirs_book(data=data)), data
+    case_blind = request.node.callspec.params["orm_side"] == "mariadb"
     for data in AUTHOR_PAYLOADS:
+        if case_blind and data == {"name": "ann"}:
+            # The unique check asks the database: MariaDB's default collation is
+            # case-insensitive, so "ann" is "Ann" there (as it is for Django on MariaDB).
+            assert outcome(mine_author(data=data)) == (
+                "invalid",
+                {"name": [("author with this name already exists.", "unique")]},
+            )
+            continue
         assert outcome(mine_author(data=data)) == outcome(theirs_author(data=data)), data
 
 

@@ -49,15 +49,26 @@ class Book(Base):
     tags: Mapped[list[Tag]] = relationship(secondary=book_tags)
 
 
-@pytest.fixture
-def session() -> Iterator[Session]:
-    engine = sa.create_engine("sqlite://")
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def session(request: pytest.FixtureRequest) -> Iterator[Session]:
+    """A session on each database (PostgreSQL and MariaDB through testkit's fixtures:
+    a fresh database each, skipped when the server does not answer)."""
+    if request.param == "sqlite":
+        url = "sqlite://"
+    else:
+        url = request.getfixturevalue(f"{request.param}_url")
+    engine = sa.create_engine(url)
+    Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        session.add_all([Publisher(name="Gollancz"), Publisher(name="Penguin")])
-        session.add_all([Tag(label="sf"), Tag(label="classic")])
-        session.commit()
-        yield session
+    try:
+        with Session(engine) as session:
+            session.add_all([Publisher(name="Gollancz"), Publisher(name="Penguin")])
+            session.add_all([Tag(label="sf"), Tag(label="classic")])
+            session.commit()
+            yield session
+    finally:
+        Base.metadata.drop_all(engine)
+        engine.dispose()
 
 
 def make(session: Session) -> Any:

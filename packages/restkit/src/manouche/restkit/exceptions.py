@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from manouche.restkit import status
+from manouche.restkit._i18n import gettext
+from manouche.restkit._i18n import gettext_noop as _
 
 
 class ErrorDetail(str):
@@ -70,12 +72,12 @@ class APIException(Exception):
     """Base class of the errors a view raises to answer with a 4xx or 5xx."""
 
     status_code: int = status.HTTP_500_INTERNAL_SERVER_ERROR
-    default_detail: str = "A server error occurred."
+    default_detail: str = _("A server error occurred.")
     default_code: str = "error"
 
     def __init__(self, detail: Any = None, code: str | None = None) -> None:
         if detail is None:
-            detail = self.default_detail
+            detail = gettext(self.default_detail)
         if code is None:
             code = self.default_code
         self.detail: Any = _get_error_details(detail, code)
@@ -94,7 +96,7 @@ class ValidationError(APIException):
     """Invalid input. ``detail`` is always a list or a dict (DRF's shape)."""
 
     status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "Invalid input."
+    default_detail = _("Invalid input.")
     default_code = "invalid"
     default_params: dict[str, Any] = {}
 
@@ -102,7 +104,7 @@ class ValidationError(APIException):
         self, detail: Any = None, code: str | None = None, params: Mapping[str, Any] | None = None
     ) -> None:
         if detail is None:
-            detail = self.default_detail
+            detail = gettext(self.default_detail)
         if code is None:
             code = self.default_code
         if isinstance(detail, tuple):
@@ -128,48 +130,48 @@ def _format(detail: Any, params: Mapping[str, Any]) -> Any:
 
 class ParseError(APIException):
     status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "Malformed request."
+    default_detail = _("Malformed request.")
     default_code = "parse_error"
 
 
 class AuthenticationFailed(APIException):
     status_code = status.HTTP_401_UNAUTHORIZED
-    default_detail = "Incorrect authentication credentials."
+    default_detail = _("Incorrect authentication credentials.")
     default_code = "authentication_failed"
 
 
 class NotAuthenticated(APIException):
     status_code = status.HTTP_401_UNAUTHORIZED
-    default_detail = "Authentication credentials were not provided."
+    default_detail = _("Authentication credentials were not provided.")
     default_code = "not_authenticated"
 
 
 class PermissionDenied(APIException):
     status_code = status.HTTP_403_FORBIDDEN
-    default_detail = "You do not have permission to perform this action."
+    default_detail = _("You do not have permission to perform this action.")
     default_code = "permission_denied"
 
 
 class NotFound(APIException):
     status_code = status.HTTP_404_NOT_FOUND
-    default_detail = "Not found."
+    default_detail = _("Not found.")
     default_code = "not_found"
 
 
 class MethodNotAllowed(APIException):
     status_code = status.HTTP_405_METHOD_NOT_ALLOWED
-    default_detail = 'Method "{method}" not allowed.'
+    default_detail = _('Method "{method}" not allowed.')
     default_code = "method_not_allowed"
 
     def __init__(self, method: str, detail: Any = None, code: str | None = None) -> None:
         if detail is None:
-            detail = self.default_detail.format(method=method)
+            detail = gettext(self.default_detail).format(method=method)
         super().__init__(detail, code)
 
 
 class NotAcceptable(APIException):
     status_code = status.HTTP_406_NOT_ACCEPTABLE
-    default_detail = "Could not satisfy the request Accept header."
+    default_detail = _("Could not satisfy the request Accept header.")
     default_code = "not_acceptable"
 
     def __init__(
@@ -181,12 +183,12 @@ class NotAcceptable(APIException):
 
 class UnsupportedMediaType(APIException):
     status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
-    default_detail = 'Unsupported media type "{media_type}" in request.'
+    default_detail = _('Unsupported media type "{media_type}" in request.')
     default_code = "unsupported_media_type"
 
     def __init__(self, media_type: str, detail: Any = None, code: str | None = None) -> None:
         if detail is None:
-            detail = self.default_detail.format(media_type=media_type)
+            detail = gettext(self.default_detail).format(media_type=media_type)
         super().__init__(detail, code)
 
 
@@ -194,20 +196,20 @@ class RequestEntityTooLarge(APIException):
     """The body is larger than the limit (httpkit's ``RequestDataTooBig``)."""
 
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "Request body too large."
+    default_detail = _("Request body too large.")
     default_code = "request_too_large"
 
 
 class Throttled(APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_detail = "Request was throttled."
+    default_detail = _("Request was throttled.")
     extra_detail_singular = "Expected available in {wait} second."
     extra_detail_plural = "Expected available in {wait} seconds."
     default_code = "throttled"
 
     def __init__(self, wait: float | None = None, detail: Any = None, code: str | None = None):
         if detail is None:
-            detail = self.default_detail
+            detail = gettext(self.default_detail)
         if wait is not None:
             wait = math.ceil(wait)
             extra = self.extra_detail_singular if wait == 1 else self.extra_detail_plural

@@ -22,7 +22,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from manouche.restkit import validators as v
+from manouche.restkit._i18n import Messages
+from manouche.restkit._i18n import gettext_noop as _
 from manouche.restkit.exceptions import ErrorDetail, SkipField, ValidationError
+from manouche.validation import parse_date, parse_datetime, parse_time
 
 
 class empty:
@@ -100,8 +103,8 @@ class Field:
     """Base field: reading (``to_representation``) and validation (``run_validation``)."""
 
     default_error_messages: ClassVar[dict[str, str]] = {
-        "required": "This field is required.",
-        "null": "This field may not be null.",
+        "required": _("This field is required."),
+        "null": _("This field may not be null."),
     }
     default_empty_html: Any = empty
     initial: Any = None
@@ -153,7 +156,7 @@ class Field:
         for cls in reversed(type(self).__mro__):
             messages.update(getattr(cls, "default_error_messages", {}))
         messages.update(error_messages or {})
-        self.error_messages = messages
+        self.error_messages = Messages(messages)
 
     def __class_getitem__(cls, item: Any) -> Any:
         return cls
@@ -342,9 +345,24 @@ class Field:
 
 
 def _foreign_validation_error(exc: Exception) -> list[Any] | None:
-    """Messages of another library's ValidationError (Django's, formkit's), or None."""
+    """Messages of another library's ValidationError (validation's, Django's), or None.
+
+    Each message keeps its own code (``max_length``, ``invalid``), as DRF keeps
+    the codes of Django's validators.
+    """
     if type(exc).__name__ != "ValidationError":
         return None
+    error_list = getattr(exc, "error_list", None)
+    if isinstance(error_list, list) and not hasattr(exc, "error_dict"):
+        found = []
+        for error in error_list:
+            message, params = getattr(error, "message", None), getattr(error, "params", None)
+            if message is None:
+                break
+            text = str(message) % params if params else str(message)
+            found.append(ErrorDetail(text, getattr(error, "code", None) or "invalid"))
+        else:
+            return found
     messages = getattr(exc, "messages", None)
     if messages is None:
         return None
@@ -356,7 +374,7 @@ def _foreign_validation_error(exc: Exception) -> list[Any] | None:
 
 
 class BooleanField(Field):
-    default_error_messages = {"invalid": "Must be a valid boolean."}
+    default_error_messages = {"invalid": _("Must be a valid boolean.")}
     default_empty_html: Any = False
     initial: Any = False
     TRUE_VALUES: ClassVar[set[Any]] = {
@@ -399,10 +417,10 @@ class BooleanField(Field):
 
 class CharField(Field):
     default_error_messages = {
-        "invalid": "Not a valid string.",
-        "blank": "This field may not be blank.",
-        "max_length": "Ensure this field has no more than {max_length} characters.",
-        "min_length": "Ensure this field has at least {min_length} characters.",
+        "invalid": _("Not a valid string."),
+        "blank": _("This field may not be blank."),
+        "max_length": _("Ensure this field has no more than {max_length} characters."),
+        "min_length": _("Ensure this field has at least {min_length} characters."),
     }
     initial = ""
 
@@ -451,14 +469,14 @@ class CharField(Field):
 
 
 class EmailField(CharField):
-    default_error_messages = {"invalid": "Enter a valid email address."}
+    default_error_messages = {"invalid": _("Enter a valid email address.")}
 
     def get_validators(self) -> list[Callable[..., Any]]:
         return [*super().get_validators(), v.EmailValidator(self.error_messages["invalid"])]
 
 
 class RegexField(CharField):
-    default_error_messages = {"invalid": "This value does not match the required pattern."}
+    default_error_messages = {"invalid": _("This value does not match the required pattern.")}
 
     def __init__(self, regex: str | re.Pattern[str], **kwargs: Any) -> None:
         self.regex = regex
@@ -473,9 +491,12 @@ class RegexField(CharField):
 
 class SlugField(CharField):
     default_error_messages = {
-        "invalid": 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.',
-        "invalid_unicode": 'Enter a valid "slug" consisting of Unicode letters, numbers, '
-        "underscores, or hyphens.",
+        "invalid": _(
+            'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
+        ),
+        "invalid_unicode": _(
+            'Enter a valid "slug" consisting of Unicode letters, numbers, underscores, or hyphens.'
+        ),
     }
 
     def __init__(self, allow_unicode: bool = False, **kwargs: Any) -> None:
@@ -491,7 +512,7 @@ class SlugField(CharField):
 
 
 class URLField(CharField):
-    default_error_messages = {"invalid": "Enter a valid URL."}
+    default_error_messages = {"invalid": _("Enter a valid URL.")}
 
     def get_validators(self) -> list[Callable[..., Any]]:
         return [*super().get_validators(), v.URLValidator(message=self.error_messages["invalid"])]
@@ -499,7 +520,7 @@ class URLField(CharField):
 
 class UUIDField(Field):
     valid_formats = ("hex_verbose", "hex", "int", "urn")
-    default_error_messages = {"invalid": "Must be a valid UUID."}
+    default_error_messages = {"invalid": _("Must be a valid UUID.")}
 
     def __init__(self, **kwargs: Any) -> None:
         self.uuid_format = kwargs.pop("format", "hex_verbose")
@@ -528,7 +549,7 @@ class UUIDField(Field):
 
 
 class IPAddressField(CharField):
-    default_error_messages = {"invalid": "Enter a valid IPv4 or IPv6 address."}
+    default_error_messages = {"invalid": _("Enter a valid IPv4 or IPv6 address.")}
 
     def __init__(self, protocol: str = "both", **kwargs: Any) -> None:
         self.protocol = protocol.lower()
@@ -574,10 +595,10 @@ class _NumberField(Field):
 
 class IntegerField(_NumberField):
     default_error_messages = {
-        "invalid": "A valid integer is required.",
-        "max_value": "Ensure this value is less than or equal to {max_value}.",
-        "min_value": "Ensure this value is greater than or equal to {min_value}.",
-        "max_string_length": "String value too large.",
+        "invalid": _("A valid integer is required."),
+        "max_value": _("Ensure this value is less than or equal to {max_value}."),
+        "min_value": _("Ensure this value is greater than or equal to {min_value}."),
+        "max_string_length": _("String value too large."),
     }
 
     def to_internal_value(self, data: Any) -> Any:
@@ -595,7 +616,7 @@ class IntegerField(_NumberField):
 
 
 class BigIntegerField(IntegerField):
-    default_error_messages = {"invalid": "A valid biginteger is required."}
+    default_error_messages = {"invalid": _("A valid biginteger is required.")}
 
     def __init__(self, coerce_to_string: bool = False, **kwargs: Any) -> None:
         self.coerce_to_string = coerce_to_string
@@ -607,11 +628,11 @@ class BigIntegerField(IntegerField):
 
 class FloatField(_NumberField):
     default_error_messages = {
-        "invalid": "A valid number is required.",
-        "max_value": "Ensure this value is less than or equal to {max_value}.",
-        "min_value": "Ensure this value is greater than or equal to {min_value}.",
-        "max_string_length": "String value too large.",
-        "overflow": "Integer value too large to convert to float",
+        "invalid": _("A valid number is required."),
+        "max_value": _("Ensure this value is less than or equal to {max_value}."),
+        "min_value": _("Ensure this value is greater than or equal to {min_value}."),
+        "max_string_length": _("String value too large."),
+        "overflow": _("Integer value too large to convert to float"),
     }
 
     def to_internal_value(self, data: Any) -> Any:
@@ -633,15 +654,17 @@ class FloatField(_NumberField):
 
 class DecimalField(_NumberField):
     default_error_messages = {
-        "invalid": "A valid number is required.",
-        "max_value": "Ensure this value is less than or equal to {max_value}.",
-        "min_value": "Ensure this value is greater than or equal to {min_value}.",
-        "max_digits": "Ensure that there are no more than {max_digits} digits in total.",
-        "max_decimal_places": "Ensure that there are no more than {max_decimal_places} "
-        "decimal places.",
-        "max_whole_digits": "Ensure that there are no more than {max_whole_digits} digits "
-        "before the decimal point.",
-        "max_string_length": "String value too large.",
+        "invalid": _("A valid number is required."),
+        "max_value": _("Ensure this value is less than or equal to {max_value}."),
+        "min_value": _("Ensure this value is greater than or equal to {min_value}."),
+        "max_digits": _("Ensure that there are no more than {max_digits} digits in total."),
+        "max_decimal_places": _(
+            "Ensure that there are no more than {max_decimal_places} decimal places."
+        ),
+        "max_whole_digits": _(
+            "Ensure that there are no more than {max_whole_digits} digits before the decimal point."
+        ),
+        "max_string_length": _("String value too large."),
     }
 
     def __init__(
@@ -738,73 +761,16 @@ class DecimalField(_NumberField):
 # -- dates and times ---------------------------------------------------------------
 
 ISO_8601 = "iso-8601"
-_DATE_RE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
-_TIME_RE = re.compile(
-    r"(?P<hour>\d{1,2}):(?P<minute>\d{1,2})(?::(?P<second>\d{1,2})(?:[.,](?P<microsecond>\d{1,6})\d*)?)?$"
-)
-_DATETIME_RE = re.compile(
-    r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
-    r"[T ](?P<hour>\d{1,2}):(?P<minute>\d{1,2})"
-    r"(?::(?P<second>\d{1,2})(?:[.,](?P<microsecond>\d{1,6})\d*)?)?"
-    r"\s*(?P<tzinfo>Z|[+-]\d{2}(?::?\d{2})?)?$"
-)
-
-
-def parse_date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        match = _DATE_RE.match(value)
-        if match:
-            return datetime.date(**{k: int(x) for k, x in match.groupdict().items()})
-    return None
-
-
-def parse_time(value: str) -> datetime.time | None:
-    try:
-        return datetime.time.fromisoformat(value).replace(tzinfo=None)
-    except ValueError:
-        match = _TIME_RE.match(value)
-        if match:
-            kw = match.groupdict()
-            kw["microsecond"] = kw["microsecond"] and kw["microsecond"].ljust(6, "0")
-            parts: dict[str, Any] = {k: int(x) for k, x in kw.items() if x is not None}
-            return datetime.time(**parts)
-    return None
-
-
-def parse_datetime(value: str) -> datetime.datetime | None:
-    try:
-        return datetime.datetime.fromisoformat(value)
-    except ValueError:
-        match = _DATETIME_RE.match(value)
-        if not match:
-            return None
-        kw: dict[str, Any] = match.groupdict()
-        kw["microsecond"] = kw["microsecond"] and kw["microsecond"].ljust(6, "0")
-        tz = kw.pop("tzinfo")
-        tzinfo: datetime.tzinfo | None = None
-        if tz == "Z":
-            tzinfo = datetime.UTC
-        elif tz is not None:
-            offset_mins = int(tz[-2:]) if len(tz) > 3 else 0
-            offset = 60 * int(tz[1:3]) + offset_mins
-            tzinfo = datetime.timezone(
-                datetime.timedelta(minutes=-offset if tz[0] == "-" else offset)
-            )
-        return datetime.datetime(
-            **{k: int(x) for k, x in kw.items() if x is not None}, tzinfo=tzinfo
-        )
 
 
 class DateTimeField(Field):
     """ISO 8601 date and time. Aware input stays aware; ``default_timezone`` makes naive aware."""
 
     default_error_messages = {
-        "invalid": "Datetime has wrong format. Use one of these formats instead: {format}.",
-        "date": "Expected a datetime but got a date.",
-        "make_aware": 'Invalid datetime for the timezone "{timezone}".',
-        "overflow": "Datetime value out of range.",
+        "invalid": _("Datetime has wrong format. Use one of these formats instead: {format}."),
+        "date": _("Expected a datetime but got a date."),
+        "make_aware": _('Invalid datetime for the timezone "{timezone}".'),
+        "overflow": _("Datetime value out of range."),
     }
     humanized = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
 
@@ -866,8 +832,8 @@ class DateTimeField(Field):
 
 class DateField(Field):
     default_error_messages = {
-        "invalid": "Date has wrong format. Use one of these formats instead: {format}.",
-        "datetime": "Expected a date but got a datetime.",
+        "invalid": _("Date has wrong format. Use one of these formats instead: {format}."),
+        "datetime": _("Expected a date but got a datetime."),
     }
     humanized = "YYYY-MM-DD"
 
@@ -914,7 +880,7 @@ class DateField(Field):
 
 class TimeField(Field):
     default_error_messages = {
-        "invalid": "Time has wrong format. Use one of these formats instead: {format}."
+        "invalid": _("Time has wrong format. Use one of these formats instead: {format}.")
     }
     humanized = "hh:mm[:ss[.uuuuuu]]"
 
@@ -965,10 +931,10 @@ _DURATION_RE = re.compile(
 
 class DurationField(_NumberField):
     default_error_messages = {
-        "invalid": "Duration has wrong format. Use one of these formats instead: {format}.",
-        "max_value": "Ensure this value is less than or equal to {max_value}.",
-        "min_value": "Ensure this value is greater than or equal to {min_value}.",
-        "overflow": "The number of days must be between {min_days} and {max_days}.",
+        "invalid": _("Duration has wrong format. Use one of these formats instead: {format}."),
+        "max_value": _("Ensure this value is less than or equal to {max_value}."),
+        "min_value": _("Ensure this value is greater than or equal to {min_value}."),
+        "overflow": _("The number of days must be between {min_days} and {max_days}."),
     }
 
     def to_internal_value(self, value: Any) -> Any:
@@ -1025,7 +991,7 @@ def _flatten_choices(choices: Any) -> dict[Any, Any]:
 
 
 class ChoiceField(Field):
-    default_error_messages = {"invalid_choice": '"{input}" is not a valid choice.'}
+    default_error_messages = {"invalid_choice": _('"{input}" is not a valid choice.')}
 
     def __init__(self, choices: Any, **kwargs: Any) -> None:
         self.allow_blank = kwargs.pop("allow_blank", False)
@@ -1070,9 +1036,9 @@ class ChoiceField(Field):
 
 class MultipleChoiceField(ChoiceField):
     default_error_messages = {
-        "invalid_choice": '"{input}" is not a valid choice.',
-        "not_a_list": 'Expected a list of items but got type "{input_type}".',
-        "empty": "This selection may not be empty.",
+        "invalid_choice": _('"{input}" is not a valid choice.'),
+        "not_a_list": _('Expected a list of items but got type "{input_type}".'),
+        "empty": _("This selection may not be empty."),
     }
     default_empty_html: Any = []
 
@@ -1118,10 +1084,10 @@ class ListField(Field):
     child: Field = _UnvalidatedField()
     initial: Any = []
     default_error_messages = {
-        "not_a_list": 'Expected a list of items but got type "{input_type}".',
-        "empty": "This list may not be empty.",
-        "min_length": "Ensure this field has at least {min_length} elements.",
-        "max_length": "Ensure this field has no more than {max_length} elements.",
+        "not_a_list": _('Expected a list of items but got type "{input_type}".'),
+        "empty": _("This list may not be empty."),
+        "min_length": _("Ensure this field has at least {min_length} elements."),
+        "max_length": _("Ensure this field has no more than {max_length} elements."),
     }
 
     def __init__(
@@ -1190,8 +1156,8 @@ class DictField(Field):
     child: Field = _UnvalidatedField()
     initial: Any = {}
     default_error_messages = {
-        "not_a_dict": 'Expected a dictionary of items but got type "{input_type}".',
-        "empty": "This dictionary may not be empty.",
+        "not_a_dict": _('Expected a dictionary of items but got type "{input_type}".'),
+        "empty": _("This dictionary may not be empty."),
     }
 
     def __init__(self, *, child: Field | None = None, allow_empty: bool = True, **kwargs: Any):
@@ -1225,7 +1191,7 @@ class DictField(Field):
 
 
 class JSONField(Field):
-    default_error_messages = {"invalid": "Value must be valid JSON."}
+    default_error_messages = {"invalid": _("Value must be valid JSON.")}
 
     def __init__(
         self, binary: bool = False, encoder: Any = None, decoder: Any = None, **kwargs: Any

@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlparse
 
 from sqlalchemy.exc import DataError
 
+from manouche.restkit._i18n import gettext_noop as _
 from manouche.restkit.exceptions import SkipField
 from manouche.restkit.fields import Field, _is_html_input, empty, get_attribute
 
@@ -109,9 +110,9 @@ class StringRelatedField(RelatedField):
 
 class PrimaryKeyRelatedField(RelatedField):
     default_error_messages = {
-        "required": "This field is required.",
-        "does_not_exist": 'Invalid pk "{pk_value}" - object does not exist.',
-        "incorrect_type": "Incorrect type. Expected pk value, received {data_type}.",
+        "required": _("This field is required."),
+        "does_not_exist": _('Invalid pk "{pk_value}" - object does not exist.'),
+        "incorrect_type": _("Incorrect type. Expected pk value, received {data_type}."),
     }
 
     def __init__(self, **kwargs: Any) -> None:
@@ -163,8 +164,8 @@ class _PKOnly:
 
 class SlugRelatedField(RelatedField):
     default_error_messages = {
-        "does_not_exist": "Object with {slug_name}={value} does not exist.",
-        "invalid": "Invalid value.",
+        "does_not_exist": _("Object with {slug_name}={value} does not exist."),
+        "invalid": _("Invalid value."),
     }
 
     def __init__(self, slug_field: str | None = None, **kwargs: Any) -> None:
@@ -194,11 +195,11 @@ class HyperlinkedRelatedField(RelatedField):
 
     lookup_field = "pk"
     default_error_messages = {
-        "required": "This field is required.",
-        "no_match": "Invalid hyperlink - No URL match.",
-        "incorrect_match": "Invalid hyperlink - Incorrect URL match.",
-        "does_not_exist": "Invalid hyperlink - Object does not exist.",
-        "incorrect_type": "Incorrect type. Expected URL string, received {data_type}.",
+        "required": _("This field is required."),
+        "no_match": _("Invalid hyperlink - No URL match."),
+        "incorrect_match": _("Invalid hyperlink - Incorrect URL match."),
+        "does_not_exist": _("Invalid hyperlink - Object does not exist."),
+        "incorrect_type": _("Incorrect type. Expected URL string, received {data_type}."),
     }
 
     def __init__(self, view_name: str | None = None, **kwargs: Any) -> None:
@@ -275,8 +276,8 @@ class ManyRelatedField(Field):
     initial: Any = []
     default_empty_html: Any = []
     default_error_messages = {
-        "not_a_list": 'Expected a list of items but got type "{input_type}".',
-        "empty": "This list may not be empty.",
+        "not_a_list": _('Expected a list of items but got type "{input_type}".'),
+        "empty": _("This list may not be empty."),
     }
 
     def __init__(self, child_relation: RelatedField, **kwargs: Any) -> None:

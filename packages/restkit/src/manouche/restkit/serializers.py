@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from manouche.restkit import fields as f
 from manouche.restkit._compiled import compile_reader
+from manouche.restkit._i18n import gettext_noop as _
 from manouche.restkit.exceptions import ErrorDetail, SkipField, ValidationError
 from manouche.restkit.fields import (  # noqa: F401 - DRF re-exports fields from serializers
     BooleanField,
@@ -238,7 +239,7 @@ class SerializerMetaclass(type):
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
         own = [(key, value) for key, value in attrs.items() if isinstance(value, Field)]
         own.sort(key=lambda item: item[1]._creation_counter)
-        for key, _ in own:
+        for key, _field in own:
             attrs.pop(key)
         known: set[str] = set()
         inherited: list[tuple[str, Field]] = []
@@ -259,7 +260,9 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
     """A serializer of declared fields (DRF's ``serializers.Serializer``)."""
 
     _declared_fields: ClassVar[dict[str, Field]]
-    default_error_messages = {"invalid": "Invalid data. Expected a dictionary, but got {datatype}."}
+    default_error_messages = {
+        "invalid": _("Invalid data. Expected a dictionary, but got {datatype}.")
+    }
 
     @property
     def fields(self) -> dict[str, Field]:
@@ -442,10 +445,10 @@ class ListSerializer(BaseSerializer):
     child: Any = None
     many = True
     default_error_messages = {
-        "not_a_list": 'Expected a list of items but got type "{input_type}".',
-        "empty": "This list may not be empty.",
-        "max_length": "Ensure this field has no more than {max_length} elements.",
-        "min_length": "Ensure this field has at least {min_length} elements.",
+        "not_a_list": _('Expected a list of items but got type "{input_type}".'),
+        "empty": _("This list may not be empty."),
+        "max_length": _("Ensure this field has no more than {max_length} elements."),
+        "min_length": _("Ensure this field has at least {min_length} elements."),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -574,6 +577,8 @@ class ListSerializer(BaseSerializer):
 # -- model serializers ---------------------------------------------------------------
 
 from manouche.restkit import _modelmeta  # noqa: E402 - after the classes it does not need
+from manouche.validation import ModelField as _ModelFieldInfo  # noqa: E402
+from manouche.validation import ModelInfo  # noqa: E402
 
 
 def _session_of(meta: Any) -> Any:
@@ -644,10 +649,8 @@ _DJANGO_FIELDS: dict[str, type[Field]] = {
 }
 
 
-def _field_class_for(
-    mf: _modelmeta.ModelFieldInfo, mapping: Mapping[str, type[Field]]
-) -> type[Field]:
-    by_django = _DJANGO_FIELDS.get(mf.django_field)
+def _field_class_for(mf: _ModelFieldInfo, mapping: Mapping[str, type[Field]]) -> type[Field]:
+    by_django = _DJANGO_FIELDS.get(_modelmeta.django_field(mf))
     if by_django is not None:
         return by_django
     for cls in type(mf.column.type).__mro__:
@@ -686,7 +689,7 @@ class ModelSerializer(Serializer):
     url_field_name = "url"
 
     @classmethod
-    def _model_info(cls) -> _modelmeta.ModelInfo:
+    def _model_info(cls) -> ModelInfo:
         meta = getattr(cls, "Meta", None)
         model = getattr(meta, "model", None)
         if model is None:
@@ -732,7 +735,7 @@ class ModelSerializer(Serializer):
         return names
 
     def get_default_field_names(self, declared: Mapping[str, Field], info: Any) -> list[str]:
-        names = [info.pk.name, *declared]
+        names = [_modelmeta.primary_key(info).name, *declared]
         names += [mf.name for mf in info.fields if not mf.primary_key and mf.name not in names]
         return names
 
@@ -779,8 +782,8 @@ class ModelSerializer(Serializer):
     ) -> tuple[type[Field], dict[str, Any]]:
         mf = info.by_name.get(name)
         if mf is None and name == "pk":
-            mf = info.pk
-        if mf is not None and mf.kind == "column":
+            mf = _modelmeta.primary_key(info)
+        if mf is not None and _modelmeta.is_column(mf):
             return self.build_standard_field(mf, meta)
         if mf is not None:
             if depth:
@@ -797,7 +800,7 @@ class ModelSerializer(Serializer):
         )
 
     def build_standard_field(
-        self, mf: _modelmeta.ModelFieldInfo, meta: Any
+        self, mf: _ModelFieldInfo, meta: Any
     ) -> tuple[type[Field], dict[str, Any]]:
         kwargs: dict[str, Any] = {}
         if mf.verbose_name and mf.verbose_name != mf.name.replace("_", " "):
@@ -806,27 +809,30 @@ class ModelSerializer(Serializer):
             kwargs["label"] = "ID"
         if mf.help_text:
             kwargs["help_text"] = mf.help_text
-        if mf.auto or not mf.editable:
+        auto = _modelmeta.is_auto(mf)
+        blank = _modelmeta.is_blank(mf, self._model_info())
+        if auto or not mf.editable:
             kwargs["read_only"] = True
-            return IntegerField if mf.auto else _field_class_for(
+            return IntegerField if auto else _field_class_for(
                 mf, self.serializer_field_mapping
             ), kwargs
-        if mf.has_default or mf.blank or mf.null:
+        if _modelmeta.has_default(mf) or blank or mf.null:
             kwargs["required"] = False
         if mf.null:
             kwargs["allow_null"] = True
         if mf.choices:
             kwargs["choices"] = mf.choices
-            if mf.blank:
+            if blank:
                 kwargs["allow_blank"] = True
             field_class: type[Field] = ChoiceField
         else:
             field_class = _field_class_for(mf, self.serializer_field_mapping)
         if issubclass(field_class, CharField):
-            if mf.blank:
+            if blank:
                 kwargs["allow_blank"] = True
-            if mf.max_length is not None and mf.django_field not in ("TextField",):
-                kwargs["max_length"] = mf.max_length
+            length = _modelmeta.max_length(mf)
+            if length is not None and _modelmeta.django_field(mf) != "TextField":
+                kwargs["max_length"] = length
         if field_class is DecimalField:
             kwargs["max_digits"] = mf.info.get(
                 "max_digits", getattr(mf.column.type, "precision", None)
@@ -837,10 +843,11 @@ class ModelSerializer(Serializer):
         if field_class is DateTimeField and type(mf.column.type).__name__ == "DateTimeType":
             # orm-lite stores naive UTC: say so on the way out, read naive input as UTC.
             kwargs["default_timezone"] = datetime.UTC
-        if issubclass(field_class, IntegerField) and mf.django_field.startswith("Positive"):
+        positive = _modelmeta.django_field(mf).startswith("Positive")
+        if issubclass(field_class, IntegerField) and positive:
             kwargs["min_value"] = 0
         validators: list[Any] = list(mf.info.get("validators") or [])
-        if mf.unique:
+        if mf.unique and not mf.primary_key:
             queryset = _LazyQuery(self._model_info().model, meta)
             message = (
                 f"{_model_verbose_name(self._model_info())} with this {mf.verbose_name} "
@@ -852,21 +859,22 @@ class ModelSerializer(Serializer):
         return field_class, kwargs
 
     def build_relational_field(
-        self, mf: _modelmeta.ModelFieldInfo, meta: Any
+        self, mf: _ModelFieldInfo, meta: Any
     ) -> tuple[type[Field], dict[str, Any]]:
         field_class = self.serializer_related_field
         kwargs: dict[str, Any] = {"queryset": _LazyQuery(mf.related_model, meta)}
         if issubclass(field_class, HyperlinkedRelatedField):
             kwargs["view_name"] = f"{mf.related_model.__name__.lower()}-detail"
+        blank = _modelmeta.is_blank(mf, self._model_info())
         if mf.kind == "m2m":
             kwargs["many"] = True
-            if mf.blank:
+            if blank:
                 kwargs["required"] = False
                 kwargs["allow_empty"] = True
         else:
             if mf.null:
                 kwargs["allow_null"] = True
-            if mf.null or mf.blank or mf.has_default:
+            if mf.null or blank or _modelmeta.has_default(mf):
                 kwargs["required"] = False
             if not mf.editable:
                 kwargs = {"read_only": True}
@@ -875,7 +883,7 @@ class ModelSerializer(Serializer):
         return field_class, kwargs
 
     def build_nested_field(
-        self, mf: _modelmeta.ModelFieldInfo, meta: Any, depth: int
+        self, mf: _ModelFieldInfo, meta: Any, depth: int
     ) -> tuple[type[Field], dict[str, Any]]:
         outer_session = _session_of(meta)
 
@@ -928,7 +936,7 @@ class ModelSerializer(Serializer):
         data = dict(validated_data)
         many = self._split_many(info, data)
         model = info.model
-        if info.has_manager:
+        if _modelmeta.has_manager(info):
             instance = model.objects.create(**data)
             for name, values in many.items():
                 getattr(instance, name).set(values)
@@ -947,7 +955,7 @@ class ModelSerializer(Serializer):
         many = self._split_many(info, data)
         for key, value in data.items():
             setattr(instance, key, value)
-        if info.has_manager:
+        if _modelmeta.has_manager(info):
             instance.save()
             for name, values in many.items():
                 getattr(instance, name).set(values)
