@@ -134,6 +134,20 @@ def test_the_docstring_check_sees_a_missing_one() -> None:
     assert manouche_docs.docstring("signals", "not_a_constant", object()) == ""
 
 
+def test_a_constant_reexported_from_another_package_has_its_comment() -> None:
+    """formkit re-exports validation's constants: the ``#:`` comment where they are
+    assigned documents them in formkit's reference too; an object of the same name
+    that is not the same object finds nothing there."""
+    import manouche.formkit as formkit
+    import manouche.validation as validation
+
+    for name in ("EMPTY_VALUES", "MAX_URL_LENGTH", "NON_FIELD_ERRORS"):
+        own = manouche_docs.docstring("validation", name, getattr(validation, name))
+        assert own
+        assert manouche_docs.docstring("formkit", name, getattr(formkit, name)) == own
+    assert manouche_docs.docstring("formkit", "EMPTY_VALUES", (None, "")) == ""
+
+
 # -- the code blocks ---------------------------------------------------------
 
 RUNNER = """

@@ -54,7 +54,9 @@ def data_doc(folder: str, name: str, obj: Any) -> str:
 
     The constant is looked up in every module of the package that binds the
     same object under that name, so a name re-exported from a private module
-    finds the comment where it was assigned.
+    finds the comment where it was assigned; then, for a name re-exported from
+    another Manouche package (formkit's ``EMPTY_VALUES`` is validation's), in
+    that package's modules.
     """
     if inspect.ismodule(obj):
         return inspect.cleandoc(obj.__doc__ or "")
@@ -62,6 +64,19 @@ def data_doc(folder: str, name: str, obj: Any) -> str:
     own = attrs.get("__doc__") if isinstance(attrs, dict) else None  # a signal's ``doc``
     if isinstance(own, str) and own.strip():
         return inspect.cleandoc(own)
+    found = _data_doc_in(folder, name, obj)
+    if found:
+        return found
+    for other in sorted(p.name for p in PACKAGES.iterdir() if p.name != folder):
+        if (PACKAGES / other / "src").is_dir():
+            found = _data_doc_in(other, name, obj, same_name_only=True)
+            if found:
+                return found
+    return ""
+
+
+def _data_doc_in(folder: str, name: str, obj: Any, same_name_only: bool = False) -> str:
+    """The doc comment of ``obj`` in the modules of package ``folder`` ('' when none)."""
     package = f"manouche.{import_name(folder)}"
     src = PACKAGES / folder / "src" / "manouche" / import_name(folder)
     for path in sorted(src.rglob("*.py")):
@@ -78,7 +93,8 @@ def data_doc(folder: str, name: str, obj: Any) -> str:
         except Exception:  # noqa: BLE001 - unreadable source: keep looking
             continue
         lines = docs.get(("", name)) if getattr(module, name, None) is obj else None
-        if not lines and not isinstance(obj, (str, int, float, bytes, tuple)):
+        constant = isinstance(obj, (str, int, float, bytes, tuple))
+        if not lines and not same_name_only and not constant:
             # Re-exported under another name (``View as ViewFunction``): the same
             # object's comment where it was assigned. Not for constants, which
             # equal values may share.

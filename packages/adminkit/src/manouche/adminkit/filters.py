@@ -40,6 +40,11 @@ class IncorrectLookupParameters(ValueError):
 
 
 class ListFilter:
+    """The base of every change-list filter: ``title``, ``has_output()``,
+    ``expected_parameters()``, ``choices()`` and ``queryset()``, as Django's;
+    ``queryset()`` narrows a SQLAlchemy ``select()`` rather than a QuerySet.
+    """
+
     title: str = ""
     template = "admin/filter.html"
 
@@ -210,6 +215,8 @@ def _coerce(column: Any, value: str) -> Any:
 
 
 class BooleanFieldListFilter(FieldListFilter):
+    """Filters a boolean field: All, Yes, No, and Unknown when the field is nullable."""
+
     def __init__(self, *args: Any) -> None:
         field = args[0]
         self.lookup_kwarg = f"{args[5]}__exact"
@@ -263,6 +270,8 @@ class BooleanFieldListFilter(FieldListFilter):
 
 
 class ChoicesFieldListFilter(FieldListFilter):
+    """Filters a field with ``choices``: one link per choice, and Empty when nullable."""
+
     def __init__(self, *args: Any) -> None:
         self.lookup_kwarg = f"{args[5]}__exact"
         self.lookup_kwarg_isnull = f"{args[5]}__isnull"
@@ -310,6 +319,10 @@ def _flat_choices(choices: Any) -> list[tuple[Any, Any]]:
 
 
 class DateFieldListFilter(FieldListFilter):
+    """Filters a date or datetime field: any date, today, the past 7 days, this month,
+    this year, and has / has no date when nullable, as Django's.
+    """
+
     def __init__(self, *args: Any) -> None:
         path = args[5]
         self.lookup_kwarg_since = f"{path}__gte"
@@ -396,6 +409,10 @@ class DateFieldListFilter(FieldListFilter):
 
 
 class RelatedFieldListFilter(FieldListFilter):
+    """Filters a foreign key: one link per related object, at most ``max_choices`` of them
+    (Django lists them all).
+    """
+
     #: Related rows offered at most (a foreign key to a big table wants autocomplete).
     max_choices = 200
 
@@ -481,6 +498,10 @@ def _ordering_columns(opts: Any) -> list[Any]:
 
 
 class AllValuesFieldListFilter(FieldListFilter):
+    """Filters a field by each distinct value it holds, at most ``max_choices`` of them
+    (Django lists them all).
+    """
+
     max_choices = 100
 
     def __init__(self, *args: Any) -> None:

@@ -22,8 +22,11 @@ if TYPE_CHECKING:
 
 __all__ = ["ADDITION", "CHANGE", "DELETION", "LogEntry", "log_table", "metadata"]
 
+#: ``LogEntry.action_flag`` of an object added (1, as Django's).
 ADDITION = 1
+#: ``LogEntry.action_flag`` of an object changed (2, as Django's).
 CHANGE = 2
+#: ``LogEntry.action_flag`` of an object deleted (3, as Django's).
 DELETION = 3
 
 metadata = sa.MetaData()

@@ -47,6 +47,9 @@ __all__ = [
     "TabularInline",
 ]
 
+#: Django's ``admin.HORIZONTAL`` and ``admin.VERTICAL`` (1 and 2), the layouts of a
+#: ``radio_fields`` entry, so ported code imports; adminkit does not read
+#: ``radio_fields`` yet.
 HORIZONTAL, VERTICAL = 1, 2
 
 
@@ -1107,8 +1110,12 @@ class InlineModelAdmin(BaseModelAdmin):
 
 
 class TabularInline(InlineModelAdmin):
+    """An inline whose related objects are the rows of a table, as Django's."""
+
     template = "admin/edit_inline/tabular.html"
 
 
 class StackedInline(InlineModelAdmin):
+    """An inline whose related objects are each a form of their own, as Django's."""
+
     template = "admin/edit_inline/stacked.html"

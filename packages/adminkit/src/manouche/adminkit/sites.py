@@ -539,4 +539,6 @@ class AdminSite:
         self.history.log(opts, self.current_user_id(request), pk, str(obj), flag, message)
 
 
+#: The default :class:`~manouche.adminkit.AdminSite` that ``register()`` and the
+#: ``@register`` decorator use, as Django's ``admin.site``.
 site = AdminSite()

@@ -45,6 +45,7 @@ class _NotProvided:
         return "NOT_PROVIDED"
 
 
+#: The default of a field given no ``default`` (Django's ``NOT_PROVIDED``).
 NOT_PROVIDED: Any = _NotProvided()
 _counter = itertools.count()
 
@@ -350,6 +351,8 @@ _INVALID_DATE = "“%(value)s” value has the correct format (YYYY-MM-DD) but i
 
 
 class AutoField(Field):
+    """An integer primary key the database assigns (Django's default ``id``)."""
+
     django_name = "AutoField"
     passthrough = (int,)
     empty_strings_allowed = False
@@ -380,6 +383,8 @@ class AutoField(Field):
 
 
 class BigAutoField(AutoField):
+    """A 64-bit integer primary key the database assigns (an ``INTEGER`` on SQLite)."""
+
     django_name = "BigAutoField"
 
     def sa_type(self) -> TypeEngine[Any]:
@@ -387,6 +392,8 @@ class BigAutoField(AutoField):
 
 
 class SmallAutoField(AutoField):
+    """A 16-bit integer primary key the database assigns (an ``INTEGER`` on SQLite)."""
+
     django_name = "SmallAutoField"
 
     def sa_type(self) -> TypeEngine[Any]:
@@ -422,6 +429,8 @@ def _clean_int(field: Field, value: Any) -> int:
 
 
 class IntegerField(Field):
+    """A 32-bit integer; values outside its range fail validation, as in Django."""
+
     django_name = "IntegerField"
     passthrough = (int,)
     empty_strings_allowed = False
@@ -444,6 +453,8 @@ class IntegerField(Field):
 
 
 class BigIntegerField(IntegerField):
+    """A 64-bit integer."""
+
     django_name = "BigIntegerField"
     _range = (-9223372036854775808, 9223372036854775807)
 
@@ -452,6 +463,8 @@ class BigIntegerField(IntegerField):
 
 
 class SmallIntegerField(IntegerField):
+    """A 16-bit integer."""
+
     django_name = "SmallIntegerField"
     _range = (-32768, 32767)
 
@@ -460,21 +473,32 @@ class SmallIntegerField(IntegerField):
 
 
 class PositiveIntegerField(IntegerField):
+    """A 32-bit integer that is zero or more, enforced by validation (no database CHECK,
+    unlike Django)."""
+
     django_name = "PositiveIntegerField"
     _range = (0, 2147483647)
 
 
 class PositiveBigIntegerField(BigIntegerField):
+    """A 64-bit integer that is zero or more, enforced by validation (no database CHECK,
+    unlike Django)."""
+
     django_name = "PositiveBigIntegerField"
     _range = (0, 9223372036854775807)
 
 
 class PositiveSmallIntegerField(SmallIntegerField):
+    """A 16-bit integer that is zero or more, enforced by validation (no database CHECK,
+    unlike Django)."""
+
     django_name = "PositiveSmallIntegerField"
     _range = (0, 32767)
 
 
 class FloatField(Field):
+    """A floating-point number."""
+
     django_name = "FloatField"
     passthrough = (float,)
     empty_strings_allowed = False
@@ -498,6 +522,8 @@ class FloatField(Field):
 
 
 class DecimalField(Field):
+    """A ``decimal.Decimal`` with ``max_digits`` and ``decimal_places``."""
+
     django_name = "DecimalField"
     empty_strings_allowed = False
 
@@ -552,6 +578,8 @@ class DecimalField(Field):
 
 
 class BooleanField(Field):
+    """``True`` or ``False`` (``null=True`` for a third state)."""
+
     django_name = "BooleanField"
     passthrough = (bool,)
     empty_strings_allowed = False
@@ -586,6 +614,8 @@ class BooleanField(Field):
 
 
 class CharField(Field):
+    """A string of at most ``max_length`` characters (``VARCHAR``)."""
+
     django_name = "CharField"
     passthrough = (str,)
 
@@ -610,6 +640,8 @@ class CharField(Field):
 
 
 class EmailField(CharField):
+    """A ``CharField`` validated as an email address (``max_length`` 254)."""
+
     django_name = "EmailField"
     default_max_length = 254
 
@@ -618,6 +650,8 @@ class EmailField(CharField):
 
 
 class URLField(CharField):
+    """A ``CharField`` validated as a URL (``max_length`` 200)."""
+
     django_name = "URLField"
     default_max_length = 200
 
@@ -626,6 +660,8 @@ class URLField(CharField):
 
 
 class SlugField(CharField):
+    """A ``CharField`` validated as a slug and indexed (``max_length`` 50)."""
+
     django_name = "SlugField"
     default_max_length = 50
 
@@ -638,6 +674,8 @@ class SlugField(CharField):
 
 
 class TextField(Field):
+    """A string of any length (``TEXT``)."""
+
     django_name = "TextField"
     passthrough = (str,)
 
@@ -654,6 +692,8 @@ class TextField(Field):
 
 
 class GenericIPAddressField(Field):
+    """An IPv4 or IPv6 address as text (``protocol`` as Django's; no ``unpack_ipv4``)."""
+
     django_name = "GenericIPAddressField"
 
     def __init__(self, *args: Any, protocol: str = "both", **kwargs: Any) -> None:
@@ -720,6 +760,8 @@ class _TemporalField(Field):
 
 
 class DateField(_TemporalField):
+    """A ``datetime.date`` (``auto_now``, ``auto_now_add`` as Django's)."""
+
     django_name = "DateField"
 
     def sa_type(self) -> TypeEngine[Any]:
@@ -752,6 +794,8 @@ class DateField(_TemporalField):
 
 
 class DateTimeField(_TemporalField):
+    """A ``datetime.datetime`` (``auto_now``, ``auto_now_add`` as Django's)."""
+
     django_name = "DateTimeField"
 
     def sa_type(self) -> TypeEngine[Any]:
@@ -795,6 +839,8 @@ class DateTimeField(_TemporalField):
 
 
 class TimeField(_TemporalField):
+    """A ``datetime.time``."""
+
     django_name = "TimeField"
 
     def sa_type(self) -> TypeEngine[Any]:
@@ -828,6 +874,8 @@ class TimeField(_TemporalField):
 
 
 class DurationField(Field):
+    """A ``datetime.timedelta`` (an interval where the database has one, else microseconds)."""
+
     django_name = "DurationField"
     empty_strings_allowed = False
 
@@ -863,6 +911,8 @@ class DurationField(Field):
 
 
 class UUIDField(Field):
+    """A ``uuid.UUID`` (a native UUID column where the database has one)."""
+
     django_name = "UUIDField"
     empty_strings_allowed = False
 
@@ -891,6 +941,10 @@ class UUIDField(Field):
 
 
 class JSONField(Field):
+    """Any JSON value (a JSON column where the database has one); ``encoder``/``decoder`` as
+    Django's.
+    """
+
     django_name = "JSONField"
     empty_strings_allowed = False
 
@@ -907,6 +961,8 @@ class JSONField(Field):
 
 
 class BinaryField(Field):
+    """Raw bytes (``bytes``); not editable in forms by default."""
+
     django_name = "BinaryField"
     empty_strings_allowed = True
 

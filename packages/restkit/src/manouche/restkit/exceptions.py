@@ -129,36 +129,50 @@ def _format(detail: Any, params: Mapping[str, Any]) -> Any:
 
 
 class ParseError(APIException):
+    """The request body could not be parsed (400, ``parse_error``)."""
+
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = _("Malformed request.")
     default_code = "parse_error"
 
 
 class AuthenticationFailed(APIException):
+    """The credentials sent are wrong (401, ``authentication_failed``; 403 when no
+    authenticator gives a ``WWW-Authenticate`` header, as in DRF)."""
+
     status_code = status.HTTP_401_UNAUTHORIZED
     default_detail = _("Incorrect authentication credentials.")
     default_code = "authentication_failed"
 
 
 class NotAuthenticated(APIException):
+    """No credentials were sent (401, ``not_authenticated``; 403 when no authenticator
+    gives a ``WWW-Authenticate`` header, as in DRF)."""
+
     status_code = status.HTTP_401_UNAUTHORIZED
     default_detail = _("Authentication credentials were not provided.")
     default_code = "not_authenticated"
 
 
 class PermissionDenied(APIException):
+    """A permission check refused the request (403, ``permission_denied``)."""
+
     status_code = status.HTTP_403_FORBIDDEN
     default_detail = _("You do not have permission to perform this action.")
     default_code = "permission_denied"
 
 
 class NotFound(APIException):
+    """The object or page asked for does not exist (404, ``not_found``)."""
+
     status_code = status.HTTP_404_NOT_FOUND
     default_detail = _("Not found.")
     default_code = "not_found"
 
 
 class MethodNotAllowed(APIException):
+    """The view has no handler for the request's method (405, ``method_not_allowed``)."""
+
     status_code = status.HTTP_405_METHOD_NOT_ALLOWED
     default_detail = _('Method "{method}" not allowed.')
     default_code = "method_not_allowed"
@@ -170,6 +184,8 @@ class MethodNotAllowed(APIException):
 
 
 class NotAcceptable(APIException):
+    """No renderer can produce what the ``Accept`` header asks for (406, ``not_acceptable``)."""
+
     status_code = status.HTTP_406_NOT_ACCEPTABLE
     default_detail = _("Could not satisfy the request Accept header.")
     default_code = "not_acceptable"
@@ -182,6 +198,8 @@ class NotAcceptable(APIException):
 
 
 class UnsupportedMediaType(APIException):
+    """No parser reads the request's ``Content-Type`` (415, ``unsupported_media_type``)."""
+
     status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
     default_detail = _('Unsupported media type "{media_type}" in request.')
     default_code = "unsupported_media_type"
@@ -201,6 +219,9 @@ class RequestEntityTooLarge(APIException):
 
 
 class Throttled(APIException):
+    """A throttle refused the request (429, ``throttled``); ``wait`` seconds, rounded up,
+    go into the message and the ``Retry-After`` header."""
+
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_detail = _("Request was throttled.")
     extra_detail_singular = "Expected available in {wait} second."

@@ -64,6 +64,10 @@ class BaseRouter:
 
 
 class SimpleRouter(BaseRouter):
+    """The list and detail routes of each registered viewset and its ``@action`` routes,
+    with DRF's URL names (``{basename}-list``, ``{basename}-detail``); no API root view.
+    """
+
     routes: list[Route | DynamicRoute] = [
         Route(
             url=r"^{prefix}{trailing_slash}$",

@@ -29,6 +29,9 @@ class Plural:
         return f"Plural({self.singular!r}, {self.plural!r}, {self.key!r})"
 
 
+#: A validator's or field's message: a string, or a
+#: :class:`~manouche.validation.Plural` chosen by a count when it is raised;
+#: either is translated only then.
 Message = str | Plural
 
 

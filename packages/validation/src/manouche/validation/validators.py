@@ -51,9 +51,14 @@ __all__ = [
     "validate_unicode_slug",
 ]
 
+#: The values a field treats as "no value" (``None``, ``""``, ``[]``, ``()``,
+#: ``{}``), as Django's.
 EMPTY_VALUES: tuple[Any, ...] = (None, "", [], (), {})
 
+#: The longest URL :class:`~manouche.validation.URLValidator` accepts
+#: (2048 characters), as Django's.
 MAX_URL_LENGTH = 2048
+#: The length of the longest written IPv6 address (39 characters), as Django's.
 MAX_IPV6_ADDRESS_LENGTH = 39
 
 
@@ -433,20 +438,27 @@ class EmailValidator:
     __hash__ = object.__hash__
 
 
+#: Validates an email address: an :class:`~manouche.validation.EmailValidator`
+#: with the defaults, as Django's ``validate_email``.
 validate_email = EmailValidator()
 
+#: Validates an ASCII slug (letters, digits, underscores, hyphens), code ``"invalid"``.
 validate_slug = RegexValidator(
     re.compile(r"^[-a-zA-Z0-9_]+\Z"),
     "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
     "invalid",
 )
 
+#: Validates a slug of Unicode letters, digits, underscores and hyphens,
+#: code ``"invalid"``.
 validate_unicode_slug = RegexValidator(
     re.compile(r"^[-\w]+\Z"),
     "Enter a valid “slug” consisting of Unicode letters, numbers, underscores, or hyphens.",
     "invalid",
 )
 
+#: Validates that a value is written as a whole number (an optional ``-``, then digits);
+#: :func:`~manouche.validation.validate_integer` calls it.
 integer_validator = RegexValidator(
     re.compile(r"^-?\d+\Z"), message="Enter a valid integer.", code="invalid"
 )
@@ -457,6 +469,8 @@ def validate_integer(value: Any) -> None:
     integer_validator(value)
 
 
+#: Validates a domain name, Unicode labels included: a
+#: :class:`~manouche.validation.DomainNameValidator` with the defaults.
 validate_domain_name = DomainNameValidator()
 
 _IP_VALIDATORS: dict[str, list[Callable[[Any], None]]] = {
@@ -493,6 +507,8 @@ def int_list_validator(
     return RegexValidator(regex, message=message, code=code)
 
 
+#: Validates digits separated by commas (``"1,2,3"``), as Django's validator
+#: of the same name.
 validate_comma_separated_integer_list = int_list_validator(
     message="Enter only digits separated by commas."
 )
@@ -538,6 +554,8 @@ class BaseValidator:
 
 
 class MaxValueValidator(BaseValidator):
+    """Fails when the value is greater than ``limit_value`` (code ``"max_value"``)."""
+
     message = "Ensure this value is less than or equal to %(limit_value)s."
     code = "max_value"
 
@@ -546,6 +564,8 @@ class MaxValueValidator(BaseValidator):
 
 
 class MinValueValidator(BaseValidator):
+    """Fails when the value is less than ``limit_value`` (code ``"min_value"``)."""
+
     message = "Ensure this value is greater than or equal to %(limit_value)s."
     code = "min_value"
 
@@ -585,6 +605,8 @@ class StepValueValidator(BaseValidator):
 
 
 class MinLengthValidator(BaseValidator):
+    """Fails when ``len(value)`` is less than ``limit_value`` (code ``"min_length"``)."""
+
     message = Plural(
         "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
         "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
@@ -600,6 +622,8 @@ class MinLengthValidator(BaseValidator):
 
 
 class MaxLengthValidator(BaseValidator):
+    """Fails when ``len(value)`` is greater than ``limit_value`` (code ``"max_length"``)."""
+
     message = Plural(
         "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
         "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
