@@ -24,6 +24,10 @@ ALLOWED: dict[str, frozenset[str]] = {
 OPTIONAL: tuple[tuple[str, str], ...] = (
     # Rule 1, translations: a package's private _i18n.py uses i18nkit when installed.
     ("manouche.authkit._i18n", "manouche.i18nkit"),
+    ("manouche.formkit._i18n", "manouche.i18nkit"),
+    ("manouche.httpkit._i18n", "manouche.i18nkit"),
+    # urlmap's i18n_patterns reads the active language from i18nkit when installed.
+    ("manouche.urlmap._i18n", "manouche.i18nkit"),
 )
 
 

@@ -28,6 +28,7 @@ from manouche.i18nkit.lazy import (
     npgettext_lazy,
     pgettext_lazy,
 )
+from manouche.i18nkit.messages import extract_messages, makemessages
 from manouche.i18nkit.middleware import (
     LANGUAGE_COOKIE_NAME,
     LocaleMiddleware,
@@ -39,7 +40,9 @@ from manouche.i18nkit.negotiation import (
     parse_accept_lang_header,
 )
 from manouche.i18nkit.translation import (
+    ActiveTranslations,
     activate,
+    active_translations,
     deactivate,
     deactivate_all,
     dgettext,
@@ -55,8 +58,10 @@ from manouche.i18nkit.translation import (
     pgettext,
     set_catalogs,
 )
+from manouche.i18nkit.views import is_safe_redirect, set_language, translate_url
 
 __all__ = [
+    "ActiveTranslations",
     "DEFAULT_DOMAIN",
     "LANGUAGE_COOKIE_NAME",
     "Catalogs",
@@ -64,6 +69,7 @@ __all__ = [
     "LazyString",
     "LocaleMiddleware",
     "activate",
+    "active_translations",
     "compile_catalog",
     "compilemessages",
     "date_format",
@@ -71,6 +77,7 @@ __all__ = [
     "deactivate",
     "deactivate_all",
     "dgettext",
+    "extract_messages",
     "format_currency",
     "format_percent",
     "get_catalogs",
@@ -80,11 +87,13 @@ __all__ = [
     "get_language_from_request",
     "get_language_info",
     "get_supported_language_variant",
+    "is_safe_redirect",
     "gettext",
     "gettext_lazy",
     "gettext_noop",
     "localize",
     "localize_input",
+    "makemessages",
     "ngettext",
     "ngettext_lazy",
     "npgettext",
@@ -99,8 +108,10 @@ __all__ = [
     "pgettext",
     "pgettext_lazy",
     "set_catalogs",
+    "set_language",
     "time_format",
     "to_language",
     "to_locale",
+    "translate_url",
     "unlocalize",
 ]

@@ -8,6 +8,7 @@ from decimal import Decimal, DecimalException
 from typing import Any
 
 from manouche.formkit import validators as v
+from manouche.formkit._i18n import gettext_noop
 from manouche.formkit.fields._base import Field
 from manouche.formkit.widgets import (
     NumberInput,
@@ -22,7 +23,7 @@ class IntegerField(Field):
     """A whole number; ``1.0`` is accepted as 1, ``min_value``/``max_value``/``step_size``."""
 
     widget = NumberInput
-    default_error_messages = {"invalid": "Enter a whole number."}
+    default_error_messages = {"invalid": gettext_noop("Enter a whole number.")}
 
     def __init__(
         self,
@@ -66,7 +67,7 @@ class IntegerField(Field):
 class FloatField(IntegerField):
     """A finite float."""
 
-    default_error_messages = {"invalid": "Enter a number."}
+    default_error_messages = {"invalid": gettext_noop("Enter a number.")}
 
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
@@ -91,7 +92,7 @@ class FloatField(IntegerField):
 class DecimalField(IntegerField):
     """A finite Decimal with at most ``max_digits`` and ``decimal_places``."""
 
-    default_error_messages = {"invalid": "Enter a number."}
+    default_error_messages = {"invalid": gettext_noop("Enter a number.")}
 
     def __init__(
         self,

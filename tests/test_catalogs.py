@@ -1,0 +1,170 @@
+"""Every package's messages are translated into eight languages, placeholders and plurals kept.
+
+The messages are extracted from each package's sources now (Babel, as
+``tools/i18n_catalogs.py`` does), so a message added without its translations
+fails here; the committed ``.mo`` files must be what their ``.po`` compile to.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from manouche import i18nkit  # noqa: E402
+from manouche.i18nkit.messages import extract_messages  # noqa: E402
+from tools.i18n_catalogs import KEYWORDS, LANGUAGES, packages, problems, sources  # noqa: E402
+
+PACKAGES = packages()
+
+# Every package whose user-visible messages are marked and translated.
+TRANSLATED = {"authkit", "formkit", "httpkit", "i18nkit"}
+
+
+def test_the_translated_packages_ship_catalogs() -> None:
+    assert set(PACKAGES) >= TRANSLATED
+
+
+@pytest.mark.parametrize("name", sorted(PACKAGES))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_with_its_placeholders(name: str, language: str) -> None:
+    mod = PACKAGES[name]
+    template = extract_messages(sources(mod), keywords=KEYWORDS)
+    assert len([m for m in template if m.id]) > 0, f"{name} marks no message"
+    po = mod / "locale" / language / "LC_MESSAGES" / "messages.po"
+    assert po.exists(), f"{name} has no {language} catalog"
+    assert problems(po, template) == []
+
+
+@pytest.mark.parametrize("name", sorted(PACKAGES))
+def test_committed_mo_files_are_what_the_po_files_compile_to(name: str, tmp_path: Path) -> None:
+    locale = PACKAGES[name] / "locale"
+    pos = sorted(locale.rglob("*.po"))
+    assert {p.parent.parent.name for p in pos} >= set(LANGUAGES)
+    for po in pos:
+        copy = tmp_path / po.relative_to(locale)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(po, copy)
+        assert i18nkit.compile_catalog(copy).read_bytes() == po.with_suffix(".mo").read_bytes(), po
+
+
+def test_the_check_finds_a_dropped_placeholder_a_missing_message_and_wrong_plurals(
+    tmp_path: Path,
+) -> None:
+    mod = PACKAGES["formkit"]
+    template = extract_messages(sources(mod), keywords=KEYWORDS)
+    po = mod / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    broken = tmp_path / "messages.po"
+    # A placeholder dropped from one translation.
+    good = 'msgstr "Убедитесь, что это значение меньше либо равно %(limit_value)s."'
+    assert good in text
+    broken.write_text(text.replace(good, 'msgstr "Убедитесь, что это значение меньше."'), "utf-8")
+    assert any("placeholders" in p for p in problems(broken, template))
+    # A message removed.
+    lines = text.split("\n\n")
+    kept = [b for b in lines if 'msgid "Enter a whole number."' not in b]
+    broken.write_text("\n\n".join(kept), "utf-8")
+    assert any("'Enter a whole number.': missing" in p for p in problems(broken, template))
+    # Russian with two plural forms.
+    broken.write_text(text.replace("nplurals=3;", "nplurals=2;"), "utf-8")
+    assert any("plural forms" in p for p in problems(broken, template))
+
+
+@pytest.mark.parametrize(
+    ("language", "count"),
+    [
+        ("de", 2),
+        ("fr", 3),
+        ("es", 3),
+        ("pt_BR", 3),
+        ("ru", 3),
+        ("ar", 6),
+        ("ja", 1),
+        ("zh_Hans", 1),
+    ],
+)
+def test_plural_form_counts(language: str, count: int) -> None:
+    for mod in PACKAGES.values():
+        po = mod / "locale" / language / "LC_MESSAGES" / "messages.po"
+        with po.open("rb") as fh:
+            assert read_po(fh).num_plurals == count, po
+
+
+def _forms(language: str, singular: str) -> tuple[str, ...]:
+    po = PACKAGES["formkit"] / "locale" / language / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as fh:
+        message = read_po(fh).get((singular, singular.replace("form.", "forms.")))
+    assert message is not None
+    return tuple(message.string)
+
+
+@pytest.mark.parametrize(
+    ("language", "by_number"),
+    [
+        ("ru", {1: 0, 2: 1, 4: 1, 5: 2, 11: 2, 12: 2, 21: 0, 22: 1, 25: 2, 111: 2}),
+        ("ar", {0: 0, 1: 1, 2: 2, 3: 3, 10: 3, 11: 4, 99: 4, 100: 5, 102: 5, 103: 3}),
+        ("fr", {0: 0, 1: 0, 2: 2, 1_000_000: 1, 2_000_000: 1, 1_000_001: 2}),
+        ("es", {0: 2, 1: 0, 2: 2, 1_000_000: 1}),
+        ("pt_BR", {0: 0, 1: 0, 2: 2, 1_000_000: 1}),
+        ("de", {0: 1, 1: 0, 2: 1}),
+        ("ja", {0: 0, 1: 0, 7: 0}),
+    ],
+)
+def test_ngettext_picks_the_languages_plural_form(language: str, by_number: dict[int, int]) -> None:
+    from manouche.formkit import translation
+
+    singular = "Please submit at most %(num)d form."
+    forms = _forms(language, singular)
+    with i18nkit.override(language.replace("_", "-").lower()):
+        for number, index in by_number.items():
+            got = translation.ngettext(singular, "Please submit at most %(num)d forms.", number)
+            assert got == forms[index], (language, number)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de", "Bitte eine ganze Zahl eingeben."),
+        ("ar", "أدخل رقما صحيحا."),
+        ("zh-hans", "输入整数。"),
+        ("en", "Enter a whole number."),
+    ],
+)
+def test_a_formkit_error_in_the_active_language(language: str, expected: str) -> None:
+    from manouche import formkit
+
+    class Form(formkit.Form):
+        n = formkit.IntegerField()
+
+    with i18nkit.override(language):
+        form = Form({"n": "x"})
+        assert form.errors["n"] == [expected]
+
+
+def test_httpkit_error_pages_in_the_active_language() -> None:
+    import webob
+
+    from manouche.httpkit import page_not_found
+
+    request = webob.Request.blank("/missing")
+    with i18nkit.override("de"):
+        assert "<h1>Nicht gefunden (404)</h1>" in page_not_found(request, LookupError()).text
+    with i18nkit.override("ar"):
+        assert "غير موجود (404)" in page_not_found(request, LookupError()).text
+    assert "<h1>Not Found (404)</h1>" in page_not_found(request, LookupError()).text
+
+
+def test_authkit_password_validators_in_the_active_language() -> None:
+    from manouche.authkit.password_validation import MinimumLengthValidator
+
+    validator = MinimumLengthValidator(min_length=8)
+    with i18nkit.override("ru"):
+        assert validator.get_help_text() == ("Ваш пароль должен содержать как минимум 8 символов.")
+    with i18nkit.override("ja"):
+        assert "8" in validator.get_help_text() and "文字" in validator.get_help_text()
