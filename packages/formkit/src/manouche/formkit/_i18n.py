@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["gettext", "gettext_noop", "ngettext", "pgettext"]
+__all__ = [
+    "delocalize_number",
+    "gettext",
+    "gettext_noop",
+    "localize_input",
+    "ngettext",
+    "parse_localized_date",
+    "pgettext",
+]
 
 _kit: Any = None
 
@@ -50,3 +58,37 @@ def pgettext(context: str, message: str) -> str:
 def gettext_noop(message: str) -> str:
     """Mark ``message`` for extraction and leave it as written (translated where it is used)."""
     return message
+
+
+def delocalize_number(value: Any) -> Any:
+    """A number typed in the active language's notation, as plain digits.
+
+    ``"1.234,5"`` while German is active becomes ``"1234.5"``. Without i18nkit,
+    for a value that is not text, or for text the language's notation does
+    not read, the value is returned unchanged (the field's own parsing then
+    accepts plain digits or reports the error).
+    """
+    kit = _kit if _kit is not None else _i18nkit()
+    if not kit or not isinstance(value, str):
+        return value
+    try:
+        return str(kit.parse_number(value))
+    except ValueError:
+        return value
+
+
+def parse_localized_date(value: Any) -> Any:
+    """A date typed as the active language writes short dates, or ``None``."""
+    kit = _kit if _kit is not None else _i18nkit()
+    if not kit or not isinstance(value, str):
+        return None
+    try:
+        return kit.parse_date(value)
+    except ValueError:
+        return None
+
+
+def localize_input(value: Any) -> Any:
+    """A value as an input shows it in the active language (numbers, dates); else unchanged."""
+    kit = _kit if _kit is not None else _i18nkit()
+    return kit.localize_input(value) if kit else value

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
+from manouche.formkit import _i18n
 from manouche.formkit._i18n import gettext_noop
 from manouche.formkit.files import wrap_upload
 from manouche.formkit.media import Media, MediaDefiningClass
@@ -143,9 +144,15 @@ class Widget(metaclass=MediaDefiningClass):
         return self.input_type == "hidden"
 
     def format_value(self, value: Any) -> Any:
-        """The value as it appears in HTML, ``None`` for no value."""
+        """The value as it appears in HTML, ``None`` for no value.
+
+        A localized widget (a field's ``localize=True``) shows numbers and
+        dates in the active language's notation when i18nkit is installed.
+        """
         if value is None or value == "":
             return None
+        if self.is_localized:
+            value = _i18n.localize_input(value)
         return str(value)
 
     def build_attrs(
@@ -429,6 +436,8 @@ class DateTimeBaseInput(TextInput):
 
     def format_value(self, value: Any) -> Any:
         if isinstance(value, (datetime.date, datetime.time)):
+            if self.is_localized and not self.format:
+                return str(_i18n.localize_input(value))
             return value.strftime(self.format or self.format_default)
         if value is None or value == "":
             return None

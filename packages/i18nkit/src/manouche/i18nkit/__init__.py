@@ -4,6 +4,7 @@ Django's ``django.utils.translation`` and ``django.utils.formats`` names, as a
 library: see the README.
 """
 
+from manouche.i18nkit import timezone
 from manouche.i18nkit.catalogs import DEFAULT_DOMAIN, Catalogs, to_language, to_locale
 from manouche.i18nkit.commands import CompileError, compile_catalog, compilemessages
 from manouche.i18nkit.formats import (
@@ -39,6 +40,7 @@ from manouche.i18nkit.negotiation import (
     get_supported_language_variant,
     parse_accept_lang_header,
 )
+from manouche.i18nkit.timezone import TimezoneMiddleware, localtime
 from manouche.i18nkit.translation import (
     ActiveTranslations,
     activate,
@@ -65,6 +67,7 @@ __all__ = [
     "DEFAULT_DOMAIN",
     "LANGUAGE_COOKIE_NAME",
     "Catalogs",
+    "TimezoneMiddleware",
     "CompileError",
     "LazyString",
     "LocaleMiddleware",
@@ -92,6 +95,7 @@ __all__ = [
     "gettext_lazy",
     "gettext_noop",
     "localize",
+    "localtime",
     "localize_input",
     "makemessages",
     "ngettext",
@@ -110,6 +114,7 @@ __all__ = [
     "set_catalogs",
     "set_language",
     "time_format",
+    "timezone",
     "to_language",
     "to_locale",
     "translate_url",

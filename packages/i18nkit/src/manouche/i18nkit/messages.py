@@ -51,14 +51,15 @@ _JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true", "
 _EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
-def _method_map() -> list[tuple[str, str]]:
+def _method_map(root: Path) -> list[tuple[str, str]]:
+    jinja = "jinja2.ext:babel_extract"
     pattern = [("**.py", "python")]
-    pattern += [
-        (f"**/templates/**{suffix}", "jinja2.ext:babel_extract") for suffix in TEMPLATE_SUFFIXES
-    ]
-    pattern += [
-        (f"**/jinja2/**{suffix}", "jinja2.ext:babel_extract") for suffix in TEMPLATE_SUFFIXES
-    ]
+    if root.name in ("templates", "jinja2"):
+        # A template folder itself: every template in it.
+        return pattern + [(f"**{suffix}", jinja) for suffix in TEMPLATE_SUFFIXES]
+    for folder in ("templates", "jinja2"):
+        pattern += [(f"{folder}/**{suffix}", jinja) for suffix in TEMPLATE_SUFFIXES]
+        pattern += [(f"**/{folder}/**{suffix}", jinja) for suffix in TEMPLATE_SUFFIXES]
     return pattern
 
 
@@ -72,18 +73,18 @@ def extract_messages(
     """Extract the messages of the Python files and templates under ``paths`` into a template.
 
     A folder is walked: ``*.py`` as Python, templates (``*.html``, ``*.txt``...
-    under a ``templates/`` or ``jinja2/`` folder) as Jinja2 with the i18n
-    extension. A file is read by its suffix. ``keywords`` adds to
+    under a ``templates/`` or ``jinja2/`` folder, or anywhere in a folder so
+    named) as Jinja2 with the i18n extension. A file is read by its suffix. ``keywords`` adds to
     :data:`KEYWORDS` (Babel's spec: ``{"Plural": (1, 2)}``).
     """
     words = {**KEYWORDS, **(keywords or {})}
     template = Catalog(project=project, version=version, creation_date=_EPOCH, fuzzy=False)
-    options = {"**/templates/**": _JINJA_OPTIONS, "**/jinja2/**": _JINJA_OPTIONS}
+    options = {f"**{suffix}": _JINJA_OPTIONS for suffix in TEMPLATE_SUFFIXES}
     for path in paths:
         root = Path(path)
         if root.is_dir():
             found = extract_from_dir(
-                str(root), _method_map(), options, words, strip_comment_tags=True
+                str(root), _method_map(root), options, words, strip_comment_tags=True
             )
             for filename, lineno, message, comments, context in found:
                 template.add(

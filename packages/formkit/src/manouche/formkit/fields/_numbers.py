@@ -7,6 +7,7 @@ import re
 from decimal import Decimal, DecimalException
 from typing import Any
 
+from manouche.formkit import _i18n
 from manouche.formkit import validators as v
 from manouche.formkit._i18n import gettext_noop
 from manouche.formkit.fields._base import Field
@@ -47,6 +48,8 @@ class IntegerField(Field):
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
+        if self.localize:
+            value = _i18n.delocalize_number(value)
         try:
             return int(_TRAILING_DECIMAL.sub("", str(value)))
         except (ValueError, TypeError):
@@ -72,6 +75,8 @@ class FloatField(IntegerField):
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
+        if self.localize:
+            value = _i18n.delocalize_number(value)
         try:
             return float(value)
         except (ValueError, TypeError):
@@ -110,6 +115,8 @@ class DecimalField(IntegerField):
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
+        if self.localize:
+            value = _i18n.delocalize_number(value)
         try:
             return Decimal(str(value))
         except DecimalException:

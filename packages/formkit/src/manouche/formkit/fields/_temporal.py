@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
+from manouche.formkit import _i18n
 from manouche.formkit._dates import (
     DATE_INPUT_FORMATS,
     DATETIME_INPUT_FORMATS,
@@ -63,6 +64,10 @@ class DateField(BaseTemporalField):
             return value.date()
         if isinstance(value, datetime.date):
             return value
+        if self.localize:
+            localized = _i18n.parse_localized_date(value)
+            if localized is not None:
+                return localized
         return super().to_python(value)
 
     def strptime(self, value: str, format: str) -> Any:
