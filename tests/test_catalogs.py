@@ -23,7 +23,7 @@ from tools.i18n_catalogs import KEYWORDS, LANGUAGES, packages, problems, sources
 PACKAGES = packages()
 
 # Every package whose user-visible messages are marked and translated.
-TRANSLATED = {"authkit", "formkit", "httpkit", "i18nkit"}
+TRANSLATED = {"authkit", "formkit", "httpkit", "i18nkit", "orm-lite", "sites", "tplkit"}
 
 
 def test_the_translated_packages_ship_catalogs() -> None:
@@ -168,3 +168,57 @@ def test_authkit_password_validators_in_the_active_language() -> None:
         assert validator.get_help_text() == ("Ваш пароль должен содержать как минимум 8 символов.")
     with i18nkit.override("ja"):
         assert "8" in validator.get_help_text() and "文字" in validator.get_help_text()
+
+
+def test_authkit_csrf_failure_page_in_the_active_language() -> None:
+    import webob
+
+    from manouche.authkit.csrf import REASON_NO_CSRF_COOKIE, csrf_failure
+
+    request = webob.Request.blank("/", method="POST")
+    with i18nkit.override("de"):
+        page = csrf_failure(request, REASON_NO_CSRF_COOKIE).text
+    assert "<h1>Verboten (403)</h1>" in page
+    assert "CSRF-Verifizierung fehlgeschlagen. Anfrage abgebrochen." in page
+    english = csrf_failure(request, REASON_NO_CSRF_COOKIE).text
+    assert "<h1>Forbidden (403)</h1>" in english
+
+
+def test_orm_lite_model_validation_in_the_active_language() -> None:
+    from manouche import orm_lite as models
+
+    field = models.CharField(max_length=3)
+    field.name = "code"
+    messages = {}
+    for language in ("en", "de", "ru", "ar"):
+        with i18nkit.override(language), pytest.raises(models.ValidationError) as caught:
+            field.clean("abcd", None)
+        messages[language] = caught.value.messages[0]
+    assert messages["en"] == "Ensure this value has at most 3 characters (it has 4)."
+    assert messages["de"] == (
+        "Bitte sicherstellen, dass der Wert aus höchstens 3 Zeichen besteht. "
+        "(Er besteht aus 4 Zeichen.)"
+    )
+    assert messages["ru"] == "Убедитесь, что это значение содержит не более 3 символов (сейчас 4)."
+    assert "3" in messages["ar"] and "4" in messages["ar"] and messages["ar"] != messages["en"]
+
+
+def test_tplkit_humanize_in_the_active_language() -> None:
+    import datetime as dt
+
+    from manouche.tplkit.humanize import apnumber, intword, naturalday, naturaltime
+
+    now = dt.datetime(2026, 12, 7, 12, 0)
+    five_minutes = now - dt.timedelta(minutes=5)
+    three_days = now - dt.timedelta(days=3, hours=2)
+    assert naturaltime(five_minutes, now=now) == "5\xa0minutes ago"
+    assert naturaltime(three_days, now=now) == "3\xa0days, 2\xa0hours ago"
+    with i18nkit.override("de"):
+        assert naturaltime(five_minutes, now=now) == "vor 5 Minuten"
+        assert naturaltime(three_days, now=now) == "3\xa0Tage, 2\xa0Stunden her"
+        assert intword(3_000_000_000) == "3.0 Milliarden"
+        assert (apnumber(3), naturalday(now.date(), now=now)) == ("drei", "heute")
+    with i18nkit.override("ru"):
+        assert naturaltime(three_days, now=now) == "3\xa0дня, 2\xa0часа назад"
+    with i18nkit.override("ja"):
+        assert naturaltime(five_minutes, now=now) == "5分前"

@@ -26,6 +26,9 @@ OPTIONAL: tuple[tuple[str, str], ...] = (
     ("manouche.authkit._i18n", "manouche.i18nkit"),
     ("manouche.formkit._i18n", "manouche.i18nkit"),
     ("manouche.httpkit._i18n", "manouche.i18nkit"),
+    ("manouche.orm_lite._i18n", "manouche.i18nkit"),
+    ("manouche.tplkit._i18n", "manouche.i18nkit"),
+    ("manouche.sites._i18n", "manouche.i18nkit"),
     # urlmap's i18n_patterns reads the active language from i18nkit when installed.
     ("manouche.urlmap._i18n", "manouche.i18nkit"),
 )

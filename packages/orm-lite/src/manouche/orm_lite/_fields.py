@@ -17,6 +17,7 @@ from sqlalchemy.types import TypeEngine
 
 from manouche.orm_lite import _lookups as lk
 from manouche.orm_lite._exceptions import ValidationError
+from manouche.orm_lite._i18n import gettext, gettext_noop, ngettext
 from manouche.orm_lite._types import (
     DateTimeType,
     DateType,
@@ -300,12 +301,13 @@ class Field(lk.RegisterLookupMixin):
         if self.choices is not None and value not in self.empty_values():
             if value not in {v for v, _ in self.flatchoices}:
                 raise ValidationError(
-                    f"Value {value!r} is not a valid choice.", code="invalid_choice"
+                    gettext("Value %(value)r is not a valid choice.") % {"value": value},
+                    code="invalid_choice",
                 )
         if value is None and not self.null:
-            raise ValidationError("This field cannot be null.", code="null")
+            raise ValidationError(gettext("This field cannot be null."), code="null")
         if not self.blank and value in self.empty_values():
-            raise ValidationError("This field cannot be blank.", code="blank")
+            raise ValidationError(gettext("This field cannot be blank."), code="blank")
 
     def run_validators(self, value: Any) -> None:
         if value in self.empty_values():
@@ -338,7 +340,14 @@ class MaxLengthValidator:
     def __call__(self, value: Any) -> None:
         if len(value) > self.limit:
             raise ValidationError(
-                f"Ensure this value has at most {self.limit} characters (it has {len(value)}).",
+                ngettext(
+                    "Ensure this value has at most %(limit_value)d character "
+                    "(it has %(show_value)d).",
+                    "Ensure this value has at most %(limit_value)d characters "
+                    "(it has %(show_value)d).",
+                    self.limit,
+                )
+                % {"limit_value": self.limit, "show_value": len(value)},
                 code="max_length",
             )
 
@@ -350,7 +359,9 @@ class MinValueValidator:
     def __call__(self, value: Any) -> None:
         if value < self.limit:
             raise ValidationError(
-                f"Ensure this value is greater than or equal to {self.limit}.", code="min_value"
+                gettext("Ensure this value is greater than or equal to %(limit_value)s.")
+                % {"limit_value": self.limit},
+                code="min_value",
             )
 
 
@@ -361,7 +372,9 @@ class MaxValueValidator:
     def __call__(self, value: Any) -> None:
         if value > self.limit:
             raise ValidationError(
-                f"Ensure this value is less than or equal to {self.limit}.", code="max_value"
+                gettext("Ensure this value is less than or equal to %(limit_value)s.")
+                % {"limit_value": self.limit},
+                code="max_value",
             )
 
 
@@ -372,18 +385,18 @@ class RegexValidator:
 
     def __call__(self, value: Any) -> None:
         if not self.regex.search(str(value)):
-            raise ValidationError(self.message, code="invalid")
+            raise ValidationError(gettext(self.message), code="invalid")
 
 
 validate_email = RegexValidator(
-    r"^[^@\s]+@([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$", "Enter a valid email address."
+    r"^[^@\s]+@([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$", gettext_noop("Enter a valid email address.")
 )
 validate_url = RegexValidator(
-    r"^(https?|ftps?)://[^\s/$.?#][^\s]*$", "Enter a valid URL.", re.IGNORECASE
+    r"^(https?|ftps?)://[^\s/$.?#][^\s]*$", gettext_noop("Enter a valid URL."), re.IGNORECASE
 )
 validate_slug = RegexValidator(
     r"^[-a-zA-Z0-9_]+\Z",
-    "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
+    gettext_noop("Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."),
 )
 
 
@@ -525,7 +538,9 @@ class FloatField(Field):
         try:
             return float(value)
         except (TypeError, ValueError):
-            raise ValidationError(f"“{value}” value must be a float.", code="invalid") from None
+            raise ValidationError(
+                gettext("“%(value)s” value must be a float.") % {"value": value}, code="invalid"
+            ) from None
 
 
 class DecimalField(Field):
@@ -562,7 +577,8 @@ class DecimalField(Field):
             return decimal.Decimal(str(value))
         except decimal.InvalidOperation:
             raise ValidationError(
-                f"“{value}” value must be a decimal number.", code="invalid"
+                gettext("“%(value)s” value must be a decimal number.") % {"value": value},
+                code="invalid",
             ) from None
 
     def prep(self, value: Any) -> Any:
@@ -583,11 +599,21 @@ class DecimalField(Field):
             whole = len(digit_tuple) - decimals if exponent < 0 else len(digit_tuple) + exponent
             if field.max_digits is not None and whole + decimals > field.max_digits:
                 raise ValidationError(
-                    f"Ensure that there are no more than {field.max_digits} digits in total."
+                    ngettext(
+                        "Ensure that there are no more than %(max)s digit in total.",
+                        "Ensure that there are no more than %(max)s digits in total.",
+                        field.max_digits,
+                    )
+                    % {"max": field.max_digits}
                 )
             if field.decimal_places is not None and decimals > field.decimal_places:
                 raise ValidationError(
-                    f"Ensure that there are no more than {field.decimal_places} decimal places."
+                    ngettext(
+                        "Ensure that there are no more than %(max)s decimal place.",
+                        "Ensure that there are no more than %(max)s decimal places.",
+                        field.decimal_places,
+                    )
+                    % {"max": field.decimal_places}
                 )
 
         return [digits]
@@ -615,7 +641,10 @@ class BooleanField(Field):
             return True
         if value in ("f", "False", "0"):
             return False
-        raise ValidationError(f"“{value}” value must be either True or False.", code="invalid")
+        raise ValidationError(
+            gettext("“%(value)s” value must be either True or False.") % {"value": value},
+            code="invalid",
+        )
 
     def prep(self, value: Any) -> Any:
         try:
@@ -711,11 +740,13 @@ class GenericIPAddressField(Field):
         try:
             address = ipaddress.ip_address(str(value).strip())
         except ValueError:
-            raise ValidationError("Enter a valid IPv4 or IPv6 address.", code="invalid") from None
+            raise ValidationError(
+                gettext("Enter a valid IPv4 or IPv6 address."), code="invalid"
+            ) from None
         if self.protocol == "ipv4" and address.version != 4:
-            raise ValidationError("Enter a valid IPv4 address.", code="invalid")
+            raise ValidationError(gettext("Enter a valid IPv4 address."), code="invalid")
         if self.protocol == "ipv6" and address.version != 6:
-            raise ValidationError("Enter a valid IPv6 address.", code="invalid")
+            raise ValidationError(gettext("Enter a valid IPv6 address."), code="invalid")
         return str(address)
 
     def prep(self, value: Any) -> Any:
@@ -782,7 +813,10 @@ class DateField(_TemporalField):
             except ValueError:
                 pass
         raise ValidationError(
-            f"“{value}” value has an invalid date format. It must be in YYYY-MM-DD format.",
+            gettext(
+                "“%(value)s” value has an invalid date format. It must be in YYYY-MM-DD format."
+            )
+            % {"value": value},
             code="invalid",
         )
 
@@ -807,8 +841,11 @@ class DateTimeField(_TemporalField):
             except ValueError:
                 pass
         raise ValidationError(
-            f"“{value}” value has an invalid format. It must be in "
-            "YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.",
+            gettext(
+                "“%(value)s” value has an invalid format. It must be in "
+                "YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format."
+            )
+            % {"value": value},
             code="invalid",
         )
 
@@ -833,7 +870,10 @@ class TimeField(_TemporalField):
             except ValueError:
                 pass
         raise ValidationError(
-            f"“{value}” value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format.",
+            gettext(
+                "“%(value)s” value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format."
+            )
+            % {"value": value},
             code="invalid",
         )
 
@@ -850,7 +890,10 @@ class DurationField(Field):
             return value
         if isinstance(value, int | float):
             return datetime.timedelta(seconds=value)
-        raise ValidationError(f"“{value}” value has an invalid duration format.", code="invalid")
+        raise ValidationError(
+            gettext("“%(value)s” value has an invalid duration format.") % {"value": value},
+            code="invalid",
+        )
 
     def prep(self, value: Any) -> Any:
         try:
@@ -880,7 +923,9 @@ class UUIDField(Field):
                 return uuid.UUID(int=value)
             return uuid.UUID(str(value))
         except ValueError:
-            raise ValidationError(f"“{value}” is not a valid UUID.", code="invalid") from None
+            raise ValidationError(
+                gettext("“%(value)s” is not a valid UUID.") % {"value": value}, code="invalid"
+            ) from None
 
     def prep(self, value: Any) -> Any:
         try:
