@@ -711,18 +711,6 @@ class AsyncQuerySetMixin:
         _steps: tuple[Any, ...]
 
         def _is_pristine(self) -> bool: ...
-        def _build_models(self, rows: Sequence[Any]) -> list[Any]: ...
-        def _build_plain_models(
-            self, raw: Sequence[Any], procs: Any, db: Database
-        ) -> list[Any]: ...
-        def _recipe_plan(self, db: Database) -> tuple[Any, Any] | None: ...
-        def _recipe_models(
-            self, plan: Any, rows: Sequence[Any], description: Any, db: Database
-        ) -> list[Any]: ...
-        def _pk_get_plan(self, db: Database, kwargs: dict[str, Any]) -> tuple[Any, Any] | None: ...
-        def _get_instance(
-            self, plan: Any, raw: Sequence[Any], description: Any, db: Any
-        ) -> Any: ...
         def filter(self, *args: Any, **kwargs: Any) -> Any: ...
         def order_by(self, *fields: Any) -> Any: ...
         def reverse(self) -> Any: ...
@@ -732,7 +720,6 @@ class AsyncQuerySetMixin:
         def ordered(self) -> bool: ...
         def using(self, db: Database | None) -> Any: ...
         def _statement(self) -> Any: ...
-        def _convert(self, rows: Sequence[Any]) -> list[Any]: ...
         def _iterate(self) -> Iterator[Any]: ...
         def _check_for_update(self) -> None: ...
 
@@ -740,7 +727,7 @@ class AsyncQuerySetMixin:
         if self._result_cache is None:
             self._result_cache = await self._aiterate()
         if self._prefetch_lookups and not self._prefetch_done:
-            from manouche.orm_lite._queryset import prefetch_related_objects
+            from manouche.orm_lite._prefetch import prefetch_related_objects
 
             items, lookups = self._result_cache, list(self._prefetch_lookups)
 
@@ -761,7 +748,8 @@ class AsyncQuerySetMixin:
         if self._q.empty:  # (pending chain steps never empty a query: keep them pending)
             return []
         from manouche.orm_lite._base import builds_without_init
-        from manouche.orm_lite._queryset import MODELS
+        from manouche.orm_lite._plans import chain_plan
+        from manouche.orm_lite._rows import MODELS, build_plain_models, convert, plan_models
 
         db = self.db
         if _read_mode(_read_target(db)[0]) == _GREENLET:
@@ -769,16 +757,16 @@ class AsyncQuerySetMixin:
             return await run(db, self._iterate_on, read=True)
         plain = self._kind == MODELS and builds_without_init(self.model)
         if self._recipe is not None and plain:
-            prepared = self._recipe_plan(db)
+            prepared = chain_plan(self, db)  # type: ignore[arg-type]
             if prepared is not None:
                 plan, args = prepared
                 rows, description = await _plan_rows(db, plan.sql, args)
-                return self._recipe_models(plan, rows, description, db)
+                return plan_models(self, plan, rows, description, db)  # type: ignore[arg-type]
         self._acheck_for_update()
         rows = await _fetch(db, self._statement())
         if plain and not self._query.select_related:
-            return self._build_plain_models(rows, (), db)
-        return self._convert(rows)
+            return build_plain_models(self, rows, (), db)  # type: ignore[arg-type]
+        return convert(self, rows)  # type: ignore[arg-type]
 
     def _iterate_on(self, db: Database) -> list[Any]:
         return list(self.using(db)._iterate())
@@ -825,9 +813,11 @@ class AsyncQuerySetMixin:
             await conn.commit()
 
     async def _astream(self, conn: AsyncConnection, stmt: Any, size: int) -> AsyncIterator[Any]:
+        from manouche.orm_lite._rows import convert
+
         result = await conn.stream(stmt.execution_options(yield_per=size))
         async for chunk in result.partitions(size):
-            for obj in self._convert(chunk):
+            for obj in convert(self, chunk):  # type: ignore[arg-type]
                 yield obj
 
     async def _arun(self, fn: Callable[[Any], T]) -> T:
@@ -839,7 +829,10 @@ class AsyncQuerySetMixin:
         if not args and len(kwargs) == 1 and self._is_pristine():
             db = self.db
             if _read_mode(_read_target(db)[0]) != _GREENLET:
-                prepared = self._pk_get_plan(db, kwargs)
+                from manouche.orm_lite._plans import pk_get_plan
+                from manouche.orm_lite._rows import get_instance
+
+                prepared = pk_get_plan(self, db, kwargs)  # type: ignore[arg-type]
                 if prepared is not None:  # get(pk=...): the plan get() compiled
                     plan, params = prepared
                     rows, description = await _plan_rows(db, plan.sql, plan.arguments(params))
@@ -847,7 +840,7 @@ class AsyncQuerySetMixin:
                         raise self.model.DoesNotExist(
                             f"{self.model._meta.object_name} matching query does not exist."
                         )
-                    return self._get_instance(plan, rows, description, db)
+                    return get_instance(self, plan, rows, description, db)  # type: ignore[arg-type]
         qs = self.filter(*args, **kwargs) if (args or kwargs) else self._clone()
         if self._q.combinator is not None and (args or kwargs):  # (never set by a chain step)
             raise TypeError("Calling get() with arguments after union() is not supported.")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import collections
-import datetime
-import decimal
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +12,30 @@ from manouche.orm_lite._async import AsyncQuerySetMixin
 from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError, TransactionManagementError
 from manouche.orm_lite._expressions import Aggregate, Expression, F, OrderBy, Q, Resolved
 from manouche.orm_lite._managers import BaseManager
+from manouche.orm_lite._plans import (
+    _PLAIN,
+    _add_annotations,
+    _annotate_shape,
+    _apply_step,
+    chain_plan,
+    pk_get_plan,
+    related_plan,
+)
+from manouche.orm_lite._prefetch import Prefetch, prefetch_related_objects
 from manouche.orm_lite._query import LOOKUP_SEP, Query
+from manouche.orm_lite._raw import RawQuerySet
+from manouche.orm_lite._rows import (
+    FLAT,
+    MODELS,
+    NAMED,
+    VALUES,
+    VALUES_LIST,
+    build_plain_models,
+    convert,
+    get_instance,
+    plan_models,
+)
+from manouche.orm_lite._writes import _conflict_insert, _insert_values, _value_expr
 
 if TYPE_CHECKING:
     from manouche.orm_lite._base import Model
@@ -23,7 +44,7 @@ if TYPE_CHECKING:
 MAX_GET_RESULTS = 21
 REPR_OUTPUT_SIZE = 20
 
-MODELS, VALUES, VALUES_LIST, FLAT, NAMED = range(5)
+__all__ = ["Manager", "Prefetch", "QuerySet", "RawQuerySet", "prefetch_related_objects"]
 
 
 class QuerySet(AsyncQuerySetMixin):
@@ -121,7 +142,7 @@ class QuerySet(AsyncQuerySetMixin):
     def _statement(self) -> Any:
         extra: list[Any] = []
         if self._kind == MODELS and self._query.select_related:
-            extra = self._related_plan()[1]
+            extra = related_plan(self)[1]
         q = self._query
         q.group_by_pk = q.has_aggregates and self.db.vendor in ("sqlite", "postgresql")
         return q.select_statement(extra_cols=extra)
@@ -213,8 +234,8 @@ class QuerySet(AsyncQuerySetMixin):
         raw, converters = db._fetch_raw(self._statement())
         q = self._query
         if plain and not q.select_related:
-            return iter(self._build_plain_models(raw, converters.procs, db))
-        return iter(self._convert(converters.convert(raw)))
+            return iter(build_plain_models(self, raw, converters.procs, db))
+        return iter(convert(self, converters.convert(raw)))
 
     def _run_recipe(self, db: Database) -> list[Any] | None:
         """Rows of this chain through its plan, compiled once per chain shape and database.
@@ -222,207 +243,12 @@ class QuerySet(AsyncQuerySetMixin):
         The first run builds the statement with named parameters and compiles it;
         later runs of a chain of the same shape only bind the new values.
         """
-        prepared = self._recipe_plan(db)
+        prepared = chain_plan(self, db)
         if prepared is None:
             return None
         plan, args = prepared
         rows, description = db._raw_rows(plan.sql, args)
-        return self._recipe_models(plan, rows, description, db)
-
-    def _recipe_plan(self, db: Database) -> tuple[Any, Any] | None:
-        """This chain's compiled plan and its driver arguments (None: the chain has no plan).
-
-        Shared by ``_run_recipe`` and the async API, which runs the plan on its own connection.
-        """
-        from manouche.orm_lite._lookups import REGISTRY_VERSION
-
-        # The model is part of the key: proxies share a table but not their ordering.
-        key = ("chain", self.model._meta.table, self._recipe, REGISTRY_VERSION[0], self.model)
-        plan = db._plans.get(key)
-        if plan is None:
-            q = self._query
-            capture = q.capture
-            if (
-                capture is None
-                or len(capture) != len(self._bound)
-                or q.empty
-                or q.select_related
-                or q.for_update is not None
-                or q.combinator is not None
-            ):
-                return None
-            names, _ = q.model_columns()
-            plan = db._plan(key, self._statement)
-            plan.extra = (tuple(name for name, _ in capture), tuple(p for _, p in capture))
-            plan.names = (*names, *q.annotation_order)
-        bind_names, preps = plan.extra
-        params = {
-            name: prep(value)
-            for name, prep, value in zip(bind_names, preps, self._bound, strict=True)
-        }
-        return plan, plan.arguments(params)
-
-    def _recipe_models(
-        self, plan: Any, rows: Sequence[Any], description: Any, db: Database
-    ) -> list[Any]:
-        """Instances from the DBAPI rows of this chain's plan."""
-        from manouche.orm_lite._base import ModelState
-
-        procs = _converters_for(plan, db, description)
-        build = _row_builder(plan.names, procs)
-        objs: list[Any] = build(rows, self.model, db, ModelState)
-        return objs
-
-    def _build_plain_models(self, raw: Sequence[Any], procs: Any, db: Database) -> list[Any]:
-        """Instances straight from DBAPI rows, by a row builder made for these columns."""
-        from manouche.orm_lite._base import ModelState
-
-        names, _ = self._query.model_columns()
-        build = _row_builder((*names, *self._query.annotation_order), tuple(procs))
-        objs: list[Any] = build(raw, self.model, db, ModelState)
-        return objs
-
-    def _convert(self, rows: Sequence[Any]) -> list[Any]:
-        kind = self._kind
-        if kind == MODELS:
-            return self._build_models(rows)
-        names = self._query.values_names or []
-        n = len(names)
-        if kind == VALUES:
-            return [dict(zip(names, row, strict=False)) for row in rows]
-        if kind == FLAT:
-            return [row[0] for row in rows]
-        if kind == NAMED:
-            cls = self._row_class
-            return [cls(*row[:n]) for row in rows]
-        return [tuple(row[:n]) for row in rows]
-
-    def _related_plan(self) -> tuple[list[tuple[Any, ...]], list[Any]]:
-        """select_related: [(path, field, model, attnames, start, stop, parent_index)], columns."""
-        q = self._query
-        plan: list[tuple[Any, ...]] = []
-        cols: list[Any] = []
-        names, mcols = q.model_columns()
-        start = len(mcols) + len(q.annotation_order)
-        requested = q.select_related
-
-        def walk(
-            model: type[Model],
-            alias: str,
-            table: Any,
-            tree: Any,
-            parent: int,
-            depth: int,
-            prefix: str,
-        ) -> None:
-            nonlocal start
-            if tree is True:
-                fields = [f for f in model._meta.concrete_fields if f.is_relation and not f.null]
-                items: list[tuple[Any, Any]] = [(f.name, True if depth < 5 else {}) for f in fields]
-            else:
-                items = list(tree.items())
-            for name, sub in items:
-                try:
-                    f = model._meta.get_field(name)
-                except FieldDoesNotExist:
-                    raise FieldError(
-                        f"Invalid field name(s) given in select_related: {name!r}. Choices are: "
-                        f"{', '.join(x.name for x in model._meta.concrete_fields if x.is_relation)}"
-                    ) from None
-                if not f.is_relation or f.many_to_many or f.auto_created and f.multiple:
-                    raise FieldError(
-                        f"Non-relational or multi-valued field given in select_related: {name!r}"
-                    )
-                if f.auto_created:
-                    target = f.related_model
-                    src, dst = f.field.target_field.column, f.field.column
-                else:
-                    target = f.related_model
-                    src, dst = f.column, f.target_field.column
-                src_table = table
-                if f in model._meta.parent_fields:
-                    _, _, src_table = q.ancestor_join(model, alias, table, f.model, None)
-                here = src_table.c[src]
-                jalias, jtable = q._join(
-                    alias,
-                    (id(f), "sr"),
-                    target._meta.table,
-                    lambda t, h=here, d=dst: t.c[d] == h,
-                    False,
-                    None,
-                    inner=not f.auto_created and not f.null,
-                )
-                tnames = [tf.attname for tf in target._meta.concrete_fields]
-                owners = q.model_tables(target, jalias, jtable)
-                tcols = [
-                    (owners[tf.model] if owners else jtable).c[tf.column]
-                    for tf in target._meta.concrete_fields
-                ]
-                stop = start + len(tcols)
-                idx = len(plan)
-                plan.append((name, f, target, tnames, start, stop, parent))
-                cols.extend(
-                    c.label(f"{prefix}{name}__{n}") for n, c in zip(tnames, tcols, strict=True)
-                )
-                start = stop
-                walk(target, jalias, jtable, sub, idx, depth + 1, f"{prefix}{name}__")
-
-        walk(self.model, q.root_alias, q.root, requested, -1, 0, "")
-        return plan, cols
-
-    def _build_models(self, rows: Sequence[Any]) -> list[Any]:
-        from manouche.orm_lite._base import ModelState, builds_without_init
-
-        cls = self.model
-        q = self._query
-        db = self.db
-        names, mcols = q.model_columns()
-        n = len(names)
-        annotations = q.annotation_order
-        if not builds_without_init(cls):
-            objs = [cls.from_db(db, names, row[:n]) for row in rows]
-        else:
-            new = cls.__new__
-            objs = []
-            append = objs.append
-            for row in rows:
-                obj = new(cls)
-                d = dict(zip(names, row, strict=False))
-                d["_state"] = ModelState(db, False)
-                obj.__dict__ = d
-                append(obj)
-        if annotations:
-            for obj, row in zip(objs, rows, strict=True):
-                d = obj.__dict__
-                for i, name in enumerate(annotations, n):
-                    d[name] = row[i]
-        if q.select_related and objs:
-            plan, _ = self._related_plan()
-            plain = {target: builds_without_init(target) for _, _, target, *_ in plan}
-            for obj, row in zip(objs, rows, strict=True):
-                made: list[Any] = []
-                for name, f, target, tnames, start, stop, parent in plan:
-                    owner = obj if parent < 0 else made[parent]
-                    values = row[start:stop]
-                    pk_index = tnames.index(target._meta.pk.attname)
-                    if owner is None or values[pk_index] is None:
-                        rel_obj = None
-                    elif not plain[target]:
-                        rel_obj = target.from_db(db, tnames, values)
-                    else:
-                        rel_obj = target.__new__(target)
-                        rd = dict(zip(tnames, values, strict=True))
-                        rd["_state"] = ModelState(db, False)
-                        rel_obj.__dict__ = rd
-                    made.append(rel_obj)
-                    if owner is not None:
-                        cache = (
-                            f"_{f.get_accessor_name()}_cache"
-                            if f.auto_created
-                            else f"_{name}_cache"
-                        )
-                        owner.__dict__[cache] = rel_obj
-        return objs
+        return plan_models(self, plan, rows, description, db)
 
     def iterator(self, chunk_size: int | None = None) -> Iterator[Any]:
         """Rows as they arrive, ``chunk_size`` at a time, without filling the cache."""
@@ -436,13 +262,13 @@ class QuerySet(AsyncQuerySetMixin):
         for row in self.db._stream(self._statement(), size):
             batch.append(row)
             if len(batch) >= size:
-                out = self._convert(batch)
+                out = convert(self, batch)
                 if self._prefetch_lookups:
                     prefetch_related_objects(out, *self._prefetch_lookups)
                 yield from out
                 batch = []
         if batch:
-            out = self._convert(batch)
+            out = convert(self, batch)
             if self._prefetch_lookups:
                 prefetch_related_objects(out, *self._prefetch_lookups)
             yield from out
@@ -832,7 +658,7 @@ class QuerySet(AsyncQuerySetMixin):
 
     def _fast_get(self, kwargs: dict[str, Any]) -> Any:
         db = self.db
-        prepared = self._pk_get_plan(db, kwargs)
+        prepared = pk_get_plan(self, db, kwargs)
         if prepared is None:
             return _NO_FAST
         plan, params = prepared
@@ -841,57 +667,7 @@ class QuerySet(AsyncQuerySetMixin):
             raise self.model.DoesNotExist(
                 f"{self.model._meta.object_name} matching query does not exist."
             )
-        return self._get_instance(plan, raw, description, db)
-
-    def _get_instance(self, plan: Any, raw: Sequence[Any], description: Any, db: Any) -> Any:
-        """The instance of the DBAPI row of a ``get(pk=)`` plan (shared with ``aget``).
-
-        The plan keeps the row builder of its converters: one call makes the instance.
-        """
-        from manouche.orm_lite._base import ModelState, builds_without_init
-
-        cls = self.model
-        converters = plan.converters(db.engine.dialect, description)
-        made = plan.extra
-        if made is None or made[0] is not converters:
-            made = plan.extra = (converters, _row_builder(plan.names, converters.procs))
-        if builds_without_init(cls):
-            return made[1](raw, cls, db, ModelState)[0]
-        return cls.from_db(db, plan.names, converters.convert(raw)[0])
-
-    def _pk_get_plan(self, db: Database, kwargs: dict[str, Any]) -> tuple[Any, Any] | None:
-        """The plan and parameters of ``get(pk=value)`` (None: not a plain primary-key get).
-
-        Compiled once per model and database: a get by pk is one cursor.execute().
-        Shared by ``get()`` and the async API.
-        """
-        opts = self.model._meta
-        ((key, value),) = kwargs.items()
-        keys = opts.pk_get_keys
-        if keys is None:
-            pk = opts.pk
-            keys = opts.pk_get_keys = frozenset(
-                ("pk", pk.name, pk.attname, "pk__exact", f"{pk.name}__exact")
-            )
-        if key not in keys or value is None or opts.parents:
-            return None
-        if type(value) not in _PLAIN_PK_TYPES:
-            from manouche.orm_lite._base import Model
-
-            if isinstance(value, Model | Expression):
-                return None
-        plan = db._plan((opts.table, "get"), self._get_statement)
-        if not plan.names:
-            plan.names = tuple(f.attname for f in opts.concrete_fields)
-        return plan, {"pk": opts.pk.get_prep_value(value)}
-
-    def _get_statement(self) -> Any:
-        opts = self.model._meta
-        table = opts.table
-        pkcol = table.c[opts.pk.column]
-        return sa.select(*[table.c[f.column] for f in opts.concrete_fields]).where(
-            pkcol == sa.bindparam("pk", type_=pkcol.type)
-        )
+        return get_instance(self, plan, raw, description, db)
 
     def count(self) -> int:
         """The number of rows (a ``COUNT(*)`` unless the results are already loaded)."""
@@ -1405,246 +1181,8 @@ class QuerySet(AsyncQuerySetMixin):
         return RawQuerySet(raw_query, self.model, params, translations, self._db)
 
 
-def _value_expr(f: Any, col: Any, value: Any) -> Any:
-    if isinstance(value, Expression):
-        raise FieldError("bulk_update() does not accept expressions in orm-lite")
-    return sa.literal(f.get_prep_value(value), type_=col.type)
-
-
-def _conflict_insert(
-    db: Database,
-    table: Any,
-    ignore: bool,
-    update_fields: Sequence[str] | None,
-    unique_fields: Sequence[str] | None,
-    opts: Any,
-) -> Any:
-    vendor = db.vendor
-    stmt: Any
-
-    def cols_for(names: Sequence[str]) -> list[str]:
-        return [opts.get_field(n).column for n in names]
-
-    if vendor == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt = pg_insert(table)
-    elif vendor == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as lite_insert
-
-        stmt = lite_insert(table)
-    else:
-        from sqlalchemy.dialects.mysql import insert as my_insert
-
-        stmt = my_insert(table)
-        if ignore:
-            return stmt.prefix_with("IGNORE")
-        upd = {c: stmt.inserted[c] for c in cols_for(update_fields or [])}
-        return stmt.on_duplicate_key_update(upd)
-    if ignore:
-        return stmt.on_conflict_do_nothing()
-    if not update_fields or not unique_fields:
-        raise ValueError("update_conflicts=True needs update_fields and unique_fields")
-    return stmt.on_conflict_do_update(
-        index_elements=cols_for(unique_fields),
-        set_={c: stmt.excluded[c] for c in cols_for(update_fields)},
-    )
-
-
-_PLAIN = frozenset({int, str, float, bool, decimal.Decimal, datetime.date, datetime.datetime})
-
-
-def _annotate_shape(kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
-    """The recipe step of ``annotate(**kwargs)`` when it has a compiled plan, else None.
-
-    Aggregates of a field name with nothing else attached (no ``filter=``,
-    ``output_field=``, default a plain value) are the same SQL whenever their
-    shape is the same, so a chain ending in ``annotate(n=Count("books"))``
-    compiles once like a plain filter chain.
-    """
-    items = []
-    for name, expr in kwargs.items():
-        if (
-            not isinstance(expr, Aggregate)
-            or type(expr.source) is not str
-            or expr.filter is not None
-            or expr.output_field is not None
-            or (expr.default is not None and type(expr.default) not in _PLAIN)
-        ):
-            return None
-        items.append((name, type(expr), expr.source, expr.distinct, expr.default))
-    return ("annotate", tuple(items))
-
-
-def _add_annotations(q: Query, model: type[Model], kwargs: dict[str, Any]) -> None:
-    for name, expr in kwargs.items():
-        if name in q.annotations:
-            pass
-        elif model._meta._fields_by_name().get(name) is not None:
-            raise ValueError(f"The annotation '{name}' conflicts with a field on the model.")
-        q.add_annotation(name, expr)
-        if q.values_names is not None:
-            q.values_names.append(name)
-            q.values_exprs[name] = q.annotations[name]
-            if q.annotations[name].is_aggregate:
-                q.group_by_values = True
-                q.values_group = [r.expr for r in q.values_exprs.values() if not r.is_aggregate]
-
-
-def _apply_step(q: Query, step: tuple[Any, ...]) -> None:
-    """Apply a recorded chain step (filter/exclude/order_by/annotate/slice) to ``q``."""
-    kind = step[0]
-    if kind == "annotate":
-        _add_annotations(q, q.model, dict(step[1]))
-    elif kind == "filter":
-        q.add_q(Q(**dict(step[1])))
-    elif kind == "exclude":
-        q.add_q(~Q(**dict(step[1])))
-    elif kind == "order_by":
-        q.order_by = list(step[1])
-        q.default_ordering = False
-    else:
-        _, low, high = step
-        if high is not None:
-            q.high = min(q.high, q.low + high) if q.high is not None else q.low + high
-        if low is not None:
-            q.low = min(q.high, q.low + low) if q.high is not None else q.low + low
-
-
-def _converters_for(plan: Any, db: Database, description: Any) -> tuple[Any, ...]:
-    from manouche.orm_lite._database import _converters
-
-    return _converters(plan.types, db.engine.dialect, description).procs
-
-
-def _insert_values(objs: Sequence[Any], fields: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """The prepared column values of ``objs`` for an INSERT (``pre_save`` where it matters)."""
-    if not fields:
-        return [() for _ in objs]
-    key = tuple(fields)
-    build = _inserters.get(key)
-    if build is None:
-        build = _inserter(key)
-    result: list[tuple[Any, ...]] = build(objs)
-    return result
-
-
-_inserters: dict[tuple[Any, ...], Any] = {}
-
-
-def _inserter(fields: tuple[Any, ...]) -> Any:
-    """A function preparing the INSERT values of ``fields`` for a list of instances, made once.
-
-    The loop is written out per field: the value read from the instance (or its
-    ``pre_save``), then ``get_prep_value`` unless the value is None or of a type
-    the field would return unchanged (``Field.insert_passthrough``). Same values
-    as calling ``get_prep_value(pre_save(obj, True))`` per field, without a call
-    per value for the common types.
-    """
-    from manouche.orm_lite._fields import Field
-    from manouche.orm_lite._related import ForeignKey
-
-    plain_pre = Field.pre_save
-    none_safe = (Field.get_prep_value, ForeignKey.get_prep_value)
-    namespace: dict[str, Any] = {}
-    lines = [
-        "def build(objs):",
-        "    out = []",
-        "    append = out.append",
-        "    for o in objs:",
-        "        d = o.__dict__",
-    ]
-    for i, f in enumerate(fields):
-        kind = type(f)
-        namespace[f"p{i}"] = f.get_prep_value
-        if kind.pre_save is plain_pre:
-            lines.append(f"        v{i} = d.get({f.attname!r})")
-        else:
-            namespace[f"s{i}"] = f.pre_save
-            lines.append(f"        v{i} = s{i}(o, True)")
-        passthrough = f.insert_passthrough()
-        if kind.get_prep_value not in none_safe:
-            lines.append(f"        v{i} = p{i}(v{i})")
-        elif passthrough:
-            namespace[f"t{i}"] = frozenset(passthrough)
-            lines.append(f"        if v{i} is not None and type(v{i}) not in t{i}:")
-            lines.append(f"            v{i} = p{i}(v{i})")
-        else:
-            lines.append(f"        if v{i} is not None:")
-            lines.append(f"            v{i} = p{i}(v{i})")
-    values = ", ".join(f"v{i}" for i in range(len(fields)))
-    lines.append(f"        append(({values},))")
-    lines.append("    return out")
-    exec(compile("\n".join(lines) + "\n", "<orm-lite insert values>", "exec"), namespace)  # noqa: S102
-    if len(_inserters) > 256:
-        _inserters.clear()
-    found = _inserters[fields] = namespace["build"]
-    return found
-
-
-_builders: dict[Any, Any] = {}
-
-
-def _row_builder(names: tuple[str, ...], procs: tuple[tuple[int, Any], ...]) -> Any:
-    """A function turning DBAPI rows into instances of the given columns, made once.
-
-    The loop is written out for the columns (a dict display, each converter
-    called inline), which is what makes loading rows cheap.
-    """
-    key = (names, procs)
-    found = _builders.get(key)
-    if found is not None:
-        return found
-    converted = dict(procs)
-    width = len(names)
-    args = ", ".join(f"v{i}" for i in range(width))
-    items = []
-    for i, name in enumerate(names):
-        if i in converted:
-            items.append(f"{name!r}: None if v{i} is None else p{i}(v{i})")
-        else:
-            items.append(f"{name!r}: v{i}")
-    items.append("'_state': state(db, False)")
-
-    def loop(target: str, indent: str) -> str:
-        return (
-            f"{indent}for {target} in raw:\n"
-            f"{indent}    obj = new(cls)\n"
-            f"{indent}    obj.__dict__ = {{{', '.join(items)}}}\n"
-            f"{indent}    append(obj)\n"
-        )
-
-    if width:
-        # Rows exactly as wide as the names unpack without building a list of the
-        # rest (select_related and other extras add columns after them).
-        loops = (
-            f"    if raw and len(raw[0]) == {width}:\n{loop(f'({args},)', '        ')}"
-            f"    else:\n{loop(f'({args}, *_rest)', '        ')}"
-        )
-    else:
-        loops = loop("_rest", "    ")
-    source = (
-        "def build(raw, cls, db, state):\n"
-        "    new = cls.__new__\n"
-        "    out = []\n"
-        "    append = out.append\n"
-        f"{loops}"
-        "    return out\n"
-    )
-    namespace: dict[str, Any] = {f"p{i}": proc for i, proc in procs}
-    exec(compile(source, "<orm-lite row builder>", "exec"), namespace)  # noqa: S102
-    if len(_builders) > 1024:
-        _builders.clear()
-    found = _builders[key] = namespace["build"]
-    return found
-
-
 class _NoFast:
     pass
-
-
-#: Primary-key values that are neither an instance nor an expression (checked first: quick).
-_PLAIN_PK_TYPES = frozenset({int, str})
 
 
 _NO_FAST = _NoFast()
@@ -1663,242 +1201,3 @@ class Manager(BaseManager.from_queryset(QuerySet)):  # type: ignore[misc]
     ) -> RawQuerySet:
         """Model instances from your own SQL (``%s`` placeholders, as Django)."""
         return RawQuerySet(raw_query, self.model, params, translations, self._db)
-
-
-class RawQuerySet:
-    """Instances built from a raw SQL query's columns (matched by name)."""
-
-    def __init__(
-        self,
-        raw_query: str,
-        model: type[Model],
-        params: Any,
-        translations: dict[str, str] | None,
-        using: Database | None,
-    ) -> None:
-        self.raw_query = raw_query
-        self.model = model
-        self.params = params
-        self.translations = translations or {}
-        self._db = using
-
-    def __iter__(self) -> Iterator[Any]:
-        from manouche.orm_lite._base import ModelState
-        from manouche.orm_lite._database import get_default_database
-
-        db = self._db or get_default_database()
-        sql = self.raw_query
-        params = self.params
-        if db.vendor == "sqlite" and isinstance(params, list | tuple):
-            sql = sql.replace("%%", "\x00").replace("%s", "?").replace("\x00", "%")
-        conn = db.connection()
-        autocommit = db.autocommits
-        try:
-            result = conn.exec_driver_sql(
-                sql, tuple(params) if isinstance(params, list) else params
-            )
-            names = [self.translations.get(c, c) for c in result.keys()]
-            rows = result.all()
-            if autocommit:
-                conn.commit()
-        except BaseException:
-            if autocommit:
-                conn.rollback()
-            raise
-        opts = self.model._meta
-        by_column = {f.column: f for f in opts.concrete_fields}
-        by_column.update({f.attname: f for f in opts.concrete_fields})
-        if opts.pk.column not in names and opts.pk.attname not in names:
-            raise FieldError("Raw query must include the primary key")
-        processors = []
-        for name in names:
-            f = by_column.get(name)
-            proc = (
-                f.sa_column.type.dialect_impl(db.engine.dialect).result_processor(
-                    db.engine.dialect, None
-                )
-                if f is not None
-                else None
-            )
-            processors.append((f.attname if f is not None else name, proc))
-        for row in rows:
-            obj = self.model.__new__(self.model)
-            d: dict[str, Any] = {"_state": ModelState(db, False)}
-            for (name, proc), value in zip(processors, row, strict=True):
-                d[name] = proc(value) if proc is not None else value
-            obj.__dict__ = d
-            yield obj
-
-    def __repr__(self) -> str:
-        return f"<RawQuerySet: {self.raw_query}>"
-
-
-# -- prefetch_related ------------------------------------------------------------------
-
-
-class Prefetch:
-    """A ``prefetch_related`` lookup with its own QuerySet and, optionally, ``to_attr``."""
-
-    def __init__(
-        self, lookup: str, queryset: QuerySet | None = None, to_attr: str | None = None
-    ) -> None:
-        self.prefetch_through = lookup
-        self.prefetch_to = (
-            LOOKUP_SEP.join([*lookup.split(LOOKUP_SEP)[:-1], to_attr]) if to_attr else lookup
-        )
-        self.queryset = queryset
-        self.to_attr = to_attr
-        if queryset is not None and queryset._kind != MODELS:
-            raise ValueError("Prefetch querysets cannot use raw(), values(), and values_list().")
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Prefetch) and self.prefetch_to == other.prefetch_to
-
-    def __hash__(self) -> int:
-        return hash((type(self), self.prefetch_to))
-
-
-def _find_relation(model: type[Model], name: str) -> Any:
-    for rel in model._meta.related_objects:
-        if not rel.hidden and rel.get_accessor_name() == name:
-            return rel
-    try:
-        f = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        f = None
-    if f is None or not f.is_relation:
-        raise AttributeError(
-            f"Cannot find {name!r} on {model.__name__} object, {name!r} is an invalid "
-            "parameter to prefetch_related()"
-        )
-    return f
-
-
-def prefetch_related_objects(instances: Sequence[Any], *lookups: Any) -> None:
-    """Load the relations named by ``lookups`` for all ``instances`` in one query per level."""
-    if not instances:
-        return
-    done: set[str] = set()
-    for lookup in lookups:
-        lk = lookup if isinstance(lookup, Prefetch) else Prefetch(lookup)
-        if lk.prefetch_to in done:
-            raise ValueError(
-                f"'{lk.prefetch_to}' lookup was already seen with a different queryset."
-            )
-        done.add(lk.prefetch_to)
-        parts = lk.prefetch_through.split(LOOKUP_SEP)
-        objs: list[Any] = list(instances)
-        for level, name in enumerate(parts):
-            if not objs:
-                break
-            last = level == len(parts) - 1
-            objs = _prefetch_one(objs, name, lk if last else None)
-
-
-def _prefetch_one(objs: list[Any], name: str, lk: Prefetch | None) -> list[Any]:
-    model = type(objs[0])
-    rel = _find_relation(model, name)
-    qs = lk.queryset if lk is not None and lk.queryset is not None else None
-    to_attr = lk.to_attr if lk is not None else None
-    db = objs[0]._state.db
-    # Already fetched by an earlier lookup (e.g. "books" before "books__tags").
-    if to_attr is None:
-        cached_all = all(name in o.__dict__.get("_prefetched_objects_cache", {}) for o in objs)
-        if cached_all and qs is None and (rel.many_to_many or rel.one_to_many):
-            out: list[Any] = []
-            for o in objs:
-                out.extend(o.__dict__["_prefetched_objects_cache"][name])
-            return out
-    if not rel.auto_created and (rel.many_to_one or rel.one_to_one):
-        target = rel.related_model
-        tf = rel.target_field
-        keys = {o.__dict__.get(rel.attname) for o in objs} - {None}
-        base = qs if qs is not None else target._base_manager.get_queryset().using(db)
-        found = list(base.filter(**{f"{tf.attname}__in": list(keys)})) if keys else []
-        by_key = {getattr(r, tf.attname): r for r in found}
-        for o in objs:
-            value = by_key.get(o.__dict__.get(rel.attname))
-            if to_attr:
-                o.__dict__[to_attr] = value
-            else:
-                o.__dict__[f"_{rel.name}_cache"] = value
-        return found
-    if rel.auto_created and rel.one_to_one:
-        target = rel.related_model
-        field = rel.field
-        base = qs if qs is not None else target._base_manager.get_queryset().using(db)
-        values = [getattr(o, field.target_field.attname) for o in objs]
-        found = list(base.filter(**{f"{field.attname}__in": values}))
-        by_key = {getattr(r, field.attname): r for r in found}
-        for o in objs:
-            value = by_key.get(getattr(o, field.target_field.attname))
-            o.__dict__[to_attr or f"_{rel.get_accessor_name()}_cache"] = value
-        return found
-    if rel.many_to_many:
-        if rel.auto_created:
-            m2m = rel.field
-            target = m2m.model
-            back = m2m.name
-            accessor = rel.get_accessor_name()
-            src_name = m2m.m2m_reverse_field_name()
-            dst_name = m2m.m2m_field_name()
-        else:
-            m2m = rel
-            target = m2m.related_model
-            accessor = m2m.name
-            src_name = m2m.m2m_field_name()
-            dst_name = m2m.m2m_reverse_field_name()
-            back = None
-        through = m2m.through
-        src_att = through._meta.get_field(src_name).attname
-        dst_att = through._meta.get_field(dst_name).attname
-        pks = [o.pk for o in objs]
-        pairs = list(
-            through._base_manager.using(db)
-            .filter(**{f"{src_att}__in": pks})
-            .values_list(src_att, dst_att)
-        )
-        del back
-        base = qs if qs is not None else target._default_manager.get_queryset().using(db)
-        related = (
-            {r.pk: r for r in base.filter(pk__in=list({p[1] for p in pairs}))} if pairs else {}
-        )
-        order = {pk: i for i, pk in enumerate(related)}
-        groups: dict[Any, list[Any]] = {}
-        for src, dst in pairs:
-            if dst in related:
-                groups.setdefault(src, []).append(related[dst])
-        for o in objs:
-            items = sorted(groups.get(o.pk, []), key=lambda r: order[r.pk])
-            _store(o, accessor, items, to_attr, base, getattr(type(o), accessor, None))
-        return list(related.values())
-    # reverse foreign key
-    target = rel.related_model
-    field = rel.field
-    accessor = rel.get_accessor_name()
-    base = qs if qs is not None else target._default_manager.get_queryset().using(db)
-    values = list({getattr(o, field.target_field.attname) for o in objs} - {None})
-    found = list(base.filter(**{f"{field.attname}__in": values})) if values else []
-    grouped: dict[Any, list[Any]] = {}
-    for r in found:
-        grouped.setdefault(r.__dict__.get(field.attname), []).append(r)
-    for o in objs:
-        items = grouped.get(getattr(o, field.target_field.attname), [])
-        if not to_attr:
-            for r in items:
-                r.__dict__[f"_{field.name}_cache"] = o
-        _store(o, accessor, items, to_attr, base, None)
-    return found
-
-
-def _store(
-    obj: Any, accessor: str, items: list[Any], to_attr: str | None, base: QuerySet, descriptor: Any
-) -> None:
-    if to_attr:
-        obj.__dict__[to_attr] = items
-        return
-    manager = getattr(obj, accessor)
-    qs = manager.get_queryset()
-    qs._result_cache = items
-    qs._prefetch_done = True
-    obj.__dict__.setdefault("_prefetched_objects_cache", {})[accessor] = qs

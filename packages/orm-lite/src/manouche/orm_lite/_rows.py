@@ -1,0 +1,191 @@
+"""Turning DBAPI rows into what a QuerySet yields: instances, dicts, tuples, values.
+
+Instances are made by a row builder written out once per set of columns (see
+``row_builder``); ``select_related`` objects are attached from the columns
+after the model's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from manouche.orm_lite._plans import related_plan
+
+if TYPE_CHECKING:
+    from manouche.orm_lite._database import Database
+    from manouche.orm_lite._queryset import QuerySet
+
+#: What a QuerySet yields: instances, dicts, tuples, single values, namedtuples.
+MODELS, VALUES, VALUES_LIST, FLAT, NAMED = range(5)
+
+
+def plan_models(
+    qs: QuerySet, plan: Any, rows: Sequence[Any], description: Any, db: Database
+) -> list[Any]:
+    """Instances from the DBAPI rows of this chain's plan."""
+    from manouche.orm_lite._base import ModelState
+
+    procs = plan_converters(plan, db, description)
+    build = row_builder(plan.names, procs)
+    objs: list[Any] = build(rows, qs.model, db, ModelState)
+    return objs
+
+
+def build_plain_models(qs: QuerySet, raw: Sequence[Any], procs: Any, db: Database) -> list[Any]:
+    """Instances straight from DBAPI rows, by a row builder made for these columns."""
+    from manouche.orm_lite._base import ModelState
+
+    names, _ = qs._query.model_columns()
+    build = row_builder((*names, *qs._query.annotation_order), tuple(procs))
+    objs: list[Any] = build(raw, qs.model, db, ModelState)
+    return objs
+
+
+def convert(qs: QuerySet, rows: Sequence[Any]) -> list[Any]:
+    kind = qs._kind
+    if kind == MODELS:
+        return build_models(qs, rows)
+    names = qs._query.values_names or []
+    n = len(names)
+    if kind == VALUES:
+        return [dict(zip(names, row, strict=False)) for row in rows]
+    if kind == FLAT:
+        return [row[0] for row in rows]
+    if kind == NAMED:
+        cls = qs._row_class
+        return [cls(*row[:n]) for row in rows]
+    return [tuple(row[:n]) for row in rows]
+
+
+def build_models(qs: QuerySet, rows: Sequence[Any]) -> list[Any]:
+    from manouche.orm_lite._base import ModelState, builds_without_init
+
+    cls = qs.model
+    q = qs._query
+    db = qs.db
+    names, mcols = q.model_columns()
+    n = len(names)
+    annotations = q.annotation_order
+    if not builds_without_init(cls):
+        objs = [cls.from_db(db, names, row[:n]) for row in rows]
+    else:
+        new = cls.__new__
+        objs = []
+        append = objs.append
+        for row in rows:
+            obj = new(cls)
+            d = dict(zip(names, row, strict=False))
+            d["_state"] = ModelState(db, False)
+            obj.__dict__ = d
+            append(obj)
+    if annotations:
+        for obj, row in zip(objs, rows, strict=True):
+            d = obj.__dict__
+            for i, name in enumerate(annotations, n):
+                d[name] = row[i]
+    if q.select_related and objs:
+        plan, _ = related_plan(qs)
+        plain = {target: builds_without_init(target) for _, _, target, *_ in plan}
+        for obj, row in zip(objs, rows, strict=True):
+            made: list[Any] = []
+            for name, f, target, tnames, start, stop, parent in plan:
+                owner = obj if parent < 0 else made[parent]
+                values = row[start:stop]
+                pk_index = tnames.index(target._meta.pk.attname)
+                if owner is None or values[pk_index] is None:
+                    rel_obj = None
+                elif not plain[target]:
+                    rel_obj = target.from_db(db, tnames, values)
+                else:
+                    rel_obj = target.__new__(target)
+                    rd = dict(zip(tnames, values, strict=True))
+                    rd["_state"] = ModelState(db, False)
+                    rel_obj.__dict__ = rd
+                made.append(rel_obj)
+                if owner is not None:
+                    cache = (
+                        f"_{f.get_accessor_name()}_cache" if f.auto_created else f"_{name}_cache"
+                    )
+                    owner.__dict__[cache] = rel_obj
+    return objs
+
+
+def get_instance(qs: QuerySet, plan: Any, raw: Sequence[Any], description: Any, db: Any) -> Any:
+    """The instance of the DBAPI row of a ``get(pk=)`` plan (shared with ``aget``).
+
+    The plan keeps the row builder of its converters: one call makes the instance.
+    """
+    from manouche.orm_lite._base import ModelState, builds_without_init
+
+    cls = qs.model
+    converters = plan.converters(db.engine.dialect, description)
+    made = plan.extra
+    if made is None or made[0] is not converters:
+        made = plan.extra = (converters, row_builder(plan.names, converters.procs))
+    if builds_without_init(cls):
+        return made[1](raw, cls, db, ModelState)[0]
+    return cls.from_db(db, plan.names, converters.convert(raw)[0])
+
+
+def plan_converters(plan: Any, db: Database, description: Any) -> tuple[Any, ...]:
+    from manouche.orm_lite._database import _converters
+
+    return _converters(plan.types, db.engine.dialect, description).procs
+
+
+_builders: dict[Any, Any] = {}
+
+
+def row_builder(names: tuple[str, ...], procs: tuple[tuple[int, Any], ...]) -> Any:
+    """A function turning DBAPI rows into instances of the given columns, made once.
+
+    The loop is written out for the columns (a dict display, each converter
+    called inline), which is what makes loading rows cheap.
+    """
+    key = (names, procs)
+    found = _builders.get(key)
+    if found is not None:
+        return found
+    converted = dict(procs)
+    width = len(names)
+    args = ", ".join(f"v{i}" for i in range(width))
+    items = []
+    for i, name in enumerate(names):
+        if i in converted:
+            items.append(f"{name!r}: None if v{i} is None else p{i}(v{i})")
+        else:
+            items.append(f"{name!r}: v{i}")
+    items.append("'_state': state(db, False)")
+
+    def loop(target: str, indent: str) -> str:
+        return (
+            f"{indent}for {target} in raw:\n"
+            f"{indent}    obj = new(cls)\n"
+            f"{indent}    obj.__dict__ = {{{', '.join(items)}}}\n"
+            f"{indent}    append(obj)\n"
+        )
+
+    if width:
+        # Rows exactly as wide as the names unpack without building a list of the
+        # rest (select_related and other extras add columns after them).
+        loops = (
+            f"    if raw and len(raw[0]) == {width}:\n{loop(f'({args},)', '        ')}"
+            f"    else:\n{loop(f'({args}, *_rest)', '        ')}"
+        )
+    else:
+        loops = loop("_rest", "    ")
+    source = (
+        "def build(raw, cls, db, state):\n"
+        "    new = cls.__new__\n"
+        "    out = []\n"
+        "    append = out.append\n"
+        f"{loops}"
+        "    return out\n"
+    )
+    namespace: dict[str, Any] = {f"p{i}": proc for i, proc in procs}
+    exec(compile(source, "<orm-lite row builder>", "exec"), namespace)  # noqa: S102
+    if len(_builders) > 1024:
+        _builders.clear()
+    found = _builders[key] = namespace["build"]
+    return found
