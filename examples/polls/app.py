@@ -7,10 +7,12 @@ gunicorn -w 4 --preload examples.polls.app:application
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from pathlib import Path
 
+from manouche import i18nkit
 from manouche import orm_lite as models
 from manouche.authkit import (
     Auth,
@@ -37,11 +39,12 @@ from manouche.httpkit import (
     XFrameOptionsMiddleware,
     make_wsgi_app,
 )
-from manouche.urlmap import URLMap, include, mount, path
+from manouche.urlmap import URLMap, i18n_patterns, include, mount, path
 
 from . import receivers  # noqa: F401  (connects the signal receivers)
 from .admin import create_site
 from .models import Activity, Choice, Question
+from .templating import LANGUAGES
 
 HERE = Path(__file__).parent
 SEED = {
@@ -93,10 +96,21 @@ def setup_database(url: str) -> models.Database:
 def create_app(database_url: str | None = None, *, debug: bool = False) -> WSGIApplication:
     url = database_url or os.environ.get("DATABASE_URL") or f"sqlite:///{HERE / 'polls.sqlite3'}"
     db = setup_database(url)
+    # The polls' own catalogs (templates, forms), before the packages' (formkit's errors).
+    i18nkit.set_catalogs(i18nkit.Catalogs([HERE / "locale"], default_language="en"))
+    languages = {"languages": LANGUAGES, "default": "en", "prefix_default_language": False}
     urls = URLMap(
         [
+            # The admin speaks the visitor's language from Accept-Language (its own
+            # LocaleMiddleware), outside the language prefixes of the site's pages.
             mount("admin/", create_site(db)),
-            path("", include("examples.polls.urls", namespace="polls")),
+            path("i18n/setlang/", i18nkit.set_language, languages, name="set_language"),
+            # English at /, German at /de/, Arabic at /ar/; reverse() answers in the active one.
+            *i18n_patterns(
+                path("", include("examples.polls.urls", namespace="polls")),
+                prefix_default_language=False,
+                default_language="en",
+            ),
         ],
         debug=debug,
     )
@@ -117,6 +131,16 @@ def create_app(database_url: str | None = None, *, debug: bool = False) -> WSGIA
             RequestBodyLimitMiddleware.configure(
                 max_body_size=64 * 1024, max_number_fields=100, max_number_files=0
             ),
+            # The language of the URL's prefix (English without one), and the
+            # time zone a visitor chose (a cookie), for the views and templates.
+            functools.partial(
+                i18nkit.LocaleMiddleware,
+                languages=LANGUAGES,
+                default="en",
+                check_path=True,
+                prefix_default_language=False,
+            ),
+            i18nkit.TimezoneMiddleware,
             CommonMiddleware,
             ConditionalGetMiddleware,
             SessionMiddleware.configure(engine=DatabaseSessions(db=db, secret_key=secret)),

@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
+from manouche.validation._i18n import gettext_noop
 from manouche.validation.exceptions import ValidationError
 from manouche.validation.messages import Message, Plural, resolve
 
@@ -65,7 +66,7 @@ class RegexValidator:
     """Valid when ``regex`` is found in ``str(value)`` (not found with ``inverse_match``)."""
 
     regex: re.Pattern[str] | str = ""
-    message: Message = "Enter a valid value."
+    message: Message = gettext_noop("Enter a valid value.")
     code = "invalid"
     inverse_match = False
     flags = 0
@@ -179,7 +180,7 @@ _ASCII_DOMAIN = re.compile(
 class DomainNameValidator(RegexValidator):
     """A DNS domain name with a top-level domain, IDNA labels accepted unless told."""
 
-    message = "Enter a valid domain name."
+    message = gettext_noop("Enter a valid domain name.")
     max_length = 255
 
     def __init__(self, *, accept_idna: bool = True, **kwargs: Any) -> None:
@@ -202,7 +203,7 @@ class DomainNameValidator(RegexValidator):
 class URLValidator(RegexValidator):
     """An absolute URL with one of ``schemes``, a valid host, optional port and path."""
 
-    message = "Enter a valid URL."
+    message = gettext_noop("Enter a valid URL.")
     schemes: Sequence[str] = ("http", "https", "ftp", "ftps")
     max_length = MAX_URL_LENGTH
 
@@ -383,7 +384,7 @@ def _dot_atom(user: str) -> bool:
 class EmailValidator:
     """``local@domain``: a dot-atom or quoted local part, a domain or ``[IP]``."""
 
-    message: Message = "Enter a valid email address."
+    message: Message = gettext_noop("Enter a valid email address.")
     code = "invalid"
     domain_allowlist: Sequence[str] = ("localhost",)
 
@@ -437,18 +438,20 @@ validate_email = EmailValidator()
 
 validate_slug = RegexValidator(
     re.compile(r"^[-a-zA-Z0-9_]+\Z"),
-    "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
+    gettext_noop("Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."),
     "invalid",
 )
 
 validate_unicode_slug = RegexValidator(
     re.compile(r"^[-\w]+\Z"),
-    "Enter a valid “slug” consisting of Unicode letters, numbers, underscores, or hyphens.",
+    gettext_noop(
+        "Enter a valid “slug” consisting of Unicode letters, numbers, underscores, or hyphens."
+    ),
     "invalid",
 )
 
 integer_validator = RegexValidator(
-    re.compile(r"^-?\d+\Z"), message="Enter a valid integer.", code="invalid"
+    re.compile(r"^-?\d+\Z"), message=gettext_noop("Enter a valid integer."), code="invalid"
 )
 
 
@@ -494,7 +497,7 @@ def int_list_validator(
 
 
 validate_comma_separated_integer_list = int_list_validator(
-    message="Enter only digits separated by commas."
+    message=gettext_noop("Enter only digits separated by commas.")
 )
 
 
@@ -504,7 +507,7 @@ validate_comma_separated_integer_list = int_list_validator(
 class BaseValidator:
     """Compares ``clean(value)`` with ``limit_value`` (a value or a callable)."""
 
-    message: Message = "Ensure this value is %(limit_value)s (it is %(show_value)s)."
+    message: Message = gettext_noop("Ensure this value is %(limit_value)s (it is %(show_value)s).")
     code = "limit_value"
 
     def __init__(self, limit_value: Any, message: Message | None = None) -> None:
@@ -538,7 +541,7 @@ class BaseValidator:
 
 
 class MaxValueValidator(BaseValidator):
-    message = "Ensure this value is less than or equal to %(limit_value)s."
+    message = gettext_noop("Ensure this value is less than or equal to %(limit_value)s.")
     code = "max_value"
 
     def compare(self, a: Any, b: Any) -> bool:
@@ -546,7 +549,7 @@ class MaxValueValidator(BaseValidator):
 
 
 class MinValueValidator(BaseValidator):
-    message = "Ensure this value is greater than or equal to %(limit_value)s."
+    message = gettext_noop("Ensure this value is greater than or equal to %(limit_value)s.")
     code = "min_value"
 
     def compare(self, a: Any, b: Any) -> bool:
@@ -556,8 +559,8 @@ class MinValueValidator(BaseValidator):
 class StepValueValidator(BaseValidator):
     """A multiple of ``limit_value``, counted from ``offset`` when given."""
 
-    message = "Ensure this value is a multiple of step size %(limit_value)s."
-    offset_message = (
+    message = gettext_noop("Ensure this value is a multiple of step size %(limit_value)s.")
+    offset_message = gettext_noop(
         "Ensure this value is a multiple of step size %(limit_value)s, starting from "
         "%(offset)s, e.g. %(offset)s, %(valid_value1)s, %(valid_value2)s, and so on."
     )
@@ -618,7 +621,7 @@ class DecimalValidator:
     """At most ``max_digits`` digits, ``decimal_places`` of them after the point."""
 
     messages: dict[str, Message] = {
-        "invalid": "Enter a number.",
+        "invalid": gettext_noop("Enter a number."),
         "max_digits": Plural(
             "Ensure that there are no more than %(max)s digit in total.",
             "Ensure that there are no more than %(max)s digits in total.",
@@ -686,7 +689,7 @@ class DecimalValidator:
 class ProhibitNullCharactersValidator:
     """Rejects values containing the NUL character (databases reject them)."""
 
-    message: Message = "Null characters are not allowed."
+    message: Message = gettext_noop("Null characters are not allowed.")
     code = "null_characters_not_allowed"
 
     def __init__(self, message: Message | None = None, code: str | None = None) -> None:
@@ -712,7 +715,7 @@ class ProhibitNullCharactersValidator:
 class FileExtensionValidator:
     """The uploaded file's name ends with one of ``allowed_extensions``."""
 
-    message: Message = (
+    message: Message = gettext_noop(
         "File extension “%(extension)s” is not allowed. "
         "Allowed extensions are: %(allowed_extensions)s."
     )
