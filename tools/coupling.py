@@ -29,6 +29,16 @@ OPTIONAL: tuple[tuple[str, str], ...] = (
     ("manouche.authkit._i18n", "manouche.i18nkit"),
     ("manouche.adminkit._i18n", "manouche.i18nkit"),
     ("manouche.restkit._i18n", "manouche.i18nkit"),
+    ("manouche.formkit._i18n", "manouche.i18nkit"),
+    ("manouche.httpkit._i18n", "manouche.i18nkit"),
+    ("manouche.orm_lite._i18n", "manouche.i18nkit"),
+    ("manouche.tplkit._i18n", "manouche.i18nkit"),
+    ("manouche.sites._i18n", "manouche.i18nkit"),
+    # validation, the ground floor, imports i18nkit lazily (on the first message
+    # translated) from its _i18n.py, and works in English without it.
+    ("manouche.validation._i18n", "manouche.i18nkit"),
+    # urlmap's i18n_patterns reads the active language from i18nkit when installed.
+    ("manouche.urlmap._i18n", "manouche.i18nkit"),
     # adminkit's users, permissions, login and CSRF when authkit is installed.
     ("manouche.adminkit._security", "manouche.authkit"),
     # restkit: HTTP Basic checks passwords and sessions check CSRF through authkit

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from manouche import i18nkit
 from manouche import orm_lite as models
 from manouche.authkit import (
     Auth,
@@ -43,7 +44,7 @@ from manouche.httpkit import (
     make_wsgi_app,
 )
 from manouche.sites import FlatPage, FlatpageFallbackMiddleware, Site
-from manouche.urlmap import URLMap, get_urlconf, include, mount, path, set_urlconf
+from manouche.urlmap import URLMap, get_urlconf, i18n_patterns, include, mount, path, set_urlconf
 
 from . import (
     receivers,  # noqa: F401  (connects the signal receivers)
@@ -51,7 +52,7 @@ from . import (
 )
 from .admin import create_site
 from .models import Activity, Choice, Question
-from .templating import use_static
+from .templating import LANGUAGES, use_static
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -139,10 +140,21 @@ def create_app(
     static_files = collect_static(static_root)
     # static("polls/style.css") in templates: the hashed name from the manifest.
     use_static(StaticManifest(static_files, "/static/"))
+    # The polls' own catalogs (templates, forms), before the packages' (formkit's errors).
+    i18nkit.set_catalogs(i18nkit.Catalogs([HERE / "locale"], default_language="en"))
+    languages = {"languages": LANGUAGES, "default": "en", "prefix_default_language": False}
     urls = URLMap(
         [
+            # The admin speaks the visitor's language from Accept-Language (its own
+            # LocaleMiddleware), outside the language prefixes of the site's pages.
             mount("admin/", create_site(db)),
-            path("", include("examples.polls.urls", namespace="polls")),
+            path("i18n/setlang/", i18nkit.set_language, languages, name="set_language"),
+            # English at /, German at /de/, Arabic at /ar/; reverse() answers in the active one.
+            *i18n_patterns(
+                path("", include("examples.polls.urls", namespace="polls")),
+                prefix_default_language=False,
+                default_language="en",
+            ),
         ],
         debug=debug,
     )
@@ -172,6 +184,16 @@ def create_app(
             RequestBodyLimitMiddleware.configure(
                 max_body_size=64 * 1024, max_number_fields=100, max_number_files=0
             ),
+            # The language of the URL's prefix (English without one), and the
+            # time zone a visitor chose (a cookie), for the views and templates.
+            functools.partial(
+                i18nkit.LocaleMiddleware,
+                languages=LANGUAGES,
+                default="en",
+                check_path=True,
+                prefix_default_language=False,
+            ),
+            i18nkit.TimezoneMiddleware,
             CommonMiddleware,
             ConditionalGetMiddleware,
             SessionMiddleware.configure(engine=DatabaseSessions(db=db, secret_key=secret)),

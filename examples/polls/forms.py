@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from manouche import formkit as forms
+from manouche.i18nkit import gettext_lazy as _
 
 from .models import Question
 
@@ -13,7 +14,7 @@ class VoteForm(forms.Form):
     choice = forms.TypedChoiceField(
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "You didn't select a choice."},
+        error_messages={"required": _("You didn't select a choice.")},
     )
 
     def __init__(self, question: Question, *args: Any, **kwargs: Any) -> None:
@@ -22,14 +23,16 @@ class VoteForm(forms.Form):
 
 
 class AddPollForm(forms.Form):
-    question_text = forms.CharField(label="Question", max_length=200)
-    choices = forms.CharField(label="Choices, one a line", widget=forms.Textarea, max_length=2000)
+    question_text = forms.CharField(label=_("Question"), max_length=200)
+    choices = forms.CharField(
+        label=_("Choices, one a line"), widget=forms.Textarea, max_length=2000
+    )
 
     def clean_choices(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["choices"].splitlines()]
         choices = [line[:200] for line in lines if line]
         if len(choices) < 2:
-            raise forms.ValidationError("Give at least two choices.")
+            raise forms.ValidationError(_("Give at least two choices."))
         return choices
 
 

@@ -10,6 +10,7 @@ from webob.exc import HTTPSeeOther
 from manouche import orm_lite as models
 from manouche.authkit import authenticate, get_safe_redirect, login, login_required, logout
 from manouche.httpkit import Http404
+from manouche.i18nkit import gettext_lazy as _
 from manouche.tplkit import render as _render
 from manouche.tplkit import render_to_string
 from manouche.urlmap import reverse
@@ -94,7 +95,7 @@ def login_view(request: webob.Request) -> webob.Response:
             # Only a path of this site: no open redirect through ?next=.
             target = get_safe_redirect(request.GET.get("next"), {request.host}, "/")
             raise HTTPSeeOther(location=target)
-        form.add_error(None, "Your username and password didn't match. Please try again.")
+        form.add_error(None, _("Your username and password didn't match. Please try again."))
     status = 400 if request.method == "POST" else 200
     return render(request, "polls/login.html", {"form": form}, status=status)
 

@@ -75,13 +75,21 @@ def test_view_content_language_and_vary_kept() -> None:
     assert response.headers["Vary"] == "Cookie, Accept-Language"
 
 
+ENTER_A_NUMBER = {
+    "fr": "Saisissez un nombre.",
+    "de": "Bitte eine Zahl eingeben.",
+    "pt-br": "Informe um número.",
+    "en": "Enter a number.",
+}
+
+
 def test_url_prefix_moves_the_language_to_script_name() -> None:
     app = i18nkit.LocaleMiddleware(view, languages=SITE, prefix=True)
     response = call(app, "/fr/polls/", **{"Accept-Language": "de"})
     assert response.text == "fr|/fr|/polls/|Saisissez un nombre."
     assert "Vary" not in response.headers
     assert response.headers["Content-Language"] == "fr"
-    assert call(app, "/pt-br").text == "pt-br|/pt-br|/|Enter a number."
+    assert call(app, "/pt-br").text == "pt-br|/pt-br|/|Informe um número."
 
 
 def test_url_prefix_redirects_unprefixed_urls() -> None:
@@ -131,7 +139,7 @@ def test_concurrent_requests_each_in_their_language() -> None:
     for t in threads:
         t.join()
     for i, lang in enumerate(langs):
-        expected = "Saisissez un nombre." if lang == "fr" else "Enter a number."
+        expected = ENTER_A_NUMBER[lang]
         assert out[i] == f"{lang}||/polls/|{expected}"
 
 

@@ -37,6 +37,7 @@ import webob
 
 from manouche.authkit._cookies import set_cookie
 from manouche.authkit._crypto import RANDOM_STRING_CHARS, constant_time_compare, get_random_string
+from manouche.authkit._i18n import gettext
 from manouche.httpkit import (
     BaseMiddleware,
     DisallowedHost,
@@ -178,12 +179,12 @@ def csrf_input(request: webob.Request, field_name: str = "csrfmiddlewaretoken") 
 
 
 _FAILURE_PAGE = """<!doctype html>
-<html lang="en">
+<html>
 <head><meta charset="utf-8"><meta name="robots" content="NONE,NOARCHIVE">
-<title>403 Forbidden</title></head>
+<title>403 {forbidden}</title></head>
 <body>
-<h1>Forbidden (403)</h1>
-<p>CSRF verification failed. Request aborted.</p>
+<h1>{forbidden} (403)</h1>
+<p>{failed}</p>
 <p>Reason: {reason}</p>
 {advice}
 </body>
@@ -211,7 +212,12 @@ def csrf_failure(request: webob.Request, reason: str = "") -> webob.Response:
         advice = _NO_REFERER_ADVICE
     elif reason == REASON_NO_CSRF_COOKIE:
         advice = _NO_COOKIE_ADVICE
-    body = _FAILURE_PAGE.format(reason=html.escape(reason), advice=advice)
+    body = _FAILURE_PAGE.format(
+        forbidden=html.escape(gettext("Forbidden")),
+        failed=html.escape(gettext("CSRF verification failed. Request aborted.")),
+        reason=html.escape(reason),
+        advice=advice,
+    )
     return webob.Response(body=body.encode(), status=403, content_type="text/html", charset="utf-8")
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from manouche.formkit._i18n import gettext_noop
 from manouche.formkit._messages import Message, Plural, resolve
 from manouche.formkit.exceptions import ValidationError
 from manouche.formkit.fields import BooleanField, IntegerField
@@ -99,8 +100,10 @@ class BaseFormSet(RenderableMixin):
     ordering_widget: type[Widget] = NumberInput
     default_error_messages: dict[str, Message] = {
         "missing_management_form": (
-            "ManagementForm data is missing or has been tampered with. Missing fields: "
-            "%(field_names)s. You may need to file a bug report if the issue persists."
+            gettext_noop(
+                "ManagementForm data is missing or has been tampered with. Missing fields: "
+                "%(field_names)s. You may need to file a bug report if the issue persists."
+            )
         ),
         "too_many_forms": Plural(
             "Please submit at most %(num)d form.", "Please submit at most %(num)d forms.", "num"

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from manouche.formkit import fields as f
+from manouche.formkit._i18n import gettext_noop
 from manouche.formkit._modelmeta import Data, describe, manager_queryset, sqlalchemy
 from manouche.formkit.validators import ProhibitNullCharactersValidator
 from manouche.formkit.widgets import (
@@ -45,7 +46,9 @@ class ModelChoiceField(f.ChoiceField):
     """
 
     default_error_messages = {
-        "invalid_choice": "Select a valid choice. That choice is not one of the available choices."
+        "invalid_choice": gettext_noop(
+            "Select a valid choice. That choice is not one of the available choices."
+        )
     }
 
     def __init__(
@@ -273,9 +276,11 @@ class ModelMultipleChoiceField(ModelChoiceField):
     widget = SelectMultiple
     hidden_widget = MultipleHiddenInput
     default_error_messages = {
-        "invalid_list": "Enter a list of values.",
-        "invalid_choice": "Select a valid choice. %(value)s is not one of the available choices.",
-        "invalid_pk_value": "“%(pk)s” is not a valid value.",
+        "invalid_list": gettext_noop("Enter a list of values."),
+        "invalid_choice": gettext_noop(
+            "Select a valid choice. %(value)s is not one of the available choices."
+        ),
+        "invalid_pk_value": gettext_noop("“%(pk)s” is not a valid value."),
     }
 
     def __init__(self, model: Any = None, **kwargs: Any) -> None:

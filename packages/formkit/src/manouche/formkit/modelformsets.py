@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from manouche.formkit import fields as f
+from manouche.formkit._i18n import gettext_noop
 from manouche.formkit._modelmeta import (
     Data,
     ModelField,
@@ -448,7 +449,7 @@ class InlineForeignKeyField(f.Field):
 
     widget = HiddenInput
     default_error_messages = {
-        "invalid_choice": "The inline value did not match the parent instance."
+        "invalid_choice": gettext_noop("The inline value did not match the parent instance.")
     }
 
     def __init__(self, parent_instance: Any, **kwargs: Any) -> None:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
+from manouche.formkit import _i18n
+from manouche.formkit._i18n import gettext_noop
 from manouche.formkit.files import wrap_upload
 from manouche.formkit.media import Media, MediaDefiningClass
 from manouche.formkit.translation import gettext
@@ -142,9 +144,15 @@ class Widget(metaclass=MediaDefiningClass):
         return self.input_type == "hidden"
 
     def format_value(self, value: Any) -> Any:
-        """The value as it appears in HTML, ``None`` for no value."""
+        """The value as it appears in HTML, ``None`` for no value.
+
+        A localized widget (a field's ``localize=True``) shows numbers and
+        dates in the active language's notation when i18nkit is installed.
+        """
         if value is None or value == "":
             return None
+        if self.is_localized:
+            value = _i18n.localize_input(value)
         return str(value)
 
     def build_attrs(
@@ -349,9 +357,9 @@ class FileInput(Input):
 class ClearableFileInput(FileInput):
     """A file input that shows the current file and offers to clear it."""
 
-    clear_checkbox_label = "Clear"
-    initial_text = "Currently"
-    input_text = "Change"
+    clear_checkbox_label = gettext_noop("Clear")
+    initial_text = gettext_noop("Currently")
+    input_text = gettext_noop("Change")
     checked = False
 
     def clear_checkbox_name(self, name: str) -> str:
@@ -442,6 +450,8 @@ class DateTimeBaseInput(TextInput):
 
     def format_value(self, value: Any) -> Any:
         if isinstance(value, (datetime.date, datetime.time)):
+            if self.is_localized and not self.format:
+                return str(_i18n.localize_input(value))
             return value.strftime(self.format or self.format_default)
         if value is None or value == "":
             return None
@@ -698,7 +708,14 @@ class NullBooleanSelect(Select):
     """Unknown / Yes / No, for a NullBooleanField."""
 
     def __init__(self, attrs: Mapping[str, Any] | None = None) -> None:
-        super().__init__(attrs, [("unknown", "Unknown"), ("true", "Yes"), ("false", "No")])
+        super().__init__(
+            attrs,
+            [
+                ("unknown", gettext_noop("Unknown")),
+                ("true", gettext_noop("Yes")),
+                ("false", gettext_noop("No")),
+            ],
+        )
 
     def format_value(self, value: Any) -> Any:
         mapping = {True: "true", False: "false", "true": "true", "false": "false"}
@@ -926,18 +943,18 @@ class SplitHiddenDateTimeWidget(SplitDateTimeWidget):
 
 
 _MONTHS = {
-    1: "January",
-    2: "February",
-    3: "March",
-    4: "April",
-    5: "May",
-    6: "June",
-    7: "July",
-    8: "August",
-    9: "September",
-    10: "October",
-    11: "November",
-    12: "December",
+    1: gettext_noop("January"),
+    2: gettext_noop("February"),
+    3: gettext_noop("March"),
+    4: gettext_noop("April"),
+    5: gettext_noop("May"),
+    6: gettext_noop("June"),
+    7: gettext_noop("July"),
+    8: gettext_noop("August"),
+    9: gettext_noop("September"),
+    10: gettext_noop("October"),
+    11: gettext_noop("November"),
+    12: gettext_noop("December"),
 }
 _PSEUDO_ISO_DATE = re.compile(r"(\d{4}|0)-(\d\d?)-(\d\d?)$")
 

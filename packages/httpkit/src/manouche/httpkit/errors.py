@@ -23,6 +23,8 @@ from urllib.parse import parse_qsl, unquote_plus
 
 import webob
 
+from manouche.httpkit._i18n import gettext, gettext_noop
+
 if TYPE_CHECKING:
     from manouche.httpkit.types import ErrorHandler
 
@@ -36,12 +38,12 @@ __all__ = [
 ]
 
 _REASONS = {
-    400: "Bad Request",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    413: "Content Too Large",
-    500: "Server Error",
+    400: gettext_noop("Bad Request"),
+    403: gettext_noop("Forbidden"),
+    404: gettext_noop("Not Found"),
+    405: gettext_noop("Method Not Allowed"),
+    413: gettext_noop("Content Too Large"),
+    500: gettext_noop("Server Error"),
 }
 
 #: Names whose values the debug page never shows (Django's
@@ -78,8 +80,8 @@ def redact_query(query: str) -> str:
 
 
 def _plain_page(status: int, detail: str | None = None) -> webob.Response:
-    reason = _REASONS.get(status, "Error")
-    title = f"{reason} ({status})"
+    reason = gettext(_REASONS.get(status, gettext_noop("Error")))
+    title = html.escape(f"{reason} ({status})")
     body = f"<!doctype html>\n<title>{title}</title>\n<h1>{title}</h1>\n"
     if detail:
         body += f"<p>{html.escape(detail)}</p>\n"

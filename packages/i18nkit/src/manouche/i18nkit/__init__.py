@@ -4,6 +4,7 @@ Django's ``django.utils.translation`` and ``django.utils.formats`` names, as a
 library: see the README.
 """
 
+from manouche.i18nkit import timezone
 from manouche.i18nkit.catalogs import DEFAULT_DOMAIN, Catalogs, to_language, to_locale
 from manouche.i18nkit.commands import CompileError, compile_catalog, compilemessages
 from manouche.i18nkit.formats import (
@@ -28,6 +29,7 @@ from manouche.i18nkit.lazy import (
     npgettext_lazy,
     pgettext_lazy,
 )
+from manouche.i18nkit.messages import extract_messages, makemessages
 from manouche.i18nkit.middleware import (
     LANGUAGE_COOKIE_NAME,
     LocaleMiddleware,
@@ -38,8 +40,11 @@ from manouche.i18nkit.negotiation import (
     get_supported_language_variant,
     parse_accept_lang_header,
 )
+from manouche.i18nkit.timezone import TimezoneMiddleware, localtime
 from manouche.i18nkit.translation import (
+    ActiveTranslations,
     activate,
+    active_translations,
     deactivate,
     deactivate_all,
     dgettext,
@@ -55,15 +60,19 @@ from manouche.i18nkit.translation import (
     pgettext,
     set_catalogs,
 )
+from manouche.i18nkit.views import is_safe_redirect, set_language, translate_url
 
 __all__ = [
+    "ActiveTranslations",
     "DEFAULT_DOMAIN",
     "LANGUAGE_COOKIE_NAME",
     "Catalogs",
+    "TimezoneMiddleware",
     "CompileError",
     "LazyString",
     "LocaleMiddleware",
     "activate",
+    "active_translations",
     "compile_catalog",
     "compilemessages",
     "date_format",
@@ -71,6 +80,7 @@ __all__ = [
     "deactivate",
     "deactivate_all",
     "dgettext",
+    "extract_messages",
     "format_currency",
     "format_percent",
     "get_catalogs",
@@ -80,11 +90,14 @@ __all__ = [
     "get_language_from_request",
     "get_language_info",
     "get_supported_language_variant",
+    "is_safe_redirect",
     "gettext",
     "gettext_lazy",
     "gettext_noop",
     "localize",
+    "localtime",
     "localize_input",
+    "makemessages",
     "ngettext",
     "ngettext_lazy",
     "npgettext",
@@ -99,8 +112,11 @@ __all__ = [
     "pgettext",
     "pgettext_lazy",
     "set_catalogs",
+    "set_language",
     "time_format",
+    "timezone",
     "to_language",
     "to_locale",
+    "translate_url",
     "unlocalize",
 ]

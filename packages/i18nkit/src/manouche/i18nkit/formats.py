@@ -22,6 +22,7 @@ from babel import numbers as babel_numbers
 
 from manouche.i18nkit import translation
 from manouche.i18nkit.catalogs import babel_locale
+from manouche.i18nkit.timezone import get_active_timezone
 from manouche.i18nkit.translation import gettext
 
 __all__ = [
@@ -99,7 +100,7 @@ def date_format(
 ) -> str:
     """A date in the active language: a CLDR width (``short`` ... ``full``) or a CLDR pattern."""
     if isinstance(value, datetime.datetime):
-        value = value.date()
+        value = _in_active_zone(value).date()
     locale = get_locale(language)
     return _date_pattern(locale, format).apply(value, locale)
 
@@ -121,15 +122,34 @@ def time_format(
     *,
     language: str | None = None,
 ) -> str:
-    """A time of day in the active language (``13:05:00`` / ``1:05:00 PM``)."""
-    return babel_dates.format_time(value, format=format, locale=get_locale(language))
+    """A time of day in the active language (``13:05:00`` / ``1:05:00 PM``).
+
+    An aware datetime is shown in the active time zone when one is active.
+    """
+    return babel_dates.format_time(
+        _in_active_zone(value), format=format, locale=get_locale(language)
+    )
 
 
 def datetime_format(
     value: datetime.datetime, format: Width | str = "medium", *, language: str | None = None
 ) -> str:
-    """A date and time in the active language, in the value's own time zone."""
-    return babel_dates.format_datetime(value, format=format, locale=get_locale(language))
+    """A date and time in the active language.
+
+    An aware datetime is shown in the active time zone
+    (:func:`manouche.i18nkit.timezone.activate`, ``TimezoneMiddleware``) when
+    one is active, else in its own zone; a naive one as it is.
+    """
+    return babel_dates.format_datetime(
+        _in_active_zone(value), format=format, locale=get_locale(language)
+    )
+
+
+def _in_active_zone(value: Any) -> Any:
+    zone = get_active_timezone()
+    if zone is not None and isinstance(value, datetime.datetime) and value.utcoffset() is not None:
+        return value.astimezone(zone)
+    return value
 
 
 def localize(value: Any, *, language: str | None = None) -> str | Any:

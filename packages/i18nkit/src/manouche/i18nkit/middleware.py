@@ -89,10 +89,19 @@ class LocaleMiddleware:
         prefix: languages in URLs (Django's ``i18n_patterns``): ``/de/polls/``
             is served in German with ``/de`` moved from ``path_info`` to
             ``script_name``, so the application below sees ``/polls/``.
-        prefix_default_language: with ``prefix``, whether the default language
-            has a prefix too. When it has, an unprefixed URL is redirected (302)
-            to the negotiated language's prefix; when not, unprefixed URLs are
-            served in the default language.
+        prefix_default_language: with ``prefix`` or ``check_path``, whether the
+            default language has a prefix too. When it has, an unprefixed URL is
+            redirected (302) to the negotiated language's prefix; when not,
+            unprefixed URLs are served in the default language.
+        check_path: for urlmap's ``i18n_patterns`` (some routes prefixed, some
+            not): the URL's first segment, when it is one of ``languages``, is
+            the language, and the path is left as it is for the URL map to
+            match the prefix. An unprefixed URL is served in the negotiated
+            language (the default one with ``prefix_default_language=False``);
+            when that gives 404 and ``is_valid_path`` (a callable of the
+            prefixed path, such as a resolver check) does not object, the
+            response is a redirect to the prefixed URL, as Django's middleware
+            does.
 
     The response gets ``Content-Language`` (unless the view set one) and, when
     the language was negotiated from headers or cookies rather than read from
@@ -108,6 +117,8 @@ class LocaleMiddleware:
         cookie_name: str | None = LANGUAGE_COOKIE_NAME,
         prefix: bool = False,
         prefix_default_language: bool = True,
+        check_path: bool = False,
+        is_valid_path: Callable[[str], bool] | None = None,
     ) -> None:
         self.get_response = get_response
         self.languages = tuple(languages)
@@ -120,6 +131,13 @@ class LocaleMiddleware:
         self.cookie_name = cookie_name
         self.prefix = prefix
         self.prefix_default_language = prefix_default_language
+        if prefix and check_path:
+            raise ValueError(
+                "prefix=True strips the language from the URL, check_path=True leaves it for "
+                "i18n_patterns: choose one"
+            )
+        self.check_path = check_path
+        self.is_valid_path = is_valid_path
 
     def __call__(self, request: Any) -> Any:
         from_path = False
@@ -136,11 +154,29 @@ class LocaleMiddleware:
             else:
                 # Unprefixed URLs are the default language's (Django's behaviour).
                 language = self.default
+        elif self.check_path:
+            found = get_language_from_path(request.path_info, self.languages, strict=True)
+            from_path = found is not None
+            if found is not None:
+                language = found
+            elif self.prefix_default_language:
+                language = self._negotiate(request)
+            else:
+                language = self.default
         else:
             language = self._negotiate(request)
         request.language_code = language
         with translation.override(language):
             response = self.get_response(request)
+        if (
+            self.check_path
+            and not from_path
+            and self.prefix_default_language
+            and getattr(response, "status_code", None) == 404
+        ):
+            prefixed = "/" + language + request.path_info
+            if self.is_valid_path is None or self.is_valid_path(prefixed):
+                return self._redirect(request, language)
         if not from_path:
             _add_vary(response, "Accept-Language")
         if "Content-Language" not in response.headers:

@@ -25,7 +25,9 @@ from manouche.i18nkit.catalogs import (
 )
 
 __all__ = [
+    "ActiveTranslations",
     "activate",
+    "active_translations",
     "deactivate",
     "deactivate_all",
     "dgettext",
@@ -189,6 +191,36 @@ def npgettext(context: str, singular: str, plural: str, number: int) -> str:
     if t is None:
         return singular if number == 1 else plural
     return t.npgettext(context, singular, plural, number)
+
+
+class ActiveTranslations:
+    """A gettext-style object (``gettext``, ``ngettext``, ``pgettext``, ``npgettext``)
+    that translates into the language active when each method is called.
+
+    Hand it to anything that wants one translations object, such as Jinja2's
+    i18n extension (``tplkit.Environment(translations=active_translations)``):
+    every render then speaks the language of its request.
+    """
+
+    __slots__ = ()
+
+    def gettext(self, message: str) -> str:
+        return gettext(message)
+
+    def ngettext(self, singular: str, plural: str, number: int) -> str:
+        return ngettext(singular, plural, number)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return pgettext(context, message)
+
+    def npgettext(self, context: str, singular: str, plural: str, number: int) -> str:
+        return npgettext(context, singular, plural, number)
+
+    def __repr__(self) -> str:
+        return "active_translations"
+
+
+active_translations = ActiveTranslations()
 
 
 @functools.lru_cache(maxsize=256)

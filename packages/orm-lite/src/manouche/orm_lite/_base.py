@@ -21,6 +21,7 @@ from manouche.orm_lite._exceptions import (
 )
 from manouche.orm_lite._expressions import Expression
 from manouche.orm_lite._fields import NOT_PROVIDED, BigAutoField, Field
+from manouche.orm_lite._i18n import gettext
 from manouche.orm_lite._managers import BaseManager
 from manouche.orm_lite._options import Options, registry
 
@@ -743,20 +744,26 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
                 if qs.exists():
                     if len(names) == 1:
                         label = opts.get_field(names[0]).verbose_name
-                        msg = (
-                            f"{opts.verbose_name.capitalize()} with this "
-                            f"{str(label).capitalize()} already exists."
+                        error = ValidationError(
+                            gettext("%(model_name)s with this %(field_label)s already exists."),
+                            code="unique",
+                            params={
+                                "model_name": str(opts.verbose_name).capitalize(),
+                                "field_label": str(label).capitalize(),
+                            },
                         )
-                        errors.setdefault(names[0], []).append(ValidationError(msg, code="unique"))
+                        errors.setdefault(names[0], []).append(error)
                     else:
                         labels = [str(opts.get_field(n).verbose_name).capitalize() for n in names]
-                        msg = (
-                            f"{opts.verbose_name.capitalize()} with this "
-                            f"{' and '.join(labels)} already exists."
+                        error = ValidationError(
+                            gettext("%(model_name)s with this %(field_labels)s already exists."),
+                            code="unique_together",
+                            params={
+                                "model_name": str(opts.verbose_name).capitalize(),
+                                "field_labels": f" {gettext('and')} ".join(labels),
+                            },
                         )
-                        errors.setdefault(NON_FIELD_ERRORS, []).append(
-                            ValidationError(msg, code="unique_together")
-                        )
+                        errors.setdefault(NON_FIELD_ERRORS, []).append(error)
         if errors:
             raise ValidationError(errors)
 

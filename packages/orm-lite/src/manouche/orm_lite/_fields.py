@@ -16,6 +16,7 @@ from sqlalchemy.types import TypeEngine
 
 from manouche.orm_lite import _lookups as lk
 from manouche.orm_lite._exceptions import ValidationError
+from manouche.orm_lite._i18n import gettext, gettext_noop
 from manouche.orm_lite._sqltypes import (
     DateTimeType,
     DateType,
@@ -311,12 +312,14 @@ class Field(lk.RegisterLookupMixin):
         if self.choices is not None and value not in self.empty_values():
             if value not in {v for v, _ in self.flatchoices}:
                 raise ValidationError(
-                    f"Value {value!r} is not a valid choice.", code="invalid_choice"
+                    gettext("Value %(value)r is not a valid choice."),
+                    code="invalid_choice",
+                    params={"value": value},
                 )
         if value is None and not self.null:
-            raise ValidationError("This field cannot be null.", code="null")
+            raise ValidationError(gettext("This field cannot be null."), code="null")
         if not self.blank and value in self.empty_values():
-            raise ValidationError("This field cannot be blank.", code="blank")
+            raise ValidationError(gettext("This field cannot be blank."), code="blank")
 
     def run_validators(self, value: Any) -> None:
         if value in self.empty_values():
@@ -344,7 +347,9 @@ class Field(lk.RegisterLookupMixin):
 
 validate_url = URLValidator()
 
-_INVALID_DATE = "“%(value)s” value has the correct format (YYYY-MM-DD) but it is an invalid date."
+_INVALID_DATE = gettext_noop(
+    "“%(value)s” value has the correct format (YYYY-MM-DD) but it is an invalid date."
+)
 
 
 # -- concrete fields ------------------------------------------------------------
@@ -424,7 +429,9 @@ def _clean_int(field: Field, value: Any) -> int:
         return _to_int(field, value)
     except ValueError:
         raise ValidationError(
-            "“%(value)s” value must be an integer.", code="invalid", params={"value": value}
+            gettext("“%(value)s” value must be an integer."),
+            code="invalid",
+            params={"value": value},
         ) from None
 
 
@@ -518,7 +525,11 @@ class FloatField(Field):
         try:
             return float(value)
         except (TypeError, ValueError):
-            raise ValidationError(f"“{value}” value must be a float.", code="invalid") from None
+            raise ValidationError(
+                gettext("“%(value)s” value must be a float."),
+                code="invalid",
+                params={"value": value},
+            ) from None
 
 
 class DecimalField(Field):
@@ -561,7 +572,7 @@ class DecimalField(Field):
             result = None
         if result is None or not result.is_finite():
             raise ValidationError(
-                "“%(value)s” value must be a decimal number.",
+                gettext("“%(value)s” value must be a decimal number."),
                 code="invalid",
                 params={"value": value},
             )
@@ -601,7 +612,11 @@ class BooleanField(Field):
             return True
         if value in ("f", "False", "0"):
             return False
-        raise ValidationError(f"“{value}” value must be either True or False.", code="invalid")
+        raise ValidationError(
+            gettext("“%(value)s” value must be either True or False."),
+            code="invalid",
+            params={"value": value},
+        )
 
     def prep(self, value: Any) -> Any:
         try:
@@ -710,11 +725,13 @@ class GenericIPAddressField(Field):
         try:
             address = ipaddress.ip_address(str(value).strip())
         except ValueError:
-            raise ValidationError("Enter a valid IPv4 or IPv6 address.", code="invalid") from None
+            raise ValidationError(
+                gettext("Enter a valid IPv4 or IPv6 address."), code="invalid"
+            ) from None
         if self.protocol == "ipv4" and address.version != 4:
-            raise ValidationError("Enter a valid IPv4 address.", code="invalid")
+            raise ValidationError(gettext("Enter a valid IPv4 address."), code="invalid")
         if self.protocol == "ipv6" and address.version != 6:
-            raise ValidationError("Enter a valid IPv6 address.", code="invalid")
+            raise ValidationError(gettext("Enter a valid IPv6 address."), code="invalid")
         return str(address)
 
     def prep(self, value: Any) -> Any:
@@ -782,12 +799,14 @@ class DateField(_TemporalField):
                 parsed = parse_date(value.strip())
             except ValueError:
                 raise ValidationError(
-                    _INVALID_DATE, code="invalid_date", params={"value": value}
+                    gettext(_INVALID_DATE), code="invalid_date", params={"value": value}
                 ) from None
             if parsed is not None:
                 return parsed
         raise ValidationError(
-            "“%(value)s” value has an invalid date format. It must be in YYYY-MM-DD format.",
+            gettext(
+                "“%(value)s” value has an invalid date format. It must be in YYYY-MM-DD format."
+            ),
             code="invalid",
             params={"value": value},
         )
@@ -815,8 +834,10 @@ class DateTimeField(_TemporalField):
                 parsed = parse_datetime(text)
             except ValueError:
                 raise ValidationError(
-                    "“%(value)s” value has the correct format (YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ]) "
-                    "but it is an invalid date/time.",
+                    gettext(
+                        "“%(value)s” value has the correct format "
+                        "(YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ]) but it is an invalid date/time."
+                    ),
                     code="invalid_datetime",
                     params={"value": value},
                 ) from None
@@ -826,13 +847,15 @@ class DateTimeField(_TemporalField):
                 day = parse_date(text)
             except ValueError:
                 raise ValidationError(
-                    _INVALID_DATE, code="invalid_date", params={"value": value}
+                    gettext(_INVALID_DATE), code="invalid_date", params={"value": value}
                 ) from None
             if day is not None:
                 return datetime.datetime(day.year, day.month, day.day)
         raise ValidationError(
-            "“%(value)s” value has an invalid format. It must be in "
-            "YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.",
+            gettext(
+                "“%(value)s” value has an invalid format. It must be in "
+                "YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format."
+            ),
             code="invalid",
             params={"value": value},
         )
@@ -859,15 +882,19 @@ class TimeField(_TemporalField):
                 parsed = parse_time(value.strip())
             except ValueError:
                 raise ValidationError(
-                    "“%(value)s” value has the correct format (HH:MM[:ss[.uuuuuu]]) "
-                    "but it is an invalid time.",
+                    gettext(
+                        "“%(value)s” value has the correct format (HH:MM[:ss[.uuuuuu]]) "
+                        "but it is an invalid time."
+                    ),
                     code="invalid_time",
                     params={"value": value},
                 ) from None
             if parsed is not None:
                 return parsed
         raise ValidationError(
-            "“%(value)s” value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format.",
+            gettext(
+                "“%(value)s” value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format."
+            ),
             code="invalid",
             params={"value": value},
         )
@@ -895,8 +922,10 @@ class DurationField(Field):
             if parsed is not None:
                 return parsed
         raise ValidationError(
-            "“%(value)s” value has an invalid format. It must be in [DD] [[HH:]MM:]ss[.uuuuuu] "
-            "format.",
+            gettext(
+                "“%(value)s” value has an invalid format. It must be in [DD] [[HH:]MM:]ss[.uuuuuu] "
+                "format."
+            ),
             code="invalid",
             params={"value": value},
         )
@@ -931,7 +960,11 @@ class UUIDField(Field):
                 return uuid.UUID(int=value)
             return uuid.UUID(str(value))
         except ValueError:
-            raise ValidationError(f"“{value}” is not a valid UUID.", code="invalid") from None
+            raise ValidationError(
+                gettext("“%(value)s” is not a valid UUID."),
+                code="invalid",
+                params={"value": value},
+            ) from None
 
     def prep(self, value: Any) -> Any:
         try:

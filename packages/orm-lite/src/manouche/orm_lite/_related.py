@@ -11,6 +11,7 @@ from sqlalchemy.types import TypeEngine
 from manouche.orm_lite._constraints import foreign_key_name
 from manouche.orm_lite._exceptions import FieldError, ObjectDoesNotExist
 from manouche.orm_lite._fields import NOT_PROVIDED, AutoField, Field
+from manouche.orm_lite._i18n import gettext
 from manouche.orm_lite._options import registry
 
 if TYPE_CHECKING:
@@ -351,8 +352,12 @@ class ForeignKey(RelatedField):
             qs = qs.using(instance._state.db)
         if not qs.exists():
             raise ValidationError(
-                f"{self.related_model._meta.verbose_name} instance with "
-                f"{self.target_field.name} {value!r} does not exist.",
+                gettext("%(model)s instance with %(field)s %(value)r does not exist.")
+                % {
+                    "model": self.related_model._meta.verbose_name,
+                    "field": self.target_field.name,
+                    "value": value,
+                },
                 code="invalid",
             )
 

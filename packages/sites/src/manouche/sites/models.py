@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from manouche import orm_lite as models
 from manouche import signals
+from manouche.sites._i18n import gettext
 
 if TYPE_CHECKING:
     import webob
@@ -68,7 +69,7 @@ def _simple_domain_name_validator(value: str) -> None:
         return
     if any(ch.isspace() for ch in value):
         raise models.ValidationError(
-            "The domain name cannot contain any spaces or tabs.", code="invalid"
+            gettext("The domain name cannot contain any spaces or tabs."), code="invalid"
         )
 
 

@@ -1,5 +1,6 @@
 """Django's ``humanize`` library: ``intcomma``, ``intword``, ``apnumber``, ``ordinal``,
-``naturalday`` and ``naturaltime``, with Django's English output.
+``naturalday`` and ``naturaltime``, with Django's output: English, or the active
+language's when manouche-i18nkit is installed (Django's translations).
 
 Not installed by default (Django makes you ``{% load humanize %}``)::
 
@@ -20,10 +21,12 @@ keyword-only ``now`` for callers (and tests) that have their own clock.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
 
+from manouche.tplkit._i18n import gettext, gettext_noop, ngettext
 from manouche.tplkit.dateformat import format_date
 from manouche.tplkit.filters import floatformat, intcomma, ordinal
 from manouche.tplkit.library import Library
@@ -41,24 +44,33 @@ __all__ = [
 
 humanize = Library("humanize")
 
-_NBSP = "\xa0"
 
-# (power of ten, name): Django's intword_converters, in English.
-_INTWORD = (
-    (6, "million"),
-    (9, "billion"),
-    (12, "trillion"),
-    (15, "quadrillion"),
-    (18, "quintillion"),
-    (21, "sextillion"),
-    (24, "septillion"),
-    (27, "octillion"),
-    (30, "nonillion"),
-    (33, "decillion"),
-    (100, "googol"),
+# (power of ten, the message for it): Django's intword_converters.
+_INTWORD: tuple[tuple[int, Callable[[int], str]], ...] = (
+    (6, lambda n: ngettext("%(value)s million", "%(value)s million", n)),
+    (9, lambda n: ngettext("%(value)s billion", "%(value)s billion", n)),
+    (12, lambda n: ngettext("%(value)s trillion", "%(value)s trillion", n)),
+    (15, lambda n: ngettext("%(value)s quadrillion", "%(value)s quadrillion", n)),
+    (18, lambda n: ngettext("%(value)s quintillion", "%(value)s quintillion", n)),
+    (21, lambda n: ngettext("%(value)s sextillion", "%(value)s sextillion", n)),
+    (24, lambda n: ngettext("%(value)s septillion", "%(value)s septillion", n)),
+    (27, lambda n: ngettext("%(value)s octillion", "%(value)s octillion", n)),
+    (30, lambda n: ngettext("%(value)s nonillion", "%(value)s nonillion", n)),
+    (33, lambda n: ngettext("%(value)s decillion", "%(value)s decillion", n)),
+    (100, lambda n: ngettext("%(value)s googol", "%(value)s googol", n)),
 )
 
-_AP_NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_AP_NUMBERS = (
+    gettext_noop("one"),
+    gettext_noop("two"),
+    gettext_noop("three"),
+    gettext_noop("four"),
+    gettext_noop("five"),
+    gettext_noop("six"),
+    gettext_noop("seven"),
+    gettext_noop("eight"),
+    gettext_noop("nine"),
+)
 
 
 def _ordinal(value: Any) -> Any:
@@ -79,10 +91,11 @@ def intword(value: Any) -> Any:
         return value
     if abs(number) < 1_000_000:
         return number
-    for exponent, name in _INTWORD:
+    for exponent, message in _INTWORD:
         large = 10**exponent
         if abs(number) < large * 1000:
-            return f"{floatformat(number / large, 1)} {name}"
+            rounded = number / large
+            return message(round(rounded)) % {"value": floatformat(rounded, 1)}
     return number
 
 
@@ -95,7 +108,7 @@ def apnumber(value: Any) -> Any:
         return value
     if not 0 < number < 10:
         return number
-    return Markup(_AP_NUMBERS[number - 1])
+    return Markup(gettext(_AP_NUMBERS[number - 1]))
 
 
 @humanize.filter
@@ -118,16 +131,16 @@ def naturalday(value: Any, arg: str | None = None, *, now: dt.datetime | None = 
         today = now.date()
     delta = (day - today).days
     if delta == 0:
-        return "today"
+        return gettext("today")
     if delta == 1:
-        return "tomorrow"
+        return gettext("tomorrow")
     if delta == -1:
-        return "yesterday"
+        return gettext("yesterday")
     return format_date(day, arg)
 
 
-def _count(count: int, one: str, many: str) -> str:
-    return one if count == 1 else f"{count}{_NBSP}{many}"
+def _count(message: str, count: int) -> str:
+    return message % {"count": count}
 
 
 @humanize.filter
@@ -147,21 +160,27 @@ def naturaltime(value: Any, *, now: dt.datetime | None = None) -> Any:
     if value < now:
         delta = now - value
         if delta.days != 0:
-            return f"{timesince(value, now)} ago"
+            return gettext("%(delta)s ago") % {"delta": timesince(value, now)}
         if delta.seconds == 0:
-            return "now"
+            return gettext("now")
         if delta.seconds < 60:
-            return _count(delta.seconds, "a second ago", "seconds ago")
+            count = delta.seconds
+            return _count(ngettext("a second ago", "%(count)s\xa0seconds ago", count), count)
         if delta.seconds // 60 < 60:
-            return _count(delta.seconds // 60, "a minute ago", "minutes ago")
-        return _count(delta.seconds // 3600, "an hour ago", "hours ago")
+            count = delta.seconds // 60
+            return _count(ngettext("a minute ago", "%(count)s\xa0minutes ago", count), count)
+        count = delta.seconds // 3600
+        return _count(ngettext("an hour ago", "%(count)s\xa0hours ago", count), count)
     delta = value - now
     if delta.days != 0:
-        return f"{timeuntil(value, now)} from now"
+        return gettext("%(delta)s from now") % {"delta": timeuntil(value, now)}
     if delta.seconds == 0:
-        return "now"
+        return gettext("now")
     if delta.seconds < 60:
-        return _count(delta.seconds, "a second from now", "seconds from now")
+        count = delta.seconds
+        return _count(ngettext("a second from now", "%(count)s\xa0seconds from now", count), count)
     if delta.seconds // 60 < 60:
-        return _count(delta.seconds // 60, "a minute from now", "minutes from now")
-    return _count(delta.seconds // 3600, "an hour from now", "hours from now")
+        count = delta.seconds // 60
+        return _count(ngettext("a minute from now", "%(count)s\xa0minutes from now", count), count)
+    count = delta.seconds // 3600
+    return _count(ngettext("an hour from now", "%(count)s\xa0hours from now", count), count)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from manouche.tplkit._i18n import gettext, ngettext
+
 __all__ = ["timesince", "timeuntil"]
 
 _UNITS = ("year", "month", "week", "day", "hour", "minute")
@@ -21,7 +23,21 @@ _NBSP = "\xa0"
 
 
 def _phrase(count: int, unit: str) -> str:
-    return f"{count}{_NBSP}{unit}{'' if count == 1 else 's'}"
+    # Django's messages, in the active language when i18nkit is installed; the
+    # spaces become no-break spaces after translation, as Django's avoid_wrapping.
+    if unit == "year":
+        text = ngettext("%(num)d year", "%(num)d years", count)
+    elif unit == "month":
+        text = ngettext("%(num)d month", "%(num)d months", count)
+    elif unit == "week":
+        text = ngettext("%(num)d week", "%(num)d weeks", count)
+    elif unit == "day":
+        text = ngettext("%(num)d day", "%(num)d days", count)
+    elif unit == "hour":
+        text = ngettext("%(num)d hour", "%(num)d hours", count)
+    else:
+        text = ngettext("%(num)d minute", "%(num)d minutes", count)
+    return (text % {"num": count}).replace(" ", _NBSP)
 
 
 def _as_datetime(value: dt.date) -> dt.datetime:
@@ -92,7 +108,7 @@ def timesince(
         if counts[index] == 0:
             break
         parts.append(_phrase(counts[index], _UNITS[index]))
-    return ", ".join(parts)
+    return gettext(", ").join(parts)
 
 
 def timeuntil(d: dt.date, now: dt.date | None = None, depth: int = 2) -> str:

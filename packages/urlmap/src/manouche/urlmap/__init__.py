@@ -35,6 +35,7 @@ from manouche.urlmap.exceptions import (
     Resolver404,
     ViewDoesNotExist,
 )
+from manouche.urlmap.i18n import LanguagePrefix, i18n_patterns, is_language_prefix_patterns_used
 from manouche.urlmap.maps import URLMap
 from manouche.urlmap.patterns import (
     Mount,
@@ -54,6 +55,7 @@ __all__ = [
     "ConverterRegistry",
     "ImproperlyConfigured",
     "IntConverter",
+    "LanguagePrefix",
     "MethodNotAllowed",
     "Mount",
     "NoReverseMatch",
@@ -79,7 +81,9 @@ __all__ = [
     "get_root_urlconf",
     "get_script_prefix",
     "get_urlconf",
+    "i18n_patterns",
     "include",
+    "is_language_prefix_patterns_used",
     "mount",
     "path",
     "re_path",

@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
+from manouche.validation._i18n import gettext_noop
 from manouche.validation.exceptions import ValidationError
 from manouche.validation.messages import Message, Plural, resolve
 
@@ -70,7 +71,7 @@ class RegexValidator:
     """Valid when ``regex`` is found in ``str(value)`` (not found with ``inverse_match``)."""
 
     regex: re.Pattern[str] | str = ""
-    message: Message = "Enter a valid value."
+    message: Message = gettext_noop("Enter a valid value.")
     code = "invalid"
     inverse_match = False
     flags = 0
@@ -184,7 +185,7 @@ _ASCII_DOMAIN = re.compile(
 class DomainNameValidator(RegexValidator):
     """A DNS domain name with a top-level domain, IDNA labels accepted unless told."""
 
-    message = "Enter a valid domain name."
+    message = gettext_noop("Enter a valid domain name.")
     max_length = 255
 
     def __init__(self, *, accept_idna: bool = True, **kwargs: Any) -> None:
@@ -207,7 +208,7 @@ class DomainNameValidator(RegexValidator):
 class URLValidator(RegexValidator):
     """An absolute URL with one of ``schemes``, a valid host, optional port and path."""
 
-    message = "Enter a valid URL."
+    message = gettext_noop("Enter a valid URL.")
     schemes: Sequence[str] = ("http", "https", "ftp", "ftps")
     max_length = MAX_URL_LENGTH
 
@@ -388,7 +389,7 @@ def _dot_atom(user: str) -> bool:
 class EmailValidator:
     """``local@domain``: a dot-atom or quoted local part, a domain or ``[IP]``."""
 
-    message: Message = "Enter a valid email address."
+    message: Message = gettext_noop("Enter a valid email address.")
     code = "invalid"
     domain_allowlist: Sequence[str] = ("localhost",)
 
@@ -445,7 +446,7 @@ validate_email = EmailValidator()
 #: Validates an ASCII slug (letters, digits, underscores, hyphens), code ``"invalid"``.
 validate_slug = RegexValidator(
     re.compile(r"^[-a-zA-Z0-9_]+\Z"),
-    "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
+    gettext_noop("Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."),
     "invalid",
 )
 
@@ -453,14 +454,16 @@ validate_slug = RegexValidator(
 #: code ``"invalid"``.
 validate_unicode_slug = RegexValidator(
     re.compile(r"^[-\w]+\Z"),
-    "Enter a valid “slug” consisting of Unicode letters, numbers, underscores, or hyphens.",
+    gettext_noop(
+        "Enter a valid “slug” consisting of Unicode letters, numbers, underscores, or hyphens."
+    ),
     "invalid",
 )
 
 #: Validates that a value is written as a whole number (an optional ``-``, then digits);
 #: :func:`~manouche.validation.validate_integer` calls it.
 integer_validator = RegexValidator(
-    re.compile(r"^-?\d+\Z"), message="Enter a valid integer.", code="invalid"
+    re.compile(r"^-?\d+\Z"), message=gettext_noop("Enter a valid integer."), code="invalid"
 )
 
 
@@ -510,7 +513,7 @@ def int_list_validator(
 #: Validates digits separated by commas (``"1,2,3"``), as Django's validator
 #: of the same name.
 validate_comma_separated_integer_list = int_list_validator(
-    message="Enter only digits separated by commas."
+    message=gettext_noop("Enter only digits separated by commas.")
 )
 
 
@@ -520,7 +523,7 @@ validate_comma_separated_integer_list = int_list_validator(
 class BaseValidator:
     """Compares ``clean(value)`` with ``limit_value`` (a value or a callable)."""
 
-    message: Message = "Ensure this value is %(limit_value)s (it is %(show_value)s)."
+    message: Message = gettext_noop("Ensure this value is %(limit_value)s (it is %(show_value)s).")
     code = "limit_value"
 
     def __init__(self, limit_value: Any, message: Message | None = None) -> None:
@@ -556,7 +559,7 @@ class BaseValidator:
 class MaxValueValidator(BaseValidator):
     """Fails when the value is greater than ``limit_value`` (code ``"max_value"``)."""
 
-    message = "Ensure this value is less than or equal to %(limit_value)s."
+    message = gettext_noop("Ensure this value is less than or equal to %(limit_value)s.")
     code = "max_value"
 
     def compare(self, a: Any, b: Any) -> bool:
@@ -566,7 +569,7 @@ class MaxValueValidator(BaseValidator):
 class MinValueValidator(BaseValidator):
     """Fails when the value is less than ``limit_value`` (code ``"min_value"``)."""
 
-    message = "Ensure this value is greater than or equal to %(limit_value)s."
+    message = gettext_noop("Ensure this value is greater than or equal to %(limit_value)s.")
     code = "min_value"
 
     def compare(self, a: Any, b: Any) -> bool:
@@ -576,8 +579,8 @@ class MinValueValidator(BaseValidator):
 class StepValueValidator(BaseValidator):
     """A multiple of ``limit_value``, counted from ``offset`` when given."""
 
-    message = "Ensure this value is a multiple of step size %(limit_value)s."
-    offset_message = (
+    message = gettext_noop("Ensure this value is a multiple of step size %(limit_value)s.")
+    offset_message = gettext_noop(
         "Ensure this value is a multiple of step size %(limit_value)s, starting from "
         "%(offset)s, e.g. %(offset)s, %(valid_value1)s, %(valid_value2)s, and so on."
     )
@@ -642,7 +645,7 @@ class DecimalValidator:
     """At most ``max_digits`` digits, ``decimal_places`` of them after the point."""
 
     messages: dict[str, Message] = {
-        "invalid": "Enter a number.",
+        "invalid": gettext_noop("Enter a number."),
         "max_digits": Plural(
             "Ensure that there are no more than %(max)s digit in total.",
             "Ensure that there are no more than %(max)s digits in total.",
@@ -710,7 +713,7 @@ class DecimalValidator:
 class ProhibitNullCharactersValidator:
     """Rejects values containing the NUL character (databases reject them)."""
 
-    message: Message = "Null characters are not allowed."
+    message: Message = gettext_noop("Null characters are not allowed.")
     code = "null_characters_not_allowed"
 
     def __init__(self, message: Message | None = None, code: str | None = None) -> None:
@@ -736,7 +739,7 @@ class ProhibitNullCharactersValidator:
 class FileExtensionValidator:
     """The uploaded file's name ends with one of ``allowed_extensions``."""
 
-    message: Message = (
+    message: Message = gettext_noop(
         "File extension “%(extension)s” is not allowed. "
         "Allowed extensions are: %(allowed_extensions)s."
     )

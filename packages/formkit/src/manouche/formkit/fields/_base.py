@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from manouche.formkit import validators as v
+from manouche.formkit._i18n import gettext_noop
 from manouche.formkit._messages import Message, resolve
 from manouche.formkit.exceptions import ValidationError
 from manouche.formkit.widgets import (
@@ -38,7 +39,9 @@ class Field:
     widget: Any = TextInput
     hidden_widget: type[Widget] = HiddenInput
     default_validators: Sequence[Validator] = ()
-    default_error_messages: dict[str, Message] = {"required": "This field is required."}
+    default_error_messages: dict[str, Message] = {
+        "required": gettext_noop("This field is required.")
+    }
     empty_values: tuple[Any, ...] = v.EMPTY_VALUES
     template_name: str | None = None
     bound_field_class: type[BoundField] | None = None

@@ -6,6 +6,7 @@ import copy
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from manouche.formkit._i18n import gettext_noop
 from manouche.formkit.exceptions import ValidationError
 from manouche.formkit.fields._base import Field
 from manouche.formkit.widgets import (
@@ -60,7 +61,9 @@ class ChoiceField(Field):
 
     widget = Select
     default_error_messages = {
-        "invalid_choice": "Select a valid choice. %(value)s is not one of the available choices."
+        "invalid_choice": gettext_noop(
+            "Select a valid choice. %(value)s is not one of the available choices."
+        )
     }
 
     def __init__(self, *, choices: Any = (), **kwargs: Any) -> None:
@@ -150,8 +153,10 @@ class MultipleChoiceField(ChoiceField):
     hidden_widget = MultipleHiddenInput
     widget = SelectMultiple
     default_error_messages = {
-        "invalid_choice": "Select a valid choice. %(value)s is not one of the available choices.",
-        "invalid_list": "Enter a list of values.",
+        "invalid_choice": gettext_noop(
+            "Select a valid choice. %(value)s is not one of the available choices."
+        ),
+        "invalid_list": gettext_noop("Enter a list of values."),
     }
 
     def to_python(self, value: Any) -> Any:

@@ -7,6 +7,7 @@ import warnings
 from typing import Any
 
 from manouche.formkit import validators
+from manouche.formkit._i18n import gettext_noop
 from manouche.formkit._messages import Plural
 from manouche.formkit.exceptions import ValidationError
 from manouche.formkit.fields._base import Field
@@ -27,16 +28,20 @@ class FileField(Field):
 
     widget = ClearableFileInput
     default_error_messages = {
-        "invalid": "No file was submitted. Check the encoding type on the form.",
-        "missing": "No file was submitted.",
-        "empty": "The submitted file is empty.",
+        "invalid": gettext_noop("No file was submitted. Check the encoding type on the form."),
+        "missing": gettext_noop("No file was submitted."),
+        "empty": gettext_noop("The submitted file is empty."),
         "max_length": Plural(
             "Ensure this filename has at most %(max)d character (it has %(length)d).",
             "Ensure this filename has at most %(max)d characters (it has %(length)d).",
             "max",
         ),
-        "max_size": "Ensure this file has at most %(max_size)s bytes (it has %(size)s).",
-        "contradiction": "Please either submit a file or check the clear checkbox, not both.",
+        "max_size": gettext_noop(
+            "Ensure this file has at most %(max_size)s bytes (it has %(size)s)."
+        ),
+        "contradiction": gettext_noop(
+            "Please either submit a file or check the clear checkbox, not both."
+        ),
     }
 
     def __init__(
@@ -101,8 +106,10 @@ class ImageField(FileField):
 
     default_validators = [validators.validate_image_file_extension]
     default_error_messages = {
-        "invalid_image": "Upload a valid image. The file you uploaded was either not an "
-        "image or a corrupted image.",
+        "invalid_image": gettext_noop(
+            "Upload a valid image. The file you uploaded was either not an "
+            "image or a corrupted image."
+        ),
     }
 
     def to_python(self, data: Any) -> Any:

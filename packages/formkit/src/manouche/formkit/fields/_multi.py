@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
+from manouche.formkit._i18n import gettext_noop
 from manouche.formkit.exceptions import ValidationError
 from manouche.formkit.fields._base import Field
 from manouche.formkit.fields._temporal import DateField, TimeField
@@ -46,8 +47,8 @@ class MultiValueField(Field):
     """One value made from several fields (``fields``), joined by :meth:`compress`."""
 
     default_error_messages = {
-        "invalid": "Enter a list of values.",
-        "incomplete": "Enter a complete value.",
+        "invalid": gettext_noop("Enter a list of values."),
+        "incomplete": gettext_noop("Enter a complete value."),
     }
 
     def __init__(
@@ -132,8 +133,8 @@ class SplitDateTimeField(MultiValueField):
     widget = SplitDateTimeWidget
     hidden_widget = SplitHiddenDateTimeWidget
     default_error_messages = {
-        "invalid_date": "Enter a valid date.",
-        "invalid_time": "Enter a valid time.",
+        "invalid_date": gettext_noop("Enter a valid date."),
+        "invalid_time": gettext_noop("Enter a valid time."),
     }
 
     def __init__(

@@ -7,7 +7,9 @@ import re
 from decimal import Decimal, DecimalException
 from typing import Any
 
+from manouche.formkit import _i18n
 from manouche.formkit import validators as v
+from manouche.formkit._i18n import gettext_noop
 from manouche.formkit.fields._base import Field
 from manouche.formkit.widgets import (
     NumberInput,
@@ -22,7 +24,7 @@ class IntegerField(Field):
     """A whole number; ``1.0`` is accepted as 1, ``min_value``/``max_value``/``step_size``."""
 
     widget = NumberInput
-    default_error_messages = {"invalid": "Enter a whole number."}
+    default_error_messages = {"invalid": gettext_noop("Enter a whole number.")}
 
     def __init__(
         self,
@@ -46,6 +48,8 @@ class IntegerField(Field):
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
+        if self.localize:
+            value = _i18n.delocalize_number(value)
         try:
             return int(_TRAILING_DECIMAL.sub("", str(value)))
         except (ValueError, TypeError):
@@ -66,11 +70,13 @@ class IntegerField(Field):
 class FloatField(IntegerField):
     """A finite float."""
 
-    default_error_messages = {"invalid": "Enter a number."}
+    default_error_messages = {"invalid": gettext_noop("Enter a number.")}
 
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
+        if self.localize:
+            value = _i18n.delocalize_number(value)
         try:
             return float(value)
         except (ValueError, TypeError):
@@ -91,7 +97,7 @@ class FloatField(IntegerField):
 class DecimalField(IntegerField):
     """A finite Decimal with at most ``max_digits`` and ``decimal_places``."""
 
-    default_error_messages = {"invalid": "Enter a number."}
+    default_error_messages = {"invalid": gettext_noop("Enter a number.")}
 
     def __init__(
         self,
@@ -109,6 +115,8 @@ class DecimalField(IntegerField):
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
+        if self.localize:
+            value = _i18n.delocalize_number(value)
         try:
             return Decimal(str(value))
         except DecimalException:

@@ -6,12 +6,14 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
+from manouche.formkit import _i18n
 from manouche.formkit._dates import (
     DATE_INPUT_FORMATS,
     DATETIME_INPUT_FORMATS,
     TIME_INPUT_FORMATS,
     parse_date_format,
 )
+from manouche.formkit._i18n import gettext_noop
 from manouche.formkit._messages import resolve
 from manouche.formkit.exceptions import ValidationError
 from manouche.formkit.fields._base import Field
@@ -53,7 +55,7 @@ class DateField(BaseTemporalField):
 
     widget = DateInput
     input_formats = DATE_INPUT_FORMATS
-    default_error_messages = {"invalid": "Enter a valid date."}
+    default_error_messages = {"invalid": gettext_noop("Enter a valid date.")}
 
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
@@ -62,6 +64,10 @@ class DateField(BaseTemporalField):
             return value.date()
         if isinstance(value, datetime.date):
             return value
+        if self.localize:
+            localized = _i18n.parse_localized_date(value)
+            if localized is not None:
+                return localized
         return super().to_python(value)
 
     def strptime(self, value: str, format: str) -> Any:
@@ -73,7 +79,7 @@ class TimeField(BaseTemporalField):
 
     widget = TimeInput
     input_formats = TIME_INPUT_FORMATS
-    default_error_messages = {"invalid": "Enter a valid time."}
+    default_error_messages = {"invalid": gettext_noop("Enter a valid time.")}
 
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
@@ -96,7 +102,7 @@ class DateTimeField(BaseTemporalField):
 
     widget = DateTimeInput
     input_formats = (*DATETIME_INPUT_FORMATS, *DATE_INPUT_FORMATS)
-    default_error_messages = {"invalid": "Enter a valid date/time."}
+    default_error_messages = {"invalid": gettext_noop("Enter a valid date/time.")}
 
     def __init__(self, *, timezone: datetime.tzinfo | None = None, **kwargs: Any) -> None:
         self.timezone = timezone
@@ -141,8 +147,8 @@ class DurationField(Field):
     """A timedelta from ``[D ][HH:[MM:]]SS[.ffffff]``, ISO 8601 or PostgreSQL's format."""
 
     default_error_messages = {
-        "invalid": "Enter a valid duration.",
-        "overflow": "The number of days must be between {min_days} and {max_days}.",
+        "invalid": gettext_noop("Enter a valid duration."),
+        "overflow": gettext_noop("The number of days must be between {min_days} and {max_days}."),
     }
 
     def prepare_value(self, value: Any) -> Any:

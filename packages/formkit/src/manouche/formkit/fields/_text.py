@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from manouche.formkit import validators as v
+from manouche.formkit._i18n import gettext_noop
 from manouche.formkit._messages import resolve
 from manouche.formkit.exceptions import ValidationError
 from manouche.formkit.fields._base import CharField
@@ -55,7 +56,7 @@ class URLField(CharField):
     """A URL; one typed without a scheme gets ``assume_scheme`` (``https``)."""
 
     widget = URLInput
-    default_error_messages = {"invalid": "Enter a valid URL."}
+    default_error_messages = {"invalid": gettext_noop("Enter a valid URL.")}
     default_validators = (v.URLValidator(),)
 
     def __init__(self, *, assume_scheme: str | None = None, **kwargs: Any) -> None:
@@ -95,7 +96,7 @@ class SlugField(CharField):
 class UUIDField(CharField):
     """A UUID in any of the usual spellings; cleans to ``uuid.UUID``."""
 
-    default_error_messages = {"invalid": "Enter a valid UUID."}
+    default_error_messages = {"invalid": gettext_noop("Enter a valid UUID.")}
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, uuid.UUID):
@@ -171,7 +172,7 @@ class InvalidJSONInput(str):
 class JSONField(CharField):
     """Any JSON document, parsed; ``encoder``/``decoder`` are json classes."""
 
-    default_error_messages = {"invalid": "Enter a valid JSON."}
+    default_error_messages = {"invalid": gettext_noop("Enter a valid JSON.")}
     widget = Textarea
 
     def __init__(
