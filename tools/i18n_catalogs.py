@@ -68,6 +68,14 @@ def _django_catalogs(language: str) -> Iterator[Path]:
     base = Path(django.__file__).parent
     yield base / "conf" / "locale" / language / "LC_MESSAGES" / "django.mo"
     yield from sorted(base.glob(f"contrib/*/locale/{language}/LC_MESSAGES/django.mo"))
+    # restkit keeps Django REST framework's messages (BSD-3-Clause too): its catalogs
+    # come after Django's, so a message both have keeps Django's wording.
+    try:
+        import rest_framework
+    except ImportError:
+        return
+    drf = Path(rest_framework.__file__).parent / "locale" / language / "LC_MESSAGES" / "django.mo"
+    yield drf
 
 
 def django_translations(language: str, nplurals: int) -> dict[tuple[object, str | None], object]:
@@ -244,6 +252,13 @@ def write_notice(locale: Path) -> None:
         raise SystemExit("Django's LICENSE file was not found beside the installed Django")
     text = NOTICE + licences[0].read_text(encoding="utf-8")
     (locale / "LICENSE-django.txt").write_text(text, encoding="utf-8")
+    if locale.parent.name == "restkit":
+        drf = sorted(dist.glob("djangorestframework-*.dist-info/licenses/LICENSE*"))
+        if not drf:
+            raise SystemExit("Django REST framework's licence was not found beside it")
+        notice = NOTICE.replace("Django", "Django REST framework")
+        drf_text = notice + drf[0].read_text(encoding="utf-8")
+        (locale / "LICENSE-django-rest-framework.txt").write_text(drf_text, encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
