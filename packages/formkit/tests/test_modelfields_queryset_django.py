@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import assert_html_equal
 
 from manouche import formkit
+from manouche.testsupport import assert_html_equal
 
 models = pytest.importorskip("manouche.orm_lite")
 

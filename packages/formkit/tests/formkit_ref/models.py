@@ -1,45 +1,19 @@
-"""Django twins of the orm-lite models in test_models_orm_lite.py."""
+"""Django twins of the orm-lite models of the ModelForm tests.
+
+Author, Tag and Book come from manouche-testsupport's one declaration, which
+test_models_orm_lite.py also uses for the orm-lite side."""
 
 from __future__ import annotations
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core import validators
 from django.db import models as dm
 
+from manouche.testsupport import form_reference_models
 
-class Author(dm.Model):
-    name = dm.CharField(max_length=50, unique=True, help_text="Full name")
-    email = dm.EmailField(blank=True)
-
-    class Meta:
-        app_label = "formkit_ref"
-
-    def __str__(self) -> str:
-        return str(self.name)
-
-
-class Tag(dm.Model):
-    label = dm.CharField(max_length=20)
-
-    class Meta:
-        app_label = "formkit_ref"
-
-    def __str__(self) -> str:
-        return str(self.label)
-
-
-class Book(dm.Model):
-    title = dm.CharField(max_length=100, verbose_name="book title")
-    author = dm.ForeignKey(Author, on_delete=dm.CASCADE)
-    kind = dm.CharField(max_length=1, choices=[("f", "Fiction"), ("n", "Non-fiction")])
-    pages = dm.PositiveIntegerField(default=100)
-    rating = dm.IntegerField(default=3, validators=[MinValueValidator(1), MaxValueValidator(5)])
-    price = dm.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    summary = dm.TextField(blank=True)
-    tags = dm.ManyToManyField(Tag, blank=True)
-
-    class Meta:
-        app_label = "formkit_ref"
-        unique_together = [("title", "author")]
+_shared = form_reference_models(dm, validators, app_label="formkit_ref")
+Author = _shared["Author"]
+Tag = _shared["Tag"]
+Book = _shared["Book"]
 
 
 class Profile(dm.Model):
