@@ -142,3 +142,12 @@ def test_serial_models_have_the_same_tables_on_both_sides() -> None:
     book_theirs = {f.column for f in theirs["Book"]._meta.concrete_fields}
     assert book_theirs == {c.name for c in ours["Book"].__table__.columns}
     assert ours["Author"](name="Zoë").natural_key() == ("Zoë",)
+
+
+def test_models_belong_to_the_module_named() -> None:
+    from manouche import orm_lite
+
+    found = serial_reference_models(orm_lite, app_label="ts_owned", module="my_models")
+    assert {cls.__module__ for cls in found.values()} == {"my_models"}
+    default = serial_reference_models(orm_lite, app_label="ts_default")
+    assert default["Book"].__module__ == "manouche.testsupport.models"

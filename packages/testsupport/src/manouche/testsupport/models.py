@@ -4,7 +4,9 @@ orm-lite keeps Django's names, so one declaration serves both: the functions
 take the models module (``django.db.models`` or ``manouche.orm_lite``) and
 return the classes. Django registers a model class once per app label, so call
 a function once per label on the Django side (in the reference app's
-``models.py``); orm-lite accepts a fresh label per call.
+``models.py``); orm-lite accepts a fresh label per call. ``module`` names the
+module the classes are said to belong to (their ``__module__``), for code that
+finds a module's models by scanning it (``serial``'s ``--models``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def form_reference_models(models: Any, validators: Any, *, app_label: str) -> dict[str, type]:
+def form_reference_models(
+    models: Any, validators: Any, *, app_label: str, module: str | None = None
+) -> dict[str, type]:
     """Author, Tag and Book as formkit's ModelForm tests use them: verbose names,
     choices, defaults, validators (from ``validators``: ``django.core.validators``
     or ``manouche.orm_lite``), a foreign key, a many-to-many and ``unique_together``."""
@@ -54,10 +58,12 @@ def form_reference_models(models: Any, validators: Any, *, app_label: str) -> di
             app_label = label
             unique_together = [("title", "author")]
 
-    return {"Author": Author, "Tag": Tag, "Book": Book}
+    return _owned(module, Author=Author, Tag=Tag, Book=Book)
 
 
-def serial_reference_models(models: Any, *, app_label: str = "serialtest") -> dict[str, type]:
+def serial_reference_models(
+    models: Any, *, app_label: str = "serialtest", module: str | None = None
+) -> dict[str, type]:
     """Author (with natural keys), Tag and Book with a column of every type serial
     writes: decimals, floats, dates, times, durations, UUIDs, JSON, bytes."""
     label = app_label
@@ -103,4 +109,11 @@ def serial_reference_models(models: Any, *, app_label: str = "serialtest") -> di
         class Meta:
             app_label = label
 
-    return {"Author": Author, "Tag": Tag, "Book": Book}
+    return _owned(module, Author=Author, Tag=Tag, Book=Book)
+
+
+def _owned(module: str | None, **classes: type) -> dict[str, type]:
+    if module is not None:
+        for cls in classes.values():
+            cls.__module__ = module
+    return classes

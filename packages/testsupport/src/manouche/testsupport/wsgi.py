@@ -12,8 +12,9 @@ def call_wsgi(app: Any, path: str = "/", *, host: str | None = None, **kwargs: A
 
     ``kwargs`` go to ``webob.Request.blank`` (method, headers, POST...), except
     ``body`` (the raw request body) and ``environ`` (extra environ keys, set
-    last). ``host`` sets the Host header (WebOb's default is ``localhost:80``). The body iterator is consumed
-    and closed, as a server would, so an app breaking PEP 3333 fails the call.
+    last). ``host`` sets the Host header (WebOb's default is ``localhost:80``).
+    The body iterator is consumed and closed, as a server would, so an app
+    breaking PEP 3333 fails the call.
     """
     import webob
 
