@@ -6,8 +6,8 @@ import difflib
 
 
 def _parse(html: object) -> object:
-    from django.conf import settings
-    from django.test.html import parse_html
+    from django.conf import settings  # type: ignore[import-untyped]
+    from django.test.html import parse_html  # type: ignore[import-untyped]
 
     if not settings.configured:
         from manouche.testsupport.reference import configure_django

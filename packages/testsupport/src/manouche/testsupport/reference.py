@@ -29,8 +29,8 @@ def configure_django(**overrides: Any) -> Any:
     ``RuntimeError`` naming the setting, since Django's settings cannot change once
     set up (two suites in one run must agree on the reference they share).
     """
-    import django
-    from django.conf import settings
+    import django  # type: ignore[import-untyped]
+    from django.conf import settings  # type: ignore[import-untyped]
 
     wanted = {**DEFAULTS, **overrides}
     if settings.configured:

@@ -40,7 +40,9 @@ def call_wsgi(app: Any, path: str = "/", *, host: str | None = None, **kwargs: A
     try:
         data = b"".join(iterable)
     finally:
-        iterable.close()
+        close = getattr(iterable, "close", None)
+        if close is not None:
+            close()
     response = webob.Response(status=captured["status"])
     response.app_iter = [data]
     response.headerlist = list(captured["headers"])
