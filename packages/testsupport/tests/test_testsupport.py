@@ -10,6 +10,8 @@ from manouche.testsupport import (
     assert_html_equal,
     call_wsgi,
     configure_django,
+    form_choice_models,
+    form_profile_model,
     form_reference_models,
     html_equal,
     serial_reference_models,
@@ -151,3 +153,17 @@ def test_models_belong_to_the_module_named() -> None:
     assert {cls.__module__ for cls in found.values()} == {"my_models"}
     default = serial_reference_models(orm_lite, app_label="ts_default")
     assert default["Book"].__module__ == "manouche.testsupport.models"
+
+
+@pytest.mark.parametrize("declare", [form_choice_models, form_profile_model])
+def test_the_other_form_models_match_on_both_sides(declare: Any) -> None:
+    from django.db import models as dm
+
+    from manouche import orm_lite
+
+    label = f"ts_{declare.__name__}"
+    theirs, ours = declare(dm, app_label=label), declare(orm_lite, app_label=label)
+    assert theirs.keys() == ours.keys()
+    for name in theirs:
+        django_columns = {f.column for f in theirs[name]._meta.concrete_fields}
+        assert django_columns == {c.name for c in ours[name].__table__.columns}, name

@@ -9,7 +9,12 @@ packages list it in their ``test`` extra only.
 from __future__ import annotations
 
 from manouche.testsupport.html import assert_html_equal, html_equal
-from manouche.testsupport.models import form_reference_models, serial_reference_models
+from manouche.testsupport.models import (
+    form_choice_models,
+    form_profile_model,
+    form_reference_models,
+    serial_reference_models,
+)
 from manouche.testsupport.reference import configure_django
 from manouche.testsupport.wsgi import call_wsgi
 
@@ -17,6 +22,8 @@ __all__ = [
     "assert_html_equal",
     "call_wsgi",
     "configure_django",
+    "form_choice_models",
+    "form_profile_model",
     "form_reference_models",
     "html_equal",
     "serial_reference_models",

@@ -61,6 +61,83 @@ def form_reference_models(
     return _owned(module, Author=Author, Tag=Tag, Book=Book)
 
 
+def form_choice_models(
+    models: Any, *, app_label: str, module: str | None = None
+) -> dict[str, type]:
+    """Writer, Essay and Badge as formkit's model-choice tests use them: ordering,
+    a many-to-many to the same model under a ``related_name``, a foreign key to a
+    ``to_field``."""
+    label = app_label
+
+    class Writer(models.Model):  # type: ignore[misc]
+        name = models.CharField(max_length=40, unique=True)
+        code = models.CharField(max_length=10, unique=True)
+        active = models.BooleanField(default=True)
+
+        class Meta:
+            app_label = label
+            ordering = ["name"]
+
+        def __str__(self) -> str:
+            return f"{self.name} ({self.code})"
+
+    class Essay(models.Model):  # type: ignore[misc]
+        title = models.CharField(max_length=60)
+        writer = models.ForeignKey(Writer, on_delete=models.CASCADE)
+        reviewers = models.ManyToManyField(Writer, related_name="reviewed", blank=True)
+
+        class Meta:
+            app_label = label
+            unique_together = [("title", "writer")]
+
+        def __str__(self) -> str:
+            return str(self.title)
+
+    class Badge(models.Model):  # type: ignore[misc]
+        label = models.CharField(max_length=20)
+        holder = models.ForeignKey(Writer, to_field="code", on_delete=models.CASCADE)
+
+        class Meta:
+            app_label = label
+
+    return _owned(module, Writer=Writer, Essay=Essay, Badge=Badge)
+
+
+def form_profile_model(
+    models: Any, *, app_label: str, module: str | None = None
+) -> dict[str, type]:
+    """Profile, a column of each field type formkit maps (nullable and not, choices,
+    defaults, ``auto_now_add``, a self-referencing foreign key)."""
+    label = app_label
+
+    class Profile(models.Model):  # type: ignore[misc]
+        user_name = models.CharField(max_length=30, unique=True)
+        nickname = models.CharField(max_length=20, null=True, blank=True)
+        age = models.PositiveSmallIntegerField(null=True, blank=True)
+        score = models.FloatField(default=0.5)
+        active = models.BooleanField(default=True)
+        verified = models.BooleanField(null=True)
+        level = models.IntegerField(choices=[(1, "Low"), (2, "High")], default=1)
+        joined = models.DateField(null=True, blank=True)
+        created = models.DateTimeField(auto_now_add=True)
+        last_seen = models.DateTimeField(null=True, blank=True)
+        website = models.URLField(blank=True)
+        slug = models.SlugField(max_length=40, blank=True)
+        token = models.UUIDField(null=True, blank=True)
+        ip = models.GenericIPAddressField(null=True, blank=True)
+        data = models.JSONField(default=dict, blank=True)
+        mentor = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
+        idle = models.DurationField(null=True, blank=True)
+
+        class Meta:
+            app_label = label
+
+        def __str__(self) -> str:
+            return str(self.user_name)
+
+    return _owned(module, Profile=Profile)
+
+
 def serial_reference_models(
     models: Any, *, app_label: str = "serialtest", module: str | None = None
 ) -> dict[str, type]:
