@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from manouche.testsupport import configure_django
+
 DJANGO_DB = os.path.join(tempfile.mkdtemp(prefix="authkit-parity-"), "django.sqlite3")
 SECRET = "authkit-test-secret-" + "x" * 40
 
@@ -24,25 +26,19 @@ ALL_DJANGO_HASHERS = [
 
 
 def pytest_configure() -> None:
-    import django
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(
-            SECRET_KEY=SECRET,
-            DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DJANGO_DB}},
-            INSTALLED_APPS=[
-                "django.contrib.contenttypes",
-                "django.contrib.auth",
-                "django.contrib.sessions",
-                "django.contrib.messages",
-            ],
-            PASSWORD_HASHERS=ALL_DJANGO_HASHERS,
-            USE_TZ=True,
-            DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-            ALLOWED_HOSTS=["*"],
-        )
-        django.setup()
+    configure_django(
+        SECRET_KEY=SECRET,
+        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DJANGO_DB}},
+        INSTALLED_APPS=[
+            "django.contrib.contenttypes",
+            "django.contrib.auth",
+            "django.contrib.sessions",
+            "django.contrib.messages",
+        ],
+        PASSWORD_HASHERS=ALL_DJANGO_HASHERS,
+        USE_I18N=True,
+        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+    )
 
 
 # -- databases and caches for the conformance suites --------------------------

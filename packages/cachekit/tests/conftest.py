@@ -11,6 +11,7 @@ import pytest
 
 from manouche.cachekit import Cache, create_cache
 from manouche.testkit.services import require_service
+from manouche.testsupport import configure_django
 
 BACKENDS = ["locmem", "file", "redis", "memcached"]
 
@@ -64,19 +65,10 @@ def cache(kind: str, tmp_path: Path) -> Iterator[Cache]:
 @pytest.fixture(scope="session")
 def django_settings() -> Any:
     """Django configured minimally (the behavioural reference of differential tests)."""
-    django = pytest.importorskip("django")
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(
-            DEBUG=False,
-            SECRET_KEY="differential-tests-only",
-            USE_I18N=False,
-            USE_TZ=False,
-            ALLOWED_HOSTS=["*"],
-            CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-            CACHE_MIDDLEWARE_SECONDS=600,
-            CACHE_MIDDLEWARE_KEY_PREFIX="",
-        )
-        django.setup()
-    return settings
+    pytest.importorskip("django")
+    return configure_django(
+        USE_TZ=False,
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        CACHE_MIDDLEWARE_SECONDS=600,
+        CACHE_MIDDLEWARE_KEY_PREFIX="",
+    )

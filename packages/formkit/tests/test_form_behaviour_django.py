@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import assert_html_equal
 
 from manouche import formkit
+from manouche.testsupport import assert_html_equal
 
 MODULES = ["django", "formkit"]
 

@@ -6,9 +6,9 @@ import datetime
 from typing import Any
 
 import pytest
-from conftest import assert_html_equal
 
 from manouche import formkit
+from manouche.testsupport import assert_html_equal
 
 CHOICES = [("", "---------"), ("py", "Python"), ("Compiled", [("c", "C"), ("rs", "Rust & co")])]
 

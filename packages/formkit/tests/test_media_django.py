@@ -6,9 +6,9 @@ import warnings
 from typing import Any
 
 import pytest
-from conftest import assert_html_equal
 
 from manouche import formkit
+from manouche.testsupport import assert_html_equal
 
 LISTS: list[list[list[str]]] = [
     [["/a.js", "/b.js"], ["/b.js", "/c.js"]],

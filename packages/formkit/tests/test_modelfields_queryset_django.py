@@ -13,45 +13,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import assert_html_equal
 
 from manouche import formkit
+from manouche.testsupport import assert_html_equal, form_choice_models
 
 models = pytest.importorskip("manouche.orm_lite")
 
 
-class Writer(models.Model):
-    name = models.CharField(max_length=40, unique=True)
-    code = models.CharField(max_length=10, unique=True)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        app_label = "formkit_qs"
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
-
-
-class Essay(models.Model):
-    title = models.CharField(max_length=60)
-    writer = models.ForeignKey(Writer, on_delete=models.CASCADE)
-    reviewers = models.ManyToManyField(Writer, related_name="reviewed", blank=True)
-
-    class Meta:
-        app_label = "formkit_qs"
-        unique_together = [("title", "writer")]
-
-    def __str__(self) -> str:
-        return str(self.title)
-
-
-class Badge(models.Model):
-    label = models.CharField(max_length=20)
-    holder = models.ForeignKey(Writer, to_field="code", on_delete=models.CASCADE)
-
-    class Meta:
-        app_label = "formkit_qs"
+_choice = form_choice_models(models, app_label="formkit_qs", module=__name__)
+Writer = _choice["Writer"]
+Essay = _choice["Essay"]
+Badge = _choice["Badge"]
 
 
 WRITERS = [

@@ -13,9 +13,9 @@ import itertools
 from typing import Any
 
 import pytest
-from conftest import assert_html_equal
 
 from manouche import formkit
+from manouche.testsupport import assert_html_equal, form_reference_models
 
 models = pytest.importorskip("manouche.orm_lite")
 
@@ -23,44 +23,7 @@ _counter = itertools.count()
 
 
 def _orm_lite_models() -> dict[str, Any]:
-    label = f"fk{next(_counter)}"
-
-    class Author(models.Model):
-        name = models.CharField(max_length=50, unique=True, help_text="Full name")
-        email = models.EmailField(blank=True)
-
-        class Meta:
-            app_label = label
-
-        def __str__(self) -> str:
-            return str(self.name)
-
-    class Tag(models.Model):
-        label = models.CharField(max_length=20)
-
-        class Meta:
-            app_label = label
-
-        def __str__(self) -> str:
-            return str(self.label)
-
-    class Book(models.Model):
-        title = models.CharField(max_length=100, verbose_name="book title")
-        author = models.ForeignKey(Author, on_delete=models.CASCADE)
-        kind = models.CharField(max_length=1, choices=[("f", "Fiction"), ("n", "Non-fiction")])
-        pages = models.PositiveIntegerField(default=100)
-        rating = models.IntegerField(
-            default=3, validators=[models.MinValueValidator(1), models.MaxValueValidator(5)]
-        )
-        price = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-        summary = models.TextField(blank=True)
-        tags = models.ManyToManyField(Tag, blank=True)
-
-        class Meta:
-            app_label = label
-            unique_together = [("title", "author")]
-
-    return {"Author": Author, "Tag": Tag, "Book": Book}
+    return form_reference_models(models, models, app_label=f"fk{next(_counter)}")
 
 
 @pytest.fixture(scope="module")

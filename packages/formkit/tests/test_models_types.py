@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import assert_html_equal
 
 from manouche import formkit
+from manouche.testsupport import assert_html_equal, form_profile_model
 
 models = pytest.importorskip("manouche.orm_lite")
 
@@ -22,30 +22,7 @@ def pair(dj: Any, tmp_path_factory: Any) -> Iterator[tuple[Any, Any, Any]]:
     except RuntimeError:
         pytest.skip("Django was configured without the formkit_ref reference app")
 
-    class Profile(models.Model):
-        user_name = models.CharField(max_length=30, unique=True)
-        nickname = models.CharField(max_length=20, null=True, blank=True)
-        age = models.PositiveSmallIntegerField(null=True, blank=True)
-        score = models.FloatField(default=0.5)
-        active = models.BooleanField(default=True)
-        verified = models.BooleanField(null=True)
-        level = models.IntegerField(choices=[(1, "Low"), (2, "High")], default=1)
-        joined = models.DateField(null=True, blank=True)
-        created = models.DateTimeField(auto_now_add=True)
-        last_seen = models.DateTimeField(null=True, blank=True)
-        website = models.URLField(blank=True)
-        slug = models.SlugField(max_length=40, blank=True)
-        token = models.UUIDField(null=True, blank=True)
-        ip = models.GenericIPAddressField(null=True, blank=True)
-        data = models.JSONField(default=dict, blank=True)
-        mentor = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
-        idle = models.DurationField(null=True, blank=True)
-
-        class Meta:
-            app_label = "fktypes"
-
-        def __str__(self) -> str:
-            return str(self.user_name)
+    Profile = form_profile_model(models, app_label="fktypes")["Profile"]
 
     with connection.schema_editor() as editor:
         editor.create_model(DjangoProfile)

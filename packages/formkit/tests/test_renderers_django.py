@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import assert_html_equal
 
 from manouche import formkit
 from manouche.formkit.renderers import Jinja2Renderer, PythonRenderer, TemplateDoesNotExist
+from manouche.testsupport import assert_html_equal
 
 
 def sample_form(forms: Any, **kwargs: Any) -> Any:

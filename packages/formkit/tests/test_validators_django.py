@@ -159,7 +159,7 @@ def test_split_datetime_field_like_django(dj: Any, required: bool) -> None:
 
 
 def test_split_datetime_in_a_form_like_django(dj: Any) -> None:
-    from conftest import assert_html_equal
+    from manouche.testsupport import assert_html_equal
 
     class Ours(formkit.Form):
         when = formkit.SplitDateTimeField()

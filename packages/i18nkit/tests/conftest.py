@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from manouche import i18nkit
+from manouche.testsupport import configure_django
 
 
 @pytest.fixture
@@ -35,12 +36,8 @@ def _fresh_language() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def django_trans() -> object:
     """Django's trans_real with default settings (all its languages), or skip without Django."""
-    django = pytest.importorskip("django")
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(USE_I18N=True, LANGUAGE_CODE="en-us")
-        django.setup()
+    pytest.importorskip("django")
+    configure_django(USE_I18N=True, LANGUAGE_CODE="en-us")
     from django.utils.translation import trans_real
 
     return trans_real

@@ -11,6 +11,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from manouche import i18nkit
+from manouche.testsupport import configure_django
 
 NUMBERS = [
     (Decimal("1234567.891"), None, False),
@@ -35,12 +36,8 @@ DJANGO_AGREES = [
 
 @pytest.fixture(scope="module")
 def django_formats():
-    django = pytest.importorskip("django")
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(USE_I18N=True, LANGUAGE_CODE="en-us")
-        django.setup()
+    pytest.importorskip("django")
+    configure_django(USE_I18N=True, LANGUAGE_CODE="en-us")
     from django.utils import formats, translation
 
     return formats, translation

@@ -10,22 +10,19 @@ from typing import Any
 
 import pytest
 
+from manouche.testsupport import configure_django
+
 DJANGO_DB = os.path.join(tempfile.mkdtemp(prefix="orm-lite-parity-"), "django.sqlite3")
 BACKENDS = ["sqlite", "postgresql", "mariadb"]
 
 
 def pytest_configure() -> None:
-    import django
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(
-            DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DJANGO_DB}},
-            INSTALLED_APPS=["tests.djparity.apps.ParityConfig"],
-            USE_TZ=False,
-            DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
-        )
-        django.setup()
+    configure_django(
+        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DJANGO_DB}},
+        INSTALLED_APPS=["tests.djparity.apps.ParityConfig"],
+        USE_TZ=False,
+        USE_I18N=True,
+    )
 
 
 def url_for(

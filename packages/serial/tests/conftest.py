@@ -13,33 +13,23 @@ from typing import Any
 
 import pytest
 
+from manouche.testsupport import configure_django
+
 TABLES = ["serialtest_author", "serialtest_tag", "serialtest_book", "serialtest_book_tags"]
 THROUGH = "serialtest_book_tags"
 
 
 def _configure(tmp: Path) -> None:
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(
-            DATABASES={
-                "default": {
-                    "ENGINE": "django.db.backends.sqlite3",
-                    "NAME": str(tmp / "django.sqlite3"),
-                },
-                "other": {
-                    "ENGINE": "django.db.backends.sqlite3",
-                    "NAME": str(tmp / "other.sqlite3"),
-                },
+    configure_django(
+        DATABASES={
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(tmp / "django.sqlite3"),
             },
-            INSTALLED_APPS=["serial_djapp.apps.SerialTestConfig"],
-            USE_TZ=True,
-            TIME_ZONE="UTC",
-            DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
-        )
-    import django
-
-    django.setup()
+            "other": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp / "other.sqlite3")},
+        },
+        INSTALLED_APPS=["serial_djapp.apps.SerialTestConfig"],
+    )
 
 
 def _fill() -> None:

@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import pytest
 
+from manouche.testsupport import configure_django
+
 
 def _configure() -> None:
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(
-            USE_TZ=True,
-            TIME_ZONE="UTC",
-            USE_I18N=True,
-            LANGUAGE_CODE="en",
-            LANGUAGES=[("en", "English"), ("fr", "French"), ("de", "German")],
-            ALLOWED_HOSTS=["*"],
-            INSTALLED_APPS=["django.contrib.sitemaps"],
-            TEMPLATES=[
-                {"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}
-            ],
-            ROOT_URLCONF="sitemaps_djurls",
-            DATABASES={},
-        )
-    import django
-
-    django.setup()
+    configure_django(
+        USE_I18N=True,
+        LANGUAGE_CODE="en",
+        LANGUAGES=[("en", "English"), ("fr", "French"), ("de", "German")],
+        INSTALLED_APPS=["django.contrib.sitemaps"],
+        TEMPLATES=[
+            {"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}
+        ],
+        ROOT_URLCONF="sitemaps_djurls",
+        DATABASES={},
+    )
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ from manouche.sites import (
     flatpage,
 )
 from manouche.sites._http import path_info
+from manouche.testsupport import configure_django
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -96,15 +97,7 @@ PATHS = [
 
 
 def _configure() -> None:
-    from django.conf import settings
-
-    if settings.configured:
-        return
-    settings.configure(
-        DEBUG=False,
-        ALLOWED_HOSTS=["*"],
-        SECRET_KEY="sites-tests",
-        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+    configure_django(
         INSTALLED_APPS=[
             "django.contrib.contenttypes",
             "django.contrib.auth",
@@ -131,12 +124,8 @@ def _configure() -> None:
                 },
             }
         ],
-        USE_TZ=True,
         DEFAULT_AUTO_FIELD="django.db.models.AutoField",
     )
-    import django
-
-    django.setup()
 
 
 @pytest.fixture(scope="session")

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from manouche.testsupport import configure_django
+
 
 def _configure() -> None:
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(
-            USE_TZ=True,
-            TIME_ZONE="UTC",
-            USE_I18N=False,
-            LANGUAGE_CODE="en-us",
-            ALLOWED_HOSTS=["*"],
-            INSTALLED_APPS=[],
-            DATABASES={},
-        )
-    import django
-
-    django.setup()
+    configure_django(USE_I18N=False, LANGUAGE_CODE="en-us", DATABASES={})
 
 
 @pytest.fixture(scope="session")

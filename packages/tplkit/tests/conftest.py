@@ -6,31 +6,23 @@ from typing import Any
 
 import pytest
 
+from manouche.testsupport import configure_django
 from manouche.tplkit import Environment, create_environment
 
 
 @pytest.fixture(scope="session")
 def django_settings() -> Any:
     """Django configured minimally, English, UTC (the reference of differential tests)."""
-    django = pytest.importorskip("django")
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(
-            DEBUG=False,
-            SECRET_KEY="differential-tests-only",
-            INSTALLED_APPS=["django.contrib.humanize"],
-            USE_TZ=True,
-            TIME_ZONE="UTC",
-            USE_I18N=True,
-            LANGUAGE_CODE="en-us",
-            TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates"}],
-            ROOT_URLCONF="tplkit_django_urls",
-            STATIC_URL="/static/",
-            URLIZE_ASSUME_HTTPS=False,
-        )
-        django.setup()
-    return settings
+    pytest.importorskip("django")
+    return configure_django(
+        INSTALLED_APPS=["django.contrib.humanize"],
+        USE_I18N=True,
+        LANGUAGE_CODE="en-us",
+        TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates"}],
+        ROOT_URLCONF="tplkit_django_urls",
+        STATIC_URL="/static/",
+        URLIZE_ASSUME_HTTPS=False,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from typing import Any
 
 import django.urls as dj
 import pytest
-from conftest import class_view, view_a, view_b
+from urlmap_views import class_view, view_a, view_b
 
 import manouche.urlmap as um
 

@@ -19,8 +19,8 @@ from typing import Any
 import django.urls as dj
 import pytest
 import webob.multidict
-from conftest import view_a, view_b
 from django.http import QueryDict
+from urlmap_views import view_a, view_b
 from werkzeug.datastructures import MultiDict as WerkzeugMultiDict
 
 import manouche.urlmap as um
@@ -29,7 +29,7 @@ import manouche.urlmap as um
 
 SELF_INCLUDE = """
 from {api} import include, path
-from conftest import view_a
+from urlmap_views import view_a
 app_name = "loop"
 urlpatterns = [
     path("leaf/<int:n>/", view_a, name="leaf"),
@@ -38,8 +38,8 @@ urlpatterns = [
 """
 
 HANDLERS = """
-from conftest import view_a
-handler404 = "conftest.view_b"
+from urlmap_views import view_a
+handler404 = "urlmap_views.view_b"
 handler500 = view_a
 urlpatterns = []
 """
@@ -156,9 +156,9 @@ def test_resolver_match_repr_as_django() -> None:
 @pytest.mark.parametrize(
     "lookup",
     [
-        "conftest.view_a",
-        "conftest.nope",
-        "conftest",
+        "urlmap_views.view_a",
+        "urlmap_views.nope",
+        "urlmap_views",
         "no_such_package_xyz.view",
         "os.path.nothing",
         "os.sep",

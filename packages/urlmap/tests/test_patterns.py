@@ -11,7 +11,7 @@ from typing import Any
 import django.urls as dj
 import pytest
 import webob
-from conftest import view_a, view_b
+from urlmap_views import view_a, view_b
 
 import manouche.urlmap as um
 

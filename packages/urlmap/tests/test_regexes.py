@@ -8,7 +8,7 @@ from typing import Any
 import django.urls as dj
 import pytest
 import webob
-from conftest import view_a, view_b
+from urlmap_views import view_a, view_b
 
 import manouche.urlmap as um
 from manouche.urlmap._regexes import NESTED, backtracking_degree, safe_length

@@ -9,7 +9,7 @@ from typing import Any
 import django.urls as dj
 import pytest
 import webob
-from conftest import view_a, view_b
+from urlmap_views import view_a, view_b
 
 import manouche.urlmap as um
 
@@ -58,7 +58,7 @@ def test_resolver_match_for_a_regex_with_positional_groups() -> None:
     )
     assert match.view_name == "old"
     unnamed = um.URLMap([um.path("x/", view_b)]).resolve("/x/")
-    assert unnamed.view_name == "conftest.view_b"
+    assert unnamed.view_name == "urlmap_views.view_b"
 
 
 def test_resolve_misses() -> None:

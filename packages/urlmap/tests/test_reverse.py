@@ -10,8 +10,8 @@ from typing import Any
 import django.urls as dj
 import pytest
 import webob
-from conftest import view_a, view_b
 from test_differential import REVERSES, UM_MAP
+from urlmap_views import view_a, view_b
 
 import manouche.urlmap as um
 from manouche.urlmap.base import reverse_in

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from manouche.testsupport import configure_django
+
 
 @pytest.fixture(scope="session", autouse=True)
 def django_reference() -> None:
-    import django
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(USE_I18N=False, USE_TZ=False, SECRET_KEY="validation-tests")
-        django.setup()
+    configure_django(USE_I18N=False, USE_TZ=False)
