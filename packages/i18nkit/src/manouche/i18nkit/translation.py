@@ -220,6 +220,8 @@ class ActiveTranslations:
         return "active_translations"
 
 
+#: The one :class:`ActiveTranslations`: hand it to tplkit's ``translations=`` so
+#: ``{% trans %}`` blocks render in each request's language.
 active_translations = ActiveTranslations()
 
 

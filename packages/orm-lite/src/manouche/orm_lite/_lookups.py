@@ -191,6 +191,8 @@ class Transform:
 
 
 class Exact(Lookup):
+    """``lhs = rhs`` (``IS NULL`` for ``None``), the ``exact`` lookup as an expression."""
+
     lookup_name = "exact"
 
     def as_sqlalchemy(self, lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
@@ -201,6 +203,8 @@ class Exact(Lookup):
 
 
 class GreaterThan(Lookup):
+    """``lhs > rhs``, the ``gt`` lookup as an expression (``GreaterThan(F("n"), 1)``)."""
+
     lookup_name = "gt"
 
     def as_sqlalchemy(self, lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
@@ -221,6 +225,8 @@ def _ceil_for_integers(lookup: Lookup, value: Any) -> Any:
 
 
 class GreaterThanOrEqual(Lookup):
+    """``lhs >= rhs``, the ``gte`` lookup as an expression."""
+
     lookup_name = "gte"
 
     def prep_value(self, value: Any) -> Any:
@@ -232,6 +238,8 @@ class GreaterThanOrEqual(Lookup):
 
 
 class LessThan(Lookup):
+    """``lhs < rhs``, the ``lt`` lookup as an expression."""
+
     lookup_name = "lt"
 
     def prep_value(self, value: Any) -> Any:
@@ -243,6 +251,8 @@ class LessThan(Lookup):
 
 
 class LessThanOrEqual(Lookup):
+    """``lhs <= rhs``, the ``lte`` lookup as an expression."""
+
     lookup_name = "lte"
 
     def as_sqlalchemy(self, lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
@@ -251,6 +261,8 @@ class LessThanOrEqual(Lookup):
 
 
 class In(Lookup):
+    """``lhs IN (...)``: a list (one expanding parameter) or a subquery, the ``in`` lookup."""
+
     lookup_name = "in"
 
     def prep_value(self, value: Any) -> Any:
@@ -279,6 +291,8 @@ class In(Lookup):
 
 
 class Range(Lookup):
+    """``lhs BETWEEN low AND high``, the ``range`` lookup as an expression."""
+
     lookup_name = "range"
 
     def prep_value(self, value: Any) -> Any:
@@ -291,6 +305,8 @@ class Range(Lookup):
 
 
 class IsNull(Lookup):
+    """``lhs IS NULL`` (``rhs`` true) or ``IS NOT NULL`` (false), the ``isnull`` lookup."""
+
     lookup_name = "isnull"
     prepare_rhs = False
 
@@ -339,6 +355,8 @@ class _Pattern(Lookup):
 
 
 class IExact(_Pattern):
+    """Case-insensitive equality, the ``iexact`` lookup as an expression."""
+
     lookup_name = "iexact"
     insensitive = True
     prefix = ""
@@ -354,35 +372,49 @@ class IExact(_Pattern):
 
 
 class Contains(_Pattern):
+    """``lhs LIKE '%rhs%'`` with ``%`` and ``_`` escaped, the ``contains`` lookup."""
+
     lookup_name = "contains"
 
 
 class IContains(_Pattern):
+    """Case-insensitive ``contains``, the ``icontains`` lookup as an expression."""
+
     lookup_name = "icontains"
     insensitive = True
 
 
 class StartsWith(_Pattern):
+    """``lhs LIKE 'rhs%'`` with ``%`` and ``_`` escaped, the ``startswith`` lookup."""
+
     lookup_name = "startswith"
     prefix = ""
 
 
 class IStartsWith(StartsWith):
+    """Case-insensitive ``startswith``, the ``istartswith`` lookup as an expression."""
+
     lookup_name = "istartswith"
     insensitive = True
 
 
 class EndsWith(_Pattern):
+    """``lhs LIKE '%rhs'`` with ``%`` and ``_`` escaped, the ``endswith`` lookup."""
+
     lookup_name = "endswith"
     suffix = ""
 
 
 class IEndsWith(EndsWith):
+    """Case-insensitive ``endswith``, the ``iendswith`` lookup as an expression."""
+
     lookup_name = "iendswith"
     insensitive = True
 
 
 class Regex(Lookup):
+    """A regular-expression match, the ``regex`` lookup as an expression."""
+
     lookup_name = "regex"
     prepare_rhs = False
     insensitive: ClassVar[bool] = False
@@ -400,6 +432,8 @@ class Regex(Lookup):
 
 
 class IRegex(Regex):
+    """A case-insensitive regular-expression match, the ``iregex`` lookup."""
+
     lookup_name = "iregex"
     insensitive = True
 
