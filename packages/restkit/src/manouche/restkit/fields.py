@@ -852,19 +852,9 @@ class DateField(Field):
             self.fail("datetime")
         if isinstance(value, datetime.date):
             return value
-        for fmt in self.input_formats:
-            if fmt.lower() == ISO_8601:
-                try:
-                    parsed = parse_date(value) if isinstance(value, str) else None
-                except (ValueError, TypeError):
-                    parsed = None
-            else:
-                try:
-                    parsed = datetime.datetime.strptime(value, fmt).date()
-                except (ValueError, TypeError):
-                    parsed = None
-            if parsed is not None:
-                return parsed
+        parsed = _parse_with_formats(value, self.input_formats, parse_date, "date")
+        if parsed is not None:
+            return parsed
         humanized = ", ".join(self.humanized if f == ISO_8601 else f for f in self.input_formats)
         self.fail("invalid", format=humanized)
 
@@ -876,6 +866,24 @@ class DateField(Field):
         if self.format.lower() == ISO_8601:
             return value.isoformat()
         return value.strftime(self.format)
+
+
+def _parse_with_formats(
+    value: Any, formats: list[str], iso: Callable[[str], Any], part: str
+) -> Any:
+    """The first of ``formats`` that reads ``value`` (``iso`` for ISO 8601, else
+    ``strptime`` keeping its ``part``: ``"date"`` or ``"time"``), or ``None``."""
+    for fmt in formats:
+        try:
+            if fmt.lower() == ISO_8601:
+                parsed = iso(value) if isinstance(value, str) else None
+            else:
+                parsed = getattr(datetime.datetime.strptime(value, fmt), part)()
+        except (ValueError, TypeError):
+            parsed = None
+        if parsed is not None:
+            return parsed
+    return None
 
 
 class TimeField(Field):
@@ -897,19 +905,9 @@ class TimeField(Field):
     def to_internal_value(self, value: Any) -> Any:
         if isinstance(value, datetime.time):
             return value
-        for fmt in self.input_formats:
-            if fmt.lower() == ISO_8601:
-                try:
-                    parsed = parse_time(value) if isinstance(value, str) else None
-                except (ValueError, TypeError):
-                    parsed = None
-            else:
-                try:
-                    parsed = datetime.datetime.strptime(value, fmt).time()
-                except (ValueError, TypeError):
-                    parsed = None
-            if parsed is not None:
-                return parsed
+        parsed = _parse_with_formats(value, self.input_formats, parse_time, "time")
+        if parsed is not None:
+            return parsed
         humanized = ", ".join(self.humanized if f == ISO_8601 else f for f in self.input_formats)
         self.fail("invalid", format=humanized)
 
