@@ -2,8 +2,8 @@
 
 One page as a staff user asks for it: 20 rows of ``Entry`` filtered by
 ``status`` (``?status__exact=2``, a fifth of the rows) and sorted by
-``published`` descending (an indexed column; ``?o=-2`` here, ``?o=-3`` in
-Django, whose column 0 is the action checkbox), with a search box, the status
+``published`` descending (an indexed column; ``?o=-3`` in both, whose column 0
+is the action checkbox), with a search box, the status
 filter's choices, the actions and the pagination. Both admins are configured
 alike (``list_display``, ``list_filter``, ``search_fields``, ``list_per_page
 = 20``, ``show_full_result_count = False``) and read the same table: the rows
@@ -34,7 +34,7 @@ CACHE = Path(__file__).resolve().parents[1] / ".cache" / "bench"
 SQLITE_FILE = CACHE / f"admin-{ROWS}.sqlite3"
 STATUS = [(1, "Draft"), (2, "Review"), (3, "Live"), (4, "Archived"), (5, "Gone")]
 PAGE = "20 rows, one filter, sorted by an index"
-OURS_URL = "/adminbench/entry/?status__exact=2&o=-2"
+OURS_URL = "/adminbench/entry/?status__exact=2&o=-3"
 DJANGO_URL = "/admin/adminbench/entry/?status__exact=2&o=-3"
 
 CREATE = f"""
