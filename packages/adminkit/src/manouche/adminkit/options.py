@@ -649,31 +649,32 @@ class ModelAdmin(BaseModelAdmin):
                 forms[str(getattr(form.instance, self.opts.pk_field.attname))] = form
         rows = []
         preserved = cl.get_query_string()
-        for obj in cl.result_list:
-            pk = getattr(obj, self.opts.pk_field.attname)
-            url = self.obj_url(request, obj) + (
-                "?" + "_changelist_filters=" + quote(preserved[1:], safe="")
-                if self.preserve_filters and preserved != "?"
-                else ""
+        back = (
+            "?_changelist_filters=" + quote(preserved[1:], safe="")
+            if self.preserve_filters and preserved != "?"
+            else ""
+        )
+        # Each column's lookups (field, choices, boolean icons) are made once per page.
+        columns = [
+            (
+                name,
+                _display.cell_function(name, self.opts, self),
+                name in links,
+                isinstance(name, str) and name in self.list_editable,
             )
-            form = forms.get(str(pk))
+            for name in cl.list_display
+        ]
+        pk_attname = self.opts.pk_field.attname
+        for obj in cl.result_list:
+            pk = getattr(obj, pk_attname)
+            url = self.obj_url(request, obj) + back
+            form = forms.get(str(pk)) if forms else None
             cells = []
-            for name in cl.list_display:
-                if (
-                    form is not None
-                    and isinstance(name, str)
-                    and name in self.list_editable
-                    and name in form.fields
-                ):
+            for name, render, link, editable in columns:
+                if form is not None and editable and name in form.fields:
                     cells.append({"form_field": form[name], "link": False, "value": None})
                     continue
-                cells.append(
-                    {
-                        "value": _display.cell(name, obj, self.opts, self),
-                        "link": name in links,
-                        "form_field": None,
-                    }
-                )
+                cells.append({"value": render(obj), "link": link, "form_field": None})
             rows.append({"pk": pk, "url": url, "cells": cells, "form": form, "obj": obj})
         return rows
 
