@@ -42,6 +42,7 @@ class Group(models.Model):
 
     class Meta:
         app_label = APP
+        ordering = ["-title"]  # a sort by the group column follows it, as in Django
 
     def __str__(self) -> str:
         return self.title
@@ -141,6 +142,7 @@ def _django(path: Path) -> dict[str, Any]:
         class Meta:
             app_label = APP
             db_table = f"{APP}_group"
+            ordering = ["-title"]
 
         def __str__(self) -> str:
             return self.title
@@ -213,6 +215,8 @@ QUERIES = [
     "o=4",
     "o=5",
     "o=-6.3",
+    "o=5.1",
+    "o=-5.-1",
     "o=0",  # the action checkbox: not sortable
     "o=99",  # no such column
     "o=x.-3",

@@ -215,16 +215,42 @@ class ChangeList:
             return field.name if field.column is not None else None
         return None
 
-    def _order_column(self, name: str) -> Any:
+    def _order_columns(self, name: str) -> list[Any]:
+        """The ORDER BY terms of one ordering entry ("-field").
+
+        A foreign key sorts as Django sorts it: by the related model's
+        ``Meta.ordering`` (each of its columns read through a subquery on the
+        key, a "-" there turning the direction), or by the key when that
+        model has none.
+        """
         desc = name.startswith("-")
         path = name.lstrip("-")
         try:
             column = column_for(self.opts, path)
+            field = self.opts.get_field(path) if "__" not in path else None
         except LookupError:
-            return None
+            return []
         if column is None:
-            return None
-        return column.desc() if desc else column.asc()
+            return []
+        if field is not None and field.kind == "fk" and field.name == path:
+            related = opts_of(field.related_model)
+            target = field.related_column if field.related_column is not None else related.pk_column
+            terms: list[Any] = []
+            for item in related.ordering or ():
+                flip = item.startswith("-")
+                try:
+                    other = related.get_field(item.lstrip("-"))
+                except LookupError:
+                    terms = []
+                    break
+                if other.column is None or other.kind == "fk":
+                    terms = []  # deeper orderings: sorted by the key instead
+                    break
+                value = sa.select(other.column).where(target == column).scalar_subquery()
+                terms.append(value.desc() if desc != flip else value.asc())
+            if terms:
+                return terms
+        return [column.desc() if desc else column.asc()]
 
     def column_item(self, number: int) -> Any:
         """The list_display entry of column ``number`` (Django's numbering), or None."""
@@ -291,9 +317,9 @@ class ChangeList:
         for _index, name in self.ordering:
             if name.lstrip("-") in names:
                 continue
-            column = self._order_column(name)
-            if column is not None:
-                columns.append(column)
+            terms = self._order_columns(name)
+            if terms:
+                columns.extend(terms)
                 names.add(name.lstrip("-"))
         pk = self.opts.pk_field.name
         if pk not in names and "pk" not in names:
