@@ -291,3 +291,23 @@ def test_radio_fields_refuse_a_bad_layout_or_field(db: Any) -> None:
         site.register(Product, admin)
         with pytest.raises(ImproperlyConfigured, match="radio_fields"):
             site._registry[Product].get_form(webob.Request.blank("/"))
+
+
+def test_radio_fields_in_an_inline(db: Any) -> None:
+    from manouche.adminkit import VERTICAL, TabularInline
+
+    class ProductInline(TabularInline):
+        model = Product
+        fields = ["name", "status"]
+        radio_fields = {"status": VERTICAL}
+        extra = 1
+
+    class Admin(ModelAdmin):
+        inlines = [ProductInline]
+
+    app = site_with(db, Category, Admin)
+    category = Category.objects.filter(product__isnull=False).first()
+    page = app.get(f"/admin/shop/category/{category.pk}/change/")
+    boxes = page.html.select("div.radiolist")
+    assert boxes and all(box["id"].endswith("-status") for box in boxes)
+    assert {i["type"] for box in boxes for i in box.find_all("input")} == {"radio"}

@@ -205,9 +205,10 @@ class BaseModelAdmin:
     def _radio_fields(self, form_class: Any) -> None:
         """Turn the ``radio_fields`` of a fresh form class into radio buttons, as
         Django's ``formfield_for_choice_field``/``formfield_for_foreignkey`` do."""
+        declared = getattr(self.form, "declared_fields", None) or {}
         for name, layout in self.radio_fields.items():
             field = form_class.base_fields.get(name)
-            if field is None:
+            if field is None or name in declared:  # a field the form declares is its own
                 continue
             try:
                 model_field = self.opts.get_field(name)
@@ -1121,22 +1122,8 @@ class InlineModelAdmin(BaseModelAdmin):
         kwargs: dict[str, Any] = {}
         if self.min_num is not None:
             kwargs["min_num"] = self.min_num
-        return (
-            inlineformset_factory(
-                self.parent_model,
-                self.model,
-                form=self.form,
-                formset=BaseInlineFormSet,
-                fk_name=self.fk_name,
-                fields=names,
-                extra=self.get_extra(request, obj) if can_add else 0,
-                can_delete=self.can_delete and self.has_delete_permission(request, obj),
-                max_num=self.get_max_num(request, obj) if can_add else 0,
-                widgets=self._widgets(),
-                **kwargs,
-            )
-            if can_add or can_change
-            else inlineformset_factory(
+        if not (can_add or can_change):
+            return inlineformset_factory(
                 self.parent_model,
                 self.model,
                 formset=BaseInlineFormSet,
@@ -1146,7 +1133,21 @@ class InlineModelAdmin(BaseModelAdmin):
                 can_delete=False,
                 max_num=0,
             )
+        formset = inlineformset_factory(
+            self.parent_model,
+            self.model,
+            form=self.form,
+            formset=BaseInlineFormSet,
+            fk_name=self.fk_name,
+            fields=names,
+            extra=self.get_extra(request, obj) if can_add else 0,
+            can_delete=self.can_delete and self.has_delete_permission(request, obj),
+            max_num=self.get_max_num(request, obj) if can_add else 0,
+            widgets=self._widgets(),
+            **kwargs,
         )
+        self._radio_fields(formset.form)
+        return formset
 
     def has_add_permission(self, request: webob.Request, obj: Any = None) -> bool:
         return self._perm(request, "add")
