@@ -335,6 +335,9 @@ def _pytest(
     xml.unlink(missing_ok=True)
     cmd = [python, *(runner or []), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     cmd += [f"--junitxml={xml}", *extra]
+    if not any((cwd / arg.split("::")[0]).exists() for arg in extra if not arg.startswith("-")):
+        # The configuration's testpaths apply at the workspace root only.
+        cmd.append("tests")
     out = log.open("w") if log else None
     try:
         proc = subprocess.run(

@@ -1,5 +1,5 @@
 """Shared fixtures: Django configured on an SQLite file (the behavioural reference),
-and the ``db`` fixture of the conformance suite, parametrized over the three backends."""
+and the ``backend_db`` fixture of the conformance suite, parametrized over the three backends."""
 
 from __future__ import annotations
 
@@ -56,8 +56,9 @@ def conf_db(
 
 
 @pytest.fixture
-def db(conf_db: Any) -> Iterator[Any]:
-    """The backend's database as the default, emptied after each test."""
+def backend_db(conf_db: Any) -> Iterator[Any]:
+    """The backend's database as the default, emptied after each test (named apart from
+    testkit's ``db``, the rolled-back transaction, which these tests do not use)."""
     from tests import conf_models
 
     conf_db.make_default()
