@@ -295,6 +295,14 @@ def quality_gates(only: list[str] | None = None) -> bool:
         for folder in pkgs:
             mods += ["-p", f"manouche.{import_name(folder)}"]
         ok &= run([str(bindir / "mypy"), *mods], cwd=ROOT, env=env) == 0
+        typing_checks = [
+            str(path.relative_to(ROOT))
+            for folder in pkgs
+            for path in sorted((ROOT / "packages" / folder / "tests").glob("test_typing*.py"))
+        ]
+        if typing_checks:
+            say("mypy --strict on the typing checks (tests/test_typing*.py: assert_type)")
+            ok &= run([str(bindir / "mypy"), *typing_checks], cwd=ROOT, env=env) == 0
         say("import-linter: the coupling rules of ARCHITECTURE.md")
         cfg = ROOT / ".cache" / "importlinter.ini"
         cfg.parent.mkdir(exist_ok=True)

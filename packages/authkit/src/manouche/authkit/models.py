@@ -47,7 +47,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class ContentTypeManager(models.Manager):
+class ContentTypeManager(models.Manager["ContentType"]):
     """``get_for_model`` (made on first use) and ``get_by_natural_key``."""
 
     def get_for_model(self, model: Any) -> ContentType:
@@ -55,10 +55,10 @@ class ContentTypeManager(models.Manager):
         concrete = getattr(opts, "concrete_model", None) or model
         opts = concrete._meta
         ct, _ = self.get_or_create(app_label=opts.app_label, model=opts.model_name)
-        return ct  # type: ignore[no-any-return]
+        return ct
 
     def get_by_natural_key(self, app_label: str, model: str) -> ContentType:
-        return self.get(app_label=app_label, model=model)  # type: ignore[no-any-return]
+        return self.get(app_label=app_label, model=model)
 
 
 class ContentType(models.Model):
@@ -126,7 +126,7 @@ class Group(models.Model):
         return (self.name,)
 
 
-class BaseUserManager(models.Manager):
+class BaseUserManager(models.Manager[Any]):
     """``normalize_email`` and ``get_by_natural_key`` (case-sensitive, as Django)."""
 
     @classmethod
