@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import webtest
-from conftest import wrap
 from shop import Product
 
 from manouche.adminkit import AdminSite
@@ -15,14 +16,20 @@ from manouche.adminkit import AdminSite
 LOCALE = Path(__file__).parents[1] / "src" / "manouche" / "adminkit" / "locale"
 
 
-def app_in(db: Any) -> webtest.TestApp:
-    site = AdminSite(db=db, authorize=lambda request: True, languages=["en", "fr", "ar"])
-    site.register(Product, list_filter=["in_stock"], search_fields=["name"])
-    return webtest.TestApp(wrap(site))
+@pytest.fixture
+def app_in(db: Any, wrap: Any) -> Callable[[], webtest.TestApp]:
+    """A site in English, French and Arabic with Product registered, as a TestApp."""
+
+    def make() -> webtest.TestApp:
+        site = AdminSite(db=db, authorize=lambda request: True, languages=["en", "fr", "ar"])
+        site.register(Product, list_filter=["in_stock"], search_fields=["name"])
+        return webtest.TestApp(wrap(site))
+
+    return make
 
 
-def test_arabic_is_right_to_left(db: Any) -> None:
-    page = app_in(db).get("/admin/shop/product/", headers={"Accept-Language": "ar"})
+def test_arabic_is_right_to_left(db: Any, app_in: Any) -> None:
+    page = app_in().get("/admin/shop/product/", headers={"Accept-Language": "ar"})
     html = page.html.find("html")
     assert (html["lang"], html["dir"]) == ("ar", "rtl")
     assert page.html.find("label", {"for": "searchbar"}).get_text() == "بحث"
@@ -30,8 +37,8 @@ def test_arabic_is_right_to_left(db: Any) -> None:
     assert page.headers["Content-Language"] == "ar"
 
 
-def test_french_and_english(db: Any) -> None:
-    app = app_in(db)
+def test_french_and_english(db: Any, app_in: Any) -> None:
+    app = app_in()
     page = app.get("/admin/shop/product/add/", headers={"Accept-Language": "fr-CH, fr;q=0.9"})
     assert page.html.find("html")["dir"] == "ltr"
     assert page.html.find("button", {"name": "_save"}).get_text() == "Enregistrer"

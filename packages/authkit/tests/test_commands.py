@@ -16,14 +16,13 @@ from manouche import orm_lite as models
 from manouche.authkit import hashers
 from manouche.authkit.commands import main
 from manouche.authkit.models import User
-from tests.conftest import all_models
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, fast_hashers: Any) -> Iterator[str]:
+def db_url(tmp_path: Path, fast_hashers: Any, auth_models: list[Any]) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'cmd.sqlite3'}"
     db = models.Database(url, default=False)
-    db.create_all(all_models())
+    db.create_all(auth_models)
     db.dispose()
     yield url
 

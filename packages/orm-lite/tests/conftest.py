@@ -25,6 +25,16 @@ def pytest_configure() -> None:
     )
 
 
+@pytest.fixture(scope="session")
+def django_db_file() -> str:
+    """The SQLite file Django's reference runs on; orm-lite opens the same file."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["NAME"] != DJANGO_DB:
+        pytest.skip("Django was configured elsewhere in this process; parity needs its own file")
+    return DJANGO_DB
+
+
 def url_for(
     request: pytest.FixtureRequest, name: str, tmp_path_factory: pytest.TempPathFactory
 ) -> str:
