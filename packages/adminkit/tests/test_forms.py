@@ -235,3 +235,88 @@ def test_many_to_many_through_inline(db: Any, site_with: Any) -> None:
     form[f"{prefix}-0-tag"] = str(red.pk)
     form.submit("_save")
     assert [t.label for t in hammer.tags.all()] == ["red"]
+
+
+def test_radio_fields(db: Any) -> None:
+    from manouche.adminkit import HORIZONTAL, VERTICAL
+
+    class Admin(ModelAdmin):
+        fields = ["name", "status", "category", "price"]
+        radio_fields = {"status": HORIZONTAL, "category": VERTICAL}
+
+    app = site_with(db, Product, Admin)
+    page = app.get("/admin/shop/product/1/change/")
+    status = page.html.find(id="id_status")
+    assert status.name == "div" and status["class"] == ["radiolist", "inline"]
+    # Not blank: no empty choice; the stored value is checked.
+    assert [(i["value"], i.parent.get_text(strip=True)) for i in status.find_all("input")] == [
+        ("draft", "Draft"),
+        ("live", "Live"),
+        ("gone", "Withdrawn"),
+    ]
+    assert all(i["type"] == "radio" and i["name"] == "status" for i in status.find_all("input"))
+    product = Product.objects.get(pk=1)
+    assert status.find("input", checked=True)["value"] == product.status
+    # Each group is a fieldset named by its legend.
+    assert status.find_parent("fieldset").find("legend").get_text(strip=True) == "Status:"
+    category = page.html.find(id="id_category")
+    assert category["class"] == ["radiolist"]
+    labels = [i.parent.get_text(strip=True) for i in category.find_all("input")]
+    # Blank foreign key: "None" first, then every category.
+    assert labels[0] == "None" and sorted(labels[1:]) == sorted(
+        c.name for c in Category.objects.all()
+    )
+    form = page.forms["product_form"]
+    other = next(v for v in ("draft", "live", "gone") if v != product.status)
+    form["status"] = other
+    form["category"] = ""
+    assert form.submit("_save").status_int == 302
+    saved = Product.objects.get(pk=1)
+    assert saved.status == other and saved.category_id is None
+    # A value outside the choices is refused, nothing saved.
+    form = app.get("/admin/shop/product/1/change/").forms["product_form"]
+    fields = dict(form.submit_fields())
+    fields["status"] = "nope"
+    response = app.post("/admin/shop/product/1/change/", fields, status=400)
+    assert "Select a valid choice" in response.text
+    assert Product.objects.get(pk=1).status == other
+
+
+def test_radio_fields_refuse_a_bad_layout_or_field(db: Any) -> None:
+    import pytest
+
+    from manouche.adminkit import ImproperlyConfigured
+
+    class BadLayout(ModelAdmin):
+        radio_fields = {"status": 3}
+
+    class NoChoices(ModelAdmin):
+        radio_fields = {"name": 1}  # admin.HORIZONTAL
+
+    import webob
+
+    for admin in (BadLayout, NoChoices):
+        site = AdminSite(db=db, authorize=lambda request: True, user_id=lambda request: None)
+        site.register(Product, admin)
+        with pytest.raises(ImproperlyConfigured, match="radio_fields"):
+            site._registry[Product].get_form(webob.Request.blank("/"))
+
+
+def test_radio_fields_in_an_inline(db: Any) -> None:
+    from manouche.adminkit import VERTICAL, TabularInline
+
+    class ProductInline(TabularInline):
+        model = Product
+        fields = ["name", "status"]
+        radio_fields = {"status": VERTICAL}
+        extra = 1
+
+    class Admin(ModelAdmin):
+        inlines = [ProductInline]
+
+    app = site_with(db, Category, Admin)
+    category = Category.objects.filter(product__isnull=False).first()
+    page = app.get(f"/admin/shop/category/{category.pk}/change/")
+    boxes = page.html.select("div.radiolist")
+    assert boxes and all(box["id"].endswith("-status") for box in boxes)
+    assert {i["type"] for box in boxes for i in box.find_all("input")} == {"radio"}

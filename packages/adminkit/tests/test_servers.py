@@ -36,7 +36,7 @@ def server_app(
 
 def test_change_list_on_server(server_app: tuple[webtest.TestApp, Any]) -> None:
     app, _db = server_app
-    page = app.get("/admin/shop/product/?status__exact=live&_facets=True&o=-1&all=")
+    page = app.get("/admin/shop/product/?status__exact=live&_facets=True&o=-2&all=")
     rows = page.html.find(id="result_list").find("tbody").find_all("tr")
     assert len(rows) == 4
     assert "Draft (5)" in page.html.find(id="changelist-filter").get_text(" ", strip=True)
