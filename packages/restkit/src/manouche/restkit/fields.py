@@ -99,6 +99,22 @@ class CurrentUserDefault:
         return serializer_field.context["request"].user
 
 
+_MESSAGES_BY_CLASS: dict[type, dict[str, str]] = {}
+
+
+def _class_messages(cls: type) -> dict[str, str]:
+    """The default error messages of ``cls``, its bases' first (merged once per class)."""
+    try:
+        return _MESSAGES_BY_CLASS[cls]
+    except KeyError:
+        pass
+    merged: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        merged.update(getattr(klass, "default_error_messages", {}))
+    _MESSAGES_BY_CLASS[cls] = merged
+    return merged
+
+
 class Field:
     """Base field: reading (``to_representation``) and validation (``run_validation``)."""
 
@@ -152,11 +168,10 @@ class Field:
         self.field_name: str = ""
         self.parent: Any = None
         self.source_attrs: list[str] = []
-        messages: dict[str, str] = {}
-        for cls in reversed(type(self).__mro__):
-            messages.update(getattr(cls, "default_error_messages", {}))
-        messages.update(error_messages or {})
-        self.error_messages = Messages(messages)
+        messages = Messages(_class_messages(type(self)))
+        if error_messages:
+            messages.update(error_messages)
+        self.error_messages = messages
 
     def __class_getitem__(cls, item: Any) -> Any:
         return cls
@@ -181,9 +196,14 @@ class Field:
 
     @property
     def validators(self) -> list[Callable[..., Any]]:
-        if not hasattr(self, "_validators"):
-            self._validators = self.get_validators()
-        return self._validators
+        found = self.__dict__.get("_validators")
+        if type(found) is list:
+            return found
+        # Never read: the field's own. A copy's tuple (shared with the field it was
+        # copied from): a list of its own on first read, so changing it changes one field.
+        found = self.get_validators() if found is None else list(found)
+        self._validators = found
+        return found
 
     @validators.setter
     def validators(self, validators: list[Callable[..., Any]]) -> None:
@@ -259,7 +279,10 @@ class Field:
 
     def run_validators(self, value: Any) -> None:
         errors: list[Any] = []
-        for validator in self.validators:
+        validators = self.__dict__.get("_validators")
+        if validators is None:
+            validators = self.validators
+        for validator in validators:
             try:
                 if getattr(validator, "requires_context", False):
                     validator(value, self)
@@ -324,20 +347,20 @@ class Field:
         raise ValidationError(msg.format(**kwargs) if kwargs else msg, code=key)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Field:
-        # A shallow copy with its own validator list: a field holds no other mutable
-        # state of its own (DRF deep-copies every field of every serializer it makes).
-        if "_validators" not in self.__dict__:
-            self._validators = self.get_validators()
+        # A shallow copy with its own validators (a tuple until they are read, see
+        # ``validators``): a field holds no other mutable state of its own (DRF
+        # deep-copies every field of every serializer it makes).
+        state = self.__dict__.copy()
+        state["_validators"] = tuple(self.validators)
+        state["parent"] = None
         clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        clone._validators = list(self._validators)
-        clone.parent = None
+        clone.__dict__ = state
         memo[id(self)] = clone
-        child = self.__dict__.get("child")
+        child = state.get("child")
         if isinstance(child, Field):
-            child = copy.deepcopy(child, memo)
+            child = memo.get(id(child)) or child.__deepcopy__(memo)
             child.parent = clone
-            clone.__dict__["child"] = child
+            state["child"] = child
         return clone
 
     def __repr__(self) -> str:
@@ -606,6 +629,11 @@ class IntegerField(_NumberField):
             self.fail("max_string_length")
         if type(data) is int:
             return data
+        if type(data) is str:
+            try:
+                return int(data)  # "412": what the expression below gives, sooner
+            except ValueError:
+                pass
         try:
             return int(_RE_DECIMAL.sub("", str(data)))
         except (ValueError, TypeError):
@@ -704,7 +732,11 @@ class DecimalField(_NumberField):
             self.fail("invalid")
         if value.is_nan() or value.is_infinite():
             self.fail("invalid")
-        return self.quantize(self.validate_precision(value))
+        value = self.validate_precision(value)
+        places = self.decimal_places
+        if places is not None and value.as_tuple().exponent == -places:
+            return value  # already at the field's places, within its digits: quantize keeps it
+        return self.quantize(value)
 
     def validate_precision(self, value: decimal.Decimal) -> decimal.Decimal:
         _sign, digits, exponent = value.as_tuple()
