@@ -24,6 +24,7 @@ from manouche.restkit import (
     viewsets,
 )
 from manouche.restkit.authentication import TokenAuthentication
+from manouche.restkit.queries import SQLAlchemyQuery
 from manouche.restkit.response import Response
 from manouche.restkit.reverse import reverse
 from manouche.restkit.views import APIView, api_view
@@ -318,6 +319,47 @@ def test_cursor_pagination(app: webtest.TestApp) -> None:
     assert res.json["next"] is None
     assert app.get("/cursor/?cursor=garbage!", status=404).json == {"detail": "Invalid cursor"}
     assert app.get("/cursor/?cursor=eyJwIjpbXX0", status=404).json == {"detail": "Invalid cursor"}
+
+
+def test_cursor_pagination_needs_a_unique_ordering(models: Any) -> None:
+    import sqlalchemy as sa
+    from sqlalchemy.orm import DeclarativeBase
+
+    def cut_on(ordering: Any, queryset: Any) -> str:
+        class Paginator(pagination.CursorPagination):
+            pass
+
+        Paginator.ordering = ordering
+        return Paginator().get_ordering(None, queryset, None)
+
+    books, authors = models.Book.objects.all(), models.Author.objects.all()
+    assert cut_on("-pk", books) == "-pk"
+    assert cut_on("id", books) == "id"
+    assert cut_on(["-name", "id"], authors) == "-name"  # unique=True
+    # A repeating field would skip or repeat rows at a page's edge: refused, explained.
+    for ordering in ("-pages", ["title", "pk"], "author"):
+        with pytest.raises(AssertionError, match="needs a unique ordering: Book"):
+            cut_on(ordering, books)
+    with pytest.raises(AssertionError, match="double underscore"):
+        cut_on("author__name", books)
+    with pytest.raises(AssertionError, match="Expected string or tuple"):
+        cut_on(3, books)
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Event(Base):
+        __tablename__ = "event"
+        __table_args__ = (sa.UniqueConstraint("slug"), sa.Index("ix_seq", "seq", unique=True))
+        id = sa.Column(sa.Integer, primary_key=True)
+        slug = sa.Column(sa.String(20))
+        seq = sa.Column(sa.Integer)
+        day = sa.Column(sa.Integer, index=True)
+
+    events = SQLAlchemyQuery(Event, None)
+    assert [cut_on(o, events) for o in ("-id", "slug", "-seq")] == ["-id", "slug", "-seq"]
+    with pytest.raises(AssertionError, match="Event.day is not unique"):
+        cut_on("day", events)
 
 
 def test_throttling(app: webtest.TestApp) -> None:
