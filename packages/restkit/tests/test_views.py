@@ -31,11 +31,19 @@ from manouche.restkit.views import APIView, api_view
 from manouche.urlmap import URLMap, include, path
 
 
-@pytest.fixture(scope="module")
-def models() -> Iterator[Any]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql", "mariadb"])
+def models(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The orm-lite models on each database, seven books by two authors (PostgreSQL and
+    MariaDB through testkit's fixtures: a fresh database each, skipped when the server
+    does not answer, failing with MANOUCHE_REQUIRE_SERVICES=1)."""
     import models as m
 
-    db = orm_lite.Database("sqlite://")
+    url = (
+        "sqlite://"
+        if request.param == "sqlite"
+        else request.getfixturevalue(f"{request.param}_url")
+    )
+    db = orm_lite.Database(url)
     db.create_all()
     ann = m.Author.objects.create(name="Ann")
     bob = m.Author.objects.create(name="Bob")
@@ -44,7 +52,7 @@ def models() -> Iterator[Any]:
             title=f"Book {i}", author=ann if i % 2 else bob, genre="f", pages=i * 10
         )
     yield m
-    db.close()
+    db.dispose()
 
 
 class User:
