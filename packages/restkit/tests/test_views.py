@@ -296,6 +296,15 @@ def test_form_and_malformed_bodies(app: webtest.TestApp) -> None:
     assert res.json == {"detail": 'Format "xml" is not available.'}
 
 
+def test_a_key_too_large_for_the_column_is_a_400(app: webtest.TestApp) -> None:
+    huge = "6188345062335114534503579648"
+    body = {"title": "Big", "author": huge, "genre": "f"}
+    form = app.post("/api/books/", body, headers=TOKEN, status=400)
+    sent = app.post_json("/api/books/", dict(body, author=int(huge)), headers=TOKEN, status=400)
+    for res in (form, sent):
+        assert res.json == {"author": [f'Invalid pk "{huge}" - object does not exist.']}
+
+
 def test_browsable_html(app: webtest.TestApp) -> None:
     res = app.get("/api/books/1/", headers={"Accept": "text/html"})
     assert res.content_type == "text/html"

@@ -53,7 +53,7 @@ from manouche.restkit.request import Request
 from manouche.restkit.response import Response
 from manouche.restkit.reverse import reverse
 from manouche.restkit.routers import DefaultRouter, SimpleRouter
-from manouche.restkit.schemas import SchemaGenerator, get_docs_view, get_schema_view
+from manouche.restkit.schemas import AutoSchema, SchemaGenerator, get_docs_view, get_schema_view
 from manouche.restkit.views import APIView
 
 __all__ = [
@@ -72,6 +72,7 @@ __all__ = [
     "RequestEntityTooLarge",
     "Response",
     "SQLAlchemyQuery",
+    "AutoSchema",
     "SchemaGenerator",
     "SimpleRouter",
     "Throttled",
