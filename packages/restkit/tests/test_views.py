@@ -52,6 +52,7 @@ def models(request: pytest.FixtureRequest) -> Iterator[Any]:
             title=f"Book {i}", author=ann if i % 2 else bob, genre="f", pages=i * 10
         )
     yield m
+    db.drop_all()  # the server databases last the session: the next module starts empty
     db.dispose()
 
 
@@ -313,6 +314,44 @@ def test_browsable_html(app: webtest.TestApp) -> None:
     assert "<script" not in res.text and "http" not in res.text.split("<main>")[0].split(
         "</style>"
     )[1].replace('href="/"', "")
+
+
+def test_format_suffixes_and_format_parameter(app: webtest.TestApp) -> None:
+    urls = app.urls  # type: ignore[attr-defined]
+    # DefaultRouter gives each route a .<format> twin, as DRF's does.
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    as_json = app.get("/api/books/1.json", headers=browser)
+    assert as_json.content_type == "application/json" and as_json.json["id"] == 1
+    as_html = app.get("/api/books/1.api")
+    assert as_html.content_type == "text/html" and "<h1>Book Instance</h1>" in as_html.text
+    assert app.get("/api/books.json").json["count"] == 7
+    # The root links keep the format, as in DRF.
+    assert app.get("/api/.json").json["books"] == "http://localhost/api/books.json"
+    assert app.get("/api/books/1.xml", status=404).json == {
+        "detail": 'Format "xml" is not available.'
+    }
+    assert app.get("/api/books/1/?format=api").content_type == "text/html"
+    assert reverse("book-detail", kwargs={"pk": 2, "format": "json"}, urlconf=urls) == (
+        "/api/books/2.json"
+    )
+    assert reverse("book-detail", kwargs={"pk": 2}, urlconf=urls) == "/api/books/2/"
+
+
+def test_format_suffix_patterns_on_plain_routes() -> None:
+    from manouche.restkit.urlpatterns import format_suffix_patterns
+
+    class Hello(APIView):
+        def get(self, request: Any, name: str, format: str | None = None) -> Response:
+            return Response({"hello": name, "format": format})
+
+    patterns = [path("hello/<slug:name>/", Hello.as_view(), name="hello")]
+    site = webtest.TestApp(URLMap(format_suffix_patterns(patterns, allowed=["json"])))
+    assert site.get("/hello/ann/").json == {"hello": "ann", "format": None}
+    assert site.get("/hello/ann.json").json == {"hello": "ann", "format": "json"}
+    site.get("/hello/ann.api", status=404)  # not an allowed suffix: no route
+    only = webtest.TestApp(URLMap(format_suffix_patterns(patterns, suffix_required=True)))
+    only.get("/hello/ann/", status=404)
+    assert only.get("/hello/ann.json").json["format"] == "json"
 
 
 def test_permissions_model_and_object(app: webtest.TestApp) -> None:

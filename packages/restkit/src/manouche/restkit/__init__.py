@@ -27,6 +27,7 @@ from manouche.restkit import (
     serializers,
     status,
     throttling,
+    urlpatterns,
     validators,
     versioning,
     views,
@@ -54,6 +55,7 @@ from manouche.restkit.response import Response
 from manouche.restkit.reverse import reverse
 from manouche.restkit.routers import DefaultRouter, SimpleRouter
 from manouche.restkit.schemas import AutoSchema, SchemaGenerator, get_docs_view, get_schema_view
+from manouche.restkit.urlpatterns import format_suffix_patterns
 from manouche.restkit.views import APIView
 
 __all__ = [
@@ -86,6 +88,7 @@ __all__ = [
     "fields",
     "filters",
     "generics",
+    "format_suffix_patterns",
     "get_docs_view",
     "get_schema_view",
     "mixins",
@@ -104,6 +107,7 @@ __all__ = [
     "serializers",
     "status",
     "throttling",
+    "urlpatterns",
     "validators",
     "versioning",
     "views",

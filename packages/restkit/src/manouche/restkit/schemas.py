@@ -77,10 +77,13 @@ def endpoints(patterns: Any, prefix: str = "/") -> list[tuple[str, Any]]:
             found += endpoints(pattern.url_patterns, prefix + _pattern_text(pattern))
         elif hasattr(pattern, "callback"):
             callback = pattern.callback
+            template = prefix + _pattern_text(pattern)
+            if template.rstrip("/?").endswith(".{format}"):
+                continue  # a format suffix twin: the same operation again, as DRF leaves it out
             if isinstance(getattr(callback, "cls", None), type) and issubclass(
                 callback.cls, APIView
             ):
-                found.append((prefix + _pattern_text(pattern), callback))
+                found.append((template, callback))
     return found
 
 
