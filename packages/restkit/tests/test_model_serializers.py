@@ -92,6 +92,7 @@ def orm_side(request: pytest.FixtureRequest) -> Iterator[Any]:
     )  # fmt: skip
     book.tags.set([m.Tag.objects.get(pk=1)])
     yield m
+    db.drop_all()  # the server databases last the session: the next module starts empty
     db.dispose()
 
 

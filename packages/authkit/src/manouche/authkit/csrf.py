@@ -172,6 +172,25 @@ def rotate_token(request: webob.Request) -> None:
     request.environ[_NEEDS_UPDATE] = True
 
 
+REASON_NOT_CONFIGURED = "CSRF protection is not configured (no CsrfViewMiddleware ran)."
+
+
+def check_csrf(request: webob.Request, form_token: str | None = None) -> str | None:
+    """The reason ``CsrfViewMiddleware`` rejects ``request``, or None when it passes.
+
+    For code that checks a ``csrf_exempt`` view's request itself (an API
+    that needs the check for session-authenticated requests only). Safe
+    methods pass. When no ``CsrfViewMiddleware`` ran on the request, unsafe
+    methods are rejected with ``REASON_NOT_CONFIGURED``: no check is no pass.
+    """
+    if request.method in _SAFE_METHODS:
+        return None
+    config = request.environ.get(_CONFIG)
+    if not isinstance(config, CsrfViewMiddleware):
+        return REASON_NOT_CONFIGURED
+    return config.check(request, form_token)
+
+
 def csrf_input(request: webob.Request, field_name: str = "csrfmiddlewaretoken") -> str:
     """``<input type="hidden" name="csrfmiddlewaretoken" value="...">``, safe for templates."""
     token = html.escape(get_token(request), quote=True)

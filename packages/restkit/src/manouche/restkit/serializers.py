@@ -104,6 +104,28 @@ def as_serializer_error(exc: Exception) -> dict[str, Any]:
 _SIMPLE: frozenset[type] = frozenset(f._SIMPLE_CALLABLES)
 
 
+_PLAIN_GET_FIELDS: set[Any] = set()
+_new_object = object.__new__
+
+
+def _binds_alike(cls: type, bound: Mapping[str, Field]) -> bool:
+    """Whether every instance of ``cls`` binds the same fields the same way.
+
+    True when the class takes its fields from its declaration (or its model) and
+    no field's binding reads the parent (a nested serializer takes ``partial``
+    from it): the bound fields can then be copied instead of bound again.
+    """
+    if "_bound_prototypes" in cls.__dict__ or cls.get_fields not in _PLAIN_GET_FIELDS:  # type: ignore[attr-defined]
+        return False
+    for field in bound.values():
+        if isinstance(field, BaseSerializer) or type(field).bind not in (
+            Field.bind,
+            f.SerializerMethodField.bind,
+        ):
+            return False
+    return True
+
+
 def _copy_field(field: Field) -> Field:
     """A field's copy for one serializer (its own ``__deepcopy__``, without copy's machinery)."""
     return field.__deepcopy__({})
@@ -270,11 +292,35 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
             return self.__dict__["_fields"]  # type: ignore[no-any-return]
         except KeyError:
             pass
-        bound: dict[str, Field] = {}
+        cls = type(self)
+        protos = cls.__dict__.get("_bound_prototypes")
+        if protos is not None:
+            # Every field was bound once for this class: a copy of the bound field,
+            # given this serializer as its parent, is what binding would produce.
+            bound = {}
+            for name, proto, field_class, state in protos:
+                if state is None:  # a field holding another (ListField's child)
+                    clone = proto.__deepcopy__({})
+                    clone.parent = self
+                else:
+                    clone = _new_object(field_class)
+                    clone.__dict__ = state = state.copy()
+                    state["parent"] = self
+                bound[name] = clone
+            self.__dict__["_fields"] = bound
+            return bound
+        bound = {}
         for name, field in self.get_fields().items():
             field.bind(name, self)
             bound[name] = field
         self.__dict__["_fields"] = bound
+        if _binds_alike(cls, bound):
+            protos = []
+            for name, field in bound.items():
+                proto = field.__deepcopy__({})
+                state = None if "child" in proto.__dict__ else proto.__dict__
+                protos.append((name, proto, type(proto), state))
+            cls._bound_prototypes = protos  # type: ignore[attr-defined]
         return bound
 
     def get_fields(self) -> dict[str, Field]:
@@ -977,3 +1023,6 @@ class HyperlinkedModelSerializer(ModelSerializer):
         names = [self.url_field_name, *declared]
         names += [mf.name for mf in info.fields if not mf.primary_key and mf.name not in names]
         return names
+
+
+_PLAIN_GET_FIELDS.update((Serializer.get_fields, ModelSerializer.get_fields))
