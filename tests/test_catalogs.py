@@ -229,7 +229,7 @@ def test_tplkit_humanize_in_the_active_language() -> None:
     with i18nkit.override("de"):
         assert naturaltime(five_minutes, now=now) == "vor 5 Minuten"
         assert naturaltime(three_days, now=now) == "3\xa0Tage, 2\xa0Stunden her"
-        assert intword(3_000_000_000) == "3.0 Milliarden"
+        assert intword(3_000_000_000) == "3,0 Milliarden"
         assert (apnumber(3), naturalday(now.date(), now=now)) == ("drei", "heute")
     with i18nkit.override("ru"):
         assert naturaltime(three_days, now=now) == "3\xa0дня, 2\xa0часа назад"
