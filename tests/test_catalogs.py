@@ -33,6 +33,7 @@ TRANSLATED = {
     "serial",
     "sitemaps",
     "sites",
+    "syndication",
     "tplkit",
     "validation",
 }
@@ -388,3 +389,29 @@ def test_sitemaps_page_errors_in_the_active_language() -> None:
         assert "Seite 9 ist leer" in page("p=9")
         assert "Keine Seite „x“" in page("p=x")
     assert "Page 9 empty" in page("p=9")
+
+
+def test_syndication_errors_in_the_active_language() -> None:
+    import webob
+
+    from manouche.syndication import Feed, FeedDoesNotExist
+
+    class Missing(Feed):
+        title = "t"
+        link = "/"
+        description = "d"
+
+        def get_object(self, request: webob.Request, *args: object, **kwargs: object) -> object:
+            raise FeedDoesNotExist
+
+    def text(host: str) -> tuple[int, str]:
+        request = webob.Request.blank("/feed/", headers={"Host": host})
+        response = request.get_response(Missing()(request))
+        return response.status_code, str(response.text)
+
+    with i18nkit.override("de"):
+        status, body = text("example.com")
+        assert status == 404 and "Das Feed-Objekt existiert nicht." in body
+        status, body = text("bad host")
+        assert status == 400 and "Fehlerhafter Host-Header" in body
+    assert "Feed object does not exist." in text("example.com")[1]
