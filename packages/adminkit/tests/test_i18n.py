@@ -52,6 +52,7 @@ def test_the_other_languages_from_django_and_ours(db: Any) -> None:
     assert "13 件中 0 件選択" in text  # ours: "0 of %(total)s selected"
     assert "In stock で絞り込む" in text  # ours: "By %(filter_title)s"
     assert "変更する product を選択" in text  # Django's: "Select %(name)s to change"
+    assert page.html.find("title").get_text() == "変更する product を選択 | サイト管理"
     page = app.get("/admin/shop/product/", headers={"Accept-Language": "ru"})
     assert page.headers["Content-Language"] == "ru"
 
