@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 import webtest
-from conftest import login, make_user, wrap
 from shop import Category, Product, Review, ReviewStacked
 
 from manouche.adminkit import AdminSite, ModelAdmin
 from manouche.formkit import ModelForm, ValidationError
 
 
-def site_with(db: Any, model: Any, admin: type[ModelAdmin]) -> webtest.TestApp:
-    site = AdminSite(db=db, authorize=lambda request: True, user_id=lambda request: None)
-    site.register(model, admin)
-    if model is not Category:
-        site.register(Category, search_fields=["name"])
-    return webtest.TestApp(wrap(site))
+@pytest.fixture
+def site_with(db: Any, wrap: Any) -> Callable[[Any, type[ModelAdmin]], webtest.TestApp]:
+    """A site with ``model`` registered through ``admin`` (and Category), as a TestApp."""
+
+    def make(model: Any, admin: type[ModelAdmin]) -> webtest.TestApp:
+        site = AdminSite(db=db, authorize=lambda request: True, user_id=lambda request: None)
+        site.register(model, admin)
+        if model is not Category:
+            site.register(Category, search_fields=["name"])
+        return webtest.TestApp(wrap(site))
+
+    return make
 
 
-def test_fieldsets_and_readonly(db: Any) -> None:
+def test_fieldsets_and_readonly(db: Any, site_with: Any) -> None:
     class Admin(ModelAdmin):
         fieldsets = [
             (None, {"fields": ["name", ("price", "stock")]}),
@@ -35,7 +42,7 @@ def test_fieldsets_and_readonly(db: Any) -> None:
         ]
         readonly_fields = ["created"]
 
-    app = site_with(db, Product, Admin)
+    app = site_with(Product, Admin)
     page = app.get("/admin/shop/product/1/change/")
     fieldsets = page.html.find_all("fieldset", class_="module")
     assert [
@@ -57,17 +64,17 @@ def test_fieldsets_and_readonly(db: Any) -> None:
         assert page.html.find(id=label["for"]) is not None
 
 
-def test_exclude(db: Any) -> None:
+def test_exclude(db: Any, site_with: Any) -> None:
     class Admin(ModelAdmin):
         exclude = ["description", "tags", "website"]
 
-    form = site_with(db, Product, Admin).get("/admin/shop/product/add/").forms["product_form"]
+    form = site_with(Product, Admin).get("/admin/shop/product/add/").forms["product_form"]
     assert (
         "description" not in form.fields and "website" not in form.fields and "name" in form.fields
     )
 
 
-def test_form_override_and_save_model_hook(db: Any) -> None:
+def test_form_override_and_save_model_hook(db: Any, site_with: Any) -> None:
     class ProductForm(ModelForm):
         class Meta:
             model = Product
@@ -90,7 +97,7 @@ def test_form_override_and_save_model_hook(db: Any) -> None:
             seen.append(change)
             super().save_model(request, obj, form, change)
 
-    app = site_with(db, Product, Admin)
+    app = site_with(Product, Admin)
     form = app.get("/admin/shop/product/add/").forms["product_form"]
     form["name"], form["slug"], form["price"] = "forbidden", "f", "1"
     response = form.submit("_save", status=400)
@@ -102,12 +109,12 @@ def test_form_override_and_save_model_hook(db: Any) -> None:
     assert seen == [False]
 
 
-def test_get_queryset_hides_rows_everywhere(db: Any) -> None:
+def test_get_queryset_hides_rows_everywhere(db: Any, site_with: Any) -> None:
     class Admin(ModelAdmin):
         def get_queryset(self, request: Any) -> Any:
             return super().get_queryset(request).where(Product.__table__.c.status == "live")
 
-    app = site_with(db, Product, Admin)
+    app = site_with(Product, Admin)
     page = app.get("/admin/shop/product/?all=")
     assert "4 products" in page.text
     hidden = Product.objects.filter(status="draft").first()
@@ -116,11 +123,11 @@ def test_get_queryset_hides_rows_everywhere(db: Any) -> None:
     app.get(f"/admin/shop/product/{hidden.pk}/delete/", status=404)
 
 
-def test_stacked_inline(db: Any) -> None:
+def test_stacked_inline(db: Any, site_with: Any) -> None:
     class Admin(ModelAdmin):
         inlines = [ReviewStacked]
 
-    app = site_with(db, Product, Admin)
+    app = site_with(Product, Admin)
     hammer = Product.objects.get(slug="hammer")
     page = app.get(f"/admin/shop/product/{hammer.pk}/change/")
     assert len(page.html.select("fieldset.inline-related")) == 3  # two rows and one extra
@@ -185,7 +192,9 @@ def test_change_buttons(admin_app: webtest.TestApp) -> None:
     assert form.submit("_save").location.endswith("/admin/shop/product/?status__exact=live")
 
 
-def test_user_with_change_only_on_inline_parent(app: webtest.TestApp, db: Any) -> None:
+def test_user_with_change_only_on_inline_parent(
+    app: webtest.TestApp, db: Any, login: Any, make_user: Any
+) -> None:
     make_user("editor", perms=("shop.change_product", "shop.view_review"))
     login(app, "editor")
     hammer = Product.objects.get(slug="hammer")
@@ -200,7 +209,7 @@ def test_object_history_for_deleted_view_is_404(admin_app: webtest.TestApp) -> N
     admin_app.get("/admin/shop/product/424242/history/", status=404)
 
 
-def test_many_to_many_through_inline(db: Any) -> None:
+def test_many_to_many_through_inline(db: Any, site_with: Any) -> None:
     from shop import Tag
 
     from manouche.adminkit import TabularInline
@@ -214,7 +223,7 @@ def test_many_to_many_through_inline(db: Any) -> None:
         inlines = [TagInline]
 
     red = Tag.objects.create(label="red")
-    app = site_with(db, Product, Admin)
+    app = site_with(Product, Admin)
     hammer = Product.objects.get(slug="hammer")
     page = app.get(f"/admin/shop/product/{hammer.pk}/change/")
     prefix = (

@@ -19,7 +19,7 @@ import webob
 
 from manouche.adminkit import _deletion, _display
 from manouche.adminkit._changelist import ChangeList, related_condition, search_terms
-from manouche.adminkit._i18n import gettext, ngettext
+from manouche.adminkit._i18n import gettext, gettext_noop, ngettext
 from manouche.adminkit._meta import Opts, capfirst, opts_of, python_type
 from manouche.adminkit._store import is_orm_lite
 from manouche.adminkit.filters import IncorrectLookupParameters
@@ -82,7 +82,7 @@ def delete_selected(modeladmin: ModelAdmin, request: webob.Request, objects: lis
     return modeladmin.delete_selected(request, objects)
 
 
-delete_selected.short_description = "Delete selected %(verbose_name_plural)s"  # type: ignore[attr-defined]
+delete_selected.short_description = gettext_noop("Delete selected %(verbose_name_plural)s")  # type: ignore[attr-defined]
 delete_selected.allowed_permissions = ("delete",)  # type: ignore[attr-defined]
 
 
