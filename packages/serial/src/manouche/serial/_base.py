@@ -343,15 +343,20 @@ class DeserializedObject:
 
     def __init__(
         self,
-        spec: ModelSpec,
-        data: dict[str, Any],
+        spec: ModelSpec | None = None,
+        data: dict[str, Any] | None = None,
         m2m_data: dict[str, list[Any]] | None = None,
         deferred_fields: dict[str, Any] | None = None,
         index: int | None = None,
         obj: Any = None,
     ) -> None:
+        if spec is None:
+            # Django's spelling: ``DeserializedObject(obj=instance)``.
+            if obj is None:
+                raise TypeError("DeserializedObject() needs a model spec or obj=")
+            spec = model_of(obj)
         self.spec = spec
-        self._data: dict[str, Any] | None = data
+        self._data: dict[str, Any] | None = {} if data is None else data
         self._values: tuple[Any, ...] | None = None
         self._m2m: dict[str, list[Any]] | None = m2m_data
         self._deferred: dict[str, Any] | None = deferred_fields
@@ -420,7 +425,7 @@ class DeserializedObject:
         return self.data.get(self.spec.pk.attr)
 
     def __repr__(self) -> str:
-        return f"<DeserializedObject: {self.spec.label}(pk={self.pk!r})>"
+        return f"<DeserializedObject: {self.spec.model_label}(pk={self.pk!r})>"
 
     def row(self) -> dict[str, Any]:
         """Column values to write: the instance's when it was touched, else the fixture's."""
@@ -764,7 +769,9 @@ def _build_general(
                 try:
                     data[f.attr] = f.reader(value, type(value) is TextValue)
                 except (ValueError, TypeError, OverflowError) as exc:
-                    raise DeserializationError(str(exc), model=label, field=name) from exc
+                    raise DeserializationError(
+                        str(exc), model=label, field=name, value=value
+                    ) from exc
                 continue
             if isinstance(value, list):
                 if any(isinstance(part, list | dict) for part in value):
@@ -779,7 +786,7 @@ def _build_general(
                     data[f.attr] = related.lookup_natural(de.connection(), value, de.using)
                 except LookupError as exc:
                     if not forward:
-                        raise DeserializationError(str(exc), field=name) from None
+                        raise DeserializationError(str(exc), field=name, value=value) from None
                     deferred[f.name] = value
                 continue
             data[f.attr] = convert(f.reader, value, type(value) is TextValue, label, name)
@@ -830,7 +837,9 @@ def _m2m_values(
 ) -> list[Any]:
     if not isinstance(value, list):
         raise DeserializationError(
-            f"a many-to-many value must be a list, got {type(value).__name__}", field=name
+            f"a many-to-many value must be a list, got {type(value).__name__}",
+            field=name,
+            value=value,
         )
     related = de.registry.for_table(m.related_table, m.related_model)
     reader = FieldSpec(m.name, m.name, m.target, "ForeignKey").reader
@@ -845,7 +854,7 @@ def _m2m_values(
                 out.append(related.lookup_natural(de.connection(), v, de.using))
             except LookupError as exc:
                 if not forward:
-                    raise DeserializationError(str(exc), field=name) from None
+                    raise DeserializationError(str(exc), field=name, value=v) from None
                 deferred[name] = value
                 return []
         else:
@@ -853,7 +862,9 @@ def _m2m_values(
                 out.append(reader(v, False) if v is not None else None)
             except (ValueError, TypeError, OverflowError) as exc:
                 # The object being loaded is named by the caller; say which related key failed.
-                raise DeserializationError(f"{exc} (a {related.label} key)", field=name) from exc
+                raise DeserializationError(
+                    f"{exc} (a {related.label} key)", field=name, value=v
+                ) from exc
     return out
 
 

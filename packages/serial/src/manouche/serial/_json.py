@@ -366,7 +366,19 @@ def iter_json_array(
 
 
 class PythonDeserializer(BaseDeserializer):
-    """Fixture dicts (a list, or any iterable) to deserialized objects."""
+    """Fixture dicts (a list, or any iterable) to deserialized objects.
+
+    The list may be passed as ``object_list=`` (Django's name for it).
+    """
+
+    def __init__(self, stream_or_string: Any = None, **options: Any) -> None:
+        if "object_list" in options:
+            if stream_or_string is not None:
+                raise TypeError("pass the objects once: stream_or_string or object_list")
+            stream_or_string = options.pop("object_list")
+        if stream_or_string is None:
+            raise TypeError("PythonDeserializer() needs the list of fixture dicts")
+        super().__init__(stream_or_string, **options)
 
     def objects(self) -> Iterator[DeserializedObject]:
         return objects_from_dicts(self, self.stream)
