@@ -593,3 +593,58 @@ def test_a_format_whose_library_is_missing_keeps_saying_so() -> None:
         with pytest.raises(ImportError, match="manouche_serial_no_such_module"):
             reg.get("nope")
     assert reg.names(public_only=True) == ["nope"]
+
+
+def test_force_insert_never_updates(engine: sa.Engine) -> None:
+    doc = json.dumps([{"model": "zoo.toy", "pk": 7, "fields": {"name": "drum"}}])
+    (obj,) = serial.deserialize("json", doc, models=MODELS)
+    obj.save(using=engine, force_insert=True)
+    (again,) = serial.deserialize("json", doc.replace("drum", "horn"), models=MODELS)
+    with pytest.raises(sa.exc.IntegrityError):
+        again.save(using=engine, force_insert=True)
+    with Session(engine) as s:
+        assert s.get(Toy, 7).name == "drum"  # the failed save left the row as it was
+    again.save(using=engine)  # without it, the row is updated
+    with Session(engine) as s:
+        assert s.get(Toy, 7).name == "horn"
+
+
+def _crafted_xml(depth: int, leaf: int) -> str:
+    """Django's crafted document: a field holding ``depth`` nested elements around a leaf."""
+    field = "<nested>" * depth + "x" * leaf + "</nested>" * depth
+    return (
+        '<django-objects version="1.0"><object model="zoo.toy" pk="1">'
+        f'<field name="name" type="CharField">{field}</field></object></django-objects>'
+    )
+
+
+def _python_steps(doc: str) -> int:
+    """The Python lines run to read ``doc``: a measure of the work that no load can skew."""
+    import sys
+
+    steps = 0
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal steps
+        steps += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        objs = list(serial.deserialize("xml", doc, models=MODELS))
+    finally:
+        sys.settrace(None)
+    assert len(objs) == 1 and objs[0].object.name.startswith("x")
+    return steps
+
+
+def test_crafted_nested_xml_is_read_in_linear_work() -> None:
+    """Nested elements inside a field cost work in proportion to their number, never their
+    square (Django's test of the same property times it; here the work is counted)."""
+    _python_steps(_crafted_xml(1, 1))  # the first read builds the model's reader
+    sizes = [(50, 2000), (100, 4000), (200, 8000), (400, 16000)]
+    steps = [_python_steps(_crafted_xml(depth, leaf)) for depth, leaf in sizes]
+    for smaller, larger in zip(steps, steps[1:], strict=False):
+        assert larger <= 2.2 * smaller  # double the nodes, at most double the work
+    # The text's length alone costs nothing in Python: the C parser reads it.
+    assert _python_steps(_crafted_xml(100, 1000)) <= 1.1 * _python_steps(_crafted_xml(100, 1))

@@ -268,7 +268,7 @@ class BaseSerializer:
                     values[i] = _related_spec(self.registry, f).natural_key_of(related)
         m2m: list[list[Any]] = []
         for m, natural in zip(plan.m2m, plan.m2m_natural, strict=True):
-            related_objs = _m2m_objects(obj, m)
+            related_objs = _m2m_objects(obj, m, natural)
             if natural:
                 m2m.append([model_of(r).natural_key_of(r) for r in related_objs])
             else:
@@ -311,12 +311,26 @@ def _related_obj(obj: Any, f: FieldSpec) -> Any:
     return getattr(obj, f.name)
 
 
-def _m2m_objects(obj: Any, m: M2MSpec) -> list[Any]:
+def _m2m_objects(obj: Any, m: M2MSpec, natural: bool) -> list[Any]:
+    """The objects related through ``m``: prefetched ones if any (no query), else one
+    query, reading only their pks when their natural keys are not needed (as Django)."""
+    prefetched = getattr(obj, "_prefetched_objects_cache", None)
+    if isinstance(prefetched, dict) and m.name in prefetched:
+        return list(prefetched[m.name])
     related = getattr(obj, m.name)
     everything = getattr(related, "all", None)
-    if callable(everything):
-        return list(everything())
-    return list(related)
+    if not callable(everything):
+        return list(related)  # a SQLAlchemy relationship: a list already
+    qs = everything()
+    if not natural:
+        only = getattr(qs, "only", None)
+        pk = getattr(getattr(getattr(qs, "model", None), "_meta", None), "pk", None)
+        if callable(only) and pk is not None:
+            qs = only(pk.name)
+            joins = getattr(qs, "select_related", None)
+            if callable(joins):
+                qs = joins(None)  # a manager's select_related would read rows for nothing
+    return list(qs)
 
 
 # -- reading -------------------------------------------------------------------------
@@ -445,12 +459,17 @@ class DeserializedObject:
         data = self.data
         return {f.column.key: data[f.attr] for f in (spec.pk, *spec.fields) if f.attr in data}
 
-    def save(self, save_m2m: bool = True, using: Using = None, **kwargs: Any) -> None:
-        """Write the row (update when the pk exists, else insert) and its many-to-many rows."""
+    def save(
+        self, save_m2m: bool = True, using: Using = None, *, force_insert: bool = False
+    ) -> None:
+        """Write the row (update when the pk exists, else insert) and its many-to-many rows.
+
+        ``force_insert=True`` always inserts: a row that exists is the database's error.
+        """
         from manouche.serial._saving import save_objects
 
         with _transaction(using) as conn:
-            save_objects(conn, [self], save_m2m=save_m2m, using=using)
+            save_objects(conn, [self], save_m2m=save_m2m, using=using, force_insert=force_insert)
 
     def save_deferred_fields(
         self, using: Using = None, registry: ModelRegistry | None = None
