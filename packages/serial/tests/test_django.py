@@ -337,3 +337,20 @@ def test_many_to_many_costs_one_query_an_object_reading_pks_only(orm: Any) -> No
     finally:
         watcher.remove()
     assert prefetched == plain
+
+
+def test_yaml_writes_dates_as_native_timestamps_as_django(orm: Any) -> None:
+    import yaml
+
+    m, _db = orm
+    objs = [*m.Author.objects.order_by("pk"), *m.Book.objects.order_by("pk")]
+    theirs = yaml.safe_load(django_dump("yaml", None))
+    ours = yaml.safe_load(serial.serialize("yaml", objs))
+    theirs = [o for o in theirs if o["model"] != "serialtest.tag"]
+    diffs = [
+        (o["pk"], k, v, t["fields"].get(k))
+        for o, t in zip(ours, theirs, strict=True)
+        for k, v in o["fields"].items()
+        if v != t["fields"].get(k)
+    ]
+    assert diffs == []  # the same values, dates and datetimes as timestamps, not text
