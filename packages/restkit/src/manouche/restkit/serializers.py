@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from manouche.restkit import fields as f
 from manouche.restkit._compiled import compile_reader
+from manouche.restkit._i18n import capfirst
 from manouche.restkit._i18n import gettext_noop as _
 from manouche.restkit.exceptions import ErrorDetail, SkipField, ValidationError
 from manouche.restkit.fields import (  # noqa: F401 - DRF re-exports fields from serializers
@@ -717,10 +718,6 @@ def _model_verbose_name(info: Any) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", info.model.__name__).lower().strip()
 
 
-def _capfirst(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 class ModelSerializer(Serializer):
     """A serializer whose fields come from the model of ``Meta.model``.
 
@@ -850,7 +847,7 @@ class ModelSerializer(Serializer):
     ) -> tuple[type[Field], dict[str, Any]]:
         kwargs: dict[str, Any] = {}
         if mf.verbose_name and mf.verbose_name != mf.name.replace("_", " "):
-            kwargs["label"] = _capfirst(mf.verbose_name)
+            kwargs["label"] = capfirst(mf.verbose_name)
         elif mf.primary_key and mf.name == "id":
             kwargs["label"] = "ID"
         if mf.help_text:
@@ -925,7 +922,7 @@ class ModelSerializer(Serializer):
             if not mf.editable:
                 kwargs = {"read_only": True}
         if mf.verbose_name and mf.verbose_name != mf.name.replace("_", " "):
-            kwargs["label"] = _capfirst(mf.verbose_name)
+            kwargs["label"] = capfirst(mf.verbose_name)
         return field_class, kwargs
 
     def build_nested_field(
