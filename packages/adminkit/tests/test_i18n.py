@@ -46,7 +46,7 @@ def test_french_and_english(db: Any, app_in: Any) -> None:
     assert page.html.find("button", {"name": "_save"}).get_text() == "Save"
 
 
-def test_the_other_languages_from_django_and_ours(db: Any, wrap: Any) -> None:
+def test_the_other_languages_from_django_and_ours(db: Any, wrap: Callable[[Any], Any]) -> None:
     site = AdminSite(db=db, authorize=lambda request: True, languages=["en", "de", "ja", "ru"])
     site.register(Product, list_filter=["in_stock"], search_fields=["name"])
     app = webtest.TestApp(wrap(site))

@@ -114,7 +114,7 @@ def test_headers(admin_app: webtest.TestApp) -> None:
         assert url.startswith("/admin/static/"), url
 
 
-def test_radio_fields_and_value_filters_inert(db: Any, monkeypatch: Any, wrap: Any) -> None:
+def test_radio_fields_and_value_filters_inert(db: Any, wrap: Any) -> None:
     """Payloads as radio labels (a foreign key's objects) and as the choices of an
     all-values filter stay text."""
     from manouche.adminkit import VERTICAL, AdminSite, ModelAdmin
