@@ -414,3 +414,18 @@ def test_explain(db: Any) -> None:
         Book.objects.explain(format="does not exist")
     if db.engine.dialect.name == "postgresql":
         assert Book.objects.explain(format="json", analyze=True).lstrip().startswith("[")
+
+
+def test_contains(db: Any) -> None:
+    a = Author.objects.create(name="A")
+    b = Book.objects.create(title="x", author=a)
+    assert Book.objects.contains(b) is True
+    assert Book.objects.exclude(pk=b.pk).contains(b) is False
+    # Another model's instance is simply not contained (no query, no error).
+    assert Book.objects.contains(a) is False
+    with pytest.raises(TypeError, match="'obj' must be a model instance."):
+        Book.objects.contains(object())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"Cannot call QuerySet.contains\(\) after .values"):
+        Book.objects.values("pk").contains(b)
+    with pytest.raises(ValueError, match="unsaved"):
+        Book.objects.contains(Book(title="y", author=a))

@@ -37,6 +37,7 @@ class Company(models.Model):
 
     class Meta:
         app_label = "relfilters"
+        ordering = [models.Lower("name")]
 
 
 class Employment(models.Model):
@@ -118,3 +119,12 @@ def test_in_bulk_errors(rdb: Any) -> None:
         Company.objects.all()[:1].in_bulk([1])
     with pytest.raises(TypeError, match="in_bulk.. cannot be used with values"):
         Company.objects.values().in_bulk()
+
+
+def test_ordering_by_a_relation_follows_its_expression_ordering(rdb: Any) -> None:
+    made = [Employment.objects.create(employer=Company.objects.create(name=n)) for n in "bAc"]
+    by_name = [made[1], made[0], made[2]]
+    assert list(Employment.objects.order_by("employer")) == by_name
+    assert list(Employment.objects.order_by("-employer")) == by_name[::-1]
+    # The attname orders by the column itself, not by the related model's ordering.
+    assert list(Employment.objects.order_by("employer_id")) == made

@@ -752,9 +752,21 @@ class Query:
             and not path.field.auto_created
         ):
             target = path.field.related_model
-            if target._meta.ordering and (id(target), name) not in seen:
+            if (
+                target._meta.ordering
+                and (id(target), name) not in seen
+                # ordering by the attname (``author_id``) orders by the column, as Django
+                and parts[-1] != path.field.attname
+            ):
                 out: list[Any] = []
                 for sub in target._meta.ordering:
+                    if not isinstance(sub, str):
+                        # An expression of the related model's ordering: its references
+                        # are under the relation's path.
+                        item = sub if isinstance(sub, OrderBy) else OrderBy(sub, descending=desc)
+                        view: Any = _Prefixed(self, parts, target)
+                        out.extend(Query._order_term(view, item, target, []))
+                        continue
                     sub_desc = sub.startswith("-")
                     flipped = ("-" if sub_desc != desc else "") + sub.lstrip("-")
                     out.extend(
@@ -1168,6 +1180,22 @@ def _contains_aggregate(expr: Any) -> bool:
         if hasattr(expr, "get_children")
         else False
     )
+
+
+class _Prefixed:
+    """A view of a query that resolves field references under a relation path (the
+    expressions of a related model's default ordering); the rest is the query's."""
+
+    def __init__(self, query: Query, parts: list[str], model: type[Model]) -> None:
+        self._query = query
+        self._parts = parts
+        self.model = model
+
+    def resolve_ref(self, name: str, reuse: set[str] | None, allow_relation: bool = False) -> Any:
+        return self._query.resolve_ref(LOOKUP_SEP.join([*self._parts, name]), reuse, allow_relation)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._query, name)
 
 
 def _rel_compatible(model: type[Model], opts: Any, fld: Any) -> bool:

@@ -953,8 +953,15 @@ class QuerySet(AsyncQuerySetMixin):
         return rows
 
     def contains(self, obj: Model) -> bool:
-        if not isinstance(obj, self.model):
-            raise TypeError(f"'obj' must be a {self.model._meta.object_name} instance.")
+        """Whether ``obj`` is one of this QuerySet's rows (a query unless evaluated): an
+        instance of another concrete model is not, a proxy's instance may be."""
+        if self._kind != MODELS:
+            raise TypeError("Cannot call QuerySet.contains() after .values() or .values_list().")
+        meta = getattr(obj, "_meta", None)
+        if meta is None or not hasattr(meta, "concrete_model"):
+            raise TypeError("'obj' must be a model instance.")
+        if meta.concrete_model is not self.model._meta.concrete_model:
+            return False
         if obj.pk is None:
             raise ValueError("QuerySet.contains() cannot be used on unsaved objects.")
         if self._result_cache is not None:
