@@ -429,3 +429,15 @@ def test_contains(db: Any) -> None:
         Book.objects.values("pk").contains(b)
     with pytest.raises(ValueError, match="unsaved"):
         Book.objects.contains(Book(title="y", author=a))
+
+
+def test_named_rows_pickle_and_refuse_bad_names(db: Any) -> None:
+    import pickle
+
+    a = Author.objects.create(name="A")
+    Book.objects.create(title="x", author=a, pages=7)
+    row = Book.objects.values_list("title", "pages", named=True).get()
+    back = pickle.loads(pickle.dumps(row))
+    assert back == row and back.title == "x" and back.pages == 7
+    with pytest.raises(ValueError, match="Type names and field names must be valid identifiers"):
+        Book.objects.annotate(**{"1": models.F("pages")}).values_list("1", named=True).first()
