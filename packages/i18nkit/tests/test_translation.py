@@ -82,6 +82,23 @@ def test_locale_chain_pt_br_then_pt_then_default(tmp_path: Path, use_catalogs) -
         assert i18nkit.gettext("Train") == "Zug"
 
 
+def test_a_source_falls_back_within_itself_before_the_next_source(
+    tmp_path: Path, use_catalogs
+) -> None:
+    """The application's ``pt`` wins over a later source's ``pt_BR``, as in Django."""
+    app, package = tmp_path / "app", tmp_path / "package"
+    write_catalog(app, "pt", [("Save", "Salvar (app)")])
+    write_catalog(package, "pt_BR", [("Save", "Salvar (package)"), ("Close", "Fechar")])
+    write_catalog(package, "pt", [("Open", "Abrir")])
+    use_catalogs(app, package, include_packages=False)
+    with i18nkit.override("pt-br"):
+        assert i18nkit.gettext("Save") == "Salvar (app)"
+        assert i18nkit.gettext("Close") == "Fechar"
+        assert i18nkit.gettext("Open") == "Abrir"
+    with i18nkit.override("pt"):
+        assert i18nkit.gettext("Close") == "Close"
+
+
 def test_each_domain_has_its_own_catalogs_and_chain(tmp_path: Path, use_catalogs) -> None:
     write_catalog(tmp_path, "pt", [("Save", "Guardar")], domain="js")
     write_catalog(tmp_path, "pt", [("Save", "Salvar (messages)")])

@@ -122,3 +122,26 @@ def test_plain(database):
     )
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=1)
+
+
+def test_suites_that_own_their_databases_are_named_by_path(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CONFTEST)
+    pytester.makeini("[pytest]\nmanouche_own_database_paths = own\n")
+    body = """
+import sqlalchemy as sa
+
+def test_plain(database):
+    with database.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM items")).scalar() == 1
+"""
+    pytester.mkdir("own")
+    pytester.mkdir("guarded")
+    (pytester.path / "own" / "test_own.py").write_text(body)
+    (pytester.path / "guarded" / "test_guarded.py").write_text(body)
+    result = pytester.runpytest_subprocess()
+    # The suite under own/ runs; the same test elsewhere is still blocked.
+    result.assert_outcomes(passed=1, failed=1)
+    assert "guarded/test_guarded.py::test_plain FAILED" in result.stdout.str() or (
+        "test_guarded.py F" in result.stdout.str()
+    )
+    result.stdout.fnmatch_lines(["*test_plain used the database without asking for it*"])

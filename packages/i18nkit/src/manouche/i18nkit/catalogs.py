@@ -9,9 +9,11 @@ so that the first source wins for a message it translates:
 2. each installed Manouche package's own ``locale/`` folder, found through
    package resources on the ``manouche`` namespace, in package-name order.
 
-Each language then falls back along its locale chain: ``pt_BR`` to ``pt``,
-then to the default language (``en-us`` unless told otherwise), then to the
-message id itself. Every domain has its own chain, so a message missing from a
+Within a source, a language falls back along its locale chain (``pt_BR`` to
+``pt``) before the next source is asked, so the application's ``pt`` catalog
+wins over a package's ``pt_BR`` one, as Django's ``LOCALE_PATHS`` win over its
+applications' catalogs. Then come the default language (``en-us`` unless told
+otherwise) and the message id itself. Every domain has its own chain, so a message missing from a
 ``djangojs``-style domain never borrows from another domain.
 """
 
@@ -157,18 +159,26 @@ class Catalogs:
             self._cache.clear()
             self._sources = None
 
-    def _merged(self, locale: str, domain: str) -> gettext_module.GNUTranslations | None:
-        """One locale's catalog for ``domain``: every source's, the first source winning."""
-        merged: gettext_module.GNUTranslations | None = None
-        for source in reversed(self.sources()):
-            found = _read_mo(source, locale, domain)
-            if found is None:
-                continue
-            if merged is None:
-                merged = found
-            else:
-                # A higher-priority source replaces the entries it has.
-                merged._catalog.update(found._catalog)  # type: ignore[attr-defined]
+    def _merged(self, locales: Sequence[str], domain: str) -> gettext_module.GNUTranslations | None:
+        """One catalog for ``domain`` from every source, source by source.
+
+        A source's catalogs for ``locales`` (most specific first) come before the
+        next source's; the first one to translate a message wins. Plural forms
+        are those of the catalog that wins first.
+        """
+        found = [
+            mo
+            for source in self.sources()
+            for loc in locales
+            if (mo := _read_mo(source, loc, domain)) is not None
+        ]
+        if not found:
+            return None
+        merged = found[-1]
+        for higher in reversed(found[:-1]):
+            # A higher-priority catalog replaces the entries it has.
+            merged._catalog.update(higher._catalog)  # type: ignore[attr-defined]
+        merged.plural = found[0].plural  # type: ignore[attr-defined]
         return merged
 
     def has_language(self, language: str, domain: str = DEFAULT_DOMAIN) -> bool:
@@ -207,22 +217,13 @@ class Catalogs:
         if not _valid_language(language):
             raise ValueError(f"invalid language code: {language!r}")
         chain = locale_chain(to_locale(language))
-        default_chain = locale_chain(to_locale(self.default_language))
-        for loc in default_chain:
-            if loc not in chain:
-                chain.append(loc)
-        head: gettext_module.NullTranslations | None = None
-        tail: gettext_module.NullTranslations | None = None
-        for loc in chain:
-            found = self._merged(loc, domain)
-            if found is None:
-                continue
-            if head is None:
-                head = tail = found
-            else:
-                assert tail is not None
-                tail.add_fallback(found)
-                tail = found
+        rest = [loc for loc in locale_chain(to_locale(self.default_language)) if loc not in chain]
+        head = self._merged(chain, domain)
+        fallback = self._merged(rest, domain) if rest else None
+        if head is None:
+            head = fallback
+        elif fallback is not None:
+            head.add_fallback(fallback)
         return head if head is not None else gettext_module.NullTranslations()
 
 

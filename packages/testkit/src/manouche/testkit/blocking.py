@@ -10,8 +10,9 @@ where tables are created). If the code under test swallows the error (a WSGI
 app answering 500), the test still fails with it.
 
 Opting out: ``@pytest.mark.own_database`` on a test that manages its own
-database, or ``manouche_block_database = false`` in the pytest configuration
-for a whole suite.
+database, ``manouche_own_database_paths`` in the pytest configuration for the
+suites (folders or files, relative to the configuration file) whose tests do, or
+``manouche_block_database = false`` for every test of the session.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = ["DatabaseAccessBlocked", "blocked_for", "guard", "install", "message"
 DATABASE_FIXTURES = ("db", "transactional_db")
 MARKER = "own_database"
 INI_OPTION = "manouche_block_database"
+PATHS_OPTION = "manouche_own_database_paths"
 
 
 class DatabaseAccessBlocked(RuntimeError):
@@ -61,7 +63,10 @@ def blocked_for(item: pytest.Item) -> bool:
         return False
     if any(name in DATABASE_FIXTURES for name in getattr(item, "fixturenames", ())):
         return False
-    return item.get_closest_marker(MARKER) is None
+    if item.get_closest_marker(MARKER) is not None:
+        return False
+    path = item.path
+    return not any(path == own or own in path.parents for own in item.config.getini(PATHS_OPTION))
 
 
 def _before_cursor_execute(

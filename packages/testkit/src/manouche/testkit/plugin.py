@@ -75,6 +75,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=True,
     )
+    parser.addini(
+        blocking.PATHS_OPTION,
+        "test folders or files whose tests manage their own databases (not blocked)",
+        type="paths",
+        default=[],
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
