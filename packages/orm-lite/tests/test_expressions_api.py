@@ -127,3 +127,51 @@ def test_aggregate_default_may_be_an_expression(db: Any) -> None:
         s=olm.Sum("pages", default=olm.Value(1) + 2)
     ) == {"s": 3}
     assert Book.objects.aggregate(s=olm.Sum("pages", default=olm.Value(1) + 2)) == {"s": 5}
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_func_subclass_keeps_its_output_field(side: Any) -> None:
+    m, _ = side
+
+    class Shout(m.Func):
+        function = "UPPER"
+        output_field = m.CharField()
+
+    assert isinstance(Shout("name").output_field, m.CharField)
+
+
+def test_order_by_an_aggregate_not_annotated_is_refused(db: Any) -> None:
+    from tests.conf_models import Author
+
+    with pytest.raises(olm.FieldError, match=r"without also including it in annotate\(\)"):
+        Author.objects.values("age").order_by(olm.Avg("books__pages"))
+    with pytest.raises(olm.FieldError, match=r"is not allowed: Count\(F\(books\)\)"):
+        Author.objects.order_by(olm.Count("books").desc())
+
+
+def test_negated_value_and_field_filter(db: Any) -> None:
+    from tests.conf_models import Author, Book
+
+    ann = Author.objects.create(name="Ann", age=5)
+    Book.objects.create(title="x", author=ann, pages=7)
+    rows = Author.objects.annotate(yes=~olm.Value(False)).values_list("name", "yes")
+    assert list(rows) == [("Ann", True)]
+    assert list(
+        Book.objects.filter(pages__in=[olm.F("pages"), 3]).values_list("title", flat=True)
+    ) == ["x"]
+    assert list(
+        Book.objects.filter(pages__range=(olm.F("pages") - 1, 9)).values_list("title", flat=True)
+    ) == ["x"]
+    assert not Book.objects.filter(pages__in=[olm.F("pages") + 1]).exists()
+
+
+def test_update_reads_annotations_of_its_own_table(db: Any) -> None:
+    from tests.conf_models import Author, Book
+
+    ann = Author.objects.create(name="Ann", age=5)
+    Book.objects.create(title="x", author=ann, pages=7)
+    Author.objects.annotate(older=olm.F("age") + 10).update(age=olm.F("older"))
+    assert Author.objects.get().age == 15
+    with pytest.raises(olm.FieldError, match="Joined field references are not permitted"):
+        Author.objects.annotate(n=olm.Max("books__pages")).update(age=olm.F("n"))
+    assert Author.objects.get().age == 15

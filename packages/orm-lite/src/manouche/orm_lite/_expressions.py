@@ -566,6 +566,9 @@ class NegatedExpression(Expression):
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         res = self.expression.resolve(query, reuse)
         field = res.field
+        if field is None and isinstance(self.expression, Value):
+            field = _python_value_field(self.expression.value)  # ~Value(False)
+            res = Resolved(sa.type_coerce(res.expr, sa.Boolean()), field, False)
         if not getattr(self.expression, "conditional", False) and (
             field is None or getattr(field, "django_name", "") != "BooleanField"
         ):
@@ -1005,7 +1008,11 @@ class Func(Expression):
         self._explicit_function = function
         if function is not None:
             self.function = function
-        self.output_field = output_field
+        if output_field is not None or not hasattr(
+            getattr(type(self), "output_field", None), "sa_type"
+        ):
+            # (a subclass's ``output_field = CharField()`` class attribute stays)
+            self.output_field = output_field
 
     @property
     def contains_aggregate(self) -> bool:  # type: ignore[override]

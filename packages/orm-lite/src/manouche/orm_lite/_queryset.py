@@ -379,6 +379,13 @@ class QuerySet(AsyncQuerySetMixin):
                 name = f.lstrip("-+")
                 if not name:
                     raise FieldError(f"Invalid order_by argument: {f!r}")
+            elif getattr(
+                f.expression if isinstance(f, OrderBy) else f, "contains_aggregate", False
+            ):
+                raise FieldError(
+                    "Using an aggregate in order_by() without also including it in "
+                    f"annotate() is not allowed: {f.expression if isinstance(f, OrderBy) else f}"
+                )
         if plain:
             step = ("order_by", tuple(fields))
             qs._steps = (*qs._steps, step)
