@@ -51,7 +51,7 @@ def events() -> Iterator[list[tuple[Any, ...]]]:
         sig.disconnect(fn)
 
 
-def test_save_signals(db: Any, events: list[Any]) -> None:
+def test_save_signals(backend_db: Any, events: list[Any]) -> None:
     a = Author.objects.create(name="A")
     a.age = 3
     a.save(update_fields=["age"])
@@ -63,7 +63,7 @@ def test_save_signals(db: Any, events: list[Any]) -> None:
     ]
 
 
-def test_delete_signals_for_cascaded_rows(db: Any, events: list[Any]) -> None:
+def test_delete_signals_for_cascaded_rows(backend_db: Any, events: list[Any]) -> None:
     a = Author.objects.create(name="A")
     b = Book.objects.create(title="t", author=a)
     c = Chapter.objects.create(book=b, number=1)
@@ -84,7 +84,7 @@ def test_delete_signals_for_cascaded_rows(db: Any, events: list[Any]) -> None:
     assert [e[3] for e in events] == ["QuerySet", "QuerySet"]
 
 
-def test_m2m_changed(db: Any, events: list[Any]) -> None:
+def test_m2m_changed(backend_db: Any, events: list[Any]) -> None:
     a = Author.objects.create(name="A")
     b = Book.objects.create(title="t", author=a)
     t1, t2 = Tag.objects.create(name="x"), Tag.objects.create(name="y")
@@ -106,7 +106,7 @@ def test_m2m_changed(db: Any, events: list[Any]) -> None:
     ]
 
 
-def test_receiver_for_one_sender_and_blinker_style(db: Any) -> None:
+def test_receiver_for_one_sender_and_blinker_style(backend_db: Any) -> None:
     seen: list[str] = []
 
     def only_tags(sender: Any, **kw: Any) -> None:
@@ -121,7 +121,7 @@ def test_receiver_for_one_sender_and_blinker_style(db: Any) -> None:
     assert seen == ["Tag"]
 
 
-def test_init_signals(db: Any) -> None:
+def test_init_signals(backend_db: Any) -> None:
     seen: list[Any] = []
 
     def pre(sender: Any, args: Any, kwargs: Any, **kw: Any) -> None:
@@ -140,3 +140,38 @@ def test_init_signals(db: Any) -> None:
         signals.post_init.disconnect(post, sender=Tag)
     assert seen[:2] == [("pre_init", "Tag", {"name": "x"}), ("post_init", "Tag", "x")]
     assert seen[-1] == ("post_init", "Tag", "x")
+
+
+def test_raw_save_sends_raw_and_keeps_loaded_values(db: Any) -> None:
+    """``save_base(raw=True)``: the signals say ``raw=True`` and no field's ``pre_save``
+    runs, so ``auto_now``/``auto_now_add`` keep the values the instance carries."""
+    import datetime
+
+    seen: list[tuple[str, bool, bool]] = []
+
+    def on_save(sender: Any, instance: Any, raw: bool, **kw: Any) -> None:
+        seen.append((kw["signal"].name, raw, kw.get("created", False)))
+
+    signals.pre_save.connect(on_save, sender=Author)
+    signals.post_save.connect(on_save, sender=Author)
+    try:
+        stamp = datetime.datetime(2001, 2, 3, 4, 5, 6)
+        a = Author(id=900, name="Raw", created=stamp, updated=stamp)
+        a.save_base(raw=True)
+        a.name = "Raw again"
+        a.save_base(raw=True)
+        b = Author.objects.create(name="Cooked")
+    finally:
+        signals.pre_save.disconnect(on_save, sender=Author)
+        signals.post_save.disconnect(on_save, sender=Author)
+    assert seen == [
+        ("pre_save", True, False),
+        ("post_save", True, True),
+        ("pre_save", True, False),
+        ("post_save", True, False),
+        ("pre_save", False, False),
+        ("post_save", False, True),
+    ]
+    got = Author.objects.get(pk=900)
+    assert (got.name, got.created, got.updated) == ("Raw again", stamp, stamp)
+    assert Author.objects.get(pk=b.pk).updated != stamp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from manouche.orm_lite import _signals as signals
 from manouche.orm_lite._async import AsyncManagerMixin
@@ -15,24 +15,27 @@ if TYPE_CHECKING:
 
 _counter = itertools.count()
 
+#: The model a manager returns instances of: ``Manager[Book]``.
+_M = TypeVar("_M", bound="Model")
 
-class BaseManager(AsyncManagerMixin):
+
+class BaseManager(AsyncManagerMixin, Generic[_M]):
     """A manager: the entry point of queries, ``Model.objects``."""
 
-    _queryset_class: type[QuerySet]
+    _queryset_class: type[QuerySet[Any]]
     #: How far up the bases the manager was declared (0: on the model itself).
     _inherited_depth = 0
 
     def __init__(self) -> None:
-        self.model: type[Model] = None  # type: ignore[assignment]
+        self.model: type[_M] = None  # type: ignore[assignment]
         self.name: str = ""
         self._db: Any = None
         self.creation_counter = next(_counter)
 
-    def __class_getitem__(cls, item: Any) -> type[BaseManager]:
+    def __class_getitem__(cls, item: Any) -> type[BaseManager[Any]]:
         return cls
 
-    def contribute_to_class(self, cls: type[Model], name: str) -> None:
+    def contribute_to_class(self, cls: type[_M], name: str) -> None:
         self.name = self.name or name
         self.model = cls
         setattr(cls, name, ManagerDescriptor(self))
@@ -44,7 +47,7 @@ class BaseManager(AsyncManagerMixin):
 
     @classmethod
     def from_queryset(
-        cls, queryset_class: type[QuerySet], class_name: str | None = None
+        cls, queryset_class: type[QuerySet[Any]], class_name: str | None = None
     ) -> type[Any]:
         """A manager class whose methods include ``queryset_class``'s own."""
         attrs: dict[str, Any] = {"_queryset_class": queryset_class}
@@ -63,7 +66,7 @@ class BaseManager(AsyncManagerMixin):
                 attrs[name] = _proxy(name)
         return type(class_name or f"{cls.__name__}From{queryset_class.__name__}", (cls,), attrs)
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Any]:
         """The QuerySet this manager starts from; override it to change every query."""
         if self.model._meta.pending:
             from manouche.orm_lite._related import check_resolved
@@ -71,10 +74,10 @@ class BaseManager(AsyncManagerMixin):
             check_resolved(self.model)
         return self._queryset_class(self.model, using=self._db)
 
-    def all(self) -> QuerySet:
+    def all(self) -> QuerySet[Any]:
         return self.get_queryset()
 
-    def db_manager(self, using: Any) -> BaseManager:
+    def db_manager(self, using: Any) -> Self:
         import copy
 
         obj = copy.copy(self)
@@ -89,7 +92,7 @@ class BaseManager(AsyncManagerMixin):
 
 
 def _proxy(name: str) -> Any:
-    def method(self: BaseManager, *args: Any, **kwargs: Any) -> Any:
+    def method(self: BaseManager[Any], *args: Any, **kwargs: Any) -> Any:
         return getattr(self.get_queryset(), name)(*args, **kwargs)
 
     method.__name__ = name
@@ -97,7 +100,7 @@ def _proxy(name: str) -> Any:
 
 
 class ManagerDescriptor:
-    def __init__(self, manager: BaseManager) -> None:
+    def __init__(self, manager: BaseManager[Any]) -> None:
         self.manager = manager
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
@@ -129,7 +132,7 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
             self.field = rel.field
             self._db = instance._state.db
 
-        def _apply(self, qs: QuerySet) -> QuerySet:
+        def _apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
             value = getattr(self.instance, self.field.target_field.attname)
             if value is None:
                 raise ValueError(
@@ -138,7 +141,7 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
                 )
             return qs.filter(**{self.field.name: value})
 
-        def get_queryset(self) -> QuerySet:
+        def get_queryset(self) -> QuerySet[Any]:
             cache = self.instance.__dict__.get("_prefetched_objects_cache", {})
             name = rel.get_accessor_name()
             if name in cache:
@@ -268,7 +271,7 @@ def create_forward_many_to_many_manager(
             self.source_attname = through_opts.get_field(self.source_name).attname
             self.target_attname = through_opts.get_field(self.target_name).attname
 
-        def _through(self) -> QuerySet:
+        def _through(self) -> QuerySet[Any]:
             return self.through._base_manager.using(self._db).filter(  # type: ignore[no-any-return]
                 **{self.source_attname: self._pk()}
             )
@@ -282,7 +285,7 @@ def create_forward_many_to_many_manager(
                 )
             return pk
 
-        def get_queryset(self) -> QuerySet:
+        def get_queryset(self) -> QuerySet[Any]:
             cache = self.instance.__dict__.get("_prefetched_objects_cache", {})
             if self.cache_name in cache:
                 return cache[self.cache_name]  # type: ignore[no-any-return]
