@@ -81,7 +81,7 @@ def test_reversed_logical_operators_say_use_bit_methods(side: Any) -> None:
     assert repr(7 % m.F("a")) == repr(m.Value(7) % m.F("a"))
 
 
-def test_function_registered_as_a_transform(db: Any) -> None:
+def test_function_registered_as_a_transform(backend_db: Any) -> None:
     """``IntegerField.register_lookup(Abs)``: ``F("age__abs")`` and ``age__abs=`` use it."""
     from tests.conf_models import Author
 
@@ -97,7 +97,7 @@ def test_function_registered_as_a_transform(db: Any) -> None:
         olm.IntegerField.unregister_lookup(olm.Abs)
 
 
-def test_aggregate_and_annotate_name_non_expressions(db: Any) -> None:
+def test_aggregate_and_annotate_name_non_expressions(backend_db: Any) -> None:
     from tests.conf_models import Book
 
     with pytest.raises(TypeError, match=r"aggregate\(\) received non-expression\(s\): True\."):
@@ -109,7 +109,7 @@ def test_aggregate_and_annotate_name_non_expressions(db: Any) -> None:
     assert Book.objects.aggregate() == {}
 
 
-def test_aggregate_over_no_rows_evaluates_coalesce(db: Any) -> None:
+def test_aggregate_over_no_rows_evaluates_coalesce(backend_db: Any) -> None:
     from tests.conf_models import Book
 
     got = Book.objects.none().aggregate(
@@ -118,7 +118,7 @@ def test_aggregate_over_no_rows_evaluates_coalesce(db: Any) -> None:
     assert got == {"total": 0, "n": 0, "s": None}
 
 
-def test_aggregate_default_may_be_an_expression(db: Any) -> None:
+def test_aggregate_default_may_be_an_expression(backend_db: Any) -> None:
     from tests.conf_models import Author, Book
 
     ann = Author.objects.create(name="Ann")
@@ -140,7 +140,7 @@ def test_func_subclass_keeps_its_output_field(side: Any) -> None:
     assert isinstance(Shout("name").output_field, m.CharField)
 
 
-def test_order_by_an_aggregate_not_annotated_is_refused(db: Any) -> None:
+def test_order_by_an_aggregate_not_annotated_is_refused(backend_db: Any) -> None:
     from tests.conf_models import Author
 
     with pytest.raises(olm.FieldError, match=r"without also including it in annotate\(\)"):
@@ -149,7 +149,7 @@ def test_order_by_an_aggregate_not_annotated_is_refused(db: Any) -> None:
         Author.objects.order_by(olm.Count("books").desc())
 
 
-def test_negated_value_and_field_filter(db: Any) -> None:
+def test_negated_value_and_field_filter(backend_db: Any) -> None:
     from tests.conf_models import Author, Book
 
     ann = Author.objects.create(name="Ann", age=5)
@@ -165,7 +165,7 @@ def test_negated_value_and_field_filter(db: Any) -> None:
     assert not Book.objects.filter(pages__in=[olm.F("pages") + 1]).exists()
 
 
-def test_update_reads_annotations_of_its_own_table(db: Any) -> None:
+def test_update_reads_annotations_of_its_own_table(backend_db: Any) -> None:
     from tests.conf_models import Author, Book
 
     ann = Author.objects.create(name="Ann", age=5)
