@@ -97,6 +97,24 @@ NAMES = [
     "StdDev",
     "Variance",
     "Substr",
+    "Abs",
+    "Ceil",
+    "Floor",
+    "Mod",
+    "Pi",
+    "Power",
+    "Round",
+    "Sign",
+    "Greatest",
+    "Least",
+    "NullIf",
+    "Left",
+    "Right",
+    "Trim",
+    "LTrim",
+    "Replace",
+    "Repeat",
+    "StrIndex",
 ]
 
 
@@ -719,6 +737,106 @@ case(
         .annotate(out=~m.F("in_print"))
         .order_by("pk")
         .values_list("pk", "out")
+    ),
+)
+
+
+# -- math, text and comparison functions ---------------------------------------------------
+case(
+    "math_functions",
+    lambda m: (
+        m.Book.objects.annotate(
+            dist=m.Abs(m.F("pages") - 400),
+            rem=m.Mod("pages", 7),
+            down=m.Floor("price"),
+            up=m.Ceil("price"),
+            sign=m.Sign(m.F("pages") - 400),
+            sq=m.Power("pages", 2),
+            near=m.Round("rating", 1),
+            pi=m.Round(m.Pi(), 4),
+        )
+        .order_by("pk")
+        .values_list("pk", "dist", "rem", "down", "up", "sign", "sq", "near", "pi")
+    ),
+)
+case(
+    "greatest_least",
+    lambda m: (
+        m.Book.objects.annotate(
+            hi=m.Greatest("pages", m.Value(300)),
+            lo=m.Least("pages", m.Value(300)),
+            nul=m.NullIf("pages", m.Value(300)),
+        )
+        .filter(hi__gt=350)
+        .order_by("pk")
+        .values_list("pk", "hi", "lo", "nul")
+    ),
+)
+case(
+    "text_functions",
+    lambda m: (
+        m.Author.objects.annotate(
+            head=m.Left("name", 3),
+            tail=m.Right("name", 2),
+            padded=m.Trim(m.Concat(m.Value("  "), "name", m.Value("  "))),
+            left=m.LTrim(m.Concat(m.Value("  "), "name")),
+            swapped=m.Replace("name", m.Value("a"), m.Value("4")),
+            gone=m.Replace("name", m.Value("a")),
+            twice=m.Repeat("name", 2),
+            where=m.StrIndex("name", m.Value("1")),
+        )
+        .order_by("pk")
+        .values_list("pk", "head", "tail", "padded", "left", "swapped", "gone", "twice", "where")
+    ),
+)
+case(
+    "function_as_transform_filter",
+    lambda m: (
+        m.Book.objects.filter(pages__gt=m.Greatest(m.Value(100), m.Mod("pages", 50)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ),
+)
+
+
+# -- date and time arithmetic ---------------------------------------------------------------
+case(
+    "datetime_plus_duration",
+    lambda m: (
+        m.Book.objects.annotate(
+            later=m.F("created") + datetime.timedelta(days=3, hours=5, microseconds=7),
+            sooner=m.F("created") - datetime.timedelta(days=40),
+        )
+        .order_by("pk")
+        .values_list("pk", "later", "sooner")
+    ),
+)
+case(
+    "datetime_difference",
+    lambda m: (
+        m.Book.objects.annotate(
+            age=m.F("created") - m.Value(datetime.datetime(2000, 1, 1, 12, 30)),
+            none=m.F("created") - m.F("created"),
+        )
+        .order_by("pk")
+        .values_list("pk", "age", "none")
+    ),
+)
+case(
+    "date_difference_filter",
+    lambda m: (
+        m.Book.objects.annotate(days=m.F("published") - m.Value(datetime.date(2001, 1, 1)))
+        .filter(days__gt=datetime.timedelta(days=365))
+        .order_by("pk")
+        .values_list("pk", "days")
+    ),
+)
+case(
+    "date_plus_duration_compared",
+    lambda m: (
+        m.Book.objects.filter(created__lt=m.F("published") + datetime.timedelta(days=1))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     ),
 )
 

@@ -668,6 +668,9 @@ _SPREADS = {
 
 def _sqlite_on_connect(dbapi_conn: Any, record: Any) -> None:
     dbapi_conn.create_function("REGEXP", 2, _regexp, deterministic=True)
+    from manouche.orm_lite._temporal import register_sqlite_functions
+
+    register_sqlite_functions(dbapi_conn)
     if hasattr(dbapi_conn, "create_aggregate"):
         for sql_name, stat in _SPREADS.items():
             dbapi_conn.create_aggregate(sql_name, 1, type(sql_name, (_Spread,), {"name": stat}))

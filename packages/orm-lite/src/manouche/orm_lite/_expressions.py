@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import decimal
+import inspect
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -235,6 +236,9 @@ class Combinable:
     def __mod__(self, other: Any) -> CombinedExpression:
         return self._combine(other, "%", False)
 
+    def __rmod__(self, other: Any) -> CombinedExpression:
+        return self._combine(other, "%", True)
+
     def __radd__(self, other: Any) -> CombinedExpression:
         return self._combine(other, "+", True)
 
@@ -248,7 +252,7 @@ class Combinable:
         return self._combine(other, "/", True)
 
     def __neg__(self) -> CombinedExpression:
-        return CombinedExpression(Value(0), "-", self)  # type: ignore[arg-type]
+        return self._combine(-1, "*", False)
 
     def __pow__(self, other: Any) -> CombinedExpression:
         return self._combine(other, "^", False)
@@ -296,28 +300,98 @@ class Combinable:
     def __xor__(self, other: Any) -> Any:
         return self._logical(other, Q.XOR)
 
+    def _rlogical(self, other: Any, conn: str) -> Any:
+        result = self._logical(other, conn)
+        if result is NotImplemented:
+            # nothing else will take it: Django's message, not Python's TypeError
+            raise NotImplementedError(
+                "Use .bitand(), .bitor(), and .bitxor() for bitwise logical operations."
+            )
+        return result
+
     def __rand__(self, other: Any) -> Any:
-        return self._logical(other, Q.AND)
+        return self._rlogical(other, Q.AND)
 
     def __ror__(self, other: Any) -> Any:
-        return self._logical(other, Q.OR)
+        return self._rlogical(other, Q.OR)
 
     def __rxor__(self, other: Any) -> Any:
-        return self._logical(other, Q.XOR)
+        return self._rlogical(other, Q.XOR)
+
+
+def _identity_part(value: Any) -> Any:
+    """One constructor argument as part of an expression's identity (Django's rules: a
+    model's field by its model and name, a free field by its class)."""
+    from manouche.orm_lite._fields import Field
+
+    if isinstance(value, Field):
+        model = getattr(value, "model", None)
+        name = getattr(value, "name", None)
+        if model is not None and name:
+            return (getattr(model, "__qualname__", model), name)
+        return type(value)
+    try:
+        return _hashable(value)
+    except TypeError:
+        return ("<unhashable>", id(value))
 
 
 class Expression(Combinable):
     """The base of expressions a query can compile."""
 
     contains_aggregate = False
+    output_field: Field | None
+    _constructor_args: tuple[tuple[Any, ...], dict[str, Any]]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        obj = super().__new__(cls)
+        # kept for ``identity`` (equality and hashing by value, as Django's expressions)
+        obj._constructor_args = (args, kwargs)
+        return obj
+
+    def __init__(self, output_field: Field | None = None) -> None:
+        if output_field is not None:
+            self.output_field = output_field
+
+    @property
+    def identity(self) -> tuple[Any, ...]:
+        """The expression's class and its constructor's arguments, bound to their names."""
+        args, kwargs = getattr(self, "_constructor_args", ((), {}))
+        try:
+            bound = inspect.signature(type(self).__init__).bind_partial(None, *args, **kwargs)
+        except TypeError:
+            return (type(self), id(self))
+        bound.apply_defaults()
+        parts: list[Any] = [type(self)]
+        for name, value in list(bound.arguments.items())[1:]:
+            if isinstance(value, dict):
+                value = tuple((k, _identity_part(v)) for k, v in sorted(value.items()))
+            elif isinstance(value, tuple):
+                value = tuple(_identity_part(v) for v in value)
+            else:
+                value = _identity_part(value)
+            parts.append((name, value))
+        return tuple(parts)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Expression):
+            return NotImplemented
+        return self.identity == other.identity
+
+    def __hash__(self) -> int:
+        return hash(self.identity)
 
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         raise NotImplementedError
 
-    def asc(self, nulls_first: bool = False, nulls_last: bool = False) -> OrderBy:
+    def __invert__(self) -> Any:
+        """``~expression``: NOT of a condition (refused at compile time for a non-condition)."""
+        return NegatedExpression(self)
+
+    def asc(self, nulls_first: bool | None = None, nulls_last: bool | None = None) -> OrderBy:
         return OrderBy(self, descending=False, nulls_first=nulls_first, nulls_last=nulls_last)
 
-    def desc(self, nulls_first: bool = False, nulls_last: bool = False) -> OrderBy:
+    def desc(self, nulls_first: bool | None = None, nulls_last: bool | None = None) -> OrderBy:
         return OrderBy(self, descending=True, nulls_first=nulls_first, nulls_last=nulls_last)
 
 
@@ -367,10 +441,31 @@ class Value(Expression):
             return Resolved(
                 sa.literal(self.value, type_=self.output_field.sa_type()), self.output_field, False
             )
+        field = _temporal_value_field(self.value)
+        if field is not None:
+            # a date, time or duration binds as its field stores it (a duration is
+            # microseconds outside PostgreSQL)
+            return Resolved(sa.literal(self.value, type_=field.sa_type()), field, False)
         return Resolved(sa.literal(self.value), None, False)
 
     def __repr__(self) -> str:
         return f"Value({self.value!r})"
+
+
+def _temporal_value_field(value: Any) -> Field | None:
+    import datetime
+
+    from manouche.orm_lite import _fields as f
+
+    if isinstance(value, datetime.datetime):
+        return f.DateTimeField()
+    if isinstance(value, datetime.date):
+        return f.DateField()
+    if isinstance(value, datetime.time):
+        return f.TimeField()
+    if isinstance(value, datetime.timedelta):
+        return f.DurationField()
+    return None
 
 
 def _numeric_kind(expression: Any, resolved: Resolved) -> str | None:
@@ -470,6 +565,9 @@ class NegatedExpression(Expression):
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         res = self.expression.resolve(query, reuse)
         field = res.field
+        if field is None and isinstance(self.expression, Value):
+            field = _python_value_field(self.expression.value)  # ~Value(False)
+            res = Resolved(sa.type_coerce(res.expr, sa.Boolean()), field, False)
         if not getattr(self.expression, "conditional", False) and (
             field is None or getattr(field, "django_name", "") != "BooleanField"
         ):
@@ -477,7 +575,7 @@ class NegatedExpression(Expression):
         return Resolved(sa.not_(res.expr), field, res.is_aggregate, res.nullable)
 
     def __invert__(self) -> Any:
-        return self.expression
+        return copy.copy(self.expression)
 
     def __repr__(self) -> str:
         return f"NOT {self.expression!r}"
@@ -498,6 +596,11 @@ class CombinedExpression(Expression):
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         left = self.lhs.resolve(query, reuse)
         right = self.rhs.resolve(query, reuse)
+        from manouche.orm_lite._temporal import combine_temporal
+
+        temporal = combine_temporal(self.connector, left, right)
+        if temporal is not None:
+            return temporal
         ops: dict[str, Callable[[Any, Any], Any]] = {
             "+": lambda a, b: a + b,
             "-": lambda a, b: a - b,
@@ -532,6 +635,11 @@ class CombinedExpression(Expression):
 
                 field = FloatField() if wider == "float" else DecimalField()
             expr = sa.type_coerce(expr, field.sa_type())
+        if "dec" in (lkind, rkind) and getattr(field, "django_name", "") == "DecimalField":
+            # computed decimals keep their digits (not the column's places), as Django's
+            from manouche.orm_lite._sqltypes import UNSIZED_DECIMAL
+
+            expr = sa.type_coerce(expr, UNSIZED_DECIMAL)  # type: ignore[arg-type]
         return Resolved(
             expr, field, left.is_aggregate or right.is_aggregate, left.nullable or right.nullable
         )
@@ -619,9 +727,11 @@ class OrderBy:
         self,
         expression: Any,
         descending: bool = False,
-        nulls_first: bool = False,
-        nulls_last: bool = False,
+        nulls_first: bool | None = None,
+        nulls_last: bool | None = None,
     ) -> None:
+        if nulls_first is False or nulls_last is False:
+            raise ValueError("nulls_first and nulls_last values must be True or None.")
         if nulls_first and nulls_last:
             raise ValueError("nulls_first and nulls_last are mutually exclusive")
         self.expression = expression
@@ -630,7 +740,28 @@ class OrderBy:
         self.nulls_last = nulls_last
 
     def reversed(self) -> OrderBy:
-        return OrderBy(self.expression, not self.descending, self.nulls_last, self.nulls_first)
+        return OrderBy(
+            self.expression, not self.descending, self.nulls_last or None, self.nulls_first or None
+        )
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.expression, self.descending, bool(self.nulls_first), bool(self.nulls_last))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, OrderBy):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"OrderBy({self.expression!r}, descending={self.descending})"
+
+
+def _as_f(value: Any) -> Any:
+    """A field name as ``F(name)``; anything else as it is."""
+    return F(value) if isinstance(value, str) else value
 
 
 class Aggregate(Expression):
@@ -640,19 +771,34 @@ class Aggregate(Expression):
     name = ""
     contains_aggregate = True
 
+    #: How many expressions the aggregate takes (None: any number, the first aggregated).
+    arity: int | None = 1
+
     def __init__(
         self,
-        expression: Any,
+        *expressions: Any,
         distinct: bool = False,
         filter: Q | None = None,
         default: Any = None,
         output_field: Field | None = None,
     ) -> None:  # noqa: A002
-        self.source = expression
+        if self.arity is not None and len(expressions) != self.arity:
+            raise TypeError(
+                f"'{type(self).__name__}' takes exactly {self.arity} "
+                f"{'argument' if self.arity == 1 else 'arguments'} ({len(expressions)} given)"
+            )
+        if not expressions:
+            raise TypeError(f"'{type(self).__name__}' needs an expression to aggregate")
+        source = expressions[0]
+        if not isinstance(source, str | Expression):
+            source = Value(source)  # Max(2): a constant, as Django's
+        self.source = source
+        self.source_expressions = [_as_f(e) if e != "*" else e for e in expressions]
         self.distinct = distinct
         self.filter = filter
         self.default = default
-        self.output_field = output_field
+        if output_field is not None or not hasattr(type(self), "output_field"):
+            self.output_field = output_field
 
     @property
     def empty_value(self) -> Any:
@@ -660,9 +806,10 @@ class Aggregate(Expression):
         return self.default
 
     def default_alias(self) -> str:
-        if not isinstance(self.source, str):
+        source = self.source.name if type(self.source) is F else self.source
+        if len(self.source_expressions) != 1 or not isinstance(source, str):
             raise TypeError("Complex aggregates require an alias")
-        return f"{self.source}__{self.name.lower()}"
+        return f"{source}__{(self.name or type(self).__name__).lower()}"
 
     def _source(self, query: Query, reuse: set[str] | None) -> Resolved:
         if isinstance(self.source, str):
@@ -676,17 +823,26 @@ class Aggregate(Expression):
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         src = self._source(query, reuse)
         if src.is_aggregate:
-            raise FieldError(f"Cannot compute {self.name}('{self.source}'): it is an aggregate")
+            ref = self.source.name if isinstance(self.source, F) else self.source
+            raise FieldError(
+                f"Cannot compute {self.name or type(self).__name__}('{ref}'): "
+                f"'{ref}' is an aggregate"
+            )
         expr: Any = src.expr
         if self.filter is not None:
-            cond = query.compile_q(self.filter, reuse)
+            # a Q, or a condition expression (Exists(...), a lookup) as Django takes it
+            condition = self.filter if isinstance(self.filter, Q) else Q(self.filter)
+            cond = query.compile_q(condition, reuse)
             expr = sa.case((cond, expr if self.source != "*" else sa.literal(1)), else_=None)
         if self.distinct:
             expr = sa.distinct(expr)
         out = self.output_type(src.field)
         func = getattr(sa.func, self.function.lower())
         result: Any = func(expr, type_=out)
-        if self.default is not None:
+        if isinstance(self.default, Expression):
+            default = self.default.resolve(query, reuse).expr
+            result = sa.func.coalesce(result, default, type_=out)
+        elif self.default is not None:
             result = sa.func.coalesce(result, sa.literal(self.default), type_=out)
         return Resolved(result, self.result_field(src.field), True)
 
@@ -704,8 +860,21 @@ class Aggregate(Expression):
     def result_field(self, field: Field | None) -> Field | None:
         return self.output_field or field
 
+    def _repr_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        if self.distinct:
+            options["distinct"] = True
+        if self.filter is not None:
+            options["filter"] = self.filter
+        return options
+
     def __repr__(self) -> str:
-        return f"{self.name}({self.source!r}{', distinct=True' if self.distinct else ''})"
+        source = "'*'" if self.source == "*" else str(_as_f(self.source))
+        options = self._repr_options()
+        if options:
+            extra = ", ".join(f"{key}={value}" for key, value in sorted(options.items()))
+            return f"{type(self).__name__}({source}, {extra})"
+        return f"{type(self).__name__}({source})"
 
 
 class Count(Aggregate):
@@ -715,8 +884,12 @@ class Count(Aggregate):
     name = "Count"
 
     def __init__(
-        self, expression: Any, distinct: bool = False, filter: Q | None = None, **extra: Any
+        self, expression: Any, filter: Q | None = None, distinct: bool = False, **extra: Any
     ) -> None:  # noqa: A002
+        if expression == "*" and filter is not None:
+            raise ValueError("Star cannot be used with filter. Please specify a field.")
+        if "default" in extra:
+            raise TypeError(f"{type(self).__name__} does not allow default.")
         super().__init__(expression, distinct=distinct, filter=filter, **extra)
 
     @property
@@ -751,6 +924,10 @@ class Avg(Aggregate):
     name = "Avg"
 
     def output_type(self, field: Field | None) -> Any:
+        if self.output_field is not None:
+            return self.output_field.sa_type()
+        if field is not None and field.django_name == "DurationField":
+            return field.sa_type()  # the mean of durations is a duration, as Django's
         if field is not None and field.django_name == "DecimalField":
             from manouche.orm_lite._sqltypes import UNSIZED_DECIMAL
 
@@ -758,7 +935,9 @@ class Avg(Aggregate):
         return _FLOAT
 
     def result_field(self, field: Field | None) -> Field | None:
-        if field is not None and field.django_name == "DecimalField":
+        if self.output_field is not None:
+            return self.output_field
+        if field is not None and field.django_name in ("DecimalField", "DurationField"):
             return field
         from manouche.orm_lite._fields import FloatField
 
@@ -789,6 +968,9 @@ class StdDev(Aggregate):
         super().__init__(expression, **extra)
         self.sample = sample
         self.function = self.function.replace("_POP", "_SAMP") if sample else self.function
+
+    def _repr_options(self) -> dict[str, Any]:
+        return {**super()._repr_options(), "sample": self.sample}
 
     def output_type(self, field: Field | None) -> Any:
         # a decimal's spread is a decimal, anything else's a float, as Django's
@@ -822,9 +1004,14 @@ class Func(Expression):
         self, *expressions: Any, function: str | None = None, output_field: Field | None = None
     ) -> None:
         self.expressions = [F(e) if isinstance(e, str) else e for e in expressions]
+        self._explicit_function = function
         if function is not None:
             self.function = function
-        self.output_field = output_field
+        if output_field is not None or not hasattr(
+            getattr(type(self), "output_field", None), "sa_type"
+        ):
+            # (a subclass's ``output_field = CharField()`` class attribute stays)
+            self.output_field = output_field
 
     @property
     def contains_aggregate(self) -> bool:  # type: ignore[override]
@@ -834,27 +1021,72 @@ class Func(Expression):
         parts = [
             e.resolve(query, reuse)
             if isinstance(e, Expression)
-            else Resolved(sa.literal(e), None, False)
+            else Resolved(sa.literal(e), _python_value_field(e), False)
             for e in self.expressions
         ]
-        field = self.output_field or (parts[0].field if parts else None)
+        field = self.output_field or self.result_field(parts)
         type_ = field.sa_type() if field is not None else None
-        expr = getattr(sa.func, self.function.lower())(*[p.expr for p in parts], type_=type_)
+        expr = self.as_sql([p.expr for p in parts], type_)
         return Resolved(
             expr, field, any(p.is_aggregate for p in parts), any(p.nullable for p in parts)
         )
+
+    def result_field(self, parts: list[Resolved]) -> Field | None:
+        """The field typing the result when no ``output_field`` was given: the first source's."""
+        return parts[0].field if parts else None
+
+    def as_sql(self, args: list[Any], type_: Any) -> Any:
+        """The SQL function over the compiled arguments."""
+        return getattr(sa.func, self.function.lower())(*args, type_=type_)
+
+    def __repr__(self) -> str:
+        args = ", ".join(str(e) if isinstance(e, Expression) else repr(e) for e in self.expressions)
+        explicit = getattr(self, "_explicit_function", None)
+        if explicit is not None:
+            return f"{type(self).__name__}({args}, function={explicit})"
+        return f"{type(self).__name__}({args})"
+
+
+class _Compiled(Expression):
+    """SQL already compiled, with its field, as an expression (the source of a transform)."""
+
+    def __init__(self, expr: Any, field: Field | None) -> None:
+        self.expr = expr
+        self.field = field
+
+    def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
+        return Resolved(self.expr, self.field, False, True)
+
+
+def _python_value_field(value: Any) -> Field | None:
+    """The field Django infers for a plain Python value (``Value(1)`` is an integer)."""
+    from manouche.orm_lite import _fields as f
+
+    if isinstance(value, bool):
+        return f.BooleanField()
+    if isinstance(value, int):
+        return f.IntegerField()
+    if isinstance(value, float):
+        return f.FloatField()
+    if isinstance(value, decimal.Decimal):
+        return f.DecimalField()
+    if isinstance(value, str):
+        return f.CharField()
+    return None
 
 
 class Lower(Func):
     """A string in lower case."""
 
     function = "LOWER"
+    lookup_name = "lower"
 
 
 class Upper(Func):
     """A string in upper case."""
 
     function = "UPPER"
+    lookup_name = "upper"
 
 
 class Substr(Expression):
@@ -885,6 +1117,7 @@ class Length(Func):
     """The length of a string in characters (NULL stays NULL)."""
 
     function = "LENGTH"
+    lookup_name = "length"
 
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         from manouche.orm_lite._fields import IntegerField

@@ -164,11 +164,16 @@ class _OuterColumn(ColumnElement[Any]):
     _traverse_internals = [("name", visitors.InternalTraversal.dp_string)]
 
 
+class OuterReferenceError(FieldError, ValueError):
+    """A queryset with an ``OuterRef`` evaluated on its own (Django's ValueError)."""
+
+
 @compiles(_OuterColumn)
 def _outer_unbound(element: _OuterColumn, compiler: SQLCompiler, **kw: Any) -> str:
-    raise FieldError(
-        f"OuterRef({element.name!r}) is outside a subquery: use it in a queryset given to "
-        "Subquery() or Exists()"
+    raise OuterReferenceError(
+        "This queryset contains a reference to an outer query and may only be used in a "
+        f"subquery: OuterRef({element.name!r}) is outside a subquery: use it in a queryset "
+        "given to Subquery() or Exists()"
     )
 
 
@@ -265,6 +270,13 @@ class Exists(Expression):
     """Whether another query has rows: ``Exists(Book.objects.filter(author=OuterRef("pk")))``."""
 
     conditional = True
+
+    @property
+    def output_field(self) -> Field:  # type: ignore[override]
+        """A boolean, as Django's."""
+        from manouche.orm_lite._fields import BooleanField
+
+        return BooleanField()
 
     def __init__(self, queryset: Any, negated: bool = False) -> None:
         self.queryset = queryset
@@ -395,6 +407,7 @@ class Cast(Expression):
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         res = self.expression.resolve(query, reuse)
         field = self.output_field
+        assert field is not None
         name = field.django_name
         temporal = {"DateField": "date", "DateTimeField": "datetime", "TimeField": "time"}
         if name in temporal:
@@ -431,9 +444,13 @@ class ExpressionWrapper(Expression):
 
     def resolve(self, query: Query, reuse: set[str] | None) -> Resolved:
         res = _resolve(self.expression, query, reuse)
-        return Resolved(
-            _coerce(res.expr, self.output_field), self.output_field, res.is_aggregate, res.nullable
-        )
+        name = getattr(self.output_field, "django_name", "")
+        if name.endswith(("IntegerField", "AutoField")):
+            # the value converted as the field reads it (SQLite's REAL of int + float: int)
+            expr = sa.type_coerce(res.expr, CoerceInt())
+        else:
+            expr = _coerce(res.expr, self.output_field)
+        return Resolved(expr, self.output_field, res.is_aggregate, res.nullable)
 
 
 # -- dates -------------------------------------------------------------------------------

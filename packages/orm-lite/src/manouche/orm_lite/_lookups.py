@@ -89,8 +89,11 @@ class RegisterLookupMixin:
 
     def get_transform(self, name: str) -> type[Transform] | None:
         found = self.get_lookups().get(name)
-        if found is not None and issubclass(found, Transform):
-            return found
+        if found is not None and (
+            issubclass(found, Transform)
+            or (issubclass(found, Expression) and not issubclass(found, Lookup))
+        ):
+            return found  # a Transform, or a function registered as one (Abs, Lower, ...)
         return None
 
 
@@ -276,12 +279,14 @@ class In(Lookup):
         items = [v for v in value if v is not None]
         if self.field is None:
             return items
-        return [self.field.get_prep_value(v) for v in items]
+        return [v if isinstance(v, ColumnElement) else self.field.get_prep_value(v) for v in items]
 
     def as_sqlalchemy(self, lhs: ColumnElement[Any], rhs: Any) -> ColumnElement[bool]:
         if isinstance(rhs, list):
             if not rhs:
                 return sa.false()
+            if any(isinstance(v, ColumnElement) for v in rhs):
+                return lhs.in_([self.bind(lhs, v) for v in rhs])
             # One expanding parameter (typed as ``lhs``): the same statement for any length.
             return lhs.in_(list(dict.fromkeys(rhs)))
         if isinstance(rhs, sa.sql.elements.TypeCoerce):  # a Subquery() (typed as its column)

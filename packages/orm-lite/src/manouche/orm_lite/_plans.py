@@ -323,7 +323,7 @@ def _apply_step(q: Query, step: tuple[Any, ...]) -> None:
         q.set_limits(low, high)
 
 
-def add_values(q: Query, fields: tuple[str, ...], expressions: dict[str, Any]) -> None:
+def add_values(q: Query, fields: tuple[Any, ...], expressions: dict[str, Any]) -> None:
     """Make ``q`` select ``fields`` and ``expressions`` (``values()``; all fields if neither)."""
     exprs: dict[str, Resolved] = {}
     if not fields and not expressions:
@@ -333,9 +333,22 @@ def add_values(q: Query, fields: tuple[str, ...], expressions: dict[str, Any]) -
             exprs[attname] = Resolved(col, by_attname[attname], False)
         for name in q.annotation_order:
             exprs[name] = q.annotations[name]
+    counter = 1
     for name in fields:
         if not isinstance(name, str):
-            raise TypeError(f"values() arguments must be field names, got {name!r}")
+            if not hasattr(name, "resolve"):
+                raise TypeError(f"values() arguments must be field names, got {name!r}")
+            # values_list(F("a__b"), Exists(...)): named as Django names them
+            try:
+                prefix = name.default_alias() if hasattr(name, "default_alias") else None
+            except TypeError:
+                prefix = None
+            prefix = prefix or type(name).__name__.lower()
+            while f"{prefix}{counter}" in exprs or f"{prefix}{counter}" in fields:
+                counter += 1
+            exprs[f"{prefix}{counter}"] = name.resolve(q, None)
+            counter += 1
+            continue
         if name in q.annotations and name not in q.annotation_order:
             raise FieldError(f"Cannot select the '{name}' alias. Use annotate() to promote it.")
         exprs[name] = (

@@ -25,7 +25,15 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError
-from manouche.orm_lite._expressions import Expression, F, OrderBy, Q, Resolved, check_alias
+from manouche.orm_lite._expressions import (
+    Expression,
+    F,
+    OrderBy,
+    Q,
+    Resolved,
+    _Compiled,
+    check_alias,
+)
 from manouche.orm_lite._fields import Field
 from manouche.orm_lite._lookups import (
     Contains,
@@ -479,6 +487,12 @@ class Query:
                         f"Join on {parts[at - 1]!r} not permitted."
                     )
                 raise unsupported_lookup([name], base)
+            if isinstance(transform, type) and issubclass(transform, Expression):
+                # a function registered as a transform (Django's ``Transform`` is a Func):
+                # ``IntegerField.register_lookup(Abs)`` then ``x__abs``
+                res = transform(_Compiled(expr, fld)).resolve(self, None)  # type: ignore[arg-type]
+                expr, fld = res.expr, res.field
+                continue
             t = transform(base)
             expr = t.apply(expr)
             fld = t.output_field()
@@ -627,6 +641,13 @@ class Query:
             rhs = value._as_subquery(lookup.lookup_name, target)
             if lookup.lookup_name != "in":
                 rhs = rhs.scalar_subquery()
+        elif isinstance(value, list | tuple) and any(isinstance(v, Expression) for v in value):
+            # in=[F("a"), F("b") + 1, 3], range=(F("start"), date): each expression compiled
+            self.capture = None
+            items: list[Any] = [
+                v.resolve(self, reuse).expr if isinstance(v, Expression) else v for v in value
+            ]
+            rhs = lookup.prep_value(items)
         else:
             if path.relation_end:
                 value = _related_values(value, path)

@@ -13,6 +13,7 @@ from manouche.orm_lite._exceptions import FieldDoesNotExist, FieldError, Transac
 from manouche.orm_lite._expressions import (
     Aggregate,
     Expression,
+    F,
     OrderBy,
     Q,
     Resolved,
@@ -402,6 +403,13 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
                 name = f.lstrip("-+")
                 if not name:
                     raise FieldError(f"Invalid order_by argument: {f!r}")
+            elif getattr(
+                f.expression if isinstance(f, OrderBy) else f, "contains_aggregate", False
+            ):
+                raise FieldError(
+                    "Using an aggregate in order_by() without also including it in "
+                    f"annotate() is not allowed: {f.expression if isinstance(f, OrderBy) else f}"
+                )
         if plain:
             step = ("order_by", tuple(fields))
             qs._steps = (*qs._steps, step)
@@ -533,10 +541,14 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
     def annotate(self, *args: Any, **kwargs: Any) -> Self:
         """Add a computed value (an aggregate over related rows, an expression) to each row."""
         self._not_combined("annotate")
+        _check_expressions("annotate", args, kwargs)
         for a in args:
-            if not isinstance(a, Aggregate):
-                raise TypeError("Complex annotations require an alias")
-            kwargs[a.default_alias()] = a
+            try:
+                if not isinstance(a, Aggregate):
+                    raise TypeError
+                kwargs[a.default_alias()] = a
+            except TypeError:
+                raise TypeError("Complex annotations require an alias") from None
         shape = _annotate_shape(kwargs) if self._recipe is not None else None
         qs = self._clone(keep_recipe=shape is not None)
         if shape is None or qs._recipe is None:
@@ -642,7 +654,11 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         qs = self._values(fields, {})
         qs._kind = FLAT if flat else (NAMED if named else VALUES_LIST)
         if named:
-            selected = list(dict.fromkeys(fields)) if fields else qs._query.values_names
+            selected = (
+                list(dict.fromkeys(fields))
+                if fields and all(isinstance(f, str) for f in fields)
+                else qs._query.values_names
+            )
             qs._row_class = row_class(tuple(selected or ()))
         return qs
 
@@ -980,19 +996,19 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
 
     def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """A dict of aggregate values over the whole QuerySet: ``aggregate(Avg("price"))``."""
+        _check_expressions("aggregate", args, kwargs)
         for a in args:
             if not isinstance(a, Aggregate):
                 raise TypeError("Complex aggregates require an alias")
             kwargs[a.default_alias()] = a
+        if not kwargs:
+            return {}
         for name, a in kwargs.items():
             check_alias(name)
             if not isinstance(a, Expression) or not getattr(a, "contains_aggregate", False):
                 raise TypeError(f"{name} is not an aggregate expression")
         if self._query.empty:
-            return {
-                name: (0 if getattr(a, "name", "") == "Count" else getattr(a, "default", None))
-                for name, a in kwargs.items()
-            }
+            return {name: _over_no_rows(a) for name, a in kwargs.items()}
         stmt = self._query.aggregate_query(kwargs)
         row = self.db._fetch(stmt)[0]
         out = dict(zip(kwargs, row, strict=True))
@@ -1192,6 +1208,14 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         parent_values: dict[Any, dict[str, Any]] = {}
         scratch = Query(self.model)
         parent_scratch: dict[Any, Query] = {}
+        # The queryset's annotations that read only this table may be update values
+        # (``annotate(x=...).update(f=F("x"))``); those over joins or aggregates may not.
+        joined = set()
+        for alias, resolved in self._query.annotations.items():
+            if resolved.is_aggregate or not _reads_only(resolved.expr, scratch.root):
+                joined.add(alias)
+            else:
+                scratch.annotations[alias] = resolved
         for name, value in kwargs.items():
             try:
                 f = opts.get_field(name)
@@ -1214,7 +1238,14 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
                     parent_scratch[f.model] = Query(f.model)
                 sq = parent_scratch[f.model]
             if isinstance(value, Expression):
-                res = value.resolve(sq, None)
+                try:
+                    res = value.resolve(sq, None)
+                except FieldError:
+                    if joined & _referenced_names(value):
+                        raise FieldError(
+                            "Joined field references are not permitted in this query"
+                        ) from None
+                    raise
                 if sq.joins:
                     raise FieldError("Joined field references are not permitted in this query")
                 if res.is_aggregate:
@@ -1564,3 +1595,68 @@ class Manager(_ManagerBase[_M]):
     ) -> RawQuerySet:
         """Model instances from your own SQL (``%s`` placeholders, as Django)."""
         return RawQuerySet(raw_query, self.model, params, translations, self._db)
+
+
+def _check_expressions(method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse arguments that are not expressions, naming them, as Django does."""
+    bad = [
+        a
+        for a in (*args, *kwargs.values())
+        if not hasattr(a, "resolve") and not isinstance(a, Q | str)
+    ]
+    if bad:
+        raise TypeError(
+            f"QuerySet.{method}() received non-expression(s): {', '.join(str(b) for b in bad)}."
+        )
+
+
+def _over_no_rows(expression: Any) -> Any:
+    """The value of an aggregate expression over no rows, without a query (``none()``):
+    an aggregate's empty value (0 for Count, its default), through ``Coalesce``."""
+    from manouche.orm_lite._expressions import Coalesce, Value
+
+    if isinstance(expression, Aggregate):
+        default = expression.empty_value
+        return default.value if isinstance(default, Value) else default
+    if isinstance(expression, Coalesce):
+        for part in expression.expressions:
+            value = _over_no_rows(part)
+            if value is not None:
+                return value
+        return None
+    if isinstance(expression, Value):
+        return expression.value
+    if expression is None or isinstance(expression, int | float | str):
+        return expression
+    return None
+
+
+def _reads_only(expr: Any, table: Any) -> bool:
+    """Whether the SQL expression ``expr`` reads no column but ``table``'s."""
+    from sqlalchemy.sql import visitors
+
+    for element in visitors.iterate(expr):
+        owner = getattr(element, "table", None)
+        if owner is not None and isinstance(element, sa.Column) and owner is not table:
+            return False
+        if isinstance(element, sa.sql.Select | sa.sql.selectable.ScalarSelect):
+            return False
+    return True
+
+
+def _referenced_names(expression: Any, depth: int = 0) -> set[str]:
+    """The names ``F()`` refers to inside ``expression`` (its attributes, walked)."""
+    if depth > 20:
+        return set()
+    if isinstance(expression, F):
+        return {expression.name.split("__")[0]}
+    found: set[str] = set()
+    items: Any = ()
+    if isinstance(expression, list | tuple):
+        items = expression
+    elif isinstance(expression, Expression):
+        items = vars(expression).values()
+    for item in items:
+        if isinstance(item, Expression | list | tuple):
+            found |= _referenced_names(item, depth + 1)
+    return found
