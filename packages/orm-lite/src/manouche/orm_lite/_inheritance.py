@@ -42,6 +42,9 @@ _OWN_OPTIONS = frozenset(
         "pending",
         "auto_created",
         "_field_cache",
+        "default_manager_name",
+        "base_manager_name",
+        "_base_manager",
     }
 )
 
