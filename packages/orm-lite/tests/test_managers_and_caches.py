@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from manouche import orm_lite as models
+from manouche import signals
 
 
 class ShelfQuerySet(models.QuerySet):
@@ -425,3 +426,39 @@ def test_reverse_fk_rows_know_their_parent_and_prefetch_is_invalidated(ns: Any) 
     assert list(loaded.rivals.all()) == []
     with pytest.raises(TypeError, match="'Bar' instance expected, got 1"):
         place.rivals.set([1])
+
+
+def test_m2m_add_is_one_insert_skipping_existing_links(ns: Any) -> None:
+    book = ns.Book.objects.create(title="b")
+    a = ns.Reader.everyone.create(name="a", fan=True)
+    b = ns.Reader.everyone.create(name="b", fan=True)
+    book.fans_of.add(a)
+    with models.count_queries(ns.db) as q:
+        book.fans_of.add(a, b, b)
+    assert q.count == 1
+    assert sorted(r.name for r in book.fans_of.all()) == ["a", "b"]
+    seen: list[Any] = []
+
+    def receiver(sender: Any, **kwargs: Any) -> None:
+        seen.append((kwargs["action"], kwargs["pk_set"]))
+
+    signals.m2m_changed.connect(receiver, sender=ns.Reader.books.through)
+    try:
+        book.fans_of.add(a, b)  # with a receiver: the links already there are not announced
+    finally:
+        signals.m2m_changed.disconnect(receiver, sender=ns.Reader.books.through)
+    assert seen == [("pre_add", set()), ("post_add", set())]
+
+
+def test_delete_forgets_what_the_queryset_read(ns: Any) -> None:
+    ns.Place.objects.create(name="p")
+    qs = ns.Place.objects.all()
+    assert len(qs) == 1
+    qs.delete()
+    assert list(qs) == []
+
+
+def test_m2m_manager_of_an_unsaved_instance_is_refused(ns: Any) -> None:
+    book = ns.Book(title="unsaved")
+    with pytest.raises(ValueError, match='needs to have a value for field "id" before this many'):
+        _ = book.fans_of

@@ -326,8 +326,15 @@ def create_forward_many_to_many_manager(
             self.through = field.through
             self._db = instance._state.db
             through_opts = self.through._meta
-            self.source_attname = through_opts.get_field(self.source_name).attname
+            source = through_opts.get_field(self.source_name)
+            self.source_attname = source.attname
             self.target_attname = through_opts.get_field(self.target_name).attname
+            target_field = getattr(source, "target_field", None) or instance._meta.pk
+            if getattr(instance, target_field.attname) is None:
+                raise ValueError(
+                    f'"{instance!r}" needs to have a value for field "{target_field.name}" '
+                    "before this many-to-many relationship can be used."
+                )
             self._hints = {"instance": instance}
 
         def __call__(self, *, manager: str) -> Any:
@@ -434,6 +441,19 @@ def create_forward_many_to_many_manager(
             send: bool = True,
         ) -> None:
             manager = self.through._base_manager.using(self._db)
+            listened = bool(signals.m2m_changed.receivers) and signals.m2m_changed.has_listeners(
+                self.through
+            )
+            if self.through._meta.auto_created and not listened:
+                # As Django: without m2m_changed receivers the links are inserted in one
+                # statement that skips the existing ones (its unique pair), no SELECT first.
+                new = list(dict.fromkeys(pks))
+                if new:
+                    manager.bulk_create(
+                        [self.through(**{src: src_pk, dst: pk}) for pk in new],
+                        ignore_conflicts=True,
+                    )
+                return
             existing = set(
                 manager.filter(**{src: src_pk, f"{dst}__in": pks}).values_list(dst, flat=True)
             )

@@ -1258,6 +1258,8 @@ class QuerySet(AsyncQuerySetMixin):
         if self._query.empty:
             return 0, {}
         collector = Collector(self.db, origin=self)
+        # As Django: the rows are gone, so is what this QuerySet had read.
+        self._result_cache = None
         if collector.can_fast_delete(self.model):
             stmt = self._where_for_write(self.model._meta.table.delete())
             _, n, _ = self.db._run(stmt)
