@@ -462,3 +462,35 @@ def test_m2m_manager_of_an_unsaved_instance_is_refused(ns: Any) -> None:
     book = ns.Book(title="unsaved")
     with pytest.raises(ValueError, match='needs to have a value for field "id" before this many'):
         _ = book.fans_of
+
+
+def test_proxy_gets_the_managers_of_its_abstract_bases_and_fk_to_proxy_takes_concrete() -> None:
+    md = sa.MetaData()
+
+    def meta(**options: Any) -> type:
+        return type("Meta", (), {"app_label": "mgrproxy", "metadata": md, **options})
+
+    class Person(models.Model):
+        name = models.CharField(max_length=10)
+        Meta = meta()
+
+    class Mixin(models.Model):
+        fans = FansManager()
+        Meta = meta(abstract=True)
+
+    class OtherPerson(Person, Mixin):
+        Meta = meta(proxy=True)
+
+    class Issue(models.Model):
+        who = models.ForeignKey(OtherPerson, models.CASCADE, null=True)
+        Meta = meta()
+
+    try:
+        assert OtherPerson._default_manager.name == "objects"
+        assert type(OtherPerson.fans) is FansManager and OtherPerson.fans.model is OtherPerson
+        person = Person(name="p", pk=1)
+        assert Issue(who=person).who_id == 1  # a Person is an OtherPerson's row
+        assert person._is_pk_set() and not Person()._is_pk_set()
+    finally:
+        for model in (Issue, OtherPerson, Mixin, Person):
+            models.registry.unregister(model)

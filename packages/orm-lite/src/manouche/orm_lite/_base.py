@@ -381,6 +381,10 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
 
     pk = property(_get_pk_val, _set_pk_val)
 
+    def _is_pk_set(self) -> bool:
+        """Whether the primary key has a value (Django 5.2's helper, used by ported code)."""
+        return self._get_pk_val() is not None
+
     def __str__(self) -> str:
         return f"{type(self).__name__} object ({self.pk})"
 

@@ -650,7 +650,10 @@ class ForwardManyToOneDescriptor:
         if value is None:
             instance.__dict__[field.attname] = None
         elif isinstance(value, Model):
-            if field.related_model is not None and not isinstance(value, field.related_model):
+            # A foreign key to a proxy takes its concrete model's instances too (as Django).
+            if field.related_model is not None and not isinstance(
+                value, field.related_model._meta.concrete_model
+            ):
                 raise ValueError(
                     f'Cannot assign "{value!r}": "{type(instance).__name__}.{field.name}" '
                     f'must be a "{field.related_model.__name__}" instance.'
