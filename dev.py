@@ -3,21 +3,29 @@
 
     python3 dev.py demo            install what the demo needs, serve it, print its URL
     python3 dev.py test            every quality gate and every test suite
-    python3 dev.py test -p NAME    one package's tests in the workspace environment (quick)
-    python3 dev.py check           lint, format, types and import contracts only
+    python3 dev.py test -p NAME    one package installed alone and tested, with coverage
+    python3 dev.py test -p NAME --shared
+                                   one package's tests in the workspace environment (quick)
+    python3 dev.py check           lint, format, types, import contracts, uv.lock up to date
     python3 dev.py bench [NAME]    the benchmarks, side by side with the peers
     python3 dev.py docs [--serve]  build the documentation site (strict) into docs/_build/html
     python3 dev.py django-suite [NAME] [--update]
                                    Django's own tests against the packages, with a ratchet
-    python3 dev.py env             (re)build the workspace environment only
+    python3 dev.py env             relock (uv lock) and bring .venv in step with uv.lock
 
-The workspace environment is ``.venv``; it is built on the first call and
-rebuilt when a ``pyproject.toml`` or ``tools/requirements-dev.txt`` changes.
+Every environment comes from the workspace lockfile ``uv.lock``, through uv
+(installed on first use into ``.cache/uv``, at the version the root
+``pyproject.toml`` pins): ``.venv`` holds every package (editable) and the
+``dev`` dependency group; ``.venv-iso/<name>/`` holds one package, built as a
+wheel, with its ``test`` extra and what those need, nothing else, which proves
+the package declares every dependency it uses. The Python version is the one
+in ``.python-version``. After a change to a ``pyproject.toml``,
+``python3 dev.py env`` relocks; commit ``uv.lock`` with the change
+(``dev.py check`` fails while it is stale).
+
 The test command also runs Django's own test modules against the packages
-that have a ``tests/django_suite/suite.toml`` (tools/django_suite/README.md)
-and installs each package alone into a fresh environment
-under ``.venv-iso/`` from its own ``pyproject.toml`` and runs its tests there,
-which proves the package declares every dependency it uses.
+that have a ``tests/django_suite/suite.toml`` (tools/django_suite/README.md),
+and measures each package's branch coverage in its isolated session.
 
 Tests that need PostgreSQL, MariaDB, Redis or memcached skip, naming the
 server, when it does not answer on 127.0.0.1; with MANOUCHE_REQUIRE_SERVICES=1
@@ -28,17 +36,16 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import glob
-import hashlib
+import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 import tomllib  # noqa: I001
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 if sys.version_info < (3, 11):  # noqa: UP036 - say so plainly on an old interpreter
     sys.exit("Manouche needs Python 3.11 or newer to run dev.py")
@@ -47,7 +54,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 ISO = ROOT / ".venv-iso"
 RESULTS = ROOT / ".cache" / "results"
-DEV_REQUIREMENTS = ROOT / "tools" / "requirements-dev.txt"
+UV_HOME = ROOT / ".cache" / "uv"
 DEMO_TARGET = os.environ.get("MANOUCHE_DEMO", "examples.polls.app:application")
 PACKAGE_TIMEOUT = 25 * 60
 
@@ -78,110 +85,86 @@ def import_name(folder: str) -> str:
     return folder.replace("-", "_")
 
 
-_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9_.\-]+)")
+def uv_version() -> str:
+    """The uv the workspace pins (``uv==X`` in the root ``dev`` dependency group)."""
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        groups = tomllib.load(fh)["dependency-groups"]["dev"]
+    for req in groups:
+        if isinstance(req, str) and req.startswith("uv=="):
+            return req[len("uv==") :]
+    sys.exit("pyproject.toml: the dev dependency group must pin uv (uv==X.Y.Z)")
 
 
-def _sibling_requirements(meta: dict[str, object], extras: tuple[str, ...]) -> set[str]:
-    project = meta.get("project", {})
-    assert isinstance(project, dict)
-    reqs: list[str] = list(project.get("dependencies", []))
-    optional = project.get("optional-dependencies", {})
-    for extra in extras:
-        reqs += optional.get(extra, [])
-    names = set()
-    for req in reqs:
-        m = _REQ_NAME.match(req)
-        if m and m.group(1).lower().startswith("manouche-"):
-            names.add(m.group(1).lower()[len("manouche-") :])
-    return names
+def uv() -> str:
+    """The pinned uv, installed with pip into ``.cache/uv`` on first use."""
+    version = uv_version()
+    exe = UV_HOME / "bin" / "uv"
+    if not (UV_HOME / f"uv-{version}.dist-info").is_dir() or not exe.exists():
+        say(f"installing uv {version} into .cache/uv (it makes every environment)")
+        cmd = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+        cmd += ["--root-user-action=ignore", "--upgrade", "--target", str(UV_HOME)]
+        cmd.append(f"uv=={version}")
+        if run(cmd) != 0:
+            sys.exit(f"could not install uv {version} with {sys.executable} -m pip")
+    return str(exe)
 
 
-def sibling_closure(folder: str, pkgs: dict[str, dict[str, object]]) -> list[str]:
-    """Sibling folders a package needs, runtime and test, transitively."""
-    seen: set[str] = set()
-    todo = list(_sibling_requirements(pkgs[folder], ("test",)))
-    while todo:
-        name = todo.pop()
-        if name in seen or name == folder:
-            continue
-        if name not in pkgs:
-            sys.exit(f"packages/{folder} depends on manouche-{name}, which is not in packages/")
-        seen.add(name)
-        todo += _sibling_requirements(pkgs[name], ())
-    return sorted(seen)
-
-
-def find_python() -> str:
-    """The interpreter for the environments: 3.12 preferred (Django 6.0, the
-    behavioural reference, needs it), else the one running this script."""
-
-    def ok(exe: str) -> bool:
-        try:
-            out = subprocess.run(
-                [exe, "-c", "import sys, venv; print(sys.version_info[:2] >= (3, 11))"],
-                capture_output=True,
-                text=True,
-                timeout=30,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-        return out.returncode == 0 and out.stdout.strip() == "True"
-
-    override = os.environ.get("MANOUCHE_PYTHON")
-    if override:
-        return override
-    if sys.version_info[:2] == (3, 12):
-        return sys.executable
-    candidates = [shutil.which("python3.12") or ""]
-    pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    candidates += sorted(glob.glob(f"{pyenv_root}/versions/3.12*/bin/python3.12"), reverse=True)
-    candidates += ["/usr/bin/python3.12", "/usr/local/bin/python3.12"]
-    for exe in candidates:
-        if exe and ok(exe):
-            return exe
-    return sys.executable
+def uv_env(project_env: Path | None = None) -> dict[str, str]:
+    """The environment uv runs in: never a downloaded interpreter (.python-version
+    names one the machine has), and the environment to sync when not ``.venv``."""
+    env = dict(os.environ, UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1")
+    env.pop("VIRTUAL_ENV", None)
+    if project_env is not None:
+        env["UV_PROJECT_ENVIRONMENT"] = str(project_env)
+    else:
+        env.pop("UV_PROJECT_ENVIRONMENT", None)
+    return env
 
 
 def vpy(venv: Path = VENV) -> str:
     return str(venv / "bin" / "python")
 
 
-def uv() -> str:
-    return str(VENV / "bin" / "uv")
+def ensure_env(relock: bool = False) -> None:
+    """Bring ``.venv`` in step with ``uv.lock``: every package editable, with all its
+    extras, and the ``dev`` group. ``relock`` updates ``uv.lock`` first (``dev.py env``);
+    otherwise a stale lockfile is an error."""
+    cmd = [uv(), "sync", "--all-packages", "--all-extras", "-q"]
+    cmd.append("--locked" if not relock else "--no-progress")
+    if run(cmd, cwd=ROOT, env=uv_env()) != 0:
+        sys.exit(
+            "uv could not sync .venv with uv.lock (see above); after a pyproject.toml "
+            "change run `python3 dev.py env` and commit uv.lock"
+        )
 
 
-def _stamp() -> str:
-    h = hashlib.sha256()
-    for path in sorted(ROOT.glob("packages/*/pyproject.toml")) + [DEV_REQUIREMENTS]:
-        h.update(str(path.relative_to(ROOT)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def ensure_env(force: bool = False) -> None:
-    """Build or refresh the workspace environment (editable installs)."""
-    stamp_file = VENV / ".manouche-stamp"
-    stamp = _stamp()
-    if not force and stamp_file.exists() and stamp_file.read_text() == stamp:
-        return
-    if not (VENV / "bin" / "python").exists():
-        python = find_python()
-        say(f"creating .venv with {python}")
-        subprocess.check_call([python, "-m", "venv", str(VENV)])
-    if not Path(uv()).exists():
-        say("installing uv into .venv (fast installs for the isolated environments)")
-        subprocess.check_call([vpy(), "-m", "pip", "install", "-q", "uv"])
-    pkgs = packages()
-    args = [uv(), "pip", "install", "-q", "-p", vpy(), "-r", str(DEV_REQUIREMENTS)]
-    for folder, meta in pkgs.items():
-        extras = meta.get("project", {}).get("optional-dependencies", {})  # type: ignore[union-attr]
-        spec = f"packages/{folder}"
-        if extras:
-            spec += "[" + ",".join(sorted(extras)) + "]"
-        args += ["-e", spec]
-    say("installing the workspace packages (editable) and the development tools")
-    subprocess.check_call(args, cwd=ROOT)
-    stamp_file.write_text(stamp)
+def workspace_closure(folder: str, extras: tuple[str, ...] = ("test",)) -> list[str]:
+    """Sibling folders a package needs (runtime and ``extras``), transitively, as
+    ``uv.lock`` resolved them."""
+    with (ROOT / "uv.lock").open("rb") as fh:
+        entries: list[dict[str, Any]] = tomllib.load(fh)["package"]
+    folders = {
+        e["name"]: e["source"]["editable"].split("/")[-1]
+        for e in entries
+        if "editable" in e.get("source", {})
+    }
+    members = {e["name"]: e for e in entries if e["name"] in folders}
+    start = next((name for name, f in folders.items() if f == folder), None)
+    if start is None:
+        sys.exit(f"packages/{folder} is not in uv.lock: run `python3 dev.py env`")
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    todo = [(start, extras)]
+    while todo:
+        name, wanted = todo.pop()
+        deps = list(members[name].get("dependencies", []))
+        for extra in wanted:
+            deps += members[name].get("optional-dependencies", {}).get(extra, [])
+        for dep in deps:
+            key = (dep["name"], tuple(dep.get("extra", ())))
+            if dep["name"] in members and key not in seen:
+                seen.add(key)
+                todo.append(key)
+    return sorted({folders[name] for name, _ in seen} - {folder})
 
 
 # -- quality gates ---------------------------------------------------------
@@ -286,6 +269,10 @@ def check_sibling_ranges() -> list[str]:
 def quality_gates(only: list[str] | None = None) -> bool:
     """Run the gates; ``only`` limits ruff and mypy to those package folders."""
     ok = True
+    say("uv.lock is in step with every pyproject.toml")
+    if run([uv(), "lock", "--check", "-q"], cwd=ROOT, env=uv_env()) != 0:
+        print("    uv.lock is stale: run `python3 dev.py env` and commit uv.lock")
+        ok = False
     say("layout: namespace package, py.typed, README, CHANGELOG version")
     problems = check_layout()
     for p in problems:
@@ -308,6 +295,14 @@ def quality_gates(only: list[str] | None = None) -> bool:
         for folder in pkgs:
             mods += ["-p", f"manouche.{import_name(folder)}"]
         ok &= run([str(bindir / "mypy"), *mods], cwd=ROOT, env=env) == 0
+        typing_checks = [
+            str(path.relative_to(ROOT))
+            for folder in pkgs
+            for path in sorted((ROOT / "packages" / folder / "tests").glob("test_typing*.py"))
+        ]
+        if typing_checks:
+            say("mypy --strict on the typing checks (tests/test_typing*.py: assert_type)")
+            ok &= run([str(bindir / "mypy"), *typing_checks], cwd=ROOT, env=env) == 0
         say("import-linter: the coupling rules of ARCHITECTURE.md")
         cfg = ROOT / ".cache" / "importlinter.ini"
         cfg.parent.mkdir(exist_ok=True)
@@ -335,10 +330,22 @@ def _counts(xml_path: Path) -> tuple[int, int, int]:
     return (total - failed - skipped, failed, skipped)
 
 
-def _pytest(python: str, cwd: Path, name: str, extra: list[str], log: Path | None) -> int:
+def _pytest(
+    python: str,
+    cwd: Path,
+    name: str,
+    extra: list[str],
+    log: Path | None,
+    runner: list[str] | None = None,
+) -> int:
+    """pytest in ``cwd`` (``runner`` goes before ``-m pytest``: coverage's ``run``)."""
     xml = RESULTS / f"{name}.xml"
     xml.unlink(missing_ok=True)
-    cmd = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={xml}", *extra]
+    cmd = [python, *(runner or []), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    cmd += [f"--junitxml={xml}", *extra]
+    if not any((cwd / arg.split("::")[0]).exists() for arg in extra if not arg.startswith("-")):
+        # The configuration's testpaths apply at the workspace root only.
+        cmd.append("tests")
     out = log.open("w") if log else None
     try:
         proc = subprocess.run(
@@ -355,56 +362,100 @@ def _pytest(python: str, cwd: Path, name: str, extra: list[str], log: Path | Non
     return 0 if rc == 5 and not xml.exists() else rc
 
 
-def isolated_run(folder: str, python: str) -> tuple[str, int, str]:
-    """Install one package alone, from its own pyproject, and run its tests."""
-    pkgs = packages()
-    env_dir = ISO / folder
-    shutil.rmtree(env_dir, ignore_errors=True)
+def sync_isolated(folder: str, log: Path) -> int:
+    """``.venv-iso/<folder>``: the package alone, from ``uv.lock``: built as a wheel and
+    installed with its ``test`` extra, what those need and coverage, nothing else."""
+    closure = [folder, *workspace_closure(folder)]
+    cmd = [uv(), "sync", "--locked", "--package", f"manouche-{folder}", "--extra", "test"]
+    cmd += ["--group", "coverage", "--no-editable", "--no-progress"]
+    # uv caches a wheel built from a folder until its pyproject.toml changes: the
+    # siblings are rebuilt so that the session tests today's sources.
+    for sibling in closure:
+        cmd += ["--reinstall-package", f"manouche-{sibling}"]
+    with log.open("w") as fh:
+        return subprocess.call(
+            cmd, cwd=ROOT, env=uv_env(ISO / folder), stdout=fh, stderr=subprocess.STDOUT
+        )
+
+
+def coverage_of(folder: str) -> dict[str, Any] | None:
+    """Branch coverage totals of a package's last isolated session, or None."""
+    report = RESULTS / f"{folder}.coverage.json"
+    if not report.exists():
+        return None
+    totals: dict[str, Any] = json.loads(report.read_text())["totals"]
+    return totals
+
+
+def isolated_run(folder: str, extra: list[str]) -> tuple[str, int, str]:
+    """Install one package alone, from the lockfile, and run its tests under coverage."""
     log = RESULTS / f"{folder}.log"
     started = time.monotonic()
-    with log.open("w") as fh:
-        rc = subprocess.call(
-            [uv(), "venv", "-q", "-p", python, str(env_dir)], stdout=fh, stderr=subprocess.STDOUT
-        )
-        spec = [f"./packages/{folder}[test]"] + [
-            f"./packages/{sib}" for sib in sibling_closure(folder, pkgs)
-        ]
-        if rc == 0:
-            rc = subprocess.call(
-                [uv(), "pip", "install", "-q", "-p", vpy(env_dir), *spec],
-                cwd=ROOT,
-                stdout=fh,
-                stderr=subprocess.STDOUT,
-            )
-    if rc != 0:
-        return folder, rc, f"install failed, see {log.relative_to(ROOT)}"
+    (RESULTS / f"{folder}.coverage.json").unlink(missing_ok=True)
+    if sync_isolated(folder, log) != 0:
+        return folder, 1, f"install failed, see {log.relative_to(ROOT)}"
+    python = vpy(ISO / folder)
+    data = RESULTS / f"{folder}.coverage"
+    rcfile = f"--rcfile={ROOT / 'pyproject.toml'}"
+    measure = ["-m", "coverage", "run", rcfile, f"--data-file={data}"]
+    measure += [f"--source=manouche.{import_name(folder)}"]
     test_log = RESULTS / f"{folder}.test.log"
-    rc = _pytest(vpy(env_dir), ROOT / "packages" / folder, folder, [], test_log)
+    rc = _pytest(python, ROOT / "packages" / folder, folder, extra, test_log, measure)
+    if data.exists():
+        report = [python, "-m", "coverage", "json", rcfile, f"--data-file={data}", "-q"]
+        report += ["-o", str(RESULTS / f"{folder}.coverage.json")]
+        with test_log.open("a") as fh:
+            subprocess.call(report, stdout=fh, stderr=subprocess.STDOUT)
+            text = [python, "-m", "coverage", "report", rcfile, f"--data-file={data}"]
+            subprocess.call(text, stdout=fh, stderr=subprocess.STDOUT)
     took = time.monotonic() - started
     return folder, rc, f"{took:.0f}s, log {test_log.relative_to(ROOT)}"
 
 
-def cmd_test(args: argparse.Namespace) -> int:
-    ensure_env()
+def _coverage_cell(folder: str) -> str:
+    totals = coverage_of(folder)
+    if totals is None:
+        return "coverage: none"
+    return (
+        f"coverage {totals['percent_covered']:.1f}% "
+        f"(branches {totals['covered_branches']}/{totals['num_branches']})"
+    )
+
+
+def coverage_table(folders: list[str]) -> None:
+    """Per package: statements and branches covered, and the combined percentage."""
+    say("branch coverage per package (each measured in its isolated session)")
+    print(f"    {'package':<12} {'statements':>12} {'branches':>12} {'total':>7}")
+    for folder in folders:
+        totals = coverage_of(folder)
+        if totals is None:
+            print(f"    {folder:<12} {'-':>12} {'-':>12} {'-':>7}")
+            continue
+        statements = f"{totals['covered_lines']}/{totals['num_statements']}"
+        branches = f"{totals['covered_branches']}/{totals['num_branches']}"
+        print(
+            f"    {folder:<12} {statements:>12} {branches:>12} {totals['percent_covered']:>6.1f}%"
+        )
+
+
+def run_isolated(folders: list[str], jobs: int, extra: list[str]) -> tuple[bool, list[int]]:
+    """Each package in its own isolated session, ``jobs`` at a time; (ok, totals)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    if args.package:
-        rc = 0
-        for folder in args.package:
-            rc |= _pytest(vpy(), ROOT / "packages" / folder, folder, args.pytest_args, None)
-        return rc
-    ok = quality_gates()
-    python = vpy()
-    folders = list(packages())
-    say(f"isolated installs and tests of {len(folders)} package(s), two at a time")
+    uv()  # installed once, before the sessions start
+    ok = True
     totals = [0, 0, 0]
-    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for folder, rc, note in pool.map(lambda f: isolated_run(f, python), folders):
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for folder, rc, note in pool.map(lambda f: isolated_run(f, extra), folders):
             p, f, s = _counts(RESULTS / f"{folder}.xml")
             if rc != 0 and f == 0:
                 f = 1
             totals = [totals[0] + p, totals[1] + f, totals[2] + s]
             status = "ok" if rc == 0 else "FAILED"
-            print(f"    {folder:<12} {status:<7} {p} passed, {f} failed, {s} skipped ({note})")
+            print(
+                f"    {folder:<12} {status:<7} {p} passed, {f} failed, {s} skipped, "
+                f"{_coverage_cell(folder)} ({note})",
+                flush=True,
+            )
             if rc != 0:
                 ok = False
                 for logname in (f"{folder}.test.log", f"{folder}.log"):
@@ -412,10 +463,34 @@ def cmd_test(args: argparse.Namespace) -> int:
                     if logf.exists():
                         print(f"---- {logname} (last 150 lines) ----")
                         print("\n".join(logf.read_text(errors="replace").splitlines()[-150:]))
+    coverage_table(folders)
+    return ok, totals
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    ensure_env()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.package:
+        unknown = sorted(set(args.package) - set(packages()))
+        if unknown:
+            sys.exit(f"no such package folder: {', '.join(unknown)} (see packages/)")
+        if args.shared:
+            rc = 0
+            for folder in args.package:
+                rc |= _pytest(vpy(), ROOT / "packages" / folder, folder, args.pytest_args, None)
+            return rc
+        ok, totals = run_isolated(args.package, args.jobs, args.pytest_args)
+        print(f"\ntotal: {totals[0]} passed, {totals[1]} failed, {totals[2]} skipped", flush=True)
+        return 0 if ok else 1
+    ok = quality_gates()
+    folders = list(packages())
+    say(f"isolated installs and tests of {len(folders)} package(s), {args.jobs} at a time")
+    isolated_ok, totals = run_isolated(folders, args.jobs, [])
+    ok &= isolated_ok
     say("Django's own test suites against the packages (tools/django_suite)")
     ok &= run([vpy(), "-m", "tools.django_suite"], cwd=ROOT) == 0
     say("cross-package and end-to-end tests (tests/)")
-    rc = _pytest(python, ROOT, "root", args.pytest_args, None)
+    rc = _pytest(vpy(), ROOT, "root", args.pytest_args, None)
     p, f, s = _counts(RESULTS / "root.xml")
     if rc != 0 and f == 0:
         f = 1
@@ -489,7 +564,8 @@ def cmd_django_suite(args: argparse.Namespace) -> int:
 
 
 def cmd_env(args: argparse.Namespace) -> int:
-    ensure_env(force=True)
+    ensure_env(relock=True)
+    say(".venv is in step with uv.lock (commit uv.lock when it changed)")
     return 0
 
 
@@ -499,7 +575,12 @@ def main() -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser("test", help="quality gates and every test suite")
-    t.add_argument("-p", "--package", action="append", help="only this package, in .venv")
+    t.add_argument(
+        "-p", "--package", action="append", help="only this package, installed alone (iso env)"
+    )
+    t.add_argument(
+        "--shared", action="store_true", help="with -p: run in .venv instead (quick, no coverage)"
+    )
     t.add_argument("-j", "--jobs", type=int, default=2, help="isolated runs at once (2)")
     t.add_argument("pytest_args", nargs="*", help="passed to pytest with -p, after --")
     t.set_defaults(func=cmd_test)
@@ -520,7 +601,7 @@ def main() -> int:
     o.add_argument("--host", default="127.0.0.1")
     o.add_argument("--port", type=int, default=8001)
     o.set_defaults(func=cmd_docs)
-    sub.add_parser("env", help="rebuild .venv").set_defaults(func=cmd_env)
+    sub.add_parser("env", help="relock and sync .venv").set_defaults(func=cmd_env)
     sub.add_parser("django-suite", help="Django's own tests against the packages (ratchet)")
     argv = sys.argv[1:]
     if argv[:1] == ["django-suite"]:  # its own options, --help included

@@ -24,12 +24,16 @@ PACKAGES = packages()
 
 # Every package whose user-visible messages are marked and translated.
 TRANSLATED = {
+    "adminkit",
     "authkit",
     "formkit",
     "httpkit",
     "i18nkit",
     "orm-lite",
+    "serial",
+    "sitemaps",
     "sites",
+    "syndication",
     "tplkit",
     "validation",
 }
@@ -229,7 +233,7 @@ def test_tplkit_humanize_in_the_active_language() -> None:
     with i18nkit.override("de"):
         assert naturaltime(five_minutes, now=now) == "vor 5 Minuten"
         assert naturaltime(three_days, now=now) == "3\xa0Tage, 2\xa0Stunden her"
-        assert intword(3_000_000_000) == "3.0 Milliarden"
+        assert intword(3_000_000_000) == "3,0 Milliarden"
         assert (apnumber(3), naturalday(now.date(), now=now)) == ("drei", "heute")
     with i18nkit.override("ru"):
         assert naturaltime(three_days, now=now) == "3\xa0дня, 2\xa0часа назад"
@@ -299,3 +303,115 @@ def test_validation_stays_english_without_i18nkit() -> None:
         check=True,
     ).stdout.strip()
     assert lazy == "False"
+
+
+def test_authkit_csrf_reasons_and_advice_in_the_active_language() -> None:
+    import webob
+
+    from manouche.authkit.csrf import REASON_BAD_REFERER, REASON_NO_CSRF_COOKIE, csrf_failure
+
+    request = webob.Request.blank("/", method="POST")
+    with i18nkit.override("de"):
+        page = csrf_failure(request, REASON_NO_CSRF_COOKIE).text
+        assert "<p>Grund: CSRF-Cookie nicht gesetzt.</p>" in page
+        assert "CSRF-Cookie" in page.split("</p>", 2)[2]  # Django's advice, in German
+        page = csrf_failure(request, REASON_BAD_REFERER % "https://evil.example/<x>").text
+        assert (
+            "Referer-Prüfung fehlgeschlagen - https://evil.example/&lt;x&gt; entspricht "
+            "keinem vertrauenswürdigen Ursprung." in page
+        )
+    with i18nkit.override("ja"):
+        assert (
+            "CSRF クッキーが設定されていません。"
+            in csrf_failure(request, REASON_NO_CSRF_COOKIE).text
+        )
+    english = csrf_failure(request, REASON_NO_CSRF_COOKIE).text
+    assert "<p>Reason: CSRF cookie not set.</p>" in english
+    assert "You are seeing this message because this site requires a CSRF cookie" in english
+    # A reason of another making is shown as it is.
+    assert "Reason: custom" in csrf_failure(request, "custom").text
+
+
+def test_authkit_model_labels_in_the_active_language() -> None:
+    from manouche.authkit.models import Group, User
+    from manouche.authkit.sessions.models import Session
+
+    with i18nkit.override("de"):
+        assert str(User._meta.verbose_name_plural) == "Benutzer"
+        assert str(User._meta.get_field("email").verbose_name) == "E-Mail-Adresse"
+        assert str(Group._meta.verbose_name) == "Gruppe"
+        assert str(Session._meta.verbose_name) == "Sitzung"
+    with i18nkit.override("fr"):
+        assert str(User._meta.get_field("is_staff").verbose_name) == "statut équipe"
+    assert str(User._meta.verbose_name) == "user"
+
+
+def test_httpkit_limit_details_in_the_active_language() -> None:
+    import webob
+
+    from manouche.httpkit import RequestBodyLimitMiddleware, RequestDataTooBig
+    from manouche.httpkit.errors import request_too_large
+
+    limited = RequestBodyLimitMiddleware.configure(max_body_size=10)(lambda r: webob.Response())
+    request = webob.Request.blank("/", method="POST", body=b"x" * 11)
+    with pytest.raises(RequestDataTooBig) as caught:
+        limited(request)
+    assert str(caught.value) == "The request body is larger than 10 bytes"
+    with i18nkit.override("de"):
+        page = request_too_large(request, caught.value).text
+    assert "<p>Der Anfrageinhalt ist größer als 10 Bytes</p>" in page
+    with i18nkit.override("ru"):
+        assert "Тело запроса больше 10 байт" in request_too_large(request, caught.value).text
+    assert "<p>The request body is larger than 10 bytes</p>" in (
+        request_too_large(request, caught.value).text
+    )
+
+
+def test_sitemaps_page_errors_in_the_active_language() -> None:
+    import webob
+
+    from manouche.sitemaps import Sitemap, sitemap
+
+    class Pages(Sitemap):
+        def items(self) -> list[str]:
+            return ["/a/"]
+
+        def location(self, item: str) -> str:
+            return item
+
+    def page(query: str) -> str:
+        request = webob.Request.blank(f"/sitemap.xml?{query}", base_url="http://testserver")
+        response = request.get_response(sitemap(request, {"pages": Pages}))
+        assert response.status_code == 404
+        return str(response.text)
+
+    with i18nkit.override("de"):
+        assert "Seite 9 ist leer" in page("p=9")
+        assert "Keine Seite „x“" in page("p=x")
+    assert "Page 9 empty" in page("p=9")
+
+
+def test_syndication_errors_in_the_active_language() -> None:
+    import webob
+
+    from manouche.syndication import Feed, FeedDoesNotExist
+
+    class Missing(Feed):
+        title = "t"
+        link = "/"
+        description = "d"
+
+        def get_object(self, request: webob.Request, *args: object, **kwargs: object) -> object:
+            raise FeedDoesNotExist
+
+    def text(host: str) -> tuple[int, str]:
+        request = webob.Request.blank("/feed/", headers={"Host": host})
+        response = request.get_response(Missing()(request))
+        return response.status_code, str(response.text)
+
+    with i18nkit.override("de"):
+        status, body = text("example.com")
+        assert status == 404 and "Das Feed-Objekt existiert nicht." in body
+        status, body = text("bad host")
+        assert status == 400 and "Fehlerhafter Host-Header" in body
+    assert "Feed object does not exist." in text("example.com")[1]

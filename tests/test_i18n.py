@@ -174,3 +174,129 @@ def test_localized_input_in_german() -> None:
         assert form.cleaned_data["day"] == datetime.date(2026, 12, 24)
         # ISO input still read.
         assert PriceForm({"price": "3.5", "count": "2", "day": "2026-12-24"}).is_valid()
+
+
+MODEL_LABELS = {
+    "de": {
+        "title": "Titel",
+        "article": "Artikel",
+        "articles": "Artikel (Plural)",
+        "Words of the article.": "Worte des Artikels.",
+    },
+    "fr": {"title": "titre", "article": "article", "articles": "articles"},
+}
+
+
+@pytest.fixture
+def label_catalogs(tmp_path: Path) -> Iterator[None]:
+    """An application's catalog with its models' verbose names in German and French."""
+    from babel.messages.catalog import Catalog
+
+    for language, messages in MODEL_LABELS.items():
+        catalog = Catalog(locale=language)
+        for msgid, text in messages.items():
+            catalog.add(msgid, text)
+        po = tmp_path / "locale" / language / "LC_MESSAGES" / "messages.po"
+        po.parent.mkdir(parents=True)
+        with po.open("wb") as fh:
+            write_po(fh, catalog)
+    i18nkit.compilemessages([tmp_path / "locale"])
+    previous = i18nkit.set_catalogs(i18nkit.Catalogs([tmp_path / "locale"]))
+    yield
+    i18nkit.set_catalogs(previous)
+
+
+def test_lazy_verbose_names_of_models_in_each_language(label_catalogs: None) -> None:
+    from manouche import orm_lite as models
+    from manouche.i18nkit import gettext_lazy as _
+    from manouche.validation import describe_model
+
+    class Article(models.Model):
+        title = models.CharField(_("title"), max_length=20)
+        body = models.TextField(help_text=_("Words of the article."))
+
+        class Meta:
+            app_label = "labels"
+            verbose_name = _("article")
+
+    class Edition(models.Model):
+        number = models.IntegerField()
+
+        class Meta:
+            app_label = "labels"
+            verbose_name = _("article")
+            verbose_name_plural = _("articles")
+
+    class ArticleForm(formkit.ModelForm):
+        class Meta:
+            model = Article
+            fields = ["title", "body"]
+
+    # Described once (cached), shown in the language of each moment.
+    info = describe_model(Article)
+    seen = {}
+    for language in ("de", "fr", "en"):
+        with i18nkit.override(language):
+            form = ArticleForm()
+            seen[language] = (
+                str(form["title"].label),
+                str(form["body"].help_text),
+                str(Article._meta.verbose_name),
+                str(Article._meta.verbose_name_plural),
+                f"{Edition._meta.verbose_name_plural}",
+                str(info.verbose_name),
+                str(info.by_name["title"].verbose_name),
+                str(Article._meta.get_field("title").verbose_name).capitalize(),
+            )
+    assert seen["de"] == (
+        "Titel",
+        "Worte des Artikels.",
+        "Artikel",
+        "Artikels",
+        "Artikel (Plural)",
+        "Artikel",
+        "Titel",
+        "Titel",
+    )
+    assert seen["fr"][:4] == ("Titre", "Words of the article.", "article", "articles")
+    assert seen["en"] == (
+        "Title",
+        "Words of the article.",
+        "article",
+        "articles",
+        "articles",
+        "article",
+        "title",
+        "Title",
+    )
+
+
+def test_lazy_verbose_names_in_the_admin_and_the_api(label_catalogs: None) -> None:
+    from manouche import adminkit
+    from manouche import orm_lite as models
+    from manouche.i18nkit import gettext_lazy as _
+    from manouche.restkit.serializers import ModelSerializer
+
+    class Entry(models.Model):
+        title = models.CharField(_("title"), max_length=20)
+
+        class Meta:
+            app_label = "labelsadmin"
+            verbose_name = _("article")
+            verbose_name_plural = _("articles")
+
+    class EntrySerializer(ModelSerializer):
+        class Meta:
+            model = Entry
+            fields = ["title"]
+
+    opts = adminkit.ModelAdmin(Entry, adminkit.AdminSite()).opts
+    with i18nkit.override("de"):
+        assert str(opts.verbose_name) == "Artikel"
+        assert str(opts.verbose_name_plural) == "Artikel (Plural)"
+        assert str(EntrySerializer().fields["title"].label) == "Titel"
+    with i18nkit.override("fr"):
+        assert str(opts.verbose_name_plural) == "articles"
+        assert str(EntrySerializer().fields["title"].label) == "Titre"
+    assert str(opts.verbose_name) == "article"
+    assert str(EntrySerializer().fields["title"].label) == "Title"

@@ -109,3 +109,40 @@ def test_time_zone_cookie_moves_the_dates(site: str) -> None:
     first_tokyo = re.search(r"gefragt am [\d.]+, (\d\d):", tokyo)
     assert first_utc and first_tokyo
     assert (int(first_utc.group(1)) + 9) % 24 == int(first_tokyo.group(1))
+
+
+@pytest.mark.parametrize("prefix", ["/de", "/ar"])
+def test_every_page_is_served_under_the_language_prefix(site: str, prefix: str) -> None:
+    language = prefix.strip("/")
+    _, _, body = request(site, "GET", f"{prefix}/")
+    question = _question(body, prefix)
+    pages = ["/", f"/{question}/", f"/{question}/results/", "/login/", "/about/"]
+    pages += ["/feeds/latest/", "/sitemap.xml"]
+    for page in pages:
+        status, headers, body = request(site, "GET", f"{prefix}{page}")
+        assert status == 200, page
+        if "html" in headers["Content-Type"]:
+            assert f'<html lang="{language}"' in body, page
+
+
+def test_logging_in_stays_in_the_pages_language(site: str) -> None:
+    # The page that needs a login sends to the login page of its own language.
+    status, headers, _ = request(site, "GET", "/de/add/")
+    assert status == 302 and headers["Location"].endswith("/de/login/?next=/de/add/")
+    status, _, body = request(site, "GET", "/de/login/?next=/de/add/")
+    assert status == 200 and "<h1>Anmelden</h1>" in body
+    csrf = csrf_of(site, "/de/login/")
+    status, _, body = post(site, "/de/login/", {"username": "demo", "password": "x"}, csrf)
+    assert status == 400 and '<html lang="de"' in body
+    status, headers, _ = post(
+        site, "/de/login/?next=/de/add/", {"username": "demo", "password": DEMO_PASSWORD}, csrf
+    )
+    assert status == 303 and headers["Location"].endswith("/de/add/")
+    session = headers["Set-Cookie"].split(";", 1)[0]
+    status, _, body = request(site, "GET", "/de/add/", None, {"Cookie": session})
+    assert status == 200 and '<html lang="de"' in body
+    # Without a next, the login lands on the home page of the language.
+    status, headers, _ = post(
+        site, "/ar/login/", {"username": "demo", "password": DEMO_PASSWORD}, csrf
+    )
+    assert status == 303 and headers["Location"].endswith("/ar/")

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = sorted(p.parent for p in ROOT.glob("packages/*/pyproject.toml"))
 
 sys.path.insert(0, str(ROOT))
-from dev import check_changelog, check_layout, packages, sibling_closure  # noqa: E402
+from dev import check_changelog, check_layout, packages, workspace_closure  # noqa: E402
 from tools.coupling import ALLOWED, importlinter_config  # noqa: E402
 
 
@@ -52,8 +52,14 @@ def test_sibling_dependencies_use_ranges_not_pins() -> None:
 def test_isolation_installs_declared_siblings_only() -> None:
     pkgs = packages()
     for folder in pkgs:
-        closure = sibling_closure(folder, pkgs)
+        closure = workspace_closure(folder, extras=())
         assert folder not in closure
+        assert set(closure) <= set(pkgs)
+    # The ground floor needs no sibling; a package's test extra may add some.
+    assert workspace_closure("signals", extras=()) == []
+    assert workspace_closure("validation", extras=()) == []
+    assert workspace_closure("orm-lite", extras=()) == ["signals", "validation"]
+    assert "testkit" in workspace_closure("orm-lite")
 
 
 def test_import_contracts_cover_every_forbidden_edge() -> None:

@@ -34,6 +34,9 @@ OPTIONAL: tuple[tuple[str, str], ...] = (
     ("manouche.orm_lite._i18n", "manouche.i18nkit"),
     ("manouche.tplkit._i18n", "manouche.i18nkit"),
     ("manouche.sites._i18n", "manouche.i18nkit"),
+    ("manouche.serial._i18n", "manouche.i18nkit"),
+    ("manouche.sitemaps._i18n", "manouche.i18nkit"),
+    ("manouche.syndication._i18n", "manouche.i18nkit"),
     # validation, the ground floor, imports i18nkit lazily (on the first message
     # translated) from its _i18n.py, and works in English without it.
     ("manouche.validation._i18n", "manouche.i18nkit"),

@@ -43,7 +43,7 @@ from manouche.httpkit import (
     collectstatic,
     make_wsgi_app,
 )
-from manouche.sites import FlatPage, FlatpageFallbackMiddleware, Site
+from manouche.sites import FlatPage, FlatpageFallbackMiddleware, Site, flatpage
 from manouche.urlmap import URLMap, get_urlconf, i18n_patterns, include, mount, path, set_urlconf
 
 from . import (
@@ -129,6 +129,26 @@ def collect_static(static_root: str | os.PathLike[str] | None = None) -> Path:
     return folder
 
 
+def flatpages_in_each_language(get_response: Any, *, render: Any) -> Any:
+    """The flat pages' fallback, with the request's language prefix taken off the path."""
+    fallback = FlatpageFallbackMiddleware(get_response, render=render, site_id=1)
+
+    def middleware(request: Any) -> Any:
+        response = fallback(request)
+        language = i18nkit.get_language()
+        prefix = f"/{language}/"
+        if (
+            response.status_code != 404
+            or language == "en"
+            or not request.path_info.startswith(prefix)
+        ):
+            return response
+        answer = flatpage(request, request.path_info[len(prefix) - 1 :], render=render, site_id=1)
+        return response if answer.status_code == 404 else answer
+
+    return middleware
+
+
 def create_app(
     database_url: str | None = None,
     *,
@@ -200,8 +220,9 @@ def create_app(
             MessageMiddleware.configure(secret_key=secret),
             CsrfViewMiddleware,
             AuthenticationMiddleware.configure(auth=auth),
-            # Innermost: a 404 of the URL map becomes the flat page of that path.
-            functools.partial(FlatpageFallbackMiddleware, render=render_flatpage, site_id=1),
+            # Innermost: a 404 of the URL map becomes the flat page of that path,
+            # under every language prefix (/de/about/ is /about/ in German).
+            functools.partial(flatpages_in_each_language, render=render_flatpage),
         ],
         debug=debug,
     )

@@ -8,7 +8,14 @@ import webob
 from webob.exc import HTTPSeeOther
 
 from manouche import orm_lite as models
-from manouche.authkit import authenticate, get_safe_redirect, login, login_required, logout
+from manouche.authkit import (
+    authenticate,
+    get_safe_redirect,
+    login,
+    logout,
+    redirect_to_login,
+    request_user,
+)
 from manouche.httpkit import Http404
 from manouche.i18nkit import gettext_lazy as _
 from manouche.tplkit import render as _render
@@ -72,8 +79,11 @@ def results(request: webob.Request, question_id: int) -> webob.Response:
     )
 
 
-@login_required(login_url="/login/")
 def add_poll(request: webob.Request) -> webob.Response:
+    # Logged-in users only; the login page is the one of the page's language
+    # (/de/add/ asks at /de/login/), so the URL is reversed per request.
+    if not request_user(request).is_authenticated:
+        return redirect_to_login(request.path_qs, reverse("polls:login"))
     form = AddPollForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with models.atomic():
@@ -93,7 +103,8 @@ def login_view(request: webob.Request) -> webob.Response:
         if user is not None:
             login(request, user)
             # Only a path of this site: no open redirect through ?next=.
-            target = get_safe_redirect(request.GET.get("next"), {request.host}, "/")
+            home = reverse("polls:index")  # / in English, /de/ in German
+            target = get_safe_redirect(request.GET.get("next"), {request.host}, home)
             raise HTTPSeeOther(location=target)
         form.add_error(None, _("Your username and password didn't match. Please try again."))
     status = 400 if request.method == "POST" else 200

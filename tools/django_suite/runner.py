@@ -181,47 +181,26 @@ def fetch(version: str) -> Path:
 # -- the environment ---------------------------------------------------------------
 
 
-def _python() -> str:
-    sys.path.insert(0, str(ROOT))
-    from dev import find_python  # the workspace's choice: 3.12 when present
-
-    return find_python()
-
-
-def _closure(package: str) -> list[str]:
-    sys.path.insert(0, str(ROOT))
-    from dev import packages, sibling_closure
-
-    return sibling_closure(package, packages())
-
-
 def ensure_env(suite: Suite) -> Path:
-    """A virtual environment with Django ``suite.django`` and the package (editable)."""
+    """A virtual environment with Django ``suite.django`` and the package (editable):
+    the package and its siblings as ``uv.lock`` resolves them, then the suite's Django
+    and requirements on top."""
+    sys.path.insert(0, str(ROOT))
+    from dev import uv, uv_env
+
     env = CACHE / f"env-{suite.package}-{suite.django}"
-    specs = [f"django=={suite.django}", *suite.requirements, "-e", f"packages/{suite.package}"]
-    for sibling in _closure(suite.package):
-        specs += ["-e", f"packages/{sibling}"]
+    specs = [f"django=={suite.django}", *suite.requirements]
     digest = hashlib.sha256(json.dumps(specs).encode())
-    for folder in [suite.package, *_closure(suite.package)]:
-        digest.update((ROOT / "packages" / folder / "pyproject.toml").read_bytes())
+    digest.update((ROOT / "uv.lock").read_bytes())
     stamp = env / ".suite-stamp"
     if stamp.exists() and stamp.read_text() == digest.hexdigest():
         return env
     say(f"building {env.relative_to(ROOT)}")
     shutil.rmtree(env, ignore_errors=True)
-    python = _python()
-    uv = ROOT / ".venv" / "bin" / "uv"
-    if uv.exists():
-        subprocess.check_call([str(uv), "venv", "-q", "-p", python, str(env)])
-        subprocess.check_call(
-            [str(uv), "pip", "install", "-q", "-p", str(env / "bin" / "python"), *specs],
-            cwd=ROOT,
-        )
-    else:
-        subprocess.check_call([python, "-m", "venv", str(env)])
-        subprocess.check_call(
-            [str(env / "bin" / "python"), "-m", "pip", "install", "-q", *specs], cwd=ROOT
-        )
+    sync = [uv(), "sync", "--locked", "-q", "--package", f"manouche-{suite.package}"]
+    subprocess.check_call(sync, cwd=ROOT, env=uv_env(env))
+    install = [uv(), "pip", "install", "-q", "-p", str(env / "bin" / "python"), *specs]
+    subprocess.check_call(install, cwd=ROOT, env=uv_env())
     stamp.write_text(digest.hexdigest())
     return env
 

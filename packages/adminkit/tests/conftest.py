@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ def db(tmp_path: Path) -> Iterator[models.Database]:
     database.dispose()
 
 
-def wrap(site: Any) -> Any:
+def _wrap(site: Any) -> Any:
     """The site mounted at /admin/ behind authkit's sessions, messages and users."""
     urls = URLMap([mount("admin/", site)])
     return make_wsgi_app(
@@ -60,16 +60,22 @@ def wrap(site: Any) -> Any:
 
 
 @pytest.fixture
+def wrap() -> Callable[[Any], Any]:
+    """``wrap(site)``: the site as a WSGI app at /admin/ behind sessions, messages, users."""
+    return _wrap
+
+
+@pytest.fixture
 def site(db: models.Database) -> Any:
     return shop.build_site(db)
 
 
 @pytest.fixture
 def app(site: Any) -> webtest.TestApp:
-    return webtest.TestApp(wrap(site))
+    return webtest.TestApp(_wrap(site))
 
 
-def make_user(
+def _make_user(
     username: str, *, staff: bool = True, superuser: bool = False, perms: tuple[str, ...] = ()
 ) -> Any:
     user = User.objects.create_user(
@@ -83,7 +89,7 @@ def make_user(
     return user
 
 
-def login(app: webtest.TestApp, username: str) -> None:
+def _login(app: webtest.TestApp, username: str) -> None:
     page = app.get("/admin/login/")
     form = page.forms["login-form"]
     form["username"] = username
@@ -93,9 +99,22 @@ def login(app: webtest.TestApp, username: str) -> None:
 
 
 @pytest.fixture
+def make_user() -> Callable[..., Any]:
+    """``make_user(username, staff=True, superuser=False, perms=())``: a user with the
+    test password and those permissions (``"app_label.codename"``)."""
+    return _make_user
+
+
+@pytest.fixture
+def login() -> Callable[[webtest.TestApp, str], None]:
+    """``login(app, username)``: log in through the admin's login form."""
+    return _login
+
+
+@pytest.fixture
 def admin_app(app: webtest.TestApp, db: models.Database) -> webtest.TestApp:
-    make_user("root", superuser=True)
-    login(app, "root")
+    _make_user("root", superuser=True)
+    _login(app, "root")
     return app
 
 

@@ -23,8 +23,10 @@ def column(page: webtest.TestResponse, index: int) -> list[str]:
 def test_columns(admin_app: webtest.TestApp) -> None:
     page = admin_app.get("/admin/shop/product/?q=Hammer")
     headers = [th.get_text(" ", strip=True) for th in page.html.select("#result_list thead th")]
-    assert headers[1:] == [
-        "Name",
+    # Meta.ordering = ["name"] marks the Name column as sorted, as Django's headers do.
+    assert page.html.select("#result_list thead th")[1]["aria-sort"] == "ascending"
+    assert headers[1] == "Name ▲ ×"
+    assert headers[2:] == [
         "Price",
         "In stock",
         "Status",
@@ -92,18 +94,24 @@ def test_search_prefixes(admin_app: webtest.TestApp, monkeypatch: Any) -> None:
 def test_sorting(admin_app: webtest.TestApp) -> None:
     default = names(admin_app.get("/admin/shop/product/?all="))
     assert default == sorted(default)  # Meta.ordering = ["name"]
-    by_price = column(admin_app.get("/admin/shop/product/?o=-1&all="), 2)
+    by_price = column(admin_app.get("/admin/shop/product/?o=-2&all="), 2)
     assert by_price[0] == "22.00" and by_price[-1] == "0.00"
-    page = admin_app.get("/admin/shop/product/?o=3.-1&all=")
+    page = admin_app.get("/admin/shop/product/?o=4.-2&all=")
     stored = {"Draft": "draft", "Live": "live", "Withdrawn": "gone"}
     status = [stored[label] for label in column(page, 4)]
     assert status == sorted(status)  # by the stored value, as Django
     header = page.html.select("#result_list thead th")[4]
     assert header["aria-sort"] == "ascending"
     # @display(ordering="name") makes the callable sortable.
-    assert names(admin_app.get("/admin/shop/product/?o=-6&all="))[0] == "Item 11"
-    # A column that cannot be sorted is ignored.
-    assert names(admin_app.get("/admin/shop/product/?o=7&all=")) == default
+    assert names(admin_app.get("/admin/shop/product/?o=-7&all="))[0] == "Item 11"
+    # A column that cannot be sorted is ignored; as in Django, a sorted list no longer
+    # follows Meta.ordering, so what is left is the newest first.
+    assert names(admin_app.get("/admin/shop/product/?o=8&all=")) == names(
+        admin_app.get("/admin/shop/product/?o=0&all=")
+    )
+    unsorted = admin_app.get("/admin/shop/product/?o=8&all=")
+    keys = [int(box["value"]) for box in unsorted.html.select("input.action-select")]
+    assert len(keys) > 1 and keys == sorted(keys, reverse=True)
 
 
 def test_pagination(admin_app: webtest.TestApp) -> None:
@@ -223,7 +231,30 @@ def test_filter_class_given_with_the_field(admin_app: webtest.TestApp, monkeypat
     from manouche.adminkit import AllValuesFieldListFilter
 
     monkeypatch.setattr(ProductAdmin, "list_filter", [("status", AllValuesFieldListFilter)])
-    page = admin_app.get("/admin/shop/product/?status__exact=gone&all=")
+    # Django's parameter for an all-values filter is the field's own name.
+    admin_app.get("/admin/shop/product/?status__exact=gone&all=", status=400)
+    page = admin_app.get("/admin/shop/product/?status=gone&all=")
     side = page.html.find(id="changelist-filter").get_text(" ", strip=True)
     assert "draft" in side and "gone" in side and "Withdrawn" not in side  # stored values
     assert len(names(page)) == 4
+
+
+def test_column_functions_show_what_cell_shows(db: Any) -> None:
+    """The per-page column functions of the change list give each row's cells exactly
+    what the general ``cell()`` gives: choices, booleans (NULL too), foreign keys,
+    empty values, callables, related paths."""
+    from manouche.adminkit import AdminSite
+    from manouche.adminkit._display import cell, cell_function
+
+    site = AdminSite(db=db, authorize=lambda request: True, user_id=lambda request: None)
+    site.register(Product, ProductAdmin)
+    admin = site._registry[Product]
+    extra = ["slug", "released", "created", "email", "stock", "description", "__str__"]
+    products = list(Product.objects.all())
+    Product.objects.create(name="Bare", status="nope", category=None)  # a value outside choices
+    products.append(Product.objects.get(name="Bare"))
+    assert len(products) > 10
+    for name in [*ProductAdmin.list_display, *extra]:
+        render = cell_function(name, admin.opts, admin)
+        for product in products:
+            assert str(render(product)) == str(cell(name, product, admin.opts, admin)), name

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 import webtest
-from conftest import login, make_user, wrap
 from shop import Category, Product, Review, ReviewStacked
 
 from manouche.adminkit import AdminSite, ModelAdmin
 from manouche.formkit import ModelForm, ValidationError
 
 
-def site_with(db: Any, model: Any, admin: type[ModelAdmin]) -> webtest.TestApp:
-    site = AdminSite(db=db, authorize=lambda request: True, user_id=lambda request: None)
-    site.register(model, admin)
-    if model is not Category:
-        site.register(Category, search_fields=["name"])
-    return webtest.TestApp(wrap(site))
+@pytest.fixture
+def site_with(db: Any, wrap: Any) -> Callable[[Any, type[ModelAdmin]], webtest.TestApp]:
+    """A site with ``model`` registered through ``admin`` (and Category), as a TestApp."""
+
+    def make(model: Any, admin: type[ModelAdmin]) -> webtest.TestApp:
+        site = AdminSite(db=db, authorize=lambda request: True, user_id=lambda request: None)
+        site.register(model, admin)
+        if model is not Category:
+            site.register(Category, search_fields=["name"])
+        return webtest.TestApp(wrap(site))
+
+    return make
 
 
-def test_fieldsets_and_readonly(db: Any) -> None:
+def test_fieldsets_and_readonly(db: Any, site_with: Any) -> None:
     class Admin(ModelAdmin):
         fieldsets = [
             (None, {"fields": ["name", ("price", "stock")]}),
@@ -35,7 +42,7 @@ def test_fieldsets_and_readonly(db: Any) -> None:
         ]
         readonly_fields = ["created"]
 
-    app = site_with(db, Product, Admin)
+    app = site_with(Product, Admin)
     page = app.get("/admin/shop/product/1/change/")
     fieldsets = page.html.find_all("fieldset", class_="module")
     assert [
@@ -57,17 +64,17 @@ def test_fieldsets_and_readonly(db: Any) -> None:
         assert page.html.find(id=label["for"]) is not None
 
 
-def test_exclude(db: Any) -> None:
+def test_exclude(db: Any, site_with: Any) -> None:
     class Admin(ModelAdmin):
         exclude = ["description", "tags", "website"]
 
-    form = site_with(db, Product, Admin).get("/admin/shop/product/add/").forms["product_form"]
+    form = site_with(Product, Admin).get("/admin/shop/product/add/").forms["product_form"]
     assert (
         "description" not in form.fields and "website" not in form.fields and "name" in form.fields
     )
 
 
-def test_form_override_and_save_model_hook(db: Any) -> None:
+def test_form_override_and_save_model_hook(db: Any, site_with: Any) -> None:
     class ProductForm(ModelForm):
         class Meta:
             model = Product
@@ -90,7 +97,7 @@ def test_form_override_and_save_model_hook(db: Any) -> None:
             seen.append(change)
             super().save_model(request, obj, form, change)
 
-    app = site_with(db, Product, Admin)
+    app = site_with(Product, Admin)
     form = app.get("/admin/shop/product/add/").forms["product_form"]
     form["name"], form["slug"], form["price"] = "forbidden", "f", "1"
     response = form.submit("_save", status=400)
@@ -102,12 +109,12 @@ def test_form_override_and_save_model_hook(db: Any) -> None:
     assert seen == [False]
 
 
-def test_get_queryset_hides_rows_everywhere(db: Any) -> None:
+def test_get_queryset_hides_rows_everywhere(db: Any, site_with: Any) -> None:
     class Admin(ModelAdmin):
         def get_queryset(self, request: Any) -> Any:
             return super().get_queryset(request).where(Product.__table__.c.status == "live")
 
-    app = site_with(db, Product, Admin)
+    app = site_with(Product, Admin)
     page = app.get("/admin/shop/product/?all=")
     assert "4 products" in page.text
     hidden = Product.objects.filter(status="draft").first()
@@ -116,11 +123,11 @@ def test_get_queryset_hides_rows_everywhere(db: Any) -> None:
     app.get(f"/admin/shop/product/{hidden.pk}/delete/", status=404)
 
 
-def test_stacked_inline(db: Any) -> None:
+def test_stacked_inline(db: Any, site_with: Any) -> None:
     class Admin(ModelAdmin):
         inlines = [ReviewStacked]
 
-    app = site_with(db, Product, Admin)
+    app = site_with(Product, Admin)
     hammer = Product.objects.get(slug="hammer")
     page = app.get(f"/admin/shop/product/{hammer.pk}/change/")
     assert len(page.html.select("fieldset.inline-related")) == 3  # two rows and one extra
@@ -185,7 +192,9 @@ def test_change_buttons(admin_app: webtest.TestApp) -> None:
     assert form.submit("_save").location.endswith("/admin/shop/product/?status__exact=live")
 
 
-def test_user_with_change_only_on_inline_parent(app: webtest.TestApp, db: Any) -> None:
+def test_user_with_change_only_on_inline_parent(
+    app: webtest.TestApp, db: Any, login: Any, make_user: Any
+) -> None:
     make_user("editor", perms=("shop.change_product", "shop.view_review"))
     login(app, "editor")
     hammer = Product.objects.get(slug="hammer")
@@ -200,7 +209,7 @@ def test_object_history_for_deleted_view_is_404(admin_app: webtest.TestApp) -> N
     admin_app.get("/admin/shop/product/424242/history/", status=404)
 
 
-def test_many_to_many_through_inline(db: Any) -> None:
+def test_many_to_many_through_inline(db: Any, site_with: Any) -> None:
     from shop import Tag
 
     from manouche.adminkit import TabularInline
@@ -214,7 +223,7 @@ def test_many_to_many_through_inline(db: Any) -> None:
         inlines = [TagInline]
 
     red = Tag.objects.create(label="red")
-    app = site_with(db, Product, Admin)
+    app = site_with(Product, Admin)
     hammer = Product.objects.get(slug="hammer")
     page = app.get(f"/admin/shop/product/{hammer.pk}/change/")
     prefix = (
@@ -226,3 +235,88 @@ def test_many_to_many_through_inline(db: Any) -> None:
     form[f"{prefix}-0-tag"] = str(red.pk)
     form.submit("_save")
     assert [t.label for t in hammer.tags.all()] == ["red"]
+
+
+def test_radio_fields(db: Any) -> None:
+    from manouche.adminkit import HORIZONTAL, VERTICAL
+
+    class Admin(ModelAdmin):
+        fields = ["name", "status", "category", "price"]
+        radio_fields = {"status": HORIZONTAL, "category": VERTICAL}
+
+    app = site_with(db, Product, Admin)
+    page = app.get("/admin/shop/product/1/change/")
+    status = page.html.find(id="id_status")
+    assert status.name == "div" and status["class"] == ["radiolist", "inline"]
+    # Not blank: no empty choice; the stored value is checked.
+    assert [(i["value"], i.parent.get_text(strip=True)) for i in status.find_all("input")] == [
+        ("draft", "Draft"),
+        ("live", "Live"),
+        ("gone", "Withdrawn"),
+    ]
+    assert all(i["type"] == "radio" and i["name"] == "status" for i in status.find_all("input"))
+    product = Product.objects.get(pk=1)
+    assert status.find("input", checked=True)["value"] == product.status
+    # Each group is a fieldset named by its legend.
+    assert status.find_parent("fieldset").find("legend").get_text(strip=True) == "Status:"
+    category = page.html.find(id="id_category")
+    assert category["class"] == ["radiolist"]
+    labels = [i.parent.get_text(strip=True) for i in category.find_all("input")]
+    # Blank foreign key: "None" first, then every category.
+    assert labels[0] == "None" and sorted(labels[1:]) == sorted(
+        c.name for c in Category.objects.all()
+    )
+    form = page.forms["product_form"]
+    other = next(v for v in ("draft", "live", "gone") if v != product.status)
+    form["status"] = other
+    form["category"] = ""
+    assert form.submit("_save").status_int == 302
+    saved = Product.objects.get(pk=1)
+    assert saved.status == other and saved.category_id is None
+    # A value outside the choices is refused, nothing saved.
+    form = app.get("/admin/shop/product/1/change/").forms["product_form"]
+    fields = dict(form.submit_fields())
+    fields["status"] = "nope"
+    response = app.post("/admin/shop/product/1/change/", fields, status=400)
+    assert "Select a valid choice" in response.text
+    assert Product.objects.get(pk=1).status == other
+
+
+def test_radio_fields_refuse_a_bad_layout_or_field(db: Any) -> None:
+    import pytest
+
+    from manouche.adminkit import ImproperlyConfigured
+
+    class BadLayout(ModelAdmin):
+        radio_fields = {"status": 3}
+
+    class NoChoices(ModelAdmin):
+        radio_fields = {"name": 1}  # admin.HORIZONTAL
+
+    import webob
+
+    for admin in (BadLayout, NoChoices):
+        site = AdminSite(db=db, authorize=lambda request: True, user_id=lambda request: None)
+        site.register(Product, admin)
+        with pytest.raises(ImproperlyConfigured, match="radio_fields"):
+            site._registry[Product].get_form(webob.Request.blank("/"))
+
+
+def test_radio_fields_in_an_inline(db: Any) -> None:
+    from manouche.adminkit import VERTICAL, TabularInline
+
+    class ProductInline(TabularInline):
+        model = Product
+        fields = ["name", "status"]
+        radio_fields = {"status": VERTICAL}
+        extra = 1
+
+    class Admin(ModelAdmin):
+        inlines = [ProductInline]
+
+    app = site_with(db, Category, Admin)
+    category = Category.objects.filter(product__isnull=False).first()
+    page = app.get(f"/admin/shop/category/{category.pk}/change/")
+    boxes = page.html.select("div.radiolist")
+    assert boxes and all(box["id"].endswith("-status") for box in boxes)
+    assert {i["type"] for box in boxes for i in box.find_all("input")} == {"radio"}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import webtest
-from conftest import wrap
 from shop import Product
 
 from manouche.adminkit import AdminSite
@@ -15,14 +16,20 @@ from manouche.adminkit import AdminSite
 LOCALE = Path(__file__).parents[1] / "src" / "manouche" / "adminkit" / "locale"
 
 
-def app_in(db: Any) -> webtest.TestApp:
-    site = AdminSite(db=db, authorize=lambda request: True, languages=["en", "fr", "ar"])
-    site.register(Product, list_filter=["in_stock"], search_fields=["name"])
-    return webtest.TestApp(wrap(site))
+@pytest.fixture
+def app_in(db: Any, wrap: Any) -> Callable[[], webtest.TestApp]:
+    """A site in English, French and Arabic with Product registered, as a TestApp."""
+
+    def make() -> webtest.TestApp:
+        site = AdminSite(db=db, authorize=lambda request: True, languages=["en", "fr", "ar"])
+        site.register(Product, list_filter=["in_stock"], search_fields=["name"])
+        return webtest.TestApp(wrap(site))
+
+    return make
 
 
-def test_arabic_is_right_to_left(db: Any) -> None:
-    page = app_in(db).get("/admin/shop/product/", headers={"Accept-Language": "ar"})
+def test_arabic_is_right_to_left(db: Any, app_in: Any) -> None:
+    page = app_in().get("/admin/shop/product/", headers={"Accept-Language": "ar"})
     html = page.html.find("html")
     assert (html["lang"], html["dir"]) == ("ar", "rtl")
     assert page.html.find("label", {"for": "searchbar"}).get_text() == "بحث"
@@ -30,13 +37,31 @@ def test_arabic_is_right_to_left(db: Any) -> None:
     assert page.headers["Content-Language"] == "ar"
 
 
-def test_french_and_english(db: Any) -> None:
-    app = app_in(db)
+def test_french_and_english(db: Any, app_in: Any) -> None:
+    app = app_in()
     page = app.get("/admin/shop/product/add/", headers={"Accept-Language": "fr-CH, fr;q=0.9"})
     assert page.html.find("html")["dir"] == "ltr"
     assert page.html.find("button", {"name": "_save"}).get_text() == "Enregistrer"
-    page = app.get("/admin/shop/product/add/", headers={"Accept-Language": "de"})
+    page = app.get("/admin/shop/product/add/", headers={"Accept-Language": "it"})
     assert page.html.find("button", {"name": "_save"}).get_text() == "Save"
+
+
+def test_the_other_languages_from_django_and_ours(db: Any, wrap: Callable[[Any], Any]) -> None:
+    site = AdminSite(db=db, authorize=lambda request: True, languages=["en", "de", "ja", "ru"])
+    site.register(Product, list_filter=["in_stock"], search_fields=["name"])
+    app = webtest.TestApp(wrap(site))
+    page = app.get("/admin/shop/product/add/", headers={"Accept-Language": "de"})
+    assert page.html.find("html")["lang"] == "de"
+    assert page.html.find("button", {"name": "_save"}).get_text() == "Sichern"  # Django's
+    page = app.get("/admin/shop/product/", headers={"Accept-Language": "ja"})
+    assert page.html.find("label", {"for": "searchbar"}).get_text() == "検索"
+    text = page.html.get_text()
+    assert "13 件中 0 件選択" in text  # ours: "0 of %(total)s selected"
+    assert "In stock で絞り込む" in text  # ours: "By %(filter_title)s"
+    assert "変更する product を選択" in text  # Django's: "Select %(name)s to change"
+    assert page.html.find("title").get_text() == "変更する product を選択 | サイト管理"
+    page = app.get("/admin/shop/product/", headers={"Accept-Language": "ru"})
+    assert page.headers["Content-Language"] == "ru"
 
 
 MARKED = re.compile(
@@ -60,7 +85,7 @@ def marked_messages() -> set[str]:
 def test_catalogs_translate_every_message() -> None:
     marked = marked_messages()
     assert len(marked) > 90
-    for lang in ("fr", "ar"):
+    for lang in ("de", "fr", "es", "pt_BR", "ru", "ar", "ja", "zh_Hans"):
         catalog = polib_entries(LOCALE / lang / "LC_MESSAGES" / "messages.po")
         missing = sorted(m for m in marked if not catalog.get(m))
         assert not missing, (lang, missing)

@@ -112,3 +112,29 @@ def test_headers(admin_app: webtest.TestApp) -> None:
     for tag in page.html.find_all(["link", "script", "img"]):
         url = tag.get("href") or tag.get("src") or ""
         assert url.startswith("/admin/static/"), url
+
+
+def test_radio_fields_and_value_filters_inert(db: Any, monkeypatch: Any) -> None:
+    """Payloads as radio labels (a foreign key's objects) and as the choices of an
+    all-values filter stay text."""
+    from conftest import wrap
+
+    from manouche.adminkit import VERTICAL, AdminSite, ModelAdmin
+
+    product, _category = seed(db)
+
+    class Admin(ModelAdmin):
+        list_filter = ["name", "category"]
+        radio_fields = {"category": VERTICAL}
+
+    site = AdminSite(db=db, authorize=lambda request: True, user_id=lambda request: None)
+    site.register(Product, Admin)
+    site.register(Category)
+    app = webtest.TestApp(wrap(site))
+    page = app.get(f"/admin/shop/product/{product.pk}/change/")
+    assert_inert(page)
+    labels = [i.parent.get_text(strip=True) for i in page.html.select("#id_category input")]
+    assert PAYLOADS[0] in labels
+    listing = app.get("/admin/shop/product/?_facets=True")
+    assert_inert(listing)
+    assert PAYLOADS[1] in listing.html.find(id="changelist-filter").get_text()

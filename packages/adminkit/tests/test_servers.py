@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 import webtest
-from conftest import login, make_user, wrap
 from shop import MODELS, Product, Review, build_site, fill
 
 from manouche import orm_lite as models
@@ -17,7 +16,9 @@ from manouche.testkit.services import fresh_database
 
 
 @pytest.fixture(params=["postgresql", "mariadb"])
-def server_app(request: pytest.FixtureRequest) -> Iterator[tuple[webtest.TestApp, Any]]:
+def server_app(
+    request: pytest.FixtureRequest, wrap: Any, make_user: Any, login: Any
+) -> Iterator[tuple[webtest.TestApp, Any]]:
     with fresh_database(request.param, prefix="adminkit") as url:
         db = models.Database(url)
         db.make_default()
@@ -35,7 +36,7 @@ def server_app(request: pytest.FixtureRequest) -> Iterator[tuple[webtest.TestApp
 
 def test_change_list_on_server(server_app: tuple[webtest.TestApp, Any]) -> None:
     app, _db = server_app
-    page = app.get("/admin/shop/product/?status__exact=live&_facets=True&o=-1&all=")
+    page = app.get("/admin/shop/product/?status__exact=live&_facets=True&o=-2&all=")
     rows = page.html.find(id="result_list").find("tbody").find_all("tr")
     assert len(rows) == 4
     assert "Draft (5)" in page.html.find(id="changelist-filter").get_text(" ", strip=True)

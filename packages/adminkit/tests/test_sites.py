@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 import webtest
-from conftest import login, make_user, wrap
 from shop import Category, Contract, Product, Review, Supplier, build_site
 
 from manouche.adminkit import AdminSite, ImproperlyConfigured, _security
@@ -46,7 +45,7 @@ def test_anonymous_is_sent_to_login(app: webtest.TestApp) -> None:
         assert response.location.startswith("http://localhost/admin/login/?next=")
 
 
-def test_non_staff_cannot_log_in(app: webtest.TestApp, db: Any) -> None:
+def test_non_staff_cannot_log_in(app: webtest.TestApp, db: Any, make_user: Any) -> None:
     make_user("visitor", staff=False)
     page = app.get("/admin/login/")
     form = page.forms["login-form"]
@@ -57,7 +56,7 @@ def test_non_staff_cannot_log_in(app: webtest.TestApp, db: Any) -> None:
     app.get("/admin/", status=302)
 
 
-def test_login_next_stays_on_site(app: webtest.TestApp, db: Any) -> None:
+def test_login_next_stays_on_site(app: webtest.TestApp, db: Any, make_user: Any) -> None:
     make_user("root", superuser=True)
     page = app.get("/admin/login/?next=https://evil.example/")
     form = page.forms["login-form"]
@@ -65,7 +64,7 @@ def test_login_next_stays_on_site(app: webtest.TestApp, db: Any) -> None:
     assert form.submit().location == "http://localhost/admin/"
 
 
-def test_model_permissions(app: webtest.TestApp, db: Any) -> None:
+def test_model_permissions(app: webtest.TestApp, db: Any, login: Any, make_user: Any) -> None:
     make_user("viewer", perms=("shop.view_product",))
     login(app, "viewer")
     assert app.get("/admin/shop/product/").status_int == 200
@@ -274,7 +273,7 @@ def test_registry_errors(db: Any) -> None:
         site.register(object)
 
 
-def test_register_decorator(db: Any) -> None:
+def test_register_decorator(db: Any, wrap: Any) -> None:
     from manouche.adminkit import ModelAdmin, register
 
     site = AdminSite(db=db, authorize=lambda r: True)

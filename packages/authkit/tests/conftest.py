@@ -9,25 +9,14 @@ from typing import Any
 
 import pytest
 
-from manouche.testsupport import configure_django
+from manouche.testsupport import DJANGO_PASSWORD_HASHERS, TEST_SECRET_KEY, configure_django
 
 DJANGO_DB = os.path.join(tempfile.mkdtemp(prefix="authkit-parity-"), "django.sqlite3")
-SECRET = "authkit-test-secret-" + "x" * 40
-
-ALL_DJANGO_HASHERS = [
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
-    "django.contrib.auth.hashers.BCryptPasswordHasher",
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
-    "django.contrib.auth.hashers.MD5PasswordHasher",
-]
 
 
 def pytest_configure() -> None:
     configure_django(
-        SECRET_KEY=SECRET,
+        SECRET_KEY=TEST_SECRET_KEY,
         DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DJANGO_DB}},
         INSTALLED_APPS=[
             "django.contrib.contenttypes",
@@ -35,7 +24,7 @@ def pytest_configure() -> None:
             "django.contrib.sessions",
             "django.contrib.messages",
         ],
-        PASSWORD_HASHERS=ALL_DJANGO_HASHERS,
+        PASSWORD_HASHERS=DJANGO_PASSWORD_HASHERS,
         USE_I18N=True,
         DEFAULT_AUTO_FIELD="django.db.models.AutoField",
     )
@@ -82,6 +71,12 @@ def databases(
     made = Databases(request, tmp_path_factory)
     yield made
     made.close()
+
+
+@pytest.fixture
+def auth_models() -> list[Any]:
+    """authkit's models, parents first: what a database needs for users and sessions."""
+    return all_models()
 
 
 def all_models() -> list[Any]:

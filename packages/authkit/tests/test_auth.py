@@ -18,7 +18,8 @@ from manouche.authkit.models import (
     create_permissions,
 )
 from manouche.authkit.signals import user_login_failed
-from tests.conftest import ALL_DJANGO_HASHERS, SECRET
+from manouche.testsupport import DJANGO_PASSWORD_HASHERS as ALL_DJANGO_HASHERS
+from manouche.testsupport import TEST_SECRET_KEY as SECRET
 
 
 @pytest.fixture

@@ -16,14 +16,13 @@ from manouche import orm_lite as models
 from manouche.authkit import hashers
 from manouche.authkit.commands import main
 from manouche.authkit.models import User
-from tests.conftest import all_models
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, fast_hashers: Any) -> Iterator[str]:
+def db_url(tmp_path: Path, fast_hashers: Any, auth_models: list[Any]) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'cmd.sqlite3'}"
     db = models.Database(url, default=False)
-    db.create_all(all_models())
+    db.create_all(auth_models)
     db.dispose()
     yield url
 
@@ -108,3 +107,27 @@ def test_console_script_is_installed(db_url: str) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Superuser created successfully." in done.stdout
+
+
+def test_commands_speak_the_terminals_language(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("manouche.i18nkit")
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    prompts: list[str] = []
+
+    def ask(prompt: str) -> str:
+        prompts.append(prompt)
+        return ["one-Secret-9", "two-Secret-9"][len(prompts) % 2 - 1]
+
+    code, out = run(db_url, "createsuperuser", "--username", "root", "--email", "", ask=ask)
+    assert prompts[:2] == ["Passwort: ", "Passwort (wiederholen): "]
+    assert "Fehler: Die Passwörter stimmen nicht überein." in out
+    assert code == 1 and out.endswith("Fehler: Abbruch: nach 3 Versuchen kein gültiges Passwort.\n")
+    code, out = run(db_url, "changepassword", "ghost")
+    assert code == 1 and out == "Fehler: Benutzer „ghost“ existiert nicht\n"
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    code, out = run(db_url, "changepassword", "ghost")
+    assert out == "Error: user 'ghost' does not exist\n"

@@ -261,6 +261,37 @@ def test_exempt_views_through_resolve_view() -> None:
     strict.post("/hook", {"a": "1"}, status=403)
 
 
+def test_check_csrf_gives_an_exempt_view_the_middleware_verdict() -> None:
+    from webtest import TestApp
+
+    secret = "x" * 32
+    verdicts: list[str | None] = []
+
+    @csrf.csrf_exempt
+    def api(request: webob.Request) -> webob.Response:
+        verdicts.append(csrf.check_csrf(request))
+        return webob.Response("seen")
+
+    configured = csrf.CsrfViewMiddleware.configure(resolve_view=lambda request: api)
+    app = TestApp(make_wsgi_app(api, [configured]))
+    app.set_cookie("csrftoken", secret)
+    app.get("/")
+    app.post("/", {"a": "1"})
+    app.post("/", {"a": "1", "csrfmiddlewaretoken": "y" * 32})
+    app.post("/", {"a": "1"}, headers={"X-CSRFToken": secret})
+    assert verdicts == [
+        None,
+        csrf.REASON_CSRF_TOKEN_MISSING,
+        "CSRF token from POST incorrect.",
+        None,
+    ]
+    # No middleware ran: an unsafe method is refused, a safe one passes.
+    bare = TestApp(make_wsgi_app(api))
+    bare.get("/")
+    bare.post("/", {"a": "1"}, headers={"X-CSRFToken": secret})
+    assert verdicts[-2:] == [None, csrf.REASON_NOT_CONFIGURED]
+
+
 def test_csrf_protect_and_ensure_cookie_without_middleware() -> None:
     from webtest import TestApp
 

@@ -7,7 +7,7 @@ from typing import Any
 from manouche import orm_lite as models
 from manouche.authkit import auth as authmod
 from manouche.authkit.models import AbstractUser, Group, Permission
-from tests.conftest import SECRET
+from manouche.testsupport import TEST_SECRET_KEY as SECRET
 
 
 class Member(AbstractUser):

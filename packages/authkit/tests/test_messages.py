@@ -9,7 +9,7 @@ from webtest import TestApp
 
 from manouche.authkit import messages, sessions
 from manouche.httpkit import make_wsgi_app
-from tests.conftest import SECRET
+from manouche.testsupport import TEST_SECRET_KEY as SECRET
 
 
 def view(request: webob.Request) -> webob.Response:

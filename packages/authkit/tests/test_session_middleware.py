@@ -8,7 +8,7 @@ from webtest import TestApp
 
 from manouche.authkit import csrf, sessions
 from manouche.httpkit import make_wsgi_app
-from tests.conftest import SECRET
+from manouche.testsupport import TEST_SECRET_KEY as SECRET
 
 
 def counter(request: webob.Request) -> webob.Response:

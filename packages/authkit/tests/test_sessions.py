@@ -11,7 +11,7 @@ import pytest
 from cachelib import SimpleCache
 
 from manouche.authkit import sessions
-from tests.conftest import SECRET
+from manouche.testsupport import TEST_SECRET_KEY as SECRET
 
 ENGINES = [
     "db-sqlite",

@@ -18,7 +18,7 @@ from manouche.authkit import csrf, hashers, sessions
 from manouche.authkit.decorators import login_required
 from manouche.authkit.sqlalchemy_users import SQLAlchemyUser, SQLAlchemyUserBackend
 from manouche.httpkit import make_wsgi_app
-from tests.conftest import SECRET
+from manouche.testsupport import TEST_SECRET_KEY as SECRET
 
 
 class Base(DeclarativeBase):

@@ -10,7 +10,7 @@ import pytest
 
 from manouche.authkit import tokens
 from manouche.authkit.models import User
-from tests.conftest import SECRET
+from manouche.testsupport import TEST_SECRET_KEY as SECRET
 
 
 @pytest.fixture

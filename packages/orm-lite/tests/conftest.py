@@ -1,5 +1,5 @@
 """Shared fixtures: Django configured on an SQLite file (the behavioural reference),
-and the ``db`` fixture of the conformance suite, parametrized over the three backends."""
+and the ``backend_db`` fixture of the conformance suite, parametrized over the three backends."""
 
 from __future__ import annotations
 
@@ -23,6 +23,16 @@ def pytest_configure() -> None:
         USE_TZ=False,
         USE_I18N=True,
     )
+
+
+@pytest.fixture(scope="session")
+def django_db_file() -> str:
+    """The SQLite file Django's reference runs on; orm-lite opens the same file."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["NAME"] != DJANGO_DB:
+        pytest.skip("Django was configured elsewhere in this process; parity needs its own file")
+    return DJANGO_DB
 
 
 def url_for(
@@ -56,8 +66,9 @@ def conf_db(
 
 
 @pytest.fixture
-def db(conf_db: Any) -> Iterator[Any]:
-    """The backend's database as the default, emptied after each test."""
+def backend_db(conf_db: Any) -> Iterator[Any]:
+    """The backend's database as the default, emptied after each test (named apart from
+    testkit's ``db``, the rolled-back transaction, which these tests do not use)."""
     from tests import conf_models
 
     conf_db.make_default()

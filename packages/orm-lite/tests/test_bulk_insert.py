@@ -88,7 +88,7 @@ def test_a_field_redefining_prep_loses_the_passthrough() -> None:
     assert _insert_values([Shout(word="hey")], [Shout._meta.get_field("word")]) == [("HEY",)]
 
 
-def test_bulk_create_writes_what_save_writes(db: Any) -> None:
+def test_bulk_create_writes_what_save_writes(backend_db: Any) -> None:
     bulk = Everything.objects.bulk_create([Everything(**_kwargs(i)) for i in range(12)])
     one_by_one = []
     for i in range(12):
@@ -96,7 +96,7 @@ def test_bulk_create_writes_what_save_writes(db: Any) -> None:
         obj.save()
         one_by_one.append(obj)
     assert all(o.pk is not None and o._state.adding is False for o in bulk)
-    assert all(o._state.db is db for o in bulk)
+    assert all(o._state.db is backend_db for o in bulk)
     names = [f.attname for f in Everything._meta.concrete_fields if f.attname != "id"]
     rows = {pk: row for pk, *row in Everything.objects.order_by("pk").values_list("pk", *names)}
     assert len(rows) == 24

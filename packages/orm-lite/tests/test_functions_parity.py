@@ -22,7 +22,6 @@ from django.db.models import lookups as djl
 
 from manouche import orm_lite
 from manouche.orm_lite import _functions as olf
-from tests.conftest import DJANGO_DB
 from tests.djparity.models import DJ
 from tests.shared_models import load
 from tests.test_parity import OL, normalize
@@ -126,19 +125,14 @@ def fn_sides(
     if shared is not None:
         db = shared[2]
     else:
-        from django.conf import settings
-
-        if settings.DATABASES["default"]["NAME"] != DJANGO_DB:
-            pytest.skip(
-                "Django was configured elsewhere in this process; parity needs its own file"
-            )
+        django_db_file = request.getfixturevalue("django_db_file")
         created = "parity_book" not in connection.introspection.table_names()
         if created:
             with connection.schema_editor() as editor:
                 for m in MODELS:
                     editor.create_model(m)
             load(DJ)
-        db = orm_lite.Database(f"sqlite:///{DJANGO_DB}", default=False)
+        db = orm_lite.Database(f"sqlite:///{django_db_file}", default=False)
     yield _side(DJ, djm, djf, djl, dje), _side(OL, orm_lite, olf), db
     if shared is None:
         db.dispose()

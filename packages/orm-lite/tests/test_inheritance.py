@@ -10,28 +10,24 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import DJANGO_DB
 from tests.inheritance_models import PEOPLE, define
 from tests.test_parity import normalize
 
 
 @pytest.fixture(scope="session")
-def inh() -> Iterator[tuple[Any, Any, Any]]:
+def inh(django_db_file: str) -> Iterator[tuple[Any, Any, Any]]:
     """(Django models, orm-lite models, orm-lite Database) over Django's SQLite file."""
-    from django.conf import settings
     from django.db import connection
     from django.db import models as djm
 
     from manouche import orm_lite
 
-    if settings.DATABASES["default"]["NAME"] != DJANGO_DB:
-        pytest.skip("Django was configured elsewhere in this process; parity needs its own file")
     dj = define(djm)
     ol = define(orm_lite)
     with connection.schema_editor() as editor:
         for m in (dj.Person, dj.Pet):
             editor.create_model(m)
-    db = orm_lite.Database(f"sqlite:///{DJANGO_DB}", default=False)
+    db = orm_lite.Database(f"sqlite:///{django_db_file}", default=False)
     yield dj, ol, db
     db.dispose()
 

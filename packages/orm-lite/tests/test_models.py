@@ -53,8 +53,8 @@ def test_abstract_base_gives_fields_and_meta() -> None:
         Timestamped()
 
 
-def test_indexes_and_constraints_exist(db: Any) -> None:
-    insp = sa.inspect(db.engine)
+def test_indexes_and_constraints_exist(backend_db: Any) -> None:
+    insp = sa.inspect(backend_db.engine)
     idx = {i["name"] for i in insp.get_indexes("conf_book")}
     assert "conf_book_title_pages" in idx
     uniques = insp.get_unique_constraints("conf_chapter")
@@ -92,7 +92,7 @@ VALUES: dict[str, Any] = {
 }
 
 
-def test_every_field_type_round_trips(db: Any) -> None:
+def test_every_field_type_round_trips(backend_db: Any) -> None:
     obj = Everything.objects.create(**VALUES)
     again = Everything.objects.get(pk=obj.pk)
     for name, value in VALUES.items():
@@ -105,7 +105,7 @@ def test_every_field_type_round_trips(db: Any) -> None:
         assert Everything.objects.filter(**{name: value}).count() == 1, name
 
 
-def test_defaults_choices_display(db: Any) -> None:
+def test_defaults_choices_display(backend_db: Any) -> None:
     a = Everything(char="x")
     assert a.integer == 7 and a.size == "M" and a.text == "" and isinstance(a.uid, uuid.UUID)
     b = Everything(char="y")
@@ -115,7 +115,7 @@ def test_defaults_choices_display(db: Any) -> None:
     assert a.get_size_display() == "Q"
 
 
-def test_auto_now_and_auto_now_add(db: Any) -> None:
+def test_auto_now_and_auto_now_add(backend_db: Any) -> None:
     a = Author.objects.create(name="A")
     assert a.created is not None and a.updated is not None
     first_created, first_updated = a.created, a.updated
@@ -126,7 +126,7 @@ def test_auto_now_and_auto_now_add(db: Any) -> None:
     assert a.updated >= first_updated
 
 
-def test_save_insert_then_update_and_update_fields(db: Any) -> None:
+def test_save_insert_then_update_and_update_fields(backend_db: Any) -> None:
     a = Author(name="A", age=40)
     assert a.pk is None and a._state.adding
     a.save()
@@ -145,7 +145,7 @@ def test_save_insert_then_update_and_update_fields(db: Any) -> None:
         a.save(update_fields=["nope"])
 
 
-def test_delete_and_refresh(db: Any) -> None:
+def test_delete_and_refresh(backend_db: Any) -> None:
     a = Author.objects.create(name="A")
     Author.objects.filter(pk=a.pk).update(age=99)
     a.refresh_from_db()
@@ -160,7 +160,7 @@ def test_delete_and_refresh(db: Any) -> None:
         Author.objects.get(name="A")
 
 
-def test_identity_str_repr_and_exceptions(db: Any) -> None:
+def test_identity_str_repr_and_exceptions(backend_db: Any) -> None:
     a = Author.objects.create(name="Ann")
     b = Author.objects.get(pk=a.pk)
     assert a == b and hash(a) == hash(b) and a is not b
@@ -180,7 +180,7 @@ def test_identity_str_repr_and_exceptions(db: Any) -> None:
         hash(Author(name="new"))
 
 
-def test_full_clean_field_errors(db: Any) -> None:
+def test_full_clean_field_errors(backend_db: Any) -> None:
     e = Everything(char="x" * 30, size="Q", bounded=11, email="not an email")
     with pytest.raises(models.ValidationError) as info:
         e.full_clean()
@@ -190,7 +190,7 @@ def test_full_clean_field_errors(db: Any) -> None:
     assert any("not a valid choice" in m for m in errors["size"])
 
 
-def test_full_clean_unique_and_unique_together(db: Any) -> None:
+def test_full_clean_unique_and_unique_together(backend_db: Any) -> None:
     Tag.objects.create(name="dup")
     with pytest.raises(models.ValidationError) as info:
         Tag(name="dup").full_clean()
@@ -205,7 +205,7 @@ def test_full_clean_unique_and_unique_together(db: Any) -> None:
     existing.full_clean()  # its own row does not count
 
 
-def test_check_constraint_validated_and_enforced(db: Any) -> None:
+def test_check_constraint_validated_and_enforced(backend_db: Any) -> None:
     a = Author.objects.create(name="A")
     with pytest.raises(models.ValidationError):
         Book(title="neg", author=a, pages=-1).full_clean()
@@ -213,7 +213,7 @@ def test_check_constraint_validated_and_enforced(db: Any) -> None:
         Book.objects.create(title="neg", author=a, pages=-1)
 
 
-def test_unique_constraint_enforced(db: Any) -> None:
+def test_unique_constraint_enforced(backend_db: Any) -> None:
     a = Author.objects.create(name="A")
     b = Book.objects.create(title="T", author=a)
     Chapter.objects.create(book=b, number=1)
@@ -223,13 +223,13 @@ def test_unique_constraint_enforced(db: Any) -> None:
         Chapter(book=b, number=1).full_clean()
 
 
-def test_unsaved_related_object_is_refused(db: Any) -> None:
+def test_unsaved_related_object_is_refused(backend_db: Any) -> None:
     a = Author(name="unsaved")
     with pytest.raises(ValueError, match="unsaved related object 'author'"):
         Book(title="x", author=a).save()
 
 
-def test_get_by_pk_gives_what_the_general_query_gives(db: Any) -> None:
+def test_get_by_pk_gives_what_the_general_query_gives(backend_db: Any) -> None:
     """``get(pk=)`` runs a plan of its own; its instances are those of any other query."""
     from manouche import signals
 
@@ -260,7 +260,7 @@ def test_get_by_pk_gives_what_the_general_query_gives(db: Any) -> None:
     assert seen == [(Everything, VALUES["char"])]  # built through __init__, as Django
 
 
-def test_from_db_whole_rows_partial_rows_and_any_iterables(db: Any) -> None:
+def test_from_db_whole_rows_partial_rows_and_any_iterables(backend_db: Any) -> None:
     """``Model.from_db`` as Django's: whole rows in field order, fewer names defer the rest,
     names and values may be any iterables; with init receivers ``__init__`` runs."""
     from manouche import signals
@@ -268,12 +268,12 @@ def test_from_db_whole_rows_partial_rows_and_any_iterables(db: Any) -> None:
     names = tuple(f.attname for f in Author._meta.concrete_fields)
     row = tuple(range(len(names)))
     for args in [(names, row), (list(names), list(row)), (iter(names), iter(row))]:
-        a = Author.from_db(db, *args)
+        a = Author.from_db(backend_db, *args)
         assert [getattr(a, n) for n in names] == list(row)
-        assert a._state.db is db and a._state.adding is False
-    again = Author.from_db(db, names, row)
+        assert a._state.db is backend_db and a._state.adding is False
+    again = Author.from_db(backend_db, names, row)
     assert again._state is not a._state  # each instance its own state
-    part = Author.from_db(db, ["id", "name"], (5, "x"))
+    part = Author.from_db(backend_db, ["id", "name"], (5, "x"))
     assert part.__dict__.keys() >= {"id", "name"} and "age" not in part.__dict__
     seen: list[Any] = []
 
@@ -282,7 +282,7 @@ def test_from_db_whole_rows_partial_rows_and_any_iterables(db: Any) -> None:
 
     signals.post_init.connect(receiver, sender=Author)
     try:
-        made = Author.from_db(db, names, row)
+        made = Author.from_db(backend_db, names, row)
     finally:
         signals.post_init.disconnect(receiver, sender=Author)
     assert seen == [made.name] and made._state.adding is False
@@ -320,11 +320,13 @@ def test_a_multi_table_child_inherits_its_parent_s_managers_as_in_django() -> No
         # Django's order: the class's own managers first, then its bases'.
         assert MgrBar._default_manager is MgrBar.drinks and MgrBar.drinks.model is MgrBar
         assert [m.name for m in MgrBar._meta.managers] == ["drinks", "objects"]
-        db = models.Database("sqlite://", default=False)
-        db.create_all([MgrPlace, MgrRestaurant, MgrBar])
-        MgrRestaurant.objects.using(db).create(name="Alba")
-        assert MgrRestaurant.objects.db_manager(db).get_by_natural_key("Alba").name == "Alba"
-        db.dispose()
+        backend_db = models.Database("sqlite://", default=False)
+        backend_db.create_all([MgrPlace, MgrRestaurant, MgrBar])
+        MgrRestaurant.objects.using(backend_db).create(name="Alba")
+        assert (
+            MgrRestaurant.objects.db_manager(backend_db).get_by_natural_key("Alba").name == "Alba"
+        )
+        backend_db.dispose()
     finally:
         for model in (MgrBar, MgrRestaurant, MgrPlace):
             models.registry.unregister(model)

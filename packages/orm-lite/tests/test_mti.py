@@ -11,28 +11,24 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import DJANGO_DB
 from tests.mti_models import ROWS, TABLES, define
 from tests.test_parity import normalize
 
 
 @pytest.fixture(scope="session")
-def mti() -> Iterator[tuple[Any, Any, Any]]:
+def mti(django_db_file: str) -> Iterator[tuple[Any, Any, Any]]:
     """(Django models, orm-lite models, orm-lite Database) over Django's SQLite file."""
-    from django.conf import settings
     from django.db import connection
     from django.db import models as djm
 
     from manouche import orm_lite
 
-    if settings.DATABASES["default"]["NAME"] != DJANGO_DB:
-        pytest.skip("Django was configured elsewhere in this process; parity needs its own file")
     dj = define(djm)
     ol = define(orm_lite)
     with connection.schema_editor() as editor:
         for name in TABLES:
             editor.create_model(getattr(dj, name))
-    db = orm_lite.Database(f"sqlite:///{DJANGO_DB}", default=False)
+    db = orm_lite.Database(f"sqlite:///{django_db_file}", default=False)
     yield dj, ol, db
     db.dispose()
 

@@ -93,24 +93,24 @@ def _shapes(loop: asyncio.AbstractEventLoop) -> dict[str, Callable[[int], Any]]:
 
 
 @pytest.fixture
-def loop(db: Any) -> Any:
+def loop(backend_db: Any) -> Any:
     loop = asyncio.new_event_loop()
     yield loop
-    loop.run_until_complete(db.adispose())  # (the loop's connections back before it closes)
+    loop.run_until_complete(backend_db.adispose())  # (the loop's connections back before it closes)
     loop.close()
 
 
-def test_every_shape_compiles_once(db: Any, library: Any, loop: Any) -> None:  # noqa: F811
+def test_every_shape_compiles_once(backend_db: Any, library: Any, loop: Any) -> None:  # noqa: F811
     shapes = _shapes(loop)
-    runs = RUNS.get(db.vendor, 200)
+    runs = RUNS.get(backend_db.vendor, 200)
     seen: list[str] = []
 
     def listen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         seen.append(statement)
 
-    compiled = db.engine._compiled_cache
+    compiled = backend_db.engine._compiled_cache
     statements: dict[str, set[str]] = {}
-    sa.event.listen(db.engine, "before_cursor_execute", listen)
+    sa.event.listen(backend_db.engine, "before_cursor_execute", listen)
     try:
         # Warm up: each shape once with a few values (a first run compiles).
         for name, run in shapes.items():
@@ -118,19 +118,19 @@ def test_every_shape_compiles_once(db: Any, library: Any, loop: Any) -> None:  #
             for n in range(3):
                 run(n)
             statements[name] = set(seen)
-        after_warm_up = (len(compiled), len(db._plans))
+        after_warm_up = (len(compiled), len(backend_db._plans))
         for n in range(3, runs):
             for name, run in shapes.items():
                 del seen[:]
                 run(n)
                 assert set(seen) <= statements[name], (name, n, set(seen) - statements[name])
-        assert (len(compiled), len(db._plans)) == after_warm_up
+        assert (len(compiled), len(backend_db._plans)) == after_warm_up
     finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listen)
+        sa.event.remove(backend_db.engine, "before_cursor_execute", listen)
 
 
 def test_without_a_query_watcher_the_plans_are_reused(
-    db: Any,
+    backend_db: Any,
     library: Any,  # noqa: F811
     loop: Any,
 ) -> None:
@@ -139,14 +139,14 @@ def test_without_a_query_watcher_the_plans_are_reused(
     for run in shapes.values():
         for n in range(3):  # (a slice's bounds are part of its shape: n % 3 makes three)
             run(n)
-    sizes = (len(db.engine._compiled_cache), len(db._plans))
+    sizes = (len(backend_db.engine._compiled_cache), len(backend_db._plans))
     for n in range(3, 50):
         for run in shapes.values():
             run(n)
-    assert (len(db.engine._compiled_cache), len(db._plans)) == sizes
+    assert (len(backend_db.engine._compiled_cache), len(backend_db._plans)) == sizes
 
 
-def test_nested_querysets_keep_their_own_values(db: Any, library: Any) -> None:  # noqa: F811
+def test_nested_querysets_keep_their_own_values(backend_db: Any, library: Any) -> None:  # noqa: F811
     # Both chains bind their first value as "v0": SQLAlchemy names each apart.
     inner = Book.objects.filter(pages__gte=160).values("author_id")
     outer = Author.objects.filter(age__gte=0, id__in=inner).order_by("id")
@@ -156,7 +156,7 @@ def test_nested_querysets_keep_their_own_values(db: Any, library: Any) -> None: 
     assert [a.name for a in outer] == ["Bob"]
 
 
-def test_select_related_and_values_chains_use_a_plan(db: Any, library: Any) -> None:  # noqa: F811
+def test_select_related_and_values_chains_use_a_plan(backend_db: Any, library: Any) -> None:  # noqa: F811
     for n in range(3):
         rows = list(Book.objects.select_related("author").filter(pages__gt=120 + n).order_by("id"))
         assert [b.author.name for b in rows] == ["Ann"] * 3 + ["Bob"] * 4
@@ -164,7 +164,7 @@ def test_select_related_and_values_chains_use_a_plan(db: Any, library: Any) -> N
         assert list(
             Book.objects.filter(pages__gt=170 + n).order_by("id").values_list("title", flat=True)
         ) == ["B8", "B9"]
-    keys = [k for k in db._plans if k[0] == "chain"]
+    keys = [k for k in backend_db._plans if k[0] == "chain"]
     assert any(("select_related", ("author",)) in k[2] for k in keys)
     assert any(("values", ("title",)) in k[2] for k in keys)
 
@@ -186,7 +186,7 @@ def test_plan_cache_drops_the_least_recently_used() -> None:
 
 @pytest.mark.parametrize("lookup", ["startswith", "istartswith", "contains", "iendswith"])
 def test_pattern_lookups_escape_their_value_on_the_plan(
-    db: Any,
+    backend_db: Any,
     library: Any,  # noqa: F811
     lookup: str,
 ) -> None:
@@ -211,16 +211,16 @@ def test_pattern_lookups_escape_their_value_on_the_plan(
         assert found == ["50 off", "50%_off"]
 
 
-def test_count_and_exists_of_a_chain_use_a_plan(db: Any, library: Any) -> None:  # noqa: F811
+def test_count_and_exists_of_a_chain_use_a_plan(backend_db: Any, library: Any) -> None:  # noqa: F811
     for n in range(3):
         assert Book.objects.filter(pages__gte=150 + 10 * n).count() == 5 - n
         assert Book.objects.filter(author__name="Ann", pages__gte=150 + 10 * n).exists() is (n == 0)
         # a slice or an aggregate counts the rows of the query as a subquery, as before
         assert Book.objects.filter(pages__gte=150 + 10 * n).order_by("id")[:2].count() == 2
-    whats = {k[-1] for k in db._plans if k[0] == "chain"}
+    whats = {k[-1] for k in backend_db._plans if k[0] == "chain"}
     assert {"count", "exists"} <= whats
 
 
-def test_subquery_as_the_values_of_in(db: Any, library: Any) -> None:  # noqa: F811
+def test_subquery_as_the_values_of_in(backend_db: Any, library: Any) -> None:  # noqa: F811
     inner = models.Subquery(Book.objects.filter(pages__gte=160).values("author_id"))
     assert [a.name for a in Author.objects.filter(id__in=inner)] == ["Bob"]

@@ -16,22 +16,22 @@ from tests.conf_models import Author, Book, Everything, Profile, Tag
 
 
 @contextmanager
-def count_queries(db: Any) -> Iterator[list[str]]:
+def count_queries(backend_db: Any) -> Iterator[list[str]]:
     seen: list[str] = []
 
     def listen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
             seen.append(statement)
 
-    sa.event.listen(db.engine, "before_cursor_execute", listen)
+    sa.event.listen(backend_db.engine, "before_cursor_execute", listen)
     try:
         yield seen
     finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listen)
+        sa.event.remove(backend_db.engine, "before_cursor_execute", listen)
 
 
 @pytest.fixture
-def library(db: Any) -> dict[str, Any]:
+def library(backend_db: Any) -> dict[str, Any]:
     ann = Author.objects.create(name="Ann", age=30)
     bob = Author.objects.create(name="Bob", age=40)
     sf, crime = Tag.objects.create(name="sf"), Tag.objects.create(name="crime")
@@ -44,8 +44,8 @@ def library(db: Any) -> dict[str, Any]:
     return {"ann": ann, "bob": bob, "sf": sf, "crime": crime, "books": books}
 
 
-def test_lazy_and_cached(db: Any, library: Any) -> None:
-    with count_queries(db) as q:
+def test_lazy_and_cached(backend_db: Any, library: Any) -> None:
+    with count_queries(backend_db) as q:
         qs = Book.objects.filter(pages__gt=120).order_by("pk")
         assert q == []
         assert len(qs) == 7
@@ -56,7 +56,7 @@ def test_lazy_and_cached(db: Any, library: Any) -> None:
         assert len(q) == 1
 
 
-def test_slicing_and_iterator_chunks(db: Any, library: Any) -> None:
+def test_slicing_and_iterator_chunks(backend_db: Any, library: Any) -> None:
     qs = Book.objects.order_by("pages")
     assert [b.title for b in qs[2:4]] == ["B2", "B3"]
     assert qs[9].title == "B9"
@@ -64,7 +64,7 @@ def test_slicing_and_iterator_chunks(db: Any, library: Any) -> None:
         qs[10]  # noqa: B018
     with pytest.raises(ValueError, match="Negative indexing"):
         qs[-1]  # noqa: B018
-    with count_queries(db) as q:
+    with count_queries(backend_db) as q:
         titles = [b.title for b in qs.iterator(chunk_size=3)]
     assert titles == [f"B{i}" for i in range(10)]
     assert len(q) == 1
@@ -72,7 +72,7 @@ def test_slicing_and_iterator_chunks(db: Any, library: Any) -> None:
         list(qs.iterator(chunk_size=0))
 
 
-def test_get_or_create_and_update_or_create(db: Any, library: Any) -> None:
+def test_get_or_create_and_update_or_create(backend_db: Any, library: Any) -> None:
     tag, created = Tag.objects.get_or_create(name="sf")
     assert not created and tag == library["sf"]
     tag, created = Tag.objects.get_or_create(name="new")
@@ -83,7 +83,7 @@ def test_get_or_create_and_update_or_create(db: Any, library: Any) -> None:
     assert created and c.age == 50
 
 
-def test_update_with_f_and_across_relations(db: Any, library: Any) -> None:
+def test_update_with_f_and_across_relations(backend_db: Any, library: Any) -> None:
     n = Book.objects.filter(author__name="Bob").update(pages=models.F("pages") + 1000)
     assert n == 4
     assert sorted(Book.objects.filter(pages__gt=1000).values_list("title", flat=True)) == [
@@ -96,14 +96,14 @@ def test_update_with_f_and_across_relations(db: Any, library: Any) -> None:
     assert Book.objects.get(pk=library["books"][0].pk).price == decimal.Decimal("20.00")
 
 
-def test_delete_returns_counts_and_cascades(db: Any, library: Any) -> None:
+def test_delete_returns_counts_and_cascades(backend_db: Any, library: Any) -> None:
     count, per_model = Author.objects.filter(name="Bob").delete()
     assert per_model == {"conf.Author": 1, "conf.Book": 4, "conf.Book_tags": 4}
     assert count == 9
     assert Book.objects.count() == 6
 
 
-def test_bulk_create_and_bulk_update(db: Any, library: Any) -> None:
+def test_bulk_create_and_bulk_update(backend_db: Any, library: Any) -> None:
     objs = Tag.objects.bulk_create([Tag(name=f"bulk{i}") for i in range(25)], batch_size=10)
     # the primary keys come back in order (RETURNING on every backend here)
     assert {o.pk: o.name for o in objs} == dict(
@@ -120,7 +120,7 @@ def test_bulk_create_and_bulk_update(db: Any, library: Any) -> None:
     )
 
 
-def test_in_bulk(db: Any, library: Any) -> None:
+def test_in_bulk(backend_db: Any, library: Any) -> None:
     books = library["books"]
     found = Book.objects.in_bulk([books[0].pk, books[1].pk, 10**6])
     assert set(found) == {books[0].pk, books[1].pk}
@@ -129,17 +129,17 @@ def test_in_bulk(db: Any, library: Any) -> None:
         Book.objects.in_bulk([1], field_name="pages")
 
 
-def test_select_related_is_one_query(db: Any, library: Any) -> None:
-    with count_queries(db) as q:
+def test_select_related_is_one_query(backend_db: Any, library: Any) -> None:
+    with count_queries(backend_db) as q:
         rows = [(b.title, b.author.name) for b in Book.objects.select_related("author")]
     assert len(q) == 1 and len(rows) == 10
-    with count_queries(db) as q:
+    with count_queries(backend_db) as q:
         names = [p.author.name for p in Profile.objects.select_related("author")]
     assert names == ["Ann"] and len(q) == 1
 
 
-def test_prefetch_related_and_prefetch(db: Any, library: Any) -> None:
-    with count_queries(db) as q:
+def test_prefetch_related_and_prefetch(backend_db: Any, library: Any) -> None:
+    with count_queries(backend_db) as q:
         authors = list(Author.objects.prefetch_related("books__tags").order_by("name"))
         counts = [
             (a.name, len(a.books.all()), sum(len(b.tags.all()) for b in a.books.all()))
@@ -152,17 +152,17 @@ def test_prefetch_related_and_prefetch(db: Any, library: Any) -> None:
     assert [len(a.big) for a in authors] == [1, 4]
 
 
-def test_only_and_defer_load_on_access(db: Any, library: Any) -> None:
+def test_only_and_defer_load_on_access(backend_db: Any, library: Any) -> None:
     a = Author.objects.only("name").get(name="Ann")
     assert "age" not in a.__dict__
-    with count_queries(db) as q:
+    with count_queries(backend_db) as q:
         assert a.age == 30
     assert len(q) == 1
     b = Book.objects.defer("pages").get(title="B1")
     assert "pages" not in b.__dict__ and b.pages == 110
 
 
-def test_related_managers(db: Any, library: Any) -> None:
+def test_related_managers(backend_db: Any, library: Any) -> None:
     ann, sf = library["ann"], library["sf"]
     assert ann.books.count() == 6
     new = ann.books.create(title="Fresh")
@@ -186,7 +186,7 @@ class NotEqual(models.Lookup):
         return lhs != rhs
 
 
-def test_lookup_registry(db: Any, library: Any) -> None:
+def test_lookup_registry(backend_db: Any, library: Any) -> None:
     with pytest.raises(models.FieldError):
         Book.objects.filter(pages__ne=100)
     models.Field.register_lookup(NotEqual)
@@ -196,7 +196,7 @@ def test_lookup_registry(db: Any, library: Any) -> None:
         models.Field.unregister_lookup(NotEqual)
 
 
-def test_errors_name_the_problem(db: Any) -> None:
+def test_errors_name_the_problem(backend_db: Any) -> None:
     with pytest.raises(models.FieldError, match=r"'nope'.*Choices are:.*title"):
         Book.objects.filter(nope=1)
     with pytest.raises(models.FieldError, match=r"nope.*exact"):
@@ -209,7 +209,7 @@ def test_errors_name_the_problem(db: Any) -> None:
         Book.objects.all()[:2].filter(pages=1)
 
 
-def test_every_lookup_runs(db: Any) -> None:
+def test_every_lookup_runs(backend_db: Any) -> None:
     import datetime
 
     Everything.objects.create(
@@ -247,12 +247,14 @@ def test_every_lookup_runs(db: Any) -> None:
     for lookup, value in checks.items():
         assert Everything.objects.filter(**{lookup: value}).count() == 1, lookup
     # As Django: SQLite's LIKE ignores ASCII case, so there contains acts like icontains.
-    expected = 1 if db.vendor == "sqlite" else 0
+    expected = 1 if backend_db.vendor == "sqlite" else 0
     assert Everything.objects.filter(char__contains="hello").count() == expected
     assert Everything.objects.filter(char__regex=r"^h").count() == 0
 
 
-def test_chains_of_one_shape_share_a_plan_and_bind_new_values(db: Any, library: Any) -> None:
+def test_chains_of_one_shape_share_a_plan_and_bind_new_values(
+    backend_db: Any, library: Any
+) -> None:
     def chain(pages: int, name: str) -> list[str]:
         qs = Book.objects.filter(pages__gte=pages, author__name=name).order_by("-pages")[:3]
         return [b.title for b in qs]
@@ -267,17 +269,17 @@ def test_chains_of_one_shape_share_a_plan_and_bind_new_values(db: Any, library: 
     }
     for (p, n), books in expected.items():
         assert chain(p, n) == [b.title for b in books], (p, n)
-    plans = [k for k in db._plans if k[0] == "chain"]
+    plans = [k for k in backend_db._plans if k[0] == "chain"]
     assert len(plans) >= 1
     # a shape seen before still fails early on a bad value
     with pytest.raises((ValueError, TypeError)):
         list(Book.objects.filter(pages__gte="lots", author__name="Ann").order_by("-pages")[:3])
-    with count_queries(db) as q:
+    with count_queries(backend_db) as q:
         assert chain(150, "Bob") == [b.title for b in expected[(160, "Bob")]]
     assert len(q) == 1
 
 
-def test_save_computes_an_assigned_expression(db: Any, library: Any) -> None:
+def test_save_computes_an_assigned_expression(backend_db: Any, library: Any) -> None:
     book = library["books"][0]
     book.pages = models.F("pages") + 5
     book.title = models.Lower(models.Value("SHOUT"))
@@ -291,7 +293,7 @@ def test_save_computes_an_assigned_expression(db: Any, library: Any) -> None:
         Tag.objects.create(name=models.F("name"))
 
 
-def test_queryset_operators_merge_the_conditions(db: Any, library: Any) -> None:
+def test_queryset_operators_merge_the_conditions(backend_db: Any, library: Any) -> None:
     young = Author.objects.filter(age__lt=35)
     bob = Author.objects.filter(name="Bob")
     assert sorted(a.name for a in young | bob) == ["Ann", "Bob"]
@@ -310,13 +312,16 @@ def test_queryset_operators_merge_the_conditions(db: Any, library: Any) -> None:
         young | bob.distinct()
     with pytest.raises(TypeError, match="once a slice has been taken"):
         young.all()[:1] & bob
-    if db.vendor not in ("mysql", "mariadb"):  # (no LIMIT in an IN subquery there, as Django)
+    if backend_db.vendor not in (
+        "mysql",
+        "mariadb",
+    ):  # (no LIMIT in an IN subquery there, as Django)
         assert [a.name for a in young.all()[:1] | bob.order_by("name")] == ["Ann", "Bob"]
     with pytest.raises(TypeError, match="combined queryset"):
         young.union(bob) | bob
 
 
-def test_exists_combines_with_q_in_one_filter(db: Any, library: Any) -> None:
+def test_exists_combines_with_q_in_one_filter(backend_db: Any, library: Any) -> None:
     long_books = models.Exists(Book.objects.filter(author=models.OuterRef("pk"), pages__gte=170))
     assert [a.name for a in Author.objects.filter(long_books & models.Q(age__gt=35))] == ["Bob"]
     assert sorted(a.name for a in Author.objects.filter(models.Q(name="Ann") | long_books)) == [
@@ -326,7 +331,7 @@ def test_exists_combines_with_q_in_one_filter(db: Any, library: Any) -> None:
     assert [a.name for a in Author.objects.filter(~long_books & models.Q(age__lt=35))] == ["Ann"]
 
 
-def test_raw_sql_and_extra_bind_their_parameters(db: Any, library: Any) -> None:
+def test_raw_sql_and_extra_bind_their_parameters(backend_db: Any, library: Any) -> None:
     n_long = models.RawSQL(
         "SELECT COUNT(*) FROM conf_book WHERE conf_book.author_id = conf_author.id "
         "AND conf_book.pages > %s",
@@ -355,6 +360,6 @@ def test_raw_sql_and_extra_bind_their_parameters(db: Any, library: Any) -> None:
         list(Author.objects.annotate(x=models.RawSQL("age + %s")))
 
 
-def test_iterator_refuses_a_bad_chunk_size_at_the_call(db: Any) -> None:
+def test_iterator_refuses_a_bad_chunk_size_at_the_call(backend_db: Any) -> None:
     with pytest.raises(ValueError, match="Chunk size must be strictly positive."):
         Author.objects.iterator(chunk_size=0)

@@ -25,7 +25,7 @@ from tests.conf_models import (
 
 
 @pytest.fixture
-def book(db: Any) -> Any:
+def book(backend_db: Any) -> Any:
     a = Author.objects.create(name="Ann")
     return Book.objects.create(title="T", author=a)
 
@@ -69,7 +69,7 @@ def test_restrict(book: Any) -> None:
     assert Shelf.objects.count() == 0
 
 
-def test_restrict_allows_when_cascaded_through_other_path(db: Any) -> None:
+def test_restrict_allows_when_cascaded_through_other_path(backend_db: Any) -> None:
     a = Author.objects.create(name="A")
     b = Book.objects.create(title="T", author=a)
     shelf = Shelf.objects.create(name="S")
@@ -96,7 +96,7 @@ def test_do_nothing_leaves_rows(book: Any) -> None:
     assert Log.objects.get().book_id == pk
 
 
-def test_spanning_forward_reverse_m2m_o2o(db: Any) -> None:
+def test_spanning_forward_reverse_m2m_o2o(backend_db: Any) -> None:
     a = Author.objects.create(name="Ann", age=50)
     b = Author.objects.create(name="Bob", age=20)
     t = Tag.objects.create(name="x")
@@ -113,7 +113,7 @@ def test_spanning_forward_reverse_m2m_o2o(db: Any) -> None:
     assert a.profile.bio == "bio"
 
 
-def test_through_model_many_to_many(db: Any) -> None:
+def test_through_model_many_to_many(backend_db: Any) -> None:
     a, b = Author.objects.create(name="A"), Author.objects.create(name="B")
     g = Group.objects.create(name="G")
     g.members.add(a, through_defaults={"role": "chair"})
@@ -126,7 +126,7 @@ def test_through_model_many_to_many(db: Any) -> None:
     assert list(g.members.all()) == [b]
 
 
-def test_fk_assignment_and_access(db: Any) -> None:
+def test_fk_assignment_and_access(backend_db: Any) -> None:
     a = Author.objects.create(name="A")
     b = Book(title="t")
     b.author = a

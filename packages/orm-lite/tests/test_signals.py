@@ -51,7 +51,7 @@ def events() -> Iterator[list[tuple[Any, ...]]]:
         sig.disconnect(fn)
 
 
-def test_save_signals(db: Any, events: list[Any]) -> None:
+def test_save_signals(backend_db: Any, events: list[Any]) -> None:
     a = Author.objects.create(name="A")
     a.age = 3
     a.save(update_fields=["age"])
@@ -63,7 +63,7 @@ def test_save_signals(db: Any, events: list[Any]) -> None:
     ]
 
 
-def test_delete_signals_for_cascaded_rows(db: Any, events: list[Any]) -> None:
+def test_delete_signals_for_cascaded_rows(backend_db: Any, events: list[Any]) -> None:
     a = Author.objects.create(name="A")
     b = Book.objects.create(title="t", author=a)
     c = Chapter.objects.create(book=b, number=1)
@@ -84,7 +84,7 @@ def test_delete_signals_for_cascaded_rows(db: Any, events: list[Any]) -> None:
     assert [e[3] for e in events] == ["QuerySet", "QuerySet"]
 
 
-def test_m2m_changed(db: Any, events: list[Any]) -> None:
+def test_m2m_changed(backend_db: Any, events: list[Any]) -> None:
     a = Author.objects.create(name="A")
     b = Book.objects.create(title="t", author=a)
     t1, t2 = Tag.objects.create(name="x"), Tag.objects.create(name="y")
@@ -106,7 +106,7 @@ def test_m2m_changed(db: Any, events: list[Any]) -> None:
     ]
 
 
-def test_receiver_for_one_sender_and_blinker_style(db: Any) -> None:
+def test_receiver_for_one_sender_and_blinker_style(backend_db: Any) -> None:
     seen: list[str] = []
 
     def only_tags(sender: Any, **kw: Any) -> None:
@@ -121,7 +121,7 @@ def test_receiver_for_one_sender_and_blinker_style(db: Any) -> None:
     assert seen == ["Tag"]
 
 
-def test_init_signals(db: Any) -> None:
+def test_init_signals(backend_db: Any) -> None:
     seen: list[Any] = []
 
     def pre(sender: Any, args: Any, kwargs: Any, **kw: Any) -> None:

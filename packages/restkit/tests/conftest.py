@@ -6,28 +6,23 @@ from typing import Any
 
 import pytest
 
+from manouche.testsupport import configure_django
+
 
 def setup_django() -> None:
-    import django
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure(
-            DEBUG=False,
-            SECRET_KEY="restkit-tests",
-            USE_TZ=False,
-            USE_I18N=False,
-            INSTALLED_APPS=[
-                "django.contrib.contenttypes",
-                "django.contrib.auth",
-                "rest_framework",
-                "restkit_ref",
-            ],
-            DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-            ROOT_URLCONF="restkit_ref.urls",
-            REST_FRAMEWORK={"UNAUTHENTICATED_USER": None},
-        )
-        django.setup()
+    """Django REST framework as the reference: naive datetimes, English messages."""
+    configure_django(
+        USE_TZ=False,
+        INSTALLED_APPS=[
+            "django.contrib.contenttypes",
+            "django.contrib.auth",
+            "rest_framework",
+            "restkit_ref",
+        ],
+        ROOT_URLCONF="restkit_ref.urls",
+        REST_FRAMEWORK={"UNAUTHENTICATED_USER": None},
+        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -37,12 +32,3 @@ def drf() -> Any:
     from rest_framework import serializers
 
     return serializers
-
-
-def plain(detail: Any) -> Any:
-    """Errors as plain data with their codes: ``("message", "code")`` leaves."""
-    if isinstance(detail, dict):
-        return {key: plain(value) for key, value in detail.items()}
-    if isinstance(detail, list):
-        return [plain(item) for item in detail]
-    return (str(detail), getattr(detail, "code", None))

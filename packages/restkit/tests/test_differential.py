@@ -14,9 +14,9 @@ import uuid
 from typing import Any
 
 import pytest
-from conftest import plain
 
 from manouche.restkit import serializers as ours
+from manouche.testsupport import plain_errors
 
 S = "S"  # marks a nested serializer in a spec
 
@@ -313,7 +313,7 @@ def outcome(serializer_class: Any, data: Any, **kwargs: Any) -> Any:
     serializer = serializer_class(data=data, **kwargs)
     if serializer.is_valid():
         return ("valid", normalize(serializer.validated_data))
-    return ("invalid", plain(serializer.errors))
+    return ("invalid", plain_errors(serializer.errors))
 
 
 @pytest.mark.parametrize(("label", "spec", "payloads"), CASES, ids=[c[0] for c in CASES])

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import plain, setup_django
 
 from manouche import orm_lite
 from manouche.restkit import serializers as ours
+from manouche.testsupport import plain_errors
 
 PAYLOADS: list[Any] = [
     {"title": "Dune", "author": 1, "genre": "f"},
@@ -47,8 +47,7 @@ AUTHOR_PAYLOADS: list[Any] = [
 
 
 @pytest.fixture(scope="module")
-def django_side() -> Iterator[Any]:
-    setup_django()
+def django_side(drf: Any) -> Iterator[Any]:
     from django.db import connection
     from restkit_ref import models as dj
 
@@ -93,6 +92,7 @@ def orm_side(request: pytest.FixtureRequest) -> Iterator[Any]:
     )  # fmt: skip
     book.tags.set([m.Tag.objects.get(pk=1)])
     yield m
+    db.drop_all()  # the server databases last the session: the next module starts empty
     db.dispose()
 
 
@@ -122,7 +122,7 @@ def outcome(serializer: Any) -> Any:
             elif isinstance(value, (decimal.Decimal, datetime.date)):
                 data[key] = str(value)
         return "valid", data
-    return "invalid", plain(serializer.errors)
+    return "invalid", plain_errors(serializer.errors)
 
 
 def test_create_validation_same_as_drf(

@@ -157,3 +157,77 @@ def test_accept_header_and_header_versioning() -> None:
     header_view = ByHeader.as_view()
     assert call(header_view, {"X-API-Version": "3"}).json == {"version": "3"}
     assert call(header_view).json == {"version": "1"}
+
+
+# -- session authentication: authkit's request.user and its CSRF check -------------
+
+
+class SessionNotes(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get(self, request: Any) -> Response:
+        return Response({"user": request.user.pk})
+
+    def post(self, request: Any) -> Response:
+        return Response({"user": request.user.pk}, status=201)
+
+
+def _session_app(with_csrf: bool) -> Any:
+    from manouche.authkit import CsrfViewMiddleware
+    from manouche.httpkit import make_wsgi_app
+    from manouche.restkit.authentication import SessionAuthentication
+
+    view = SessionNotes.as_view(authentication_classes=[SessionAuthentication()])
+
+    def user_middleware(get_response: Any) -> Any:
+        # What authkit's AuthenticationMiddleware does: request.user on the WebOb request.
+        def middleware(request: webob.Request) -> webob.Response:
+            if request.headers.get("X-User") == "staff":
+                request.user = Staff()
+            return get_response(request)
+
+        return middleware
+
+    middleware: list[Any] = [user_middleware]
+    if with_csrf:
+        middleware.insert(0, CsrfViewMiddleware.configure(resolve_view=lambda request: view))
+    return make_wsgi_app(view, middleware)
+
+
+SECRET = "a" * 16 + "B" * 16
+
+
+def _session_call(app: Any, method: str, **headers: str) -> webob.Response:
+    request = webob.Request.blank("/", method=method, headers=headers)
+    request.host = "testserver"
+    return request.get_response(app)
+
+
+def test_session_authentication_uses_authkit_user_and_csrf_check() -> None:
+    pytest.importorskip("manouche.authkit")
+    app = _session_app(with_csrf=True)
+    assert _session_call(app, "GET").status_code == 403  # no user, no session: refused
+    assert _session_call(app, "GET", X_User="staff").json == {"user": 7}
+    # An unsafe method from a session needs the CSRF token authkit checks.
+    refused = _session_call(app, "POST", X_User="staff", Cookie=f"csrftoken={SECRET}")
+    assert refused.status_code == 403
+    assert refused.json["detail"].startswith("CSRF Failed: CSRF token missing")
+    wrong = _session_call(
+        app, "POST", X_User="staff", Cookie=f"csrftoken={SECRET}", X_CSRFToken="b" * 32
+    )
+    assert wrong.status_code == 403 and "incorrect" in wrong.json["detail"]
+    ok = _session_call(
+        app, "POST", X_User="staff", Cookie=f"csrftoken={SECRET}", X_CSRFToken=SECRET
+    )
+    assert ok.status_code == 201 and ok.json == {"user": 7}
+
+
+def test_session_authentication_refuses_unsafe_methods_without_csrf_middleware() -> None:
+    pytest.importorskip("manouche.authkit")
+    app = _session_app(with_csrf=False)
+    assert _session_call(app, "GET", X_User="staff").json == {"user": 7}
+    res = _session_call(app, "POST", X_User="staff", X_CSRFToken=SECRET)
+    assert res.status_code == 403
+    assert res.json["detail"] == (
+        "CSRF Failed: CSRF protection is not configured (no CsrfViewMiddleware ran)."
+    )

@@ -78,3 +78,71 @@ def test_plain_views_and_function_views_are_documented(models: Any) -> None:  # 
     validate(doc)
     assert set(doc["paths"]["/echo/"]) == {"get", "post"}
     assert doc["paths"]["/guarded/"]["get"]["operationId"] == "listBooks2"
+
+
+def test_request_bodies_in_every_media_type_the_parsers_read(app: webtest.TestApp) -> None:  # noqa: F811
+    doc = SchemaGenerator(patterns=app.urls).get_schema()  # type: ignore[attr-defined]
+    validate(doc)
+    body = doc["paths"]["/api/books/"]["post"]["requestBody"]["content"]
+    assert list(body) == [
+        "application/json", "application/x-www-form-urlencoded", "multipart/form-data",
+    ]  # fmt: skip
+    assert {media["schema"]["$ref"] for media in body.values()} == {
+        "#/components/schemas/BookRequest"
+    }
+
+
+def test_function_views_described_by_their_schema() -> None:
+    from manouche.restkit import parsers, serializers
+    from manouche.restkit.decorators import api_view, parser_classes, schema
+    from manouche.restkit.response import Response
+    from manouche.restkit.schemas import AutoSchema
+
+    class NoteSerializer(serializers.Serializer):
+        text = serializers.CharField(max_length=20)
+        id = serializers.IntegerField(read_only=True)
+
+    @api_view(["GET", "POST"])
+    @parser_classes([parsers.FormParser])
+    @schema(AutoSchema(request=NoteSerializer, responses=NoteSerializer, tags=["notes"]))
+    def notes(request: Any) -> Response:
+        """Notes, read and written."""
+        return Response({})
+
+    @api_view(["GET"])
+    @schema(AutoSchema(responses={200: NoteSerializer(many=True), 404: None}))
+    def all_notes(request: Any) -> Response:
+        return Response([])
+
+    @api_view(["GET"])
+    @schema(None)
+    def hidden(request: Any) -> Response:
+        return Response({})
+
+    urls = URLMap([path("notes/", notes), path("all/", all_notes), path("hidden/", hidden)])
+    doc = SchemaGenerator(patterns=urls).get_schema()
+    validate(doc)
+    assert "/hidden/" not in doc["paths"]
+    post = doc["paths"]["/notes/"]["post"]
+    assert post["tags"] == ["notes"] and post["description"] == "Notes, read and written."
+    assert post["requestBody"]["content"] == {
+        "application/x-www-form-urlencoded": {
+            "schema": {"$ref": "#/components/schemas/NoteRequest"}
+        }
+    }
+    assert post["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Note"
+    }
+    assert "requestBody" not in doc["paths"]["/notes/"]["get"]
+    assert "200" in doc["paths"]["/notes/"]["get"]["responses"]
+    request = doc["components"]["schemas"]["NoteRequest"]
+    assert list(request["properties"]) == ["text"] and request["required"] == ["text"]
+    listed = doc["paths"]["/all/"]["get"]["responses"]
+    assert listed["200"]["content"]["application/json"]["schema"] == {
+        "type": "array", "items": {"$ref": "#/components/schemas/Note"},
+    }  # fmt: skip
+    assert listed["404"] == {"description": ""}
+    import pytest
+
+    with pytest.raises(TypeError, match="request must be a serializer class"):
+        AutoSchema(request=NoteSerializer())

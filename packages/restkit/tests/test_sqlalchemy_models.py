@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import plain
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from manouche.restkit import serializers
+from manouche.testsupport import plain_errors
 
 
 class Base(DeclarativeBase):
@@ -104,12 +104,12 @@ def test_create_read_and_errors(session: Session) -> None:
     }  # fmt: skip
     again = serializer_class(data={"title": "Dune", "publisher": 1})
     assert not again.is_valid()
-    assert plain(again.errors) == {
+    assert plain_errors(again.errors) == {
         "non_field_errors": [("The fields title, publisher must make a unique set.", "unique")]
     }
     bad = serializer_class(data={"title": "x" * 41, "publisher": 9, "tags": [7], "pages": "p"})
     assert not bad.is_valid()
-    assert plain(bad.errors) == {
+    assert plain_errors(bad.errors) == {
         "title": [("Ensure this field has no more than 40 characters.", "max_length")],
         "pages": [("A valid integer is required.", "invalid")],
         "publisher": [('Invalid pk "9" - object does not exist.', "does_not_exist")],
@@ -141,7 +141,9 @@ def test_unique_column(session: Session) -> None:
     PublisherSerializer.Meta.session = session  # type: ignore[attr-defined]
     s = PublisherSerializer(data={"name": "Penguin"})
     assert not s.is_valid()
-    assert plain(s.errors) == {"name": [("publisher with this name already exists.", "unique")]}
+    assert plain_errors(s.errors) == {
+        "name": [("publisher with this name already exists.", "unique")]
+    }
     penguin = session.scalars(sa.select(Publisher).where(Publisher.name == "Penguin")).one()
     assert PublisherSerializer(penguin, data={"name": "Penguin"}).is_valid()
 

@@ -546,4 +546,18 @@ def test_a_bad_many_to_many_key_names_the_object_being_loaded() -> None:
             obj.m2m_data  # noqa: B018
     err = info.value
     assert (err.model, err.pk, err.field) == ("zoo.pet", 7, "toys")
-    assert "'abc' value must be an integer" in str(err) and "zoo.toy key" in str(err)
+    assert "“abc” value must be an integer" in str(err) and "zoo.toy key" in str(err)
+
+
+def test_a_bad_value_is_reported_in_the_active_language() -> None:
+    i18nkit = pytest.importorskip("manouche.i18nkit")
+    doc = '[{"model": "zoo.pet", "pk": 7, "fields": {"name": "Rex", "toys": [1, "abc"]}}]'
+    for language, expected in [
+        ("de", "Wert „abc“ muss eine Ganzzahl sein."),
+        ("fr", "La valeur «\xa0abc\xa0» doit être un nombre entier."),
+        ("en", "“abc” value must be an integer."),
+    ]:
+        with i18nkit.override(language), pytest.raises(DeserializationError) as info:
+            for obj in serial.deserialize("json", doc, models=MODELS):
+                obj.m2m_data  # noqa: B018
+        assert expected in str(info.value), (language, str(info.value))

@@ -6,6 +6,9 @@ import pytest
 
 from manouche.testkit import require_service
 
+# The plugin tests run pytest sessions of their own.
+pytest_plugins = ["pytester"]
+
 BACKENDS = ["sqlite", "postgresql", "mariadb"]
 
 

@@ -15,19 +15,13 @@ import pytest
 
 django = pytest.importorskip("django")
 
-from django.conf import settings  # noqa: E402
+from manouche.testsupport import configure_django  # noqa: E402
 
-if not settings.configured:
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="testkit-parity",
-        ALLOWED_HOSTS=["localhost", "testserver"],
-        ROOT_URLCONF=__name__,
-        MIDDLEWARE=[],
-        INSTALLED_APPS=[],
-        USE_TZ=True,
-    )
-    django.setup()
+configure_django(
+    ALLOWED_HOSTS=["localhost", "testserver"],
+    ROOT_URLCONF=__name__,
+    SECRET_KEY="testkit-parity",
+)
 
 from django.http import (  # noqa: E402
     HttpRequest,

@@ -14,6 +14,7 @@ from manouche.testsupport import (
     form_profile_model,
     form_reference_models,
     html_equal,
+    plain_errors,
     serial_reference_models,
 )
 
@@ -167,3 +168,46 @@ def test_the_other_form_models_match_on_both_sides(declare: Any) -> None:
     for name in theirs:
         django_columns = {f.column for f in theirs[name]._meta.concrete_fields}
         assert django_columns == {c.name for c in ours[name].__table__.columns}, name
+
+
+# -- plain_errors --------------------------------------------------------------
+
+
+class _Detail(str):
+    """An error message carrying a code, as DRF's ErrorDetail and restkit's do."""
+
+    code: str | None
+
+    def __new__(cls, text: str, code: str | None) -> _Detail:
+        obj = super().__new__(cls, text)
+        obj.code = code
+        return obj
+
+
+def test_plain_errors_keep_messages_and_codes_and_drop_the_classes() -> None:
+    errors = {
+        "name": [_Detail("This field is required.", "required")],
+        "tags": {0: [_Detail("Not a tag.", "invalid")]},
+        "non_field_errors": ["plain text"],
+    }
+    assert plain_errors(errors) == {
+        "name": [("This field is required.", "required")],
+        "tags": {0: [("Not a tag.", "invalid")]},
+        "non_field_errors": [("plain text", None)],
+    }
+    # Two details with the same text and different codes stay different.
+    assert plain_errors([_Detail("x", "a")]) != plain_errors([_Detail("x", "b")])
+
+
+def test_the_reference_hashers_are_djangos_own_and_cover_its_defaults() -> None:
+    from django.conf import global_settings  # type: ignore[import-untyped]
+    from django.contrib.auth.hashers import BasePasswordHasher  # type: ignore[import-untyped]
+    from django.utils.module_loading import import_string  # type: ignore[import-untyped]
+
+    from manouche.testsupport import DJANGO_PASSWORD_HASHERS, TEST_SECRET_KEY
+
+    assert len(TEST_SECRET_KEY) >= 50  # Django warns below 50 characters
+    classes = [import_string(path) for path in DJANGO_PASSWORD_HASHERS]
+    assert all(issubclass(cls, BasePasswordHasher) for cls in classes)
+    assert len({cls.algorithm for cls in classes}) == len(classes)
+    assert set(global_settings.PASSWORD_HASHERS) <= set(DJANGO_PASSWORD_HASHERS)

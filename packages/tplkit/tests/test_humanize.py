@@ -155,3 +155,52 @@ def test_library_in_templates(django_render: Any) -> None:
         "{{ n|intcomma }} {{ n|intword }} {{ 3|apnumber }} {{ 22|ordinal }}", n=4_500_000
     )
     assert env.from_string("{{ s|ordinal }}").render(s="<b>") == "&lt;b&gt;"
+
+
+TRANSLATED = ["fr", "de", "es", "pt-br", "ru", "ar", "ja", "zh-hans"]
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_ordinal_and_intword_translated_as_django(dj: Any, language: str) -> None:
+    """Django's own output with its translations active, in each language we ship."""
+    from django.utils import translation as dj_translation
+
+    from manouche import i18nkit
+
+    numbers = [*range(0, 125), 1000, 1011, 1021, 10**6, 1_200_000, 2_000_000, 999_999_999]
+    numbers += [-1_200_000, 10**9, 1_500_000_000, 10**12, 3 * 10**15, 10**100, 10**21]
+    mismatches = []
+    for value in numbers:
+        with dj_translation.override(language):
+            theirs = (str(dj.ordinal(value)), dj.intword(value))
+        with i18nkit.override(language):
+            got = (ordinal(value), intword(value))
+        if language == "ar" and isinstance(theirs[1], str):
+            # Django's table writes Arabic decimals with a comma; CLDR (Babel) with
+            # a point in Latin digits, as every localized number of ours.
+            theirs = (theirs[0], theirs[1].replace(",", "."))
+        if got != theirs:
+            mismatches.append((value, got, theirs))
+    assert mismatches == []
+
+
+def test_ordinal_and_intword_in_french_german_and_japanese() -> None:
+    from manouche import i18nkit
+
+    with i18nkit.override("fr"):
+        assert (ordinal(1), ordinal(2), ordinal(11)) == (
+            "1<sup>er</sup>",
+            "2<sup>e</sup>",
+            "11<sup>e</sup>",
+        )
+        env = create_environment()
+        humanize.install(env)
+        assert env.from_string("{{ 1|ordinal }}").render() == "1<sup>er</sup>"
+        assert intword(1_200_000) == "1,2\xa0millions"
+        assert intword(1_000_000) == "1,0\xa0million"
+    with i18nkit.override("de"):
+        assert ordinal(3) == "3."
+        assert intword(3_000_000_000) == "3,0 Milliarden"
+    with i18nkit.override("ja"):
+        assert intword(1_500_000_000) == "1.5 ビリオン"
+    assert (ordinal(1), intword(1_200_000)) == ("1st", "1.2 million")

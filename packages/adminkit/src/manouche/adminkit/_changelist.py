@@ -77,7 +77,9 @@ def search_terms(text: str) -> list[str]:
 
 
 class ChangeList:
-    def __init__(self, request: Any, model_admin: ModelAdmin, store: Store) -> None:
+    def __init__(
+        self, request: Any, model_admin: ModelAdmin, store: Store, has_actions: bool = False
+    ) -> None:
         self.request = request
         self.model_admin = model_admin
         self.model = model_admin.model
@@ -96,6 +98,9 @@ class ChangeList:
         )
         self.list_display = model_admin.get_list_display(request)
         self.list_display_links = model_admin.get_list_display_links(request, self.list_display)
+        #: Django numbers the columns of ``?o=`` with the action checkbox as column 0
+        #: when the list has actions, so ``list_display[0]`` is then column 1.
+        self.column_offset = 1 if has_actions else 0
         self.list_per_page = model_admin.list_per_page
         self.date_hierarchy = model_admin.date_hierarchy
         self.filter_specs, self.has_filters = self._filters()
@@ -210,75 +215,163 @@ class ChangeList:
             return field.name if field.column is not None else None
         return None
 
-    def _order_column(self, name: str) -> Any:
+    def _order_columns(self, name: str) -> list[Any]:
+        """The ORDER BY terms of one ordering entry ("-field").
+
+        A foreign key sorts as Django sorts it: by the related model's
+        ``Meta.ordering`` (each of its columns read through a subquery on the
+        key, a "-" there turning the direction), or by the key when that
+        model has none.
+        """
         desc = name.startswith("-")
         path = name.lstrip("-")
         try:
             column = column_for(self.opts, path)
+            field = self.opts.get_field(path) if "__" not in path else None
         except LookupError:
-            return None
+            return []
         if column is None:
-            return None
-        return column.desc() if desc else column.asc()
+            return []
+        if field is not None and field.kind == "fk" and field.name == path:
+            related = opts_of(field.related_model)
+            target = field.related_column if field.related_column is not None else related.pk_column
+            terms: list[Any] = []
+            for item in related.ordering or ():
+                flip = item.startswith("-")
+                try:
+                    other = related.get_field(item.lstrip("-"))
+                except LookupError:
+                    terms = []
+                    break
+                if other.column is None or other.kind == "fk":
+                    terms = []  # deeper orderings: sorted by the key instead
+                    break
+                value = sa.select(other.column).where(target == column).scalar_subquery()
+                terms.append(value.desc() if desc != flip else value.asc())
+            if terms:
+                return terms
+        return [column.desc() if desc else column.asc()]
+
+    def column_item(self, number: int) -> Any:
+        """The list_display entry of column ``number`` (Django's numbering), or None."""
+        index = number - self.column_offset
+        if 0 <= index < len(self.list_display):
+            return self.list_display[index]
+        return None
 
     def get_ordering(self) -> list[tuple[int | None, str]]:
-        """(list_display index or None, "-field") pairs, the query string's first."""
+        """(column number or None, "-field") pairs, the query string's first.
+
+        Columns are numbered as Django numbers them (the action checkbox, when
+        there are actions, is column 0); ``?o=2.-1`` sorts by column 2, then by
+        column 1 descending. Without ``o`` the admin's (or the model's) ordering
+        applies, and each of its fields is tied to the first column it sorts, so
+        the headers show it as Django's do.
+        """
         chosen: list[tuple[int | None, str]] = []
         order = self.params.get(ORDER_VAR)
         if order:
+            seen: set[int] = set()
             for part in order.split("."):
-                sign, num = ("-", part[1:]) if part.startswith("-") else ("", part)
+                _none, sign, num = part.rpartition("-")
                 try:
-                    index = int(num)
-                    item = self.list_display[index]
-                except (ValueError, IndexError):
+                    number = int(num)
+                except ValueError:
                     continue
-                field = self.sortable_field(item)
-                if not field:
+                item = self.column_item(number)
+                field = self.sortable_field(item) if item is not None else None
+                if not field or number in seen:
                     continue
+                seen.add(number)
                 if isinstance(field, str) and field.startswith("-"):
                     field = field[1:] if sign == "-" else field
                 elif sign == "-":
                     field = "-" + str(field)
-                chosen.append((index, str(field)))
-        if not chosen:
-            for name in self.model_admin.get_ordering(self.request) or self.opts.ordering:
+                chosen.append((number, str(field)))
+            # Then the admin's own ordering, as Django's queryset carries it (not the
+            # model's Meta.ordering: a sorted column replaces that).
+            for name in self.model_admin.get_ordering(self.request) or ():
                 chosen.append((None, name))
+        else:
+            taken: set[int] = set()
+            for name in self.model_admin.get_ordering(self.request) or self.opts.ordering:
+                bare = name.lstrip("-")
+                guess: int | None = next(
+                    (
+                        i + self.column_offset
+                        for i, item in enumerate(self.list_display)
+                        if self.sortable_field(item) == bare
+                    ),
+                    None,
+                )
+                if guess in taken:
+                    guess = None
+                if guess is not None:
+                    taken.add(guess)
+                chosen.append((guess, name))
         return chosen
 
     def order_by(self) -> list[Any]:
         columns = []
         names = set()
         for _index, name in self.ordering:
-            column = self._order_column(name)
-            if column is not None:
-                columns.append(column)
+            if name.lstrip("-") in names:
+                continue
+            terms = self._order_columns(name)
+            if terms:
+                columns.extend(terms)
                 names.add(name.lstrip("-"))
         pk = self.opts.pk_field.name
         if pk not in names and "pk" not in names:
             columns.append(self.opts.pk_column.desc())
         return columns
 
+    def ordering_field_columns(self) -> dict[int, str]:
+        """Column number -> "asc"/"desc", Django's: every number ``?o=`` names (a
+        column that cannot sort included, so links keep it), else the columns of
+        the default ordering."""
+        order = self.params.get(ORDER_VAR)
+        if order is None:
+            return {
+                number: "desc" if name.startswith("-") else "asc"
+                for number, name in self.ordering
+                if number is not None
+            }
+        found: dict[int, str] = {}
+        for part in order.split("."):
+            _none, sign, num = part.rpartition("-")
+            try:
+                found[int(num)] = "desc" if sign == "-" else "asc"
+            except ValueError:
+                continue
+        return found
+
     def sort_info(self) -> dict[int, tuple[str, int]]:
-        """list_display index -> ("ascending"/"descending", priority)."""
+        """Sortable column number -> ("ascending"/"descending", priority)."""
         found = {}
-        for priority, (index, name) in enumerate(self.ordering, 1):
-            if index is not None:
-                found[index] = ("descending" if name.startswith("-") else "ascending", priority)
+        for priority, (number, order_type) in enumerate(self.ordering_field_columns().items(), 1):
+            item = self.column_item(number)
+            if item is not None and self.sortable_field(item):
+                found[number] = ("descending" if order_type == "desc" else "ascending", priority)
         return found
 
     def sort_query(self, index: int) -> str:
-        info = self.sort_info()
-        current = info.get(index)
-        new_dir = "-" if current and current[0] == "ascending" else ""
+        """The query string of a click on column ``index``'s header: that column
+        first, its direction turned, the other sort columns after it."""
+        columns = self.ordering_field_columns()
+        new_type = {"asc": "desc", "desc": "asc"}.get(columns.get(index, ""), "asc")
+        first = ("-" if new_type == "desc" else "") + str(index)
+        others = [("-" if t == "desc" else "") + str(j) for j, t in columns.items() if j != index]
+        return self.get_query_string({ORDER_VAR: ".".join([first, *others])}, [PAGE_VAR])
+
+    def remove_sort_query(self, index: int) -> str:
+        """The query string without column ``index`` among the sort columns."""
         others = [
-            ("-" if name.startswith("-") else "") + str(i)
-            for i, name in self.ordering
-            if i is not None and i != index
+            ("-" if t == "desc" else "") + str(j)
+            for j, t in self.ordering_field_columns().items()
+            if j != index
         ]
-        return self.get_query_string(
-            {ORDER_VAR: ".".join([f"{new_dir}{index}", *others])}, [PAGE_VAR]
-        )
+        return self.get_query_string({ORDER_VAR: ".".join(others) or None}, [PAGE_VAR])
 
     # -- counting and the page ---------------------------------------------
 

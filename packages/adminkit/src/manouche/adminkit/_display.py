@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -162,3 +163,60 @@ def cell(name: Any, obj: Any, opts: Opts, model_admin: Any) -> Any:
     if field.kind == "fk":
         return empty if value is None else str(value)
     return display_value(value, field, empty)
+
+
+def cell_function(name: Any, opts: Opts, model_admin: Any) -> Callable[[Any], Any]:
+    """``cell(name, obj, opts, model_admin)`` as a function of ``obj`` alone, for one
+    change list column: a plain field's lookups (the field, its choices' labels, its
+    boolean icons) are made once, not once per row. Anything else (callables,
+    ``__str__``, related paths, model attributes) goes through ``cell()``.
+    """
+
+    def generic(obj: Any) -> Any:
+        return cell(name, obj, opts, model_admin)
+
+    if not isinstance(name, str) or name == "__str__" or "__" in name:
+        return generic
+    attr = getattr(model_admin, name, None) if model_admin is not None else None
+    if attr is not None and callable(attr):
+        return generic
+    try:
+        field = opts.get_field(name)
+    except LookupError:
+        return generic
+    empty = str(getattr(model_admin, "empty_value_display", EMPTY))
+    if field.kind == "fk":
+        key = field.name
+
+        def related(obj: Any) -> Any:
+            value = getattr(obj, key, None)
+            return empty if value is None else str(value)
+
+        return related
+    if field.kind != "column" or field.column is None:
+        return generic
+    attname = field.attname
+    if field.choices:
+        labels = {key: str(label) for key, label in _flat(field.choices)}
+
+        def choice(obj: Any) -> Any:
+            value = getattr(obj, attname, None)
+            try:
+                return labels[value]
+            except (KeyError, TypeError):
+                return display_value(value, field, empty)
+
+        return choice
+    if field.column is not None and _is_bool(field):
+        icons = {None: boolean_icon(None), True: boolean_icon(True), False: boolean_icon(False)}
+
+        def flag(obj: Any) -> Any:
+            value = getattr(obj, attname, None)
+            return icons[None] if value is None else icons[bool(value)]
+
+        return flag
+
+    def plain(obj: Any) -> Any:
+        return display_value(getattr(obj, attname, None), None, empty)
+
+    return plain

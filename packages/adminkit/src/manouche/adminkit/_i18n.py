@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["get_language", "gettext", "locale_middleware", "ngettext"]
+__all__ = ["get_language", "gettext", "gettext_noop", "locale_middleware", "ngettext"]
 
 
 def _english(message: str) -> str:
@@ -30,6 +30,11 @@ def _load() -> tuple[Callable[[str], str], Callable[[str, str, int], str]]:
 
 
 gettext, ngettext = _load()
+
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for extraction and leave it as written (translated where it is shown)."""
+    return message
 
 
 def get_language() -> str:

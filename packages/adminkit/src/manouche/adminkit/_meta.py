@@ -64,13 +64,15 @@ def opts_of(model: Any) -> Opts:
         or model.__module__.split(".")[-2 if "." in model.__module__ else -1]
     )
     model_name = str(getattr(meta, "model_name", None) or object_name.lower())
-    verbose = str(getattr(meta, "verbose_name", None) or table_info.get("verbose_name") or "")
+    # The names stay as the model gives them: a lazy translation (gettext_lazy)
+    # is turned into text where a page shows it, in the request's language.
+    verbose = getattr(meta, "verbose_name", None) or table_info.get("verbose_name") or ""
     if not verbose:
         verbose = _words(object_name)
-    plural = str(
+    plural = (
         getattr(meta, "verbose_name_plural", None)
         or table_info.get("verbose_name_plural")
-        or verbose + "s"
+        or f"{verbose}s"
     )
     ordering = list(getattr(meta, "ordering", None) or table_info.get("ordering") or [])
     opts = Opts(model, info, app_label, model_name, object_name, verbose, plural, ordering)

@@ -19,7 +19,7 @@ import webob
 
 from manouche.adminkit import _deletion, _display
 from manouche.adminkit._changelist import ChangeList, related_condition, search_terms
-from manouche.adminkit._i18n import gettext, ngettext
+from manouche.adminkit._i18n import gettext, gettext_noop, ngettext
 from manouche.adminkit._meta import Opts, capfirst, opts_of, python_type
 from manouche.adminkit._store import is_orm_lite
 from manouche.adminkit.filters import IncorrectLookupParameters
@@ -27,6 +27,7 @@ from manouche.adminkit.history import ADDITION, CHANGE, DELETION
 from manouche.formkit import (
     BaseInlineFormSet,
     ModelForm,
+    RadioSelect,
     TextInput,
     inlineformset_factory,
     modelform_factory,
@@ -47,10 +48,25 @@ __all__ = [
     "TabularInline",
 ]
 
-#: Django's ``admin.HORIZONTAL`` and ``admin.VERTICAL`` (1 and 2), the layouts of a
-#: ``radio_fields`` entry, so ported code imports; adminkit does not read
-#: ``radio_fields`` yet.
+#: Django's ``admin.HORIZONTAL`` and ``admin.VERTICAL`` (1 and 2): how a
+#: ``radio_fields`` entry lays out its radio buttons, in a row or one under another.
 HORIZONTAL, VERTICAL = 1, 2
+
+
+#: The empty choice of a blank ``radio_fields`` entry, Django's "None". Not yet marked
+#: for translation: adminkit's catalogs (fr, ar) do not carry it yet.
+_RADIO_NONE = "None"
+
+
+def _radio_class(layout: Any) -> str:
+    """Django's ``get_ul_class``: the CSS class of a ``radio_fields`` layout."""
+    if layout not in (HORIZONTAL, VERTICAL):
+        from manouche.adminkit.sites import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"a radio_fields value must be admin.HORIZONTAL or admin.VERTICAL, not {layout!r}"
+        )
+    return "radiolist" if layout == VERTICAL else "radiolist inline"
 
 
 class ShowFacets:
@@ -66,7 +82,7 @@ def delete_selected(modeladmin: ModelAdmin, request: webob.Request, objects: lis
     return modeladmin.delete_selected(request, objects)
 
 
-delete_selected.short_description = "Delete selected %(verbose_name_plural)s"  # type: ignore[attr-defined]
+delete_selected.short_description = gettext_noop("Delete selected %(verbose_name_plural)s")  # type: ignore[attr-defined]
 delete_selected.allowed_permissions = ("delete",)  # type: ignore[attr-defined]
 
 
@@ -79,6 +95,10 @@ class BaseModelAdmin:
     raw_id_fields: Sequence[str] = ()
     autocomplete_fields: Sequence[str] = ()
     prepopulated_fields: dict[str, Sequence[str]] = {}
+    #: Field name -> ``HORIZONTAL`` or ``VERTICAL``: a field with choices or a foreign
+    #: key shown as radio buttons instead of a select, "None" being the empty choice
+    #: when the field may be blank (Django's ``radio_fields``).
+    radio_fields: dict[str, int] = {}
     ordering: Sequence[str] | None = None
     formfield_overrides: dict[Any, dict[str, Any]] = {}
 
@@ -171,7 +191,7 @@ class BaseModelAdmin:
         declared = set(getattr(self.form, "declared_fields", {}) or {})
         names = [n for n in names if n in editable or n in declared]
         exclude = [e for e in (self.get_exclude(request, obj) or ()) if e not in names] or None
-        return modelform_factory(
+        form_class = modelform_factory(
             self.model,
             form=self.form,
             fields=names,
@@ -179,6 +199,38 @@ class BaseModelAdmin:
             widgets=self._widgets(),
             db=self.admin_site.store.form_db(self.model),
         )
+        self._radio_fields(form_class)
+        return form_class
+
+    def _radio_fields(self, form_class: Any) -> None:
+        """Turn the ``radio_fields`` of a fresh form class into radio buttons, as
+        Django's ``formfield_for_choice_field``/``formfield_for_foreignkey`` do."""
+        declared = getattr(self.form, "declared_fields", None) or {}
+        for name, layout in self.radio_fields.items():
+            field = form_class.base_fields.get(name)
+            if field is None or name in declared:  # a field the form declares is its own
+                continue
+            try:
+                model_field = self.opts.get_field(name)
+            except LookupError:
+                continue
+            if isinstance(field.widget, RadioSelect):  # the form chose its own radios
+                continue
+            blank = bool(model_field.blank)
+            if model_field.kind == "fk":
+                field.empty_label = _RADIO_NONE if blank else None
+            elif model_field.choices:
+                field.choices = ([("", _RADIO_NONE)] if blank else []) + list(model_field.choices)
+            else:
+                from manouche.adminkit.sites import ImproperlyConfigured
+
+                raise ImproperlyConfigured(
+                    f"radio_fields names {name!r}, which is neither a foreign key "
+                    "nor a field with choices"
+                )
+            field.widget = RadioSelect(attrs={"class": _radio_class(layout)})
+            field.widget.choices = field.choices
+            field.widget.is_required = field.required
 
 
 class ModelAdmin(BaseModelAdmin):
@@ -360,7 +412,9 @@ class ModelAdmin(BaseModelAdmin):
     # -- actions ------------------------------------------------------------------
 
     def get_actions(self, request: webob.Request) -> dict[str, tuple[Any, str, str]]:
-        if self.actions is None:
+        # A raw-id lookup popup has no actions (Django's rule, which also keeps its
+        # ``?o=`` column numbers).
+        if self.actions is None or "_popup" in request.GET:
             return {}
         found: dict[str, tuple[Any, str, str]] = {}
         candidates: list[Any] = []
@@ -440,8 +494,9 @@ class ModelAdmin(BaseModelAdmin):
         site = self.admin_site
         if not self.has_view_or_change_permission(request):
             return site.forbidden(request)
+        actions = self.get_actions(request)
         try:
-            cl = ChangeList(request, self, site.store)
+            cl = ChangeList(request, self, site.store, has_actions=bool(actions))
         except IncorrectLookupParameters as exc:
             return site.bad_request(request, str(exc))
         # A raw-id lookup (``?_popup=1&_to_field=id``): each row offers the value of
@@ -455,7 +510,6 @@ class ModelAdmin(BaseModelAdmin):
                     gettext("The field %(name)s cannot be referenced.")
                     % {"name": request.GET.get("_to_field", "")},
                 )
-        actions = self.get_actions(request)
         if request.method == "POST" and "action" in request.POST and "_save" not in request.POST:
             return self._run_action(request, cl, actions)
         formset = None
@@ -548,7 +602,7 @@ class ModelAdmin(BaseModelAdmin):
     def _headers(self, cl: ChangeList) -> list[dict[str, Any]]:
         sort = cl.sort_info()
         headers = []
-        for i, name in enumerate(cl.list_display):
+        for i, name in enumerate(cl.list_display, cl.column_offset):
             sortable = bool(cl.sortable_field(name))
             direction = sort.get(i)
             headers.append(
@@ -558,18 +612,7 @@ class ModelAdmin(BaseModelAdmin):
                     "sorted": direction[0] if direction else None,
                     "priority": direction[1] if direction else None,
                     "url": cl.sort_query(i) if sortable else None,
-                    "remove_url": cl.get_query_string(
-                        {
-                            "o": ".".join(
-                                ("-" if n.startswith("-") else "") + str(j)
-                                for j, n in cl.ordering
-                                if j is not None and j != i
-                            )
-                            or None
-                        }
-                    )
-                    if direction
-                    else None,
+                    "remove_url": cl.remove_sort_query(i) if direction else None,
                 }
             )
         return headers
@@ -607,31 +650,32 @@ class ModelAdmin(BaseModelAdmin):
                 forms[str(getattr(form.instance, self.opts.pk_field.attname))] = form
         rows = []
         preserved = cl.get_query_string()
-        for obj in cl.result_list:
-            pk = getattr(obj, self.opts.pk_field.attname)
-            url = self.obj_url(request, obj) + (
-                "?" + "_changelist_filters=" + quote(preserved[1:], safe="")
-                if self.preserve_filters and preserved != "?"
-                else ""
+        back = (
+            "?_changelist_filters=" + quote(preserved[1:], safe="")
+            if self.preserve_filters and preserved != "?"
+            else ""
+        )
+        # Each column's lookups (field, choices, boolean icons) are made once per page.
+        columns = [
+            (
+                name,
+                _display.cell_function(name, self.opts, self),
+                name in links,
+                isinstance(name, str) and name in self.list_editable,
             )
-            form = forms.get(str(pk))
+            for name in cl.list_display
+        ]
+        pk_attname = self.opts.pk_field.attname
+        for obj in cl.result_list:
+            pk = getattr(obj, pk_attname)
+            url = self.obj_url(request, obj) + back
+            form = forms.get(str(pk)) if forms else None
             cells = []
-            for name in cl.list_display:
-                if (
-                    form is not None
-                    and isinstance(name, str)
-                    and name in self.list_editable
-                    and name in form.fields
-                ):
+            for name, render, link, editable in columns:
+                if form is not None and editable and name in form.fields:
                     cells.append({"form_field": form[name], "link": False, "value": None})
                     continue
-                cells.append(
-                    {
-                        "value": _display.cell(name, obj, self.opts, self),
-                        "link": name in links,
-                        "form_field": None,
-                    }
-                )
+                cells.append({"value": render(obj), "link": link, "form_field": None})
             rows.append({"pk": pk, "url": url, "cells": cells, "form": form, "obj": obj})
         return rows
 
@@ -1078,22 +1122,8 @@ class InlineModelAdmin(BaseModelAdmin):
         kwargs: dict[str, Any] = {}
         if self.min_num is not None:
             kwargs["min_num"] = self.min_num
-        return (
-            inlineformset_factory(
-                self.parent_model,
-                self.model,
-                form=self.form,
-                formset=BaseInlineFormSet,
-                fk_name=self.fk_name,
-                fields=names,
-                extra=self.get_extra(request, obj) if can_add else 0,
-                can_delete=self.can_delete and self.has_delete_permission(request, obj),
-                max_num=self.get_max_num(request, obj) if can_add else 0,
-                widgets=self._widgets(),
-                **kwargs,
-            )
-            if can_add or can_change
-            else inlineformset_factory(
+        if not (can_add or can_change):
+            return inlineformset_factory(
                 self.parent_model,
                 self.model,
                 formset=BaseInlineFormSet,
@@ -1103,7 +1133,21 @@ class InlineModelAdmin(BaseModelAdmin):
                 can_delete=False,
                 max_num=0,
             )
+        formset = inlineformset_factory(
+            self.parent_model,
+            self.model,
+            form=self.form,
+            formset=BaseInlineFormSet,
+            fk_name=self.fk_name,
+            fields=names,
+            extra=self.get_extra(request, obj) if can_add else 0,
+            can_delete=self.can_delete and self.has_delete_permission(request, obj),
+            max_num=self.get_max_num(request, obj) if can_add else 0,
+            widgets=self._widgets(),
+            **kwargs,
         )
+        self._radio_fields(formset.form)
+        return formset
 
     def has_add_permission(self, request: webob.Request, obj: Any = None) -> bool:
         return self._perm(request, "add")

@@ -19,7 +19,7 @@ import webob
 from markupsafe import Markup
 
 from manouche.adminkit import _security
-from manouche.adminkit._i18n import get_language, gettext, locale_middleware, ngettext
+from manouche.adminkit._i18n import get_language, gettext, gettext_noop, locale_middleware, ngettext
 from manouche.adminkit._meta import Opts, capfirst
 from manouche.adminkit._store import Store
 from manouche.adminkit.history import History
@@ -60,9 +60,10 @@ class AdminSite:
         (i18nkit's ``LocaleMiddleware``; needs the ``[i18n]`` extra), e.g. ``["en", "fr", "ar"]``.
     """
 
-    site_header = "Administration"
-    site_title = "Site admin"
-    index_title = "Site administration"
+    # Shown in the request's language (an own title too, when the catalogs have it).
+    site_header = gettext_noop("Administration")
+    site_title = gettext_noop("Site admin")
+    index_title = gettext_noop("Site administration")
     site_url: str | None = "/"
     empty_value_display = "-"
     enable_nav_sidebar = True
@@ -280,8 +281,8 @@ class AdminSite:
         user = self.get_user(request)
         return {
             "site": self,
-            "site_header": self.site_header,
-            "site_title": self.site_title,
+            "site_header": gettext(str(self.site_header)),
+            "site_title": gettext(str(self.site_title)),
             "site_url": self.site_url,
             "root": self.url(request),
             "static": lambda name: self.url(request, f"static/{name}"),
@@ -393,7 +394,11 @@ class AdminSite:
         return self.render(
             request,
             "admin/index.html",
-            {"title": self.index_title, "app_list": self.get_app_list(request), "recent": recent},
+            {
+                "title": gettext(str(self.index_title)),
+                "app_list": self.get_app_list(request),
+                "recent": recent,
+            },
         )
 
     def login(self, request: webob.Request) -> webob.Response:

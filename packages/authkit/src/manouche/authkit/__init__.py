@@ -18,6 +18,7 @@ from manouche.authkit.auth import (
 )
 from manouche.authkit.csrf import (
     CsrfViewMiddleware,
+    check_csrf,
     csrf_exempt,
     csrf_failure,
     csrf_input,
@@ -161,6 +162,7 @@ __all__ = [
     "TimestampSigner",
     "get_session",
     "CsrfViewMiddleware",
+    "check_csrf",
     "csrf_exempt",
     "csrf_failure",
     "csrf_input",

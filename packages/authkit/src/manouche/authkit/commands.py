@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
+from manouche.authkit._i18n import environment_language, gettext
 from manouche.authkit.errors import ValidationError
 from manouche.authkit.password_validation import validate_password
 
@@ -46,15 +47,24 @@ def _user_model(spec: str | None) -> Any:
         raise CommandError(f"cannot load the user model {spec!r}: {exc}") from None
 
 
+def _label(model: Any, field: str) -> str:
+    """The user field's verbose name, capitalized, in the active language (``Username``)."""
+    try:
+        label = str(model._meta.get_field(field).verbose_name)
+    except Exception:  # a model without orm-lite's _meta: the field's name
+        label = field.replace("_", " ")
+    return label[:1].upper() + label[1:]
+
+
 def _ask_password(ask: Callable[[str], str], out: TextIO, user: Any, validate: bool) -> str:
     for _ in range(3):
-        first = ask("Password: ")
-        second = ask("Password (again): ")
+        first = ask(gettext("Password: "))
+        second = ask(gettext("Password (again): "))
         if first != second:
-            out.write("Error: Your passwords didn't match.\n")
+            out.write(gettext("Error: Your passwords didn't match.") + "\n")
             continue
         if not first.strip():
-            out.write("Error: Blank passwords aren't allowed.\n")
+            out.write(gettext("Error: Blank passwords aren't allowed.") + "\n")
             continue
         if validate:
             try:
@@ -63,7 +73,7 @@ def _ask_password(ask: Callable[[str], str], out: TextIO, user: Any, validate: b
                 out.write("\n".join(exc.messages) + "\n")
                 continue
         return first
-    raise CommandError("Aborting: no acceptable password after 3 tries.")
+    raise CommandError(gettext("Aborting: no acceptable password after 3 tries."))
 
 
 def createsuperuser(args: argparse.Namespace, ask: Callable[[str], str], out: TextIO) -> None:
@@ -72,22 +82,29 @@ def createsuperuser(args: argparse.Namespace, ask: Callable[[str], str], out: Te
     username = args.username
     if not username:
         if args.noinput:
-            raise CommandError(f"You must use --{field} with --noinput.")
-        username = input(f"{field.capitalize()}: ").strip()
+            raise CommandError(
+                gettext("You must use --%(field)s with --noinput.") % {"field": field}
+            )
+        username = input(gettext("%(label)s: ") % {"label": _label(model, field)}).strip()
     if not username:
-        raise CommandError(f"{field} cannot be blank.")
+        raise CommandError(gettext("%(label)s cannot be blank.") % {"label": _label(model, field)})
     if model._default_manager.filter(**{field: username}).exists():
-        raise CommandError(f"That {field} is already taken.")
+        raise CommandError(
+            gettext("That %(field)s is already taken.") % {"field": _label(model, field).lower()}
+        )
     email = args.email or ""
     if args.noinput:
         password = os.environ.get(PASSWORD_ENV)
         if not password:
-            raise CommandError(f"Set {PASSWORD_ENV} to create a superuser with --noinput.")
+            raise CommandError(
+                gettext("Set %(variable)s to create a superuser with --noinput.")
+                % {"variable": PASSWORD_ENV}
+            )
     else:
         probe = model(**{field: username, "email": email}) if hasattr(model, "email") else None
         password = _ask_password(ask, out, probe, validate=not args.skip_validation)
     model._default_manager.create_superuser(username, email, password)
-    out.write("Superuser created successfully.\n")
+    out.write(gettext("Superuser created successfully.") + "\n")
 
 
 def changepassword(args: argparse.Namespace, ask: Callable[[str], str], out: TextIO) -> None:
@@ -95,12 +112,15 @@ def changepassword(args: argparse.Namespace, ask: Callable[[str], str], out: Tex
     try:
         user = model._default_manager.get_by_natural_key(args.username)
     except model.DoesNotExist:
-        raise CommandError(f"user '{args.username}' does not exist") from None
-    out.write(f"Changing password for user '{user.get_username()}'\n")
+        raise CommandError(
+            gettext("user '%(username)s' does not exist") % {"username": args.username}
+        ) from None
+    name = {"username": user.get_username()}
+    out.write(gettext("Changing password for user '%(username)s'") % name + "\n")
     password = _ask_password(ask, out, user, validate=not args.skip_validation)
     user.set_password(password)
     user.save()
-    out.write(f"Password changed successfully for user '{user.get_username()}'\n")
+    out.write(gettext("Password changed successfully for user '%(username)s'") % name + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -131,14 +151,17 @@ def main(
     stream = out or sys.stdout
     args = _parser().parse_args(argv)
     db = orm_lite.Database(args.database)
+    # In the language of the terminal (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
     try:
-        if args.command == "createsuperuser":
-            createsuperuser(args, ask, stream)
-        else:
-            changepassword(args, ask, stream)
-    except CommandError as exc:
-        stream.write(f"Error: {exc}\n")
-        return 1
+        with environment_language():
+            try:
+                if args.command == "createsuperuser":
+                    createsuperuser(args, ask, stream)
+                else:
+                    changepassword(args, ask, stream)
+            except CommandError as exc:
+                stream.write(gettext("Error: %(error)s") % {"error": exc} + "\n")
+                return 1
     finally:
         db.dispose()
     return 0

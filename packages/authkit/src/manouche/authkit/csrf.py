@@ -37,7 +37,7 @@ import webob
 
 from manouche.authkit._cookies import set_cookie
 from manouche.authkit._crypto import RANDOM_STRING_CHARS, constant_time_compare, get_random_string
-from manouche.authkit._i18n import gettext
+from manouche.authkit._i18n import gettext, gettext_noop
 from manouche.httpkit import (
     BaseMiddleware,
     DisallowedHost,
@@ -72,13 +72,17 @@ __all__ = [
 
 logger = logging.getLogger("manouche.authkit.csrf")
 
-REASON_BAD_ORIGIN = "Origin checking failed - %s does not match any trusted origins."
-REASON_NO_REFERER = "Referer checking failed - no Referer."
-REASON_BAD_REFERER = "Referer checking failed - %s does not match any trusted origins."
-REASON_NO_CSRF_COOKIE = "CSRF cookie not set."
-REASON_CSRF_TOKEN_MISSING = "CSRF token missing."
-REASON_MALFORMED_REFERER = "Referer checking failed - Referer is malformed."
-REASON_INSECURE_REFERER = "Referer checking failed - Referer is insecure while host is secure."
+REASON_BAD_ORIGIN = gettext_noop("Origin checking failed - %s does not match any trusted origins.")
+REASON_NO_REFERER = gettext_noop("Referer checking failed - no Referer.")
+REASON_BAD_REFERER = gettext_noop(
+    "Referer checking failed - %s does not match any trusted origins."
+)
+REASON_NO_CSRF_COOKIE = gettext_noop("CSRF cookie not set.")
+REASON_CSRF_TOKEN_MISSING = gettext_noop("CSRF token missing.")
+REASON_MALFORMED_REFERER = gettext_noop("Referer checking failed - Referer is malformed.")
+REASON_INSECURE_REFERER = gettext_noop(
+    "Referer checking failed - Referer is insecure while host is secure."
+)
 
 CSRF_SECRET_LENGTH = 32
 CSRF_TOKEN_LENGTH = 2 * CSRF_SECRET_LENGTH
@@ -172,6 +176,25 @@ def rotate_token(request: webob.Request) -> None:
     request.environ[_NEEDS_UPDATE] = True
 
 
+REASON_NOT_CONFIGURED = "CSRF protection is not configured (no CsrfViewMiddleware ran)."
+
+
+def check_csrf(request: webob.Request, form_token: str | None = None) -> str | None:
+    """The reason ``CsrfViewMiddleware`` rejects ``request``, or None when it passes.
+
+    For code that checks a ``csrf_exempt`` view's request itself (an API
+    that needs the check for session-authenticated requests only). Safe
+    methods pass. When no ``CsrfViewMiddleware`` ran on the request, unsafe
+    methods are rejected with ``REASON_NOT_CONFIGURED``: no check is no pass.
+    """
+    if request.method in _SAFE_METHODS:
+        return None
+    config = request.environ.get(_CONFIG)
+    if not isinstance(config, CsrfViewMiddleware):
+        return REASON_NOT_CONFIGURED
+    return config.check(request, form_token)
+
+
 def csrf_input(request: webob.Request, field_name: str = "csrfmiddlewaretoken") -> str:
     """``<input type="hidden" name="csrfmiddlewaretoken" value="...">``, safe for templates."""
     token = html.escape(get_token(request), quote=True)
@@ -185,38 +208,86 @@ _FAILURE_PAGE = """<!doctype html>
 <body>
 <h1>{forbidden} (403)</h1>
 <p>{failed}</p>
-<p>Reason: {reason}</p>
+<p>{reason}</p>
 {advice}
 </body>
 </html>
 """
 
-_NO_REFERER_ADVICE = (
-    "<p>This HTTPS site requires a \u201cReferer header\u201d to be sent by your web "
-    "browser, but none was sent. This header is required for security reasons, to "
-    "ensure that your browser is not being hijacked by third parties.</p>"
+
+def _advice(reason: str) -> str:
+    # Django's paragraphs, in the active language (Django's translations).
+    if reason == REASON_NO_REFERER:
+        paragraphs = [
+            gettext(
+                "You are seeing this message because this HTTPS site requires a "
+                "“Referer header” to be sent by your web browser, but none was "
+                "sent. This header is required for security reasons, to ensure "
+                "that your browser is not being hijacked by third parties."
+            ),
+            gettext(
+                "If you have configured your browser to disable “Referer” headers, "
+                "please re-enable them, at least for this site, or for HTTPS "
+                "connections, or for “same-origin” requests."
+            ),
+        ]
+    elif reason == REASON_NO_CSRF_COOKIE:
+        paragraphs = [
+            gettext(
+                "You are seeing this message because this site requires a CSRF "
+                "cookie when submitting forms. This cookie is required for "
+                "security reasons, to ensure that your browser is not being "
+                "hijacked by third parties."
+            ),
+            gettext(
+                "If you have configured your browser to disable cookies, please "
+                "re-enable them, at least for this site, or for “same-origin” "
+                "requests."
+            ),
+        ]
+    else:
+        return ""
+    return "".join(f"<p>{html.escape(text)}</p>\n" for text in paragraphs)
+
+
+_REASONS = (
+    REASON_BAD_ORIGIN,
+    REASON_NO_REFERER,
+    REASON_BAD_REFERER,
+    REASON_NO_CSRF_COOKIE,
+    REASON_CSRF_TOKEN_MISSING,
+    REASON_MALFORMED_REFERER,
+    REASON_INSECURE_REFERER,
 )
-_NO_COOKIE_ADVICE = (
-    "<p>This site requires a CSRF cookie when submitting forms. This cookie is "
-    "required for security reasons, to ensure that your browser is not being "
-    "hijacked by third parties. If you have configured your browser to disable "
-    "cookies, please re-enable them, at least for this site, or for "
-    "\u201csame-origin\u201d requests.</p>"
-)
+
+
+def _translated_reason(reason: str) -> str:
+    """A failure reason of this module in the active language; any other as it is.
+
+    The reasons stay English where they are raised (logs read the same
+    everywhere); the page shows them translated, the origin or referer kept.
+    """
+    for template in _REASONS:
+        if reason == template:
+            return gettext(template)
+        head, found, tail = template.partition("%s")
+        if (
+            found
+            and len(reason) > len(head) + len(tail)
+            and reason.startswith(head)
+            and reason.endswith(tail)
+        ):
+            return gettext(template) % reason[len(head) : len(reason) - len(tail)]
+    return reason
 
 
 def csrf_failure(request: webob.Request, reason: str = "") -> webob.Response:
     """The default failure view: 403, with the failed check named (escaped)."""
-    advice = ""
-    if reason == REASON_NO_REFERER:
-        advice = _NO_REFERER_ADVICE
-    elif reason == REASON_NO_CSRF_COOKIE:
-        advice = _NO_COOKIE_ADVICE
     body = _FAILURE_PAGE.format(
         forbidden=html.escape(gettext("Forbidden")),
         failed=html.escape(gettext("CSRF verification failed. Request aborted.")),
-        reason=html.escape(reason),
-        advice=advice,
+        reason=html.escape(gettext("Reason: %(reason)s") % {"reason": _translated_reason(reason)}),
+        advice=_advice(reason),
     )
     return webob.Response(body=body.encode(), status=403, content_type="text/html", charset="utf-8")
 

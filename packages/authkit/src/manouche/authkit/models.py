@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from manouche import orm_lite as models
 from manouche.authkit._crypto import salted_hmac
+from manouche.authkit._i18n import gettext_lazy as _
 from manouche.authkit.hashers import (
     PasswordHashers,
     check_password,
@@ -47,7 +48,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class ContentTypeManager(models.Manager):
+class ContentTypeManager(models.Manager["ContentType"]):
     """``get_for_model`` (made on first use) and ``get_by_natural_key``."""
 
     def get_for_model(self, model: Any) -> ContentType:
@@ -55,10 +56,10 @@ class ContentTypeManager(models.Manager):
         concrete = getattr(opts, "concrete_model", None) or model
         opts = concrete._meta
         ct, _ = self.get_or_create(app_label=opts.app_label, model=opts.model_name)
-        return ct  # type: ignore[no-any-return]
+        return ct
 
     def get_by_natural_key(self, app_label: str, model: str) -> ContentType:
-        return self.get(app_label=app_label, model=model)  # type: ignore[no-any-return]
+        return self.get(app_label=app_label, model=model)
 
 
 class ContentType(models.Model):
@@ -66,7 +67,7 @@ class ContentType(models.Model):
 
     id = models.AutoField(primary_key=True)
     app_label: str = models.CharField(max_length=100)  # type: ignore[assignment]
-    model: str = models.CharField("python model class name", max_length=100)  # type: ignore[assignment]
+    model: str = models.CharField(_("python model class name"), max_length=100)  # type: ignore[assignment]
 
     objects = ContentTypeManager()
 
@@ -74,8 +75,8 @@ class ContentType(models.Model):
         app_label = "contenttypes"
         db_table = "django_content_type"
         unique_together = [("app_label", "model")]
-        verbose_name = "content type"
-        verbose_name_plural = "content types"
+        verbose_name = _("content type")
+        verbose_name_plural = _("content types")
 
     def __str__(self) -> str:
         return f"{self.app_label} | {self.model}"
@@ -88,19 +89,19 @@ class Permission(models.Model):
     """A named right on a model: ``"<app_label>.<codename>"`` in ``has_perm``."""
 
     id = models.AutoField(primary_key=True)
-    name = models.CharField("name", max_length=255)
+    name = models.CharField(_("name"), max_length=255)
     content_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, verbose_name="content type"
+        ContentType, on_delete=models.CASCADE, verbose_name=_("content type")
     )
-    codename = models.CharField("codename", max_length=100)
+    codename = models.CharField(_("codename"), max_length=100)
 
     class Meta:
         app_label = "auth"
         db_table = "auth_permission"
         unique_together = [("content_type", "codename")]
         ordering = ["content_type__app_label", "content_type__model", "codename"]
-        verbose_name = "permission"
-        verbose_name_plural = "permissions"
+        verbose_name = _("permission")
+        verbose_name_plural = _("permissions")
 
     def __str__(self) -> str:
         return f"{self.content_type} | {self.name}"
@@ -110,14 +111,14 @@ class Group(models.Model):
     """A named set of permissions given to its users."""
 
     id = models.AutoField(primary_key=True)
-    name: str = models.CharField("name", max_length=150, unique=True)  # type: ignore[assignment]
-    permissions = models.ManyToManyField(Permission, verbose_name="permissions", blank=True)
+    name: str = models.CharField(_("name"), max_length=150, unique=True)  # type: ignore[assignment]
+    permissions = models.ManyToManyField(Permission, verbose_name=_("permissions"), blank=True)
 
     class Meta:
         app_label = "auth"
         db_table = "auth_group"
-        verbose_name = "group"
-        verbose_name_plural = "groups"
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
 
     def __str__(self) -> str:
         return str(self.name)
@@ -126,7 +127,7 @@ class Group(models.Model):
         return (self.name,)
 
 
-class BaseUserManager(models.Manager):
+class BaseUserManager(models.Manager[Any]):
     """``normalize_email`` and ``get_by_natural_key`` (case-sensitive, as Django)."""
 
     @classmethod
@@ -187,8 +188,8 @@ class UserManager(BaseUserManager):
 class AbstractBaseUser(models.Model):
     """A password, a last login and Django's user protocol; no permissions."""
 
-    password: str = models.CharField("password", max_length=128)  # type: ignore[assignment]
-    last_login = models.DateTimeField("last login", blank=True, null=True)
+    password: str = models.CharField(_("password"), max_length=128)  # type: ignore[assignment]
+    last_login = models.DateTimeField(_("last login"), blank=True, null=True)
 
     is_active = True
     USERNAME_FIELD: ClassVar[str] = "username"
@@ -263,22 +264,22 @@ class PermissionsMixin(models.Model):
     """``is_superuser``, groups, user permissions and the ``has_perm`` family."""
 
     is_superuser = models.BooleanField(
-        "superuser status",
+        _("superuser status"),
         default=False,
         help_text=(
-            "Designates that this user has all permissions without explicitly assigning them."
+            _("Designates that this user has all permissions without explicitly assigning them.")
         ),
     )
     groups = models.ManyToManyField(
         Group,
-        verbose_name="groups",
+        verbose_name=_("groups"),
         blank=True,
         related_name="user_set",
         related_query_name="user",
     )
     user_permissions = models.ManyToManyField(
         Permission,
-        verbose_name="user permissions",
+        verbose_name=_("user permissions"),
         blank=True,
         related_name="user_set",
         related_query_name="user",
@@ -322,28 +323,28 @@ class AbstractUser(AbstractBaseUser, PermissionsMixin):
     """Django's full user: username, names, email, staff and active flags."""
 
     username: str = models.CharField(
-        "username",
+        _("username"),
         max_length=150,
         unique=True,
-        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+        help_text=_("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
     )  # type: ignore[assignment]
-    first_name: str = models.CharField("first name", max_length=150, blank=True)  # type: ignore[assignment]
-    last_name: str = models.CharField("last name", max_length=150, blank=True)  # type: ignore[assignment]
-    email: str = models.EmailField("email address", blank=True)  # type: ignore[assignment]
+    first_name: str = models.CharField(_("first name"), max_length=150, blank=True)  # type: ignore[assignment]
+    last_name: str = models.CharField(_("last name"), max_length=150, blank=True)  # type: ignore[assignment]
+    email: str = models.EmailField(_("email address"), blank=True)  # type: ignore[assignment]
     is_staff = models.BooleanField(
-        "staff status",
+        _("staff status"),
         default=False,
-        help_text="Designates whether the user can log into this admin site.",
+        help_text=_("Designates whether the user can log into this admin site."),
     )
     is_active = models.BooleanField(  # type: ignore[assignment]
-        "active",
+        _("active"),
         default=True,
-        help_text=(
+        help_text=_(
             "Designates whether this user should be treated as active. "
             "Unselect this instead of deleting accounts."
         ),
     )
-    date_joined = models.DateTimeField("date joined", default=_now)
+    date_joined = models.DateTimeField(_("date joined"), default=_now)
 
     objects = UserManager()
 
@@ -353,8 +354,8 @@ class AbstractUser(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         abstract = True
-        verbose_name = "user"
-        verbose_name_plural = "users"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def clean(self) -> None:
         super().clean()

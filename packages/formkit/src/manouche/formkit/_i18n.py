@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "capfirst",
     "delocalize_number",
     "gettext",
     "gettext_noop",
@@ -92,3 +93,23 @@ def localize_input(value: Any) -> Any:
     """A value as an input shows it in the active language (numbers, dates); else unchanged."""
     kit = _kit if _kit is not None else _i18nkit()
     return kit.localize_input(value) if kit else value
+
+
+def _capfirst_text(value: object) -> str:
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
+def capfirst(value: Any) -> Any:
+    """``value`` with its first letter upper-cased: ``"title"`` -> ``"Title"``.
+
+    A lazy translation (a model's ``gettext_lazy`` verbose name, any value that
+    is not a ``str``) stays lazy when i18nkit is installed: it is capitalized
+    each time it is shown, in the language active then.
+    """
+    if isinstance(value, str):
+        return value[:1].upper() + value[1:]
+    kit = _kit if _kit is not None else _i18nkit()
+    if kit:
+        return kit.LazyString(_capfirst_text, value)
+    return _capfirst_text(value)

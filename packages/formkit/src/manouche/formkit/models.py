@@ -28,6 +28,7 @@ from typing import Any
 
 from manouche.formkit import fields as f
 from manouche.formkit import validators
+from manouche.formkit._i18n import capfirst
 from manouche.formkit._modelmeta import (
     NOT_PROVIDED,
     Data,
@@ -60,10 +61,6 @@ __all__ = [
 
 #: ``Meta.fields = ALL_FIELDS`` (``"__all__"``): a model form with every editable field.
 ALL_FIELDS = "__all__"
-
-
-def _capfirst(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
 
 
 # -- fields from models ----------------------------------------------------------
@@ -136,7 +133,7 @@ def _form_field(
 ) -> f.Field:
     kwargs: dict[str, Any] = {
         "required": not mf.blank,
-        "label": _capfirst(mf.verbose_name) if label is None else label,
+        "label": capfirst(mf.verbose_name) if label is None else label,
         "help_text": mf.help_text if help_text is None else help_text,
     }
     if widget is not None:
@@ -539,8 +536,8 @@ class BaseModelForm(BaseForm):
                 continue
             if not self._exists_elsewhere(info, names, clauses, pk):
                 continue
-            model_name = _capfirst(info.verbose_name)
-            labels = [_capfirst(info.by_name[n].verbose_name) for n in names]
+            model_name = capfirst(info.verbose_name)
+            labels = [capfirst(info.by_name[n].verbose_name) for n in names]
             if len(names) == 1:
                 params = {"model_name": model_name, "field_label": labels[0]}
                 message = gettext("%(model_name)s with this %(field_label)s already exists.")

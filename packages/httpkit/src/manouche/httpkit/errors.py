@@ -91,8 +91,18 @@ def _plain_page(status: int, detail: str | None = None) -> webob.Response:
 
 
 def _public(exception: BaseException) -> str | None:
-    """The message of an exception written for the client (httpkit's request errors)."""
-    return str(exception) if getattr(exception, "public_message", False) else None
+    """The message of an exception written for the client (httpkit's request errors).
+
+    In the active language: httpkit's messages are templates with their values
+    apart (``params``), translated before the values go in.
+    """
+    if not getattr(exception, "public_message", False):
+        return None
+    params = getattr(exception, "params", None)
+    if len(exception.args) == 1 and isinstance(exception.args[0], str):
+        template = gettext(exception.args[0])
+        return template % params if params is not None else template
+    return str(exception)
 
 
 def bad_request(request: webob.Request, exception: BaseException) -> webob.Response:

@@ -11,6 +11,8 @@ they are.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 __all__ = [
     "BadRequest",
     "DisallowedHost",
@@ -37,12 +39,26 @@ class PermissionDenied(Exception):
 
 
 class BadRequest(Exception):
-    """The request is malformed: answered with a 400."""
+    """The request is malformed: answered with a 400.
+
+    ``BadRequest(message, params={...})`` keeps the message as a template
+    (``"... %(limit)s bytes"``): ``str()`` is the English text, and the default
+    4xx pages show the template translated into the active language.
+    """
 
     status_code = 400
     #: Whether the message is written for the client: the default 4xx pages
     #: show it (httpkit's own request errors), otherwise they say nothing.
     public_message = False
+
+    def __init__(self, *args: object, params: Mapping[str, object] | None = None) -> None:
+        super().__init__(*args)
+        self.params = params
+
+    def __str__(self) -> str:
+        if self.params is not None and len(self.args) == 1 and isinstance(self.args[0], str):
+            return self.args[0] % self.params
+        return super().__str__()
 
 
 class MalformedRequest(BadRequest):

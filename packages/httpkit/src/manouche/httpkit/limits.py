@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 import webob
 
 from manouche.httpkit._base import BaseMiddleware
+from manouche.httpkit._i18n import gettext_noop
 from manouche.httpkit.exceptions import MalformedRequest, RequestDataTooBig
 from manouche.httpkit.request import (
     DEFAULT_MAX_NUMBER_FIELDS,
@@ -30,6 +31,9 @@ __all__ = ["DEFAULT_MAX_BODY_SIZE", "LimitedStream", "RequestBodyLimitMiddleware
 
 #: Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` default: 2.5 MiB.
 DEFAULT_MAX_BODY_SIZE = 2_621_440
+
+
+_TOO_BIG = gettext_noop("The request body is larger than %(limit)s bytes")
 
 
 class _Readable(Protocol):
@@ -47,7 +51,7 @@ class LimitedStream:
     def _count(self, data: bytes) -> bytes:
         self._read += len(data)
         if self._read > self._limit:
-            raise RequestDataTooBig(f"The request body is larger than {self._limit} bytes")
+            raise RequestDataTooBig(_TOO_BIG, params={"limit": self._limit})
         return data
 
     def read(self, size: int = -1, /) -> bytes:
@@ -126,9 +130,12 @@ class RequestBodyLimitMiddleware(BaseMiddleware):
         length = environ.get("CONTENT_LENGTH")
         if length:
             if not length.isdigit() or not length.isascii():
-                raise MalformedRequest(f"Malformed Content-Length header: {length[:40]!r}")
+                raise MalformedRequest(
+                    gettext_noop("Malformed Content-Length header: %(value)s"),
+                    params={"value": repr(length[:40])},
+                )
             if int(length) > limit:
-                raise RequestDataTooBig(f"The request body is larger than {limit} bytes")
+                raise RequestDataTooBig(_TOO_BIG, params={"limit": limit})
         elif "wsgi.input" in environ and (
             environ.get("wsgi.input_terminated") or environ.get("HTTP_TRANSFER_ENCODING")
         ):

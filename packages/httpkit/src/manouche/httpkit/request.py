@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from webob.multidict import GetDict, NoVars
     from webob.request import _FieldStorageWithFile
 
+from manouche.httpkit._i18n import gettext_noop
 from manouche.httpkit.exceptions import (
     BadRequest,
     MalformedRequest,
@@ -92,8 +93,11 @@ def _limits(environ: dict[str, Any]) -> tuple[int | None, int | None]:
 
 def _too_many_fields(limit: int) -> TooManyFieldsSent:
     return TooManyFieldsSent(
-        f"The request has more than {limit} fields (the max_number_fields limit, "
-        "Django's DATA_UPLOAD_MAX_NUMBER_FIELDS)"
+        gettext_noop(
+            "The request has more than %(limit)s fields (the max_number_fields limit, "
+            "Django's DATA_UPLOAD_MAX_NUMBER_FIELDS)"
+        ),
+        params={"limit": limit},
     )
 
 
@@ -112,10 +116,16 @@ def _form_charset(content_type: str) -> str:
         info = codecs.lookup(charset)
         ascii_safe = _PROBE.encode(info.name) == _PROBE.encode("ascii")
     except (LookupError, ValueError):
-        raise MalformedRequest(f"Unknown charset {_shown(charset)} in Content-Type") from None
+        raise MalformedRequest(
+            gettext_noop("Unknown charset %(charset)s in Content-Type"),
+            params={"charset": _shown(charset)},
+        ) from None
     if not ascii_safe:
         raise MalformedRequest(
-            f"The charset {_shown(charset)} cannot carry form data (it is not ASCII-compatible)"
+            gettext_noop(
+                "The charset %(charset)s cannot carry form data (it is not ASCII-compatible)"
+            ),
+            params={"charset": _shown(charset)},
         )
     return info.name
 
@@ -129,7 +139,7 @@ class Request(webob.Request):
         try:
             return str(_WEBOB_PATH_INFO.fget(self))
         except UnicodeDecodeError:
-            raise MalformedRequest("The request path is not valid UTF-8") from None
+            raise MalformedRequest(gettext_noop("The request path is not valid UTF-8")) from None
 
     @path_info.setter
     def path_info(self, value: str) -> None:
@@ -147,7 +157,7 @@ class Request(webob.Request):
         try:
             return super().GET
         except UnicodeDecodeError as exc:
-            raise MalformedRequest("The query string is not valid UTF-8") from exc
+            raise MalformedRequest(gettext_noop("The query string is not valid UTF-8")) from exc
 
     @property
     def POST(self) -> MultiDict[str, str | _FieldStorageWithFile] | NoVars:  # noqa: N802
@@ -169,8 +179,8 @@ class Request(webob.Request):
             values = self._read_multipart(raw_type, charset, max_fields, max_files)
         elif charset != "utf-8":
             raise MalformedRequest(
-                f"A form ({_FORM}) must be UTF-8 encoded, not {_shown(str(self.charset))} "
-                "(as in Django 6.0)"
+                gettext_noop("A form (%(type)s) must be UTF-8 encoded, not %(charset)s"),
+                params={"type": _FORM, "charset": _shown(str(self.charset))},
             )
         else:
             values = self._read_form(max_fields)
@@ -197,11 +207,16 @@ class Request(webob.Request):
         message["content-type"] = raw_type
         boundary = message.get_boundary()
         if not boundary:
-            raise MalformedRequest("The multipart form has no boundary in its Content-Type")
+            raise MalformedRequest(
+                gettext_noop("The multipart form has no boundary in its Content-Type")
+            )
         if not _BOUNDARY.fullmatch(boundary):
             raise MalformedRequest(
-                f"The multipart boundary is invalid ({len(boundary)} characters, at most "
-                "201 printable ones)"
+                gettext_noop(
+                    "The multipart boundary is invalid (%(length)s characters, at most "
+                    "201 printable ones)"
+                ),
+                params={"length": len(boundary)},
             )
         self.make_body_seekable()
         body: bytes = self.body
@@ -226,7 +241,8 @@ class Request(webob.Request):
             raise
         except Exception as exc:
             raise MalformedRequest(
-                f"The multipart form cannot be read: {_shown(str(exc), 80)}"
+                gettext_noop("The multipart form cannot be read: %(error)s"),
+                params={"error": _shown(str(exc), 80)},
             ) from exc
         # A part without a name is no field (Django skips it too).
         values: MultiDict[str, Any] = MultiDict(
@@ -235,8 +251,11 @@ class Request(webob.Request):
         files = sum(1 for v in values.values() if not isinstance(v, str))
         if max_files is not None and files > max_files:
             raise TooManyFilesSent(
-                f"The request has more than {max_files} files (the max_number_files limit, "
-                "Django's DATA_UPLOAD_MAX_NUMBER_FILES)"
+                gettext_noop(
+                    "The request has more than %(limit)s files (the max_number_files limit, "
+                    "Django's DATA_UPLOAD_MAX_NUMBER_FILES)"
+                ),
+                params={"limit": max_files},
             )
         if max_fields is not None and len(values) - files > max_fields:
             raise _too_many_fields(max_fields)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import sqlalchemy as sa
 
@@ -27,7 +27,7 @@ from manouche.orm_lite._options import Options, registry
 
 if TYPE_CHECKING:
     from manouche.orm_lite._database import Database
-    from manouche.orm_lite._queryset import QuerySet
+    from manouche.orm_lite._queryset import Manager, QuerySet
 
 
 class ModelState:
@@ -95,7 +95,7 @@ class ModelBase(type):
         # does since 1.10: a multi-table child keeps its parent's managers), overridable
         # by the subclass.
         inherited: dict[str, Any] = {}
-        inherited_managers: dict[str, tuple[int, BaseManager]] = {}
+        inherited_managers: dict[str, tuple[int, BaseManager[Any]]] = {}
         model_bases = [b for b in cls.__mro__[1:] if isinstance(getattr(b, "_meta", None), Options)]
         for depth, parent in reversed(list(enumerate(model_bases, start=1))):
             popts = parent._meta
@@ -134,7 +134,7 @@ class ModelBase(type):
         if not opts.managers:
             from manouche.orm_lite._queryset import Manager
 
-            manager = Manager()
+            manager: Manager[Any] = Manager()
             manager.creation_counter = -1
             manager.contribute_to_class(cls, "objects")
         # Django's order: the class's own managers, then each base's, nearest first.
@@ -264,7 +264,8 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
     __table__: ClassVar[sa.Table]
     DoesNotExist: ClassVar[type[ObjectDoesNotExist]]
     MultipleObjectsReturned: ClassVar[type[MultipleObjectsReturned]]
-    objects: ClassVar[Any]
+    #: ``Book.objects`` is a ``Manager[Book]``: ``Book.objects.get()`` is a ``Book``.
+    objects: ClassVar[Manager[Self]]
     _state: ModelState
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -663,7 +664,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         self,
         using: Database | None = None,
         fields: Iterable[str] | None = None,
-        from_queryset: QuerySet | None = None,
+        from_queryset: QuerySet[Any] | None = None,
     ) -> None:
         """Reload field values from the database (all, or ``fields``), as Django's.
 

@@ -7,7 +7,7 @@ import importlib
 import inspect
 import itertools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from manouche.orm_lite import _signals as signals
 from manouche.orm_lite._async import AsyncManagerMixin
@@ -18,11 +18,14 @@ if TYPE_CHECKING:
 
 _counter = itertools.count()
 
+#: The model a manager returns instances of: ``Manager[Book]``.
+_M = TypeVar("_M", bound="Model")
 
-class BaseManager(AsyncManagerMixin):
+
+class BaseManager(AsyncManagerMixin, Generic[_M]):
     """A manager: the entry point of queries, ``Model.objects``."""
 
-    _queryset_class: type[QuerySet]
+    _queryset_class: type[QuerySet[Any]]
     #: How far up the bases the manager was declared (0: on the model itself).
     _inherited_depth = 0
     #: Made by ``QuerySet.as_manager()`` (``deconstruct()`` names the QuerySet class then).
@@ -36,16 +39,16 @@ class BaseManager(AsyncManagerMixin):
         return obj
 
     def __init__(self) -> None:
-        self.model: type[Model] = None  # type: ignore[assignment]
+        self.model: type[_M] = None  # type: ignore[assignment]
         self.name: str = ""
         self._db: Any = None
         self._hints: dict[str, Any] = {}
         self.creation_counter = next(_counter)
 
-    def __class_getitem__(cls, item: Any) -> type[BaseManager]:
+    def __class_getitem__(cls, item: Any) -> type[BaseManager[Any]]:
         return cls
 
-    def contribute_to_class(self, cls: type[Model], name: str) -> None:
+    def contribute_to_class(self, cls: type[_M], name: str) -> None:
         self.name = self.name or name
         self.model = cls
         setattr(cls, name, ManagerDescriptor(self))
@@ -79,7 +82,7 @@ class BaseManager(AsyncManagerMixin):
 
     @classmethod
     def from_queryset(
-        cls, queryset_class: type[QuerySet], class_name: str | None = None
+        cls, queryset_class: type[QuerySet[Any]], class_name: str | None = None
     ) -> type[Any]:
         """A manager class whose methods include ``queryset_class``'s own."""
         attrs: dict[str, Any] = {"_queryset_class": queryset_class}
@@ -97,7 +100,7 @@ class BaseManager(AsyncManagerMixin):
             attrs[name] = _proxy(name, attr)
         return type(class_name or f"{cls.__name__}From{queryset_class.__name__}", (cls,), attrs)
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Any]:
         """The QuerySet this manager starts from; override it to change every query."""
         if self.model._meta.pending:
             from manouche.orm_lite._related import check_resolved
@@ -105,10 +108,10 @@ class BaseManager(AsyncManagerMixin):
             check_resolved(self.model)
         return self._queryset_class(model=self.model, using=self._db, hints=self._hints)
 
-    def all(self) -> QuerySet:
+    def all(self) -> QuerySet[Any]:
         return self.get_queryset()
 
-    def db_manager(self, using: Any) -> BaseManager:
+    def db_manager(self, using: Any) -> Self:
         import copy
 
         obj = copy.copy(self)
@@ -124,14 +127,14 @@ class BaseManager(AsyncManagerMixin):
 
 def _proxy(name: str, original: Any) -> Any:
     @functools.wraps(original)
-    def method(self: BaseManager, *args: Any, **kwargs: Any) -> Any:
+    def method(self: BaseManager[Any], *args: Any, **kwargs: Any) -> Any:
         return getattr(self.get_queryset(), name)(*args, **kwargs)
 
     return method
 
 
 class ManagerDescriptor:
-    def __init__(self, manager: BaseManager) -> None:
+    def __init__(self, manager: BaseManager[Any]) -> None:
         self.manager = manager
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
@@ -169,7 +172,7 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
             other = getattr(self.model, manager)
             return create_reverse_many_to_one_manager(type(other), rel)(self.instance)
 
-        def _apply(self, qs: QuerySet) -> QuerySet:
+        def _apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
             value = getattr(self.instance, self.field.target_field.attname)
             if value is None:
                 raise ValueError(
@@ -185,7 +188,7 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
                 rel.get_accessor_name(), None
             )
 
-        def get_queryset(self) -> QuerySet:
+        def get_queryset(self) -> QuerySet[Any]:
             cache = self.instance.__dict__.get("_prefetched_objects_cache", {})
             name = rel.get_accessor_name()
             if name in cache:
@@ -270,7 +273,7 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
                 )
             self._clear(self._apply(super().get_queryset()), bulk)
 
-        def _clear(self, qs: QuerySet, bulk: bool) -> None:
+        def _clear(self, qs: QuerySet[Any], bulk: bool) -> None:
             self._forget_prefetched()
             qs = qs.using(self._db)
             if bulk:
@@ -351,7 +354,7 @@ def create_forward_many_to_many_manager(
                 return qs.using(self._db).values("pk")
             return qs.using(self._db).filter(pk__in=list(pks)).values("pk")
 
-        def _through(self) -> QuerySet:
+        def _through(self) -> QuerySet[Any]:
             return self.through._base_manager.using(self._db).filter(  # type: ignore[no-any-return]
                 **{self.source_attname: self._pk()}
             )
@@ -365,7 +368,7 @@ def create_forward_many_to_many_manager(
                 )
             return pk
 
-        def get_queryset(self) -> QuerySet:
+        def get_queryset(self) -> QuerySet[Any]:
             cache = self.instance.__dict__.get("_prefetched_objects_cache", {})
             if self.cache_name in cache:
                 return cache[self.cache_name]  # type: ignore[no-any-return]

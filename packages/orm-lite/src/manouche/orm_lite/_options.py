@@ -71,6 +71,48 @@ def _camel_to_words(name: str) -> str:
     return re.sub(r"(((?<=[a-z])[A-Z])|([A-Z](?![A-Z]|$)))", r" \1", name).lower().strip()
 
 
+def _given(values: dict[str, Any], name: str) -> Any:
+    """``values[name]`` when given and not empty; a lazy text is not turned into text."""
+    value = values.get(name)
+    if value is None or (isinstance(value, str) and not value):
+        return None
+    return value
+
+
+class _PluralOf:
+    """Django's default plural of a lazy verbose name: its text and an ``s``, on use.
+
+    Duck-typed as the lazy strings are (orm-lite imports no i18n package):
+    ``str()``, formatting, comparison and the ``str`` methods give the text of
+    the moment.
+    """
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: object) -> None:
+        self._name = name
+
+    def __str__(self) -> str:
+        return f"{self._name}s"
+
+    def __repr__(self) -> str:
+        return f"<plural of {self._name!r}>"
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == (other if isinstance(other, str) else str(other))
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(str(self), name)
+
+
 class Options:
     """A model's metadata: Django's ``_meta`` surface that readers use."""
 
@@ -108,8 +150,14 @@ class Options:
         self.unique_together: list[tuple[str, ...]] = [tuple(u) for u in ut]
         self.constraints: list[Any] = list(values.get("constraints") or [])
         self.indexes: list[Any] = list(values.get("indexes") or [])
-        self.verbose_name: str = values.get("verbose_name") or _camel_to_words(model_name)
-        self.verbose_name_plural: str = values.get("verbose_name_plural") or f"{self.verbose_name}s"
+        # A verbose name may be a lazy translation (gettext_lazy): kept as it is,
+        # and turned into text where it is shown, in the language of that moment.
+        self.verbose_name: str = _given(values, "verbose_name") or _camel_to_words(model_name)
+        self.verbose_name_plural: str = _given(values, "verbose_name_plural") or (
+            f"{self.verbose_name}s"
+            if isinstance(self.verbose_name, str)
+            else _PluralOf(self.verbose_name)  # type: ignore[assignment]
+        )
         self.metadata: sa.MetaData = values.get("metadata") or metadata
         self.get_latest_by: Any = values.get("get_latest_by")
         self.default_related_name: str | None = values.get("default_related_name")
@@ -224,7 +272,7 @@ class Options:
         if self._base_manager is None:
             from manouche.orm_lite._queryset import Manager
 
-            manager = Manager()
+            manager: Any = Manager()
             manager.model = self.model
             manager.name = "_base_manager"
             manager.auto_created = True

@@ -83,7 +83,7 @@ class PlanCache:
         return key in self._plans
 
 
-def chain_plan(qs: QuerySet, db: Database, what: str = "rows") -> tuple[Any, Any] | None:
+def chain_plan(qs: QuerySet[Any], db: Database, what: str = "rows") -> tuple[Any, Any] | None:
     """This chain's compiled plan and its driver arguments (None: the chain has no plan).
 
     Shared by ``_run_recipe`` and the async API, which runs the plan on its own connection.
@@ -159,7 +159,7 @@ def related_spec(layout: list[tuple[Any, ...]]) -> tuple[tuple[Any, ...], ...] |
     return tuple(spec)
 
 
-def pk_get_plan(qs: QuerySet, db: Database, kwargs: dict[str, Any]) -> tuple[Any, Any] | None:
+def pk_get_plan(qs: QuerySet[Any], db: Database, kwargs: dict[str, Any]) -> tuple[Any, Any] | None:
     """The plan and parameters of ``get(pk=value)`` (None: not a plain primary-key get).
 
     Compiled once per model and database: a get by pk is one cursor.execute().
@@ -186,7 +186,7 @@ def pk_get_plan(qs: QuerySet, db: Database, kwargs: dict[str, Any]) -> tuple[Any
     return plan, {"pk": opts.pk.get_prep_value(value)}
 
 
-def get_statement(qs: QuerySet) -> Any:
+def get_statement(qs: QuerySet[Any]) -> Any:
     opts = qs.model._meta
     table = opts.table
     pkcol = table.c[opts.pk.column]
@@ -195,7 +195,7 @@ def get_statement(qs: QuerySet) -> Any:
     )
 
 
-def related_plan(qs: QuerySet) -> tuple[list[tuple[Any, ...]], list[Any]]:
+def related_plan(qs: QuerySet[Any]) -> tuple[list[tuple[Any, ...]], list[Any]]:
     """select_related: [(path, field, model, attnames, start, stop, parent_index)], columns."""
     q = qs._query
     plan: list[tuple[Any, ...]] = []

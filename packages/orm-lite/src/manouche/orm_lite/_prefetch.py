@@ -18,7 +18,7 @@ class Prefetch:
     """A ``prefetch_related`` lookup with its own QuerySet and, optionally, ``to_attr``."""
 
     def __init__(
-        self, lookup: str, queryset: QuerySet | None = None, to_attr: str | None = None
+        self, lookup: str, queryset: QuerySet[Any] | None = None, to_attr: str | None = None
     ) -> None:
         self.prefetch_through = lookup
         self.prefetch_to = (
@@ -170,7 +170,12 @@ def _prefetch_one(objs: list[Any], name: str, lk: Prefetch | None) -> list[Any]:
 
 
 def _store(
-    obj: Any, accessor: str, items: list[Any], to_attr: str | None, base: QuerySet, descriptor: Any
+    obj: Any,
+    accessor: str,
+    items: list[Any],
+    to_attr: str | None,
+    base: QuerySet[Any],
+    descriptor: Any,
 ) -> None:
     if to_attr:
         obj.__dict__[to_attr] = items

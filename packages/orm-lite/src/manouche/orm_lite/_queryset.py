@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeGuard, TypeVar, overload
 
 import sqlalchemy as sa
 
@@ -51,6 +51,9 @@ if TYPE_CHECKING:
     from manouche.orm_lite._base import Model
     from manouche.orm_lite._database import Database
 
+#: The model a QuerySet (and its manager) returns instances of: ``QuerySet[Book]``.
+_M = TypeVar("_M", bound="Model")
+
 MAX_GET_RESULTS = 21
 REPR_OUTPUT_SIZE = 20
 
@@ -64,12 +67,14 @@ __all__ = [
 ]
 
 
-class QuerySet(AsyncQuerySetMixin):
+class QuerySet(AsyncQuerySetMixin, Generic[_M]):
     """A lazy database query over a model, with Django's API."""
+
+    model: type[_M]
 
     def __init__(
         self,
-        model: type[Model] | None = None,
+        model: type[_M] | None = None,
         query: Query | None = None,
         using: Database | None = None,
         hints: dict[str, Any] | None = None,
@@ -146,7 +151,7 @@ class QuerySet(AsyncQuerySetMixin):
 
         return routers.database_for(self.model)
 
-    def _clone(self, keep_recipe: bool = False) -> QuerySet:
+    def _clone(self, keep_recipe: bool = False) -> Self:
         c = self.__class__.__new__(self.__class__)
         c.__dict__.update(self.__dict__)
         c._shared = True
@@ -172,14 +177,14 @@ class QuerySet(AsyncQuerySetMixin):
             raise TypeError(f"Calling {what}() after {self._q.combinator[0]}() is not supported.")
 
     @property
-    def statement(self) -> Any:
+    def statement(self) -> sa.Select[*tuple[Any, ...]]:
         """The SQLAlchemy ``Select`` this QuerySet runs (an escape hatch for SQLAlchemy users)."""
         return self._statement()
 
-    def _statement(self) -> Any:
+    def _statement(self) -> sa.Select[*tuple[Any, ...]]:
         return self._compile()[0]
 
-    def _compile(self) -> tuple[Any, list[tuple[Any, ...]]]:
+    def _compile(self) -> tuple[sa.Select[*tuple[Any, ...]], list[tuple[Any, ...]]]:
         """This QuerySet's SELECT and the layout of its ``select_related`` columns."""
         layout: list[tuple[Any, ...]] = []
         extra: list[Any] = []
@@ -190,7 +195,7 @@ class QuerySet(AsyncQuerySetMixin):
         return q.select_statement(extra_cols=extra), layout
 
     def __repr__(self) -> str:
-        data = list(self[: REPR_OUTPUT_SIZE + 1])
+        data: list[Any] = list(self[: REPR_OUTPUT_SIZE + 1])
         if len(data) > REPR_OUTPUT_SIZE:
             data[-1] = "...(remaining elements truncated)..."
         return f"<{type(self).__name__} {data!r}>"
@@ -200,7 +205,7 @@ class QuerySet(AsyncQuerySetMixin):
         assert self._result_cache is not None
         return len(self._result_cache)
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[_M]:
         self._fetch_all()
         assert self._result_cache is not None
         return iter(self._result_cache)
@@ -209,9 +214,13 @@ class QuerySet(AsyncQuerySetMixin):
         self._fetch_all()
         return bool(self._result_cache)
 
-    def __class_getitem__(cls, item: Any) -> type[QuerySet]:
+    def __class_getitem__(cls, item: Any) -> type[QuerySet[Any]]:
         return cls
 
+    @overload
+    def __getitem__(self, k: int) -> _M: ...
+    @overload
+    def __getitem__(self, k: slice) -> Self: ...
     def __getitem__(self, k: int | slice) -> Any:
         if not isinstance(k, int | slice):
             raise TypeError(f"QuerySet indices must be integers or slices, not {type(k).__name__}.")
@@ -299,7 +308,7 @@ class QuerySet(AsyncQuerySetMixin):
         rows, description = db._raw_rows(plan.sql, args)
         return plan_models(self, plan, rows, description, db)
 
-    def iterator(self, chunk_size: int | None = None) -> Iterator[Any]:
+    def iterator(self, chunk_size: int | None = None) -> Iterator[_M]:
         """Rows as they arrive, ``chunk_size`` at a time, without filling the cache."""
         if chunk_size is not None and chunk_size <= 0:
             # at the call, as Django's (not at the first next() of a generator)
@@ -345,26 +354,26 @@ class QuerySet(AsyncQuerySetMixin):
 
     # -- chaining ------------------------------------------------------------------------
 
-    def all(self) -> QuerySet:
+    def all(self) -> Self:
         return self._clone(keep_recipe=True)
 
-    def using(self, db: Database | None) -> QuerySet:
+    def using(self, db: Database | None) -> Self:
         """Run on ``db`` instead of the default database."""
         qs = self._clone(keep_recipe=True)
         qs._db = db
         return qs
 
-    def filter(self, *args: Any, **kwargs: Any) -> QuerySet:
+    def filter(self, *args: Any, **kwargs: Any) -> Self:
         """Rows matching all conditions; conditions in one call match the same related row."""
         return self._filter_or_exclude(False, args, kwargs)
 
-    def exclude(self, *args: Any, **kwargs: Any) -> QuerySet:
+    def exclude(self, *args: Any, **kwargs: Any) -> Self:
         """Rows not matching the conditions, with Django's NULL and multi-valued semantics."""
         return self._filter_or_exclude(True, args, kwargs)
 
     def _filter_or_exclude(
         self, negate: bool, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> QuerySet:
+    ) -> Self:
         self._not_sliced("filter")
         self._not_combined("exclude" if negate else "filter")
         for a in args:
@@ -393,17 +402,17 @@ class QuerySet(AsyncQuerySetMixin):
             qs._bound = (*qs._bound, *(v for _, v in items))
         return qs
 
-    def complex_filter(self, filter_obj: Any) -> QuerySet:
+    def complex_filter(self, filter_obj: Any) -> Self:
         if isinstance(filter_obj, Q):
             return self.filter(filter_obj)
         return self.filter(**filter_obj)
 
-    def none(self) -> QuerySet:
+    def none(self) -> Self:
         qs = self._clone()
         qs._query.empty = True
         return qs
 
-    def order_by(self, *fields: Any) -> QuerySet:
+    def order_by(self, *fields: Any) -> Self:
         self._not_sliced("reorder")
         plain = all(type(f) is str for f in fields)
         qs = self._clone(keep_recipe=plain)
@@ -422,7 +431,7 @@ class QuerySet(AsyncQuerySetMixin):
         qs._query.default_ordering = False
         return qs
 
-    def reverse(self) -> QuerySet:
+    def reverse(self) -> Self:
         self._not_sliced("reverse")
         qs = self._clone()
         q = qs._query
@@ -457,7 +466,7 @@ class QuerySet(AsyncQuerySetMixin):
             return True
         return False
 
-    def distinct(self, *field_names: str) -> QuerySet:
+    def distinct(self, *field_names: str) -> Self:
         if field_names:
             raise NotImplementedError(
                 "distinct(*fields) (DISTINCT ON) is not supported by orm-lite"
@@ -467,7 +476,7 @@ class QuerySet(AsyncQuerySetMixin):
         qs._query.distinct = True
         return qs
 
-    def select_related(self, *fields: str | None) -> QuerySet:
+    def select_related(self, *fields: str | None) -> Self:
         self._not_combined("select_related")
         if self._kind != MODELS:
             raise TypeError("Cannot call select_related() after .values() or .values_list()")
@@ -491,7 +500,7 @@ class QuerySet(AsyncQuerySetMixin):
         qs._query.select_related = tree
         return qs
 
-    def prefetch_related(self, *lookups: Any) -> QuerySet:
+    def prefetch_related(self, *lookups: Any) -> Self:
         qs = self._clone()
         if lookups == (None,):
             qs._prefetch_lookups = []
@@ -499,7 +508,7 @@ class QuerySet(AsyncQuerySetMixin):
             qs._prefetch_lookups.extend(lookups)
         return qs
 
-    def only(self, *fields: str) -> QuerySet:
+    def only(self, *fields: str) -> Self:
         if not fields:
             raise TypeError("Cannot pass no fields to only()")
         qs = self._clone()
@@ -511,7 +520,7 @@ class QuerySet(AsyncQuerySetMixin):
         qs._query.deferred = frozenset()
         return qs
 
-    def defer(self, *fields: str | None) -> QuerySet:
+    def defer(self, *fields: str | None) -> Self:
         qs = self._clone()
         if fields == (None,):
             qs._query.deferred = frozenset()
@@ -528,7 +537,7 @@ class QuerySet(AsyncQuerySetMixin):
         skip_locked: bool = False,
         of: Sequence[str] = (),
         no_key: bool = False,
-    ) -> QuerySet:
+    ) -> Self:
         """Lock the selected rows until the transaction ends (SQLite has no row locks: ignored)."""
         if nowait and skip_locked:
             raise ValueError("The nowait option cannot be used with skip_locked.")
@@ -536,7 +545,7 @@ class QuerySet(AsyncQuerySetMixin):
         qs._query.for_update = {"nowait": nowait, "skip_locked": skip_locked, "key_share": no_key}
         return qs
 
-    def annotate(self, *args: Any, **kwargs: Any) -> QuerySet:
+    def annotate(self, *args: Any, **kwargs: Any) -> Self:
         """Add a computed value (an aggregate over related rows, an expression) to each row."""
         self._not_combined("annotate")
         for a in args:
@@ -568,7 +577,7 @@ class QuerySet(AsyncQuerySetMixin):
         tables: Iterable[str] | None = None,
         order_by: Iterable[str] | None = None,
         select_params: Iterable[Any] | None = None,
-    ) -> QuerySet:
+    ) -> Self:
         """Django's ``extra()``: hand-written SQL added to the query, each ``%s`` bound to
         the next of ``select_params`` (for ``select``) or ``params`` (for ``where``).
 
@@ -615,7 +624,7 @@ class QuerySet(AsyncQuerySetMixin):
             qs = qs.order_by(*terms)
         return qs
 
-    def alias(self, *args: Any, **kwargs: Any) -> QuerySet:
+    def alias(self, *args: Any, **kwargs: Any) -> Self:
         """Like ``annotate()``, but the value is not selected: it is there for
         ``filter()``, ``exclude()``, ``order_by()`` and later annotations, as Django's."""
         q = self._query
@@ -631,13 +640,13 @@ class QuerySet(AsyncQuerySetMixin):
                 nq.values_exprs.pop(n, None)
         return qs
 
-    def values(self, *fields: str, **expressions: Any) -> QuerySet:
+    def values(self, *fields: str, **expressions: Any) -> QuerySet[Any]:
         """Rows as dicts of the given fields (all concrete fields and annotations by default)."""
         qs = self._values(fields, expressions)
         qs._kind = VALUES
         return qs
 
-    def values_list(self, *fields: str, flat: bool = False, named: bool = False) -> QuerySet:
+    def values_list(self, *fields: str, flat: bool = False, named: bool = False) -> QuerySet[Any]:
         """Rows as tuples (``flat=True``: single values; ``named=True``: namedtuples)."""
         if flat and named:
             raise TypeError("'flat' and 'named' can't be used together.")
@@ -652,7 +661,7 @@ class QuerySet(AsyncQuerySetMixin):
             qs._row_class = row_class(tuple(selected or ()))
         return qs
 
-    def _values(self, fields: tuple[str, ...], expressions: dict[str, Any]) -> QuerySet:
+    def _values(self, fields: tuple[str, ...], expressions: dict[str, Any]) -> QuerySet[Any]:
         for alias in expressions:
             check_alias(alias)
         lazy = (
@@ -681,7 +690,7 @@ class QuerySet(AsyncQuerySetMixin):
 
     # -- the & | ^ operators -------------------------------------------------------------
 
-    def _merge_check(self, other: Any, op: str) -> TypeGuard[QuerySet]:
+    def _merge_check(self, other: Any, op: str) -> TypeGuard[QuerySet[Any]]:
         """Django's checks before ``qs1 op qs2``; False when ``other`` is no QuerySet."""
         if not isinstance(other, QuerySet):
             return False
@@ -703,13 +712,13 @@ class QuerySet(AsyncQuerySetMixin):
             raise TypeError("Cannot combine queries with different distinct fields.")
         return True
 
-    def _pk_condition(self, other: QuerySet) -> Any:
+    def _pk_condition(self, other: QuerySet[Any]) -> Any:
         """``pk IN (other's keys)``, compiled on this QuerySet's query (a WHERE term)."""
         keys = other if other._query.is_sliced else other.order_by()
         probe = self.model._base_manager.filter(pk__in=keys.values("pk"))._query
         return sa.and_(*probe.where)
 
-    def _merged(self, other: QuerySet, op: str) -> QuerySet:
+    def _merged(self, other: QuerySet[Any], op: str) -> Self:
         lhs = self
         if op != "&" and (self._query.is_sliced or self._query.having):
             lhs = self.model._base_manager.filter(pk__in=self.values("pk"))
@@ -731,7 +740,7 @@ class QuerySet(AsyncQuerySetMixin):
             q.order_by = list(other._query.order_by)
         return combined
 
-    def __and__(self, other: Any) -> QuerySet:
+    def __and__(self, other: Any) -> QuerySet[_M]:
         if not self._merge_check(other, "&"):
             return NotImplemented
         if other._query.empty:
@@ -740,7 +749,7 @@ class QuerySet(AsyncQuerySetMixin):
             return self
         return self._merged(other, "&")
 
-    def __or__(self, other: Any) -> QuerySet:
+    def __or__(self, other: Any) -> QuerySet[_M]:
         if not self._merge_check(other, "|"):
             return NotImplemented
         if self._query.empty:
@@ -749,7 +758,7 @@ class QuerySet(AsyncQuerySetMixin):
             return self
         return self._merged(other, "|")
 
-    def __xor__(self, other: Any) -> QuerySet:
+    def __xor__(self, other: Any) -> QuerySet[_M]:
         if not self._merge_check(other, "^"):
             return NotImplemented
         if self._query.empty:
@@ -760,7 +769,7 @@ class QuerySet(AsyncQuerySetMixin):
 
     # -- combinators ---------------------------------------------------------------------
 
-    def _combinator(self, kind: str, others: tuple[QuerySet, ...], all_: bool) -> QuerySet:
+    def _combinator(self, kind: str, others: tuple[QuerySet[Any], ...], all_: bool) -> Self:
         if self._query.empty and kind != "union":
             return self._clone()
         qs = self._clone()
@@ -779,22 +788,22 @@ class QuerySet(AsyncQuerySetMixin):
         qs._query = q
         return qs
 
-    def union(self, *other_qs: QuerySet, all: bool = False) -> QuerySet:  # noqa: A002
+    def union(self, *other_qs: QuerySet[Any], all: bool = False) -> Self:  # noqa: A002
         return self._combinator("union", other_qs, all)
 
-    def intersection(self, *other_qs: QuerySet) -> QuerySet:
+    def intersection(self, *other_qs: QuerySet[Any]) -> Self:
         return self._combinator("intersection", other_qs, False)
 
-    def difference(self, *other_qs: QuerySet) -> QuerySet:
+    def difference(self, *other_qs: QuerySet[Any]) -> Self:
         return self._combinator("difference", other_qs, False)
 
     # -- evaluation ----------------------------------------------------------------------
 
-    def get(self, *args: Any, **kwargs: Any) -> Any:
+    def get(self, *args: Any, **kwargs: Any) -> _M:
         """The single matching row; ``DoesNotExist`` or ``MultipleObjectsReturned`` otherwise."""
         if not args and len(kwargs) == 1 and self._is_pristine():
             fast = self._fast_get(kwargs)
-            if fast is not _NO_FAST:
+            if not isinstance(fast, _NoFast):
                 return fast
         qs = self.filter(*args, **kwargs) if (args or kwargs) else self._clone()
         if self._query.combinator is not None and (args or kwargs):
@@ -834,7 +843,7 @@ class QuerySet(AsyncQuerySetMixin):
             and type(self) is QuerySet
         )
 
-    def _fast_get(self, kwargs: dict[str, Any]) -> Any:
+    def _fast_get(self, kwargs: dict[str, Any]) -> _M | _NoFast:
         db = self.db
         prepared = pk_get_plan(self, db, kwargs)
         if prepared is None:
@@ -845,7 +854,8 @@ class QuerySet(AsyncQuerySetMixin):
             raise self.model.DoesNotExist(
                 f"{self.model._meta.object_name} matching query does not exist."
             )
-        return get_instance(self, plan, raw, description, db)
+        instance: _M = get_instance(self, plan, raw, description, db)
+        return instance
 
     def count(self) -> int:
         """The number of rows (a ``COUNT(*)`` unless the results are already loaded)."""
@@ -952,19 +962,19 @@ class QuerySet(AsyncQuerySetMixin):
                 out[name] = default
         return out
 
-    def first(self) -> Any:
+    def first(self) -> _M | None:
         qs = self if self.ordered else self.order_by("pk")
         for obj in qs[:1]:
             return obj
         return None
 
-    def last(self) -> Any:
+    def last(self) -> _M | None:
         qs = self.reverse() if self.ordered else self.order_by("-pk")
         for obj in qs[:1]:
             return obj
         return None
 
-    def _earliest(self, fields: tuple[str, ...], reverse: bool) -> Any:
+    def _earliest(self, fields: tuple[str, ...], reverse: bool) -> _M:
         if not fields:
             latest_by = self.model._meta.get_latest_by
             if latest_by is None:
@@ -978,7 +988,7 @@ class QuerySet(AsyncQuerySetMixin):
             qs = qs.reverse()
         return qs.get() if qs._query.is_sliced else qs._get_first()
 
-    def _get_first(self) -> Any:
+    def _get_first(self) -> _M:
         self._set_limits(0, 1)
         objs = list(self)
         if not objs:
@@ -987,13 +997,13 @@ class QuerySet(AsyncQuerySetMixin):
             )
         return objs[0]
 
-    def dates(self, field_name: str, kind: str, order: str = "ASC") -> QuerySet:
+    def dates(self, field_name: str, kind: str, order: str = "ASC") -> QuerySet[Any]:
         """The distinct dates of ``field_name`` truncated to ``kind`` (year, month, week, day)."""
         if kind not in ("year", "month", "week", "day"):
             raise ValueError("'kind' must be one of 'year', 'month', 'week', or 'day'.")
         return self._truncated(field_name, kind, order, True)
 
-    def datetimes(self, field_name: str, kind: str, order: str = "ASC") -> QuerySet:
+    def datetimes(self, field_name: str, kind: str, order: str = "ASC") -> QuerySet[Any]:
         """The distinct datetimes of ``field_name`` truncated to ``kind`` (year ... second)."""
         if kind not in ("year", "month", "week", "day", "hour", "minute", "second"):
             raise ValueError(
@@ -1002,7 +1012,7 @@ class QuerySet(AsyncQuerySetMixin):
             )
         return self._truncated(field_name, kind, order, False)
 
-    def _truncated(self, field_name: str, kind: str, order: str, is_date: bool) -> QuerySet:
+    def _truncated(self, field_name: str, kind: str, order: str, is_date: bool) -> QuerySet[Any]:
         from manouche.orm_lite._fields import DateField, DateTimeField
         from manouche.orm_lite._sqltypes import DateTrunc
 
@@ -1023,15 +1033,15 @@ class QuerySet(AsyncQuerySetMixin):
         qs._query.distinct = True
         return qs.order_by(("-" if order == "DESC" else "") + "datefield")
 
-    def earliest(self, *fields: str) -> Any:
+    def earliest(self, *fields: str) -> _M:
         return self._earliest(fields, False)
 
-    def latest(self, *fields: str) -> Any:
+    def latest(self, *fields: str) -> _M:
         return self._earliest(fields, True)
 
     def in_bulk(
         self, id_list: Iterable[Any] | None = None, *, field_name: str = "pk"
-    ) -> dict[Any, Any]:
+    ) -> dict[Any, _M]:
         """``{value: instance}`` for the given keys (or every row)."""
         self._not_sliced("use 'limit' or 'offset' with in_bulk")
         opts = self.model._meta
@@ -1054,7 +1064,7 @@ class QuerySet(AsyncQuerySetMixin):
 
     # -- writes --------------------------------------------------------------------------
 
-    def create(self, **kwargs: Any) -> Any:
+    def create(self, **kwargs: Any) -> _M:
         reverse_one_to_one = [
             rel.get_accessor_name()
             for rel in self.model._meta.related_objects
@@ -1070,7 +1080,7 @@ class QuerySet(AsyncQuerySetMixin):
 
     def get_or_create(
         self, defaults: dict[str, Any] | None = None, **kwargs: Any
-    ) -> tuple[Any, bool]:
+    ) -> tuple[_M, bool]:
         from manouche.orm_lite._database import Atomic
 
         try:
@@ -1118,7 +1128,7 @@ class QuerySet(AsyncQuerySetMixin):
         defaults: dict[str, Any] | None = None,
         create_defaults: dict[str, Any] | None = None,
         **kwargs: Any,
-    ) -> tuple[Any, bool]:
+    ) -> tuple[_M, bool]:
         from manouche.orm_lite._database import Atomic
 
         defaults = defaults or {}
@@ -1275,13 +1285,13 @@ class QuerySet(AsyncQuerySetMixin):
 
     def bulk_create(
         self,
-        objs: Iterable[Any],
+        objs: Iterable[_M],
         batch_size: int | None = None,
         ignore_conflicts: bool = False,
         update_conflicts: bool = False,
         update_fields: Sequence[str] | None = None,
         unique_fields: Sequence[str] | None = None,
-    ) -> list[Any]:
+    ) -> list[_M]:
         """Insert many instances in few statements.
 
         Their primary keys are set where the database returns them (PostgreSQL,
@@ -1364,7 +1374,7 @@ class QuerySet(AsyncQuerySetMixin):
         return objs
 
     def bulk_update(
-        self, objs: Iterable[Any], fields: Sequence[str], batch_size: int | None = None
+        self, objs: Iterable[_M], fields: Sequence[str], batch_size: int | None = None
     ) -> int:
         """Update ``fields`` of many saved instances, a ``CASE`` statement per batch."""
         if batch_size is not None and batch_size <= 0:
@@ -1456,10 +1466,89 @@ class EmptyQuerySet(metaclass=_EmptyCheck):
         raise TypeError("EmptyQuerySet can't be instantiated")
 
 
-class Manager(BaseManager.from_queryset(QuerySet)):  # type: ignore[misc]
-    """The default manager class: ``objects = models.Manager()``."""
+if TYPE_CHECKING:
+    # The type checker sees a manager generic in its model, with the QuerySet methods
+    # below; at run time the methods are QuerySet's own, proxied by from_queryset().
+    _ManagerBase = BaseManager
+else:
+    _ManagerBase = BaseManager.from_queryset(QuerySet)
+
+
+class Manager(_ManagerBase[_M]):
+    """The default manager class: ``objects = models.Manager()``; ``Book.objects`` is a
+    ``Manager[Book]`` and its queries are ``QuerySet[Book]``."""
 
     _queryset_class = QuerySet
+
+    if TYPE_CHECKING:
+
+        def get_queryset(self) -> QuerySet[_M]: ...
+        def all(self) -> QuerySet[_M]: ...
+        def none(self) -> QuerySet[_M]: ...
+        def filter(self, *args: Any, **kwargs: Any) -> QuerySet[_M]: ...
+        def exclude(self, *args: Any, **kwargs: Any) -> QuerySet[_M]: ...
+        def complex_filter(self, filter_obj: Any) -> QuerySet[_M]: ...
+        def order_by(self, *fields: Any) -> QuerySet[_M]: ...
+        def distinct(self, *field_names: str) -> QuerySet[_M]: ...
+        def select_related(self, *fields: str | None) -> QuerySet[_M]: ...
+        def prefetch_related(self, *lookups: Any) -> QuerySet[_M]: ...
+        def only(self, *fields: str) -> QuerySet[_M]: ...
+        def defer(self, *fields: str | None) -> QuerySet[_M]: ...
+        def annotate(self, *args: Any, **kwargs: Any) -> QuerySet[_M]: ...
+        def alias(self, *args: Any, **kwargs: Any) -> QuerySet[_M]: ...
+        def using(self, db: Database | None) -> QuerySet[_M]: ...
+        def select_for_update(
+            self,
+            nowait: bool = False,
+            skip_locked: bool = False,
+            of: Sequence[str] = (),
+            no_key: bool = False,
+        ) -> QuerySet[_M]: ...
+        def values(self, *fields: str, **expressions: Any) -> QuerySet[Any]: ...
+        def values_list(
+            self, *fields: str, flat: bool = False, named: bool = False
+        ) -> QuerySet[Any]: ...
+        def dates(self, field_name: str, kind: str, order: str = "ASC") -> QuerySet[Any]: ...
+        def datetimes(self, field_name: str, kind: str, order: str = "ASC") -> QuerySet[Any]: ...
+        def union(self, *other_qs: QuerySet[Any], all: bool = False) -> QuerySet[_M]: ...  # noqa: A002
+        def intersection(self, *other_qs: QuerySet[Any]) -> QuerySet[_M]: ...
+        def difference(self, *other_qs: QuerySet[Any]) -> QuerySet[_M]: ...
+        def get(self, *args: Any, **kwargs: Any) -> _M: ...
+        def first(self) -> _M | None: ...
+        def last(self) -> _M | None: ...
+        def earliest(self, *fields: str) -> _M: ...
+        def latest(self, *fields: str) -> _M: ...
+        def count(self) -> int: ...
+        def exists(self) -> bool: ...
+        def contains(self, obj: Model) -> bool: ...
+        def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
+        def iterator(self, chunk_size: int | None = None) -> Iterator[_M]: ...
+        def in_bulk(
+            self, id_list: Iterable[Any] | None = None, *, field_name: str = "pk"
+        ) -> dict[Any, _M]: ...
+        def create(self, **kwargs: Any) -> _M: ...
+        def get_or_create(
+            self, defaults: dict[str, Any] | None = None, **kwargs: Any
+        ) -> tuple[_M, bool]: ...
+        def update_or_create(
+            self,
+            defaults: dict[str, Any] | None = None,
+            create_defaults: dict[str, Any] | None = None,
+            **kwargs: Any,
+        ) -> tuple[_M, bool]: ...
+        def bulk_create(
+            self,
+            objs: Iterable[_M],
+            batch_size: int | None = None,
+            ignore_conflicts: bool = False,
+            update_conflicts: bool = False,
+            update_fields: Sequence[str] | None = None,
+            unique_fields: Sequence[str] | None = None,
+        ) -> list[_M]: ...
+        def bulk_update(
+            self, objs: Iterable[_M], fields: Sequence[str], batch_size: int | None = None
+        ) -> int: ...
+        def update(self, **kwargs: Any) -> int: ...
 
     def raw(
         self,

@@ -23,7 +23,7 @@ MODELS, VALUES, VALUES_LIST, FLAT, NAMED = range(5)
 
 
 def plan_models(
-    qs: QuerySet, plan: Any, rows: Sequence[Any], description: Any, db: Database
+    qs: QuerySet[Any], plan: Any, rows: Sequence[Any], description: Any, db: Database
 ) -> list[Any]:
     """What this chain yields (instances, dicts, tuples...) from the DBAPI rows of its plan."""
     from manouche.orm_lite._base import ModelState
@@ -42,7 +42,9 @@ def plan_models(
     return objs
 
 
-def build_plain_models(qs: QuerySet, raw: Sequence[Any], procs: Any, db: Database) -> list[Any]:
+def build_plain_models(
+    qs: QuerySet[Any], raw: Sequence[Any], procs: Any, db: Database
+) -> list[Any]:
     """Instances straight from DBAPI rows, by a row builder made for these columns."""
     from manouche.orm_lite._base import ModelState
 
@@ -53,7 +55,7 @@ def build_plain_models(qs: QuerySet, raw: Sequence[Any], procs: Any, db: Databas
 
 
 def convert(
-    qs: QuerySet, rows: Sequence[Any], layout: list[tuple[Any, ...]] | None = None
+    qs: QuerySet[Any], rows: Sequence[Any], layout: list[tuple[Any, ...]] | None = None
 ) -> list[Any]:
     """What ``qs`` yields for converted ``rows``; ``layout``: its ``related_plan``, if known."""
     kind = qs._kind
@@ -84,11 +86,11 @@ def row_class(names: tuple[str, ...]) -> Any:
 
 
 def build_models(
-    qs: QuerySet, rows: Sequence[Any], layout: list[tuple[Any, ...]] | None = None
+    qs: QuerySet[Any], rows: Sequence[Any], layout: list[tuple[Any, ...]] | None = None
 ) -> list[Any]:
     from manouche.orm_lite._base import ModelState, builds_without_init
 
-    cls = qs.model
+    cls: Any = qs.model
     q = qs._query
     db = qs.db
     names, mcols = q.model_columns()
@@ -138,7 +140,9 @@ def build_models(
     return objs
 
 
-def get_instance(qs: QuerySet, plan: Any, raw: Sequence[Any], description: Any, db: Any) -> Any:
+def get_instance(
+    qs: QuerySet[Any], plan: Any, raw: Sequence[Any], description: Any, db: Any
+) -> Any:
     """The instance of the DBAPI row of a ``get(pk=)`` plan (shared with ``aget``).
 
     The plan keeps the row builder of its converters: one call makes the instance.

@@ -27,6 +27,7 @@ from manouche.restkit import (
     serializers,
     status,
     throttling,
+    urlpatterns,
     validators,
     versioning,
     views,
@@ -53,7 +54,8 @@ from manouche.restkit.request import Request
 from manouche.restkit.response import Response
 from manouche.restkit.reverse import reverse
 from manouche.restkit.routers import DefaultRouter, SimpleRouter
-from manouche.restkit.schemas import SchemaGenerator, get_docs_view, get_schema_view
+from manouche.restkit.schemas import AutoSchema, SchemaGenerator, get_docs_view, get_schema_view
+from manouche.restkit.urlpatterns import format_suffix_patterns
 from manouche.restkit.views import APIView
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "RequestEntityTooLarge",
     "Response",
     "SQLAlchemyQuery",
+    "AutoSchema",
     "SchemaGenerator",
     "SimpleRouter",
     "Throttled",
@@ -85,6 +88,7 @@ __all__ = [
     "fields",
     "filters",
     "generics",
+    "format_suffix_patterns",
     "get_docs_view",
     "get_schema_view",
     "mixins",
@@ -103,6 +107,7 @@ __all__ = [
     "serializers",
     "status",
     "throttling",
+    "urlpatterns",
     "validators",
     "versioning",
     "views",

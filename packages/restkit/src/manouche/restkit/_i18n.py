@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Messages", "gettext", "gettext_noop", "ngettext"]
+__all__ = ["Messages", "capfirst", "gettext", "gettext_noop", "ngettext"]
 
 
 def _english(message: str) -> str:
@@ -61,3 +61,24 @@ class Messages(dict[str, str]):
 
     def get(self, key: str, default: Any = None) -> Any:
         return self[key] if key in self else default
+
+
+def _capfirst_text(value: object) -> str:
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
+def capfirst(value: Any) -> Any:
+    """``value`` with its first letter upper-cased; a lazy translation stays lazy.
+
+    A model's ``gettext_lazy`` verbose name (any value that is not a ``str``)
+    becomes a field label that is capitalized each time it is shown, in the
+    language of that request, when i18nkit is installed.
+    """
+    if isinstance(value, str):
+        return value[:1].upper() + value[1:]
+    try:
+        from manouche import i18nkit  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:  # pragma: no cover - depends on the environment
+        return _capfirst_text(value)
+    return i18nkit.LazyString(_capfirst_text, value)

@@ -147,14 +147,14 @@ def constant_time_equals(a: str, b: str) -> bool:
 class SessionAuthentication(BaseAuthentication):
     """The user authkit's session middleware put on the request, with CSRF on unsafe methods.
 
-    authkit's ``AuthenticationMiddleware`` sets ``request.user``; its CSRF
-    middleware has already refused a bad token on unsafe methods. Without
-    authkit this finds ``environ["manouche.user"]`` or ``webob_request.user``.
+    authkit's ``AuthenticationMiddleware`` sets ``request.user`` (any
+    middleware that sets ``request.user`` on the WebOb request will do); the
+    CSRF check is authkit's ``check_csrf``, so session requests with unsafe
+    methods need authkit and its ``CsrfViewMiddleware``.
     """
 
     def authenticate(self, request: Any) -> tuple[Any, Any] | None:
-        raw = request.webob_request
-        user = getattr(raw, "user", None) or raw.environ.get("manouche.user")
+        user = getattr(request.webob_request, "user", None)
         if user is None or not getattr(user, "is_authenticated", False):
             return None
         if not getattr(user, "is_active", True):
@@ -163,22 +163,22 @@ class SessionAuthentication(BaseAuthentication):
         return user, None
 
     def enforce_csrf(self, request: Any) -> None:
-        """Unsafe methods need a valid CSRF token, checked by authkit's ``CsrfViewMiddleware``.
+        """Unsafe methods need a valid CSRF token, checked by authkit's ``check_csrf``.
 
         restkit's views are ``csrf_exempt`` (token and basic clients send no
         CSRF token), so the check runs here, for session-authenticated
-        requests only, as in DRF. Without the middleware a session cannot
-        be used for unsafe methods at all.
+        requests only, as in DRF. Without authkit's ``CsrfViewMiddleware`` a
+        session cannot be used for unsafe methods at all.
         """
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             return
-        raw = request.webob_request
-        config = raw.environ.get("manouche.csrf.config")
-        if config is None or not hasattr(config, "check"):
+        try:
+            from manouche.authkit import check_csrf
+        except ImportError:
             raise exceptions.PermissionDenied(
-                "CSRF Failed: CSRF protection is not configured "
-                "(add authkit's CsrfViewMiddleware to use sessions with unsafe methods)."
-            )
-        reason = config.check(raw)
+                "CSRF Failed: CSRF protection needs authkit "
+                "(pip install 'manouche-restkit[authkit]')."
+            ) from None
+        reason = check_csrf(request.webob_request)
         if reason:
             raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import sqlalchemy as sa
 
 from manouche.restkit.exceptions import NotFound
 from manouche.restkit.response import Response
@@ -240,6 +243,37 @@ class LimitOffsetPagination(BasePagination):
         ]
 
 
+@functools.lru_cache(maxsize=256)
+def _is_unique(model: Any, name: str) -> bool | None:
+    """Whether ``name`` holds a different value in every row of ``model``'s table.
+
+    None when the model has no SQLAlchemy table to tell (the check is then
+    left to the database).
+    """
+    table: Any = getattr(model, "__table__", None)
+    if table is None or not hasattr(table, "columns"):
+        return None
+    columns = table.columns
+    primary = list(table.primary_key.columns)
+    if name == "pk":
+        return len(primary) == 1
+    column = None
+    for candidate in columns:
+        if name in (candidate.key, candidate.name) or candidate.name == f"{name}_id":
+            column = candidate
+            break
+    if column is None:
+        return None  # not a column (an annotation?): the database decides
+    if column.primary_key:
+        return len(primary) == 1
+    if column.unique:
+        return True
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint) and list(constraint.columns) == [column]:
+            return True
+    return any(index.unique and list(index.columns) == [column] for index in table.indexes)
+
+
 class CursorPagination(BasePagination):
     """Keyset pagination on a unique ``ordering`` (``"-pk"`` by default).
 
@@ -256,11 +290,39 @@ class CursorPagination(BasePagination):
     invalid_cursor_message = "Invalid cursor"
 
     def get_ordering(self, request: Any, queryset: Any, view: Any) -> str:
+        """The one field the pages are cut on, checked to be unique on the model.
+
+        The view's ``ordering``, else this class's. A list or tuple is taken
+        as DRF takes it (the cursor is cut on its first field), so its first
+        field must be unique: keyset pages on a field that repeats would skip
+        or repeat the rows that share a value at a page's edge.
+        """
         ordering = getattr(view, "ordering", None) if view is not None else None
         ordering = ordering or self.ordering
-        if isinstance(ordering, (list, tuple)):
-            ordering = ordering[0]
-        return str(ordering)
+        if not isinstance(ordering, (str, list, tuple)) or not ordering:
+            raise AssertionError(
+                "Invalid ordering. Expected string or tuple, but got "
+                f"{type(ordering).__name__}: {ordering!r}."
+            )
+        first = ordering if isinstance(ordering, str) else ordering[0]
+        if not isinstance(first, str) or not first.lstrip("-"):
+            raise AssertionError(f"Invalid ordering: {ordering!r}.")
+        if "__" in first:
+            raise AssertionError(
+                "Cursor pagination does not support double underscore lookups for orderings. "
+                "Orderings should be an unchanging, unique field on the model, such as "
+                '"-created" or "pk".'
+            )
+        model = getattr(queryset, "model", None)
+        if model is not None and _is_unique(model, first.lstrip("-")) is False:
+            raise AssertionError(
+                f"Cursor pagination needs a unique ordering: {model.__name__}.{first.lstrip('-')} "
+                "is not unique (not the primary key, not a unique column, in no one-column "
+                "unique constraint), so rows sharing a value at a page's edge would be skipped "
+                "or repeated. Order by the primary key or a unique, unchanging column "
+                '(ordering = "-pk", or "-created" when created is unique).'
+            )
+        return first
 
     def get_page_size(self, request: Any) -> int:
         if self.page_size_query_param:

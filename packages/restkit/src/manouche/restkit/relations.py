@@ -141,7 +141,11 @@ class PrimaryKeyRelatedField(RelatedField):
         except (OverflowError, DataError):  # a number no column can hold
             self.fail("does_not_exist", pk_value=data)
         except Exception as exc:
-            if _is_does_not_exist(exc):
+            # The driver's overflow wrapped by the ORM (a form's "6188...648" reaches the
+            # driver as a number too large for the column) is a row that cannot exist too.
+            if _is_does_not_exist(exc) or isinstance(
+                getattr(exc, "orig", None), (OverflowError, DataError)
+            ):
                 self.fail("does_not_exist", pk_value=data)
             raise
 

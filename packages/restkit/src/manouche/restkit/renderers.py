@@ -127,8 +127,10 @@ _FORM = """<form method="post" action="{path}" data-method="{method}">
 class BrowsableAPIRenderer(BaseRenderer):
     """An HTML page showing the response, with forms for the allowed unsafe methods.
 
-    Self-contained: inline CSS, no scripts, no external assets. Rendered with
-    tplkit when a ``template`` is given in the context and tplkit is installed.
+    Self-contained: inline CSS, no scripts, no external assets; every value
+    escaped. Built from restkit's own page template (``str.format`` over
+    escaped values), not through tplkit: restkit may not import tplkit until
+    ARCHITECTURE.md allows that edge.
     """
 
     media_type = "text/html"

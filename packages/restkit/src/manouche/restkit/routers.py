@@ -14,6 +14,7 @@ from typing import Any
 
 from manouche.restkit.response import Response
 from manouche.restkit.reverse import reverse
+from manouche.restkit.urlpatterns import format_suffix_patterns
 from manouche.restkit.views import APIView
 from manouche.urlmap import NoReverseMatch, re_path
 
@@ -196,9 +197,12 @@ class APIRootView(APIView):
 
 
 class DefaultRouter(SimpleRouter):
-    """A SimpleRouter with the API root view at the prefix (``api-root``)."""
+    """A SimpleRouter with the API root view at the prefix (``api-root``) and, as in DRF,
+    a ``.<format>`` twin of each route (``include_format_suffixes = False`` to leave them out).
+    """
 
     include_root_view = True
+    include_format_suffixes = True
     root_view_name = "api-root"
     APIRootView = APIRootView
 
@@ -218,4 +222,6 @@ class DefaultRouter(SimpleRouter):
         urls = super().get_urls()
         if self.include_root_view:
             urls.insert(0, re_path(r"^$", self.get_api_root_view(), name=self.root_view_name))
+        if self.include_format_suffixes:
+            urls = format_suffix_patterns(urls)
         return urls

@@ -77,10 +77,13 @@ def endpoints(patterns: Any, prefix: str = "/") -> list[tuple[str, Any]]:
             found += endpoints(pattern.url_patterns, prefix + _pattern_text(pattern))
         elif hasattr(pattern, "callback"):
             callback = pattern.callback
+            template = prefix + _pattern_text(pattern)
+            if template.rstrip("/?").endswith(".{format}"):
+                continue  # a format suffix twin: the same operation again, as DRF leaves it out
             if isinstance(getattr(callback, "cls", None), type) and issubclass(
                 callback.cls, APIView
             ):
-                found.append((prefix + _pattern_text(pattern), callback))
+                found.append((template, callback))
     return found
 
 
@@ -116,9 +119,8 @@ class SchemaGenerator:
         self._operation_ids = set()
         paths: dict[str, Any] = {}
         for template, callback in endpoints(self.patterns, self.prefix):
-            item = paths.setdefault(template, {})
             for method, operation in self.operations(template, callback):
-                item[method] = operation
+                paths.setdefault(template, {})[method] = operation
         info: dict[str, Any] = {"title": self.title, "version": self.version}
         if self.description:
             info["description"] = self.description
@@ -135,6 +137,8 @@ class SchemaGenerator:
 
     def operations(self, template: str, callback: Any) -> list[tuple[str, dict[str, Any]]]:
         cls = callback.cls
+        if cls.schema is None:  # @schema(None) / schema = None: left out, as in DRF
+            return []
         actions = getattr(callback, "actions", None)
         initkwargs = getattr(callback, "initkwargs", {})
         result = []
@@ -161,14 +165,17 @@ class SchemaGenerator:
 
     def operation(self, template: str, method: str, view: Any, cls: Any) -> dict[str, Any]:
         action = getattr(view, "action", None)
+        inspector = cls.schema if isinstance(cls.schema, AutoSchema) else None
         serializer = self._serializer(view)
+        if inspector is not None and serializer is None:
+            serializer = inspector.get_request_serializer(template, method)
         is_list = self._is_list(template, method, view)
         op: dict[str, Any] = {"operationId": self._operation_id(method, view, serializer, is_list)}
         description = _doc(getattr(cls, action, None) if action else getattr(cls, method, None))
         description = description or _doc(cls)
         if description:
             op["description"] = description
-        op["tags"] = [self._tag(template)]
+        op["tags"] = (inspector.tags if inspector is not None else None) or [self._tag(template)]
         lookup_regex = getattr(cls, "lookup_value_regex", None)
         parameters = []
         for name in re.findall(r"{(\w+)}", template):
@@ -193,10 +200,18 @@ class SchemaGenerator:
             )
             op["requestBody"] = {
                 "required": method != "patch",
-                "content": {"application/json": {"schema": ref}},
+                "content": {media_type: {"schema": ref} for media_type in _body_types(view)},
             }
         responses: dict[str, Any] = {}
-        if action == "destroy" or (method == "delete" and serializer is None):
+        declared = inspector.get_responses(template, method) if inspector is not None else None
+        if declared:
+            for status, body in declared.items():
+                if body is None:
+                    responses[str(status)] = {"description": ""}
+                else:
+                    content = {"application/json": {"schema": self._body_schema(body)}}
+                    responses[str(status)] = {"description": "", "content": content}
+        elif action == "destroy" or (method == "delete" and serializer is None):
             responses["204"] = {"description": "Deleted."}
         elif (
             serializer is not None
@@ -218,9 +233,21 @@ class SchemaGenerator:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         }
         for code, text in _ERROR_CODES.items():
-            responses[code] = {"description": text, **error}
+            responses.setdefault(code, {"description": text, **error})
         op["responses"] = responses
         return op
+
+    def _body_schema(self, body: Any) -> dict[str, Any]:
+        """A response body's schema: a serializer class, a ``many=True`` instance, or a
+        JSON schema given as it is."""
+        if isinstance(body, dict):
+            return body
+        many = getattr(body, "many", False) and hasattr(body, "child")
+        serializer_class = type(body.child) if many else body
+        if not isinstance(serializer_class, type):
+            serializer_class = type(serializer_class)
+        ref = self._component(serializer_class, "")
+        return {"type": "array", "items": ref} if many else ref
 
     def _tag(self, template: str) -> str:
         parts = [p for p in template.strip("/").split("/") if p and not p.startswith("{")]
@@ -480,6 +507,62 @@ def _doc(obj: Any) -> str:
     return "" if text.startswith(("DRF's", "A viewset", "``list``")) else text
 
 
+_BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _body_types(view: Any) -> list[str]:
+    """The request body media types the view's parsers read (JSON when none says)."""
+    found = []
+    for parser in getattr(view, "parser_classes", None) or ():
+        media_type = getattr(parser, "media_type", "")
+        if media_type in _BODY_TYPES and media_type not in found:
+            found.append(media_type)
+    return found or ["application/json"]
+
+
+class AutoSchema:
+    """What the document says of one view beyond what the generator reads from it.
+
+    Set it as the view's ``schema`` (``@schema(AutoSchema(...))`` on an
+    ``@api_view`` function): ``request`` is the serializer class of the
+    request body (for views with no ``get_serializer_class``), ``responses``
+    the bodies by status code (``{200: BookSerializer, 204: None}``; a
+    ``many=True`` serializer for a list, a dict for a schema as it is) or one
+    serializer class (``201`` for POST, ``200`` otherwise, as DRF's
+    ``AutoSchema`` numbers them), ``tags`` the operation's tags.
+    ``schema = None`` on a view leaves it out of the document.
+    """
+
+    def __init__(
+        self,
+        *,
+        request: Any = None,
+        responses: Any = None,
+        tags: list[str] | None = None,
+    ) -> None:
+        if request is not None and not (
+            isinstance(request, type) and hasattr(request, "_declared_fields")
+        ):
+            raise TypeError(f"request must be a serializer class, not {request!r}")
+        self.request = request
+        self.responses = responses
+        self.tags = list(tags) if tags else None
+
+    def get_request_serializer(self, path: str, method: str) -> Any:
+        """The serializer class of ``method``'s request body, or None."""
+        return self.request if method in ("post", "put", "patch") else None
+
+    def get_responses(self, path: str, method: str) -> dict[Any, Any] | None:
+        """The response bodies of ``method`` by status code, or None for the generator's."""
+        if self.responses is None:
+            return None
+        if isinstance(self.responses, dict) and all(
+            isinstance(code, int) or str(code).isdigit() for code in self.responses
+        ):
+            return dict(self.responses)
+        return {201 if method == "post" else 200: self.responses}
+
+
 def _uses_serializer(cls: Any, action: str | None, method: str) -> bool:
     if action in ("list", "create", "retrieve", "update", "partial_update"):
         return True
@@ -622,8 +705,9 @@ def render_docs(doc: dict[str, Any]) -> str:
                 out.append("</table>")
             body = op.get("requestBody")
             if body:
-                schema = body["content"]["application/json"]["schema"]
-                out.append(f"<h4>Request body</h4><pre>{_pretty(doc, schema)}</pre>")
+                types = ", ".join(body["content"])
+                schema = next(iter(body["content"].values()))["schema"]
+                out.append(f"<h4>Request body ({e(types)})</h4><pre>{_pretty(doc, schema)}</pre>")
             out.append("<h4>Responses</h4><table><tr><th>status</th><th>description</th></tr>")
             for code, response in op.get("responses", {}).items():
                 out.append(

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from manouche.restkit import fields as f
 from manouche.restkit._compiled import compile_reader
+from manouche.restkit._i18n import capfirst
 from manouche.restkit._i18n import gettext_noop as _
 from manouche.restkit.exceptions import ErrorDetail, SkipField, ValidationError
 from manouche.restkit.fields import (  # noqa: F401 - DRF re-exports fields from serializers
@@ -102,6 +103,28 @@ def as_serializer_error(exc: Exception) -> dict[str, Any]:
 
 
 _SIMPLE: frozenset[type] = frozenset(f._SIMPLE_CALLABLES)
+
+
+_PLAIN_GET_FIELDS: set[Any] = set()
+_new_object = object.__new__
+
+
+def _binds_alike(cls: type, bound: Mapping[str, Field]) -> bool:
+    """Whether every instance of ``cls`` binds the same fields the same way.
+
+    True when the class takes its fields from its declaration (or its model) and
+    no field's binding reads the parent (a nested serializer takes ``partial``
+    from it): the bound fields can then be copied instead of bound again.
+    """
+    if "_bound_prototypes" in cls.__dict__ or cls.get_fields not in _PLAIN_GET_FIELDS:  # type: ignore[attr-defined]
+        return False
+    for field in bound.values():
+        if isinstance(field, BaseSerializer) or type(field).bind not in (
+            Field.bind,
+            f.SerializerMethodField.bind,
+        ):
+            return False
+    return True
 
 
 def _copy_field(field: Field) -> Field:
@@ -270,11 +293,35 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
             return self.__dict__["_fields"]  # type: ignore[no-any-return]
         except KeyError:
             pass
-        bound: dict[str, Field] = {}
+        cls = type(self)
+        protos = cls.__dict__.get("_bound_prototypes")
+        if protos is not None:
+            # Every field was bound once for this class: a copy of the bound field,
+            # given this serializer as its parent, is what binding would produce.
+            bound = {}
+            for name, proto, field_class, state in protos:
+                if state is None:  # a field holding another (ListField's child)
+                    clone = proto.__deepcopy__({})
+                    clone.parent = self
+                else:
+                    clone = _new_object(field_class)
+                    clone.__dict__ = state = state.copy()
+                    state["parent"] = self
+                bound[name] = clone
+            self.__dict__["_fields"] = bound
+            return bound
+        bound = {}
         for name, field in self.get_fields().items():
             field.bind(name, self)
             bound[name] = field
         self.__dict__["_fields"] = bound
+        if _binds_alike(cls, bound):
+            protos = []
+            for name, field in bound.items():
+                proto = field.__deepcopy__({})
+                state = None if "child" in proto.__dict__ else proto.__dict__
+                protos.append((name, proto, type(proto), state))
+            cls._bound_prototypes = protos  # type: ignore[attr-defined]
         return bound
 
     def get_fields(self) -> dict[str, Field]:
@@ -671,10 +718,6 @@ def _model_verbose_name(info: Any) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", info.model.__name__).lower().strip()
 
 
-def _capfirst(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 class ModelSerializer(Serializer):
     """A serializer whose fields come from the model of ``Meta.model``.
 
@@ -804,7 +847,7 @@ class ModelSerializer(Serializer):
     ) -> tuple[type[Field], dict[str, Any]]:
         kwargs: dict[str, Any] = {}
         if mf.verbose_name and mf.verbose_name != mf.name.replace("_", " "):
-            kwargs["label"] = _capfirst(mf.verbose_name)
+            kwargs["label"] = capfirst(mf.verbose_name)
         elif mf.primary_key and mf.name == "id":
             kwargs["label"] = "ID"
         if mf.help_text:
@@ -879,7 +922,7 @@ class ModelSerializer(Serializer):
             if not mf.editable:
                 kwargs = {"read_only": True}
         if mf.verbose_name and mf.verbose_name != mf.name.replace("_", " "):
-            kwargs["label"] = _capfirst(mf.verbose_name)
+            kwargs["label"] = capfirst(mf.verbose_name)
         return field_class, kwargs
 
     def build_nested_field(
@@ -977,3 +1020,6 @@ class HyperlinkedModelSerializer(ModelSerializer):
         names = [self.url_field_name, *declared]
         names += [mf.name for mf in info.fields if not mf.primary_key and mf.name not in names]
         return names
+
+
+_PLAIN_GET_FIELDS.update((Serializer.get_fields, ModelSerializer.get_fields))

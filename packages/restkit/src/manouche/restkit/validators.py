@@ -14,6 +14,7 @@ address a form accepts the API accepts too; they raise validation's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -46,6 +47,9 @@ __all__ = [
 ]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class ProhibitSurrogateCharactersValidator:
     """DRF's own check (Django has none): a lone surrogate cannot be encoded as UTF-8."""
 
@@ -53,9 +57,10 @@ class ProhibitSurrogateCharactersValidator:
     code = "surrogate_characters_not_allowed"
 
     def __call__(self, value: Any) -> None:
-        for char in str(value):
-            if 0xD800 <= ord(char) <= 0xDFFF:
-                raise ValidationError(self.message.format(code_point=ord(char)), code=self.code)
+        found = _SURROGATE.search(str(value))
+        if found is not None:
+            code_point = ord(found.group())
+            raise ValidationError(self.message.format(code_point=code_point), code=self.code)
 
 
 # -- uniqueness ----------------------------------------------------------------

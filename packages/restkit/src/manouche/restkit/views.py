@@ -114,6 +114,13 @@ def get_view_description(view: Any) -> str:
     return inspect.cleandoc(description)
 
 
+class _DefaultSchema:
+    """A view's ``schema`` when none was set: the document generator reads the view."""
+
+    def __repr__(self) -> str:
+        return "DefaultSchema()"
+
+
 class APIView:
     """DRF's ``APIView``: the policies are class attributes, override them per view."""
 
@@ -132,7 +139,9 @@ class APIView:
     http_method_names: ClassVar[list[str]] = [
         "get", "post", "put", "patch", "delete", "head", "options", "trace",
     ]  # fmt: skip
-    schema: ClassVar[Any] = None
+    #: How the OpenAPI document describes the view: the generator's own reading by
+    #: default, a ``schemas.AutoSchema(...)`` to say more, None to leave it out (DRF's).
+    schema: ClassVar[Any] = _DefaultSchema()
 
     def __init__(self, **kwargs: Any) -> None:
         for key, value in kwargs.items():

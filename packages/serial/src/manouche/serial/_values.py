@@ -17,9 +17,38 @@ import json
 import uuid
 from collections.abc import Callable
 
+from manouche.serial._i18n import gettext, gettext_noop
 from manouche.serial.exceptions import DeserializationError
 from manouche.validation import dateparse
 from manouche.validation.dateparse import duration_iso_string, duration_string
+
+# The messages of a value that cannot be read (Django's model fields' where
+# Django has one), in the active language when i18nkit is installed.
+_BOOL = gettext_noop("“%(value)s” value must be either True or False.")
+_INT = gettext_noop("“%(value)s” value must be an integer.")
+_FLOAT = gettext_noop("“%(value)s” value must be a float.")
+_DECIMAL = gettext_noop("“%(value)s” value must be a decimal number.")
+_FINITE = gettext_noop("“%(value)s” value must be a finite decimal number.")
+_DATETIME = gettext_noop(
+    "“%(value)s” value has an invalid format. It must be in "
+    "YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format."
+)
+_TIME = gettext_noop(
+    "“%(value)s” value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format."
+)
+_DURATION = gettext_noop(
+    "“%(value)s” value has an invalid format. It must be in [DD] [[HH:]MM:]ss[.uuuuuu] format."
+)
+_UUID = gettext_noop("“%(value)s” is not a valid UUID.")
+_BINARY = gettext_noop("“%(value)s” is not base64-encoded binary data.")
+_DATE = gettext_noop(
+    "“%(value)s” value has an invalid date format. It must be in YYYY-MM-DD format."
+)
+
+
+def _invalid(message: str, value: object) -> ValueError:
+    return ValueError(gettext(message) % {"value": value})
+
 
 ToJson = Callable[[object], object]
 FromValue = Callable[[object, bool], object]
@@ -144,44 +173,44 @@ def _bool(value: object, text: bool) -> object:
             return True
         if value in _FALSE:
             return False
-    raise ValueError(f"{value!r} value must be either True or False.")
+    raise _invalid(_BOOL, value)
 
 
 def _int(value: object, text: bool) -> object:
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} value must be an integer.")
+        raise _invalid(_INT, value)
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise ValueError(f"{value!r} value must be an integer.")
+        raise _invalid(_INT, value)
     if isinstance(value, str):
         try:
             return int(value)
         except ValueError:
-            raise ValueError(f"{value!r} value must be an integer.") from None
-    raise ValueError(f"{value!r} value must be an integer.")
+            raise _invalid(_INT, value) from None
+    raise _invalid(_INT, value)
 
 
 def _float(value: object, text: bool) -> object:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"{value!r} value must be a float.")
+        raise _invalid(_FLOAT, value)
     try:
         return float(value)
     except ValueError:
-        raise ValueError(f"{value!r} value must be a float.") from None
+        raise _invalid(_FLOAT, value) from None
 
 
 def _decimal(value: object, text: bool) -> object:
     if isinstance(value, bool) or not isinstance(value, int | float | str | decimal.Decimal):
-        raise ValueError(f"{value!r} value must be a decimal number.")
+        raise _invalid(_DECIMAL, value)
     try:
         result = decimal.Decimal(str(value))
     except decimal.InvalidOperation:
-        raise ValueError(f"{value!r} value must be a decimal number.") from None
+        raise _invalid(_DECIMAL, value) from None
     if not result.is_finite():
-        raise ValueError(f"{value!r} value must be a finite decimal number.")
+        raise _invalid(_FINITE, value)
     return result
 
 
@@ -212,7 +241,7 @@ def _datetime(value: object, text: bool) -> object:
             return parsed
         if isinstance(parsed, dt.date):
             return dt.datetime(parsed.year, parsed.month, parsed.day)
-    raise ValueError(f"{value!r} value has an invalid format. It must be in ISO 8601 format.")
+    raise _invalid(_DATETIME, value)
 
 
 def _date(value: object, text: bool) -> object:
@@ -224,9 +253,7 @@ def _date(value: object, text: bool) -> object:
         parsed = _parsed(dateparse.parse_date, value)
         if parsed is not None:
             return parsed
-    raise ValueError(
-        f"{value!r} value has an invalid date format. It must be in YYYY-MM-DD format."
-    )
+    raise _invalid(_DATE, value)
 
 
 def _time(value: object, text: bool) -> object:
@@ -236,19 +263,19 @@ def _time(value: object, text: bool) -> object:
         parsed = _parsed(dateparse.parse_time, value)
         if parsed is not None:
             return parsed
-    raise ValueError(f"{value!r} value has an invalid time format (HH:MM[:ss[.uuuuuu]]).")
+    raise _invalid(_TIME, value)
 
 
 def _duration(value: object, text: bool) -> object:
     if isinstance(value, dt.timedelta):
         return value
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} value is not a duration.")
+        raise _invalid(_DURATION, value)
     if isinstance(value, int):
         return dt.timedelta(microseconds=value)
     if isinstance(value, str):
         return parse_duration(value)
-    raise ValueError(f"{value!r} value is not a duration.")
+    raise _invalid(_DURATION, value)
 
 
 def _uuid(value: object, text: bool) -> object:
@@ -261,7 +288,7 @@ def _uuid(value: object, text: bool) -> object:
             return uuid.UUID(value)
     except ValueError:
         pass
-    raise ValueError(f"{value!r} is not a valid UUID.")
+    raise _invalid(_UUID, value)
 
 
 def _binary_in(value: object, text: bool) -> object:
@@ -272,7 +299,7 @@ def _binary_in(value: object, text: bool) -> object:
             return base64.b64decode(value.encode("ascii"), validate=True)
         except (binascii.Error, UnicodeEncodeError):
             pass
-    raise ValueError(f"{value!r} is not base64-encoded binary data.")
+    raise _invalid(_BINARY, value)
 
 
 def _json_in(value: object, text: bool) -> object:
@@ -348,7 +375,7 @@ def python_reader(kind: str, timezone: bool) -> FromValue:
 
 def _finite(value: decimal.Decimal) -> decimal.Decimal:
     if not value.is_finite():
-        raise ValueError(f"{value!r} value must be a finite decimal number.")
+        raise _invalid(_FINITE, value)
     return value
 
 

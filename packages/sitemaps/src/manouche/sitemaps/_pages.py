@@ -7,14 +7,28 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from manouche.sitemaps._i18n import gettext, gettext_noop
+
 __all__ = ["EmptyPage", "PageNotAnInteger", "count_items", "page_number", "slice_items"]
 
 
-class EmptyPage(LookupError):
+class _PageError(LookupError):
+    # Django's message (a template) and its values apart: str() is the English
+    # text, the view's 404 shows it in the active language.
+    def __init__(self, message: str, params: dict[str, object]) -> None:
+        super().__init__(message % params)
+        self.message = message
+        self.params = params
+
+    def translated(self) -> str:
+        return gettext(self.message) % self.params
+
+
+class EmptyPage(_PageError):
     """The page number is past the last page (or below 1): the view answers 404."""
 
 
-class PageNotAnInteger(LookupError):
+class PageNotAnInteger(_PageError):
     """The ``p`` parameter is not a whole number: the view answers 404."""
 
 
@@ -38,10 +52,10 @@ def page_number(value: object, count: int, limit: int) -> int:
     try:
         number = int(str(value))
     except ValueError:
-        raise PageNotAnInteger(f"No page {str(value)!r}") from None
+        raise PageNotAnInteger(gettext_noop("No page “%(page)s”"), {"page": value}) from None
     pages = max(1, -(-count // limit))
     if number < 1 or number > pages:
-        raise EmptyPage(f"Page {number} empty")
+        raise EmptyPage(gettext_noop("Page %(page)s empty"), {"page": number})
     return number
 
 

@@ -140,7 +140,7 @@ def sitemap(
         for smap in maps:
             pages.append(smap.validate_page(raw_page))
     except (EmptyPage, PageNotAnInteger) as exc:
-        return webob.exc.HTTPNotFound(detail=str(exc))
+        return webob.exc.HTTPNotFound(detail=exc.translated())
     last_modified = _latest(
         [smap.page_lastmod(page) for smap, page in zip(maps, pages, strict=True)]
     )

@@ -129,7 +129,7 @@ def _find(url: str, site: Site, using: Any) -> FlatPage | None:
         # text parameter (an error, where this is a plain 404).
         return None
     manager = FlatPage.objects.db_manager(using) if using is not None else FlatPage.objects
-    return manager.filter(url=url, sites=site.pk).first()  # type: ignore[no-any-return]
+    return manager.filter(url=url, sites=site.pk).first()
 
 
 def flatpage(

@@ -18,7 +18,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from manouche import orm_lite as models
 from manouche import signals
@@ -134,7 +134,7 @@ def configure_site_cache(size: int = SITE_CACHE_SIZE, ttl: float | None = SITE_C
 _cache = _SiteCache(SITE_CACHE_SIZE, SITE_CACHE_TTL)
 
 
-class SiteManager(models.Manager):
+class SiteManager(models.Manager["Site"]):
     """``Site.objects``: Django's ``get_current``, ``clear_cache`` and natural keys."""
 
     def get_current(self, request: webob.Request | None = None, site_id: int | None = None) -> Site:
@@ -148,7 +148,7 @@ class SiteManager(models.Manager):
             key: Any = ("id", self.db, int(site_id))
             site = _cache.get(key)
             if site is None:
-                site = cast(Site, self.get(pk=site_id))
+                site = self.get(pk=site_id)
                 _cache.put(key, site)
             return site
         if request is not None:
@@ -167,7 +167,7 @@ class SiteManager(models.Manager):
             domain, _port = split_domain_port(host)
             if not domain:
                 raise
-            site = cast(Site, self.get(domain__iexact=domain))
+            site = self.get(domain__iexact=domain)
         _cache.put(key, site)
         return site
 
@@ -176,7 +176,7 @@ class SiteManager(models.Manager):
         _cache.clear()
 
     def get_by_natural_key(self, domain: str) -> Site:
-        return self.get(domain=domain)  # type: ignore[no-any-return]
+        return self.get(domain=domain)
 
 
 class Site(models.Model):

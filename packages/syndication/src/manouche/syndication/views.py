@@ -24,6 +24,7 @@ import webob.exc
 
 from manouche.syndication import feedgenerator
 from manouche.syndication._http import is_secure, not_modified, request_host
+from manouche.syndication._i18n import gettext
 from manouche.syndication._uri import iri_to_uri
 
 __all__ = ["Feed", "FeedDoesNotExist", "add_domain"]
@@ -84,12 +85,14 @@ class Feed:
         """Answer ``request`` with the feed: 404 for a missing object, 304 when unchanged."""
         domain = self.domain or request_host(request)
         if domain is None:
-            return webob.exc.HTTPBadRequest(detail=f"Malformed Host header: {request.host!r}")
+            return webob.exc.HTTPBadRequest(
+                detail=gettext("Malformed Host header: %(host)s") % {"host": repr(request.host)}
+            )
         try:
             obj = self.get_object(request, *args, **kwargs)
         except Exception as exc:
             if isinstance(exc, FeedDoesNotExist) or _is_not_found(exc):
-                return webob.exc.HTTPNotFound(detail="Feed object does not exist.")
+                return webob.exc.HTTPNotFound(detail=gettext("Feed object does not exist."))
             raise
         feed = self.get_feed(obj, request, domain=domain)
         out = StringIO()

@@ -8,6 +8,7 @@ packages list it in their ``test`` extra only.
 
 from __future__ import annotations
 
+from manouche.testsupport.errors import plain_errors
 from manouche.testsupport.html import assert_html_equal, html_equal
 from manouche.testsupport.models import (
     form_choice_models,
@@ -15,10 +16,16 @@ from manouche.testsupport.models import (
     form_reference_models,
     serial_reference_models,
 )
-from manouche.testsupport.reference import configure_django
+from manouche.testsupport.reference import (
+    DJANGO_PASSWORD_HASHERS,
+    TEST_SECRET_KEY,
+    configure_django,
+)
 from manouche.testsupport.wsgi import call_wsgi
 
 __all__ = [
+    "DJANGO_PASSWORD_HASHERS",
+    "TEST_SECRET_KEY",
     "assert_html_equal",
     "call_wsgi",
     "configure_django",
@@ -26,5 +33,6 @@ __all__ = [
     "form_profile_model",
     "form_reference_models",
     "html_equal",
+    "plain_errors",
     "serial_reference_models",
 ]

@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+#: A secret key for signing in tests, long enough for every signer; never a real one.
+TEST_SECRET_KEY = "manouche-test-secret-" + "x" * 40
+
+#: Every password hasher Django ships, so that the reference verifies any stored format.
+DJANGO_PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.BCryptPasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+]
+
 #: What every reference setup shares; a suite overrides what it tests.
 DEFAULTS: dict[str, Any] = {
     "DEBUG": False,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["gettext", "gettext_noop", "ngettext", "pgettext"]
+__all__ = ["decimal_separator", "gettext", "gettext_noop", "ngettext", "pgettext"]
 
 _kit: Any = None
 
@@ -50,3 +50,13 @@ def pgettext(context: str, message: str) -> str:
 def gettext_noop(message: str) -> str:
     """Mark ``message`` for extraction and leave it as written (translated where it is used)."""
     return message
+
+
+def decimal_separator() -> str:
+    """The active language's decimal separator (CLDR's, through i18nkit), else ``"."``."""
+    kit = _kit if _kit is not None else _i18nkit()
+    if not kit:
+        return "."
+    from babel.numbers import get_decimal_symbol
+
+    return str(get_decimal_symbol(kit.formats.get_locale()))

@@ -38,6 +38,7 @@ from manouche.tplkit import _list_filters, _tags, _text_filters  # noqa: F401
 from manouche.tplkit._djlib import django_filters
 from manouche.tplkit._escaping import is_safe as _is_safe
 from manouche.tplkit._escaping import text_safety as _text_safety
+from manouche.tplkit._i18n import pgettext
 from manouche.tplkit._truncate import truncate_html_chars, truncate_html_words
 from manouche.tplkit.dateformat import format_date, format_time
 from manouche.tplkit.timesince import timesince, timeuntil
@@ -546,7 +547,11 @@ def divisibleby(value: Any, arg: Any) -> bool:
 
 @django_filters.filter
 def ordinal(value: Any) -> Any:
-    """``1st``, ``2nd``, ``3rd``, ``11th``...; negative numbers and non-numbers as they are."""
+    """``1st``, ``2nd``, ``3rd``, ``11th``...; negative numbers and non-numbers as they are.
+
+    In the active language when i18nkit is installed (Django's translations:
+    ``1<sup>er</sup>`` in French, so the result is markup, as in Django).
+    """
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -554,5 +559,28 @@ def ordinal(value: Any) -> Any:
     if number < 0:
         return str(number)
     if number % 100 in (11, 12, 13):
-        return f"{number}th"
-    return f"{number}{({1: 'st', 2: 'nd', 3: 'rd'}).get(number % 10, 'th')}"
+        return Markup(pgettext("ordinal 11, 12, 13", "{}th").format(number))
+    return Markup(_ordinal_template(number % 10).format(number))
+
+
+def _ordinal_template(last_digit: int) -> str:
+    # Django's messages: the suffix (or prefix) per last digit, in the active language.
+    if last_digit == 0:
+        return pgettext("ordinal 0", "{}th")
+    if last_digit == 1:
+        return pgettext("ordinal 1", "{}st")
+    if last_digit == 2:
+        return pgettext("ordinal 2", "{}nd")
+    if last_digit == 3:
+        return pgettext("ordinal 3", "{}rd")
+    if last_digit == 4:
+        return pgettext("ordinal 4", "{}th")
+    if last_digit == 5:
+        return pgettext("ordinal 5", "{}th")
+    if last_digit == 6:
+        return pgettext("ordinal 6", "{}th")
+    if last_digit == 7:
+        return pgettext("ordinal 7", "{}th")
+    if last_digit == 8:
+        return pgettext("ordinal 8", "{}th")
+    return pgettext("ordinal 9", "{}th")

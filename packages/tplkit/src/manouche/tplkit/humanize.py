@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import ROUND_UP, Decimal
 from typing import Any
 
 from markupsafe import Markup
 
-from manouche.tplkit._i18n import gettext, gettext_noop, ngettext
+from manouche.tplkit._i18n import decimal_separator, gettext, gettext_noop, ngettext
 from manouche.tplkit.dateformat import format_date
 from manouche.tplkit.filters import floatformat, intcomma, ordinal
 from manouche.tplkit.library import Library
@@ -73,13 +74,8 @@ _AP_NUMBERS = (
 )
 
 
-def _ordinal(value: Any) -> Any:
-    result = ordinal(value)
-    return Markup(result) if isinstance(result, str) and result != value else result
-
-
 humanize.filter("intcomma", intcomma)
-humanize.filter("ordinal", _ordinal)
+humanize.filter("ordinal", ordinal)
 
 
 @humanize.filter
@@ -94,8 +90,13 @@ def intword(value: Any) -> Any:
     for exponent, message in _INTWORD:
         large = 10**exponent
         if abs(number) < large * 1000:
-            rounded = number / large
-            return message(round(rounded)) % {"value": floatformat(rounded, 1)}
+            scaled = number / large
+            # The plural form is the one of the number shown rounded away from
+            # one (1.2 million is plural, as in Django); the number is written
+            # with the active language's decimal separator.
+            plural = int(Decimal(scaled - 1).quantize(Decimal(0), rounding=ROUND_UP)) + 1
+            shown = floatformat(scaled, 1).replace(".", decimal_separator())
+            return message(abs(plural)) % {"value": shown}
     return number
 
 

@@ -214,6 +214,18 @@ def table_label(table: Any) -> str:
 _cache: dict[Any, ModelInfo] = {}
 
 
+def _label(value: Any, default: str) -> str:
+    """A verbose name or help text as given, ``default`` when there is none.
+
+    A lazy translation (``gettext_lazy(...)``, any object that is not a
+    ``str``) is kept as it is: the reader's description is cached, the label
+    is turned into text where it is shown, in the language active then.
+    """
+    if value is None or (isinstance(value, str) and not value):
+        return default
+    return value  # type: ignore[no-any-return]
+
+
 def describe_model(model: Any, *, refresh: bool = False) -> ModelInfo:
     """The :class:`ModelInfo` of a model class (anything with ``__table__``) or a Table.
 
@@ -306,7 +318,7 @@ def _read(model: Any, table: Any) -> ModelInfo:
         pk_name=pk_name,
         pk_column=pk.column if pk is not None else None,
         label=table_label(table),
-        verbose_name=str(table_info.get("verbose_name") or name),
+        verbose_name=_label(table_info.get("verbose_name"), name),
         unique_together=unique_together,
         mapped=mapper is not None,
         _seen=[(table.info, table_info)] + [(c.info, dict(c.info)) for c in table.columns],
@@ -382,8 +394,8 @@ def _column_field(
         editable=editable,
         blank=bool(info.get("blank", column.nullable)),
         null=bool(column.nullable),
-        verbose_name=str(info.get("verbose_name") or name.replace("_", " ")),
-        help_text=str(info.get("help_text", "") or ""),
+        verbose_name=_label(info.get("verbose_name"), name.replace("_", " ")),
+        help_text=_label(info.get("help_text"), ""),
         default=default,
         choices=info.get("choices"),
         validators=validators,
@@ -439,8 +451,8 @@ def _many_to_many(model: Any, table: Any, mapper: Any, meta: Any) -> list[ModelF
                     internal_type="ManyToManyField",
                     related_model=related if isinstance(related, type) else None,
                     blank=bool(getattr(item, "blank", False)),
-                    verbose_name=str(getattr(item, "verbose_name", None) or item.name),
-                    help_text=str(getattr(item, "help_text", "") or ""),
+                    verbose_name=_label(getattr(item, "verbose_name", None), item.name),
+                    help_text=_label(getattr(item, "help_text", None), ""),
                     editable=bool(getattr(item, "editable", True)),
                     validators=tuple(getattr(item, "validators", ()) or ()),
                     through=ttable,
@@ -479,8 +491,8 @@ def _many_to_many(model: Any, table: Any, mapper: Any, meta: Any) -> list[ModelF
                 internal_type="ManyToManyField",
                 related_model=rel.mapper.class_,
                 blank=bool(info.get("blank", False)),
-                verbose_name=str(info.get("verbose_name", rel.key.replace("_", " "))),
-                help_text=str(info.get("help_text", "")),
+                verbose_name=_label(info.get("verbose_name"), rel.key.replace("_", " ")),
+                help_text=_label(info.get("help_text"), ""),
                 editable=bool(info.get("editable", True)),
                 validators=tuple(info.get("validators") or ()),
                 through=secondary,
