@@ -81,17 +81,53 @@ def _fill(db: models.Database) -> None:
         )
 
 
+def _reachable_postgresql() -> str | None:
+    import os
+
+    import sqlalchemy as sa
+
+    url = os.environ.get("MANOUCHE_TEST_POSTGRESQL_URL")
+    if not url:
+        return None
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect():
+            return url
+    except Exception:
+        return None
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="module")
-def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def django_side(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path, Any]:
     path = tmp_path_factory.mktemp("parity") / "parity.sqlite3"
-    db = models.Database(f"sqlite:///{path}", default=False)
+    postgresql = _reachable_postgresql()
+    return _django(path, postgresql), path, postgresql
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def both(
+    request: pytest.FixtureRequest, django_side: tuple[dict[str, Any], Path, Any]
+) -> Iterator[dict[str, Any]]:
+    """The two admins on one database: an SQLite file, then PostgreSQL when it answers."""
+    theirs, path, postgresql = django_side
+    if request.param == "sqlite":
+        url, alias = f"sqlite:///{path}", "default"
+    elif postgresql is None:
+        pytest.skip("PostgreSQL does not answer (MANOUCHE_TEST_POSTGRESQL_URL)")
+    else:
+        url, alias = postgresql, "pg"
+    db = models.Database(url, default=False)
+    db.drop_all([Item, Group])
     db.create_all([Group, Item])
     _fill(db)
-    ours = _ours(db)
-    theirs = _django(path)
+    # Django reads where the router of this module says: this database.
+    _ROUTE["alias"] = alias
     try:
-        yield {"ours": ours, "django": theirs}
+        yield {"ours": _ours(db), "django": theirs}
     finally:
+        db.drop_all([Item, Group])
         db.dispose()
 
 
@@ -102,7 +138,39 @@ def _ours(db: models.Database) -> ModelAdmin:
     return site._registry[Item]
 
 
-def _django(path: Path) -> dict[str, Any]:
+_ROUTE = {"alias": "default"}
+
+
+class _Router:
+    """Django's reads and writes go to the database of the running tests."""
+
+    def db_for_read(self, model: Any, **hints: Any) -> str:
+        return _ROUTE["alias"]
+
+    def db_for_write(self, model: Any, **hints: Any) -> str:
+        return _ROUTE["alias"]
+
+
+def _databases(path: Path, postgresql: str | None) -> dict[str, dict[str, Any]]:
+    import sqlalchemy as sa
+
+    found: dict[str, dict[str, Any]] = {
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
+    }
+    if postgresql is not None:
+        parts = sa.engine.make_url(postgresql)
+        found["pg"] = {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": parts.database,
+            "USER": parts.username or "",
+            "PASSWORD": parts.password or "",
+            "HOST": parts.host or "",
+            "PORT": str(parts.port or ""),
+        }
+    return found
+
+
+def _django(path: Path, postgresql: str | None) -> dict[str, Any]:
     from django.conf import settings
 
     if settings.configured:  # pragma: no cover - another module configured Django first
@@ -116,7 +184,8 @@ def _django(path: Path) -> dict[str, Any]:
             "django.contrib.sessions",
             "django.contrib.messages",
         ],
-        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}},
+        DATABASES=_databases(path, postgresql),
+        DATABASE_ROUTERS=[_Router()],
         USE_TZ=False,
         USE_I18N=False,
         DEFAULT_AUTO_FIELD="django.db.models.AutoField",

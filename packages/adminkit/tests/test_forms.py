@@ -237,14 +237,14 @@ def test_many_to_many_through_inline(db: Any, site_with: Any) -> None:
     assert [t.label for t in hammer.tags.all()] == ["red"]
 
 
-def test_radio_fields(db: Any) -> None:
+def test_radio_fields(db: Any, site_with: Any) -> None:
     from manouche.adminkit import HORIZONTAL, VERTICAL
 
     class Admin(ModelAdmin):
         fields = ["name", "status", "category", "price"]
         radio_fields = {"status": HORIZONTAL, "category": VERTICAL}
 
-    app = site_with(db, Product, Admin)
+    app = site_with(Product, Admin)
     page = app.get("/admin/shop/product/1/change/")
     status = page.html.find(id="id_status")
     assert status.name == "div" and status["class"] == ["radiolist", "inline"]
@@ -302,7 +302,7 @@ def test_radio_fields_refuse_a_bad_layout_or_field(db: Any) -> None:
             site._registry[Product].get_form(webob.Request.blank("/"))
 
 
-def test_radio_fields_in_an_inline(db: Any) -> None:
+def test_radio_fields_in_an_inline(db: Any, site_with: Any) -> None:
     from manouche.adminkit import VERTICAL, TabularInline
 
     class ProductInline(TabularInline):
@@ -314,7 +314,7 @@ def test_radio_fields_in_an_inline(db: Any) -> None:
     class Admin(ModelAdmin):
         inlines = [ProductInline]
 
-    app = site_with(db, Category, Admin)
+    app = site_with(Category, Admin)
     category = Category.objects.filter(product__isnull=False).first()
     page = app.get(f"/admin/shop/category/{category.pk}/change/")
     boxes = page.html.select("div.radiolist")

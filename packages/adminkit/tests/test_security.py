@@ -114,11 +114,9 @@ def test_headers(admin_app: webtest.TestApp) -> None:
         assert url.startswith("/admin/static/"), url
 
 
-def test_radio_fields_and_value_filters_inert(db: Any, monkeypatch: Any) -> None:
+def test_radio_fields_and_value_filters_inert(db: Any, wrap: Any) -> None:
     """Payloads as radio labels (a foreign key's objects) and as the choices of an
     all-values filter stay text."""
-    from conftest import wrap
-
     from manouche.adminkit import VERTICAL, AdminSite, ModelAdmin
 
     product, _category = seed(db)

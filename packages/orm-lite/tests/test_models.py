@@ -330,3 +330,33 @@ def test_a_multi_table_child_inherits_its_parent_s_managers_as_in_django() -> No
     finally:
         for model in (MgrBar, MgrRestaurant, MgrPlace):
             models.registry.unregister(model)
+
+
+def test_file_path_field() -> None:
+    """Django's FilePathField: a VARCHAR(100) path with its filesystem options kept."""
+
+    class Document(models.Model):
+        source = models.FilePathField(path="/srv/docs", match=r".*\.txt$", recursive=True)
+        folder = models.FilePathField(allow_files=False, allow_folders=True, null=True)
+
+        class Meta:
+            app_label = "filepath"
+            metadata = sa.MetaData()
+
+    try:
+        field = Document._meta.get_field("source")
+        assert (field.path, field.match, field.recursive) == ("/srv/docs", r".*\.txt$", True)
+        assert (field.allow_files, field.allow_folders, field.max_length) == (True, False, 100)
+        column = Document.__table__.c.source
+        assert isinstance(column.type, sa.String) and column.type.length == 100
+        assert column.info["django_field"] == "FilePathField"
+        db = models.Database("sqlite://", default=False)
+        db.create_all([Document])
+        made = Document.objects.using(db).create(source="/srv/docs/a.txt")
+        got = Document.objects.using(db).get(pk=made.pk)
+        assert (got.source, got.folder) == ("/srv/docs/a.txt", None)
+        db.dispose()
+        with pytest.raises(ValueError, match="allow_files' or 'allow_folders'"):
+            models.FilePathField(allow_files=False)
+    finally:
+        models.registry.unregister(Document)

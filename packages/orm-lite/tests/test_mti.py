@@ -702,3 +702,22 @@ def test_async_api_on_a_child(sides: Any) -> None:
     assert dj.Spot.objects.get(pk=pk).diner.rating == 2
     assert gone == (2, {"parity.Tavern": 1, "parity.Spot": 1})
     assert not dj.Spot.objects.filter(name="Dock").exists()
+
+
+def test_raw_save_of_a_child_writes_its_own_table_only(sides: Any) -> None:
+    """``save_base(raw=True)`` (what loading a fixture does) writes the child's table alone,
+    its parent link as its pk, as Django's: the parent row is the fixture's own object."""
+    dj, ol, _ = sides
+    spot = dj.Spot.objects.create(name="Raw", city="Nancy")
+    ol.Diner.save_base(ol.Diner(spot_ptr_id=spot.pk, rating=4), raw=True)
+    mine = ol.Diner.objects.get(pk=spot.pk)
+    theirs = dj.Diner.objects.get(pk=spot.pk)
+    assert (mine.name, mine.city, mine.rating) == (theirs.name, theirs.city, theirs.rating)
+    assert (mine.name, mine.rating) == ("Raw", 4)
+    assert dj.Spot.objects.filter(name="Raw").count() == 1
+    # Saved again raw: an update of the child's row, the parent's left as it was.
+    ol.Diner(spot_ptr_id=spot.pk, rating=5, name="ignored").save_base(raw=True)
+    assert (dj.Diner.objects.get(pk=spot.pk).rating, dj.Spot.objects.get(pk=spot.pk).name) == (
+        5,
+        "Raw",
+    )

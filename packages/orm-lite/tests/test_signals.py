@@ -140,3 +140,38 @@ def test_init_signals(backend_db: Any) -> None:
         signals.post_init.disconnect(post, sender=Tag)
     assert seen[:2] == [("pre_init", "Tag", {"name": "x"}), ("post_init", "Tag", "x")]
     assert seen[-1] == ("post_init", "Tag", "x")
+
+
+def test_raw_save_sends_raw_and_keeps_loaded_values(backend_db: Any) -> None:
+    """``save_base(raw=True)``: the signals say ``raw=True`` and no field's ``pre_save``
+    runs, so ``auto_now``/``auto_now_add`` keep the values the instance carries."""
+    import datetime
+
+    seen: list[tuple[str, bool, bool]] = []
+
+    def on_save(sender: Any, instance: Any, raw: bool, **kw: Any) -> None:
+        seen.append((kw["signal"].name, raw, kw.get("created", False)))
+
+    signals.pre_save.connect(on_save, sender=Author)
+    signals.post_save.connect(on_save, sender=Author)
+    try:
+        stamp = datetime.datetime(2001, 2, 3, 4, 5, 6)
+        a = Author(id=900, name="Raw", created=stamp, updated=stamp)
+        a.save_base(raw=True)
+        a.name = "Raw again"
+        a.save_base(raw=True)
+        b = Author.objects.create(name="Cooked")
+    finally:
+        signals.pre_save.disconnect(on_save, sender=Author)
+        signals.post_save.disconnect(on_save, sender=Author)
+    assert seen == [
+        ("pre_save", True, False),
+        ("post_save", True, True),
+        ("pre_save", True, False),
+        ("post_save", True, False),
+        ("pre_save", False, False),
+        ("post_save", False, True),
+    ]
+    got = Author.objects.get(pk=900)
+    assert (got.name, got.created, got.updated) == ("Raw again", stamp, stamp)
+    assert Author.objects.get(pk=b.pk).updated != stamp

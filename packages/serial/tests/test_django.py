@@ -295,3 +295,62 @@ def test_django_json_encoder_encodes_as_django_s() -> None:
             json.dumps(bad, cls=Theirs)
         assert type(ours.value) is type(theirs.value)
         assert str(ours.value) == str(theirs.value)
+
+
+def test_django_json_encoder_writes_lazy_strings_as_their_text() -> None:
+    """Django's lazy strings and i18nkit's are written as their text (as Django's encoder)."""
+    import json
+
+    from django.utils.functional import lazy
+
+    from manouche.serial import DjangoJSONEncoder as Ours
+
+    class LazyString:  # i18nkit's lazy strings, known by their class name
+        def __str__(self) -> str:
+            return "FRENCH"
+
+    django_lazy = lazy(lambda: "French", str)()
+    assert json.dumps({"lang": django_lazy}, cls=Ours) == '{"lang": "French"}'
+    assert json.dumps([LazyString()], cls=Ours) == '["FRENCH"]'
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        json.dumps([object()], cls=Ours)
+
+
+def test_many_to_many_costs_one_query_an_object_reading_pks_only(orm: Any) -> None:
+    """As Django: without natural keys a relation's rows are read by pk alone (one query an
+    object and relation); prefetched relations cost nothing more."""
+    from manouche import orm_lite
+
+    m, db = orm
+    books = list(m.Book.objects.order_by("pk"))
+    seen: list[str] = []
+    watcher = orm_lite.watch(db, lambda event: seen.append(event.sql))
+    try:
+        plain = serial.serialize("json", books)
+        assert len(seen) == len(books)
+        assert all(" AS name" not in sql and "title" not in sql for sql in seen)
+        seen.clear()
+        prefetched = serial.serialize(
+            "json", m.Book.objects.order_by("pk").prefetch_related("tags")
+        )
+        assert len(seen) == 2  # the books, then their tags in one query
+    finally:
+        watcher.remove()
+    assert prefetched == plain
+
+
+def test_yaml_writes_dates_as_native_timestamps_as_django(orm: Any) -> None:
+    import yaml
+
+    m, _db = orm
+    objs = [*m.Author.objects.order_by("pk"), *m.Book.objects.order_by("pk")]
+    theirs = yaml.safe_load(django_dump("yaml", None))
+    ours = yaml.safe_load(serial.serialize("yaml", objs))
+    theirs = [o for o in theirs if o["model"] != "serialtest.tag"]
+    diffs = [
+        (o["pk"], k, v, t["fields"].get(k))
+        for o, t in zip(ours, theirs, strict=True)
+        for k, v in o["fields"].items()
+        if v != t["fields"].get(k)
+    ]
+    assert diffs == []  # the same values, dates and datetimes as timestamps, not text

@@ -182,7 +182,7 @@ def test_sqlalchemy_models_with_natural_keys_round_trip(engine: sa.Engine) -> No
 def test_deserialized_object_surface(engine: sa.Engine) -> None:
     objs = list(serial.deserialize("json", _dump(engine), models=MODELS, using=engine))
     pet = objs[-2]
-    assert repr(pet) == "<DeserializedObject: zoo.pet(pk=1)>"
+    assert repr(pet) == "<DeserializedObject: zoo.Pet(pk=1)>"  # Django's model label
     assert isinstance(pet.object, Pet)
     assert pet.object.name == "Rex" and pet.object.owner_id == 1
     assert pet.m2m_data == {"toys": [1, 2]}
@@ -432,11 +432,21 @@ DTD_ONLY = """<?xml version="1.0"?>
 
 
 @pytest.mark.parametrize(
-    "doc", [BILLION_LAUGHS, XXE, DTD_ONLY], ids=["billion-laughs", "xxe", "dtd"]
+    ("doc", "error"),
+    [
+        # Entities come in a DTD, refused first.
+        (BILLION_LAUGHS, serial.DTDForbidden),
+        (XXE, serial.DTDForbidden),
+        (DTD_ONLY, serial.DTDForbidden),
+    ],
+    ids=["billion-laughs", "xxe", "dtd"],
 )
-def test_unsafe_xml_is_refused(doc: str) -> None:
-    with pytest.raises(DeserializationError, match="unsafe XML refused"):
+def test_unsafe_xml_is_refused(doc: str, error: type[Exception]) -> None:
+    # Django's classes by name, each a DeserializationError (and a ValueError, as Django's).
+    with pytest.raises(error, match="unsafe XML refused") as info:
         list(serial.deserialize("xml", doc, models=MODELS))
+    assert isinstance(info.value, DeserializationError | ValueError)
+    assert isinstance(info.value, serial.UnsafeXMLError)
 
 
 @pytest.mark.parametrize(
@@ -459,7 +469,7 @@ def test_malformed_xml_is_a_clear_error(doc: str, message: str) -> None:
 
 def test_xml_control_characters_are_refused_on_write() -> None:
     with pytest.raises(
-        ValueError, match=r"zoo.toy.name \(pk:1\) contains unserializable characters"
+        ValueError, match=r"zoo.Toy.name \(pk:1\) contains unserializable characters"
     ):
         serial.serialize("xml", [Toy(id=1, name="bell\x07")])
 
@@ -561,3 +571,94 @@ def test_a_bad_value_is_reported_in_the_active_language() -> None:
             for obj in serial.deserialize("json", doc, models=MODELS):
                 obj.m2m_data  # noqa: B018
         assert expected in str(info.value), (language, str(info.value))
+
+
+def test_errors_end_with_djangos_locator() -> None:
+    """A bad value ends the message as Django's does: ``(label:pk=..) field_value was '..'``."""
+    doc = json.dumps([{"model": "zoo.pet", "pk": 1, "fields": {"name": "Rex", "born": "never"}}])
+    with pytest.raises(DeserializationError) as info:
+        list(serial.deserialize("json", doc, models=MODELS))
+    assert str(info.value).endswith("(zoo.pet:pk=1) field_value was 'never'")
+    assert info.value.value == "never"
+    doc = json.dumps([{"model": "zoo.pet", "pk": 1, "fields": {"name": "Rex", "toys": None}}])
+    with pytest.raises(DeserializationError, match=r"\(zoo.pet:pk=1\) field_value was 'None'"):
+        list(serial.deserialize("json", doc, models=MODELS))
+    doc = json.dumps([{"model": "zoo.pet", "pk": 1, "fields": {"name": "Rex", "toys": [1, "x"]}}])
+    with pytest.raises(DeserializationError, match=r"\(zoo.pet:pk=1\) field_value was 'x'"):
+        list(serial.deserialize("json", doc, models=MODELS))
+
+
+def test_python_format_takes_djangos_object_list_and_objects() -> None:
+    fixture = [{"model": "zoo.toy", "pk": 3, "fields": {"name": "ball"}}]
+    de = serial.get_deserializer("python")(object_list=fixture, models=MODELS)
+    (obj,) = list(de)
+    assert (obj.object.id, obj.object.name) == (3, "ball")
+    with pytest.raises(TypeError, match="once"):
+        serial.get_deserializer("python")(fixture, object_list=fixture, models=MODELS)
+    made = serial.DeserializedObject(obj=Toy(id=4, name="kite"))
+    assert repr(made) == "<DeserializedObject: zoo.Toy(pk=4)>"
+    assert made.row() == {"id": 4, "name": "kite"}
+
+
+def test_a_format_whose_library_is_missing_keeps_saying_so() -> None:
+    reg = serial.SerializerRegistry()
+    reg.register_lazy("nope", "manouche_serial_no_such_module")
+    for _ in range(2):  # every use names the missing module, not only the first
+        with pytest.raises(ImportError, match="manouche_serial_no_such_module"):
+            reg.get("nope")
+    assert reg.names(public_only=True) == ["nope"]
+
+
+def test_force_insert_never_updates(engine: sa.Engine) -> None:
+    doc = json.dumps([{"model": "zoo.toy", "pk": 7, "fields": {"name": "drum"}}])
+    (obj,) = serial.deserialize("json", doc, models=MODELS)
+    obj.save(using=engine, force_insert=True)
+    (again,) = serial.deserialize("json", doc.replace("drum", "horn"), models=MODELS)
+    with pytest.raises(sa.exc.IntegrityError):
+        again.save(using=engine, force_insert=True)
+    with Session(engine) as s:
+        assert s.get(Toy, 7).name == "drum"  # the failed save left the row as it was
+    again.save(using=engine)  # without it, the row is updated
+    with Session(engine) as s:
+        assert s.get(Toy, 7).name == "horn"
+
+
+def _crafted_xml(depth: int, leaf: int) -> str:
+    """Django's crafted document: a field holding ``depth`` nested elements around a leaf."""
+    field = "<nested>" * depth + "x" * leaf + "</nested>" * depth
+    return (
+        '<django-objects version="1.0"><object model="zoo.toy" pk="1">'
+        f'<field name="name" type="CharField">{field}</field></object></django-objects>'
+    )
+
+
+def _python_steps(doc: str) -> int:
+    """The Python lines run to read ``doc``: a measure of the work that no load can skew."""
+    import sys
+
+    steps = 0
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal steps
+        steps += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        objs = list(serial.deserialize("xml", doc, models=MODELS))
+    finally:
+        sys.settrace(None)
+    assert len(objs) == 1 and objs[0].object.name.startswith("x")
+    return steps
+
+
+def test_crafted_nested_xml_is_read_in_linear_work() -> None:
+    """Nested elements inside a field cost work in proportion to their number, never their
+    square (Django's test of the same property times it; here the work is counted)."""
+    _python_steps(_crafted_xml(1, 1))  # the first read builds the model's reader
+    sizes = [(50, 2000), (100, 4000), (200, 8000), (400, 16000)]
+    steps = [_python_steps(_crafted_xml(depth, leaf)) for depth, leaf in sizes]
+    for smaller, larger in zip(steps, steps[1:], strict=False):
+        assert larger <= 2.2 * smaller  # double the nodes, at most double the work
+    # The text's length alone costs nothing in Python: the C parser reads it.
+    assert _python_steps(_crafted_xml(100, 1000)) <= 1.1 * _python_steps(_crafted_xml(100, 1))

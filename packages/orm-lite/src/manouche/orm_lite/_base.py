@@ -457,6 +457,35 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         update_fields: Iterable[str] | None = None,
     ) -> None:
         """INSERT or UPDATE this row (only ``update_fields`` if given), sending the save signals."""
+        self._save(force_insert, force_update, using, update_fields, raw=False)
+
+    def save_base(
+        self,
+        *,
+        raw: bool = False,
+        force_insert: bool = False,
+        force_update: bool = False,
+        using: Database | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
+        """Django's lower-level save, what fixture loading calls with ``raw=True``.
+
+        A raw save writes the instance's values as they are: only the model's own
+        table (a multi-table child's parents are left alone, its parent link is its
+        primary key), no field's ``pre_save`` (``auto_now`` keeps the loaded value),
+        no check of unsaved related objects, and ``pre_save``/``post_save`` receive
+        ``raw=True``.
+        """
+        self._save(force_insert, force_update, using, update_fields, raw=raw)
+
+    def _save(
+        self,
+        force_insert: bool,
+        force_update: bool,
+        using: Database | None,
+        update_fields: Iterable[str] | None,
+        raw: bool,
+    ) -> None:
         if force_insert and (force_update or update_fields):
             raise ValueError("Cannot force both insert and updating in model saving.")
         cls = type(self)
@@ -466,7 +495,8 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
 
             check_resolved(cls)
         db = self._db_for(using)
-        self._check_related_saved()
+        if not raw:
+            self._check_related_saved()
         fields = [f for f in opts.init_fields if not f.primary_key]
         ufields: frozenset[str] | None = None
         if update_fields is not None:
@@ -484,8 +514,13 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             fields = chosen
             ufields = frozenset(f.name for f in chosen)
         if signals.pre_save.receivers:
-            signals.pre_save.send(cls, instance=self, raw=False, using=db, update_fields=ufields)
-        if opts.parents:
+            signals.pre_save.send(cls, instance=self, raw=raw, using=db, update_fields=ufields)
+        if opts.parents and raw:
+            # A raw save writes the child's own table only; its parent link is its pk.
+            concrete = opts.concrete_model
+            fields = [f for f in fields if f.model is concrete]
+            all_fields = [f for f in opts.init_fields if f.model is concrete]
+        elif opts.parents:
             # Multi-table inheritance: the ancestors' rows first (farthest first), their
             # keys are the child's links.
             concrete = opts.concrete_model
@@ -501,7 +536,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
                         instance=self,
                         created=False,
                         update_fields=ufields,
-                        raw=False,
+                        raw=raw,
                         using=db,
                     )
                 return
@@ -510,12 +545,20 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         else:
             all_fields = opts.init_fields
         created = self._save_table(
-            opts.table, opts.pk, all_fields, fields, db, force_insert, force_update, update_fields
+            opts.table,
+            opts.pk,
+            all_fields,
+            fields,
+            db,
+            force_insert,
+            force_update,
+            update_fields,
+            raw,
         )
         self._state = ModelState(db, False)
         if signals.post_save.receivers:
             signals.post_save.send(
-                cls, instance=self, created=created, update_fields=ufields, raw=False, using=db
+                cls, instance=self, created=created, update_fields=ufields, raw=raw, using=db
             )
 
     def _save_parents(
@@ -574,8 +617,12 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         force_insert: bool,
         force_update: bool,
         update_fields: Iterable[str] | None,
+        raw: bool = False,
     ) -> bool:
-        """UPDATE or INSERT one table's row of this instance; True when it was inserted."""
+        """UPDATE or INSERT one table's row of this instance; True when it was inserted.
+
+        ``raw``: the values as they are, without the fields' ``pre_save``.
+        """
         pk_val = self.__dict__.get(pk.attname)
         adding = self._state.adding
         created = False
@@ -585,7 +632,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             and not force_insert
             and not (adding and pk.has_default() and not force_update)
         ):
-            values = {f.column: self._save_value(f, False, table) for f in fields}
+            values = {f.column: self._save_value(f, False, table, raw) for f in fields}
             pkcol = table.c[pk.column]
             if values:
                 stmt = table.update().where(pkcol == sa.bindparam("_orm_pk", type_=pkcol.type))
@@ -606,7 +653,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             for f in all_fields:
                 if f.primary_key and self.__dict__.get(f.attname) is None:
                     continue
-                values[f.column] = self._save_value(f, True, table)
+                values[f.column] = self._save_value(f, True, table, raw)
             exprs = _computed(values)
             insert = table.insert().values(exprs) if exprs else table.insert()
             _, _, inserted = db._run(insert, values)
@@ -615,12 +662,12 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             created = True
         return created
 
-    def _save_value(self, f: Field, add: bool, table: sa.Table) -> Any:
+    def _save_value(self, f: Field, add: bool, table: sa.Table, raw: bool = False) -> Any:
         """The value ``f`` writes: its prepared Python value, or an expression compiled
         into the statement (``obj.n = F("n") + 1``, ``obj.name = Lower(Value("X"))``), as
         Django does; an expression is never bound as a parameter (its repr would be stored).
         """
-        value = f.pre_save(self, add)
+        value = self.__dict__.get(f.attname) if raw else f.pre_save(self, add)
         if not isinstance(value, Expression):
             return f.get_prep_value(value)
         from manouche.orm_lite._query import Query
@@ -641,8 +688,6 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
                 "used to update, not to insert."
             )
         return res.expr
-
-    save_base = save
 
     def delete(
         self, using: Database | None = None, keep_parents: bool = False

@@ -674,6 +674,40 @@ class URLField(CharField):
         return [*super().default_validators(), validate_url]
 
 
+class FilePathField(CharField):
+    """A path chosen among the files (or folders) under ``path`` (``max_length`` 100).
+
+    As Django's: ``match`` (a regular expression on the names), ``recursive``,
+    ``allow_files`` and ``allow_folders`` say which paths a form offers; the column
+    is a ``VARCHAR`` holding the path.
+    """
+
+    django_name = "FilePathField"
+    default_max_length = 100
+
+    def __init__(
+        self,
+        verbose_name: str | None = None,
+        name: str | None = None,
+        path: Any = "",
+        match: str | None = None,
+        recursive: bool = False,
+        allow_files: bool = True,
+        allow_folders: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        if not allow_files and not allow_folders:
+            raise ValueError(
+                "FilePathFields must have either 'allow_files' or 'allow_folders' set to True."
+            )
+        self.path = path
+        self.match = match
+        self.recursive = recursive
+        self.allow_files = allow_files
+        self.allow_folders = allow_folders
+        super().__init__(verbose_name, name, **kwargs)
+
+
 class SlugField(CharField):
     """A ``CharField`` validated as a slug and indexed (``max_length`` 50)."""
 

@@ -127,10 +127,26 @@ def _prefetch_one(objs: list[Any], name: str, lk: Prefetch | None) -> list[Any]:
             src_name = m2m.m2m_field_name()
             dst_name = m2m.m2m_reverse_field_name()
             back = None
+        pks = [o.pk for o in objs]
+        # From the related side back to these objects: one query joining the through
+        # table, each row tagged with the pk of the object it belongs to (as Django's).
+        back_name = m2m.name if rel.auto_created else m2m.remote_field.name
+        if not getattr(m2m, "symmetrical", False) and not back_name.endswith("+"):
+            from manouche.orm_lite._expressions import F
+
+            base = qs if qs is not None else target._default_manager.get_queryset().using(db)
+            tag = "_prefetch_related_source"
+            found = list(base.filter(**{f"{back_name}__in": pks}).annotate(**{tag: F(back_name)}))
+            grouped_m2m: dict[Any, list[Any]] = {}
+            for r in found:
+                grouped_m2m.setdefault(getattr(r, tag), []).append(r)
+            for o in objs:
+                items = grouped_m2m.get(o.pk, [])
+                _store(o, accessor, items, to_attr, base, getattr(type(o), accessor, None))
+            return found
         through = m2m.through
         src_att = through._meta.get_field(src_name).attname
         dst_att = through._meta.get_field(dst_name).attname
-        pks = [o.pk for o in objs]
         pairs = list(
             through._base_manager.using(db)
             .filter(**{f"{src_att}__in": pks})

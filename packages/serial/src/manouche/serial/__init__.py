@@ -30,18 +30,25 @@ from manouche.serial._models import FieldSpec, M2MSpec, ModelRegistry, ModelSpec
 from manouche.serial._registry import Format, SerializerRegistry, formats
 from manouche.serial.exceptions import (
     DeserializationError,
+    DTDForbidden,
+    EntitiesForbidden,
+    ExternalReferenceForbidden,
     FixtureError,
     ModelNotFound,
     SerializationError,
     SerializerDoesNotExist,
+    UnsafeXMLError,
 )
 
 __all__ = [
     "BaseDeserializer",
     "BaseSerializer",
+    "DTDForbidden",
     "DeserializationError",
     "DeserializedObject",
     "DjangoJSONEncoder",
+    "EntitiesForbidden",
+    "ExternalReferenceForbidden",
     "FieldSpec",
     "FixtureError",
     "Format",
@@ -54,6 +61,7 @@ __all__ = [
     "SerializationError",
     "SerializerDoesNotExist",
     "SerializerRegistry",
+    "UnsafeXMLError",
     "describe",
     "deserialize",
     "dump_data",

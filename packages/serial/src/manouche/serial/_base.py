@@ -268,7 +268,7 @@ class BaseSerializer:
                     values[i] = _related_spec(self.registry, f).natural_key_of(related)
         m2m: list[list[Any]] = []
         for m, natural in zip(plan.m2m, plan.m2m_natural, strict=True):
-            related_objs = _m2m_objects(obj, m)
+            related_objs = _m2m_objects(obj, m, natural)
             if natural:
                 m2m.append([model_of(r).natural_key_of(r) for r in related_objs])
             else:
@@ -311,12 +311,26 @@ def _related_obj(obj: Any, f: FieldSpec) -> Any:
     return getattr(obj, f.name)
 
 
-def _m2m_objects(obj: Any, m: M2MSpec) -> list[Any]:
+def _m2m_objects(obj: Any, m: M2MSpec, natural: bool) -> list[Any]:
+    """The objects related through ``m``: prefetched ones if any (no query), else one
+    query, reading only their pks when their natural keys are not needed (as Django)."""
+    prefetched = getattr(obj, "_prefetched_objects_cache", None)
+    if isinstance(prefetched, dict) and m.name in prefetched:
+        return list(prefetched[m.name])
     related = getattr(obj, m.name)
     everything = getattr(related, "all", None)
-    if callable(everything):
-        return list(everything())
-    return list(related)
+    if not callable(everything):
+        return list(related)  # a SQLAlchemy relationship: a list already
+    qs = everything()
+    if not natural:
+        only = getattr(qs, "only", None)
+        pk = getattr(getattr(getattr(qs, "model", None), "_meta", None), "pk", None)
+        if callable(only) and pk is not None:
+            qs = only(pk.name)
+            joins = getattr(qs, "select_related", None)
+            if callable(joins):
+                qs = joins(None)  # a manager's select_related would read rows for nothing
+    return list(qs)
 
 
 # -- reading -------------------------------------------------------------------------
@@ -343,15 +357,20 @@ class DeserializedObject:
 
     def __init__(
         self,
-        spec: ModelSpec,
-        data: dict[str, Any],
+        spec: ModelSpec | None = None,
+        data: dict[str, Any] | None = None,
         m2m_data: dict[str, list[Any]] | None = None,
         deferred_fields: dict[str, Any] | None = None,
         index: int | None = None,
         obj: Any = None,
     ) -> None:
+        if spec is None:
+            # Django's spelling: ``DeserializedObject(obj=instance)``.
+            if obj is None:
+                raise TypeError("DeserializedObject() needs a model spec or obj=")
+            spec = model_of(obj)
         self.spec = spec
-        self._data: dict[str, Any] | None = data
+        self._data: dict[str, Any] | None = {} if data is None else data
         self._values: tuple[Any, ...] | None = None
         self._m2m: dict[str, list[Any]] | None = m2m_data
         self._deferred: dict[str, Any] | None = deferred_fields
@@ -420,7 +439,7 @@ class DeserializedObject:
         return self.data.get(self.spec.pk.attr)
 
     def __repr__(self) -> str:
-        return f"<DeserializedObject: {self.spec.label}(pk={self.pk!r})>"
+        return f"<DeserializedObject: {self.spec.model_label}(pk={self.pk!r})>"
 
     def row(self) -> dict[str, Any]:
         """Column values to write: the instance's when it was touched, else the fixture's."""
@@ -440,12 +459,17 @@ class DeserializedObject:
         data = self.data
         return {f.column.key: data[f.attr] for f in (spec.pk, *spec.fields) if f.attr in data}
 
-    def save(self, save_m2m: bool = True, using: Using = None, **kwargs: Any) -> None:
-        """Write the row (update when the pk exists, else insert) and its many-to-many rows."""
+    def save(
+        self, save_m2m: bool = True, using: Using = None, *, force_insert: bool = False
+    ) -> None:
+        """Write the row (update when the pk exists, else insert) and its many-to-many rows.
+
+        ``force_insert=True`` always inserts: a row that exists is the database's error.
+        """
         from manouche.serial._saving import save_objects
 
         with _transaction(using) as conn:
-            save_objects(conn, [self], save_m2m=save_m2m, using=using)
+            save_objects(conn, [self], save_m2m=save_m2m, using=using, force_insert=force_insert)
 
     def save_deferred_fields(
         self, using: Using = None, registry: ModelRegistry | None = None
@@ -764,7 +788,9 @@ def _build_general(
                 try:
                     data[f.attr] = f.reader(value, type(value) is TextValue)
                 except (ValueError, TypeError, OverflowError) as exc:
-                    raise DeserializationError(str(exc), model=label, field=name) from exc
+                    raise DeserializationError(
+                        str(exc), model=label, field=name, value=value
+                    ) from exc
                 continue
             if isinstance(value, list):
                 if any(isinstance(part, list | dict) for part in value):
@@ -779,7 +805,7 @@ def _build_general(
                     data[f.attr] = related.lookup_natural(de.connection(), value, de.using)
                 except LookupError as exc:
                     if not forward:
-                        raise DeserializationError(str(exc), field=name) from None
+                        raise DeserializationError(str(exc), field=name, value=value) from None
                     deferred[f.name] = value
                 continue
             data[f.attr] = convert(f.reader, value, type(value) is TextValue, label, name)
@@ -830,7 +856,9 @@ def _m2m_values(
 ) -> list[Any]:
     if not isinstance(value, list):
         raise DeserializationError(
-            f"a many-to-many value must be a list, got {type(value).__name__}", field=name
+            f"a many-to-many value must be a list, got {type(value).__name__}",
+            field=name,
+            value=value,
         )
     related = de.registry.for_table(m.related_table, m.related_model)
     reader = FieldSpec(m.name, m.name, m.target, "ForeignKey").reader
@@ -845,7 +873,7 @@ def _m2m_values(
                 out.append(related.lookup_natural(de.connection(), v, de.using))
             except LookupError as exc:
                 if not forward:
-                    raise DeserializationError(str(exc), field=name) from None
+                    raise DeserializationError(str(exc), field=name, value=v) from None
                 deferred[name] = value
                 return []
         else:
@@ -853,7 +881,9 @@ def _m2m_values(
                 out.append(reader(v, False) if v is not None else None)
             except (ValueError, TypeError, OverflowError) as exc:
                 # The object being loaded is named by the caller; say which related key failed.
-                raise DeserializationError(f"{exc} (a {related.label} key)", field=name) from exc
+                raise DeserializationError(
+                    f"{exc} (a {related.label} key)", field=name, value=v
+                ) from exc
     return out
 
 

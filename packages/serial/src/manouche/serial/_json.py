@@ -49,7 +49,8 @@ class DjangoJSONEncoder(json.JSONEncoder):
 
     As Django's: datetimes keep milliseconds and write UTC as ``Z``, an aware
     time is a ``ValueError``, a timedelta is an ISO 8601 duration
-    (``P1DT02H00M00S``). Use it as ``json.dumps(data, cls=DjangoJSONEncoder)``.
+    (``P1DT02H00M00S``), a lazy translation string (i18nkit's ``gettext_lazy``)
+    its text. Use it as ``json.dumps(data, cls=DjangoJSONEncoder)``.
     """
 
     def default(self, o: Any) -> Any:
@@ -57,7 +58,18 @@ class DjangoJSONEncoder(json.JSONEncoder):
             o, dt.datetime | dt.date | dt.time | dt.timedelta | decimal.Decimal | uuid.UUID
         ):
             return json_default(o)
+        if _is_lazy_string(o):
+            return str(o)  # translated in the language active now, as Django's
         return super().default(o)
+
+
+#: Lazy translation strings, known by their class without importing their package:
+#: i18nkit's ``LazyString`` and Django's ``Promise`` (``gettext_lazy``).
+_LAZY_STRING_TYPES = frozenset({"LazyString", "Promise"})
+
+
+def _is_lazy_string(o: Any) -> bool:
+    return any(c.__name__ in _LAZY_STRING_TYPES for c in type(o).__mro__)
 
 
 class _Flusher:
@@ -366,7 +378,19 @@ def iter_json_array(
 
 
 class PythonDeserializer(BaseDeserializer):
-    """Fixture dicts (a list, or any iterable) to deserialized objects."""
+    """Fixture dicts (a list, or any iterable) to deserialized objects.
+
+    The list may be passed as ``object_list=`` (Django's name for it).
+    """
+
+    def __init__(self, stream_or_string: Any = None, **options: Any) -> None:
+        if "object_list" in options:
+            if stream_or_string is not None:
+                raise TypeError("pass the objects once: stream_or_string or object_list")
+            stream_or_string = options.pop("object_list")
+        if stream_or_string is None:
+            raise TypeError("PythonDeserializer() needs the list of fixture dicts")
+        super().__init__(stream_or_string, **options)
 
     def objects(self) -> Iterator[DeserializedObject]:
         return objects_from_dicts(self, self.stream)

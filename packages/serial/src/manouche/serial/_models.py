@@ -177,6 +177,10 @@ class ModelSpec:
         self.model = model
         self.table = table
         self.label = table_label(table)
+        #: Django's ``_meta.label``: the app label and the class name as written.
+        self.model_label = self.label
+        if isinstance(model, type):
+            self.model_label = f"{self.label.partition('.')[0]}.{model.__name__}"
         self.pk: FieldSpec
         self.fields: list[FieldSpec] = []
         self.m2m: list[M2MSpec] = []
@@ -276,7 +280,7 @@ class ModelSpec:
                 cond.append(f.column == f.reader(v, False) if v is not None else f.column.is_(None))
             found = conn.execute(sa.select(self.pk.column).where(*cond).limit(2)).scalars().all()
             if len(found) != 1:
-                raise LookupError(f"{self.label} matching natural key {values!r} does not exist")
+                raise self._no_match(values)
             return found[0]
         lookup = self._manager_lookup
         if lookup is None:
@@ -287,13 +291,18 @@ class ModelSpec:
             obj = lookup(*values)
         except Exception as exc:
             if isinstance(exc, LookupError) or type(exc).__name__.endswith("DoesNotExist"):
-                raise LookupError(
-                    f"{self.label} matching natural key {values!r} does not exist"
-                ) from exc
+                raise self._no_match(values) from exc
             raise
         if obj is None:
-            raise LookupError(f"{self.label} matching natural key {values!r} does not exist")
+            raise self._no_match(values)
         return _get(obj, self.pk.attr)
+
+    def _no_match(self, values: list[Any]) -> LookupError:
+        """No row has the natural key ``values`` (said in Django's words, then the key)."""
+        name = self.model.__name__ if isinstance(self.model, type) else self.label
+        return LookupError(
+            f"{name} matching query does not exist ({self.label} natural key {values!r})"
+        )
 
     # -- instances ----------------------------------------------------------------
 

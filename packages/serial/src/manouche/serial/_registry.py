@@ -61,7 +61,8 @@ class SerializerRegistry:
     def get(self, name: str) -> Format:
         fmt = self._formats.get(name)
         if fmt is None and name in self._lazy:
-            module = importlib.import_module(self._lazy.pop(name))
+            # Left lazy when the import fails: every use says what is missing.
+            module = importlib.import_module(self._lazy[name])
             self.register(name, module)
             fmt = self._formats[name]
         if fmt is None:
@@ -70,6 +71,14 @@ class SerializerRegistry:
         return fmt
 
     def names(self, public_only: bool = False) -> list[str]:
+        if public_only:
+            # Whether a format is public is known once it is loaded; one whose
+            # library is missing stays listed (using it says what to install).
+            for name in list(self._lazy):
+                try:
+                    self.get(name)
+                except ImportError:
+                    pass
         names = [n for n, f in self._formats.items() if not (public_only and f.internal)]
         return sorted([*names, *self._lazy])
 

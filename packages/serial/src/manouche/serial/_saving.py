@@ -55,8 +55,11 @@ def save_objects(
     *,
     using: Any = None,
     send_signals: bool = True,
+    force_insert: bool = False,
 ) -> None:
     """Save ``objs`` (any models, in order) on ``conn``; consecutive ones of a model go together.
+
+    ``force_insert``: INSERT every row, an existing pk being the database's integrity error.
 
     ``using`` is what the signals name as the database (the caller's ``using=``;
     ``conn`` when not given).
@@ -75,7 +78,7 @@ def save_objects(
                 pre_save.send(
                     sender, instance=o.object, raw=True, using=using or conn, update_fields=None
                 )
-        inserted = _save_batch(conn, spec, batch, save_m2m)
+        inserted = _save_batch(conn, spec, batch, save_m2m, force_insert)
         if signalled and post_save.has_receivers_for(sender):
             for o in batch:
                 post_save.send(
@@ -90,7 +93,11 @@ def save_objects(
 
 
 def _save_batch(
-    conn: sa.Connection, spec: ModelSpec, objs: Sequence[DeserializedObject], save_m2m: bool
+    conn: sa.Connection,
+    spec: ModelSpec,
+    objs: Sequence[DeserializedObject],
+    save_m2m: bool,
+    force_insert: bool = False,
 ) -> set[int]:
     """Write ``objs``; returns the ``id()`` of those that were inserted."""
     table = spec.table
@@ -99,7 +106,7 @@ def _save_batch(
     rows = [o.row() for o in objs]
     with_pk = [r for r in rows if r.get(pk_key) is not None]
     existing: set[Any] = set()
-    pks = [r[pk_key] for r in with_pk]
+    pks = [] if force_insert else [r[pk_key] for r in with_pk]
     for i in range(0, len(pks), IN_CHUNK):
         existing.update(
             conn.execute(sa.select(pk_col).where(pk_col.in_(pks[i : i + IN_CHUNK]))).scalars()

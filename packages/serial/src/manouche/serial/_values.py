@@ -463,4 +463,4 @@ def convert(reader: FromValue, value: object, text: bool, model: str, field: str
     try:
         return reader(value, text)
     except (ValueError, TypeError, OverflowError) as exc:
-        raise DeserializationError(str(exc), model=model, field=field) from exc
+        raise DeserializationError(str(exc), model=model, field=field, value=value) from exc

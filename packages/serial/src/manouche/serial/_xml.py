@@ -15,6 +15,9 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import DefusedXmlException
+from defusedxml import DTDForbidden as _DTD
+from defusedxml import EntitiesForbidden as _Entities
+from defusedxml import ExternalReferenceForbidden as _External
 from defusedxml.ElementTree import iterparse
 
 from manouche.serial._base import (
@@ -26,7 +29,13 @@ from manouche.serial._base import (
 )
 from manouche.serial._values import TextValue as XMLText
 from manouche.serial._values import text_value
-from manouche.serial.exceptions import DeserializationError
+from manouche.serial.exceptions import (
+    DeserializationError,
+    DTDForbidden,
+    EntitiesForbidden,
+    ExternalReferenceForbidden,
+    UnsafeXMLError,
+)
 
 __all__ = ["XMLDeserializer", "XMLSerializer"]
 
@@ -54,7 +63,7 @@ class XMLSerializer(BaseSerializer):
     def _text(self, value: str, plan: Plan, pk: Any, field: str) -> str:
         if _CONTROL.search(value):
             raise ValueError(
-                f"{plan.spec.label}.{field} (pk:{pk}) contains unserializable characters"
+                f"{plan.spec.model_label}.{field} (pk:{pk}) contains unserializable characters"
             )
         return escape(value)
 
@@ -187,7 +196,7 @@ class XMLDeserializer(BaseDeserializer):
                 assert root is not None
                 root.clear()
         except DefusedXmlException as exc:
-            raise DeserializationError(f"unsafe XML refused: {type(exc).__name__}") from None
+            raise _unsafe(exc) from None
         except SyntaxError as exc:  # ParseError
             raise DeserializationError(f"invalid XML: {exc}") from None
 
@@ -226,3 +235,16 @@ class XMLDeserializer(BaseDeserializer):
         if pk is not None:
             d["pk"] = XMLText(pk)
         return d
+
+
+def _unsafe(exc: DefusedXmlException) -> UnsafeXMLError:
+    """Our error for what defusedxml refused, by Django's class names."""
+    cls: type[UnsafeXMLError] = UnsafeXMLError
+    what = "something unsafe"
+    if isinstance(exc, _DTD):
+        cls, what = DTDForbidden, "a document type declaration"
+    elif isinstance(exc, _Entities):
+        cls, what = EntitiesForbidden, "an entity declaration"
+    elif isinstance(exc, _External):
+        cls, what = ExternalReferenceForbidden, "an external reference"
+    return cls(f"unsafe XML refused: the document contains {what} ({exc})")

@@ -3,18 +3,21 @@
 Written with ``yaml.safe_dump`` and read with ``yaml.safe_load``, so no YAML
 tag can build Python objects. The document is built whole, as Django's; for
 large dumps prefer "jsonl". Values are written as the JSON format writes
-them (dates as ISO strings), which Django reads back; documents dumped by
-Django (native YAML timestamps) load here.
+them, except dates and datetimes, which are native YAML timestamps as
+Django writes them (full microseconds; ``+00:00`` on UTC columns), and times,
+written as Django's ``str()`` (full microseconds); documents
+dumped by Django load here and ours load into Django.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from manouche.serial._base import BaseDeserializer, DeserializedObject, objects_from_dicts
+from manouche.serial._base import BaseDeserializer, DeserializedObject, Plan, objects_from_dicts
 from manouche.serial._json import PythonSerializer
 from manouche.serial.exceptions import DeserializationError
 
@@ -36,6 +39,33 @@ class YAMLSerializer(PythonSerializer):
     """Objects to a YAML list of fixture mappings."""
 
     internal_use_only = False
+
+    def start_serialization(self) -> None:
+        super().start_serialization()
+        self._timestamps: dict[int, list[tuple[int, str, bool]]] = {}
+
+    def write_object(
+        self, plan: Plan, pk: Any, values: Sequence[Any], m2m: list[list[Any]]
+    ) -> None:
+        d = plan.json_dict(pk, values, m2m)
+        native = self._timestamps.get(id(plan))
+        if native is None:
+            native = self._timestamps[id(plan)] = [
+                (i, f.name, f.utc)
+                for i, f in enumerate(plan.fields)
+                if f.target is None and f.kind in ("DateTimeField", "DateField", "TimeField")
+            ]
+        if native:
+            fields = d["fields"]
+            for i, name, utc in native:
+                value = values[i]
+                if isinstance(value, dt.time):  # Django's str(): full microseconds, as text
+                    fields[name] = str(value)
+                elif isinstance(value, dt.date):  # a datetime too
+                    if utc and isinstance(value, dt.datetime) and value.tzinfo is None:
+                        value = value.replace(tzinfo=dt.UTC)
+                    fields[name] = value
+        self.objects.append(d)
 
     def end_serialization(self) -> None:
         yaml = _yaml()

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 __all__ = [
+    "DTDForbidden",
     "DeserializationError",
+    "EntitiesForbidden",
+    "ExternalReferenceForbidden",
     "FixtureError",
     "ModelNotFound",
     "SerializationError",
     "SerializerDoesNotExist",
+    "UnsafeXMLError",
 ]
+
+
+#: ``DeserializationError(value=...)`` when no value is at fault.
+NO_VALUE: object = type("_NoValue", (), {"__repr__": lambda self: "NO_VALUE"})()
 
 
 class SerializerDoesNotExist(KeyError):
@@ -29,7 +37,8 @@ class DeserializationError(Exception):
     line for JSONL), ``model`` its label, ``pk`` its primary key and ``field``
     the field at fault, each ``None`` when unknown. ``line`` and ``column``
     (1-based) locate a syntax error in the document itself, counted from its
-    start. ``str()`` says all of it.
+    start. ``value`` is the value at fault, when there is one. ``str()`` says all
+    of it, ending as Django's does: ``(app.model:pk=1) field_value was 'x'``.
     """
 
     def __init__(
@@ -42,8 +51,10 @@ class DeserializationError(Exception):
         field: str | None = None,
         line: int | None = None,
         column: int | None = None,
+        value: object = NO_VALUE,
     ) -> None:
         self.reason = reason
+        self.value = value
         self.line = line
         self.column = column
         self.index = index
@@ -64,7 +75,10 @@ class DeserializationError(Exception):
             where.append(f"pk={self.pk!r}")
         if self.field is not None:
             where.append(f"field {self.field!r}")
-        return f"{', '.join(where)}: {self.reason}" if where else self.reason
+        text = f"{', '.join(where)}: {self.reason}" if where else self.reason
+        if self.model is not None and self.value is not NO_VALUE:
+            text += f": ({self.model}:pk={self.pk}) field_value was '{self.value}'"
+        return text
 
     def located(
         self,
@@ -73,6 +87,7 @@ class DeserializationError(Exception):
         model: str | None = None,
         pk: object = None,
         field: str | None = None,
+        value: object = NO_VALUE,
     ) -> DeserializationError:
         """A copy with the missing parts of the location filled in."""
         return type(self)(
@@ -83,7 +98,24 @@ class DeserializationError(Exception):
             field=self.field if self.field is not None else field,
             line=self.line,
             column=self.column,
+            value=self.value if self.value is not NO_VALUE else value,
         )
+
+
+class UnsafeXMLError(DeserializationError, ValueError):
+    """An XML document declared something the XML reader refuses (a DTD, an entity, ...)."""
+
+
+class DTDForbidden(UnsafeXMLError):
+    """An XML document carried a document type declaration (``<!DOCTYPE ...>``)."""
+
+
+class EntitiesForbidden(UnsafeXMLError):
+    """An XML document declared an entity (``<!ENTITY ...>``)."""
+
+
+class ExternalReferenceForbidden(UnsafeXMLError):
+    """An XML document referred to an external resource (a system or public id)."""
 
 
 class ModelNotFound(DeserializationError):
