@@ -142,7 +142,7 @@ def test_init_signals(backend_db: Any) -> None:
     assert seen[-1] == ("post_init", "Tag", "x")
 
 
-def test_raw_save_sends_raw_and_keeps_loaded_values(db: Any) -> None:
+def test_raw_save_sends_raw_and_keeps_loaded_values(backend_db: Any) -> None:
     """``save_base(raw=True)``: the signals say ``raw=True`` and no field's ``pre_save``
     runs, so ``auto_now``/``auto_now_add`` keep the values the instance carries."""
     import datetime

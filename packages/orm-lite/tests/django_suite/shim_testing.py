@@ -7,8 +7,10 @@ Django's ``SimpleTestCase`` and every other name stay Django's. Replaced:
   (``Database.bind_connection``, as testkit's ``db`` fixture does);
   ``setUpTestData`` runs in a savepoint of that transaction, its class
   attributes are deep-copied for each test (Django's ``TestData``), and each
-  test runs in a savepoint rolled back after it. Everything is rolled back
-  at the end of the class.
+  test runs in an orm-lite atomic block (a savepoint) rolled back after it.
+  Everything is rolled back at the end of the class. orm-lite's async API
+  commits on connections of its own, outside that transaction: the tables
+  are emptied after a class that has async tests.
 - ``TransactionTestCase``: the test commits for real; every table is emptied
   afterwards.
 - ``assertNumQueries`` counts the statements orm-lite runs
@@ -19,6 +21,7 @@ Django's ``SimpleTestCase`` and every other name stay Django's. Replaced:
 
 from __future__ import annotations
 
+import inspect
 import unittest
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -182,6 +185,11 @@ class TestCase(TransactionTestCase):
         if cls._ol_class is not None:
             cls._ol_class.close()
             cls._ol_class = None
+        if any(inspect.iscoroutinefunction(getattr(cls, name)) for name in dir(cls)):
+            # orm-lite's async API runs on its own (async) connections, outside the class's
+            # transaction: what its tests committed is removed here, so that it does not
+            # leak into the next classes.
+            _flush()
         super().tearDownClass()
 
     @classmethod
@@ -190,13 +198,21 @@ class TestCase(TransactionTestCase):
 
     def _pre_setup(self) -> None:  # type: ignore[override]
         super()._pre_setup()
-        conn = _ormlite_suite.database().connection()
-        self._ol_savepoint = conn.begin_nested()
+        # As Django's TestCase, the test runs inside an atomic block (a savepoint): an
+        # ``atomic(savepoint=False)`` in the code under test joins it instead of opening
+        # a savepoint of its own.
+        self._ol_atomic = _ormlite_suite.database().atomic()
+        self._ol_atomic.__enter__()
 
     def _post_teardown(self) -> None:
-        savepoint = getattr(self, "_ol_savepoint", None)
-        if savepoint is not None and savepoint.is_active:
-            savepoint.rollback()
+        atomic = getattr(self, "_ol_atomic", None)
+        if atomic is not None:
+            self._ol_atomic = None
+            stack = atomic.db._state.stack
+            while stack and stack[-1] is not atomic:  # blocks a failing test left open
+                stack.pop()
+            if stack:
+                atomic.__exit__(_RolledBack, _RolledBack(), None)
         SimpleTestCase._post_teardown(self)
 
     @classmethod
@@ -217,6 +233,10 @@ class TestCase(TransactionTestCase):
                 del state.callbacks[start:]
                 for func in list(callbacks):
                     func()
+
+
+class _RolledBack(Exception):
+    """Ends a test's atomic block by rolling it back."""
 
 
 def _class_transaction() -> Iterator[None]:

@@ -213,6 +213,7 @@ from manouche.orm_lite._observability import (
 from manouche.orm_lite._options import Options, Registry, app_label_from_module, metadata, registry
 from manouche.orm_lite._query import Query
 from manouche.orm_lite._queryset import (
+    EmptyQuerySet,
     Manager,
     Prefetch,
     QuerySet,
@@ -346,6 +347,7 @@ __all__ = [
     "Field",
     "FieldDoesNotExist",
     "FieldError",
+    "EmptyQuerySet",
     "ImproperlyConfigured",
     "FirstValue",
     "FloatField",

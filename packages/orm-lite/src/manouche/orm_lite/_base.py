@@ -20,7 +20,7 @@ from manouche.orm_lite._exceptions import (
     ValidationError,
 )
 from manouche.orm_lite._expressions import Expression
-from manouche.orm_lite._fields import NOT_PROVIDED, BigAutoField, Field
+from manouche.orm_lite._fields import BigAutoField, Field
 from manouche.orm_lite._i18n import gettext
 from manouche.orm_lite._managers import BaseManager
 from manouche.orm_lite._options import Options, registry
@@ -152,19 +152,15 @@ class ModelBase(type):
 
     @property
     def _default_manager(cls) -> Any:
-        return cls._meta.managers[0]  # type: ignore[attr-defined]
+        return cls._meta.default_manager  # type: ignore[attr-defined]
 
     @property
     def _base_manager(cls) -> Any:
-        from manouche.orm_lite._queryset import Manager
+        return cls._meta.base_manager  # type: ignore[attr-defined]
 
-        base = cls.__dict__.get("_base_manager_instance")
-        if base is None:
-            base = Manager()
-            base.model = cls
-            base.name = "_base_manager"
-            cls._base_manager_instance = base
-        return base
+
+def _is_reverse_name(reverse: dict[str, Any], name: str) -> bool:
+    return any(rel.name == name for rel in reverse.values())
 
 
 def _build_table(cls: type[Model]) -> None:
@@ -386,6 +382,10 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
 
     pk = property(_get_pk_val, _set_pk_val)
 
+    def _is_pk_set(self) -> bool:
+        """Whether the primary key has a value (Django 5.2's helper, used by ported code)."""
+        return self._get_pk_val() is not None
+
     def __str__(self) -> str:
         return f"{type(self).__name__} object ({self.pk})"
 
@@ -438,6 +438,9 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
                 cached = self.__dict__.get(f"_{f.name}_cache")
                 if cached is not None:
                     if cached.pk is None:
+                        if f.one_to_one:  # the unsaved object forgets this one, as Django
+                            reverse = f.remote_field.get_accessor_name()
+                            cached.__dict__.pop(f"_{reverse}_cache", None)
                         raise ValueError(
                             "save() prohibited to prevent data loss due to unsaved related "
                             f"object '{f.name}'."
@@ -708,31 +711,71 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         fields: Iterable[str] | None = None,
         from_queryset: QuerySet[Any] | None = None,
     ) -> None:
-        """Reload field values from the database (all, or ``fields``)."""
+        """Reload field values from the database (all, or ``fields``), as Django's.
+
+        A prefetched relation named in ``fields`` is dropped (and loaded again on use);
+        the cached related objects of the reloaded fields are forgotten, unless
+        ``from_queryset`` loaded them again (``select_related``).
+        """
         cls = type(self)
         opts = cls._meta
-        qs = from_queryset if from_queryset is not None else cls._base_manager.get_queryset()
-        qs = qs.using(self._db_for(using))
-        names = None
-        if fields is not None:
-            names = []
-            for name in fields:
-                f = opts.get_field(name)
-                names.append(f.attname)
-            qs = qs.only(*[opts.get_field(n).name for n in names])
+        data = self.__dict__
+        reverse = {}
+        for rel in opts.related_objects:
+            if not rel.many_to_many and not rel.one_to_many:
+                reverse[rel.get_accessor_name()] = rel
+        wanted = None
+        if fields is None:
+            data.pop("_prefetched_objects_cache", None)
         else:
-            self.__dict__.pop("_prefetched_objects_cache", None)
-        fresh = qs.filter(pk=self.pk).values(*(names or [f.attname for f in opts.init_fields]))
-        rows = list(fresh[:2])
-        if not rows:
-            raise cls.DoesNotExist(f"{opts.object_name} matching query does not exist.")
-        for key, value in rows[0].items():
-            if self.__dict__.get(key, NOT_PROVIDED) != value:
-                for f in opts.init_fields:
-                    if f.attname == key and f.is_relation:
-                        self.__dict__.pop(f"_{f.name}_cache", None)
-            self.__dict__[key] = value
-        self._state.db = self._db_for(using)
+            wanted = set(fields)
+            prefetched = data.get("_prefetched_objects_cache") or {}
+            for name in list(wanted):
+                if name in prefetched:
+                    del prefetched[name]
+                    wanted.discard(name)
+            if not wanted:
+                return
+            if any("__" in name for name in wanted):
+                raise ValueError(
+                    'Found "__" in fields argument. Relations and transforms are not allowed '
+                    "in fields."
+                )
+        for name, rel in reverse.items():
+            if wanted is None or name in wanted or rel.name in wanted:
+                data.pop(f"_{name}_cache", None)
+        if from_queryset is None:
+            qs = cls._base_manager.get_queryset().using(self._db_for(using))
+        else:
+            qs = from_queryset if using is None else from_queryset.using(using)
+        qs = qs.filter(pk=self.pk)
+        if wanted is not None:
+            names = [
+                opts.get_field(name).attname
+                for name in wanted
+                if name not in reverse and not _is_reverse_name(reverse, name)
+            ]
+            if not names:
+                return
+            rows = list(qs.values(*names)[:2])
+            if not rows:
+                raise cls.DoesNotExist(f"{opts.object_name} matching query does not exist.")
+            fresh: dict[str, Any] = rows[0]
+            loaded: Model | None = None
+        else:
+            loaded = qs.get()
+            fresh = loaded.__dict__
+        for f in opts.init_fields:
+            if f.attname not in fresh:
+                continue
+            data[f.attname] = fresh[f.attname]
+            if f.is_relation:
+                cache = f"_{f.name}_cache"
+                if loaded is not None and cache in fresh:
+                    data[cache] = fresh[cache]
+                else:
+                    data.pop(cache, None)
+        self._state.db = loaded._state.db if loaded is not None else self._db_for(using)
         self._state.adding = False
 
     # -- validation ----------------------------------------------------------------------

@@ -29,7 +29,7 @@ def PROTECT(collector: Collector, field: ForeignKey, sub_objs: list[Model]) -> N
     target = field.related_model.__name__ if field.related_model else "?"
     raise ProtectedError(
         f"Cannot delete some instances of model {target!r} because they are referenced "
-        f"through protected foreign keys: '{field.model.__name__}.{field.name}'.",
+        f"through a protected foreign key: '{type(sub_objs[0]).__name__}.{field.name}'",
         sub_objs,
     )
 
@@ -102,6 +102,8 @@ class Collector:
         self.fast_deletes: list[tuple[type[Model], Any]] = []
         #: ``delete(keep_parents=True)``: a multi-table child's parent rows stay.
         self.keep_parents = False
+        #: The model of the rows ``delete()`` was called for (named by ``RestrictedError``).
+        self.root_model: type[Model] | None = None
 
     def _add(self, objs: Iterable[Model]) -> list[Model]:
         new: list[Model] = []
@@ -138,7 +140,10 @@ class Collector:
         if not new:
             return
         model = type(new[0])
-        pks = [o.pk for o in new]
+        if self.root_model is None:
+            self.root_model = model
+        # As Django: every protected relation of these rows is named in one error.
+        protected: dict[str, list[Model]] = {}
         for rel in model._meta.related_objects:
             if rel.many_to_many:
                 continue
@@ -165,8 +170,17 @@ class Collector:
                 )
                 if sub:
                     self.before.setdefault(related, set()).add(model)
-                    on_delete(self, field, sub)
-        del pks
+                    try:
+                        on_delete(self, field, sub)
+                    except ProtectedError as error:
+                        key = f"'{field.model.__name__}.{field.name}'"
+                        protected.setdefault(key, []).extend(error.protected_objects)
+        if protected:
+            raise ProtectedError(
+                f"Cannot delete some instances of model {model.__name__!r} because they are "
+                f"referenced through protected foreign keys: {', '.join(protected)}.",
+                [obj for objs in protected.values() for obj in objs],
+            )
         if model._meta.parents and not self.keep_parents:
             # A multi-table child's ancestors' rows go too (each parent collects its own
             # parents), deleted after the child's rows.
@@ -186,16 +200,7 @@ class Collector:
         from manouche.orm_lite._database import Atomic
 
         collected = {(m, pk) for m, objs in self.data.items() for pk in objs}
-        for field, objs in self.restricted:
-            left = [o for o in objs if (type(o), o.pk) not in collected]
-            if left:
-                target = field.related_model.__name__ if field.related_model else "?"
-                raise RestrictedError(
-                    f"Cannot delete some instances of model {target!r} because they are "
-                    "referenced through restricted foreign keys: "
-                    f"'{field.model.__name__}.{field.name}'.",
-                    left,
-                )
+        _restricted_check(self, collected)
         counts: dict[str, int] = {}
         db = self.db
         with Atomic(db, savepoint=False):
@@ -240,6 +245,33 @@ class Collector:
                 obj.__dict__[attname] = None
         counts = {k: v for k, v in counts.items() if v}
         return sum(counts.values()), counts
+
+
+def _restricted_check(collector: Collector, collected: set[tuple[Any, Any]]) -> None:
+    """``RestrictedError`` for the RESTRICT-ed rows no CASCADE deletes as well."""
+    restricted: dict[str, list[Model]] = {}
+    for field, objs in collector.restricted:
+        left = [o for o in objs if (type(o), o.pk) not in collected]
+        if left:
+            # Rows deleted in bulk (a fast delete's condition) are deleted too.
+            model = type(left[0])
+            table = model._meta.table
+            pkcol = table.c[model._meta.pk.column]
+            conds = [cond for fast_model, cond in collector.fast_deletes if fast_model is model]
+            if conds:
+                stmt = sa.select(pkcol).where(pkcol.in_([o.pk for o in left]), sa.or_(*conds))
+                gone = {row[0] for row in collector.db._run(stmt)[0]}
+                left = [o for o in left if o.pk not in gone]
+        if left:
+            key = f"'{field.model.__name__}.{field.name}'"
+            restricted.setdefault(key, []).extend(left)
+    if restricted:
+        root = collector.root_model.__name__ if collector.root_model else "?"
+        raise RestrictedError(
+            f"Cannot delete some instances of model {root!r} because they are referenced "
+            f"through restricted foreign keys: {', '.join(restricted)}.",
+            [obj for objs in restricted.values() for obj in objs],
+        )
 
 
 def _topological(models: list[Any], before: dict[Any, set[Any]]) -> list[Any]:

@@ -42,6 +42,9 @@ _OWN_OPTIONS = frozenset(
         "pending",
         "auto_created",
         "_field_cache",
+        "default_manager_name",
+        "base_manager_name",
+        "_base_manager",
     }
 )
 
@@ -98,6 +101,19 @@ def finish_proxy(
             continue
         clone = copy.copy(m)
         clone.contribute_to_class(cls, m.name)
+    # Then the managers its abstract bases declare (a mixin's ``excluder = ...``).
+    have = {m.name for m in opts.managers}
+    for base in cls.__mro__[1:]:
+        bopts = getattr(base, "_meta", None)
+        if bopts is None or not getattr(bopts, "abstract", False):
+            continue
+        for m in list(bopts.managers):
+            if m.name in have or m._inherited_depth:
+                continue
+            clone = copy.copy(m)
+            clone._inherited_depth = 1
+            clone.contribute_to_class(cls, m.name)
+            have.add(m.name)
 
 
 def inherit_from_concrete(opts: Options, meta: Any, parent: Options) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
+import inspect
 import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
@@ -25,11 +28,21 @@ class BaseManager(AsyncManagerMixin, Generic[_M]):
     _queryset_class: type[QuerySet[Any]]
     #: How far up the bases the manager was declared (0: on the model itself).
     _inherited_depth = 0
+    #: Made by ``QuerySet.as_manager()`` (``deconstruct()`` names the QuerySet class then).
+    _built_with_as_manager = False
+    _constructor_args: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        # The arguments the manager was made with, for ``deconstruct()``.
+        obj = super().__new__(cls)
+        obj._constructor_args = (args, kwargs)
+        return obj
 
     def __init__(self) -> None:
         self.model: type[_M] = None  # type: ignore[assignment]
         self.name: str = ""
         self._db: Any = None
+        self._hints: dict[str, Any] = {}
         self.creation_counter = next(_counter)
 
     def __class_getitem__(cls, item: Any) -> type[BaseManager[Any]]:
@@ -45,6 +58,28 @@ class BaseManager(AsyncManagerMixin, Generic[_M]):
         where = f"{self.model._meta.label}.{self.name}" if self.model is not None else "unbound"
         return f"<{type(self).__name__}: {where}>"
 
+    def deconstruct(self) -> tuple[bool, str | None, str | None, Any, Any]:
+        """``(as_manager, manager_path, queryset_path, args, kwargs)`` that rebuild it.
+
+        As Django's: a manager made by ``QuerySet.as_manager()`` names its QuerySet
+        class; any other names its own class, which must be importable from its
+        module (a class made by ``from_queryset()`` must be given a module-level name).
+        """
+        qs_class = self._queryset_class
+        if self._built_with_as_manager:
+            return True, None, f"{qs_class.__module__}.{qs_class.__name__}", None, None
+        module_name = type(self).__module__
+        name = type(self).__name__
+        module = importlib.import_module(module_name)
+        if not hasattr(module, name):
+            raise ValueError(
+                f"Could not find manager {name} in {module_name}.\n"
+                "Please note that you need to inherit from managers you dynamically "
+                "generated with 'from_queryset()'."
+            )
+        args, kwargs = self._constructor_args
+        return False, f"{module_name}.{name}", None, args, kwargs
+
     @classmethod
     def from_queryset(
         cls, queryset_class: type[QuerySet[Any]], class_name: str | None = None
@@ -52,18 +87,17 @@ class BaseManager(AsyncManagerMixin, Generic[_M]):
         """A manager class whose methods include ``queryset_class``'s own."""
         attrs: dict[str, Any] = {"_queryset_class": queryset_class}
         base = getattr(cls, "_queryset_class", None)
-        for name in dir(queryset_class):
-            if name.startswith("_") or hasattr(cls, name):
+        # Django's rule: every function of the QuerySet class the manager does not have,
+        # but the private ones (unless ``queryset_only = False``) and ``queryset_only`` ones.
+        for name, attr in inspect.getmembers(queryset_class, predicate=inspect.isfunction):
+            if hasattr(cls, name):
                 continue
-            if (
-                base is not None
-                and hasattr(base, name)
-                and getattr(base, name) is getattr(queryset_class, name)
-            ):
+            if base is not None and getattr(base, name, None) is attr:
                 continue
-            attr = getattr(queryset_class, name)
-            if callable(attr) and not getattr(attr, "queryset_only", False):
-                attrs[name] = _proxy(name)
+            queryset_only = getattr(attr, "queryset_only", None)
+            if queryset_only or (queryset_only is None and name.startswith("_")):
+                continue
+            attrs[name] = _proxy(name, attr)
         return type(class_name or f"{cls.__name__}From{queryset_class.__name__}", (cls,), attrs)
 
     def get_queryset(self) -> QuerySet[Any]:
@@ -72,7 +106,7 @@ class BaseManager(AsyncManagerMixin, Generic[_M]):
             from manouche.orm_lite._related import check_resolved
 
             check_resolved(self.model)
-        return self._queryset_class(self.model, using=self._db)
+        return self._queryset_class(model=self.model, using=self._db, hints=self._hints)
 
     def all(self) -> QuerySet[Any]:
         return self.get_queryset()
@@ -91,11 +125,11 @@ class BaseManager(AsyncManagerMixin, Generic[_M]):
         return self._db or get_default_database()
 
 
-def _proxy(name: str) -> Any:
+def _proxy(name: str, original: Any) -> Any:
+    @functools.wraps(original)
     def method(self: BaseManager[Any], *args: Any, **kwargs: Any) -> Any:
         return getattr(self.get_queryset(), name)(*args, **kwargs)
 
-    method.__name__ = name
     return method
 
 
@@ -131,6 +165,12 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
             self.model = rel.related_model
             self.field = rel.field
             self._db = instance._state.db
+            self._hints = {"instance": instance}
+
+        def __call__(self, *, manager: str) -> Any:
+            """The same relation through another manager of the related model."""
+            other = getattr(self.model, manager)
+            return create_reverse_many_to_one_manager(type(other), rel)(self.instance)
 
         def _apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
             value = getattr(self.instance, self.field.target_field.attname)
@@ -139,7 +179,14 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
                     f"'{type(self.instance).__name__}' instance needs to have a primary key value "
                     "before this relationship can be used."
                 )
-            return qs.filter(**{self.field.name: value})
+            qs = qs.filter(**{self.field.name: value})
+            qs._known_related = (self.field, self.instance)
+            return qs
+
+        def _forget_prefetched(self) -> None:
+            self.instance.__dict__.get("_prefetched_objects_cache", {}).pop(
+                rel.get_accessor_name(), None
+            )
 
         def get_queryset(self) -> QuerySet[Any]:
             cache = self.instance.__dict__.get("_prefetched_objects_cache", {})
@@ -179,22 +226,23 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
                 for obj in objs_:
                     setattr(obj, self.field.name, self.instance)
                     obj.save(using=self._db)
-            self.instance.__dict__.get("_prefetched_objects_cache", {}).pop(
-                rel.get_accessor_name(), None
-            )
+            self._forget_prefetched()
 
         def create(self, **kwargs: Any) -> Any:
             _need_pk(self.instance, "this relationship")
+            self._forget_prefetched()
             kwargs[self.field.name] = self.instance
             obj = self.model(**kwargs)
             obj.save(force_insert=True, using=self._db)
             return obj
 
         def get_or_create(self, defaults: Any = None, **kwargs: Any) -> Any:
+            self._forget_prefetched()
             kwargs[self.field.name] = self.instance
             return self.model._default_manager.using(self._db).get_or_create(defaults, **kwargs)
 
         def update_or_create(self, defaults: Any = None, **kwargs: Any) -> Any:
+            self._forget_prefetched()
             kwargs[self.field.name] = self.instance
             return self.model._default_manager.using(self._db).update_or_create(defaults, **kwargs)
 
@@ -204,37 +252,50 @@ def create_reverse_many_to_one_manager(superclass: type[Any], rel: Any) -> type[
                     f"remove() is not available: {self.model.__name__}.{self.field.name} cannot "
                     "be null"
                 )
+            if not objs:
+                return
             value = getattr(self.instance, self.field.target_field.attname)
             pks = []
             for obj in self._check(objs):
                 if getattr(obj, self.field.attname) != value:
-                    raise ValueError(f"{obj!r} is not related to {self.instance!r}.")
+                    raise self.field.remote_field.model.DoesNotExist(
+                        f"{obj!r} is not related to {self.instance!r}."
+                    )
                 pks.append(obj.pk)
-                obj.__dict__[self.field.attname] = None
-            self.model._base_manager.using(self._db).filter(pk__in=pks).update(
-                **{self.field.name: None}
-            )
+            # Only the rows this manager sees (a manager filtering its rows leaves the others).
+            self._clear(self._apply(super().get_queryset()).filter(pk__in=pks), bulk)
 
-        def clear(self, bulk: bool = True) -> None:
+        def clear(self, *, bulk: bool = True) -> None:
             if not self.field.null:
                 raise AttributeError(
                     f"clear() is not available: {self.model.__name__}.{self.field.name} cannot be "
                     "null"
                 )
-            self._apply(self.model._base_manager.using(self._db).all()).update(
-                **{self.field.name: None}
-            )
+            self._clear(self._apply(super().get_queryset()), bulk)
+
+        def _clear(self, qs: QuerySet[Any], bulk: bool) -> None:
+            self._forget_prefetched()
+            qs = qs.using(self._db)
+            if bulk:
+                qs.update(**{self.field.name: None})
+            else:
+                from manouche.orm_lite._database import Atomic, get_default_database
+
+                with Atomic(self._db or get_default_database(), savepoint=False):
+                    for obj in qs:
+                        setattr(obj, self.field.name, None)
+                        obj.save(update_fields=[self.field.name])
 
         def set(self, objs: Iterable[Any], bulk: bool = True, clear: bool = False) -> None:
-            objs = list(objs)
+            objs = self._check(list(objs))
             if self.field.null:
                 if clear:
-                    self.clear()
+                    self.clear(bulk=bulk)
                     self.add(*objs, bulk=bulk)
                     return
                 wanted = {o.pk for o in objs}
-                current = list(self._apply(self.model._base_manager.using(self._db).all()))
-                self.remove(*[o for o in current if o.pk not in wanted])
+                current = list(self._apply(super().get_queryset()).using(self._db))
+                self.remove(*[o for o in current if o.pk not in wanted], bulk=bulk)
                 have = {o.pk for o in current}
                 self.add(*[o for o in objs if o.pk not in have], bulk=bulk)
             else:
@@ -268,8 +329,30 @@ def create_forward_many_to_many_manager(
             self.through = field.through
             self._db = instance._state.db
             through_opts = self.through._meta
-            self.source_attname = through_opts.get_field(self.source_name).attname
+            source = through_opts.get_field(self.source_name)
+            self.source_attname = source.attname
             self.target_attname = through_opts.get_field(self.target_name).attname
+            target_field = getattr(source, "target_field", None) or instance._meta.pk
+            if getattr(instance, target_field.attname) is None:
+                raise ValueError(
+                    f'"{instance!r}" needs to have a value for field "{target_field.name}" '
+                    "before this many-to-many relationship can be used."
+                )
+            self._hints = {"instance": instance}
+
+        def __call__(self, *, manager: str) -> Any:
+            """The same relation through another manager of the related model."""
+            other = getattr(self.model, manager)
+            return create_forward_many_to_many_manager(type(other), field, reverse)(self.instance)
+
+        def _visible(self, pks: Any) -> Any:
+            """``pks``, or the subquery of those this manager sees when it filters its rows."""
+            qs = super().get_queryset()
+            if not qs._has_filters():
+                return pks
+            if pks is None:
+                return qs.using(self._db).values("pk")
+            return qs.using(self._db).filter(pk__in=list(pks)).values("pk")
 
         def _through(self) -> QuerySet[Any]:
             return self.through._base_manager.using(self._db).filter(  # type: ignore[no-any-return]
@@ -361,6 +444,19 @@ def create_forward_many_to_many_manager(
             send: bool = True,
         ) -> None:
             manager = self.through._base_manager.using(self._db)
+            listened = bool(signals.m2m_changed.receivers) and signals.m2m_changed.has_listeners(
+                self.through
+            )
+            if self.through._meta.auto_created and not listened:
+                # As Django: without m2m_changed receivers the links are inserted in one
+                # statement that skips the existing ones (its unique pair), no SELECT first.
+                new = list(dict.fromkeys(pks))
+                if new:
+                    manager.bulk_create(
+                        [self.through(**{src: src_pk, dst: pk}) for pk in new],
+                        ignore_conflicts=True,
+                    )
+                return
             existing = set(
                 manager.filter(**{src: src_pk, f"{dst}__in": pks}).values_list(dst, flat=True)
             )
@@ -377,21 +473,29 @@ def create_forward_many_to_many_manager(
         def remove(self, *objs: Any) -> None:
             pks = set(self._to_pks(objs))
             self._send("pre_remove", set(pks))
-            self._through().filter(**{f"{self.target_attname}__in": list(pks)}).delete()
+            removed = self._visible(list(pks))
+            self._through().filter(**{f"{self.target_attname}__in": removed}).delete()
             if self.symmetrical:
                 self.through._base_manager.using(self._db).filter(
-                    **{f"{self.source_attname}__in": list(pks), self.target_attname: self._pk()}
+                    **{f"{self.source_attname}__in": removed, self.target_attname: self._pk()}
                 ).delete()
             self._send("post_remove", set(pks))
             self._invalidate()
 
         def clear(self) -> None:
             self._send("pre_clear", None)
-            self._through().delete()
+            removed = self._visible(None)
+            through = self._through()
+            if removed is not None:
+                through = through.filter(**{f"{self.target_attname}__in": removed})
+            through.delete()
             if self.symmetrical:
-                self.through._base_manager.using(self._db).filter(
+                reverse_rows = self.through._base_manager.using(self._db).filter(
                     **{self.target_attname: self._pk()}
-                ).delete()
+                )
+                if removed is not None:
+                    reverse_rows = reverse_rows.filter(**{f"{self.source_attname}__in": removed})
+                reverse_rows.delete()
             self._send("post_clear", None)
             self._invalidate()
 

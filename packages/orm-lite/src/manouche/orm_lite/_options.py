@@ -163,6 +163,11 @@ class Options:
         self.default_related_name: str | None = values.get("default_related_name")
         self.managed: bool = values.get("managed", True)
         self.auto_created: Any = values.get("auto_created", False)
+        #: ``Meta.default_manager_name`` / ``base_manager_name``: the manager ``_default_manager``
+        #: and ``_base_manager`` are (else the first manager, and a plain ``Manager``).
+        self.default_manager_name: str | None = values.get("default_manager_name")
+        self.base_manager_name: str | None = values.get("base_manager_name")
+        self._base_manager: Any = None
         #: A proxy model: the table and fields of ``concrete_model``, a Python class of its own.
         self.proxy: bool = bool(values.get("proxy", False))
         self.proxy_for_model: type[Model] | None = None
@@ -225,6 +230,54 @@ class Options:
             return
         self.related_objects.append(rel)
         self._field_cache = None
+
+    # -- managers -------------------------------------------------------------------
+
+    @property
+    def managers_map(self) -> dict[str, Any]:
+        """The model's managers by name."""
+        return {m.name: m for m in self.managers}
+
+    def _named_manager(self, name: str) -> Any:
+        try:
+            return self.managers_map[name]
+        except KeyError:
+            raise ValueError(f"{self.object_name} has no manager named {name!r}") from None
+
+    @property
+    def default_manager(self) -> Any:
+        """``Meta.default_manager_name``'s manager, else the first one (Django's rule)."""
+        if self.default_manager_name:
+            return self._named_manager(self.default_manager_name)
+        return self.managers[0] if self.managers else None
+
+    @property
+    def base_manager(self) -> Any:
+        """The manager of related-object access: ``Meta.base_manager_name``'s, else a plain one.
+
+        Without the option, a model inherits its first model parent's named base manager.
+        """
+        name = self.base_manager_name
+        if not name:
+            for parent in self.model.__mro__[1:]:
+                popts = getattr(parent, "_meta", None)
+                if isinstance(popts, Options):
+                    if not popts.abstract and popts.model is parent:
+                        inherited = popts.base_manager.name
+                        if inherited != "_base_manager":
+                            name = inherited
+                    break
+        if name:
+            return self._named_manager(name)
+        if self._base_manager is None:
+            from manouche.orm_lite._queryset import Manager
+
+            manager: Any = Manager()
+            manager.model = self.model
+            manager.name = "_base_manager"
+            manager.auto_created = True
+            self._base_manager = manager
+        return self._base_manager
 
     @property
     def label(self) -> str:

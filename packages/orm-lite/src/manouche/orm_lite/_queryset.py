@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeGuard, TypeVar, overload
@@ -58,7 +59,14 @@ _M = TypeVar("_M", bound="Model")
 MAX_GET_RESULTS = 21
 REPR_OUTPUT_SIZE = 20
 
-__all__ = ["Manager", "Prefetch", "QuerySet", "RawQuerySet", "prefetch_related_objects"]
+__all__ = [
+    "EmptyQuerySet",
+    "Manager",
+    "Prefetch",
+    "QuerySet",
+    "RawQuerySet",
+    "prefetch_related_objects",
+]
 
 
 class QuerySet(AsyncQuerySetMixin, Generic[_M]):
@@ -71,9 +79,12 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         model: type[_M] | None = None,
         query: Query | None = None,
         using: Database | None = None,
+        hints: dict[str, Any] | None = None,
     ) -> None:
         assert model is not None
         self.model = model
+        #: Django's router hints (the instance a related manager starts from).
+        self._hints = hints or {}
         if query is None:
             query = Query(model)
             query.capture = []  # named parameters, for the compiled plan of this chain
@@ -92,6 +103,18 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         self._prefetch_lookups: list[Any] = []
         self._prefetch_done = False
         self._row_class: Any = None
+        #: (foreign key, instance): the rows of a related manager point at ``instance``,
+        #: whose object their ``field`` gives without a query (Django's known objects).
+        self._known_related: tuple[Any, Any] | None = None
+
+    @classmethod
+    def as_manager(cls) -> Any:
+        """A manager whose methods include this QuerySet class's (Django's ``as_manager()``)."""
+        manager = Manager.from_queryset(cls)()
+        manager._built_with_as_manager = True
+        return manager
+
+    as_manager.__func__.queryset_only = True  # type: ignore[attr-defined]
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -141,6 +164,11 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         if not keep_recipe:
             c._recipe = None
         return c
+
+    def _has_filters(self) -> bool:
+        """Whether the query has a WHERE condition (or matches nothing)."""
+        query = self._query
+        return bool(query.where) or query.empty
 
     def _not_sliced(self, what: str) -> None:
         if self._q.is_sliced or any(step[0] == "slice" for step in self._steps):
@@ -241,6 +269,12 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
             )
 
     def _iterate(self) -> Iterator[Any]:
+        rows = self._iterate_rows()
+        if self._known_related is not None and self._kind == MODELS:
+            return _with_known(rows, *self._known_related)
+        return rows
+
+    def _iterate_rows(self) -> Iterator[Any]:
         if self._q.empty or (
             # only an empty slice among the steps empties the query
             any(step[0] == "slice" for step in self._steps) and self._query.empty
@@ -1138,6 +1172,15 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
     # -- writes --------------------------------------------------------------------------
 
     def create(self, **kwargs: Any) -> _M:
+        reverse_one_to_one = [
+            rel.get_accessor_name()
+            for rel in self.model._meta.related_objects
+            if rel.one_to_one and rel.get_accessor_name() in kwargs
+        ]
+        if reverse_one_to_one:
+            raise ValueError(
+                f"The following fields do not exist in this model: {', '.join(reverse_one_to_one)}"
+            )
         obj = self.model(**kwargs)
         obj.save(force_insert=True, using=self._db)
         return obj
@@ -1150,9 +1193,10 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         try:
             return self.get(**kwargs), False
         except self.model.DoesNotExist:
-            params = {k: v for k, v in kwargs.items() if LOOKUP_SEP not in k}
-            for k, v in (defaults or {}).items():
-                params[k] = v() if callable(v) else v
+            params = self._create_params(defaults, kwargs)
+            for k, v in params.items():
+                if callable(v):
+                    params[k] = v()
             try:
                 with Atomic(self.db):
                     return self.create(**params), True
@@ -1162,6 +1206,29 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
                 except self.model.DoesNotExist:
                     pass
                 raise
+
+    def _create_params(
+        self, defaults: dict[str, Any] | None, kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The keyword arguments a get_or_create() creates with; unknown names: ``FieldError``.
+
+        As Django's: a name that is no field is allowed when it is a property with a setter.
+        """
+        params = {k: v for k, v in kwargs.items() if LOOKUP_SEP not in k}
+        params.update(defaults or {})
+        opts = self.model._meta
+        invalid = []
+        for name in params:
+            try:
+                opts.get_field(name)
+            except FieldDoesNotExist:
+                attr = inspect.getattr_static(self.model, name, None)
+                if not (isinstance(attr, property) and attr.fset is not None):
+                    invalid.append(name)
+        if invalid:
+            names = "', '".join(sorted(invalid))
+            raise FieldError(f"Invalid field name(s) for model {opts.object_name}: '{names}'.")
+        return params
 
     def update_or_create(
         self,
@@ -1317,7 +1384,8 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         """Delete the matching rows, applying ``on_delete`` and sending the signals."""
         from manouche.orm_lite._deletion import Collector
 
-        self._not_sliced("delete")
+        if self._q.is_sliced or any(step[0] == "slice" for step in self._steps):
+            raise TypeError("Cannot use 'limit' or 'offset' with delete().")
         if self._query.distinct:
             raise TypeError("Cannot call delete() after .distinct().")
         if self._kind != MODELS:
@@ -1326,6 +1394,8 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         if self._query.empty:
             return 0, {}
         collector = Collector(self.db, origin=self)
+        # As Django: the rows are gone, so is what this QuerySet had read.
+        self._result_cache = None
         if collector.can_fast_delete(self.model):
             stmt = self._where_for_write(self.model._meta.table.delete())
             _, n, _ = self.db._run(stmt)
@@ -1336,6 +1406,8 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         qs._prefetch_lookups = []
         collector.collect(list(qs))
         return collector.delete()
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
     def bulk_create(
         self,
@@ -1501,6 +1573,36 @@ _PG_EXPLAIN_OPTIONS = frozenset(
     {"ANALYZE", "BUFFERS", "COSTS", "GENERIC_PLAN", "MEMORY", "SETTINGS", "SUMMARY", "TIMING"}
     | {"VERBOSE", "WAL"}
 )
+
+
+def _with_known(rows: Iterator[Any], field: Any, instance: Any) -> Iterator[Any]:
+    attname = field.attname
+    cache = f"_{field.name}_cache"
+    value = getattr(instance, field.target_field.attname)
+    for obj in rows:
+        data = obj.__dict__
+        if cache not in data and data.get(attname) == value:
+            data[cache] = instance
+        yield obj
+
+
+class _EmptyCheck(type):
+    def __instancecheck__(cls, instance: Any) -> bool:
+        if not isinstance(instance, QuerySet):
+            return False
+        query = instance._peek()
+        return bool((query if query is not None else instance._query).empty)
+
+
+class EmptyQuerySet(metaclass=_EmptyCheck):
+    """What ``isinstance(qs, EmptyQuerySet)`` tells: ``qs`` is a ``none()`` queryset.
+
+    As Django's: a marker class, never instantiated; a QuerySet made by ``none()``
+    (and whatever is chained from it) is an instance of it, and matches no row.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("EmptyQuerySet can't be instantiated")
 
 
 if TYPE_CHECKING:

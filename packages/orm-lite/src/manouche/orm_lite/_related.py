@@ -10,7 +10,7 @@ from sqlalchemy.types import TypeEngine
 
 from manouche.orm_lite._constraints import foreign_key_name
 from manouche.orm_lite._exceptions import FieldError, ObjectDoesNotExist
-from manouche.orm_lite._fields import NOT_PROVIDED, AutoField, Field
+from manouche.orm_lite._fields import NOT_PROVIDED, AutoField, DeferredAttribute, Field
 from manouche.orm_lite._i18n import gettext
 from manouche.orm_lite._options import registry
 
@@ -146,6 +146,11 @@ class ForeignObjectRel:
             }
         return self.field.model._meta.model_name
 
+    @property
+    def accessor_name(self) -> str:
+        """The attribute of the related model that gives this relation (Django 5.1's name)."""
+        return self.get_accessor_name()
+
     def get_accessor_name(self) -> str:
         if self.related_name:
             return self.related_name
@@ -248,7 +253,7 @@ class ForeignKey(RelatedField):
         **kwargs: Any,
     ) -> None:
         if not callable(on_delete):
-            raise TypeError("on_delete must be callable (models.CASCADE, models.PROTECT, ...)")
+            raise TypeError("on_delete must be callable.")
         kwargs.setdefault("db_index", True)
         super().__init__(to, on_delete, related_name, related_query_name, **kwargs)
         self.to_field = to_field
@@ -261,6 +266,7 @@ class ForeignKey(RelatedField):
     def contribute_to_class(self, cls: type[Model], name: str) -> None:
         super().contribute_to_class(cls, name)
         setattr(cls, self.name, ForwardManyToOneDescriptor(self))
+        setattr(cls, self.attname, ForeignKeyDeferredAttribute(self))
 
     def setup_relation(self) -> None:
         lazy_related(self.model, self.to, self._resolve)
@@ -561,16 +567,35 @@ from manouche.orm_lite._managers import (  # noqa: E402
     create_reverse_many_to_one_manager,
 )
 
+_does_not_exist: dict[tuple[type[Model], str], type[Exception]] = {}
+
 
 def _related_does_not_exist(model: type[Model], name: str) -> type[Exception]:
-    return type(
-        "RelatedObjectDoesNotExist",
-        (model.DoesNotExist, AttributeError),
-        {
-            "__module__": model.__module__,
-            "__qualname__": f"{model.__qualname__}.{name}.RelatedObjectDoesNotExist",
-        },
-    )
+    # One class per relation: ``except Place.restaurant.RelatedObjectDoesNotExist`` catches
+    # what the descriptor raises.
+    found = _does_not_exist.get((model, name))
+    if found is None:
+        found = type(
+            "RelatedObjectDoesNotExist",
+            (model.DoesNotExist, AttributeError),
+            {
+                "__module__": model.__module__,
+                "__qualname__": f"{model.__qualname__}.{name}.RelatedObjectDoesNotExist",
+            },
+        )
+        _does_not_exist[(model, name)] = found
+    return found
+
+
+class ForeignKeyDeferredAttribute(DeferredAttribute):
+    """``book.author_id``: setting another value forgets the cached ``book.author``."""
+
+    def __set__(self, instance: Model, value: Any) -> None:
+        data = instance.__dict__
+        attname = self.field.attname
+        if data.get(attname) != value:
+            data.pop(f"_{self.field.name}_cache", None)
+        data[attname] = value
 
 
 class ForwardManyToOneDescriptor:
@@ -585,6 +610,10 @@ class ForwardManyToOneDescriptor:
         return _related_does_not_exist(
             self.field.related_model or self.field.model, self.field.name
         )
+
+    def is_cached(self, instance: Model) -> bool:
+        """Whether the related object is loaded (accessing it makes no query)."""
+        return self.cache_name in instance.__dict__
 
     def __get__(self, instance: Model | None, owner: type | None = None) -> Any:
         if instance is None:
@@ -602,6 +631,7 @@ class ForwardManyToOneDescriptor:
                 return cached
         if value is None:
             if field.null:
+                data[self.cache_name] = None
                 return None
             raise self.RelatedObjectDoesNotExist(f"{type(instance).__name__} has no {field.name}.")
         if field.related_model is None:
@@ -612,6 +642,9 @@ class ForwardManyToOneDescriptor:
             qs = qs.using(instance._state.db)
         obj = qs.get(**{field.target_field.attname: value})
         data[self.cache_name] = obj
+        if field.one_to_one:
+            # The other side of a one-to-one is this instance: no query to go back.
+            obj.__dict__[_reverse_cache_name(field)] = instance
         return obj
 
     def __set__(self, instance: Model, value: Any) -> None:
@@ -619,10 +652,18 @@ class ForwardManyToOneDescriptor:
         from manouche.orm_lite._base import Model
         from manouche.orm_lite._routers import check_relation
 
+        if field.one_to_one:
+            previous = instance.__dict__.get(self.cache_name)
+            if previous is not None and previous is not value:
+                # The object it pointed at now knows it has none (as Django).
+                previous.__dict__[_reverse_cache_name(field)] = None
         if value is None:
             instance.__dict__[field.attname] = None
         elif isinstance(value, Model):
-            if field.related_model is not None and not isinstance(value, field.related_model):
+            # A foreign key to a proxy takes its concrete model's instances too (as Django).
+            if field.related_model is not None and not isinstance(
+                value, field.related_model._meta.concrete_model
+            ):
                 raise ValueError(
                     f'Cannot assign "{value!r}": "{type(instance).__name__}.{field.name}" '
                     f'must be a "{field.related_model.__name__}" instance.'
@@ -635,6 +676,13 @@ class ForwardManyToOneDescriptor:
                 f'"{field.related_model.__name__ if field.related_model else field.to}" instance.'
             )
         instance.__dict__[self.cache_name] = value
+        if value is not None and field.one_to_one:
+            value.__dict__[_reverse_cache_name(field)] = instance
+
+
+def _reverse_cache_name(field: Any) -> str:
+    """Where an instance keeps the object of the reverse side of the one-to-one ``field``."""
+    return f"_{field.remote_field.get_accessor_name()}_cache"
 
 
 class ReverseOneToOneDescriptor:
@@ -658,25 +706,41 @@ class ReverseOneToOneDescriptor:
                     f"{type(instance).__name__} has no {self.rel.get_accessor_name()}."
                 )
             return cached
-        field = self.rel.field
-        qs = self.rel.related_model._base_manager.get_queryset()
-        if instance._state.db is not None:
-            qs = qs.using(instance._state.db)
-        try:
-            if instance.pk is None:
-                # An unsaved instance has no related row (and may not be a filter value).
-                raise ObjectDoesNotExist
-            obj = qs.get(**{field.name: instance})
-        except ObjectDoesNotExist:
+        field: Any = self.rel.field
+        obj = None
+        if getattr(instance, field.target_field.attname) is not None:
+            qs = self.rel.related_model._base_manager.get_queryset()
+            if instance._state.db is not None:
+                qs = qs.using(instance._state.db)
+            try:
+                obj = qs.get(**{field.name: instance})
+            except ObjectDoesNotExist:
+                pass
+            else:
+                obj.__dict__[f"_{field.name}_cache"] = instance
+        # A missing row is remembered too: asking again makes no query (as Django).
+        instance.__dict__[self.cache_name] = obj
+        if obj is None:
             raise self.RelatedObjectDoesNotExist(
                 f"{type(instance).__name__} has no {self.rel.get_accessor_name()}."
-            ) from None
-        instance.__dict__[self.cache_name] = obj
+            )
         return obj
 
     def __set__(self, instance: Model, value: Any) -> None:
-        if value is not None:
-            setattr(value, self.rel.field.name, instance)
+        field = self.rel.field
+        if value is None:
+            # The row that pointed here no longer does (saved by its own save()).
+            previous = instance.__dict__.pop(self.cache_name, None)
+            if previous is not None:
+                setattr(previous, field.name, None)
+            return
+        if not isinstance(value, self.rel.related_model):
+            raise ValueError(
+                f'Cannot assign "{value!r}": "{type(instance).__name__}.'
+                f'{self.rel.get_accessor_name()}" must be a '
+                f'"{self.rel.related_model._meta.object_name}" instance.'
+            )
+        setattr(value, field.name, instance)
         instance.__dict__[self.cache_name] = value
 
 
