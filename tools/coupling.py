@@ -48,6 +48,9 @@ OPTIONAL: tuple[tuple[str, str], ...] = (
     # when it is installed; throttles count in cachekit's default cache when configured.
     ("manouche.restkit.authentication", "manouche.authkit"),
     ("manouche.restkit.throttling", "manouche.cachekit"),
+    # restkit's browsable API page is a tplkit template when tplkit is installed,
+    # a built-in page otherwise.
+    ("manouche.restkit.renderers", "manouche.tplkit"),
 )
 
 

@@ -179,6 +179,16 @@ class SessionAuthentication(BaseAuthentication):
                 "CSRF Failed: CSRF protection needs authkit "
                 "(pip install 'manouche-restkit[authkit]')."
             ) from None
-        reason = check_csrf(request.webob_request)
+        # The browsable API's form carries its token among the fields restkit read.
+        reason = check_csrf(request.webob_request, getattr(request, "form_csrf_token", None))
         if reason:
             raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")
+
+
+def csrf_token(request: Any) -> str | None:
+    """A CSRF token for the browsable API's forms: authkit's ``get_token``, None without authkit."""
+    try:
+        from manouche.authkit import get_token
+    except ImportError:
+        return None
+    return get_token(request)

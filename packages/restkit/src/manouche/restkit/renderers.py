@@ -109,7 +109,9 @@ textarea{{width:100%;min-height:8em;font-family:monospace}}
 </style></head>
 <body><header><a href="{root}">{site}</a></header><main>
 <h1>{title}</h1>{description}
+<p class="allowed">Allowed methods: {allowed}</p>
 <div class="req"><b>{method}</b> {path}</div>
+{links}
 <pre>HTTP {status} {reason}
 {headers}
 
@@ -117,25 +119,124 @@ textarea{{width:100%;min-height:8em;font-family:monospace}}
 {forms}
 </main></body></html>"""
 
-_FORM = """<form method="post" action="{path}" data-method="{method}">
+_FORM = """<form method="post" action="{path}" class="raw-data" data-method="{method}">
 <label>{method} as application/json<br>
-<textarea name="_content" aria-label="request body"></textarea></label>
+<textarea name="_content" aria-label="request body">{content}</textarea></label>
 <input type="hidden" name="_content_type" value="application/json">
 {override}<button type="submit">{method}</button></form>"""
 
 
-class BrowsableAPIRenderer(BaseRenderer):
-    """An HTML page showing the response, with forms for the allowed unsafe methods.
+_ENVIRONMENTS: dict[tuple[Any, tuple[str, ...]], Any] = {}
 
-    Self-contained: inline CSS, no scripts, no external assets; every value
-    escaped. Built from restkit's own page template (``str.format`` over
-    escaped values), not through tplkit: restkit may not import tplkit until
-    ARCHITECTURE.md allows that edge.
+
+def _safe_link(url: Any) -> str | None:
+    """A pagination link fit for ``href``: http(s) or relative, never ``javascript:``."""
+    if not isinstance(url, str) or not url:
+        return None
+    lowered = url.lstrip().lower()
+    if lowered.startswith(("http://", "https://", "/", "?")) and not lowered.startswith("//"):
+        return url
+    return None
+
+
+class BrowsableAPIRenderer(BaseRenderer):
+    """An HTML page showing the response, with raw-data forms for the allowed methods.
+
+    The page is the tplkit (Jinja2) template ``restkit/api.html``, shipped in
+    restkit and autoescaped. Override it as Django REST framework's
+    ``rest_framework/api.html``: put your own ``restkit/api.html`` in a
+    directory of ``template_dirs`` (or on ``template_loader``), which come
+    before restkit's templates; ``{% extends "restkit/base.html" %}`` keeps
+    the page and changes a block (``branding``, ``style``, ``content``,
+    ``forms``). Without tplkit installed the same page comes from a built-in
+    string. Self-contained: inline CSS, no scripts, no external assets.
     """
 
     media_type = "text/html"
     format = "api"
     charset = "utf-8"
+    template_name: ClassVar[str] = "restkit/api.html"
+    template_dirs: ClassVar[tuple[str, ...]] = ()
+    template_loader: ClassVar[Any] = None
+
+    def get_environment(self) -> Any:
+        """The tplkit environment (cached); ``ImportError`` without tplkit."""
+        key = (self.template_loader, tuple(str(d) for d in self.template_dirs))
+        env = _ENVIRONMENTS.get(key)
+        if env is None:
+            from manouche.tplkit import create_environment
+
+            env = create_environment(
+                dirs=list(key[1]),
+                packages=[("manouche.restkit", "templates")],
+                loader=self.template_loader,
+                autoescape=True,
+            )
+            _ENVIRONMENTS[key] = env
+        return env
+
+    def get_context(self, data: Any, renderer_context: dict[str, Any] | None) -> dict[str, Any]:
+        """The template's values, unescaped: the template escapes them."""
+        ctx = renderer_context or {}
+        view, request, response = ctx.get("view"), ctx.get("request"), ctx.get("response")
+        content = JSONRenderer().render(data, "application/json; indent=4", ctx).decode()
+        allowed = list(getattr(view, "allowed_methods", ()) or ())
+        links = data if isinstance(data, Mapping) else {}
+        return {
+            "name": view.get_view_name() if view is not None else "API",
+            "description": view.get_view_description() if view is not None else "",
+            "allowed_methods": allowed,
+            "site_name": "API",
+            "root": getattr(request, "script_name", "") or "/",
+            "request_method": getattr(request, "method", "GET"),
+            "path": getattr(request, "path_qs", "") or "",
+            "status_code": getattr(response, "status_code", 200),
+            "status_text": str(getattr(response, "status_text", "")),
+            "response_headers": list((getattr(response, "headers", {}) or {}).items()),
+            "content": content,
+            "previous_url": _safe_link(links.get("previous")),
+            "next_url": _safe_link(links.get("next")),
+            "forms": self.get_forms(view, data, allowed),
+            "csrf_token": self.get_csrf_token(request),
+            "view": view,
+            "request": request,
+        }
+
+    def get_forms(self, view: Any, data: Any, allowed: list[str]) -> list[dict[str, str]]:
+        """Raw-data forms for the unsafe methods a view with a serializer allows.
+
+        POST starts from an empty serializer's data, PUT and PATCH from the
+        object shown (as Django REST framework's raw-data form).
+        """
+        if view is None or not hasattr(view, "get_serializer"):
+            return []
+        forms = []
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            if method not in allowed:
+                continue
+            initial: Any = None
+            if method == "POST":
+                try:
+                    initial = view.get_serializer().data
+                except Exception:  # an unusual serializer: the form starts empty
+                    initial = None
+            elif method in ("PUT", "PATCH") and isinstance(data, Mapping):
+                initial = data
+            content = (
+                JSONRenderer().render(initial, "application/json; indent=4").decode()
+                if initial
+                else ""
+            )
+            forms.append({"method": method, "content": content})
+        return forms
+
+    def get_csrf_token(self, request: Any) -> str | None:
+        """A CSRF token for the forms when authkit is installed, else None."""
+        if request is None:
+            return None
+        from manouche.restkit.authentication import csrf_token
+
+        return csrf_token(getattr(request, "webob_request", request))
 
     def render(
         self,
@@ -143,46 +244,62 @@ class BrowsableAPIRenderer(BaseRenderer):
         accepted_media_type: str | None = None,
         renderer_context: dict[str, Any] | None = None,
     ) -> bytes:
-        ctx = renderer_context or {}
-        view, request, response = ctx.get("view"), ctx.get("request"), ctx.get("response")
-        content = JSONRenderer().render(data, "application/json; indent=4", ctx).decode()
-        title = view.get_view_name() if view is not None else "API"
-        description = view.get_view_description() if view is not None else ""
-        allowed = list(getattr(view, "allowed_methods", ()) or ())
-        status_code = getattr(response, "status_code", 200)
-        reason = getattr(response, "status_text", "")
-        headers = "\n".join(
-            f"{html.escape(k)}: {html.escape(v)}"
-            for k, v in (getattr(response, "headers", {}) or {}).items()
-        )
-        path = html.escape(getattr(request, "path_qs", "") or "")
-        forms = "".join(
-            _FORM.format(
-                path=path,
-                method=method,
-                override=(
-                    f'<input type="hidden" name="_method" value="{method}">'
-                    if method != "POST"
-                    else ""
-                ),
-            )
-            for method in ("POST", "PUT", "PATCH")
-            if method in allowed
-        )
-        page = _PAGE.format(
-            title=html.escape(title),
-            site="API",
-            root=html.escape(getattr(request, "script_name", "") or "/") or "/",
-            description=f"<p>{html.escape(description)}</p>" if description else "",
-            method=html.escape(getattr(request, "method", "GET")),
+        context = self.get_context(data, renderer_context)
+        try:
+            env = self.get_environment()
+        except ImportError:
+            return _builtin_page(context).encode()
+        return str(env.get_template(self.template_name).render(context)).encode()
+
+
+def _builtin_page(context: dict[str, Any]) -> str:
+    """The page without tplkit: the same content, every value escaped here."""
+    esc = html.escape
+    path = esc(context["path"])
+    csrf = (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{esc(context["csrf_token"])}">'
+        if context["csrf_token"]
+        else ""
+    )
+    forms = "".join(
+        _FORM.format(
             path=path,
-            status=status_code,
-            reason=html.escape(str(reason)),
-            headers=headers,
-            content=html.escape(content),
-            forms=forms,
+            method=form["method"],
+            content=esc(form["content"]),
+            override=csrf
+            + (
+                f'<input type="hidden" name="_method" value="{form["method"]}">'
+                if form["method"] != "POST"
+                else ""
+            ),
         )
-        return page.encode()
+        for form in context["forms"]
+        if form["method"] != "DELETE"
+    )
+    links = "".join(
+        f'<a rel="{rel}" href="{esc(context[key])}">{label}</a> '
+        for rel, key, label in (
+            ("prev", "previous_url", "&laquo; Previous"),
+            ("next", "next_url", "Next &raquo;"),
+        )
+        if context[key]
+    )
+    description = context["description"]
+    return _PAGE.format(
+        title=esc(context["name"]),
+        site=esc(context["site_name"]),
+        root=esc(context["root"]),
+        description=f'<p class="description">{esc(description)}</p>' if description else "",
+        allowed=", ".join(f"<code>{esc(m)}</code>" for m in context["allowed_methods"]),
+        method=esc(context["request_method"]),
+        path=path,
+        links=f'<nav class="pagination">{links}</nav>' if links else "",
+        status=context["status_code"],
+        reason=esc(context["status_text"]),
+        headers="\n".join(f"{esc(k)}: {esc(v)}" for k, v in context["response_headers"]),
+        content=esc(context["content"]),
+        forms=forms,
+    )
 
 
 class StaticHTMLRenderer(BaseRenderer):

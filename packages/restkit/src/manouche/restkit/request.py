@@ -12,6 +12,9 @@ from manouche.httpkit.exceptions import BadRequest
 from manouche.restkit import exceptions
 from manouche.restkit.parsers import DataAndFiles
 
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+_OVERRIDE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
+
 
 class Empty:
     """Marks that the body has not been parsed yet."""
@@ -80,6 +83,9 @@ class Request:
         self.accepted_media_type: str | None = None
         self.version: Any = None
         self.versioning_scheme: Any = None
+        self._method: str | None = None
+        self._override: tuple[bytes, str] | None = None
+        self.form_csrf_token: str | None = None
 
     # -- WebOb passthrough --------------------------------------------------
 
@@ -91,7 +97,11 @@ class Request:
 
     @property
     def method(self) -> str:
-        return str(self._request.method)
+        if self._method is None:
+            self._method = str(self._request.method)
+            if self._method == "POST" and self._request.content_type in _FORM_TYPES:
+                self._load_override()
+        return self._method
 
     @property
     def query_params(self) -> Any:
@@ -99,7 +109,50 @@ class Request:
 
     @property
     def content_type(self) -> str:
+        if self._override is not None:
+            return self._override[1]
         return str(self._request.content_type or "")
+
+    def _load_override(self) -> None:
+        """Read the browsable API's form fields: ``_method``, ``_content``, ``_content_type``.
+
+        An HTML form can only POST form data; as in Django REST framework's
+        browsable API, a form POST with ``_method=PUT`` is a PUT, and one with
+        ``_content`` carries that text as the body, of type ``_content_type``
+        (JSON when absent). The body stays readable by the CSRF check.
+        """
+        fields = self._read_form()
+        override = fields.get("_method", "")
+        if override:
+            method = override.upper()
+            if method not in _OVERRIDE_METHODS:
+                raise exceptions.ParseError(f"Unsupported _method override: {override[:20]!r}.")
+            self._method = method
+        if "_content" in fields:
+            content_type = fields.get("_content_type") or "application/json"
+            self._override = (str(fields["_content"]).encode(), str(content_type))
+        token = fields.get("csrfmiddlewaretoken")
+        self.form_csrf_token = str(token) if token else None
+
+    def _read_form(self) -> Any:
+        body = self._read_body()
+        self._request.body = body  # readable again, for the CSRF check and the parsers
+        return self._form_from(body)
+
+    def _form_from(self, body: bytes) -> Any:
+        import io
+
+        environ = dict(self._request.environ)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("webob.is_body_seekable", None)
+        environ.pop("webob._parsed_post_vars", None)
+        try:
+            return HttpRequest(environ).POST
+        except RequestDataTooBig as exc:
+            raise exceptions.RequestEntityTooLarge(str(exc)) from None
+        except BadRequest as exc:
+            raise exceptions.ParseError(str(exc) or "Malformed form data.") from None
 
     # -- body ---------------------------------------------------------------
 
@@ -127,6 +180,8 @@ class Request:
         from webob.multidict import MultiDict
 
         req = self._request
+        if self.method and self._override is not None:
+            return self._parse_override()
         content_type = self.content_type
         has_body = (
             bool(req.content_length)
@@ -146,19 +201,7 @@ class Request:
         def form() -> Any:
             body = self._read_body()
             body_cache.append(body)
-            environ = dict(req.environ)
-            import io
-
-            environ["wsgi.input"] = io.BytesIO(body)
-            environ["CONTENT_LENGTH"] = str(len(body))
-            environ.pop("webob.is_body_seekable", None)
-            environ.pop("webob._parsed_post_vars", None)
-            try:
-                return HttpRequest(environ).POST
-            except RequestDataTooBig as exc:
-                raise exceptions.RequestEntityTooLarge(str(exc)) from None
-            except BadRequest as exc:
-                raise exceptions.ParseError(str(exc) or "Malformed form data.") from None
+            return self._form_from(body)
 
         context = dict(self.parser_context)
         context["form"] = form
@@ -170,6 +213,22 @@ class Request:
             "multipart/form-data",
         )
         body = self._read_body() if needs_body else b""
+        parsed = parser.parse(body, content_type, context)
+        if isinstance(parsed, DataAndFiles):
+            return parsed.data, parsed.files
+        return parsed, MultiDict()
+
+    def _parse_override(self) -> tuple[Any, Any]:
+        from webob.multidict import MultiDict
+
+        body, content_type = self._override or (b"", "")
+        parser = None
+        if self.negotiator is not None:
+            parser = self.negotiator.select_parser(self, self.parsers)
+        if parser is None or parser.media_type in _FORM_TYPES:
+            raise exceptions.UnsupportedMediaType(content_type)
+        context = dict(self.parser_context)
+        context["encoding"] = "utf-8"
         parsed = parser.parse(body, content_type, context)
         if isinstance(parsed, DataAndFiles):
             return parsed.data, parsed.files
