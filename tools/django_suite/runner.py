@@ -150,6 +150,18 @@ def configured_packages() -> list[str]:
 # -- Django's sources ------------------------------------------------------------
 
 
+def _pip_python() -> str:
+    """An interpreter with pip: the workspace environments are made by uv, without pip,
+    so the interpreter they were made from downloads the sdist."""
+    for python in (sys.executable, getattr(sys, "_base_executable", None), "python3"):
+        if not python:
+            continue
+        probe = subprocess.run([python, "-m", "pip", "--version"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            return python
+    raise SystemExit("no interpreter with pip to download Django's source distribution")
+
+
 def fetch(version: str) -> Path:
     """Django ``version``'s tests and licence, from its sdist on PyPI, cached."""
     target = CACHE / f"django-{version}"
@@ -160,7 +172,7 @@ def fetch(version: str) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.check_call(
             [
-                sys.executable, "-m", "pip", "download", "-q", "--no-deps",
+                _pip_python(), "-m", "pip", "download", "-q", "--no-deps",
                 "--no-binary", ":all:", f"django=={version}", "-d", tmp,
             ]
         )  # fmt: skip
