@@ -388,10 +388,10 @@ def test_iterator_refuses_a_bad_chunk_size_at_the_call(backend_db: Any) -> None:
         Author.objects.iterator(chunk_size=0)
 
 
-def test_empty_slice_runs_no_query(db: Any) -> None:
+def test_empty_slice_runs_no_query(backend_db: Any) -> None:
     a = Author.objects.create(name="A")
     Book.objects.create(title="x", author=a)
-    with count_queries(db) as q:
+    with count_queries(backend_db) as q:
         assert list(Book.objects.all()[1:1]) == []
         assert list(Book.objects.values()[3:3]) == []
         assert list(Book.objects.all()[:5][2:2]) == []
@@ -400,7 +400,7 @@ def test_empty_slice_runs_no_query(db: Any) -> None:
     assert list(Book.objects.all()[0:1]) != []
 
 
-def test_django_errors_for_misused_chains(db: Any) -> None:
+def test_django_errors_for_misused_chains(backend_db: Any) -> None:
     with pytest.raises(TypeError, match="Cannot change a query once a slice has been taken"):
         Book.objects.all()[:1].latest("pages")
     with pytest.raises(TypeError, match=r"Cannot call only\(\) after .values\(\)"):
@@ -415,7 +415,7 @@ def test_django_errors_for_misused_chains(db: Any) -> None:
         Book.objects.datetimes("title", "month")
 
 
-def test_explain(db: Any) -> None:
+def test_explain(backend_db: Any) -> None:
     a = Author.objects.create(name="A")
     Book.objects.create(title="it's", author=a)
     plan = Book.objects.filter(title="it's", pages__gt=1).explain()
@@ -426,11 +426,11 @@ def test_explain(db: Any) -> None:
         Book.objects.all().explain(nope=True, TEST=1)
     with pytest.raises(ValueError, match="DOES NOT EXIST is not a recognized format."):
         Book.objects.explain(format="does not exist")
-    if db.engine.dialect.name == "postgresql":
+    if backend_db.engine.dialect.name == "postgresql":
         assert Book.objects.explain(format="json", analyze=True).lstrip().startswith("[")
 
 
-def test_contains(db: Any) -> None:
+def test_contains(backend_db: Any) -> None:
     a = Author.objects.create(name="A")
     b = Book.objects.create(title="x", author=a)
     assert Book.objects.contains(b) is True
@@ -445,7 +445,7 @@ def test_contains(db: Any) -> None:
         Book.objects.contains(Book(title="y", author=a))
 
 
-def test_named_rows_pickle_and_refuse_bad_names(db: Any) -> None:
+def test_named_rows_pickle_and_refuse_bad_names(backend_db: Any) -> None:
     import pickle
 
     a = Author.objects.create(name="A")
