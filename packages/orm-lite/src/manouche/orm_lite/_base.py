@@ -668,7 +668,9 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
         """
         value = self.__dict__.get(f.attname) if raw else f.pre_save(self, add)
         if not isinstance(value, Expression):
-            return f._prep_save(value, db)
+            if f._db_prep_hooks:
+                return f.get_db_prep_save(value, db)
+            return f.get_prep_value(value)
         from manouche.orm_lite._query import Query
 
         scratch = Query(f.model)

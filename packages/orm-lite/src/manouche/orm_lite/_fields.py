@@ -233,7 +233,8 @@ class Field(lk.RegisterLookupMixin):
             info["field_name"] = self.name
         if self.default is not NOT_PROVIDED:
             info["default"] = self.default
-        # What a serializer calls instead of its own conversions (a user's field only).
+        # What a serializer calls instead of its own conversions (a user's field only):
+        # Column.info["value_to_string"], ["to_python"], ["get_db_prep_save"].
         for hook in self._user_value_hooks:
             info[hook] = getattr(self, hook)
         return info
@@ -313,7 +314,8 @@ class Field(lk.RegisterLookupMixin):
             return self.get_db_prep_save(value, connection)
         return self.get_prep_value(value)
 
-    #: The serialization hooks (``value_to_string``, ``to_python``) a user's subclass defines.
+    #: The hooks a user's subclass defines that serializers call: ``value_to_string``,
+    #: ``to_python``, and ``get_db_prep_save`` when it changes how values are written.
     _user_value_hooks: ClassVar[frozenset[str]] = frozenset()
 
     #: True for a field class overriding ``get_db_prep_save`` or ``get_db_prep_value``.
@@ -330,6 +332,8 @@ class Field(lk.RegisterLookupMixin):
         if not cls.__module__.startswith("manouche.orm_lite."):
             # A user's field: its own conversions for serializers, named in Column.info.
             mine = {name for name in ("value_to_string", "to_python") if name in own}
+            if any(n in own for n in ("get_prep_value", "get_db_prep_value", "get_db_prep_save")):
+                mine.add("get_db_prep_save")
             cls._user_value_hooks = cls._user_value_hooks | mine
         hooks = "get_db_prep_save" in own or "get_db_prep_value" in own
         if hooks:

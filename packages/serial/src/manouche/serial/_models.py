@@ -82,6 +82,7 @@ class FieldSpec:
         "decimal_places",
         "related_model",
         "to_string",
+        "to_db",
     )
 
     def __init__(self, name: str, attr: str, column: sa.Column[Any], kind: str) -> None:
@@ -115,7 +116,12 @@ class FieldSpec:
         #: A model field's own ``value_to_string(obj)`` (named in ``Column.info``, as
         #: orm-lite does for a user's field class defining it): the text written.
         self.to_string: Callable[[Any], str] | None = None
+        #: A model field's own ``get_db_prep_save(value, connection)``: what a load writes.
+        self.to_db: Callable[[Any, Any], Any] | None = None
         if self.target is None:
+            to_db = column.info.get("get_db_prep_save")
+            if callable(to_db):
+                self.to_db = to_db
             to_string = column.info.get("value_to_string")
             if callable(to_string):
                 self.to_string = to_string
@@ -178,6 +184,7 @@ class M2MSpec:
         "auto_created",
         "related_model",
         "to_string",
+        "to_db",
     )
 
     def __init__(
