@@ -76,10 +76,15 @@ class Payment(models.Model):
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Any]:
+    from manouche.orm_lite import _database
+
+    previous = _database._default
     database = models.Database(f"sqlite:///{tmp_path / 'hooks.sqlite3'}", default=False)
     database.create_all([Wallet, Payment])
     database.make_default()
     yield database
+    # The default goes back to what it was: later tests' models live in that database.
+    _database._default = previous
     database.dispose()
 
 

@@ -67,10 +67,15 @@ class Spot(models.Model):
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Any]:
+    from manouche.orm_lite import _database
+
+    previous = _database._default
     database = models.Database(f"sqlite:///{tmp_path / 'custom.sqlite3'}", default=False)
     database.create_all([Spot])
     database.make_default()
     yield database
+    # The default goes back to what it was: later tests' models live in that database.
+    _database._default = previous
     database.dispose()
 
 
