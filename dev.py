@@ -56,7 +56,7 @@ ISO = ROOT / ".venv-iso"
 RESULTS = ROOT / ".cache" / "results"
 UV_HOME = ROOT / ".cache" / "uv"
 DEMO_TARGET = os.environ.get("MANOUCHE_DEMO", "examples.polls.app:application")
-PACKAGE_TIMEOUT = 25 * 60
+PACKAGE_TIMEOUT = 40 * 60
 
 sys.path.insert(0, str(ROOT))
 from tools.coupling import importlinter_config  # noqa: E402

@@ -320,3 +320,29 @@ def test_radio_fields_in_an_inline(db: Any, site_with: Any) -> None:
     boxes = page.html.select("div.radiolist")
     assert boxes and all(box["id"].endswith("-status") for box in boxes)
     assert {i["type"] for box in boxes for i in box.find_all("input")} == {"radio"}
+
+
+def test_radio_fields_empty_choice_in_the_request_language(db: Any, wrap: Any) -> None:
+    """The blank entry's "None" is Django's admin translation of it in the page's language."""
+    import gettext as gettext_module
+    from pathlib import Path
+
+    import django
+
+    from manouche.adminkit import VERTICAL
+
+    class Admin(ModelAdmin):
+        fields = ["name", "category"]
+        radio_fields = {"category": VERTICAL}
+
+    site = AdminSite(db=db, authorize=lambda request: True, languages=["en", "de", "fr"])
+    site.register(Product, Admin)
+    site.register(Category, search_fields=["name"])
+    app = webtest.TestApp(wrap(site))
+    admin_locale = Path(django.__file__).parent / "contrib" / "admin" / "locale"
+    for language in ("de", "fr"):
+        expected = gettext_module.translation("django", admin_locale, [language]).gettext("None")
+        assert expected != "None"
+        page = app.get("/admin/shop/product/1/change/", headers={"Accept-Language": language})
+        first = page.html.find(id="id_category").find("input")
+        assert (first["value"], first.parent.get_text(strip=True)) == ("", expected)

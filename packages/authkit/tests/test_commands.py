@@ -18,6 +18,14 @@ from manouche.authkit.commands import main
 from manouche.authkit.models import User
 
 
+@pytest.fixture(autouse=True)
+def english_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands speak the terminal's language: these tests run in an English one."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture
 def db_url(tmp_path: Path, fast_hashers: Any, auth_models: list[Any]) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'cmd.sqlite3'}"
@@ -113,8 +121,6 @@ def test_commands_speak_the_terminals_language(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("manouche.i18nkit")
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
     prompts: list[str] = []
 

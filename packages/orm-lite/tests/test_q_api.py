@@ -86,3 +86,13 @@ def test_bad_slices_of_f_are_djangos_errors() -> None:
         "" in olm.F("name")  # noqa: B015 - the check is that it raises (and does not loop)
     with pytest.raises(TypeError, match="not iterable"):
         list(olm.F("name"))
+
+
+def test_q_repr_is_djangos() -> None:
+    assert repr(olm.Q(a=1)) == "<Q: (AND: ('a', 1))>"
+    assert repr(~olm.Q(a=1)) == "<Q: (NOT (AND: ('a', 1)))>"
+    assert str(olm.Q(a=1) | olm.Q(b="x")) == "(OR: ('a', 1), ('b', 'x'))"
+    # The same text as Django's Q.
+    q = (djm.Q(a=1) | ~djm.Q(b="x")) & djm.Q(c=None)
+    ours = (olm.Q(a=1) | ~olm.Q(b="x")) & olm.Q(c=None)
+    assert repr(ours) == repr(q)

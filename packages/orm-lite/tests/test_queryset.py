@@ -208,8 +208,22 @@ def test_lookup_registry(backend_db: Any, library: Any) -> None:
 def test_errors_name_the_problem(backend_db: Any) -> None:
     with pytest.raises(models.FieldError, match=r"'nope'.*Choices are:.*title"):
         Book.objects.filter(nope=1)
-    with pytest.raises(models.FieldError, match=r"nope.*exact"):
+    with pytest.raises(
+        models.FieldError, match=r"Unsupported lookup 'nope' for IntegerField or join"
+    ):
         Book.objects.filter(pages__nope=1)
+    # A near miss is named, as Django names it.
+    with pytest.raises(models.FieldError, match=r"'starts'.*perhaps you meant startswith"):
+        Book.objects.filter(title__starts="x")
+    # Past a relation, a name that is no field is an unsupported lookup of the relation.
+    with pytest.raises(models.FieldError, match=r"'nope__name' for ForeignKey"):
+        Book.objects.filter(author__nope__name="x")
+    # The choices list the attnames and leave hidden relations out, as Django's.
+    with pytest.raises(models.FieldError, match=r"Choices are: .*author, author_id,"):
+        Book.objects.filter(nope=1)
+    # values() past a plain field: Django's "Join on ... not permitted".
+    with pytest.raises(models.FieldError, match=r"'x' into field. Join on 'title' not permitted"):
+        Book.objects.values_list("title__x")
     with pytest.raises((ValueError, TypeError), match=r"pages.*'many'|'many'.*pages"):
         Book.objects.filter(pages="many")
     with pytest.raises(ValueError, match="Negative"):
@@ -372,3 +386,72 @@ def test_raw_sql_and_extra_bind_their_parameters(backend_db: Any, library: Any) 
 def test_iterator_refuses_a_bad_chunk_size_at_the_call(backend_db: Any) -> None:
     with pytest.raises(ValueError, match="Chunk size must be strictly positive."):
         Author.objects.iterator(chunk_size=0)
+
+
+def test_empty_slice_runs_no_query(db: Any) -> None:
+    a = Author.objects.create(name="A")
+    Book.objects.create(title="x", author=a)
+    with count_queries(db) as q:
+        assert list(Book.objects.all()[1:1]) == []
+        assert list(Book.objects.values()[3:3]) == []
+        assert list(Book.objects.all()[:5][2:2]) == []
+        assert Book.objects.all()[:0].count() == 0
+        assert q == []
+    assert list(Book.objects.all()[0:1]) != []
+
+
+def test_django_errors_for_misused_chains(db: Any) -> None:
+    with pytest.raises(TypeError, match="Cannot change a query once a slice has been taken"):
+        Book.objects.all()[:1].latest("pages")
+    with pytest.raises(TypeError, match=r"Cannot call only\(\) after .values\(\)"):
+        Book.objects.values().only("title")
+    with pytest.raises(TypeError, match=r"Cannot call defer\(\) after .values\(\)"):
+        Book.objects.values().defer("title")
+    with pytest.raises(models.FieldError, match="Cannot parse keyword query as dict"):
+        Book.objects.filter({"title": "x"})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="The following kwargs are invalid: '_connector'"):
+        Book.objects.filter(_connector="evil")
+    with pytest.raises(TypeError, match="'title' isn't a DateField, TimeField, or DateTimeField"):
+        Book.objects.datetimes("title", "month")
+
+
+def test_explain(db: Any) -> None:
+    a = Author.objects.create(name="A")
+    Book.objects.create(title="it's", author=a)
+    plan = Book.objects.filter(title="it's", pages__gt=1).explain()
+    assert isinstance(plan, str) and plan
+    with pytest.raises(ValueError, match="Invalid option name: 'SUMMARY true\\) SELECT 1; --'"):
+        Book.objects.explain(**{"SUMMARY true) SELECT 1; --": True})
+    with pytest.raises(ValueError, match="Unknown options: TEST, nope"):
+        Book.objects.all().explain(nope=True, TEST=1)
+    with pytest.raises(ValueError, match="DOES NOT EXIST is not a recognized format."):
+        Book.objects.explain(format="does not exist")
+    if db.engine.dialect.name == "postgresql":
+        assert Book.objects.explain(format="json", analyze=True).lstrip().startswith("[")
+
+
+def test_contains(db: Any) -> None:
+    a = Author.objects.create(name="A")
+    b = Book.objects.create(title="x", author=a)
+    assert Book.objects.contains(b) is True
+    assert Book.objects.exclude(pk=b.pk).contains(b) is False
+    # Another model's instance is simply not contained (no query, no error).
+    assert Book.objects.contains(a) is False
+    with pytest.raises(TypeError, match="'obj' must be a model instance."):
+        Book.objects.contains(object())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"Cannot call QuerySet.contains\(\) after .values"):
+        Book.objects.values("pk").contains(b)
+    with pytest.raises(ValueError, match="unsaved"):
+        Book.objects.contains(Book(title="y", author=a))
+
+
+def test_named_rows_pickle_and_refuse_bad_names(db: Any) -> None:
+    import pickle
+
+    a = Author.objects.create(name="A")
+    b = Book.objects.create(title="pickled row", author=a, pages=7)
+    row = Book.objects.filter(pk=b.pk).values_list("title", "pages", named=True).get()
+    back = pickle.loads(pickle.dumps(row))
+    assert back == row and back.title == "pickled row" and back.pages == 7
+    with pytest.raises(ValueError, match="Type names and field names must be valid identifiers"):
+        Book.objects.annotate(**{"1": models.F("pages")}).values_list("1", named=True).first()

@@ -53,11 +53,6 @@ __all__ = [
 HORIZONTAL, VERTICAL = 1, 2
 
 
-#: The empty choice of a blank ``radio_fields`` entry, Django's "None". Not yet marked
-#: for translation: adminkit's catalogs (fr, ar) do not carry it yet.
-_RADIO_NONE = "None"
-
-
 def _radio_class(layout: Any) -> str:
     """Django's ``get_ul_class``: the CSS class of a ``radio_fields`` layout."""
     if layout not in (HORIZONTAL, VERTICAL):
@@ -217,10 +212,11 @@ class BaseModelAdmin:
             if isinstance(field.widget, RadioSelect):  # the form chose its own radios
                 continue
             blank = bool(model_field.blank)
+            none = gettext("None")  # the empty choice of a blank entry, as Django's
             if model_field.kind == "fk":
-                field.empty_label = _RADIO_NONE if blank else None
+                field.empty_label = none if blank else None
             elif model_field.choices:
-                field.choices = ([("", _RADIO_NONE)] if blank else []) + list(model_field.choices)
+                field.choices = ([("", none)] if blank else []) + list(model_field.choices)
             else:
                 from manouche.adminkit.sites import ImproperlyConfigured
 

@@ -174,9 +174,13 @@ class Q:
     def __hash__(self) -> int:
         return hash(self.identity)
 
+    def __str__(self) -> str:
+        """Django's form: ``(AND: ('a', 1), (OR: ...))``, ``(NOT (AND: ...))`` negated."""
+        inner = f"{self.connector}: {', '.join(str(c) for c in self.children)}"
+        return f"(NOT ({inner}))" if self.negated else f"({inner})"
+
     def __repr__(self) -> str:
-        inner = f" {self.connector} ".join(repr(c) for c in self.children)
-        return f"<Q: {'NOT ' if self.negated else ''}({inner})>"
+        return f"<{type(self).__name__}: {self}>"
 
 
 #: Django's rule for column aliases: no whitespace, quotes, semicolons, hashes, control

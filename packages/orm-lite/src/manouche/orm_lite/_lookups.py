@@ -17,6 +17,7 @@ its MRO) with ``Field.register_lookup(cls)``::
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -513,8 +514,13 @@ DATE_TRANSFORMS = (
 TIME_TRANSFORMS = (ExtractHour, ExtractMinute, ExtractSecond)
 
 
-def unknown_lookup(name: str, field_name: str, valid: Iterable[str]) -> FieldError:
+def unsupported_lookup(names: list[str], field: Any) -> FieldError:
+    """Django's error for a lookup or transform ``field`` lacks: ``names`` are the
+    unresolved rest of the filter key, the closest valid names are suggested."""
+    lookups = field.get_lookups() if hasattr(field, "get_lookups") else {}
+    close = difflib.get_close_matches(names[0], list(lookups))
+    suggestion = f", perhaps you meant {' or '.join(close)}?" if close else "."
     return FieldError(
-        f"Unsupported lookup {name!r} for field {field_name!r}; "
-        f"valid lookups and transforms: {', '.join(sorted(valid))}"
+        f"Unsupported lookup '{'__'.join(names)}' for {type(field).__name__} "
+        f"or join on the field not permitted{suggestion}"
     )

@@ -312,9 +312,13 @@ class Options:
             ) from None
 
     def field_names(self) -> list[str]:
-        names = {f.name for f in [*self.parent_fields, *self.local_fields]}
+        """The names a query may use, as Django lists them in its errors: every field's
+        name, a concrete field's attname too (``author_id``), hidden relations left out."""
+        names: set[str] = set()
+        for f in [*self.parent_fields, *self.local_fields]:
+            names.update((f.name, f.attname))
         names.update(f.name for f in self.local_many_to_many)
-        names.update(r.name for r in self.related_objects)
+        names.update(r.name for r in self.related_objects if not getattr(r, "hidden", False))
         return sorted(names)
 
     def __repr__(self) -> str:

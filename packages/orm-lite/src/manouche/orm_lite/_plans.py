@@ -320,10 +320,7 @@ def _apply_step(q: Query, step: tuple[Any, ...]) -> None:
         q.default_ordering = False
     else:
         _, low, high = step
-        if high is not None:
-            q.high = min(q.high, q.low + high) if q.high is not None else q.low + high
-        if low is not None:
-            q.low = min(q.high, q.low + low) if q.high is not None else q.low + low
+        q.set_limits(low, high)
 
 
 def add_values(q: Query, fields: tuple[str, ...], expressions: dict[str, Any]) -> None:

@@ -40,10 +40,9 @@ from manouche.orm_lite._lookups import (
     IStartsWith,
     LessThan,
     LessThanOrEqual,
-    Lookup,
     StartsWith,
     _Pattern,
-    unknown_lookup,
+    unsupported_lookup,
 )
 from manouche.orm_lite._sqltypes import LogicalXor
 
@@ -93,10 +92,6 @@ def _is_field(model: type[Model], name: str) -> bool:
     except FieldDoesNotExist:
         return False
     return True
-
-
-def _transform_names(fld: Any) -> list[str]:
-    return [k for k, v in fld.get_lookups().items() if not issubclass(v, Lookup)]
 
 
 def _is_lookup_of(fld: Any, name: str) -> bool:
@@ -167,6 +162,18 @@ class Query:
         new.capture = None if self.capture is None else list(self.capture)
         return new
 
+    def set_limits(self, low: int | None, high: int | None) -> None:
+        """Slice ``[low:high]`` of the current slice; an empty slice empties the query (no
+        SQL is run for it, as Django)."""
+        if high is not None:
+            self.high = (
+                min(self.high, self.low + high) if self.high is not None else self.low + high
+            )
+        if low is not None:
+            self.low = min(self.high, self.low + low) if self.high is not None else self.low + low
+        if self.high is not None and self.high <= self.low:
+            self.empty = True
+
     @property
     def is_sliced(self) -> bool:
         return self.low != 0 or self.high is not None
@@ -220,8 +227,12 @@ class Query:
             model = fld.related_model if not fld.auto_created else fld.related_model
         return False
 
-    def setup_path(self, parts: list[str], reuse: set[str] | None) -> Path:
+    def setup_path(self, parts: list[str], reuse: set[str] | None, lookups: bool = False) -> Path:
+        """Resolve ``parts`` into a column, joining as needed. With ``lookups`` (a filter
+        key) a name after a relation that is no field of its model is a lookup on the
+        relation, reported as Django does when the relation has none by that name."""
         model = self.model
+        prev: Any = None
         alias = self.root_alias
         table = self.root
         joined = multi = False
@@ -247,6 +258,11 @@ class Query:
                             is_aggregate=res.is_aggregate,
                             nullable=True,
                         )
+                    if i > 0 and lookups and prev is not None:
+                        if prev.many_to_many and not prev.auto_created:
+                            # Django names the link table's key to the target.
+                            prev = prev.through._meta.get_field(prev.m2m_reverse_field_name())
+                        raise unsupported_lookup(parts[i:], prev) from None
                     choices = model._meta.field_names()
                     if i == 0:
                         choices = sorted({*choices, *self.annotations})
@@ -256,6 +272,7 @@ class Query:
                     ) from None
             if getattr(fld, "hidden", False):
                 raise FieldError(f"Cannot resolve keyword {name!r}: the relation is hidden")
+            prev = fld
             if model._meta.parents and fld in model._meta.parent_fields:
                 # An ancestor's field on a multi-table child: through the ancestors' tables.
                 model, alias, table = self.ancestor_join(model, alias, table, fld.model, reuse)
@@ -372,6 +389,14 @@ class Query:
             nullable = True
             model = target
             i += 1
+            if (
+                lookups
+                and i < n
+                and not _is_field(model, parts[i])
+                and parts[i] not in model._meta.pk.get_lookups()
+                and parts[i] not in fld.get_lookups()
+            ):
+                raise unsupported_lookup(parts[i:], fld)
             if i == n or not _is_field(model, parts[i]):
                 pk = model._meta.pk
                 return Path(
@@ -436,17 +461,24 @@ class Query:
         return Resolved(path.expr, path.field, path.is_aggregate, path.nullable)
 
     def _apply_transforms(
-        self, expr: Any, fld: Any, names: list[str], full: str
+        self, expr: Any, fld: Any, names: list[str], full: str, lookups: list[str] | None = None
     ) -> tuple[Any, Any]:
+        """Apply the transforms ``names``; ``lookups`` (a filter key's rest) names in the
+        error everything from the first name that is not a transform, as Django does."""
         for name in names:
             base = fld if fld is not None else _GENERIC_FIELD
             transform = base.get_transform(name)
             if transform is None:
-                raise FieldError(
-                    f"Cannot resolve {full!r}: {name!r} is not a transform of "
-                    f"{type(base).__name__} (transforms: "
-                    f"{', '.join(sorted(_transform_names(base)))})"
-                )
+                if lookups is not None:
+                    raise unsupported_lookup(lookups[lookups.index(name) :], base)
+                parts = full.split(LOOKUP_SEP)
+                at = parts.index(name)
+                if at > 0 and fld is not None and not fld.is_relation and fld.name == parts[at - 1]:
+                    raise FieldError(
+                        f"Cannot resolve keyword {name!r} into field. "
+                        f"Join on {parts[at - 1]!r} not permitted."
+                    )
+                raise unsupported_lookup([name], base)
             t = transform(base)
             expr = t.apply(expr)
             fld = t.output_field()
@@ -553,11 +585,11 @@ class Query:
             if inner.where:
                 sub = sub.where(*inner.where)
             return self.root.c[pk].in_(sub), False
-        path = self.setup_path(parts, reuse)
+        path = self.setup_path(parts, reuse, lookups=True)
         lookups = path.rest or ["exact"]
         expr, fld = path.expr, path.field
         if len(lookups) > 1:
-            expr, fld = self._apply_transforms(expr, fld, lookups[:-1], key)
+            expr, fld = self._apply_transforms(expr, fld, lookups[:-1], key, lookups)
         base = fld if fld is not None else _GENERIC_FIELD
         lookup_cls = base.get_lookup(lookups[-1])
         if lookup_cls is None:
@@ -565,9 +597,7 @@ class Query:
             if transform is None:
                 if not path.rest and fld is not None:
                     raise FieldError(f"Cannot resolve {key!r}")
-                raise unknown_lookup(
-                    lookups[-1], getattr(fld, "name", key), base.get_lookups().keys()
-                ) from None
+                raise unsupported_lookup(lookups[-1:], base) from None
             expr, fld = self._apply_transforms(expr, fld, [lookups[-1]], key)
             base = fld if fld is not None else _GENERIC_FIELD
             lookup_cls = base.get_lookup("exact")
@@ -585,10 +615,21 @@ class Query:
             rhs: Any = res.expr
             rhs_nullable = res.nullable
         elif hasattr(value, "_as_subquery"):
-            rhs = value._as_subquery()
+            target = None
+            if (
+                path.relation_end
+                and fld.is_relation
+                and not fld.auto_created
+                and not fld.many_to_many
+                and fld.related_model is getattr(value, "model", None)
+            ):
+                target = fld.target_field
+            rhs = value._as_subquery(lookup.lookup_name, target)
+            if lookup.lookup_name != "in":
+                rhs = rhs.scalar_subquery()
         else:
             if path.relation_end:
-                value = _instances_to_pks(value)
+                value = _related_values(value, path)
             if lookup.lookup_name in ("exact", "iexact") and value is None:
                 lookup = IsNull(fld)
                 value = True
@@ -711,9 +752,21 @@ class Query:
             and not path.field.auto_created
         ):
             target = path.field.related_model
-            if target._meta.ordering and (id(target), name) not in seen:
+            if (
+                target._meta.ordering
+                and (id(target), name) not in seen
+                # ordering by the attname (``author_id``) orders by the column, as Django
+                and parts[-1] != path.field.attname
+            ):
                 out: list[Any] = []
                 for sub in target._meta.ordering:
+                    if not isinstance(sub, str):
+                        # An expression of the related model's ordering: its references
+                        # are under the relation's path.
+                        item = sub if isinstance(sub, OrderBy) else OrderBy(sub, descending=desc)
+                        view: Any = _Prefixed(self, parts, target)
+                        out.extend(Query._order_term(view, item, target, []))
+                        continue
                     sub_desc = sub.startswith("-")
                     flipped = ("-" if sub_desc != desc else "") + sub.lstrip("-")
                     out.extend(
@@ -1129,14 +1182,62 @@ def _contains_aggregate(expr: Any) -> bool:
     )
 
 
-def _instances_to_pks(value: Any) -> Any:
+class _Prefixed:
+    """A view of a query that resolves field references under a relation path (the
+    expressions of a related model's default ordering); the rest is the query's."""
+
+    def __init__(self, query: Query, parts: list[str], model: type[Model]) -> None:
+        self._query = query
+        self._parts = parts
+        self.model = model
+
+    def resolve_ref(self, name: str, reuse: set[str] | None, allow_relation: bool = False) -> Any:
+        return self._query.resolve_ref(LOOKUP_SEP.join([*self._parts, name]), reuse, allow_relation)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._query, name)
+
+
+def _rel_compatible(model: type[Model], opts: Any, fld: Any) -> bool:
+    """Django's check that an instance of ``model`` may stand for a row of ``opts``'s model
+    (the same concrete model, a parent or a child of it)."""
+
+    def check(o: Any) -> bool:
+        return (
+            model._meta.concrete_model is o.concrete_model
+            or o.concrete_model in model._meta.get_parent_list()
+            or model in o.get_parent_list()
+        )
+
+    return check(opts) or (bool(getattr(fld, "primary_key", False)) and check(fld.model._meta))
+
+
+def _related_values(value: Any, path: Path) -> Any:
+    """The model instances in a relation filter's value as the values the relation compares:
+    the target field's (``to_field``) value, checked as Django does (an instance of the
+    related model, saved)."""
     from manouche.orm_lite._base import Model
 
-    if isinstance(value, Model):
-        return value.pk
+    fld = path.field
+    if fld.is_relation and not fld.auto_created and not fld.many_to_many:
+        target: Any = fld.related_model
+        source = fld.target_field
+    else:
+        target = path.model if fld.model is path.model else None
+        source = fld
+
+    def one(v: Any) -> Any:
+        if not isinstance(v, Model):
+            return v
+        if target is not None and not _rel_compatible(type(v), target._meta, fld):
+            raise ValueError(f'Cannot query "{v}": Must be "{target._meta.object_name}" instance.')
+        if v.pk is None:
+            raise ValueError("Model instances passed to related filters must be saved.")
+        return getattr(v, source.attname, v.pk)
+
     if isinstance(value, list | tuple | set | frozenset):
-        return [v.pk if isinstance(v, Model) else v for v in value]
-    return value
+        return [one(v) for v in value]
+    return one(value)
 
 
 def _unique(exprs: list[Any]) -> list[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeGuard, TypeVar, overload
 
@@ -223,11 +224,7 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         return qs._result_cache[0]
 
     def _set_limits(self, low: int | None, high: int | None) -> None:
-        q = self._query
-        if high is not None:
-            q.high = min(q.high, q.low + high) if q.high is not None else q.low + high
-        if low is not None:
-            q.low = min(q.high, q.low + low) if q.high is not None else q.low + low
+        self._query.set_limits(low, high)
 
     def _fetch_all(self) -> None:
         if self._result_cache is None:
@@ -243,7 +240,10 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
             )
 
     def _iterate(self) -> Iterator[Any]:
-        if self._q.empty:  # (steps never empty a query: no need to apply them)
+        if self._q.empty or (
+            # only an empty slice among the steps empties the query
+            any(step[0] == "slice" for step in self._steps) and self._query.empty
+        ):
             return iter(())
         from manouche.orm_lite._base import builds_without_init
 
@@ -300,18 +300,26 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
                 prefetch_related_objects(out, *self._prefetch_lookups)
             yield from out
 
-    def _as_subquery(self) -> Any:
-        """This QuerySet as the right-hand side of ``__in``: its single selected column."""
+    def _as_subquery(self, lookup: str = "in", target: Any = None) -> Any:
+        """This QuerySet as the right-hand side of ``__in`` (or of ``lookup``): its single
+        selected column; a QuerySet of instances selects ``target`` (the field a relation
+        points to, ``to_field``), else the primary key."""
         q = self._query
+        if lookup == "exact" and (q.high is None or q.high - q.low != 1):
+            raise ValueError(
+                "The QuerySet value for an exact lookup must be limited to one "
+                "result using slicing."
+            )
         if self._kind == MODELS:
             q = q.clone()
+            sel = target if target is not None else self.model._meta.pk
             q.values_names = ["pk"]
-            q.values_exprs = {
-                "pk": Resolved(q.root.c[self.model._meta.pk.column], self.model._meta.pk, False)
-            }
+            q.values_exprs = {"pk": Resolved(q.root.c[sel.column], sel, False)}
         elif len(q.values_names or []) != 1:
-            raise TypeError(
-                "A QuerySet used as a filter value must select exactly one field (use values('x'))"
+            name = "the exact" if lookup == "exact" else f"the {lookup!r}"
+            raise ValueError(
+                f"The QuerySet value for {name} lookup must have 1 selected fields "
+                f"(received {len(q.values_names or [])})"
             )
         if q.order_by is None and not q.is_sliced:
             q = q.clone()
@@ -343,8 +351,15 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         self._not_sliced("filter")
         self._not_combined("exclude" if negate else "filter")
         for a in args:
+            if isinstance(a, dict):
+                raise FieldError("Cannot parse keyword query as dict")
             if not isinstance(a, Q | Expression):
                 raise TypeError(f"filter() positional arguments must be Q objects, got {a!r}")
+        invalid = sorted(k for k in kwargs if k in ("_connector", "_negated"))
+        if invalid:
+            raise TypeError(
+                f"The following kwargs are invalid: {', '.join(repr(k) for k in invalid)}"
+            )
         plain = not args and all(type(v) in _PLAIN for v in kwargs.values())
         qs = self._clone(keep_recipe=plain)
         if not kwargs and not args:
@@ -475,6 +490,8 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         return qs
 
     def only(self, *fields: str) -> Self:
+        if self._kind != MODELS:
+            raise TypeError("Cannot call only() after .values() or .values_list()")
         if not fields:
             raise TypeError("Cannot pass no fields to only()")
         qs = self._clone()
@@ -487,6 +504,8 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         return qs
 
     def defer(self, *fields: str | None) -> Self:
+        if self._kind != MODELS:
+            raise TypeError("Cannot call defer() after .values() or .values_list()")
         qs = self._clone()
         if fields == (None,):
             qs._query.deferred = frozenset()
@@ -853,6 +872,54 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         rows = self.db._fetch(stmt)
         return int(rows[0][0])
 
+    def explain(self, *, format: str | None = None, **options: Any) -> str:
+        """The database's plan for this query (``EXPLAIN``), as text: Django's ``format``
+        and options per backend (PostgreSQL: ``analyze``, ``verbose``, ``buffers``, ...,
+        formats TEXT/JSON/XML/YAML; MariaDB: ``analyze``, formats TEXT/JSON; SQLite: none).
+        The query's values are rendered inline, escaped by the dialect."""
+        for name in options:
+            if not _EXPLAIN_OPTION.fullmatch(name) or "--" in name:
+                raise ValueError(f"Invalid option name: {name!r}.")
+        db = self.db
+        dialect = db.engine.dialect
+        vendor = dialect.name
+        formats, display = _EXPLAIN_FORMATS.get(vendor, (set(), vendor))
+        fmt = format.upper() if format else None
+        if fmt is not None and fmt not in formats:
+            msg = f"{fmt} is not a recognized format."
+            if formats:
+                msg += f" Allowed formats: {', '.join(sorted(formats))}"
+            else:
+                msg += f" {display} does not support any formats."
+            raise ValueError(msg)
+        extra: dict[str, str] = {}
+        if vendor == "postgresql":
+            for name in list(options):
+                if name.upper() in _PG_EXPLAIN_OPTIONS:
+                    extra[name.upper()] = "true" if options.pop(name) else "false"
+        analyze = bool(options.pop("analyze", False)) if vendor == "mysql" else False
+        if options:
+            raise ValueError(f"Unknown options: {', '.join(sorted(options))}")
+        if vendor == "sqlite":
+            prefix = "EXPLAIN QUERY PLAN"
+        elif vendor == "postgresql":
+            if fmt:
+                extra["FORMAT"] = fmt
+            prefix = "EXPLAIN"
+            if extra:
+                prefix += f" ({', '.join(f'{k} {v}' for k, v in extra.items())})"
+        else:
+            prefix = "ANALYZE" if analyze else "EXPLAIN"
+            if fmt == "JSON":
+                prefix += " FORMAT=JSON"
+        statement, _ = self._compile()
+        sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        rows, _ = db._raw_rows(f"{prefix} {sql}", () if vendor == "sqlite" else None)
+        return "\n".join(
+            row[0] if len(row) == 1 and isinstance(row[0], str) else " ".join(map(str, row))
+            for row in rows
+        )
+
     def exists(self) -> bool:
         if self._result_cache is not None:
             return bool(self._result_cache)
@@ -896,8 +963,15 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         return rows
 
     def contains(self, obj: Model) -> bool:
-        if not isinstance(obj, self.model):
-            raise TypeError(f"'obj' must be a {self.model._meta.object_name} instance.")
+        """Whether ``obj`` is one of this QuerySet's rows (a query unless evaluated): an
+        instance of another concrete model is not, a proxy's instance may be."""
+        if self._kind != MODELS:
+            raise TypeError("Cannot call QuerySet.contains() after .values() or .values_list().")
+        meta = getattr(obj, "_meta", None)
+        if meta is None or not hasattr(meta, "concrete_model"):
+            raise TypeError("'obj' must be a model instance.")
+        if meta.concrete_model is not self.model._meta.concrete_model:
+            return False
         if obj.pk is None:
             raise ValueError("QuerySet.contains() cannot be used on unsaved objects.")
         if self._result_cache is not None:
@@ -949,6 +1023,8 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
                     "'get_latest_by' in the model's Meta."
                 )
             fields = (latest_by,) if isinstance(latest_by, str) else tuple(latest_by)
+        if self._q.is_sliced or any(step[0] == "slice" for step in self._steps):
+            raise TypeError("Cannot change a query once a slice has been taken.")
         qs = self.order_by(*fields)
         if reverse:
             qs = qs.reverse()
@@ -987,10 +1063,17 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         qs = self._clone()
         q = qs._query
         src = q.resolve_ref(field_name, None)
-        wanted = (DateField, DateTimeField) if is_date else (DateTimeField,)
-        if not isinstance(src.field, wanted):
-            kind_name = "DateField or DateTimeField" if is_date else "DateTimeField"
-            raise TypeError(f"{field_name!r} isn't a {kind_name}.")
+        from manouche.orm_lite._fields import TimeField
+
+        if not isinstance(src.field, DateField | DateTimeField | TimeField):
+            raise TypeError(f"{field_name!r} isn't a DateField, TimeField, or DateTimeField.")
+        if isinstance(src.field, TimeField) or (
+            not is_date and not isinstance(src.field, DateTimeField)
+        ):
+            raise ValueError(
+                f"Cannot truncate {type(src.field).__name__} {field_name!r} to "
+                f"{'DateField' if is_date else 'DateTimeField'}."
+            )
         out_field = DateField() if is_date else DateTimeField()
         q.annotations["datefield"] = Resolved(DateTrunc(kind, src.expr, is_date), out_field, False)
         q.annotation_order.append("datefield")
@@ -1009,11 +1092,19 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
         self, id_list: Iterable[Any] | None = None, *, field_name: str = "pk"
     ) -> dict[Any, _M]:
         """``{value: instance}`` for the given keys (or every row)."""
-        self._not_sliced("use 'limit' or 'offset' with in_bulk")
+        if self._q.is_sliced or any(step[0] == "slice" for step in self._steps):
+            raise TypeError("Cannot use 'limit' or 'offset' with in_bulk().")
+        if self._kind != MODELS:
+            raise TypeError("in_bulk() cannot be used with values() or values_list().")
         opts = self.model._meta
         fname = opts.pk.name if field_name == "pk" else field_name
         f = opts.get_field(fname)
-        if fname != opts.pk.name and not f.unique:
+        # A single-field unique constraint without a condition makes the field unique too.
+        unique_by_constraint = any(
+            getattr(c, "condition", True) is None and tuple(getattr(c, "fields", ())) == (fname,)
+            for c in opts.constraints
+        )
+        if fname != opts.pk.name and not f.unique and not unique_by_constraint:
             raise ValueError(
                 f"in_bulk()'s field_name must be a unique field but {field_name!r} isn't."
             )
@@ -1130,6 +1221,10 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
                     raise FieldError("Aggregate functions are not allowed in this query")
                 into[f.column] = res.expr
             else:
+                if f.is_relation and getattr(value, "_meta", None) is not None and value.pk is None:
+                    raise ValueError(
+                        f"Unsaved model instance {value!r} cannot be used in an ORM query."
+                    )
                 into[f.column] = f._prep_save(value, self.db)
         if self._query.empty:
             return 0
@@ -1362,6 +1457,19 @@ class _NoFast:
 
 
 _NO_FAST = _NoFast()
+
+
+_EXPLAIN_OPTION = re.compile(r"[\w-]+")
+#: explain()'s formats per SQLAlchemy dialect name, and the backend's name for errors.
+_EXPLAIN_FORMATS: dict[str, tuple[set[str], str]] = {
+    "sqlite": (set(), "SQLite"),
+    "postgresql": ({"JSON", "TEXT", "XML", "YAML"}, "PostgreSQL"),
+    "mysql": ({"JSON", "TEXT"}, "MariaDB"),
+}
+_PG_EXPLAIN_OPTIONS = frozenset(
+    {"ANALYZE", "BUFFERS", "COSTS", "GENERIC_PLAN", "MEMORY", "SETTINGS", "SUMMARY", "TIMING"}
+    | {"VERBOSE", "WAL"}
+)
 
 
 if TYPE_CHECKING:

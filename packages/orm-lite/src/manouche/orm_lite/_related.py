@@ -158,6 +158,16 @@ class ForeignObjectRel:
         name = self.field.model._meta.model_name
         return name if not self.multiple else f"{name}_set"
 
+    def get_lookups(self) -> dict[str, Any]:
+        """The lookups of the relation: its field's, as Django."""
+        return self.field.get_lookups()
+
+    def get_lookup(self, name: str) -> Any:
+        return self.field.get_lookup(name)
+
+    def get_transform(self, name: str) -> Any:
+        return self.field.get_transform(name)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.model._meta.label_lower}.{self.name}>"
 
@@ -653,6 +663,9 @@ class ReverseOneToOneDescriptor:
         if instance._state.db is not None:
             qs = qs.using(instance._state.db)
         try:
+            if instance.pk is None:
+                # An unsaved instance has no related row (and may not be a filter value).
+                raise ObjectDoesNotExist
             obj = qs.get(**{field.name: instance})
         except ObjectDoesNotExist:
             raise self.RelatedObjectDoesNotExist(

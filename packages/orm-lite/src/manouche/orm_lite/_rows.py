@@ -78,11 +78,20 @@ def values_rows(kind: int, names: Sequence[str], rows: Sequence[Any], cls: Any) 
 
 @functools.lru_cache(maxsize=256)
 def row_class(names: tuple[str, ...]) -> Any:
-    """The namedtuple class of ``values_list(named=True)`` rows, made once per field list."""
-    fields = [
-        n if n.isidentifier() and not n.startswith("_") else f"_{i}" for i, n in enumerate(names)
-    ]
-    return collections.namedtuple("Row", fields)
+    """The namedtuple class of ``values_list(named=True)`` rows, made once per field list.
+
+    A name that is no identifier is namedtuple's ``ValueError``, as Django's; the rows
+    pickle (they unpickle through this function, by their names)."""
+
+    def __reduce__(self: Any) -> Any:
+        return _unpickle_row, (names, tuple(self))
+
+    base = collections.namedtuple("Row", names)  # type: ignore[misc]
+    return type("Row", (base,), {"__reduce__": __reduce__, "__slots__": ()})
+
+
+def _unpickle_row(names: tuple[str, ...], values: tuple[Any, ...]) -> Any:
+    return row_class(names)(*values)
 
 
 def build_models(
