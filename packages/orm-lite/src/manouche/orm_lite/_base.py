@@ -632,7 +632,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             and not force_insert
             and not (adding and pk.has_default() and not force_update)
         ):
-            values = {f.column: self._save_value(f, False, table, raw) for f in fields}
+            values = {f.column: self._save_value(f, False, table, raw, db) for f in fields}
             pkcol = table.c[pk.column]
             if values:
                 stmt = table.update().where(pkcol == sa.bindparam("_orm_pk", type_=pkcol.type))
@@ -653,7 +653,7 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             for f in all_fields:
                 if f.primary_key and self.__dict__.get(f.attname) is None:
                     continue
-                values[f.column] = self._save_value(f, True, table, raw)
+                values[f.column] = self._save_value(f, True, table, raw, db)
             exprs = _computed(values)
             insert = table.insert().values(exprs) if exprs else table.insert()
             _, _, inserted = db._run(insert, values)
@@ -662,13 +662,17 @@ class Model(AsyncModelMixin, metaclass=ModelBase):
             created = True
         return created
 
-    def _save_value(self, f: Field, add: bool, table: sa.Table, raw: bool = False) -> Any:
+    def _save_value(
+        self, f: Field, add: bool, table: sa.Table, raw: bool = False, db: Database | None = None
+    ) -> Any:
         """The value ``f`` writes: its prepared Python value, or an expression compiled
         into the statement (``obj.n = F("n") + 1``, ``obj.name = Lower(Value("X"))``), as
         Django does; an expression is never bound as a parameter (its repr would be stored).
         """
         value = self.__dict__.get(f.attname) if raw else f.pre_save(self, add)
         if not isinstance(value, Expression):
+            if f._db_prep_hooks:
+                return f.get_db_prep_save(value, db)
             return f.get_prep_value(value)
         from manouche.orm_lite._query import Query
 

@@ -22,6 +22,7 @@ from manouche.orm_lite._sqltypes import (
     DateType,
     DecimalType,
     DurationType,
+    FromDbValue,
     TimeType,
     json_type,
 )
@@ -232,6 +233,10 @@ class Field(lk.RegisterLookupMixin):
             info["field_name"] = self.name
         if self.default is not NOT_PROVIDED:
             info["default"] = self.default
+        # What a serializer calls instead of its own conversions (a user's field only):
+        # Column.info["value_to_string"], ["to_python"], ["get_db_prep_save"].
+        for hook in self._user_value_hooks:
+            info[hook] = getattr(self, hook)
         return info
 
     def make_column(self) -> sa.Column[Any]:
@@ -248,7 +253,14 @@ class Field(lk.RegisterLookupMixin):
             kwargs["server_default"] = sa.literal(self.db_default, type_=self.sa_type())
         if self.primary_key:
             kwargs["autoincrement"] = False
-        return sa.Column(self.column, self.sa_type(), **kwargs)
+        return sa.Column(self.column, self._column_type(), **kwargs)
+
+    def _column_type(self) -> TypeEngine[Any]:
+        """The column's type: ``sa_type()``, loading through ``from_db_value`` when defined."""
+        base = self.sa_type()
+        if getattr(self, "from_db_value", None) is None:
+            return base
+        return FromDbValue(base, self)
 
     # -- values ---------------------------------------------------------------
 
@@ -280,6 +292,35 @@ class Field(lk.RegisterLookupMixin):
     def prep(self, value: Any) -> Any:
         return value
 
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        """The value bound for the database: ``get_prep_value(value)`` unless ``prepared``.
+
+        Django's hook for a database-specific form of the value; ``connection`` is
+        the orm-lite ``Database`` writing it (None where a write has no database at hand).
+        """
+        return value if prepared else self.get_prep_value(value)
+
+    def get_db_prep_save(self, value: Any, connection: Any) -> Any:
+        """The value a save writes, after ``pre_save``: ``get_db_prep_value(value, connection)``.
+
+        Writes call it only for a field class that overrides it or
+        ``get_db_prep_value``; the others go straight to ``get_prep_value``,
+        which gives the same value with one call less.
+        """
+        return self.get_db_prep_value(value, connection, prepared=False)
+
+    def _prep_save(self, value: Any, connection: Any) -> Any:
+        if self._db_prep_hooks:
+            return self.get_db_prep_save(value, connection)
+        return self.get_prep_value(value)
+
+    #: The hooks a user's subclass defines that serializers call: ``value_to_string``,
+    #: ``to_python``, and ``get_db_prep_save`` when it changes how values are written.
+    _user_value_hooks: ClassVar[frozenset[str]] = frozenset()
+
+    #: True for a field class overriding ``get_db_prep_save`` or ``get_db_prep_value``.
+    _db_prep_hooks: ClassVar[bool] = False
+
     #: Exact types whose values ``get_prep_value`` returns unchanged (INSERTs skip the
     #: call for them). A subclass redefining ``prep``, ``to_python`` or
     #: ``get_prep_value`` without restating it gets none.
@@ -288,8 +329,17 @@ class Field(lk.RegisterLookupMixin):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         own = vars(cls)
-        if "passthrough" not in own and any(
-            name in own for name in ("prep", "to_python", "get_prep_value")
+        if not cls.__module__.startswith("manouche.orm_lite."):
+            # A user's field: its own conversions for serializers, named in Column.info.
+            mine = {name for name in ("value_to_string", "to_python") if name in own}
+            if any(n in own for n in ("get_prep_value", "get_db_prep_value", "get_db_prep_save")):
+                mine.add("get_db_prep_save")
+            cls._user_value_hooks = cls._user_value_hooks | mine
+        hooks = "get_db_prep_save" in own or "get_db_prep_value" in own
+        if hooks:
+            cls._db_prep_hooks = True
+        if "passthrough" not in own and (
+            hooks or any(name in own for name in ("prep", "to_python", "get_prep_value"))
         ):
             cls.passthrough = ()
 
@@ -302,6 +352,10 @@ class Field(lk.RegisterLookupMixin):
 
     def value_from_object(self, obj: Model) -> Any:
         return getattr(obj, self.attname)
+
+    def value_to_string(self, obj: Model) -> str:
+        """This field's value of ``obj`` as text, for serializers (Django's hook)."""
+        return str(self.value_from_object(obj))
 
     def empty_values(self) -> tuple[Any, ...]:
         return (None, "", [], (), {})

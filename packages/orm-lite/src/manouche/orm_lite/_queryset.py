@@ -1323,7 +1323,7 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
                     raise ValueError(
                         f"Unsaved model instance {value!r} cannot be used in an ORM query."
                     )
-                into[f.column] = f.get_prep_value(value)
+                into[f.column] = f._prep_save(value, self.db)
         if self._query.empty:
             return 0
         if parent_values:
@@ -1460,7 +1460,7 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
             gfields = [f for f in fields if include_pk or f is not pk]
             if not (ignore_conflicts or update_conflicts):
                 # One multi-row INSERT per batch, compiled by hand, on the DBAPI cursor.
-                values = _insert_values(group, gfields)
+                values = _insert_values(group, gfields, db)
                 returned = db._insert_many(
                     table,
                     [table.c[f.column] for f in gfields],
@@ -1472,7 +1472,7 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
                     o.__dict__[pk_attname] = new_pk
                 continue
             rows = [
-                {f.column: f.get_prep_value(f.pre_save(o, True)) for f in gfields} for o in group
+                {f.column: f._prep_save(f.pre_save(o, True), db) for f in gfields} for o in group
             ]
             stmt: Any = table.insert()
             if ignore_conflicts or update_conflicts:
@@ -1536,7 +1536,7 @@ class QuerySet(AsyncQuerySetMixin, Generic[_M]):
                     whens = [
                         (
                             pkcol == sa.literal(o.pk, type_=pkcol.type),
-                            _value_expr(f, col, f.pre_save(o, False)),
+                            _value_expr(f, col, f.pre_save(o, False), self.db),
                         )
                         for o in batch
                     ]

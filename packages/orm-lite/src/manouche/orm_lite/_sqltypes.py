@@ -456,6 +456,32 @@ class CoerceInt(TypeDecorator[int]):
         return None if value is None else int(value)
 
 
+class FromDbValue(TypeDecorator[Any]):
+    """The column type of a field defining ``from_db_value``: its own type, each loaded
+    value passed through ``field.from_db_value(value, None, dialect)``.
+
+    Only such fields' columns carry it, so the rows of ordinary fields load as before.
+    """
+
+    impl = sa.types.NullType
+    # The field is part of what the type does: no statement cache key from it.
+    cache_ok = False
+
+    def __init__(self, base: TypeEngine[Any], field: Any) -> None:
+        super().__init__()
+        self.impl = base  # type: ignore[assignment]
+        self.field = field
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return self.impl_instance
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return self.field.from_db_value(value, None, dialect)
+
+    def copy(self, **kw: Any) -> FromDbValue:
+        return FromDbValue(self.impl_instance, self.field)
+
+
 class CoerceFloat(TypeDecorator[float]):
     impl = sa.Float
     cache_ok = True

@@ -14,10 +14,10 @@ if TYPE_CHECKING:
     from manouche.orm_lite._database import Database
 
 
-def _value_expr(f: Any, col: Any, value: Any) -> Any:
+def _value_expr(f: Any, col: Any, value: Any, db: Database | None = None) -> Any:
     if isinstance(value, Expression):
         raise FieldError("bulk_update() does not accept expressions in orm-lite")
-    return sa.literal(f.get_prep_value(value), type_=col.type)
+    return sa.literal(f._prep_save(value, db), type_=col.type)
 
 
 def _conflict_insert(
@@ -60,7 +60,9 @@ def _conflict_insert(
     )
 
 
-def _insert_values(objs: Sequence[Any], fields: Sequence[Any]) -> list[tuple[Any, ...]]:
+def _insert_values(
+    objs: Sequence[Any], fields: Sequence[Any], db: Database | None = None
+) -> list[tuple[Any, ...]]:
     """The prepared column values of ``objs`` for an INSERT (``pre_save`` where it matters)."""
     if not fields:
         return [() for _ in objs]
@@ -68,7 +70,7 @@ def _insert_values(objs: Sequence[Any], fields: Sequence[Any]) -> list[tuple[Any
     build = _inserters.get(key)
     if build is None:
         build = _inserter(key)
-    result: list[tuple[Any, ...]] = build(objs)
+    result: list[tuple[Any, ...]] = build(objs, db)
     return result
 
 
@@ -82,7 +84,8 @@ def _inserter(fields: tuple[Any, ...]) -> Any:
     ``pre_save``), then ``get_prep_value`` unless the value is None or of a type
     the field would return unchanged (``Field.insert_passthrough``). Same values
     as calling ``get_prep_value(pre_save(obj, True))`` per field, without a call
-    per value for the common types.
+    per value for the common types. A field class overriding ``get_db_prep_save`` or
+    ``get_db_prep_value`` gets ``get_db_prep_save(value, db)`` for every value instead.
     """
     from manouche.orm_lite._fields import Field
     from manouche.orm_lite._related import ForeignKey
@@ -91,7 +94,7 @@ def _inserter(fields: tuple[Any, ...]) -> Any:
     none_safe = (Field.get_prep_value, ForeignKey.get_prep_value)
     namespace: dict[str, Any] = {}
     lines = [
-        "def build(objs):",
+        "def build(objs, db):",
         "    out = []",
         "    append = out.append",
         "    for o in objs:",
@@ -106,7 +109,10 @@ def _inserter(fields: tuple[Any, ...]) -> Any:
             namespace[f"s{i}"] = f.pre_save
             lines.append(f"        v{i} = s{i}(o, True)")
         passthrough = f.insert_passthrough()
-        if kind.get_prep_value not in none_safe:
+        if f._db_prep_hooks:
+            namespace[f"p{i}"] = f.get_db_prep_save
+            lines.append(f"        v{i} = p{i}(v{i}, db)")
+        elif kind.get_prep_value not in none_safe:
             lines.append(f"        v{i} = p{i}(v{i})")
         elif passthrough:
             namespace[f"t{i}"] = frozenset(passthrough)

@@ -110,6 +110,10 @@ class Plan:
             self.m2m_value.append(FieldSpec(m.name, m.name, m.target, "ForeignKey"))
         self.related: dict[str, ModelSpec] = {}
         self.attrs = [spec.pk.attr, *[f.attr for f in self.fields]]
+        #: The fields written by their model field's ``value_to_string``: (index, hook).
+        self.hooked: list[tuple[int, Callable[[Any], str]]] = [
+            (i, f.to_string) for i, f in enumerate(self.fields) if f.to_string is not None
+        ]
         self.any_natural = any(self.natural)
         self.json_dict: Callable[[Any, Sequence[Any], list[list[Any]]], dict[str, Any]] = (
             self._compile()
@@ -155,6 +159,26 @@ class Plan:
         exec(compile(source, f"<serial plan {self.spec.label}>", "exec"), env)
         fn: Callable[[Any, Sequence[Any], list[list[Any]]], dict[str, Any]] = env["json_dict"]
         return fn
+
+
+class _Row:
+    """The values of a row as attributes, for ``value_to_string`` when there is no instance."""
+
+    def __init__(self, attrs: Sequence[str], values: Sequence[Any]) -> None:
+        self.__dict__.update(zip(attrs, values, strict=True))
+
+
+def hook_strings(plan: Plan, values: Sequence[Any], obj: Any = None) -> list[Any]:
+    """``values`` with each hooked field's value replaced by its ``value_to_string(obj)``
+    (None stays None, as Django writes it); ``obj`` defaults to the row's values."""
+    out = list(values)
+    source = obj
+    if source is None or isinstance(source, dict):
+        source = _Row(plan.attrs[1:], values)
+    for i, to_string in plan.hooked:
+        if out[i] is not None:
+            out[i] = to_string(source)
+    return out
 
 
 def _related_spec(registry: ModelRegistry | None, f: FieldSpec) -> ModelSpec:
@@ -260,6 +284,8 @@ class BaseSerializer:
             row = [getattr(obj, a) for a in plan.attrs]
         pk = row[0]
         values = row[1:]
+        if plan.hooked:
+            values = hook_strings(plan, values, obj)
         if plan.any_natural:
             values = list(values)
             for i, (f, natural) in enumerate(zip(plan.fields, plan.natural, strict=True)):

@@ -28,6 +28,7 @@ from manouche.serial._base import (
     DeserializedObject,
     Plan,
     _related_spec,
+    hook_strings,
     resolve_deferred,
 )
 from manouche.serial._db import Using, transaction
@@ -307,13 +308,13 @@ def _dump_model(
             nk.fill(v for vs in m2m_values[j].values() for v in vs)
         empty: list[Any] = []
         write = ser.write_object
-        if not natural and not m2m_values:
+        if not natural and not m2m_values and not plan.hooked:
             for r in rows:
                 write(plan, r[0], r[1:], empty)
         else:
             for r in rows:
                 pk = r[0]
-                values = list(r[1:])
+                values = hook_strings(plan, r[1:]) if plan.hooked else list(r[1:])
                 for i, nk in natural.items():
                     if values[i] is not None:
                         values[i] = nk[values[i]]

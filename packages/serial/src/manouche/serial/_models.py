@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from manouche.serial._values import (
+    _SLOW,
     FromValue,
     ToJson,
     inline_reader,
@@ -80,6 +81,8 @@ class FieldSpec:
         "utc",
         "decimal_places",
         "related_model",
+        "to_string",
+        "to_db",
     )
 
     def __init__(self, name: str, attr: str, column: sa.Column[Any], kind: str) -> None:
@@ -110,6 +113,23 @@ class FieldSpec:
         self.decimal_places: int | None = places if kind_for_values == "DecimalField" else None
         if self.decimal_places is not None:
             self.to_json = _decimal_writer(self.decimal_places)
+        #: A model field's own ``value_to_string(obj)`` (named in ``Column.info``, as
+        #: orm-lite does for a user's field class defining it): the text written.
+        self.to_string: Callable[[Any], str] | None = None
+        #: A model field's own ``get_db_prep_save(value, connection)``: what a load writes.
+        self.to_db: Callable[[Any, Any], Any] | None = None
+        if self.target is None:
+            to_db = column.info.get("get_db_prep_save")
+            if callable(to_db):
+                self.to_db = to_db
+            to_string = column.info.get("value_to_string")
+            if callable(to_string):
+                self.to_string = to_string
+                self.to_json = None
+            to_python = column.info.get("to_python")
+            if callable(to_python):
+                self.reader = _hook_reader(to_python)
+                self.inline = _SLOW
 
     @property
     def value_kind(self) -> str:
@@ -117,6 +137,21 @@ class FieldSpec:
 
     def __repr__(self) -> str:
         return f"<FieldSpec {self.name} ({self.kind})>"
+
+
+def _hook_reader(to_python: Callable[[Any], Any]) -> FromValue:
+    """A reader calling a model field's own ``to_python``; what it raises, as a ValueError."""
+
+    def read(value: object, text: bool) -> object:
+        try:
+            return to_python(value)
+        except (ValueError, TypeError, OverflowError):
+            raise
+        except Exception as exc:
+            messages = getattr(exc, "messages", None)
+            raise ValueError("; ".join(map(str, messages)) if messages else str(exc)) from exc
+
+    return read
 
 
 def _decimal_writer(places: int) -> ToJson:
@@ -148,6 +183,8 @@ class M2MSpec:
         "related_table",
         "auto_created",
         "related_model",
+        "to_string",
+        "to_db",
     )
 
     def __init__(

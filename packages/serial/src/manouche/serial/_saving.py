@@ -104,6 +104,12 @@ def _save_batch(
     pk_col = spec.pk.column
     pk_key = pk_col.key
     rows = [o.row() for o in objs]
+    preps = [(f.column.key, f.to_db) for f in spec.fields if f.to_db is not None]
+    for key, prep in preps:
+        # A model field's own write conversion, as Django's raw save applies it.
+        for r in rows:
+            if r.get(key) is not None:
+                r[key] = prep(r[key], None)
     with_pk = [r for r in rows if r.get(pk_key) is not None]
     existing: set[Any] = set()
     pks = [] if force_insert else [r[pk_key] for r in with_pk]

@@ -85,7 +85,9 @@ class XMLSerializer(BaseSerializer):
                     parts.append("<None></None>")
                 else:
                     text = (
-                        f.to_json(v)
+                        v
+                        if f.to_string is not None
+                        else f.to_json(v)
                         if f.decimal_places is not None and f.to_json
                         else text_value(kind, v, f.utc)
                     )
