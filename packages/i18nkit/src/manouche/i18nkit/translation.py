@@ -159,11 +159,15 @@ def gettext(message: str) -> str:
 
 def dgettext(domain: str, message: str) -> str:
     """``message`` translated with the catalogs of ``domain``."""
-    message = message.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in message:
+        message = message.replace("\r\n", "\n").replace("\r", "\n")
     if not message:
         return message
-    t = _translations(domain)
-    return message if t is None else t.gettext(message)
+    value = _active.get()
+    if type(value) is _Null:
+        return message
+    t = _catalogs.translation(value or _catalogs.default_language, domain)
+    return t.gettext(message)
 
 
 def gettext_noop(message: str) -> str:
