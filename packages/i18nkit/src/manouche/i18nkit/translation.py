@@ -164,7 +164,7 @@ def dgettext(domain: str, message: str) -> str:
     if not message:
         return message
     value = _active.get()
-    if type(value) is _Null:
+    if isinstance(value, _Null):
         return message
     t = _catalogs.translation(value or _catalogs.default_language, domain)
     return t.gettext(message)
