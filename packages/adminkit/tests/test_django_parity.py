@@ -82,21 +82,10 @@ def _fill(db: models.Database) -> None:
 
 
 def _reachable_postgresql() -> str | None:
-    import os
+    """testkit's PostgreSQL URL when the server answers (``MANOUCHE_TEST_POSTGRESQL_URL``)."""
+    from manouche.testkit.services import get_service, service_answers
 
-    import sqlalchemy as sa
-
-    url = os.environ.get("MANOUCHE_TEST_POSTGRESQL_URL")
-    if not url:
-        return None
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect():
-            return url
-    except Exception:
-        return None
-    finally:
-        engine.dispose()
+    return get_service("postgresql").url if service_answers("postgresql") else None
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +104,10 @@ def both(
     if request.param == "sqlite":
         url, alias = f"sqlite:///{path}", "default"
     elif postgresql is None:
-        pytest.skip("PostgreSQL does not answer (MANOUCHE_TEST_POSTGRESQL_URL)")
+        from manouche.testkit.services import require_service
+
+        require_service("postgresql")  # skips, or fails when the servers are required
+        raise AssertionError("unreachable: PostgreSQL answered after all")
     else:
         url, alias = postgresql, "pg"
     db = models.Database(url, default=False)
